@@ -1,0 +1,75 @@
+"""The Python API: calculate a project, find methodologies."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import attrs
+
+from jcmcalc import engine, plugins
+from jcmcalc.eligibility import assess
+from jcmcalc.errors import InputError
+from jcmcalc.estimate import resolve_estimate
+from jcmcalc.inputs import Inputs, resolve
+from jcmcalc.methodology import Methodology
+from jcmcalc.project import Project, load_document, methodology_reference, parse_project
+from jcmcalc.result import Result
+
+
+@cache
+def registry(strict: bool = False) -> plugins.Registry:
+    """The plugins installed in this environment, loaded once."""
+    return plugins.load(strict=strict)
+
+
+def methodologies() -> list[Methodology]:
+    """Every installed methodology, sorted by id and version."""
+    return registry().methodologies()
+
+
+def get_methodology(methodology_id: str, version: str | None = None) -> Methodology:
+    """The methodology ``methodology_id`` at ``version`` (latest when omitted)."""
+    return registry().get(methodology_id, version)
+
+
+def load_project(
+    path: str | Path, *, require_periods: bool = True
+) -> tuple[Project, Methodology]:
+    """Parse a project file and find the methodology it names."""
+    path = Path(path)
+    document = load_document(path)
+    methodology_id, version = methodology_reference(document, path)
+    try:
+        methodology = get_methodology(methodology_id, version)
+    except InputError as exc:
+        raise exc.located(path) from None
+    index_keys = tuple(index.key for index in methodology.indices if not index.members)
+    project = parse_project(document, path, index_keys, require_periods=require_periods)
+    return project, methodology
+
+
+def calculate(project: str | Path, *, strict: bool = False) -> Result:
+    """Calculate RE, PE, ER and credits for every monitoring period of a project file.
+
+    ``strict`` turns unanswered or unmet eligibility criteria into an error.
+    """
+    parsed, methodology = load_project(project)
+    return _run(resolve(methodology, parsed), strict=strict, mode="ex post")
+
+
+def estimate(project: str | Path, *, strict: bool = False) -> Result:
+    """Expected credits per year of the crediting period from the project's ``[estimate]``.
+
+    Design values (rated capacity, specific yield, degradation) become estimated monitored
+    values, which run through the same equations as monitored ones.
+    """
+    parsed, methodology = load_project(project, require_periods=False)
+    return _run(resolve_estimate(methodology, parsed), strict=strict, mode="ex ante")
+
+
+def _run(inputs: Inputs, *, strict: bool, mode: str) -> Result:
+    project = inputs.project
+    problems = assess(inputs.methodology, project.eligibility, project.path, strict=strict)
+    inputs = attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
+    return engine.run(inputs, mode=mode)

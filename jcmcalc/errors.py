@@ -1,0 +1,71 @@
+"""Errors with the place they come from, and the CLI exit codes they map to."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+
+
+class JcmcalcError(Exception):
+    """Base class of every error jcmcalc reports to a user."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class InputError(JcmcalcError):
+    """Bad input: names what is wrong and where. Exit code 2.
+
+    ``row`` is a line of a CSV file; ``at`` a place in a TOML file (``periods[2].values``).
+    """
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: object | None = None,
+        row: int | None = None,
+        at: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = None if file is None else str(file)
+        self.row = row
+        self.at = at
+        self.parameter = parameter
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.at:
+            where.append(self.at)
+        prefix = ", ".join(where)
+        subject = f"parameter {self.parameter}: " if self.parameter else ""
+        return f"{prefix}: {subject}{self.message}" if prefix else f"{subject}{self.message}"
+
+    def located(self, file: object) -> InputError:
+        """The same error, placed in ``file`` when it has no file yet."""
+        if self.file is not None:
+            return self
+        return InputError(
+            self.message, file=file, row=self.row, at=self.at, parameter=self.parameter
+        )
+
+
+class PluginError(JcmcalcError):
+    """A plugin is broken or conflicts with another one."""
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

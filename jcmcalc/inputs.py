@@ -1,0 +1,443 @@
+"""Resolve a project against its methodology: members, fixed values, monitored values.
+
+Every value ends as an exact ``Fraction`` in its parameter's canonical unit, with the place it
+came from (project file, monitoring file, methodology default, explicit override).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jcmcalc.errors import InputError, suggest
+from jcmcalc.methodology import Index, Methodology
+from jcmcalc.monitoring import Reading, read_monitoring
+from jcmcalc.numbers import decimal_text
+from jcmcalc.parameters import Default, DefaultTable, Kind, Parameter
+from jcmcalc.project import Period, Project
+
+Key = tuple[str, ...]
+MEMBER_KEYS = ("id", "description", "parameters")
+LEAF_KEYS = ("value", "source", "override")
+
+
+@attrs.frozen
+class Value:
+    """A resolved value, its origin (``project``, ``monitoring``, ``default``, ``override``,
+    ``absent``, ``estimate``) and its source text."""
+
+    value: Fraction
+    origin: str
+    source: str
+    confidence: str = ""
+
+
+@attrs.frozen
+class PeriodInputs:
+    period: Period
+    values: Mapping[str, Mapping[Key, Value]]
+
+
+@attrs.frozen
+class Inputs:
+    """Everything the engine needs, resolved and checked."""
+
+    methodology: Methodology
+    project: Project
+    members: Mapping[str, tuple[str, ...]]
+    attributes: Mapping[str, Mapping[str, Mapping[str, str]]]
+    fixed: Mapping[str, Mapping[Key, Value]]
+    periods: tuple[PeriodInputs, ...]
+    tables: tuple[tuple[str, str, str], ...]
+    warnings: tuple[str, ...]
+
+
+@attrs.frozen
+class Leaf:
+    """A value as written in the project file."""
+
+    text: str
+    at: str
+    source: str = ""
+    override: bool = False
+
+
+def _members(
+    index: Index, project: Project
+) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, Mapping[str, Any]]]:
+    if index.members:
+        return index.members, {m: {index.csv_column: m} for m in index.members}, {}
+    raw = project.tables.get(index.key)
+    at = f"[[{index.key}]]"
+    if not isinstance(raw, list) or not raw:
+        raise InputError(
+            f"no [[{index.key}]]: the methodology needs at least one {index.title} "
+            f"(index {index.symbol})",
+            file=project.path,
+        )
+    ids: list[str] = []
+    attributes: dict[str, dict[str, str]] = {}
+    parameters: dict[str, Mapping[str, Any]] = {}
+    allowed = MEMBER_KEYS + tuple(index.attributes)
+    for number, table in enumerate(raw, start=1):
+        place = f"{index.key}[{number}]"
+        if not isinstance(table, Mapping) or "id" not in table:
+            raise InputError(f"each {at} entry needs an 'id'", file=project.path, at=place)
+        member = str(table["id"])
+        if member in ids:
+            raise InputError(f"duplicate {index.title} id {member!r}", file=project.path, at=place)
+        for key in table:
+            if key not in allowed:
+                raise InputError(
+                    f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+                    file=project.path,
+                    at=place,
+                )
+        found = {}
+        for name, choices in index.attributes.items():
+            if name not in table:
+                hint = f" (one of: {', '.join(choices)})" if choices else ""
+                raise InputError(
+                    f"{index.title} {member!r} needs {name!r}{hint}", file=project.path, at=place
+                )
+            value = str(table[name])
+            if choices and value not in choices:
+                raise InputError(
+                    f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
+                    f"allowed: {', '.join(choices)}",
+                    file=project.path,
+                    at=f"{place}.{name}",
+                )
+            found[name] = value
+        ids.append(member)
+        attributes[member] = found
+        parameters[member] = table.get("parameters", {})
+    return tuple(ids), attributes, parameters
+
+
+def _leaf(raw: Any, *, path: Path, at: str) -> Leaf:
+    if isinstance(raw, str):
+        return Leaf(raw, at)
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        return Leaf(str(raw), at)
+    if isinstance(raw, Mapping) and "value" in raw:
+        for key in raw:
+            if key not in LEAF_KEYS:
+                raise InputError(
+                    f"unknown key {key!r}{suggest(key, LEAF_KEYS)}", file=path, at=at
+                )
+        inner = _leaf(raw["value"], path=path, at=at)
+        return Leaf(inner.text, at, str(raw.get("source", "")), raw.get("override") is True)
+    raise InputError(f"{raw!r} is not a value (write e.g. \"12.5 MWh\")", file=path, at=at)
+
+
+def _flatten(
+    raw: Any,
+    parameter: Parameter,
+    members: Mapping[str, tuple[str, ...]],
+    methodology: Methodology,
+    *,
+    path: Path,
+    at: str,
+    prefix: Key = (),
+) -> dict[Key, Leaf]:
+    """Leaves of a value tree keyed by member ids, one level per index of ``parameter``."""
+    depth = len(prefix)
+    if depth == len(parameter.index):
+        return {prefix: _leaf(raw, path=path, at=at)}
+    symbol = parameter.index[depth]
+    choices = members[symbol]
+    is_leaf = not isinstance(raw, Mapping) or "value" in raw
+    if is_leaf and len(choices) == 1:
+        return _flatten(raw, parameter, members, methodology, path=path, at=at,
+                        prefix=(*prefix, choices[0]))
+    if is_leaf:
+        title = methodology.index(symbol).title
+        raise InputError(
+            f"{parameter.symbol} is per {title}: give a table keyed by "
+            f"{title} id ({', '.join(choices)})",
+            file=path,
+            at=at,
+            parameter=parameter.symbol,
+        )
+    leaves: dict[Key, Leaf] = {}
+    for member, value in raw.items():
+        if member not in choices:
+            title = methodology.index(symbol).title
+            raise InputError(
+                f"unknown {title} {member!r}{suggest(member, choices)}",
+                file=path,
+                at=f"{at}.{member}",
+                parameter=parameter.symbol,
+            )
+        leaves.update(
+            _flatten(value, parameter, members, methodology, path=path, at=f"{at}.{member}",
+                     prefix=(*prefix, member))
+        )
+    return leaves
+
+
+def _keys(parameter: Parameter, members: Mapping[str, tuple[str, ...]]) -> list[Key]:
+    return list(itertools.product(*(members[s] for s in parameter.index)))
+
+
+def _attributes_of(
+    parameter: Parameter, key: Key, attributes: Mapping[str, Mapping[str, Mapping[str, str]]]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for symbol, member in zip(parameter.index, key, strict=True):
+        found.update(attributes[symbol].get(member, {}))
+    return found
+
+
+def _describe_key(parameter: Parameter, key: Key, methodology: Methodology) -> str:
+    if not key:
+        return ""
+    parts = [f"{methodology.index(s).title} {m!r}" for s, m in zip(parameter.index, key, strict=True)]
+    return " for " + ", ".join(parts)
+
+
+class Resolver:
+    """Resolves the members and values of one project against one methodology."""
+
+    def __init__(self, methodology: Methodology, project: Project) -> None:
+        self.methodology = methodology
+        self.project = project
+        self.path = project.path
+        self.members: dict[str, tuple[str, ...]] = {}
+        self.attributes: dict[str, dict[str, dict[str, str]]] = {}
+        self.member_parameters: dict[str, dict[str, Mapping[str, Any]]] = {}
+        self.tables: dict[str, tuple[str, str, str]] = {}
+        self.warnings: list[str] = []
+        for index in methodology.indices:
+            ids, attributes, parameters = _members(index, project)
+            self.members[index.symbol] = ids
+            self.attributes[index.symbol] = attributes
+            self.member_parameters[index.symbol] = parameters
+
+    def given_fixed(self) -> dict[str, dict[Key, Leaf]]:
+        given: dict[str, dict[Key, Leaf]] = {}
+        for name, raw in self.project.parameters.items():
+            parameter = self._parameter(name, at="parameters")
+            leaves = _flatten(raw, parameter, self.members, self.methodology, path=self.path,
+                              at=f"parameters.{name}")
+            self._merge(given, parameter, leaves)
+        for symbol, tables in self.member_parameters.items():
+            index = self.methodology.index(symbol)
+            for member, table in tables.items():
+                for name, raw in table.items():
+                    at = f"{index.key}[{member}].parameters.{name}"
+                    parameter = self._parameter(name, at=at)
+                    if parameter.index != (symbol,):
+                        raise InputError(
+                            f"{parameter.symbol} is not per {index.title}: give it in [parameters]",
+                            file=self.path,
+                            at=at,
+                        )
+                    self._merge(given, parameter, {(member,): _leaf(raw, path=self.path, at=at)})
+        return given
+
+    def _parameter(self, name: str, *, at: str, monitored: bool = False) -> Parameter:
+        try:
+            parameter = self.methodology.parameter(name)
+        except InputError as exc:
+            raise InputError(exc.message, file=self.path, at=at, parameter=name) from None
+        if monitored != (parameter.kind is Kind.MONITORED):
+            where = "under [[periods]] values" if monitored is False else "in [parameters]"
+            raise InputError(
+                f"{parameter.symbol} is {parameter.kind}: give it {where}",
+                file=self.path,
+                at=at,
+                parameter=parameter.symbol,
+            )
+        return parameter
+
+    def _merge(self, given: dict[str, dict[Key, Leaf]], parameter: Parameter,
+               leaves: dict[Key, Leaf]) -> None:
+        target = given.setdefault(parameter.name, {})
+        for key, leaf in leaves.items():
+            if key in target:
+                raise InputError(
+                    f"given twice{_describe_key(parameter, key, self.methodology)} "
+                    f"(also at {target[key].at})",
+                    file=self.path,
+                    at=leaf.at,
+                    parameter=parameter.symbol,
+                )
+            target[key] = leaf
+
+    def fixed(self, parameters: tuple[Parameter, ...]) -> dict[str, dict[Key, Value]]:
+        """Values of the fixed ``parameters``: given, default, or an error."""
+        given = self.given_fixed()
+        resolved: dict[str, dict[Key, Value]] = {}
+        for parameter in parameters:
+            if parameter.kind is Kind.MONITORED:
+                continue
+            leaves = given.get(parameter.name, {})
+            resolved[parameter.name] = {
+                key: self._fixed_value(parameter, key, leaves.get(key))
+                for key in _keys(parameter, self.members)
+            }
+        return resolved
+
+    def _default(self, parameter: Parameter, key: Key) -> Default | None:
+        default = parameter.default
+        if isinstance(default, DefaultTable):
+            row = default.lookup(_attributes_of(parameter, key, self.attributes))
+            if row is not None:
+                self.tables[default.name] = (default.name, default.version, default.source)
+            return row
+        return default
+
+    def _fixed_value(self, parameter: Parameter, key: Key, leaf: Leaf | None) -> Value:
+        default = self._default(parameter, key)
+        subject = f"{parameter.symbol}{_describe_key(parameter, key, self.methodology)}"
+        if leaf is None:
+            if default is not None:
+                value = parameter.convert(default.value, at=f"default of {parameter.symbol}")
+                return Value(value, "default", default.source, str(default.confidence))
+            if parameter.when_absent == "zero":
+                return Value(Fraction(0), "absent", "not given: counted as zero")
+            table = parameter.default
+            why = (
+                f"the table {table.name!r} has no row for "
+                + ", ".join(f"{k}={_attributes_of(parameter, key, self.attributes).get(k, '?')}"
+                            for k in table.keys)
+                if isinstance(table, DefaultTable)
+                else "the methodology has no default for it"
+            )
+            raise InputError(
+                f"missing value{_describe_key(parameter, key, self.methodology)}: {why}; give it "
+                f"in the project file with its source, e.g. {{ value = \"... {parameter.unit}\", "
+                "source = \"...\" }",
+                file=self.path,
+                parameter=parameter.symbol,
+            )
+        value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
+        if default is not None:
+            default_value = parameter.convert(default.value, at=f"default of {parameter.symbol}")
+            if value == default_value:
+                return Value(value, "default", default.source, str(default.confidence))
+            if not (leaf.override and leaf.source):
+                raise InputError(
+                    f"{decimal_text(value)} {parameter.unit} differs from the methodology default "
+                    f"{default.value} ({default.source}); an override needs "
+                    "override = true and a source",
+                    file=self.path,
+                    at=leaf.at,
+                    parameter=parameter.symbol,
+                )
+            self.warnings.append(
+                f"{subject}: override {decimal_text(value)} {parameter.unit} replaces the default "
+                f"{default.value} (source: {leaf.source})"
+            )
+            return Value(value, "override", leaf.source)
+        if leaf.override:
+            raise InputError(
+                "override = true, but there is no methodology default to override",
+                file=self.path,
+                at=leaf.at,
+                parameter=parameter.symbol,
+            )
+        if parameter.kind is Kind.METHODOLOGY and not leaf.source:
+            raise InputError(
+                "this value is fixed by the methodology, whose table is not shipped: "
+                "give its source, e.g. { value = \"...\", source = \"<document, table>\" }",
+                file=self.path,
+                at=leaf.at,
+                parameter=parameter.symbol,
+            )
+        return Value(value, "project", leaf.source or f"{self.path.name} {leaf.at}")
+
+    def monitored(
+        self,
+        period: Period,
+        readings: Mapping[tuple[int, str, Key], Reading],
+        estimated: Mapping[str, Mapping[Key, Value]] | None = None,
+    ) -> PeriodInputs:
+        """Monitored values of ``period`` from the project file, CSV files or an estimate."""
+        given: dict[str, dict[Key, Leaf]] = {}
+        for name, raw in period.values.items():
+            at = f"periods[{period.number}].values.{name}"
+            parameter = self._parameter(name, at=at, monitored=True)
+            leaves = _flatten(raw, parameter, self.members, self.methodology, path=self.path, at=at)
+            self._merge(given, parameter, leaves)
+        values: dict[str, dict[Key, Value]] = {}
+        for parameter in self.methodology.parameters:
+            if parameter.kind is not Kind.MONITORED:
+                continue
+            leaves = given.get(parameter.name, {})
+            values[parameter.name] = {}
+            if estimated and parameter.name in estimated:
+                values[parameter.name] = dict(estimated[parameter.name])
+                continue
+            for key in _keys(parameter, self.members):
+                leaf, reading = leaves.get(key), readings.get((period.number, parameter.name, key))
+                where = _describe_key(parameter, key, self.methodology)
+                if leaf is not None and reading is not None:
+                    raise InputError(
+                        f"given both in the project file and in {reading.origin}{where}",
+                        file=self.path,
+                        at=leaf.at,
+                        parameter=parameter.symbol,
+                    )
+                if leaf is not None:
+                    value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
+                    values[parameter.name][key] = Value(
+                        value, "monitored", f"{self.path.name} {leaf.at}"
+                    )
+                elif reading is not None:
+                    values[parameter.name][key] = Value(reading.value, "monitored", reading.origin)
+                elif parameter.when_absent == "zero":
+                    values[parameter.name][key] = Value(Fraction(0), "absent", "not monitored: zero")
+                else:
+                    raise InputError(
+                        f"missing monitored value{where} in {period.label}",
+                        file=self.path,
+                        at=f"periods[{period.number}]",
+                        parameter=parameter.symbol,
+                    )
+        return PeriodInputs(period, values)
+
+    def readings(self) -> dict[tuple[int, str, Key], Reading]:
+        found: dict[tuple[int, str, Key], Reading] = {}
+        sources = [(path, None) for path in self.project.monitoring] + [
+            (path, period) for period in self.project.periods for path in period.data
+        ]
+        for path, period in sources:
+            for slot, reading in read_monitoring(
+                path, self.methodology, self.project.periods, self.members, only=period
+            ).items():
+                if slot in found:
+                    raise InputError(
+                        f"{slot[1]} for period {slot[0]} {'/'.join(slot[2])} is also in "
+                        f"{found[slot].origin}: each value may come from one file only",
+                        file=path,
+                        row=reading.rows[0],
+                    )
+                found[slot] = reading
+        return found
+
+
+def resolve(methodology: Methodology, project: Project) -> Inputs:
+    """Check ``project`` against ``methodology`` and resolve every value."""
+    resolver = Resolver(methodology, project)
+    fixed = resolver.fixed(methodology.parameters)
+    readings = resolver.readings()
+    periods = tuple(resolver.monitored(period, readings) for period in project.periods)
+    return Inputs(
+        methodology=methodology,
+        project=project,
+        members=resolver.members,
+        attributes=resolver.attributes,
+        fixed=fixed,
+        periods=periods,
+        tables=tuple(sorted(resolver.tables.values())),
+        warnings=tuple(resolver.warnings),
+    )

@@ -1,0 +1,65 @@
+"""Exact numbers: decimal text in, rational arithmetic, whole-tonne rounding, decimal text out."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+#: Decimal places shown for a value whose decimal expansion does not terminate.
+DISPLAY_PLACES = 6
+
+
+def to_fraction(value: object) -> Fraction:
+    """Exact rational from decimal text, ``Decimal``, int or ``Fraction`` (never a float)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int | Decimal | str):
+        return Fraction(value)
+    raise TypeError(f"{value!r} is not an exact number (floats are refused: pass text)")
+
+
+def credits_from(emission_reductions: Fraction) -> int:
+    """Whole credits for one period: ER rounded down, zero when ER is negative."""
+    return max(math.floor(emission_reductions), 0)
+
+
+def _decimal_places(value: Fraction) -> int | None:
+    """Digits after the point of a finite decimal expansion; None when it does not end."""
+    denominator, twos, fives = value.denominator, 0, 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    return max(twos, fives) if denominator == 1 else None
+
+
+def terminates(value: Fraction) -> bool:
+    """Whether the decimal expansion of ``value`` is finite."""
+    return _decimal_places(value) is not None
+
+
+def exact_text(value: Fraction) -> str:
+    """The exact value: its full decimal expansion when finite, else ``p/q``."""
+    if not terminates(value):
+        return f"{value.numerator}/{value.denominator}"
+    return decimal_text(value, places=None)
+
+
+def decimal_text(value: Fraction, places: int | None = DISPLAY_PLACES) -> str:
+    """Decimal text of ``value`` rounded half-even to ``places`` (None: exact when finite).
+
+    Trailing zeros are dropped: ``Fraction(18437798, 1000)`` gives ``18437.798``.
+    """
+    if places is None:
+        places = _decimal_places(value)
+        if places is None:
+            places = DISPLAY_PLACES
+    scaled = round(value * 10**places)
+    sign = "-" if scaled < 0 else ""
+    digits = str(abs(scaled)).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :]
+    fraction = fraction.rstrip("0")
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"

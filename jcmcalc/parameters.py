@@ -1,0 +1,197 @@
+"""Parameter declarations: symbol, unit, kind, monitoring option, bounds, default and source."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from fractions import Fraction
+
+import attrs
+
+from jcmcalc.errors import InputError
+from jcmcalc.numbers import decimal_text
+from jcmcalc.units import conversion_factor, dimensionality, split_quantity
+
+
+class Kind(enum.StrEnum):
+    """Who fixes a parameter's value."""
+
+    METHODOLOGY = "fixed ex ante by the methodology"
+    PROJECT = "fixed ex ante per project"
+    MONITORED = "monitored ex post"
+
+
+class Confidence(enum.StrEnum):
+    """How well a figure or a rule is sourced (the labels of the domain reference)."""
+
+    READ = "read"
+    STANDARD = "standard"
+    INFERRED = "inferred"
+
+
+@attrs.frozen
+class Bounds:
+    """Allowed range of a parameter in its canonical unit."""
+
+    lower: Fraction | None = None
+    lower_inclusive: bool = True
+    upper: Fraction | None = None
+    upper_inclusive: bool = True
+
+    def describe(self) -> str:
+        """``>= 0``, ``in (0, 1]`` and the like."""
+        if self.lower is not None and self.upper is not None:
+            left = "[" if self.lower_inclusive else "("
+            right = "]" if self.upper_inclusive else ")"
+            return f"in {left}{decimal_text(self.lower)}, {decimal_text(self.upper)}{right}"
+        if self.lower is not None:
+            return f"{'>=' if self.lower_inclusive else '>'} {decimal_text(self.lower)}"
+        if self.upper is not None:
+            return f"{'<=' if self.upper_inclusive else '<'} {decimal_text(self.upper)}"
+        return "any"
+
+    def contains(self, value: Fraction) -> bool:
+        """Whether ``value`` lies within the bounds."""
+        if self.lower is not None and (
+            value < self.lower or (value == self.lower and not self.lower_inclusive)
+        ):
+            return False
+        return not (
+            self.upper is not None
+            and (value > self.upper or (value == self.upper and not self.upper_inclusive))
+        )
+
+
+NON_NEGATIVE = Bounds(lower=Fraction(0))
+POSITIVE = Bounds(lower=Fraction(0), lower_inclusive=False)
+FRACTION = Bounds(lower=Fraction(0), lower_inclusive=False, upper=Fraction(1))
+UNBOUNDED = Bounds()
+
+
+@attrs.frozen
+class Default:
+    """A default value as text with its unit (``"0.533 t_CO2/MWh"``) and where it comes from."""
+
+    value: str
+    source: str
+    confidence: Confidence = Confidence.READ
+    note: str = ""
+
+
+@attrs.frozen
+class DefaultTable:
+    """Defaults chosen by attributes of an index member (a system's grid and connection case).
+
+    ``rows`` maps a tuple of attribute values, in the order of ``keys``, to a default; a
+    ``"*"`` in a row's key matches any value of that attribute.
+    """
+
+    name: str
+    version: str
+    keys: tuple[str, ...]
+    rows: Mapping[tuple[str, ...], Default]
+    source: str
+
+    def lookup(self, attributes: Mapping[str, object]) -> Default | None:
+        """The row matching ``attributes``, or None when the table has no such row."""
+        key = tuple(str(attributes.get(name, "")) for name in self.keys)
+        if key in self.rows:
+            return self.rows[key]
+        for row_key, default in self.rows.items():
+            if all(part in ("*", wanted) for part, wanted in zip(row_key, key, strict=True)):
+                return default
+        return None
+
+
+@attrs.frozen
+class Parameter:
+    """One parameter of a methodology, declared once and used by every view.
+
+    ``index`` names the indices besides the monitoring period (``("i",)`` for per system).
+    ``options`` lists the monitoring options (A, B, C) a monitored parameter may use.
+    ``when_absent`` is ``"error"`` or ``"zero"`` (a term the methodology lets a project omit).
+    ``inferred`` explains a part of its use that is reconstructed, not read in the text.
+    """
+
+    symbol: str
+    name: str
+    unit: str
+    kind: Kind
+    description: str
+    index: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    bounds: Bounds = NON_NEGATIVE
+    default: Default | DefaultTable | None = None
+    when_absent: str = "error"
+    inferred: str = ""
+
+    @property
+    def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic
+        """This parameter as a term of an equation."""
+        from jcmcalc.equations import Symbol
+
+        return Symbol(self.name, self.symbol, self.index)
+
+    @property
+    def dimensionless(self) -> bool:
+        return dimensionality(self.unit) == "dimensionless"
+
+    def convert(
+        self, text: str, *, file: object = None, row: int | None = None, at: str | None = None
+    ) -> Fraction:
+        """Parse ``text`` (``"1234.5 kWh"``), convert it to the canonical unit and check it.
+
+        A bare number is accepted only for a dimensionless parameter.
+        """
+        try:
+            magnitude, unit = split_quantity(text)
+        except ValueError:
+            raise InputError(
+                f"{text!r} is not a number with a unit (expected e.g. '1 {self.unit}')",
+                file=file,
+                row=row,
+                at=at,
+                parameter=self.symbol,
+            ) from None
+        if not unit and not self.dimensionless:
+            raise InputError(
+                f"{text!r} has no unit; expected a unit of {dimensionality(self.unit)} "
+                f"such as {self.unit}",
+                file=file,
+                row=row,
+                at=at,
+                parameter=self.symbol,
+            )
+        return self.convert_magnitude(
+            magnitude, unit or "dimensionless", file=file, row=row, at=at
+        )
+
+    def convert_magnitude(
+        self,
+        magnitude: Fraction,
+        unit: str,
+        *,
+        file: object = None,
+        row: int | None = None,
+        at: str | None = None,
+    ) -> Fraction:
+        """Convert an exact magnitude given in ``unit`` to the canonical unit and check it."""
+        where = {"file": file, "row": row, "at": at, "parameter": self.symbol}
+        try:
+            factor = conversion_factor(unit, self.unit)
+        except ValueError as exc:
+            raise InputError(f"{exc} (expected {self.unit})", **where) from None
+        except Exception:
+            raise InputError(
+                f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {self.unit} "
+                f"({dimensionality(self.unit)})",
+                **where,
+            ) from None
+        value = magnitude * factor
+        if not self.bounds.contains(value):
+            raise InputError(
+                f"value {decimal_text(value)} {self.unit} is out of range: "
+                f"must be {self.bounds.describe()}",
+                **where,
+            )
+        return value

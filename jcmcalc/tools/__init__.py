@@ -1,0 +1,1 @@
+"""Shared building blocks that methodologies call (CDM calls such pieces "tools")."""

@@ -1,0 +1,88 @@
+"""Grid electricity: conservative grid factors by country, grid and connection case.
+
+Connection cases: ``grid`` (grid only), ``grid+captive`` (grid plus a captive generator) and
+``off-grid``. Where captive or off-grid diesel power is displaced, the factor is the best
+diesel generator's 0.533 tCO2/MWh, or the lower of it and the grid factor.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from jcmcalc.equations import Term
+from jcmcalc.parameters import Confidence, Default, DefaultTable
+from jcmcalc.tools.data import table
+
+CONNECTION_CASES = ("grid", "grid+captive", "off-grid")
+
+#: Efficiency and emission factor behind the best-diesel figure (the derivation is inferred).
+BEST_DIESEL_EFFICIENCY = Fraction("0.49")
+BEST_DIESEL_EF_CO2_T_PER_TJ = Fraction("72.6")
+
+BEST_DIESEL = Default(
+    value="0.533 t_CO2/MWh",
+    source=(
+        "JCM best diesel generator factor, as quoted in IGES 'Additional information on "
+        "calculating the conservative emission factor' (Mongolia; Indonesia)"
+    ),
+    confidence=Confidence.READ,
+    note=(
+        "value read; derivation 3.6 GJ/MWh / 0.49 x 72.6 tCO2/TJ / 1000 rounded to 3 decimals "
+        "is inferred"
+    ),
+)
+
+GRID_TABLE_NAME = "JCM grid emission factors"
+GRID_TABLE_VERSION = "grid_emission_factors.csv of jcmcalc 0.1 (document editions not recorded)"
+
+
+def best_diesel_derivation() -> Fraction:
+    """3.6 GJ/MWh / efficiency x EF [tCO2/TJ] / 1000, unrounded [inferred]."""
+    return Fraction("3.6") / BEST_DIESEL_EFFICIENCY * BEST_DIESEL_EF_CO2_T_PER_TJ / 1000
+
+
+def grid_countries() -> tuple[str, ...]:
+    """Countries whose conservative grid factors ship with jcmcalc."""
+    return tuple(sorted({row["country"] for row in table("grid_emission_factors")}))
+
+
+def grids(country: str) -> tuple[str, ...]:
+    """The grid ids of ``country`` in the shipped table (``*`` rows excluded)."""
+    seen = dict.fromkeys(
+        row["grid"]
+        for row in table("grid_emission_factors")
+        if row["country"] == country and row["grid"] != "*"
+    )
+    return tuple(seen)
+
+
+def factor_table(country: str) -> DefaultTable:
+    """Factors by (grid, connection case) for ``country``; off-grid falls back to best diesel.
+
+    For a country without a shipped table, only the off-grid row exists: the grid factor
+    must come from the project file with its source.
+    """
+    rows: dict[tuple[str, ...], Default] = {}
+    for row in table("grid_emission_factors"):
+        if row["country"] != country:
+            continue
+        verified = row["verified"] == "yes"
+        rows[(row["grid"], row["connection_case"])] = Default(
+            value=f"{row['ef_tco2_per_mwh']} t_CO2/MWh",
+            source=f"{row['source']}: {row['grid_name']}, {row['case_as_written']}",
+            confidence=Confidence.READ if verified else Confidence.INFERRED,
+            note=row["basis"],
+        )
+    rows.setdefault(("*", "off-grid"), BEST_DIESEL)
+    return DefaultTable(
+        name=f"{GRID_TABLE_NAME} ({country})",
+        version=GRID_TABLE_VERSION,
+        keys=("grid", "connection_case"),
+        rows=rows,
+        source="jcmcalc/data/grid_emission_factors.csv",
+    )
+
+
+def electricity_emissions(energy: Term, factor: Term) -> Term:
+    """``E = EC [MWh] x EF [tCO2/MWh]``."""
+    return energy * factor

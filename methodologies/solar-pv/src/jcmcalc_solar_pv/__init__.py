@@ -1,0 +1,1 @@
+"""JCM "Installation of Solar PV System" methodologies as a jcmcalc plugin."""
