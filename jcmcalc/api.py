@@ -33,9 +33,7 @@ def get_methodology(methodology_id: str, version: str | None = None) -> Methodol
     return registry().get(methodology_id, version)
 
 
-def load_project(
-    path: str | Path, *, require_periods: bool = True
-) -> tuple[Project, Methodology]:
+def load_project(path: str | Path, *, require_periods: bool = True) -> tuple[Project, Methodology]:
     """Parse a project file and find the methodology it names."""
     path = Path(path)
     document = load_document(path)

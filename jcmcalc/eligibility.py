@@ -36,7 +36,9 @@ def assess(
             problems.append(f"{label}: not met")
         elif normal not in _YES:
             raise InputError(
-                f"answer {answer!r} must be true or false", file=path, at=f"eligibility.{criterion.id}"
+                f"answer {answer!r} must be true or false",
+                file=path,
+                at=f"eligibility.{criterion.id}",
             )
     if strict and problems:
         raise InputError("; ".join(problems), file=path, at="eligibility")

@@ -158,25 +158,9 @@ def _wrap(child: Term, parent_precedence: int, text: str, *, right: bool = False
     return f"({text})" if tighter else text
 
 
-def to_text(term: Term, show: Callable[[Symbol], str] | None = None) -> str:
-    """Plain text: ``sum_i(EG_i,p * EF_RE,i)``; ``show`` may replace symbols by values."""
-    match term:
-        case Symbol():
-            return show(term) if show else term.symbol
-        case Constant():
-            return term.label or _plain(term.value)
-        case BinaryOp(op=op, left=left, right=right):
-            sign = {"*": "×", "/": "/", "+": "+", "-": "-"}[op]
-            lhs = _wrap(left, term.precedence, to_text(left, show))
-            rhs = _wrap(right, term.precedence, to_text(right, show), right=op in "-/")
-            return f"{lhs} {sign} {rhs}"
-        case Power(base=base, exponent=exponent):
-            return f"{_wrap(base, 4, to_text(base, show))}^{_wrap(exponent, 4, to_text(exponent, show))}"
-        case Total(index=index, body=body):
-            return f"Σ_{index}({to_text(body, show)})"
-        case Minimum(terms=terms):
-            return f"min({', '.join(to_text(t, show) for t in terms)})"
-    raise TypeError(f"unknown term {term!r}")
+def to_text(term: Term) -> str:
+    """Plain text of an expression: ``Σ_i(EG_i,p × EF_RE,i)``."""
+    return _render(term, lambda symbol, _: symbol.symbol, None, {})
 
 
 def to_latex(term: Term) -> str:
@@ -288,27 +272,41 @@ def substituted(
 
     Sums are written out term by term, so a validator sees each substituted value.
     """
-    def recurse(node: Term, bound: Mapping[str, str]) -> str:
-        match node:
-            case Symbol():
-                return show(node, bound)
-            case Constant():
-                return _plain(node.value)
-            case BinaryOp(op=op, left=left, right=right):
-                sign = {"*": "×", "/": "/", "+": "+", "-": "-"}[op]
-                lhs = _wrap(left, node.precedence, recurse(left, bound))
-                rhs = _wrap(right, node.precedence, recurse(right, bound), right=op in "-/")
-                return f"{lhs} {sign} {rhs}"
-            case Power(base=base, exponent=exponent):
-                return f"{_wrap(base, 4, recurse(base, bound))}^{_wrap(exponent, 4, recurse(exponent, bound))}"
-            case Total(index=index, body=body):
-                parts = [
-                    _wrap(body, 2, recurse(body, {**bound, index: member}))
-                    for member in members[index]
-                ]
-                return f"({' + '.join(parts)})" if len(parts) > 1 else (parts[0] if parts else "0")
-            case Minimum(terms=terms):
-                return f"min({', '.join(recurse(t, bound) for t in terms)})"
-        raise TypeError(f"unknown term {node!r}")
+    return _render(term, show, members, bindings)
 
-    return recurse(term, bindings)
+
+_SIGNS = {"*": "×", "/": "/", "+": "+", "-": "-"}
+
+
+def _render(
+    node: Term,
+    show: Callable[[Symbol, Mapping[str, str]], str],
+    members: Mapping[str, Sequence[str]] | None,
+    bound: Mapping[str, str],
+) -> str:
+    """Text of ``node``; with ``members``, sums are expanded over their members."""
+
+    def again(child: Term, binding: Mapping[str, str] = bound) -> str:
+        return _render(child, show, members, binding)
+
+    match node:
+        case Symbol():
+            return show(node, bound)
+        case Constant():
+            return node.label if node.label and members is None else _plain(node.value)
+        case BinaryOp(op=op, left=left, right=right):
+            lhs = _wrap(left, node.precedence, again(left))
+            rhs = _wrap(right, node.precedence, again(right), right=op in "-/")
+            return f"{lhs} {_SIGNS[op]} {rhs}"
+        case Power(base=base, exponent=exponent):
+            return f"{_wrap(base, 4, again(base))}^{_wrap(exponent, 4, again(exponent))}"
+        case Total(index=index, body=body) if members is None:
+            return f"Σ_{index}({again(body)})"
+        case Total(index=index, body=body):
+            parts = [_wrap(body, 2, again(body, {**bound, index: m})) for m in members[index]]
+            if len(parts) == 1:
+                return parts[0]
+            return f"({' + '.join(parts)})" if parts else "0"
+        case Minimum(terms=terms):
+            return f"min({', '.join(again(t) for t in terms)})"
+    raise TypeError(f"unknown term {node!r}")

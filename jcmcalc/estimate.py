@@ -49,7 +49,8 @@ def yearly_periods(spec: Mapping[str, Any], path: Path) -> tuple[Period, ...]:
     for key in spec:
         if key not in ESTIMATE_KEYS:
             raise InputError(
-                f"unknown key {key!r}; allowed: {', '.join(ESTIMATE_KEYS)}", file=path,
+                f"unknown key {key!r}; allowed: {', '.join(ESTIMATE_KEYS)}",
+                file=path,
                 at="estimate",
             )
     if "start" not in spec or "years" not in spec:
@@ -62,8 +63,7 @@ def yearly_periods(spec: Mapping[str, Any], path: Path) -> tuple[Period, ...]:
         )
     values = spec.get("values", {})
     return tuple(
-        Period(n, _add_years(start, n - 1), _add_years(start, n) - dt.timedelta(days=1),
-               values, ())
+        Period(n, _add_years(start, n - 1), _add_years(start, n) - dt.timedelta(days=1), values, ())
         for n in range(1, years + 1)
     )
 

@@ -129,12 +129,10 @@ def _leaf(raw: Any, *, path: Path, at: str) -> Leaf:
     if isinstance(raw, Mapping) and "value" in raw:
         for key in raw:
             if key not in LEAF_KEYS:
-                raise InputError(
-                    f"unknown key {key!r}{suggest(key, LEAF_KEYS)}", file=path, at=at
-                )
+                raise InputError(f"unknown key {key!r}{suggest(key, LEAF_KEYS)}", file=path, at=at)
         inner = _leaf(raw["value"], path=path, at=at)
         return Leaf(inner.text, at, str(raw.get("source", "")), raw.get("override") is True)
-    raise InputError(f"{raw!r} is not a value (write e.g. \"12.5 MWh\")", file=path, at=at)
+    raise InputError(f'{raw!r} is not a value (write e.g. "12.5 MWh")', file=path, at=at)
 
 
 def _flatten(
@@ -155,8 +153,9 @@ def _flatten(
     choices = members[symbol]
     is_leaf = not isinstance(raw, Mapping) or "value" in raw
     if is_leaf and len(choices) == 1:
-        return _flatten(raw, parameter, members, methodology, path=path, at=at,
-                        prefix=(*prefix, choices[0]))
+        return _flatten(
+            raw, parameter, members, methodology, path=path, at=at, prefix=(*prefix, choices[0])
+        )
     if is_leaf:
         title = methodology.index(symbol).title
         raise InputError(
@@ -177,8 +176,15 @@ def _flatten(
                 parameter=parameter.symbol,
             )
         leaves.update(
-            _flatten(value, parameter, members, methodology, path=path, at=f"{at}.{member}",
-                     prefix=(*prefix, member))
+            _flatten(
+                value,
+                parameter,
+                members,
+                methodology,
+                path=path,
+                at=f"{at}.{member}",
+                prefix=(*prefix, member),
+            )
         )
     return leaves
 
@@ -199,7 +205,9 @@ def _attributes_of(
 def _describe_key(parameter: Parameter, key: Key, methodology: Methodology) -> str:
     if not key:
         return ""
-    parts = [f"{methodology.index(s).title} {m!r}" for s, m in zip(parameter.index, key, strict=True)]
+    parts = [
+        f"{methodology.index(s).title} {m!r}" for s, m in zip(parameter.index, key, strict=True)
+    ]
     return " for " + ", ".join(parts)
 
 
@@ -225,8 +233,14 @@ class Resolver:
         given: dict[str, dict[Key, Leaf]] = {}
         for name, raw in self.project.parameters.items():
             parameter = self._parameter(name, at="parameters")
-            leaves = _flatten(raw, parameter, self.members, self.methodology, path=self.path,
-                              at=f"parameters.{name}")
+            leaves = _flatten(
+                raw,
+                parameter,
+                self.members,
+                self.methodology,
+                path=self.path,
+                at=f"parameters.{name}",
+            )
             self._merge(given, parameter, leaves)
         for symbol, tables in self.member_parameters.items():
             index = self.methodology.index(symbol)
@@ -258,8 +272,9 @@ class Resolver:
             )
         return parameter
 
-    def _merge(self, given: dict[str, dict[Key, Leaf]], parameter: Parameter,
-               leaves: dict[Key, Leaf]) -> None:
+    def _merge(
+        self, given: dict[str, dict[Key, Leaf]], parameter: Parameter, leaves: dict[Key, Leaf]
+    ) -> None:
         target = given.setdefault(parameter.name, {})
         for key, leaf in leaves.items():
             if key in target:
@@ -307,15 +322,17 @@ class Resolver:
             table = parameter.default
             why = (
                 f"the table {table.name!r} has no row for "
-                + ", ".join(f"{k}={_attributes_of(parameter, key, self.attributes).get(k, '?')}"
-                            for k in table.keys)
+                + ", ".join(
+                    f"{k}={_attributes_of(parameter, key, self.attributes).get(k, '?')}"
+                    for k in table.keys
+                )
                 if isinstance(table, DefaultTable)
                 else "the methodology has no default for it"
             )
             raise InputError(
                 f"missing value{_describe_key(parameter, key, self.methodology)}: {why}; give it "
-                f"in the project file with its source, e.g. {{ value = \"... {parameter.unit}\", "
-                "source = \"...\" }",
+                f'in the project file with its source, e.g. {{ value = "... {parameter.unit}", '
+                'source = "..." }',
                 file=self.path,
                 parameter=parameter.symbol,
             )
@@ -348,7 +365,7 @@ class Resolver:
         if parameter.kind is Kind.METHODOLOGY and not leaf.source:
             raise InputError(
                 "this value is fixed by the methodology, whose table is not shipped: "
-                "give its source, e.g. { value = \"...\", source = \"<document, table>\" }",
+                'give its source, e.g. { value = "...", source = "<document, table>" }',
                 file=self.path,
                 at=leaf.at,
                 parameter=parameter.symbol,
@@ -395,7 +412,9 @@ class Resolver:
                 elif reading is not None:
                     values[parameter.name][key] = Value(reading.value, "monitored", reading.origin)
                 elif parameter.when_absent == "zero":
-                    values[parameter.name][key] = Value(Fraction(0), "absent", "not monitored: zero")
+                    values[parameter.name][key] = Value(
+                        Fraction(0), "absent", "not monitored: zero"
+                    )
                 else:
                     raise InputError(
                         f"missing monitored value{where} in {period.label}",

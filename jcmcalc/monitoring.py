@@ -25,7 +25,9 @@ from jcmcalc.methodology import Methodology
 from jcmcalc.parameters import Kind, Parameter
 from jcmcalc.project import Period, decode, read_bytes
 
-_HEADER = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*(?P<register>register)?\s*$")
+_HEADER = re.compile(
+    r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*(?P<register>register)?\s*$"
+)
 _TIME_COLUMNS = ("timestamp", "date")
 
 Key = tuple[str, ...]
@@ -102,7 +104,10 @@ def _number(text: str, column: Column, path: Path, row: int) -> Fraction:
         else ""
     )
     raise InputError(
-        f"{cell!r} is not a finite number{hint}", file=path, row=row, parameter=column.parameter.symbol
+        f"{cell!r} is not a finite number{hint}",
+        file=path,
+        row=row,
+        parameter=column.parameter.symbol,
     )
 
 

@@ -162,9 +162,7 @@ class Parameter:
                 at=at,
                 parameter=self.symbol,
             )
-        return self.convert_magnitude(
-            magnitude, unit or "dimensionless", file=file, row=row, at=at
-        )
+        return self.convert_magnitude(magnitude, unit or "dimensionless", file=file, row=row, at=at)
 
     def convert_magnitude(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -19,7 +20,13 @@ import attrs
 from jcmcalc.errors import InputError, suggest
 
 TOP_LEVEL = (
-    "project", "methodology", "parameters", "eligibility", "periods", "monitoring", "estimate"
+    "project",
+    "methodology",
+    "parameters",
+    "eligibility",
+    "periods",
+    "monitoring",
+    "estimate",
 )
 PERIOD_KEYS = ("start", "end", "values", "data", "label")
 
@@ -198,7 +205,7 @@ def parse_project(
         data = _files(raw.get("data", []), directory, file=path, at=f"{at}.data")
         periods.append(Period(number, start, end, values, data))
     ordered = sorted(periods, key=lambda p: p.start)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.start <= before.end:
             raise InputError(
                 f"{after.label} overlaps {before.label}: monitoring periods must not overlap",

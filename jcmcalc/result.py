@@ -161,7 +161,9 @@ class Result:
                 parameter = self.methodology.parameter(name)
                 for key, value in values.items():
                     rows.append(
-                        _input_row(parameter.symbol, period.period.number, key, value, parameter.unit)
+                        _input_row(
+                            parameter.symbol, period.period.number, key, value, parameter.unit
+                        )
                     )
         return rows
 
@@ -193,25 +195,35 @@ class Result:
         rows = [["period", "start", "end", "RE [tCO2]", "PE [tCO2]", "ER [tCO2]", "credits"]]
         for p in self.periods:
             rows.append(
-                [str(p.number), p.start.isoformat(), p.end.isoformat(), decimal_text(p.reference),
-                 decimal_text(p.project), decimal_text(p.reductions), str(p.credits)]
+                [
+                    str(p.number),
+                    p.start.isoformat(),
+                    p.end.isoformat(),
+                    decimal_text(p.reference),
+                    decimal_text(p.project),
+                    decimal_text(p.reductions),
+                    str(p.credits),
+                ]
             )
-        rows.append(["total", "", "", "", "", decimal_text(self.total_reductions),
-                     str(self.total_credits)])
+        rows.append(
+            ["total", "", "", "", "", decimal_text(self.total_reductions), str(self.total_credits)]
+        )
         return rows
 
     def _repr_html_(self) -> str:
         rows = self.table_rows()
         head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:]
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in rows[1:]
         )
         title = html.escape(f"{self.project_name}: {self.methodology.label} ({self.mode})")
         return f"<p><b>{title}</b></p><table><tr>{head}</tr>{body}</table>"
 
 
-def _input_row(symbol: str, period: int | None, key: tuple[str, ...], value: Any, unit: str
-               ) -> dict[str, Any]:
+def _input_row(
+    symbol: str, period: int | None, key: tuple[str, ...], value: Any, unit: str
+) -> dict[str, Any]:
     row = {
         "symbol": symbol,
         "period": period,

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     import pint
 
 #: Units that the methodologies use beyond pint's defaults. CO2 mass is its own dimension
-#: (as in openscm-units), so a tonne of fuel can never be mistaken for a tonne of CO2. ``Nm3`` is a cubic metre of gas
-#: at the normal reference conditions 0 degC and 101.325 kPa; pint has no notion of state, so
-#: a Nm3 converts to m3 one to one and the reference conditions live in its name and docs.
+#: (as in openscm-units), so a tonne of fuel can never be mistaken for a tonne of CO2.
+#: ``Nm3`` is a cubic metre of gas at the normal reference conditions 0 degC and 101.325 kPa;
+#: pint has no notion of state, so a Nm3 converts to m3 one to one and the reference
+#: conditions live in its name and docs.
 DEFINITIONS = (
     "tonne_CO2 = [mass_CO2] = tCO2 = t_CO2",
     "tonne_CO2e = tonne_CO2 = tCO2e = t_CO2e",
