@@ -1,0 +1,55 @@
+"""Fuel combustion: ``E = FC x NCV x EF_CO2`` and the IPCC 2006 fuel defaults.
+
+Canonical units: fuel quantity in t, NCV in GJ/t, EF in t_CO2/GJ, so the product is t_CO2
+with factor one. The IPCC table (NCV in TJ/Gg, EF in kg CO2/TJ) is converted exactly.
+"""
+
+from __future__ import annotations
+
+from jcmcalc.equations import Term, total
+from jcmcalc.parameters import Confidence, Default, DefaultTable
+from jcmcalc.tools.data import table
+
+IPCC_TABLE = "ipcc2006_fuels"
+IPCC_VERSION = "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Tables 1.2 and 1.4"
+BOUNDS = ("default", "lower", "upper")
+_COLUMNS = {
+    "ncv": ("ncv_{bound}_TJ_per_Gg", "TJ/Gg", "net calorific value"),
+    "ef": ("ef_co2_{bound}_kg_per_TJ", "kg_CO2/TJ", "CO2 emission factor"),
+}
+
+
+def ipcc_fuels() -> tuple[str, ...]:
+    """Fuel ids of the shipped IPCC 2006 table (``natural_gas``, ``gas_diesel_oil``...)."""
+    return tuple(row["fuel"] for row in table(IPCC_TABLE))
+
+
+def ipcc_default(quantity: str, bound: str) -> DefaultTable:
+    """IPCC 2006 ``quantity`` (``ncv`` or ``ef``) per fuel at ``bound`` (default/lower/upper).
+
+    The table is keyed by the member attribute ``fuel``; the trace and provenance show which
+    bound a term uses.
+    """
+    if bound not in BOUNDS or quantity not in _COLUMNS:
+        raise ValueError(f"no IPCC column for {quantity!r} at {bound!r}")
+    column, unit, title = _COLUMNS[quantity]
+    rows = {
+        (row["fuel"],): Default(
+            value=f"{row[column.format(bound=bound)]} {unit}",
+            source=f"{row['source']}, {title}, {bound} value",
+            confidence=Confidence.STANDARD,
+        )
+        for row in table(IPCC_TABLE)
+    }
+    return DefaultTable(
+        name=f"IPCC 2006 {title} ({bound})",
+        version=IPCC_VERSION,
+        keys=("fuel",),
+        rows=rows,
+        source="jcmcalc/data/ipcc2006_fuels.csv",
+    )
+
+
+def fuel_combustion(index: str, quantity: Term, ncv: Term, factor: Term) -> Term:
+    """``sum_index FC x NCV x EF_CO2`` [t_CO2]."""
+    return total(index, quantity * ncv * factor)
