@@ -1,0 +1,61 @@
+"""The two commands of jcmcalc, for a fresh clone on a machine with Python >= 3.11.
+
+    python3 tasks.py demo   # set up .venv, install jcmcalc and every built-in plugin, run an example
+    python3 tasks.py test   # set up .venv with the test tools, then run the whole test suite
+
+Only the standard library is used here, so it runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
+DEMO = ROOT / "methodologies" / "solar-pv" / "examples" / "thai-rooftop" / "project.toml"
+
+
+def run(*command: object) -> None:
+    print("+", " ".join(str(part) for part in command), flush=True)
+    subprocess.run([str(part) for part in command], check=True, cwd=ROOT)
+
+
+def plugins() -> list[Path]:
+    """Every built-in methodology plugin (a folder of methodologies/ with a pyproject.toml)."""
+    return sorted(path.parent for path in (ROOT / "methodologies").glob("*/pyproject.toml"))
+
+
+def setup(extras: str) -> None:
+    """Create .venv (once) and install jcmcalc in editable mode with every plugin."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"jcmcalc needs Python >= 3.11, this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        venv.create(VENV, with_pip=True)
+    editable = [arg for path in plugins() for arg in ("-e", path)]
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "-e", f"{ROOT}[{extras}]", *editable)
+
+
+def demo() -> None:
+    setup("pandas")
+    run(BIN / "jcmcalc", "calculate", DEMO)
+
+
+def test() -> None:
+    setup("test,pandas")
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "python", "-m", "pytest", *sys.argv[2:])
+
+
+if __name__ == "__main__":
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    try:
+        commands[sys.argv[1]]()
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)

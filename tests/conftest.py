@@ -1,0 +1,61 @@
+"""Shared fixtures: project files written to a temporary folder, the CLI run in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jcmcalc.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PV_EXAMPLES = ROOT / "methodologies" / "solar-pv" / "examples"
+
+MONGOLIA = """
+[project]
+name = "test"
+
+[methodology]
+id = "MN_AM003"
+version = "2.0"
+
+[[systems]]
+id = "PV-1"
+grid = "national"
+connection_case = "grid"
+
+[[periods]]
+start = 2023-01-01
+end = 2023-12-31
+values = {{ "EG_i,p" = "{energy}" }}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """Write a project file (and extra files) into a temporary folder; returns its path."""
+
+    def write(text: str, **files: str) -> Path:
+        path = tmp_path / "project.toml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        for name, content in files.items():
+            (tmp_path / name.replace("__", ".")).write_text(
+                textwrap.dedent(content), encoding="utf-8"
+            )
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``jcmcalc ARGS`` in-process: (exit code, stdout, stderr)."""
+
+    def run(*args: object) -> tuple[int, str, str]:
+        code = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

@@ -1,0 +1,32 @@
+"""A third-party test plugin: one methodology, installed for real by the tests."""
+
+from jcmcalc import hookimpl
+from jcmcalc.equations import Constant
+from jcmcalc.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
+from jcmcalc.parameters import Kind, Parameter
+
+ENERGY = Parameter("EC_p", "energy_saved", "MWh", Kind.MONITORED, "Energy saved", options=("C",))
+FACTOR = Parameter("EF_p", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")
+
+
+@hookimpl
+def jcmcalc_methodologies():
+    return [
+        Methodology(
+            id="XX_AM999",
+            version="1.0",
+            country="XX",
+            title="Test methodology of an installed third-party plugin",
+            family="test",
+            sectoral_scope="test",
+            status="test",
+            approved="",
+            source="tests/plugins",
+            indices=(Index("i", "systems", "system"),),
+            parameters=(ENERGY, FACTOR),
+            equations=(
+                Equation("RE_p", REFERENCE, ENERGY.ref * FACTOR.ref, "t_CO2", "reference"),
+                Equation("PE_p", PROJECT, Constant(0, unit="t_CO2"), "t_CO2", "project"),
+            ),
+        )
+    ]
