@@ -76,13 +76,17 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.command == "methodologies":
         rows = [["id", "version", "country", "title", "plugin"]]
-        rows += [[m.id, m.version, m.country, m.title, f"{m.plugin} {m.plugin_version}"]
-                 for m in registry.methodologies()]
+        rows += [
+            [m.id, m.version, m.country, m.title, f"{m.plugin} {m.plugin_version}"]
+            for m in registry.methodologies()
+        ]
         print(formatting.text_table(rows))
     elif args.command == "plugins":
         rows = [["plugin", "distribution", "version", "methodologies"]]
-        rows += [[p.name, p.distribution, p.version, ", ".join(p.methodologies)]
-                 for p in registry.plugins]
+        rows += [
+            [p.name, p.distribution, p.version, ", ".join(p.methodologies)]
+            for p in registry.plugins
+        ]
         rows += [[b.name, b.distribution, "BROKEN", b.error] for b in registry.broken]
         print(formatting.text_table(rows))
     elif args.command == "show":

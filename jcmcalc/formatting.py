@@ -12,14 +12,17 @@ from jcmcalc.result import Result
 def text_table(rows: Sequence[Sequence[str]]) -> str:
     """Rows as aligned columns, the first row a header underlined with dashes."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(line.rstrip() for line in lines)
 
 
 def markdown_table(rows: Sequence[Sequence[str]]) -> str:
     """Rows as a Markdown table (pipes in cells escaped)."""
+
     def line(row: Sequence[str]) -> str:
         return "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
 
@@ -101,7 +104,9 @@ def methodology_text(m: Methodology) -> str:
             f"{name}: {'|'.join(choices) if choices else 'any'}"
             for name, choices in index.attributes.items()
         )
-        lines.append(f"  {index.symbol}: {index.title} ({where}){'; ' + attributes if attributes else ''}")
+        lines.append(
+            f"  {index.symbol}: {index.title} ({where}){'; ' + attributes if attributes else ''}"
+        )
     lines += ["", "Parameters:"]
     for parameter in m.parameters:
         lines += _parameter_text(parameter)

@@ -12,7 +12,6 @@ from jcmcalc.errors import InputError, PluginError, suggest
 from jcmcalc.methodology import Methodology
 
 
-@attrs.frozen
 class DuplicateMethodologyError(PluginError):
     """Two plugins provide the same (programme, id, version)."""
 

@@ -75,9 +75,12 @@ def test_full_pipeline_is_exact_on_integral_products(project) -> None:
     """511 tCO2 exactly: naive float floor gives 510 (7000 x 0.073 = 510.99999999999994)."""
     assert math.floor(7000 * 0.073) == 510
     path = project(
-        MONGOLIA.replace('connection_case = "grid"', 'connection_case = "grid"\n'
-                         'parameters = {{ "EF_RE,i" = {{ value = "0.073 t_CO2/MWh", '
-                         'override = true, source = "rounding test" }} }}').format(energy="7000 MWh")
+        MONGOLIA.replace(
+            'connection_case = "grid"',
+            'connection_case = "grid"\n'
+            'parameters = {{ "EF_RE,i" = {{ value = "0.073 t_CO2/MWh", '
+            'override = true, source = "rounding test" }} }}',
+        ).format(energy="7000 MWh")
     )
     result = calculate(path)
     assert result.periods[0].reductions == 511

@@ -65,8 +65,13 @@ def test_cached_registry_converts_like_a_fresh_one(tmp_path) -> None:
     outputs = []
     for setting in ("0", str(tmp_path / "cache"), str(tmp_path / "cache")):
         environment = {**os.environ, "JCMCALC_UNIT_CACHE": setting}
-        run = subprocess.run([sys.executable, "-c", script], env=environment,
-                             capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", script],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert any((tmp_path / "cache").iterdir())

@@ -176,6 +176,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
     parameters: list[Parameter] = []
     equations: list[Equation] = []
     if form == "category-of-day":
+        indices = [Index("i", "systems", "PV system")]  # the day's category sets the factor
         indices.append(
             Index("c", "categories", "category of day", members=CATEGORIES, column="category")
         )

@@ -1,0 +1,151 @@
+"""The command line: listing, showing, calculating, formats, exit codes, determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PV_EXAMPLES
+
+THAI = PV_EXAMPLES / "thai-rooftop" / "project.toml"
+
+
+def test_version_and_help(cli) -> None:
+    code, out, _ = cli("--version")
+    assert code == 0 and out.startswith("jcmcalc 0.")
+    for command in ("methodologies", "plugins", "show", "calculate", "estimate"):
+        assert (
+            command
+            in subprocess.run(
+                [sys.executable, "-m", "jcmcalc.cli", "--help"], capture_output=True, text=True
+            ).stdout
+        )
+
+
+def test_help_of_every_command() -> None:
+    for command in ("methodologies", "plugins", "show", "calculate", "estimate"):
+        run = subprocess.run(
+            [sys.executable, "-m", "jcmcalc.cli", command, "--help"], capture_output=True, text=True
+        )
+        assert run.returncode == 0 and "usage: jcmcalc" in run.stdout
+
+
+def test_methodologies_lists_the_eight_pv_variants(cli) -> None:
+    code, out, _ = cli("methodologies")
+    assert code == 0
+    for identifier, version, country in [
+        ("TH_AM001", "1.0", "TH"),
+        ("KE_AM002", "1.0", "KE"),
+        ("KH_AM002", "1.0", "KH"),
+        ("VN_AM007", "1.0", "VN"),
+        ("ID_AM017", "1.0", "ID"),
+        ("MN_AM003", "2.0", "MN"),
+        ("MV_AM001", "1.0", "MV"),
+        ("CL_AM001", "1.0", "CL"),
+    ]:
+        line = next(line for line in out.splitlines() if line.startswith(identifier))
+        assert line.split()[1:3] == [version, country]
+        assert "jcmcalc-solar-pv" in line
+
+
+def test_plugins_lists_distribution_and_version(cli) -> None:
+    code, out, _ = cli("plugins")
+    assert code == 0
+    assert any(
+        line.split()[:3] == ["solar_pv", "jcmcalc-solar-pv", "1.0.0"] for line in out.splitlines()
+    )
+
+
+def test_show_prints_parameters_equations_defaults_sources_and_inferred(cli) -> None:
+    code, out, _ = cli("show", "ID_AM017@1.0")
+    assert code == 0
+    assert "RE_p = Σ_i(EG_i,p × EF_RE,i)" in out
+    assert "EG_i,p = EG_PV,i,p - EC_charge,i,p + EG_discharge,i,p" in out
+    assert "jamali / grid+captive: 0.533 t_CO2/MWh" in out
+    assert "IGES Additional information" in out
+    assert "INFERRED" in out
+
+
+def test_show_unknown_methodology_exits_2(cli) -> None:
+    code, out, err = cli("show", "XX_AM001")
+    assert code == 2 and out == "" and "unknown methodology 'XX_AM001'" in err
+
+
+def test_calculate_json_has_the_documented_fields(cli) -> None:
+    code, out, _ = cli("calculate", THAI, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["methodology"] == {
+        "id": "TH_AM001",
+        "version": "1.0",
+        "title": "Installation of Solar PV System",
+        "country": "TH",
+    }
+    period = data["periods"][0]
+    for key in (
+        "start",
+        "end",
+        "reference_emissions_tco2",
+        "project_emissions_tco2",
+        "emission_reductions_tco2",
+        "credits",
+    ):
+        assert key in period
+    assert data["total_credits"] == sum(p["credits"] for p in data["periods"])
+    assert data["provenance"]["methodology"]["id"] == "TH_AM001"
+    assert data["provenance"]["plugin"]["distribution"] == "jcmcalc-solar-pv"
+    assert len(data["provenance"]["inputs_sha256"]) == 64
+    assert data["trace"][0]["symbol"] == "RE_p"
+
+
+def test_json_is_byte_identical_across_runs_and_folders(cli, tmp_path) -> None:
+    first = cli("calculate", THAI, "--format", "json")[1]
+    second = cli("calculate", THAI, "--format", "json")[1]
+    copy = tmp_path / "copy"
+    shutil.copytree(THAI.parent, copy)
+    third = cli("calculate", copy / "project.toml", "--format", "json")[1]
+    assert first == second == third
+
+
+def test_input_hash_changes_with_a_data_file(cli, tmp_path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(THAI.parent, copy)
+    before = json.loads(cli("calculate", copy / "project.toml", "--format", "json")[1])
+    csv = copy / "monthly-2024H1.csv"
+    csv.write_text(csv.read_text().replace("95210.4", "95210.5"))
+    after = json.loads(cli("calculate", copy / "project.toml", "--format", "json")[1])
+    assert before["provenance"]["inputs_sha256"] != after["provenance"]["inputs_sha256"]
+
+
+def test_output_file_is_written_whole_or_not_at_all(cli, tmp_path) -> None:
+    target = tmp_path / "result.md"
+    assert cli("calculate", THAI, "--format", "markdown", "-o", target)[0] == 0
+    assert target.read_text().startswith("# Thai rooftop PV (example)")
+    missing = tmp_path / "missing.toml"
+    failed = tmp_path / "failed.json"
+    assert cli("calculate", missing, "-o", failed)[0] == 2
+    assert not failed.exists()
+    assert list(tmp_path.glob(".*")) == []
+
+
+def test_console_script_runs_the_demo_end_to_end() -> None:
+    executable = shutil.which("jcmcalc", path=str(Path(sys.executable).parent))
+    run = subprocess.run([executable, "calculate", str(THAI)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "total" in run.stdout and "1546" in run.stdout
+
+
+def test_internal_error_exits_1_without_traceback(cli, monkeypatch) -> None:
+    from jcmcalc import api
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "calculate", boom)
+    code, _, err = cli("calculate", THAI)
+    assert code == 1 and "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    code, _, err = cli("--debug", "calculate", THAI)
+    assert code == 1 and "Traceback" in err

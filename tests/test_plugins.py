@@ -1,0 +1,126 @@
+"""Plugin discovery through real installed distributions, duplicates, broken plugins."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jcmcalc import hookimpl, plugins
+from jcmcalc.errors import PluginError
+from jcmcalc.plugins import DuplicateMethodologyError
+
+PLUGINS = Path(__file__).parent / "plugins"
+
+
+def _install(name: str, target: Path) -> Path:
+    """pip-install a test distribution into ``target`` (a real .dist-info with entry points)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(PLUGINS / name),
+        ],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {
+        name: _install(name, tmp_path_factory.mktemp(name))
+        for name in ("jcmcalc-example-plugin", "jcmcalc-broken-plugin")
+    }
+
+
+def test_entry_point_discovery_of_an_installed_plugin(installed, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(installed["jcmcalc-example-plugin"]))
+    registry = plugins.load()
+    methodology = registry.get("XX_AM999", "1.0")
+    assert methodology.plugin == "jcmcalc-example-plugin"
+    assert methodology.plugin_version == "0.3.1"
+    assert any(p.distribution == "jcmcalc-example-plugin" for p in registry.plugins)
+    # the built-ins come through the same entry-point group
+    assert registry.get("MN_AM003", "2.0").plugin == "jcmcalc-solar-pv"
+
+
+def test_broken_plugin_is_reported_and_skipped(installed, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(installed["jcmcalc-broken-plugin"]))
+    registry = plugins.load()
+    [broken] = registry.broken
+    assert broken.name == "broken"
+    assert broken.distribution == "jcmcalc-broken-plugin"
+    assert "jcmcalc_dependency_that_is_not_installed" in broken.error
+    assert registry.get("MN_AM003", "2.0")
+
+
+def test_broken_plugin_is_fatal_when_strict(installed, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(installed["jcmcalc-broken-plugin"]))
+    with pytest.raises(PluginError, match="'broken' .*jcmcalc-broken-plugin.* failed to load"):
+        plugins.load(strict=True)
+
+
+def test_cli_reports_broken_plugin_on_stderr(installed, monkeypatch, tmp_path) -> None:
+    path = str(installed["jcmcalc-broken-plugin"])
+    environment = {"PYTHONPATH": path, "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run(
+        [sys.executable, "-m", "jcmcalc.cli", "methodologies"],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert ok.returncode == 0
+    assert "plugin 'broken' (jcmcalc-broken-plugin) was skipped" in ok.stderr
+    strict = subprocess.run(
+        [sys.executable, "-m", "jcmcalc.cli", "--strict-plugins", "methodologies"],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert strict.returncode == 1
+    assert "Traceback" not in strict.stderr
+
+
+def _fake_plugin(methodologies):
+    class Plugin:
+        @hookimpl
+        def jcmcalc_methodologies(self):
+            return methodologies
+
+    return Plugin()
+
+
+def test_duplicate_methodology_names_both_plugins() -> None:
+    registry = plugins.Registry(plugins.new_manager())
+    methodology = plugins.load().get("MN_AM003", "2.0")
+    registry.add(_fake_plugin([methodology]), "first", "dist-one", "1.0")
+    with pytest.raises(DuplicateMethodologyError, match="'dist-one'.*'dist-two'"):
+        registry.add(_fake_plugin([methodology]), "second", "dist-two", "2.0")
+
+
+def test_misspelled_hook_fails_check_pending() -> None:
+    class Misspelled:
+        @hookimpl
+        def jcmcalc_methodologes(self):  # typo on purpose
+            return []
+
+    registry = plugins.Registry(plugins.new_manager())
+    with pytest.raises(Exception, match="unknown hook"):
+        registry.add(Misspelled(), "typo", "dist-typo", "1.0")
+    assert registry.plugins == []
+
+
+def test_version_spellings_are_the_same_version() -> None:
+    registry = plugins.load()
+    assert registry.get("MN_AM003", "ver02.0") is registry.get("MN_AM003", "2")
