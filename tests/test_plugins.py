@@ -67,7 +67,7 @@ def test_broken_plugin_is_reported_and_skipped(installed, monkeypatch) -> None:
 
 def test_broken_plugin_is_fatal_when_strict(installed, monkeypatch) -> None:
     monkeypatch.syspath_prepend(str(installed["jcmcalc-broken-plugin"]))
-    with pytest.raises(PluginError, match="'broken' .*jcmcalc-broken-plugin.* failed to load"):
+    with pytest.raises(PluginError, match=r"'broken' .*jcmcalc-broken-plugin.* failed to load"):
         plugins.load(strict=True)
 
 
@@ -105,7 +105,7 @@ def test_duplicate_methodology_names_both_plugins() -> None:
     registry = plugins.Registry(plugins.new_manager())
     methodology = plugins.load().get("MN_AM003", "2.0")
     registry.add(_fake_plugin([methodology]), "first", "dist-one", "1.0")
-    with pytest.raises(DuplicateMethodologyError, match="'dist-one'.*'dist-two'"):
+    with pytest.raises(DuplicateMethodologyError, match=r"'dist-one'.*'dist-two'"):
         registry.add(_fake_plugin([methodology]), "second", "dist-two", "2.0")
 
 

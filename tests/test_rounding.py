@@ -59,7 +59,7 @@ def test_credits_match_exact_rational_floor_on_100000_cases() -> None:
             energy_parameter.name: energy_parameter.convert(energy_text),
             factor_parameter.name: factor_parameter.convert(f"{factor_text} t_CO2/MWh"),
         }
-        value = evaluate(expression, lambda s, _b: values[s.name], members, {})
+        value = evaluate(expression, lambda s, _b, v=values: v[s.name], members, {})
         magnitude, unit = energy_text.split()
         expected = Fraction(magnitude) / (1000 if unit == "kWh" else 1) * Fraction(factor_text)
         assert value == expected

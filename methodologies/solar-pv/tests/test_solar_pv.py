@@ -124,7 +124,8 @@ def test_override_is_accepted_only_explicitly_and_shows_in_json(tmp_path) -> Non
     id = "S1"
     grid = "national"
     connection_case = "grid"
-    parameters = { "EF_RE,i" = { value = "0.75 t_CO2/MWh", override = true, source = "PDD sec. B" } }
+    [systems.parameters]
+    "EF_RE,i" = { value = "0.75 t_CO2/MWh", override = true, source = "PDD sec. B" }
     [[periods]]
     start = 2024-01-01
     end = 2024-12-31
