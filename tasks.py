@@ -1,6 +1,6 @@
 """The two commands of jcmcalc, for a fresh clone on a machine with Python >= 3.11.
 
-    python3 tasks.py demo   # set up .venv, install jcmcalc and every built-in plugin, run an example
+    python3 tasks.py demo   # set up .venv, install jcmcalc and the built-in plugins, run an example
     python3 tasks.py test   # set up .venv with the test tools, then run the whole test suite
 
 Only the standard library is used here, so it runs before anything is installed.
@@ -31,7 +31,7 @@ def plugins() -> list[Path]:
 
 def setup(extras: str) -> None:
     """Create .venv (once) and install jcmcalc in editable mode with every plugin."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py runs on whatever python3 is
         sys.exit(f"jcmcalc needs Python >= 3.11, this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
