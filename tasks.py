@@ -36,8 +36,17 @@ def setup(extras: str) -> None:
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
     editable = [arg for path in plugins() for arg in ("-e", path)]
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-e", f"{ROOT}[{extras}]", *editable)
+    run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-e",
+        f"{ROOT}[{extras}]",
+        *editable,
+    )
 
 
 def demo() -> None:

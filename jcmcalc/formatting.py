@@ -38,6 +38,23 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
         parts += [f"- {warning}" for warning in result.warnings]
+    given = [
+        row
+        for row in result.to_dict()["inputs"]
+        if row["origin"] in ("project", "override") and row["period"] is None
+    ]
+    if given:
+        parts += [
+            "",
+            "## Fixed values given by the project"
+            if markdown
+            else "Fixed values given by the project:",
+        ]
+        parts += [
+            f"- {row['symbol']} {'/'.join(row['member'])} = {row['value']} {row['unit']} "
+            f"({row['origin']}; source: {row['source']})"
+            for row in given
+        ]
     inferred = result.provenance["inferred"]
     if inferred:
         parts += ["", "## Inferred (reconstructed, not read)" if markdown else "Inferred:"]

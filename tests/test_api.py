@@ -1,0 +1,58 @@
+"""The Python API: calculate, estimate, get_methodology, methodologies, Result exports."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+
+import jcmcalc
+from jcmcalc.errors import InputError
+from tests.conftest import PV_EXAMPLES
+
+THAI = PV_EXAMPLES / "thai-rooftop" / "project.toml"
+
+
+def test_calculate_accepts_a_path_or_text_path() -> None:
+    assert jcmcalc.calculate(THAI).to_json() == jcmcalc.calculate(str(THAI)).to_json()
+
+
+def test_result_carries_full_precision_and_credits() -> None:
+    result = jcmcalc.calculate(THAI)
+    first = result.periods[0]
+    assert isinstance(first.reference, Fraction)
+    assert first.reductions == first.reference - first.project
+    assert result.total_credits == sum(p.credits for p in result.periods)
+    assert json.loads(result.to_json())["total_credits"] == result.total_credits
+
+
+def test_dataframe_and_notebook_table() -> None:
+    pytest.importorskip("pandas")
+    result = jcmcalc.calculate(THAI)
+    frame = result.to_dataframe()
+    assert list(frame["credits"]) == [p.credits for p in result.periods]
+    html = result._repr_html_()
+    assert "<table>" in html and "TH_AM001 ver 1.0" in html
+
+
+def test_get_methodology_latest_and_by_version() -> None:
+    assert jcmcalc.get_methodology("MN_AM003").version == "2.0"
+    assert jcmcalc.get_methodology("MN_AM003", "2.0") is jcmcalc.get_methodology("MN_AM003")
+    with pytest.raises(InputError, match="unknown methodology"):
+        jcmcalc.get_methodology("NO_SUCH")
+
+
+def test_methodologies_are_sorted_and_unique() -> None:
+    keys = [(m.id, m.version) for m in jcmcalc.methodologies()]
+    assert len(keys) == len(set(keys))
+    assert [k[0] for k in keys] == sorted(k[0] for k in keys)
+
+
+def test_ex_ante_and_ex_post_share_the_equations() -> None:
+    estimated = jcmcalc.estimate(THAI)
+    monitored = jcmcalc.calculate(THAI)
+    assert estimated.mode == "ex ante" and monitored.mode == "ex post"
+    assert {s.expression for s in estimated.trace if s.symbol == "RE_p"} == {
+        s.expression for s in monitored.trace if s.symbol == "RE_p"
+    }
