@@ -9,8 +9,9 @@ from fractions import Fraction
 from jcmcalc.equations import Symbol, evaluate, substituted, to_text
 from jcmcalc.errors import InputError
 from jcmcalc.inputs import Inputs, Key, Value
-from jcmcalc.methodology import PROJECT, REFERENCE, Equation
+from jcmcalc.methodology import PROJECT, REFERENCE, Check, Equation
 from jcmcalc.numbers import credits_from, decimal_text
+from jcmcalc.project import Period
 from jcmcalc.result import PeriodResult, Result, TraceStep, provenance
 
 
@@ -31,7 +32,10 @@ def _evaluate_period(
         return source[key].value
 
     def show(symbol: Symbol, bindings: Mapping[str, str]) -> str:
-        return decimal_text(lookup(symbol, bindings))
+        text = decimal_text(lookup(symbol, bindings))
+        source = values.get(symbol.name) or inputs.fixed.get(symbol.name, {})
+        value = source.get(_key(symbol, bindings))
+        return f"{text} [override]" if value is not None and value.origin == "override" else text
 
     trace: list[TraceStep] = []
     for equation in inputs.methodology.equations:
@@ -62,8 +66,38 @@ def _evaluate_period(
     return results, trace
 
 
-def _members(equation: Equation, members: Mapping[str, tuple[str, ...]]) -> list[Key]:
+def _members(equation: Equation | Check, members: Mapping[str, tuple[str, ...]]) -> list[Key]:
     return list(itertools.product(*(members[index] for index in equation.index)))
+
+
+def _check_period(
+    inputs: Inputs,
+    values: Mapping[str, Mapping[Key, Value]],
+    results: Mapping[str, Mapping[Key, Fraction]],
+    period: Period,
+) -> None:
+    """Raise :class:`InputError` naming the period where a plausibility bound is breached."""
+
+    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
+        key = _key(symbol, bindings)
+        if symbol.name in results:
+            return results[symbol.name][key]
+        return (values.get(symbol.name) or inputs.fixed[symbol.name])[key].value
+
+    for check in inputs.methodology.checks:
+        for key in _members(check, inputs.members):
+            bindings = dict(zip(check.index, key, strict=True))
+            left = evaluate(check.left, lookup, inputs.members, bindings)
+            right = evaluate(check.right, lookup, inputs.members, bindings)
+            if left > right:
+                member = f", {'/'.join(key)}" if key else ""
+                raise InputError(
+                    f"{period.label}{member}: check {check.name!r} fails, "
+                    f"{check.description}: {check.text}, but {decimal_text(left)} > "
+                    f"{decimal_text(right)}",
+                    file=inputs.project.path,
+                    at=f"periods[{period.number}]",
+                )
 
 
 def run(inputs: Inputs, *, mode: str = "ex post") -> Result:
@@ -74,6 +108,7 @@ def run(inputs: Inputs, *, mode: str = "ex post") -> Result:
     for period_inputs in inputs.periods:
         period = period_inputs.period
         results, steps = _evaluate_period(inputs, period_inputs.values, period.number)
+        _check_period(inputs, period_inputs.values, results, period)
         trace.extend(steps)
         reference = results[REFERENCE][()]
         project = results[PROJECT][()]

@@ -6,6 +6,7 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
+import csv
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -17,10 +18,11 @@ import attrs
 
 from jcmcalc.errors import InputError, suggest
 from jcmcalc.methodology import Index, Methodology
-from jcmcalc.monitoring import Reading, read_monitoring
+from jcmcalc.monitoring import _HEADER, Reading, read_monitoring
 from jcmcalc.numbers import decimal_text
 from jcmcalc.parameters import Default, DefaultTable, Kind, Parameter
 from jcmcalc.project import Period, Project
+from jcmcalc.units import split_quantity
 
 Key = tuple[str, ...]
 MEMBER_KEYS = ("id", "description", "parameters")
@@ -30,12 +32,14 @@ LEAF_KEYS = ("value", "source", "override")
 @attrs.frozen
 class Value:
     """A resolved value, its origin (``project``, ``monitoring``, ``default``, ``override``,
-    ``absent``, ``estimate``) and its source text."""
+    ``absent``, ``estimate``) and its source text. ``unit`` is set only for a parameter with
+    alternative canonical units: the one of :attr:`Parameter.units` the value is in."""
 
     value: Fraction
     origin: str
     source: str
     confidence: str = ""
+    unit: str = ""
 
 
 @attrs.frozen
@@ -74,6 +78,8 @@ def _members(
     if index.members:
         return index.members, {m: {index.csv_column: m} for m in index.members}, {}
     raw = project.tables.get(index.key)
+    if raw is None and index.optional:
+        return (), {}, {}
     at = f"[[{index.key}]]"
     if not isinstance(raw, list) or not raw:
         raise InputError(
@@ -202,6 +208,39 @@ def _attributes_of(
     return found
 
 
+def _canonical(parameter: Parameter, text: str) -> str:
+    """The alternative canonical unit a value written as ``text`` is in ("" if none declared)."""
+    return parameter.canonical(split_quantity(text)[1]) if parameter.alternatives else ""
+
+
+def _reading_unit(parameter: Parameter, reading: Reading) -> str:
+    """The canonical unit of a CSV reading, from the header of its file (one basis per file)."""
+    if not parameter.alternatives:
+        return ""
+    with reading.file.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = next(csv.reader([handle.readline()]), [])
+    found = set()
+    for title in header:
+        match = _HEADER.match(title.strip())
+        if match and match["name"] in (parameter.symbol, parameter.name):
+            found.add(parameter.canonical(match["unit"].strip()))
+    if len(found) > 1:
+        raise InputError(
+            f"columns of {parameter.symbol} in {' and '.join(sorted(found))}: one file may "
+            "not mix bases of measurement",
+            file=reading.file,
+            row=1,
+            parameter=parameter.symbol,
+        )
+    return found.pop() if found else ""
+
+
+def _coincide(a: Parameter, key_a: Key, b: Parameter, key_b: Key) -> bool:
+    """Whether two keys agree on every index their parameters share."""
+    members = dict(zip(a.index, key_a, strict=True))
+    return all(members.get(s, m) == m for s, m in zip(b.index, key_b, strict=True))
+
+
 def _describe_key(parameter: Parameter, key: Key, methodology: Methodology) -> str:
     if not key:
         return ""
@@ -316,7 +355,8 @@ class Resolver:
         if leaf is None:
             if default is not None:
                 value = parameter.convert(default.value, at=f"default of {parameter.symbol}")
-                return Value(value, "default", default.source, str(default.confidence))
+                unit = _canonical(parameter, default.value)
+                return Value(value, "default", default.source, str(default.confidence), unit)
             if parameter.when_absent == "zero":
                 return Value(Fraction(0), "absent", "not given: counted as zero")
             table = parameter.default
@@ -337,13 +377,26 @@ class Resolver:
                 parameter=parameter.symbol,
             )
         value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
+        unit = _canonical(parameter, leaf.text)
+        if default is not None and unit != _canonical(parameter, default.value):
+            if not leaf.source:
+                raise InputError(
+                    f"the methodology default {default.value} is in another basis of measurement "
+                    f'than {leaf.text!r}, so it does not apply: give the source, e.g. {{ value = "'
+                    f'{leaf.text}", source = "..." }}',
+                    file=self.path,
+                    at=leaf.at,
+                    parameter=parameter.symbol,
+                )
+            return Value(value, "project", leaf.source, unit=unit)
         if default is not None:
             default_value = parameter.convert(default.value, at=f"default of {parameter.symbol}")
             if value == default_value:
-                return Value(value, "default", default.source, str(default.confidence))
+                return Value(value, "default", default.source, str(default.confidence), unit)
             if not (leaf.override and leaf.source):
                 raise InputError(
-                    f"{decimal_text(value)} {parameter.unit} differs from the methodology default "
+                    f"{decimal_text(value)} {unit or parameter.unit} differs from the methodology "
+                    "default "
                     f"{default.value} ({default.source}); an override needs "
                     "override = true and a source",
                     file=self.path,
@@ -351,10 +404,10 @@ class Resolver:
                     parameter=parameter.symbol,
                 )
             self.warnings.append(
-                f"{subject}: override {decimal_text(value)} {parameter.unit} replaces the default "
-                f"{default.value} (source: {leaf.source})"
+                f"{subject}: override {decimal_text(value)} {unit or parameter.unit} replaces the "
+                f"default {default.value} (source: {leaf.source})"
             )
-            return Value(value, "override", leaf.source)
+            return Value(value, "override", leaf.source, unit=unit)
         if leaf.override:
             raise InputError(
                 "override = true, but there is no methodology default to override",
@@ -370,7 +423,7 @@ class Resolver:
                 at=leaf.at,
                 parameter=parameter.symbol,
             )
-        return Value(value, "project", leaf.source or f"{self.path.name} {leaf.at}")
+        return Value(value, "project", leaf.source or f"{self.path.name} {leaf.at}", unit=unit)
 
     def monitored(
         self,
@@ -407,10 +460,18 @@ class Resolver:
                 if leaf is not None:
                     value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
                     values[parameter.name][key] = Value(
-                        value, "monitored", f"{self.path.name} {leaf.at}"
+                        value,
+                        "monitored",
+                        f"{self.path.name} {leaf.at}",
+                        unit=_canonical(parameter, leaf.text),
                     )
                 elif reading is not None:
-                    values[parameter.name][key] = Value(reading.value, "monitored", reading.origin)
+                    values[parameter.name][key] = Value(
+                        reading.value,
+                        "monitored",
+                        reading.origin,
+                        unit=_reading_unit(parameter, reading),
+                    )
                 elif parameter.when_absent == "zero":
                     values[parameter.name][key] = Value(
                         Fraction(0), "absent", "not monitored: zero"
@@ -430,7 +491,8 @@ class Resolver:
             (path, period) for period in self.project.periods for path in period.data
         ]
         for path, period in sources:
-            for slot, reading in read_monitoring(
+            read = self.methodology.monitoring_reader or read_monitoring
+            for slot, reading in read(
                 path, self.methodology, self.project.periods, self.members, only=period
             ).items():
                 if slot in found:
@@ -444,13 +506,76 @@ class Resolver:
         return found
 
 
+def check_bases(
+    methodology: Methodology,
+    fixed: Mapping[str, Mapping[Key, Value]],
+    periods: tuple[PeriodInputs, ...],
+    path: Path,
+) -> None:
+    """Values of parameters sharing a ``basis`` must be in matching units where members coincide.
+
+    A zero is on every basis. The first value seen (fixed ones first) sets the basis.
+    """
+    seen: dict[str, list[tuple[Parameter, Key, int, str]]] = {}
+    sources = [("", fixed)] + [(f" in {p.period.label}", p.values) for p in periods]
+    for where, values in sources:
+        for parameter in methodology.parameters:
+            if not parameter.basis:
+                continue
+            for key, value in values.get(parameter.name, {}).items():
+                if value.value == 0:
+                    continue
+                position = parameter.units.index(value.unit or parameter.unit)
+                for other, other_key, other_position, other_where in seen.get(parameter.basis, []):
+                    if position == other_position:
+                        continue
+                    if not _coincide(parameter, key, other, other_key):
+                        continue
+                    subject = f"{_describe_key(parameter, key, methodology)}{where}"
+                    other_subject = f"{_describe_key(other, other_key, methodology)}{other_where}"
+                    raise InputError(
+                        f"the value{subject} is in {parameter.units[position]}, but "
+                        f"{other.symbol}{other_subject} is in {other.units[other_position]}: "
+                        f"give it in {parameter.units[other_position]}, or {other.symbol} in "
+                        f"{other.units[position]} (bases of measurement are never converted "
+                        "into each other)",
+                        file=path,
+                        parameter=parameter.symbol,
+                    )
+                seen.setdefault(parameter.basis, []).append((parameter, key, position, where))
+
+
+def expectation_warnings(
+    methodology: Methodology, fixed: Mapping[str, Mapping[Key, Value]]
+) -> list[str]:
+    """Warnings where a fixed parameter is not above the one its ``expected_above`` names."""
+    warnings = []
+    for parameter in methodology.parameters:
+        if not parameter.expected_above:
+            continue
+        other = methodology.parameter(parameter.expected_above)
+        for key, value in fixed.get(parameter.name, {}).items():
+            for other_key, other_value in fixed.get(other.name, {}).items():
+                if value.value <= other_value.value and _coincide(parameter, key, other, other_key):
+                    warnings.append(
+                        f"{parameter.symbol}{_describe_key(parameter, key, methodology)} = "
+                        f"{decimal_text(value.value)} is not above {other.symbol}"
+                        f"{_describe_key(other, other_key, methodology)} = "
+                        f"{decimal_text(other_value.value)} as expected: emission reductions "
+                        "may be negative"
+                    )
+    return warnings
+
+
 def resolve(methodology: Methodology, project: Project) -> Inputs:
     """Check ``project`` against ``methodology`` and resolve every value."""
     resolver = Resolver(methodology, project)
     fixed = resolver.fixed(methodology.parameters)
     readings = resolver.readings()
     periods = tuple(resolver.monitored(period, readings) for period in project.periods)
-    return Inputs(
+    check_bases(methodology, fixed, periods, project.path)
+    resolver.warnings.extend(expectation_warnings(methodology, fixed))
+    inputs = Inputs(
         methodology=methodology,
         project=project,
         members=resolver.members,
@@ -460,3 +585,5 @@ def resolve(methodology: Methodology, project: Project) -> Inputs:
         tables=tuple(sorted(resolver.tables.values())),
         warnings=tuple(resolver.warnings),
     )
+    notices = [text for notice in methodology.notices for text in notice(inputs)]
+    return attrs.evolve(inputs, warnings=(*inputs.warnings, *notices)) if notices else inputs

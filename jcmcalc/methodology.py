@@ -6,7 +6,7 @@ use, and every equation's unit follows from its parameters' canonical units with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -41,6 +41,8 @@ class Index:
     Members are the tables ``[[<key>]]`` of the project file, each with an ``id``; or, when
     ``members`` is given, that fixed list declared by the methodology. ``attributes`` maps
     each attribute a member must carry to its allowed values (empty tuple: any text).
+    ``optional``: the project file may omit the tables; the index then has no members and
+    every sum over it is zero (a co-fired fuel that a project may not use).
     """
 
     symbol: str
@@ -49,6 +51,7 @@ class Index:
     attributes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     members: tuple[str, ...] = ()
     column: str = ""
+    optional: bool = False
 
     @property
     def csv_column(self) -> str:
@@ -88,6 +91,24 @@ class Equation:
 
 
 @attrs.frozen
+class Check:
+    """A plausibility bound ``left <= right``, tested per period (and per ``index`` member)
+    after the equations; a breach is bad input. Terms may use parameters and equation results.
+    """
+
+    name: str
+    left: Term
+    right: Term
+    description: str
+    index: tuple[str, ...] = ()
+    inferred: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{to_text(self.left)} <= {to_text(self.right)}"
+
+
+@attrs.frozen
 class Estimate:
     """Ex-ante estimation: equations that produce a monitored parameter from design values.
 
@@ -117,12 +138,20 @@ class Methodology:
     equations: tuple[Equation, ...]
     criteria: tuple[Criterion, ...] = ()
     estimate: Estimate | None = None
+    checks: tuple[Check, ...] = ()
     notes: tuple[str, ...] = ()
     confidence: Confidence = Confidence.READ
     programme: str = "JCM"
     expired: str = ""
     plugin: str = ""
     plugin_version: str = ""
+    #: Reads a monitoring file of a shape the core's CSV reader does not know (a cylinder
+    #: list, say), with the signature of :func:`jcmcalc.monitoring.read_monitoring`; it may
+    #: hand other files on to that function. None: the core's reader reads every file.
+    monitoring_reader: Callable[..., Mapping] | None = None
+    #: Functions of the resolved :class:`jcmcalc.inputs.Inputs` returning warnings for the
+    #: result (a value that is accepted but not credited, say).
+    notices: tuple[Callable[..., Iterable[str]], ...] = ()
 
     def __attrs_post_init__(self) -> None:
         check(self)
@@ -216,6 +245,16 @@ def check(methodology: Methodology) -> None:
         if required not in names:
             raise MethodologyError(f"{where}: no equation named {required!r}")
     _check_equations(methodology.equations, units, index_symbols, where)
+    for bound in methodology.checks:
+        place = f"{where}, check {bound.name}"
+        for term in (bound.left, bound.right):
+            for symbol in symbols(term):
+                if symbol.name not in units:
+                    raise MethodologyError(f"{place}: {symbol.symbol} is not declared")
+            free = free_indices(term)
+            if not free <= set(bound.index) or not set(bound.index) <= index_symbols:
+                raise MethodologyError(f"{place}: indices {sorted(free)} not in {bound.index}")
+        _same_unit([bound.left, bound.right], units, place)
     if methodology.estimate:
         monitored = {p.name for p in methodology.parameters if p.kind is Kind.MONITORED}
         for equation in methodology.estimate.equations:

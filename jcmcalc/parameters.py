@@ -10,7 +10,7 @@ import attrs
 
 from jcmcalc.errors import InputError
 from jcmcalc.numbers import decimal_text
-from jcmcalc.units import conversion_factor, dimensionality, split_quantity
+from jcmcalc.units import conversion_factor, dimensionality, same_dimension, split_quantity
 
 
 class Kind(enum.StrEnum):
@@ -111,6 +111,13 @@ class Parameter:
     ``options`` lists the monitoring options (A, B, C) a monitored parameter may use.
     ``when_absent`` is ``"error"`` or ``"zero"`` (a term the methodology lets a project omit).
     ``inferred`` explains a part of its use that is reconstructed, not read in the text.
+    ``alternatives`` are further canonical units, one per other basis of measurement (``kL``
+    beside ``t`` for a fuel quantity): a value converts to the first of :attr:`units` of its
+    dimension, never across bases. Parameters sharing a ``basis`` name must use the same
+    position of their :attr:`units` wherever their members coincide (a fuel quantity in kL
+    needs its NCV in GJ/kL); resolving a project checks this.
+    ``expected_above`` names a fixed parameter this one should exceed wherever their members
+    coincide (a project efficiency above the reference one); resolving warns where it does not.
     """
 
     symbol: str
@@ -124,6 +131,9 @@ class Parameter:
     default: Default | DefaultTable | None = None
     when_absent: str = "error"
     inferred: str = ""
+    alternatives: tuple[str, ...] = ()
+    basis: str = ""
+    expected_above: str = ""
 
     @property
     def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic
@@ -135,6 +145,21 @@ class Parameter:
     @property
     def dimensionless(self) -> bool:
         return dimensionality(self.unit) == "dimensionless"
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The canonical unit and its alternatives, one per basis of measurement."""
+        return (self.unit, *self.alternatives)
+
+    def canonical(self, unit: str) -> str:
+        """The canonical unit a value given in ``unit`` converts to (:attr:`unit` if none fits)."""
+        for candidate in self.alternatives:
+            try:
+                if same_dimension(unit or "dimensionless", candidate):
+                    return candidate
+            except ValueError:
+                break
+        return self.unit
 
     def convert(
         self, text: str, *, file: object = None, row: int | None = None, at: str | None = None
@@ -175,20 +200,22 @@ class Parameter:
     ) -> Fraction:
         """Convert an exact magnitude given in ``unit`` to the canonical unit and check it."""
         where = {"file": file, "row": row, "at": at, "parameter": self.symbol}
+        target = self.canonical(unit)
+        expected = " or ".join(self.units)
         try:
-            factor = conversion_factor(unit, self.unit)
+            factor = conversion_factor(unit, target)
         except ValueError as exc:
-            raise InputError(f"{exc} (expected {self.unit})", **where) from None
+            raise InputError(f"{exc} (expected {expected})", **where) from None
         except Exception:
             raise InputError(
-                f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {self.unit} "
-                f"({dimensionality(self.unit)})",
+                f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {expected} "
+                f"({' or '.join(dimensionality(u) for u in self.units)})",
                 **where,
             ) from None
         value = magnitude * factor
         if not self.bounds.contains(value):
             raise InputError(
-                f"value {decimal_text(value)} {self.unit} is out of range: "
+                f"value {decimal_text(value)} {target} is out of range: "
                 f"must be {self.bounds.describe()}",
                 **where,
             )

@@ -229,7 +229,7 @@ def _input_row(
         "period": period,
         "member": list(key),
         "value": exact_text(value.value),
-        "unit": unit,
+        "unit": value.unit or unit,
         "origin": value.origin,
         "source": value.source,
     }

@@ -2,6 +2,10 @@
 
 Canonical units: fuel quantity in t, NCV in GJ/t, EF in t_CO2/GJ, so the product is t_CO2
 with factor one. The IPCC table (NCV in TJ/Gg, EF in kg CO2/TJ) is converted exactly.
+A fuel measured by volume (kL, m3, Nm3 at 0 degC and 101.325 kPa) uses the volume basis: the
+quantity in kL with the NCV in GJ/kL. Declare both parameters with :data:`QUANTITY_UNITS` and
+:data:`NCV_UNITS` and the same ``basis`` (:data:`FUEL_BASIS`): a volume quantity with a mass
+NCV is then an input error, never a silent conversion. The IPCC NCVs are on the mass basis.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from jcmcalc.tools.data import table
 IPCC_TABLE = "ipcc2006_fuels"
 IPCC_VERSION = "IPCC 2006 Guidelines, Vol. 2, Ch. 1, Tables 1.2 and 1.4"
 BOUNDS = ("default", "lower", "upper")
+#: Canonical units of a fuel quantity and of its NCV, basis by basis (mass, volume).
+QUANTITY_UNITS = ("t", "kL")
+NCV_UNITS = ("GJ/t", "GJ/kL")
+FUEL_BASIS = "fuel basis (mass or volume)"
 _COLUMNS = {
     "ncv": ("ncv_{bound}_TJ_per_Gg", "TJ/Gg", "net calorific value"),
     "ef": ("ef_co2_{bound}_kg_per_TJ", "kg_CO2/TJ", "CO2 emission factor"),

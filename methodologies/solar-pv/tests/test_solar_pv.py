@@ -137,6 +137,7 @@ def test_override_is_accepted_only_explicitly_and_shows_in_json(tmp_path) -> Non
     assert row["origin"] == "override" and row["source"] == "PDD sec. B"
     assert any("override 0.75" in w and "0.797" in w for w in data["warnings"])
     assert result.periods[0].reference == 75
+    assert "100 × 0.75 [override]" in data["trace"][0]["substituted"]
 
 
 def test_same_value_as_the_table_needs_no_override(tmp_path) -> None:

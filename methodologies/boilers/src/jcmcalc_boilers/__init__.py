@@ -1,0 +1,1 @@
+"""High-efficiency boiler methodology family (reconstructed) as a jcmcalc plugin."""

@@ -1,0 +1,343 @@
+"""Cylinder lists: the monitoring file of an F-gas destruction project.
+
+One row per cylinder emptied into the destruction unit::
+
+    date,cylinder,content,gross [kg],tare [kg],x:HCFC-22 [%],x:HFC-32 [%]
+    2025-02-11,HN-0001,HCFC-22,68.2,15.4,99.6,0.4
+    2025-02-11,HN-0002,R-410A,52.9,14.8,,
+
+- ``cylinder``: the cylinder's id; ``content``: a species of ``jcmcalc/data/fgas_species.csv``
+  (``HCFC-22``), a blend of ``refrigerant_blends.csv`` (``R-410A``) or ``mixture``.
+- ``gross [unit]`` and ``tare [unit]``: the cylinder weighed full and empty, in any mass unit
+  named in the header; the net mass is ``gross - tare``, and tare may not exceed gross.
+- ``x:<species> [unit]``: the analysed mass fraction of a species (unit ``%``, ``1`` or any
+  other dimensionless unit). Where a row gives any fraction, its fractions are the composition
+  (a blank cell is zero) and must sum to 1 within :data:`TOLERANCE`; a sum a little above 1 is
+  scaled down to 1, a sum a little below is used as it is (the rest is credited to no species),
+  so the tolerance never adds mass. A row without fractions takes the nominal composition of its
+  content: 1 for a species, the ASHRAE Standard 34 split for a blend; ``mixture`` needs them.
+- ``date`` or ``timestamp``: needed when the file is listed under ``[monitoring]``; a file under
+  one ``[[periods]] data`` may omit it, and rows dated outside that period are an error.
+
+``W_k,p = sum over rows (gross - tare) x x_k``, exactly. Files without a ``gross`` column are
+ordinary monitoring files (an electricity meter log) and go to the core's reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from jcmcalc.errors import InputError, suggest
+from jcmcalc.methodology import Methodology
+from jcmcalc.monitoring import Reading, read_monitoring
+from jcmcalc.numbers import decimal_text
+from jcmcalc.project import Period, decode, read_bytes
+from jcmcalc.tools.gwp import blend_composition, blends
+from jcmcalc.units import conversion_factor, dimensionality
+
+#: The monitored parameter a cylinder list fills, and its index of species.
+MASS = "mass_destroyed"
+SPECIES_INDEX = "k"
+#: Largest allowed |sum of analysed fractions - 1| in a row.
+TOLERANCE = Fraction(1, 1000)
+MIXTURE = "mixture"
+
+_HEADER = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
+_FRACTION = re.compile(r"^x\s*:\s*(?P<species>.+)$")
+_TIME_COLUMNS = ("timestamp", "date")
+_TEXT_COLUMNS = ("cylinder", "content")
+
+
+@attrs.frozen
+class Layout:
+    """Where each column of a cylinder list is."""
+
+    cylinder: int
+    content: int
+    gross: tuple[int, Fraction]
+    tare: tuple[int, Fraction]
+    fractions: Mapping[str, tuple[int, Fraction]]
+    time: int | None
+
+
+def is_cylinder_list(header: Iterable[str]) -> bool:
+    """Whether a CSV header is that of a cylinder list (it has a ``gross [unit]`` column)."""
+    for title in header:
+        match = _HEADER.match(title.strip())
+        if match and match["name"].strip().lower() == "gross":
+            return True
+    return False
+
+
+def _factor(unit: str, target: str, *, path: Path, column: str, parameter: str) -> Fraction:
+    try:
+        return conversion_factor(unit or "dimensionless", target)
+    except ValueError as exc:
+        raise InputError(
+            f"column {column!r}: {exc} (expected a unit of {dimensionality(target)})",
+            file=path,
+            row=1,
+            parameter=parameter,
+        ) from None
+    except Exception:
+        raise InputError(
+            f"column {column!r}: unit {unit!r} ({dimensionality(unit or 'dimensionless')}) "
+            f"cannot be converted to {target} ({dimensionality(target)})",
+            file=path,
+            row=1,
+            parameter=parameter,
+        ) from None
+
+
+def _layout(header: list[str], species: tuple[str, ...], mass_unit: str, symbol: str, path: Path):
+    positions: dict[str, int] = {}
+    masses: dict[str, tuple[int, Fraction]] = {}
+    fractions: dict[str, tuple[int, Fraction]] = {}
+    time = None
+    for position, title in enumerate(header):
+        name = title.strip()
+        if name in _TIME_COLUMNS:
+            time = position
+            continue
+        if name in _TEXT_COLUMNS:
+            positions[name] = position
+            continue
+        match = _HEADER.match(name)
+        if not match:
+            raise InputError(
+                f"unknown column {name!r}: a cylinder list has the columns date, cylinder, "
+                "content, 'gross [unit]', 'tare [unit]' and 'x:<species> [unit]'",
+                file=path,
+                row=1,
+            )
+        label, unit = match["name"].strip(), match["unit"].strip()
+        fraction = _FRACTION.match(label)
+        if label.lower() in ("gross", "tare"):
+            factor = _factor(unit, mass_unit, path=path, column=name, parameter=symbol)
+            masses[label.lower()] = (position, factor)
+        elif fraction:
+            component = fraction["species"].strip()
+            if component not in species:
+                raise InputError(
+                    f"column {name!r}: unknown species {component!r}{suggest(component, species)}"
+                    f" (known: {', '.join(species)})",
+                    file=path,
+                    row=1,
+                    parameter=symbol,
+                )
+            factor = _factor(unit, "dimensionless", path=path, column=name, parameter=symbol)
+            fractions[component] = (position, factor)
+        else:
+            raise InputError(
+                f"unknown column {name!r}: write a mass fraction as 'x:<species> [%]'",
+                file=path,
+                row=1,
+            )
+    missing = [c for c in (*_TEXT_COLUMNS, "gross", "tare") if c not in positions | masses]
+    if missing:
+        raise InputError(
+            f"a cylinder list needs the columns {', '.join(missing)} "
+            "(masses with their unit, e.g. 'gross [kg]')",
+            file=path,
+            row=1,
+        )
+    return Layout(
+        positions["cylinder"],
+        positions["content"],
+        masses["gross"],
+        masses["tare"],
+        fractions,
+        time,
+    )
+
+
+def _number(cell: str, column: str, path: Path, row: int, symbol: str) -> Fraction:
+    text = cell.strip()
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        hint = "; the unit belongs in the header" if re.search(r"\d\s*[A-Za-z%]", text) else ""
+        raise InputError(
+            f"column {column!r}: {text!r} is not a number{hint}",
+            file=path,
+            row=row,
+            parameter=symbol,
+        ) from None
+
+
+def composition(
+    content: str,
+    analysed: Mapping[str, Fraction],
+    species: tuple[str, ...],
+    *,
+    path: Path,
+    row: int,
+    symbol: str,
+) -> dict[str, Fraction]:
+    """Mass fraction of each species in one cylinder (analysed, else nominal from its content)."""
+    known = (*species, *blends(), MIXTURE)
+    if content not in known:
+        raise InputError(
+            f"unknown content {content!r}{suggest(content, known)}: give a species, a blend "
+            f"({', '.join(blends())}) or {MIXTURE!r} with analysed fractions",
+            file=path,
+            row=row,
+            parameter=symbol,
+        )
+    if analysed:
+        total = sum(analysed.values(), Fraction(0))
+        if abs(total - 1) > TOLERANCE:
+            raise InputError(
+                f"analysed mass fractions sum to {decimal_text(total)}, not 1 "
+                f"(tolerance ±{decimal_text(TOLERANCE)})",
+                file=path,
+                row=row,
+                parameter=symbol,
+            )
+        scale = max(total, Fraction(1))
+        return {name: value / scale for name, value in analysed.items() if value}
+    if content == MIXTURE:
+        raise InputError(
+            f"content {MIXTURE!r} needs the analysed mass fractions ('x:<species> [%]' columns)",
+            file=path,
+            row=row,
+            parameter=symbol,
+        )
+    if content in species:
+        return {content: Fraction(1)}
+    split = blend_composition(content)
+    for component in split:
+        if component not in species:
+            raise InputError(
+                f"blend {content} contains {component}, which this methodology does not list",
+                file=path,
+                row=row,
+                parameter=symbol,
+            )
+    return split
+
+
+def _period(
+    cells: list[str],
+    layout: Layout,
+    candidates: list[Period],
+    only: Period | None,
+    path: Path,
+    row: int,
+) -> Period:
+    if layout.time is None:
+        assert only is not None
+        return only
+    text = cells[layout.time].strip()
+    try:
+        day = dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        raise InputError(f"{text!r} is not an ISO date or timestamp", file=path, row=row) from None
+    period = next((p for p in candidates if p.contains(day)), None)
+    if period is None:
+        where = only.label if only else "any monitoring period"
+        raise InputError(f"date {day} is outside {where}", file=path, row=row)
+    return period
+
+
+def read_cylinders(
+    path: Path,
+    methodology: Methodology,
+    periods: Iterable[Period],
+    members: Mapping[str, tuple[str, ...]],
+    only: Period | None = None,
+) -> dict[tuple[int, str, tuple[str, ...]], Reading]:
+    """``W_k,p`` per (period number, parameter name, (species,)) summed over a cylinder list.
+
+    A file that is not a cylinder list goes to :func:`jcmcalc.monitoring.read_monitoring`.
+    """
+    text = decode(read_bytes(path, what="monitoring file"), path)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError("no header row", file=path, row=1)
+    header = [cell.strip() for cell in rows[0]]
+    if not is_cylinder_list(header):
+        return read_monitoring(path, methodology, periods, members, only=only)
+    parameter = methodology.parameter(MASS)
+    species = members[SPECIES_INDEX]
+    layout = _layout(header, species, parameter.unit, parameter.symbol, path)
+    if layout.time is None and only is None:
+        raise InputError(
+            "a cylinder list under [monitoring] needs a 'date' column; or list it under "
+            "its period's data",
+            file=path,
+            row=1,
+        )
+    candidates = [only] if only is not None else list(periods)
+    sums: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
+    sources: dict[tuple[int, str], list[int]] = defaultdict(list)
+    seen: dict[tuple[str, str], int] = {}
+    symbol = parameter.symbol
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(
+                f"{len(cells)} cells where the header has {len(header)}", file=path, row=number
+            )
+        cylinder = cells[layout.cylinder].strip()
+        if not cylinder:
+            raise InputError("no cylinder id", file=path, row=number)
+        when = cells[layout.time].strip() if layout.time is not None else ""
+        if (cylinder, when) in seen:
+            raise InputError(
+                f"cylinder {cylinder!r} is listed twice{' on ' + when if when else ''} "
+                f"(also row {seen[(cylinder, when)]})",
+                file=path,
+                row=number,
+            )
+        seen[(cylinder, when)] = number
+        period = _period(cells, layout, candidates, only, path, number)
+        masses = {}
+        for name, (position, factor) in (("gross", layout.gross), ("tare", layout.tare)):
+            value = _number(cells[position], header[position], path, number, symbol) * factor
+            if value < 0:
+                raise InputError(
+                    f"{name} mass is negative", file=path, row=number, parameter=symbol
+                )
+            masses[name] = value
+        if masses["tare"] > masses["gross"]:
+            raise InputError(
+                f"cylinder {cylinder!r}: tare {decimal_text(masses['tare'])} {parameter.unit} "
+                f"exceeds gross {decimal_text(masses['gross'])} {parameter.unit}",
+                file=path,
+                row=number,
+                parameter=symbol,
+            )
+        analysed: dict[str, Fraction] = {}
+        for name, (position, factor) in layout.fractions.items():
+            cell = cells[position]
+            if cell.strip():
+                value = _number(cell, header[position], path, number, symbol) * factor
+                if not 0 <= value <= 1:
+                    raise InputError(
+                        f"mass fraction of {name} is {decimal_text(value)}, outside [0, 1]",
+                        file=path,
+                        row=number,
+                        parameter=symbol,
+                    )
+                analysed[name] = value
+        content = cells[layout.content].strip()
+        shares = composition(content, analysed, species, path=path, row=number, symbol=symbol)
+        net = masses["gross"] - masses["tare"]
+        for name, share in shares.items():
+            sums[(period.number, name)] += net * share
+            sources[(period.number, name)].append(number)
+    return {
+        (number, parameter.name, (name,)): Reading(value, path, tuple(sources[(number, name)]))
+        for (number, name), value in sums.items()
+    }

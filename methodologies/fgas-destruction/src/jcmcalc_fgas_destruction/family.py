@@ -1,0 +1,358 @@
+"""F-gas recovery and destruction: equations declared once, each record built from data.
+
+RECONSTRUCTED from the common structure of destruction protocols (no approved JCM text was
+available; JCM_REFERENCE.md section 7)::
+
+    W_k,p         = sum over cylinders (gross - tare) x x_k                  [t]
+    RE_p          = sum_k W_k,p x GWP_k x CR_k                               [t_CO2e]
+    PE_energy,p   = EC_p x EF_elec + sum_j FC_j,p x NCV_j x EF_CO2,j         [t_CO2]
+    PE_conv,p     = sum_k W_k,p x n_C,k x M_CO2 / M_k                        [t_CO2]
+    PE_residual,p = sum_k W_k,p x (1 - DE) x GWP_k                           [t_CO2e]
+    PE_p          = PE_energy,p + PE_conv,p + PE_residual,p
+    ER_p          = RE_p - PE_p
+
+``CR_k`` is 1 for a species the record credits and 0 otherwise (methodology data). Project
+emissions count every species destroyed, creditable or not: the facility burns them all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jcmcalc.equations import Constant, total
+from jcmcalc.inputs import Inputs
+from jcmcalc.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
+from jcmcalc.numbers import decimal_text
+from jcmcalc.parameters import FRACTION, Bounds, Confidence, Default, DefaultTable, Kind, Parameter
+from jcmcalc.tools.electricity import electricity_emissions
+from jcmcalc.tools.fuel import fuel_combustion, ipcc_default, ipcc_fuels
+from jcmcalc.tools.gwp import (
+    CO2_MOLAR_MASS_DEFAULT,
+    carbon_atoms_table,
+    fgas_species,
+    gwp_table,
+    molar_mass_table,
+    ozone_depleting,
+)
+from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX, read_cylinders
+
+FAMILY = "fgas-destruction"
+STATUS = "reconstructed"
+SECTORAL_SCOPE = "11: Fugitive emissions from production and consumption of halocarbons and SF6"
+SOURCE = (
+    "reconstructed from destruction-protocol practice (jcmcalc JCM_REFERENCE.md section 7); "
+    "no approved JCM methodology text was available"
+)
+RECONSTRUCTED_NOTE = (
+    "RECONSTRUCTED methodology (status 'reconstructed'): no approved JCM text for fluorocarbon "
+    "destruction was available; equations, parameters, defaults and eligibility criteria follow "
+    "the common structure of destruction protocols and are not those of an approved methodology"
+)
+DESTRUCTION_EFFICIENCY = Default(
+    value="0.9999",
+    source=(
+        "99.99 % destruction and removal efficiency, the performance that the UNEP TEAP Task "
+        "Force on Destruction Technologies (2002) asks of destruction of concentrated ODS sources"
+    ),
+    confidence=Confidence.INFERRED,
+    note="used as the default DE of the facility; a stack test may replace it (override)",
+)
+
+
+def _criteria() -> tuple[Criterion, ...]:
+    return (
+        Criterion(
+            "C1",
+            "The project recovers fluorocarbons from end-of-life equipment and destroys them in "
+            "a facility whose destruction efficiency is at least DE.",
+            Confidence.INFERRED,
+        ),
+        Criterion(
+            "C2",
+            "Every cylinder is weighed full and empty on a calibrated scale, and the composition "
+            "of its content is analysed (or its blend designation confirmed) before destruction.",
+            Confidence.INFERRED,
+        ),
+        Criterion(
+            "C3",
+            "No law or regulation requires the destruction of the recovered fluorocarbons.",
+            Confidence.INFERRED,
+        ),
+    )
+
+
+def _creditable_table(variant: Mapping[str, Any]) -> DefaultTable:
+    creditable = set(variant["creditable"])
+    unknown = creditable - set(fgas_species())
+    if unknown:
+        raise ValueError(f"{variant['id']}: creditable species without data: {sorted(unknown)}")
+    rows = {
+        (species,): Default(
+            value="1" if species in creditable else "0",
+            source=f"{variant['id']} creditable species (variants.toml)",
+            confidence=Confidence.INFERRED,
+        )
+        for species in fgas_species()
+    }
+    return DefaultTable(
+        name=f"{variant['id']} creditable species",
+        version=f"{variant['id']} ver {variant['version']}",
+        keys=("species",),
+        rows=rows,
+        source="jcmcalc_fgas_destruction/variants.toml",
+    )
+
+
+def _reason(variant: Mapping[str, Any], species: str) -> str:
+    if ozone_depleting(species):
+        return variant["excluded_because"]
+    return "not creditable under this record"
+
+
+def _non_creditable(variant: Mapping[str, Any]):
+    """A notice: each non-creditable species destroyed in a period, as a warning."""
+    label = f"{variant['id']} ver {variant['version']}"
+
+    def notice(inputs: Inputs) -> Iterator[str]:
+        creditable = inputs.fixed["creditable"]
+        for period in inputs.periods:
+            for key, value in period.values.get(MASS, {}).items():
+                if value.value and creditable[key].value == 0:
+                    yield (
+                        f"{period.period.label}: {decimal_text(value.value)} t of {key[0]} "
+                        f"destroyed ({value.source}) is not creditable under {label} "
+                        f"({_reason(variant, key[0])}); it is left out of RE_p and counted in "
+                        "PE_p"
+                    )
+
+    return notice
+
+
+def build(variant: Mapping[str, Any]) -> Methodology:
+    """The methodology record of one entry of ``variants.toml``."""
+    gwp_set = variant["gwp_set"]
+    species = Index(
+        SPECIES_INDEX,
+        "species",
+        "species",
+        members=fgas_species(),
+        column="species",
+    )
+    fuels = Index("j", "fuels", "fuel", attributes={"fuel": ipcc_fuels()})
+    mass = Parameter(
+        "W_k,p",
+        MASS,
+        "t",
+        Kind.MONITORED,
+        "Mass of species k destroyed in period p: sum over the cylinders emptied into the "
+        "destruction unit of (gross - tare) x analysed mass fraction of k",
+        index=(SPECIES_INDEX,),
+        options=("C",),
+        when_absent="zero",
+    )
+    gwp = Parameter(
+        "GWP_k",
+        "gwp",
+        "t_CO2e/t",
+        Kind.METHODOLOGY,
+        f"100-year global warming potential of species k, IPCC {gwp_set} (fixed by this "
+        "methodology record)",
+        index=(SPECIES_INDEX,),
+        default=gwp_table(gwp_set),
+    )
+    creditable = Parameter(
+        "CR_k",
+        "creditable",
+        "dimensionless",
+        Kind.METHODOLOGY,
+        "1 where the destruction of species k earns credits under this record, 0 otherwise",
+        index=(SPECIES_INDEX,),
+        bounds=Bounds(lower=Fraction(0), upper=Fraction(1)),
+        default=_creditable_table(variant),
+        inferred="which species are creditable is a reconstructed choice per record",
+    )
+    carbon = Parameter(
+        "n_C,k",
+        "carbon_atoms",
+        "dimensionless",
+        Kind.METHODOLOGY,
+        "Carbon atoms per molecule of species k, from its formula",
+        index=(SPECIES_INDEX,),
+        default=carbon_atoms_table(),
+    )
+    molar = Parameter(
+        "M_k",
+        "molar_mass",
+        "kg/kmol",
+        Kind.METHODOLOGY,
+        "Molar mass of species k (kg/kmol = g/mol), from its formula and IUPAC atomic weights",
+        index=(SPECIES_INDEX,),
+        bounds=Bounds(lower=Fraction(0), lower_inclusive=False),
+        default=molar_mass_table(),
+    )
+    molar_co2 = Parameter(
+        "M_CO2",
+        "molar_mass_co2",
+        "kg_CO2/kmol",
+        Kind.METHODOLOGY,
+        "Molar mass of CO2 (kg/kmol = g/mol), from the same atomic weights",
+        bounds=Bounds(lower=Fraction(0), lower_inclusive=False),
+        default=CO2_MOLAR_MASS_DEFAULT,
+    )
+    efficiency = Parameter(
+        "DE",
+        "destruction_efficiency",
+        "dimensionless",
+        Kind.PROJECT,
+        "Destruction efficiency of the facility: the mass fraction of the fed gas destroyed",
+        bounds=FRACTION,
+        default=DESTRUCTION_EFFICIENCY,
+        inferred="default 0.9999 from TEAP practice; replace it by a stack-test value with "
+        "override = true and its source",
+    )
+    electricity = Parameter(
+        "EC_p",
+        "electricity_consumed",
+        "MWh",
+        Kind.MONITORED,
+        "Electricity consumed by the destruction facility in period p (its meter)",
+        options=("C",),
+    )
+    electricity_factor = Parameter(
+        "EF_elec",
+        "electricity_emission_factor",
+        "t_CO2/MWh",
+        Kind.PROJECT,
+        "CO2 emission factor of the electricity the facility consumes (the country's grid "
+        "factor, stated with its source; a higher factor is the conservative choice)",
+        inferred="no shipped default: the project states the grid factor and its source",
+    )
+    fuel = Parameter(
+        "FC_j,p",
+        "fuel_consumed",
+        "t",
+        Kind.MONITORED,
+        "Mass of fuel j fired by the destruction facility in period p (give 0 t for a fuel "
+        "not fired in the period)",
+        index=("j",),
+        options=("B", "C"),
+    )
+    ncv = Parameter(
+        "NCV_j",
+        "net_calorific_value",
+        "GJ/t",
+        Kind.METHODOLOGY,
+        "Net calorific value of fuel j (IPCC 2006 upper bound: conservative for PE)",
+        index=("j",),
+        bounds=Bounds(lower=Fraction(0), lower_inclusive=False),
+        default=ipcc_default("ncv", "upper"),
+        inferred="the IPCC 2006 upper bound, the conservative choice for a project emission",
+    )
+    fuel_factor = Parameter(
+        "EF_CO2,j",
+        "fuel_emission_factor",
+        "t_CO2/GJ",
+        Kind.METHODOLOGY,
+        "CO2 emission factor of fuel j (IPCC 2006 upper bound: conservative for PE)",
+        index=("j",),
+        default=ipcc_default("ef", "upper"),
+        inferred="the IPCC 2006 upper bound, the conservative choice for a project emission",
+    )
+    k = SPECIES_INDEX
+    reference = Equation(
+        "RE_p",
+        REFERENCE,
+        total(k, mass.ref * gwp.ref * creditable.ref),
+        "t_CO2e",
+        "Reference emissions: the creditable gas destroyed would otherwise have been released",
+    )
+    energy = Equation(
+        "PE_energy,p",
+        "energy_emissions",
+        electricity_emissions(electricity.ref, electricity_factor.ref)
+        + fuel_combustion("j", fuel.ref, ncv.ref, fuel_factor.ref),
+        "t_CO2",
+        "Emissions from the electricity and fuel the destruction facility uses",
+    )
+    conversion = Equation(
+        "PE_conv,p",
+        "conversion_emissions",
+        total(k, mass.ref * carbon.ref * molar_co2.ref / molar.ref),
+        "t_CO2",
+        "CO2 from the oxidation of the carbon in the destroyed gas",
+        inferred="all carbon of every species destroyed is oxidised to CO2",
+    )
+    residual = Equation(
+        "PE_residual,p",
+        "residual_emissions",
+        total(k, mass.ref * (Constant(1) - efficiency.ref) * gwp.ref),
+        "t_CO2e",
+        "Gas fed to the facility but not destroyed",
+        inferred="every species destroyed counts, creditable or not (conservative)",
+    )
+    project = Equation(
+        "PE_p",
+        PROJECT,
+        energy.ref + conversion.ref + residual.ref,
+        "t_CO2e",
+        "Project emissions in period p",
+    )
+    creditable_list = ", ".join(variant["creditable"])
+    notes = (
+        RECONSTRUCTED_NOTE,
+        f"GWP set IPCC {gwp_set}, fixed by this record ({variant['id']}); a project cannot "
+        "choose another set except by a visible override with its source",
+        f"creditable species (methodology data, inferred): {creditable_list}; any other species "
+        "destroyed is reported in a warning, not credited, and counted in PE_p",
+        "eligibility criteria reconstructed, not read",
+        f"M_CO2 = 12.011 + 2 x 15.999 = {CO2_MOLAR_MASS_DEFAULT.value} from the atomic weights "
+        "of the species' molar masses",
+    )
+    return Methodology(
+        id=variant["id"],
+        version=variant["version"],
+        country="",
+        title=variant["title"],
+        family=FAMILY,
+        sectoral_scope=SECTORAL_SCOPE,
+        status=STATUS,
+        approved="",
+        source=SOURCE,
+        indices=(species, fuels),
+        parameters=(
+            mass,
+            gwp,
+            creditable,
+            carbon,
+            molar,
+            molar_co2,
+            efficiency,
+            electricity,
+            electricity_factor,
+            fuel,
+            ncv,
+            fuel_factor,
+        ),
+        equations=(reference, energy, conversion, residual, project),
+        criteria=_criteria(),
+        notes=notes,
+        confidence=Confidence.INFERRED,
+        monitoring_reader=read_cylinders,
+        notices=(_non_creditable(variant),),
+    )
+
+
+@cache
+def variants() -> tuple[dict[str, Any], ...]:
+    """The records of ``variants.toml``."""
+    text = files(__package__).joinpath("variants.toml").read_text(encoding="utf-8")
+    return tuple(tomllib.loads(text)["variant"])
+
+
+def methodologies() -> list[Methodology]:
+    return [build(variant) for variant in variants()]

@@ -1,0 +1,1 @@
+"""JCM waste heat recovery (WHR) power generation methodologies as a jcmcalc plugin."""
