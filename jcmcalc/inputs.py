@@ -6,7 +6,6 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -18,7 +17,7 @@ import attrs
 
 from jcmcalc.errors import InputError, suggest
 from jcmcalc.methodology import Index, Methodology
-from jcmcalc.monitoring import _HEADER, Reading, read_monitoring
+from jcmcalc.monitoring import Reading, read_monitoring
 from jcmcalc.numbers import decimal_text
 from jcmcalc.parameters import Default, DefaultTable, Kind, Parameter
 from jcmcalc.project import Period, Project
@@ -211,28 +210,6 @@ def _attributes_of(
 def _canonical(parameter: Parameter, text: str) -> str:
     """The alternative canonical unit a value written as ``text`` is in ("" if none declared)."""
     return parameter.canonical(split_quantity(text)[1]) if parameter.alternatives else ""
-
-
-def _reading_unit(parameter: Parameter, reading: Reading) -> str:
-    """The canonical unit of a CSV reading, from the header of its file (one basis per file)."""
-    if not parameter.alternatives:
-        return ""
-    with reading.file.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header = next(csv.reader([handle.readline()]), [])
-    found = set()
-    for title in header:
-        match = _HEADER.match(title.strip())
-        if match and match["name"] in (parameter.symbol, parameter.name):
-            found.add(parameter.canonical(match["unit"].strip()))
-    if len(found) > 1:
-        raise InputError(
-            f"columns of {parameter.symbol} in {' and '.join(sorted(found))}: one file may "
-            "not mix bases of measurement",
-            file=reading.file,
-            row=1,
-            parameter=parameter.symbol,
-        )
-    return found.pop() if found else ""
 
 
 def _coincide(a: Parameter, key_a: Key, b: Parameter, key_b: Key) -> bool:
@@ -470,9 +447,9 @@ class Resolver:
                         reading.value,
                         "monitored",
                         reading.origin,
-                        unit=_reading_unit(parameter, reading),
+                        unit=reading.unit,
                     )
-                elif parameter.when_absent == "zero":
+                elif parameter.when_absent == "zero" and not self._required(parameter, key):
                     values[parameter.name][key] = Value(
                         Fraction(0), "absent", "not monitored: zero"
                     )
@@ -484,6 +461,13 @@ class Resolver:
                         parameter=parameter.symbol,
                     )
         return PeriodInputs(period, values)
+
+    def _required(self, parameter: Parameter, key: Key) -> bool:
+        """Whether the member's option needs ``parameter`` (see ``required_when``)."""
+        if not parameter.required_when:
+            return False
+        attribute, wanted = parameter.required_when
+        return _attributes_of(parameter, key, self.attributes).get(attribute) == wanted
 
     def readings(self) -> dict[tuple[int, str, Key], Reading]:
         found: dict[tuple[int, str, Key], Reading] = {}

@@ -43,11 +43,15 @@ class Column:
 
 @attrs.frozen
 class Reading:
-    """A monitored value summed from CSV rows, with the rows it came from."""
+    """A monitored value summed from CSV rows, with the rows it came from.
+
+    ``unit`` is the canonical unit of a parameter with alternative units (its basis).
+    """
 
     value: Fraction
     file: Path
     rows: tuple[int, ...]
+    unit: str = ""
 
     @property
     def origin(self) -> str:
@@ -138,6 +142,7 @@ def read_monitoring(
     registers: dict[tuple[str, Key], tuple[int, Fraction]] = {}
     sums: dict[tuple[int, str, Key], Fraction] = defaultdict(Fraction)
     sources: dict[tuple[int, str, Key], list[int]] = defaultdict(list)
+    bases: dict[tuple[int, str, Key], str] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -162,6 +167,15 @@ def read_monitoring(
                 _number(cell, column, path, number), column.unit, file=path, row=number
             )
             slot = (period.number, column.parameter.name, key)
+            basis = column.parameter.canonical(column.unit) if column.parameter.alternatives else ""
+            if bases.setdefault(slot, basis) != basis:
+                raise InputError(
+                    f"{column.parameter.symbol} is given in {bases[slot]} and in {basis}: one "
+                    "value may not mix bases of measurement",
+                    file=path,
+                    row=number,
+                    parameter=column.parameter.symbol,
+                )
             if column.register:
                 previous = registers.get((column.parameter.name, key))
                 registers[(column.parameter.name, key)] = (number, value)
@@ -178,7 +192,7 @@ def read_monitoring(
                 value = value - previous[1]
             sums[slot] += value
             sources[slot].append(number)
-    return {slot: Reading(sums[slot], path, tuple(sources[slot])) for slot in sums}
+    return {slot: Reading(sums[slot], path, tuple(sources[slot]), bases[slot]) for slot in sums}
 
 
 def _member_key(

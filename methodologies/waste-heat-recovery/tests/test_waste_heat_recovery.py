@@ -230,6 +230,21 @@ def test_values_of_the_option_not_chosen_are_refused(tmp_path):
     assert "period 1" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("option", "values", "missing"),
+    [
+        ("supplied", '"EG_gross,i,p" = "0 MWh"', "EG_sup,i,p"),
+        ("gross-minus-aux", '"EG_gross,i,p" = "100 MWh"', "EC_aux,i,p"),
+        ("gross-minus-aux", '"EC_aux,i,p" = "10 MWh"', "EG_gross,i,p"),
+    ],
+)
+def test_values_of_the_chosen_option_are_required(tmp_path, option, values, missing):
+    with pytest.raises(InputError) as error:
+        jcmcalc.calculate(myanmar(tmp_path, values, option=option))
+    assert f"parameter {missing}: missing monitored value" in str(error.value)
+    assert "period 1" in str(error.value)
+
+
 def test_auxiliary_consumption_above_gross_is_refused(tmp_path):
     values = '"EG_gross,i,p" = "100 MWh", "EC_aux,i,p" = "120 MWh"'
     with pytest.raises(InputError) as error:

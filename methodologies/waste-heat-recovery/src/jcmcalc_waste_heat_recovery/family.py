@@ -144,6 +144,7 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             index=("i",),
             options=("C",),
             when_absent="zero",
+            required_when=("net_electricity", SUPPLIED),
             inferred="" if supplied_read else gross_note,
         ),
         Parameter(
@@ -156,6 +157,7 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             index=("i",),
             options=("C",),
             when_absent="zero",
+            required_when=("net_electricity", GROSS_MINUS_AUX),
             inferred=gross_note,
         ),
         Parameter(
@@ -168,6 +170,7 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             index=("i",),
             options=("C",),
             when_absent="zero",
+            required_when=("net_electricity", GROSS_MINUS_AUX),
             inferred=gross_note,
         ),
         Parameter(
