@@ -16,10 +16,8 @@ auxiliary-electricity forms) is [inferred] and labelled so in the methodology re
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import attrs
@@ -35,6 +33,7 @@ from jcmcalc.parameters import (
     Kind,
     Parameter,
 )
+from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions, factor_table, grid_countries
 from jcmcalc.tools.fuel import (
     FUEL_BASIS,
@@ -395,9 +394,8 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
 
 @cache
 def variants() -> tuple[dict[str, Any], ...]:
-    """The option records of ``variants.toml``."""
-    text = files(__package__).joinpath("variants.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["variant"])
+    """The variant records of ``variants.toml``."""
+    return variant_records(__package__)
 
 
 def methodologies() -> list[Methodology]:

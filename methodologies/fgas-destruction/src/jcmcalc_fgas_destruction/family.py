@@ -17,11 +17,9 @@ emissions count every species destroyed, creditable or not: the facility burns t
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from jcmcalc.equations import Constant, total
@@ -29,6 +27,7 @@ from jcmcalc.inputs import Inputs
 from jcmcalc.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
 from jcmcalc.numbers import decimal_text
 from jcmcalc.parameters import FRACTION, Bounds, Confidence, Default, DefaultTable, Kind, Parameter
+from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions
 from jcmcalc.tools.fuel import fuel_combustion, ipcc_default, ipcc_fuels
 from jcmcalc.tools.gwp import (
@@ -349,9 +348,8 @@ def build(variant: Mapping[str, Any]) -> Methodology:
 
 @cache
 def variants() -> tuple[dict[str, Any], ...]:
-    """The records of ``variants.toml``."""
-    text = files(__package__).joinpath("variants.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["variant"])
+    """The variant records of ``variants.toml``."""
+    return variant_records(__package__)
 
 
 def methodologies() -> list[Methodology]:

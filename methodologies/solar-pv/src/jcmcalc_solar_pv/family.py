@@ -7,10 +7,8 @@ inferred), and in a storage battery (ID_AM017, equation inferred).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from jcmcalc.equations import Constant, total
@@ -33,6 +31,7 @@ from jcmcalc.parameters import (
     Kind,
     Parameter,
 )
+from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,
     CONNECTION_CASES,
@@ -297,8 +296,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
 @cache
 def variants() -> tuple[dict[str, Any], ...]:
     """The variant records of ``variants.toml``."""
-    text = files(__package__).joinpath("variants.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["variant"])
+    return variant_records(__package__)
 
 
 def methodologies() -> list[Methodology]:

@@ -11,11 +11,9 @@ core fuel tool, with the IPCC upper 95 % bounds (conservative for PE) [inferred]
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from jcmcalc.equations import Constant, total
@@ -37,6 +35,7 @@ from jcmcalc.parameters import (
     Kind,
     Parameter,
 )
+from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,
     CONNECTION_CASES,
@@ -383,8 +382,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
 @cache
 def variants() -> tuple[dict[str, Any], ...]:
     """The variant records of ``variants.toml``."""
-    text = files(__package__).joinpath("variants.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["variant"])
+    return variant_records(__package__)
 
 
 def methodologies() -> list[Methodology]:
