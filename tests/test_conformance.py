@@ -1,0 +1,38 @@
+"""Every installed methodology and every shipped example, through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import jcmcalc
+from tests.conftest import ROOT
+
+EXAMPLES = sorted(ROOT.glob("methodologies/*/examples/*/project.toml"))
+METHODOLOGIES = [f"{m.id}@{m.version}" for m in jcmcalc.methodologies()]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")
+def test_every_shipped_example_calculates_from_the_cli(example, cli) -> None:
+    code, out, err = cli("calculate", example, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["total_credits"] == sum(p["credits"] for p in data["periods"])
+    assert data["provenance"]["plugin"]["distribution"].startswith("jcmcalc-")
+
+
+@pytest.mark.parametrize("methodology", METHODOLOGIES)
+def test_show_prints_parameters_equations_and_sources(methodology, cli) -> None:
+    code, out, _ = cli("show", methodology)
+    assert code == 0
+    identifier, version = methodology.split("@")
+    assert f"{identifier} ver {version}" in out
+    assert "Parameters:" in out and "RE_p = " in out and "PE_p = " in out
+    assert "source " in out
+
+
+def test_every_family_ships_examples() -> None:
+    families = {m.family for m in jcmcalc.methodologies()}
+    with_examples = {p.parts[-4] for p in EXAMPLES}
+    assert len(with_examples) >= len(families) >= 4
