@@ -174,8 +174,9 @@ class Parameter:
         try:
             magnitude, unit = split_quantity(text)
         except ValueError:
+            kind = "a finite number" if text.strip().lower()[:3] in {"nan", "inf"} else "a number"
             raise InputError(
-                f"{text!r} is not a number with a unit (expected e.g. '1 {self.unit}')",
+                f"{text!r} is not {kind} with a unit (expected e.g. '1 {self.unit}')",
                 file=file,
                 row=row,
                 at=at,

@@ -41,7 +41,8 @@ CASES = {
         {},
         ["EG_i,p", "out of range", ">= 0"],
     ),
-    "NaN": (_mongolia("nan MWh"), {}, ["EG_i,p", "'nan MWh'", "not a number"]),
+    "NaN": (_mongolia("nan MWh"), {}, ["EG_i,p", "'nan MWh' is not a finite number"]),
+    "infinity": (_mongolia("inf MWh"), {}, ["EG_i,p", "'inf MWh' is not a finite number"]),
     "unknown unit": (_mongolia("100 MWhh"), {}, ["EG_i,p", "unknown unit 'MWhh'"]),
     "unknown parameter with suggestion": (
         _mongolia().replace('"EG_i,p"', '"EG_i,q"'),
