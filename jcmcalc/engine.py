@@ -19,24 +19,38 @@ def _key(symbol: Symbol, bindings: Mapping[str, str]) -> Key:
     return tuple(bindings[index] for index in symbol.index)
 
 
-def _evaluate_period(
-    inputs: Inputs, values: Mapping[str, Mapping[Key, Value]], number: int
-) -> tuple[dict[str, dict[Key, Fraction]], list[TraceStep]]:
-    results: dict[str, dict[Key, Fraction]] = {}
+class _Scope:
+    """What the symbols of one period's equations stand for: results, inputs, fixed values."""
 
-    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
-        key = _key(symbol, bindings)
-        if symbol.name in results:
-            return results[symbol.name][key]
-        source = values.get(symbol.name) or inputs.fixed[symbol.name]
-        return source[key].value
+    def __init__(self, inputs: Inputs, values: Mapping[str, Mapping[Key, Value]]) -> None:
+        self.inputs = inputs
+        self.values = values
+        self.results: dict[str, dict[Key, Fraction]] = {}
 
-    def show(symbol: Symbol, bindings: Mapping[str, str]) -> str:
-        text = decimal_text(lookup(symbol, bindings))
-        source = values.get(symbol.name) or inputs.fixed.get(symbol.name, {})
-        value = source.get(_key(symbol, bindings))
+    def _input(self, symbol: Symbol, bindings: Mapping[str, str]) -> Value | None:
+        source = self.values.get(symbol.name) or self.inputs.fixed.get(symbol.name, {})
+        return source.get(_key(symbol, bindings))
+
+    def lookup(self, symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
+        if symbol.name in self.results:
+            return self.results[symbol.name][_key(symbol, bindings)]
+        value = self._input(symbol, bindings)
+        if value is None:
+            raise KeyError(f"{symbol.symbol} has no value for {dict(bindings)}")
+        return value.value
+
+    def show(self, symbol: Symbol, bindings: Mapping[str, str]) -> str:
+        """The value as the trace writes it, marked where it is an override."""
+        text = decimal_text(self.lookup(symbol, bindings))
+        value = None if symbol.name in self.results else self._input(symbol, bindings)
         return f"{text} [override]" if value is not None and value.origin == "override" else text
 
+
+def _evaluate_period(
+    inputs: Inputs, scope: _Scope, number: int
+) -> tuple[dict[str, dict[Key, Fraction]], list[TraceStep]]:
+    results = scope.results
+    lookup, show = scope.lookup, scope.show
     trace: list[TraceStep] = []
     for equation in inputs.methodology.equations:
         results[equation.name] = {}
@@ -70,20 +84,9 @@ def _members(equation: Equation | Check, members: Mapping[str, tuple[str, ...]])
     return list(itertools.product(*(members[index] for index in equation.index)))
 
 
-def _check_period(
-    inputs: Inputs,
-    values: Mapping[str, Mapping[Key, Value]],
-    results: Mapping[str, Mapping[Key, Fraction]],
-    period: Period,
-) -> None:
+def _check_period(inputs: Inputs, scope: _Scope, period: Period) -> None:
     """Raise :class:`InputError` naming the period where a plausibility bound is breached."""
-
-    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
-        key = _key(symbol, bindings)
-        if symbol.name in results:
-            return results[symbol.name][key]
-        return (values.get(symbol.name) or inputs.fixed[symbol.name])[key].value
-
+    lookup = scope.lookup
     for check in inputs.methodology.checks:
         for key in _members(check, inputs.members):
             bindings = dict(zip(check.index, key, strict=True))
@@ -107,8 +110,9 @@ def run(inputs: Inputs, *, mode: str = "ex post") -> Result:
     warnings = list(inputs.warnings)
     for period_inputs in inputs.periods:
         period = period_inputs.period
-        results, steps = _evaluate_period(inputs, period_inputs.values, period.number)
-        _check_period(inputs, period_inputs.values, results, period)
+        scope = _Scope(inputs, period_inputs.values)
+        results, steps = _evaluate_period(inputs, scope, period.number)
+        _check_period(inputs, scope, period)
         trace.extend(steps)
         reference = results[REFERENCE][()]
         project = results[PROJECT][()]

@@ -85,9 +85,10 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
     """Versions, default tables, inferred parts and the SHA-256 of the inputs."""
     methodology = inputs.methodology
     project = inputs.project
-    inferred = [note for note in methodology.notes]
+    inferred = list(methodology.notes)
     inferred += [f"{p.symbol}: {p.inferred}" for p in methodology.parameters if p.inferred]
     inferred += [f"{e.symbol}: {e.inferred}" for e in methodology.equations if e.inferred]
+    inferred += [f"check {c.name}: {c.inferred}" for c in methodology.checks if c.inferred]
     return {
         "methodology": {
             "programme": methodology.programme,
