@@ -8,6 +8,8 @@ Only the standard library is used here, so it runs before anything is installed.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -17,6 +19,13 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
 DEMO = ROOT / "methodologies" / "solar-pv" / "examples" / "thai-rooftop" / "project.toml"
+
+
+# Real programs the tests use, by the command they provide: Debian package names.
+SYSTEM_PACKAGES = {
+    "soffice": "libreoffice-calc-nogui",  # recalculates generated workbooks
+    "chromium": "chromium",  # renders the docs site and the HTML report
+}
 
 
 def run(*command: object) -> None:
@@ -49,12 +58,27 @@ def setup(extras: str) -> None:
     )
 
 
+def system_packages() -> None:
+    """Install the real programs the tests use (Debian packages) when they are missing."""
+    missing = sorted({pkg for cmd, pkg in SYSTEM_PACKAGES.items() if shutil.which(cmd) is None})
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit(f"tests need the Debian packages {', '.join(missing)}; install them and re-run")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends"]):
+        arguments = ["apt-get", *command, *(missing if command[0] == "install" else [])]
+        print("+", " ".join(arguments), flush=True)
+        subprocess.run(arguments, check=True, env=env)
+
+
 def demo() -> None:
     setup("pandas")
     run(BIN / "jcmcalc", "calculate", DEMO)
 
 
 def test() -> None:
+    system_packages()
     setup("test,pandas")
     run(BIN / "ruff", "check", ".")
     run(BIN / "python", "-m", "pytest", *sys.argv[2:])
