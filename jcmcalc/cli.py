@@ -17,6 +17,7 @@ from pathlib import Path
 from jcmcalc.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, JcmcalcError
 
 FORMATS = ("table", "json", "markdown")
+REPORT_FORMATS = ("markdown", "html", "xlsx")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,19 +46,35 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--strict", action="store_true", help="unanswered or unmet eligibility is an error"
         )
+    report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
+    report.add_argument("project", type=Path, help="project file (TOML)")
+    report.add_argument("--format", choices=REPORT_FORMATS, default="markdown")
+    report.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    report.add_argument("--strict", action="store_true", help="eligibility problems are errors")
+    report.add_argument(
+        "--timestamp", action="store_true", help="print the time of the run (output then varies)"
+    )
     return parser
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(content: str | bytes, output: Path | None) -> None:
     """Print, or write ``output`` atomically: a failed run leaves no half-written file."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
         return
     directory = output.parent if str(output.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        if isinstance(content, bytes):
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(content)
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -92,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "show":
         identifier, _, version = args.methodology.partition("@")
         print(formatting.methodology_text(registry.get(identifier, version or None)), end="")
+    elif args.command == "report":
+        _report(args)
     else:
         run = api.calculate if args.command == "calculate" else api.estimate
         result = run(args.project, strict=args.strict)
@@ -104,6 +123,23 @@ def _run(args: argparse.Namespace) -> int:
             for warning in result.warnings:
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> None:
+    import datetime as dt
+    import shlex
+
+    from jcmcalc import api, report
+
+    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+        raise InputError("a workbook is binary: write it to a file with -o FILE.xlsx")
+    result = api.calculate(args.project, strict=args.strict)
+    command = shlex.join(
+        ["jcmcalc", "report", args.project.as_posix(), "--format", args.format]
+        + (["--strict"] if args.strict else [])
+    )
+    timestamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds") if args.timestamp else None
+    _write(report.render(result, args.format, command=command, timestamp=timestamp), args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
