@@ -1,7 +1,7 @@
 """The ``jcmcalc`` command line.
 
-Exit codes: 0 success, 2 bad input, 1 internal error. Errors go to stderr without a
-traceback unless ``--debug``.
+Exit codes: 0 success, 2 bad input, 1 internal error, 3 figures differ (``verify``). Errors go
+to stderr without a traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from jcmcalc.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, JcmcalcError
+from jcmcalc.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_MISMATCH,
+    EXIT_OK,
+    InputError,
+    JcmcalcError,
+)
 
 FORMATS = ("table", "json", "markdown")
 REPORT_FORMATS = ("markdown", "html", "xlsx")
@@ -53,6 +60,19 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--strict", action="store_true", help="eligibility problems are errors")
     report.add_argument(
         "--timestamp", action="store_true", help="print the time of the run (output then varies)"
+    )
+    verify = commands.add_parser("verify", help="compare submitted figures with a recomputation")
+    verify.add_argument("project", type=Path, help="project file (TOML)")
+    verify.add_argument(
+        "--reported",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="submitted figures: CSV (period,quantity,member,value), or the JSON of calculate "
+        "or the workbook of report",
+    )
+    verify.add_argument(
+        "--tolerance", type=float, default=1e-9, help="relative tolerance (credits: exact)"
     )
     return parser
 
@@ -111,6 +131,8 @@ def _run(args: argparse.Namespace) -> int:
         print(formatting.methodology_text(registry.get(identifier, version or None)), end="")
     elif args.command == "report":
         _report(args)
+    elif args.command == "verify":
+        return _verify(args)
     else:
         run = api.calculate if args.command == "calculate" else api.estimate
         result = run(args.project, strict=args.strict)
@@ -140,6 +162,22 @@ def _report(args: argparse.Namespace) -> None:
     )
     timestamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds") if args.timestamp else None
     _write(report.render(result, args.format, command=command, timestamp=timestamp), args.output)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from fractions import Fraction
+
+    from jcmcalc import api, verify
+    from jcmcalc.submitted import read_submitted
+
+    if not args.tolerance >= 0:
+        raise InputError(f"--tolerance {args.tolerance} must be a number >= 0")
+    result = api.calculate(args.project)
+    figures = read_submitted(args.reported, result.methodology)
+    tolerance = Fraction(str(args.tolerance))
+    comparisons = verify.compare(result, figures, args.reported, tolerance)
+    sys.stdout.write(verify.report_text(comparisons, tolerance))
+    return EXIT_MISMATCH if any(not c.agrees for c in comparisons) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

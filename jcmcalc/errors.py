@@ -8,6 +8,7 @@ from collections.abc import Iterable
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_MISMATCH = 3
 
 
 class JcmcalcError(Exception):
@@ -69,3 +70,12 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def require_openpyxl():  # -> the openpyxl module
+    """openpyxl, or an error saying how to install it (the ``xlsx`` extra)."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise JcmcalcError("workbooks need openpyxl: pip install 'jcmcalc[xlsx]'") from None
+    return openpyxl

@@ -1,0 +1,191 @@
+"""Figures a project submitted, read from CSV, from the JSON of ``jcmcalc calculate``, or from
+the workbook of ``jcmcalc report --format xlsx``.
+
+Every figure is keyed by ``(period, quantity, member)``: ``period`` is the period number as
+text, ``""`` for a value fixed ex ante, ``"total"`` for the totals; ``quantity`` is a parameter
+or equation symbol, ``ER_p`` or ``credits`` (``ER`` and ``credits`` for the totals);
+``member`` the index members joined by ``/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jcmcalc.errors import InputError, require_openpyxl
+from jcmcalc.methodology import PROJECT, REFERENCE, Methodology
+
+CSV_COLUMNS = ("period", "quantity", "member", "value")
+#: Sheets of the generated workbook and the columns of their figures.
+SHEETS = ("input", "calc_process")
+ER, CREDITS = "ER_p", "credits"
+TOTAL_ER, TOTAL_CREDITS = "ER", "credits"
+
+
+@attrs.frozen
+class Figure:
+    """One submitted figure and where it was read (file and row or place)."""
+
+    period: str
+    quantity: str
+    member: str
+    value: Fraction
+    place: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.period, self.quantity, self.member)
+
+
+def _number(text: Any, *, file: Path, where: str) -> Fraction:
+    if isinstance(text, bool):
+        raise InputError(f"{text!r} is not a number", file=file, at=where)
+    try:
+        value = Fraction(text if isinstance(text, int | float) else str(text).strip())
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise InputError(f"{text!r} is not a number", file=file, at=where) from None
+    return value
+
+
+def _period(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _csv(path: Path) -> Iterator[Figure]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc}", file=path) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in CSV_COLUMNS if c != "member" and c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(
+                f"missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}",
+                file=path,
+                row=1,
+            )
+        for row_number, row in enumerate(reader, start=2):
+            if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
+                continue
+            where = f"row {row_number}"
+            yield Figure(
+                _period(row["period"]),
+                (row["quantity"] or "").strip(),
+                (row.get("member") or "").strip(),
+                _number(row["value"], file=path, where=where),
+                where,
+            )
+    except csv.Error as exc:
+        raise InputError(f"not CSV: {exc}", file=path, row=reader.line_num) from None
+
+
+def _json(path: Path, methodology: Methodology) -> Iterator[Figure]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        periods = data["periods"]
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not JSON: {exc}", file=path) from None
+    except (KeyError, TypeError):
+        raise InputError("not the JSON of jcmcalc calculate: no 'periods'", file=path) from None
+    symbols = {
+        "reference_emissions_tco2": methodology.equation(REFERENCE).symbol,
+        "project_emissions_tco2": methodology.equation(PROJECT).symbol,
+        "emission_reductions_tco2": ER,
+    }
+    try:
+        for n, period in enumerate(periods):
+            number, exact = str(period["number"]), period.get("exact", {})
+            for field, quantity in symbols.items():
+                if field in period or field in exact:
+                    raw = exact.get(field, period.get(field))
+                    where = f"periods[{n}].{field}"
+                    yield Figure(number, quantity, "", _number(raw, file=path, where=where), where)
+            if "credits" in period:
+                where = f"periods[{n}].credits"
+                credits = _number(period["credits"], file=path, where=where)
+                yield Figure(number, CREDITS, "", credits, where)
+        if "total_credits" in data:
+            where = "total_credits"
+            credits = _number(data["total_credits"], file=path, where=where)
+            yield Figure("total", TOTAL_CREDITS, "", credits, where)
+        for part in ("inputs", "trace"):
+            for n, row in enumerate(data.get(part, [])):
+                where = f"{part}[{n}]"
+                yield Figure(
+                    _period(row["period"]),
+                    row["symbol"],
+                    "/".join(row["member"]),
+                    _number(row["value"], file=path, where=where),
+                    where,
+                )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"not the JSON of jcmcalc calculate: missing {exc}", file=path) from None
+
+
+def _xlsx(path: Path) -> Iterator[Figure]:
+    openpyxl = require_openpyxl()
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:
+        raise InputError(f"not a readable xlsx workbook: {exc}", file=path) from None
+    try:
+        for name in SHEETS:
+            if name not in workbook.sheetnames:
+                raise InputError(f"no sheet {name!r}: not a jcmcalc workbook", file=path)
+            rows = workbook[name].iter_rows(values_only=True)
+            header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+            try:
+                columns = [header.index(c) for c in CSV_COLUMNS[:2]]
+                columns += [header.index("member"), header.index("value")]
+            except ValueError:
+                raise InputError(
+                    f"sheet {name!r} needs the columns {', '.join(CSV_COLUMNS)}", file=path
+                ) from None
+            for row_number, row in enumerate(rows, start=2):
+                period, quantity, member, value = (
+                    row[c] if c < len(row) else None for c in columns
+                )
+                if quantity is None or value is None:  # blank, or a formula never calculated
+                    continue
+                where = f"sheet {name} row {row_number}"
+                yield Figure(
+                    _period(period),
+                    str(quantity).strip(),
+                    str(member or "").strip(),
+                    _number(value, file=path, where=where),
+                    where,
+                )
+    finally:
+        workbook.close()
+
+
+def read_submitted(path: Path, methodology: Methodology) -> list[Figure]:
+    """Every figure of ``path`` (CSV, JSON or xlsx by its suffix)."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError("no such file", file=path)
+    if suffix == ".csv":
+        figures = _csv(path)
+    elif suffix == ".json":
+        figures = _json(path, methodology)
+    elif suffix == ".xlsx":
+        figures = _xlsx(path)
+    else:
+        raise InputError(f"unknown kind of file {suffix!r}: give a .csv, .json or .xlsx", file=path)
+    unique: dict[tuple[tuple[str, str, str], Fraction], Figure] = {}
+    for figure in figures:  # a figure given twice with the same value is compared once
+        unique.setdefault((figure.key, figure.value), figure)
+    return list(unique.values())
