@@ -1,0 +1,131 @@
+"""The workbook: live formulas recalculated by LibreOffice give the engine's numbers."""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import jcmcalc
+from jcmcalc.errors import EXIT_OK
+from jcmcalc.report import render
+from jcmcalc.verify import recomputed_figures
+from tests.test_report import EXAMPLES, HOSTILE, THAI
+
+openpyxl = pytest.importorskip("openpyxl")
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
+
+
+def _name(example: Path) -> str:
+    return f"{example.parts[-4]}--{example.parent.name}"
+
+
+def recalculate(files: list[Path], tmp: Path) -> Path:
+    """Recalculate ``files`` in one headless LibreOffice run with a fresh profile."""
+    out = tmp / "recalculated"
+    profile = (tmp / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            out,
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path]:
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    tmp = tmp_path_factory.mktemp("workbooks")
+    results, files = {}, []
+    for example in EXAMPLES:
+        results[_name(example)] = jcmcalc.calculate(example)
+        path = tmp / f"{_name(example)}.xlsx"
+        path.write_bytes(render(results[_name(example)], "xlsx"))
+        files.append(path)
+    return results, recalculate(files, tmp)
+
+
+@needs_soffice
+@pytest.mark.parametrize("example", EXAMPLES, ids=_name)
+def test_libreoffice_recalculation_equals_the_engine(example, recalculated) -> None:
+    results, out = recalculated
+    result = results[_name(example)]
+    engine = recomputed_figures(result)
+    book = openpyxl.load_workbook(out / f"{_name(example)}.xlsx", data_only=True)
+    rows = list(book["calc_process"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(result.trace) + 2 * len(result.periods) + 2
+    for period, quantity, member, value, *_ in rows:
+        expected = engine[(str(period), quantity, member or "")]
+        assert isinstance(value, int | float), (period, quantity, member, value)
+        if quantity == "credits":
+            assert value == int(expected), (period, member)
+        else:
+            assert math.isclose(value, expected, rel_tol=1e-9, abs_tol=0), (period, quantity)
+    credits = [r[3] for r in rows if r[0] == "total" and r[1] == "credits"]
+    assert credits == [result.total_credits]
+
+
+@needs_soffice
+def test_recalculated_workbook_verifies(recalculated, cli) -> None:
+    _, out = recalculated
+    code, stdout, _ = cli("verify", THAI, "--reported", out / f"{_name(THAI)}.xlsx")
+    assert code == EXIT_OK, stdout
+    assert "figures agree" in stdout
+
+
+def test_workbook_has_formulas_not_numbers_in_the_calculation_sheet(tmp_path) -> None:
+    path = tmp_path / "thai.xlsx"
+    path.write_bytes(render(jcmcalc.calculate(THAI), "xlsx"))
+    sheet = openpyxl.load_workbook(path)["calc_process"]
+    values = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values and all(isinstance(v, str) and v.startswith("=") for v in values)
+    assert "=MAX(0,ROUNDDOWN(D4,0))" in values
+    assert any("input!$D$" in v for v in values)
+
+
+def test_input_text_never_becomes_a_formula(project, tmp_path) -> None:
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(render(jcmcalc.calculate(project(HOSTILE)), "xlsx"))
+    book = openpyxl.load_workbook(path)
+    texts = [
+        cell
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value[:1] in "=+-@"
+    ]
+    hostile = [c for c in texts if "cmd|" in c.value or "HYPERLINK" in c.value]
+    assert hostile and all(c.data_type == "s" for c in hostile)
+    formulas = [c for c in texts if c.data_type == "f"]
+    assert formulas and all(c.parent.title == "calc_process" and c.column == 4 for c in formulas)
+
+
+def test_workbook_is_byte_identical_across_runs(cli, tmp_path) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        target = tmp_path / f"{run}.xlsx"
+        code, _, err = cli("report", THAI, "--format", "xlsx", "-o", target)
+        assert code == 0, err
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"1980-01-01T00:00:00Z" in archive.read("docProps/core.xml")
