@@ -158,9 +158,16 @@ def _xlsx(path: Path) -> Iterator[Figure]:
                 period, quantity, member, value = (
                     row[c] if c < len(row) else None for c in columns
                 )
-                if quantity is None or value is None:  # blank, or a formula never calculated
-                    continue
                 where = f"sheet {name} row {row_number}"
+                if quantity is None:
+                    continue
+                if value is None:
+                    raise InputError(
+                        f"{quantity} has no value: if it is a formula, the workbook was never "
+                        "calculated; open and save it in a spreadsheet application first",
+                        file=path,
+                        at=where,
+                    )
                 yield Figure(
                     _period(period),
                     str(quantity).strip(),

@@ -129,3 +129,11 @@ def test_workbook_is_byte_identical_across_runs(cli, tmp_path) -> None:
     with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert b"1980-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+
+
+def test_verify_refuses_a_workbook_never_calculated(cli, tmp_path) -> None:
+    path = tmp_path / "thai.xlsx"
+    path.write_bytes(render(jcmcalc.calculate(THAI), "xlsx"))
+    code, _, err = cli("verify", THAI, "--reported", path)
+    assert code == 2
+    assert "sheet calc_process row 2: RE_p has no value" in err and "never calculated" in err
