@@ -73,7 +73,7 @@ def system_packages() -> None:
 
 
 def demo() -> None:
-    setup("pandas")
+    setup("pandas,xlsx")
     run(BIN / "jcmcalc", "calculate", DEMO)
 
 

@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write(content: str | bytes, output: Path | None) -> None:
     """Print, or write ``output`` atomically: a failed run leaves no half-written file."""
     if output is None:
@@ -89,6 +95,7 @@ def _write(content: str | bytes, output: Path | None) -> None:
     directory = output.parent if str(output.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         if isinstance(content, bytes):
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,17 @@ start = 2023-01-01
 end = 2023-12-31
 values = {{ "EG_i,p" = "{energy}" }}
 """
+
+
+def program(name: str) -> str:
+    """The path of a real program the tests need; ``python3 tasks.py test`` installs them all.
+
+    Missing is a failure, not a skip: a green run must have used the real program.
+    """
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run the test command, python3 tasks.py test")
+    return path
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
 import jcmcalc
 from jcmcalc.report import render
+from tests.conftest import program
 from tests.test_report import EXAMPLES, HOSTILE, THAI
-
-CHROMIUM = shutil.which("chromium")
 
 
 def dump_dom(path, tmp_path) -> str:
@@ -20,7 +18,7 @@ def dump_dom(path, tmp_path) -> str:
     profile = tmp_path / "chromium-profile"
     completed = subprocess.run(
         [
-            CHROMIUM,
+            program("chromium"),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -64,7 +62,6 @@ def test_html_is_byte_identical_across_runs(cli, tmp_path) -> None:
     assert outputs[0] == outputs[1]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")
 def test_chromium_typesets_every_equation(example, tmp_path) -> None:
     result = jcmcalc.calculate(example)

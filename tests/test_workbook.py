@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import jcmcalc
 from jcmcalc.errors import EXIT_OK
 from jcmcalc.report import render
 from jcmcalc.verify import recomputed_figures
+from tests.conftest import program
 from tests.test_report import EXAMPLES, HOSTILE, THAI
-
-openpyxl = pytest.importorskip("openpyxl")
-SOFFICE = shutil.which("soffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
 
 
 def _name(example: Path) -> str:
@@ -32,7 +29,7 @@ def recalculate(files: list[Path], tmp: Path) -> Path:
     profile = (tmp / "lo-profile").as_uri()
     subprocess.run(
         [
-            SOFFICE,
+            program("soffice"),
             f"-env:UserInstallation={profile}",
             "--headless",
             "--calc",
@@ -51,8 +48,6 @@ def recalculate(files: list[Path], tmp: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path]:
-    if SOFFICE is None:
-        pytest.skip("LibreOffice (soffice) not installed")
     tmp = tmp_path_factory.mktemp("workbooks")
     results, files = {}, []
     for example in EXAMPLES:
@@ -63,7 +58,6 @@ def recalculated(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path]:
     return results, recalculate(files, tmp)
 
 
-@needs_soffice
 @pytest.mark.parametrize("example", EXAMPLES, ids=_name)
 def test_libreoffice_recalculation_equals_the_engine(example, recalculated) -> None:
     results, out = recalculated
@@ -83,7 +77,6 @@ def test_libreoffice_recalculation_equals_the_engine(example, recalculated) -> N
     assert credits == [result.total_credits]
 
 
-@needs_soffice
 def test_recalculated_workbook_verifies(recalculated, cli) -> None:
     _, out = recalculated
     code, stdout, _ = cli("verify", THAI, "--reported", out / f"{_name(THAI)}.xlsx")
