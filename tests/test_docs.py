@@ -99,7 +99,10 @@ BLOCKS = _blocks()
 
 
 @pytest.mark.parametrize(("language", "code"), [b[1:] for b in BLOCKS], ids=[b[0] for b in BLOCKS])
-def test_docs_code_block_runs(language: str, code: str, tmp_path: Path) -> None:
+def test_docs_code_block_runs(
+    language: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)  # the examples name files relative to the repository
     if language == "python":
         exec(compile(code, "<docs>", "exec"), {"__name__": "docs_example"})
         return
