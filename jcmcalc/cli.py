@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--tolerance", type=float, default=1e-9, help="relative tolerance (credits: exact)"
     )
+    scaffold = commands.add_parser(
+        "new-methodology", help="create an installable methodology plugin to start from"
+    )
+    scaffold.add_argument("name", metavar="NAME", help="plugin name, e.g. rice-husk-power")
+    scaffold.add_argument("--id", help="methodology id (default: NAME in upper case)")
+    scaffold.add_argument(
+        "-o", "--output", type=Path, default=Path("."), help="folder to create it in"
+    )
     return parser
 
 
@@ -109,6 +117,12 @@ def _write(content: str | bytes, output: Path | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "new-methodology":
+        from jcmcalc.scaffold import create
+
+        folder = create(args.name, args.output, args.id)
+        print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
+        return EXIT_OK
     from jcmcalc import api, formatting
 
     registry = api.registry(strict=args.strict_plugins)

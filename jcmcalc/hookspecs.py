@@ -13,6 +13,7 @@ its implementations with :data:`hookimpl`::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pluggy
@@ -38,5 +39,17 @@ def jcmcalc_methodologies() -> Sequence[Methodology]:
     """Return the methodologies this plugin provides, each a :class:`Methodology` record.
 
     Every (programme, id, version) must be unique across all installed plugins.
+    """
+    raise NotImplementedError
+
+
+@_hookspec
+def jcmcalc_examples() -> Sequence[Path]:
+    """Return the folders of the example projects and worked cases this plugin ships.
+
+    Each folder holds a ``project.toml`` naming one of the plugin's methodologies; a worked
+    case also holds an ``expected.toml`` with figures computed by hand (see
+    :mod:`jcmcalc.testing`). The docs show them on the methodology's page, and the
+    conformance check (:mod:`jcmcalc.conformance`) calculates every one. Optional.
     """
     raise NotImplementedError

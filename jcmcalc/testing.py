@@ -1,4 +1,4 @@
-"""Test kit for methodology authors: worked cases as fixtures.
+"""Test kit for methodology authors: worked cases as fixtures, quantities compared exactly.
 
 A worked case is a folder holding ``project.toml`` (a project file) and ``expected.toml``::
 
@@ -26,6 +26,7 @@ from pathlib import Path
 from jcmcalc.api import calculate, estimate
 from jcmcalc.numbers import decimal_text
 from jcmcalc.result import Result
+from jcmcalc.units import conversion_factor, dimensionality, split_quantity
 
 QUANTITIES = ("reference_emissions_tco2", "project_emissions_tco2", "emission_reductions_tco2")
 
@@ -72,3 +73,37 @@ def assert_worked_case(case: str | Path) -> None:
         assert result.total_credits == totals["credits"], (
             f"{case}: total credits {result.total_credits}, expected {totals['credits']}"
         )
+
+
+def _magnitude_and_unit(quantity: object) -> tuple[Fraction, str]:
+    """``"1.5 MWh"``, a pint quantity, or an object with ``value`` and ``unit`` (a trace step)."""
+    if isinstance(quantity, str):
+        return split_quantity(quantity)
+    if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
+        return Fraction(str(quantity.magnitude)), str(quantity.units)
+    return Fraction(quantity.value), str(quantity.unit)  # type: ignore[attr-defined]
+
+
+def assert_quantity(actual: object, expected: str, *, tolerance: str = "0") -> None:
+    """Assert that ``actual`` equals ``expected`` (``"18437.798 t_CO2"``) in any unit of the
+    same dimension: exactly by default; within ``tolerance``, absolute when it has a unit
+    (``"0.001 t_CO2"``), relative when it is a bare number (``"1e-9"``).
+    """
+    value, unit = _magnitude_and_unit(actual)
+    want, want_unit = split_quantity(expected)
+    try:
+        value *= conversion_factor(unit or "dimensionless", want_unit or "dimensionless")
+    except Exception:
+        raise AssertionError(
+            f"{actual!r} ({dimensionality(unit or 'dimensionless')}) is not comparable with "
+            f"{expected} ({dimensionality(want_unit or 'dimensionless')})"
+        ) from None
+    limit, limit_unit = split_quantity(tolerance)
+    if limit_unit:
+        limit *= conversion_factor(limit_unit, want_unit or "dimensionless")
+    else:
+        limit *= abs(want)
+    assert abs(value - want) <= limit, (
+        f"{decimal_text(value, 9)} {want_unit} (from {actual!r}) differs from {expected} "
+        f"by more than {tolerance}"
+    )

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import jcmcalc
+from jcmcalc.conformance import registry_problems
 from tests.conftest import ROOT
 
 EXAMPLES = sorted(ROOT.glob("methodologies/*/examples/*/project.toml"))
@@ -36,3 +37,18 @@ def test_every_family_ships_examples() -> None:
     families = {m.family for m in jcmcalc.methodologies()}
     with_examples = {p.parts[-4] for p in EXAMPLES}
     assert len(with_examples) >= len(families) >= 4
+
+
+def test_methodology_conforms(jcmcalc_methodology, jcmcalc_conformance) -> None:
+    """The test kit's conformance check over every installed methodology (pytest plugin)."""
+    jcmcalc_conformance(jcmcalc_methodology)
+
+
+def test_every_plugin_loads_and_ships_examples_and_worked_cases(jcmcalc_registry) -> None:
+    assert registry_problems(jcmcalc_registry) == []
+    assert {p.distribution for p in jcmcalc_registry.plugins} >= {
+        "jcmcalc-boilers",
+        "jcmcalc-fgas-destruction",
+        "jcmcalc-solar-pv",
+        "jcmcalc-waste-heat-recovery",
+    }

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jcmcalc import hookimpl
 from jcmcalc.methodology import Methodology
+from jcmcalc.samples import shipped
 from jcmcalc_waste_heat_recovery.family import methodologies
 
 
 @hookimpl
 def jcmcalc_methodologies() -> list[Methodology]:
     return methodologies()
+
+
+@hookimpl
+def jcmcalc_examples() -> list[Path]:
+    """The family's ``examples/`` and ``worked_cases/`` (in the source tree)."""
+    return shipped(Path(__file__).resolve().parents[2])

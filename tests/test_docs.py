@@ -1,0 +1,214 @@
+"""The docs site is a test: strict build, generated pages, executed examples, rendered math."""
+
+from __future__ import annotations
+
+import html.parser
+import inspect
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from jcmcalc import api, hookspecs
+from jcmcalc.methodology_page import slug
+from tests.conftest import ROOT
+
+DOCS = ROOT / "docs"
+ARTIFACTS = ROOT / "test-artifacts"
+SKIP = "<!-- docs-test: skip -->"
+HOOKSPECS = [
+    name
+    for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
+    if hasattr(function, f"{hookspecs.PROJECT_NAME}_spec")
+]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once per session with ``mkdocs build --strict``."""
+    target = tmp_path_factory.mktemp("site")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert build.returncode == 0, build.stderr
+    return target
+
+
+def test_strict_build_has_a_page_per_methodology(site: Path) -> None:
+    for methodology in api.methodologies():
+        text = (site / "methodologies" / slug(methodology) / "index.html").read_text("utf-8")
+        assert f"{methodology.id} ver {methodology.version}" in text
+        for parameter in methodology.parameters:
+            assert parameter.description.split()[0] in text, parameter.symbol
+        assert text.count('class="arithmatex"') >= len(methodology.equations) + 1
+        assert "What is inferred" in text and "Worked examples" in text
+
+
+def test_methodology_pages_are_generated_never_written_by_hand() -> None:
+    assert not (DOCS / "methodologies").exists()
+
+
+def test_worked_case_numbers_are_on_the_page(site: Path) -> None:
+    text = (site / "methodologies" / "mn_am003-2.0" / "index.html").read_text("utf-8")
+    assert "mongolia-grid" in text
+    assert "18437.798" in text and "23134 × 0.797" in text  # result and trace of the case
+
+
+@pytest.mark.parametrize("name", HOOKSPECS)
+def test_every_hookspec_is_documented(site: Path, name: str) -> None:
+    pages = [path.read_text("utf-8") for path in site.rglob("index.html")]
+    assert any(f'id="jcmcalc.hookspecs.{name}"' in text for text in pages), name
+
+
+def test_katex_comes_from_the_one_vendored_copy(site: Path) -> None:
+    vendored = ROOT / "jcmcalc" / "assets" / "katex" / "katex.min.js"
+    assert (site / "assets" / "katex" / "katex.min.js").read_bytes() == vendored.read_bytes()
+    assert not list(DOCS.rglob("katex.min.*")), "a second copy of KaTeX in docs/"
+    assert "cdn" not in (site / "methodologies" / "index.html").read_text("utf-8").lower()
+
+
+# --- code examples of the docs, run as tests -----------------------------------------------
+
+FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def _blocks() -> list[tuple[str, str, str]]:
+    """(id, language, code) of every python and shell block not marked ``SKIP``."""
+    found = []
+    for path in sorted(DOCS.rglob("*.md")):
+        text = path.read_text("utf-8")
+        for match in FENCE.finditer(text):
+            language, code = match.group(1), match.group(2)
+            before = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
+            if language in ("python", "sh", "console") and before != SKIP:
+                line = text[: match.start()].count("\n") + 1
+                found.append((f"{path.relative_to(DOCS)}:{line}", language, code))
+    return found
+
+
+BLOCKS = _blocks()
+
+
+@pytest.mark.parametrize(("language", "code"), [b[1:] for b in BLOCKS], ids=[b[0] for b in BLOCKS])
+def test_docs_code_block_runs(
+    language: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)  # the examples name files relative to the repository
+    if language == "python":
+        exec(compile(code, "<docs>", "exec"), {"__name__": "docs_example"})
+        return
+    commands = [line.removeprefix("$ ") for line in code.splitlines()]
+    commands = [line.split("  #")[0] for line in commands if line.startswith("jcmcalc ")]
+    assert commands, "a shell block without a jcmcalc command: mark it " + SKIP
+    binary = Path(sys.executable).parent
+    for command in commands:
+        run = subprocess.run(
+            command,
+            shell=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "PATH": f"{binary}{os.pathsep}{os.environ['PATH']}",
+                "OUT": str(tmp_path),
+            },
+        )
+        assert run.returncode == 0, f"{command}: {run.stderr}"
+
+
+def test_the_docs_have_runnable_examples() -> None:
+    assert {language for _, language, _ in BLOCKS} >= {"python", "sh"}
+
+
+# --- browser check: the math is typeset ----------------------------------------------------
+
+
+class _VisibleText(html.parser.HTMLParser):
+    """Text a reader sees: without scripts, styles and KaTeX's MathML copy of the source."""
+
+    HIDDEN = frozenset({"script", "style", "annotation", "math", "noscript"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.text: list[str] = []
+        self.katex = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        self.katex += "katex" in classes
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.text.append(data)
+
+
+def _chromium(*arguments: str) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [
+                "chromium",  # installed by tasks.py test (Debian package chromium)
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=5000",
+                *arguments,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+def test_browser_typesets_the_math_of_a_methodology_page(site: Path) -> None:
+    path = site / "methodologies" / "mn_am003-2.0" / "index.html"
+    unrendered = _VisibleText()
+    unrendered.feed(path.read_text("utf-8"))  # before any script ran: raw TeX, no KaTeX
+    assert "\\(" in "".join(unrendered.text) and unrendered.katex == 0
+    page = path.as_uri()
+    dom = _chromium("--dump-dom", page)
+    assert dom.returncode == 0, dom.stderr
+    visible = _VisibleText()
+    visible.feed(dom.stdout)
+    text = "".join(visible.text)
+    assert visible.katex >= 4, "no KaTeX-rendered elements"
+    for raw in ("$$", "\\(", "\\["):
+        assert raw not in text, f"raw math {raw!r} left in the page"
+    assert "MN_AM003 ver 2.0" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "methodology-mn_am003-2.0.png"
+    screenshot.unlink(missing_ok=True)
+    shot = _chromium(f"--screenshot={screenshot}", "--window-size=1280,2000", page)
+    assert shot.returncode == 0, shot.stderr
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sample_report_is_regenerated_by_the_build(site: Path) -> None:
+    from docs.hooks.sample_report import SAMPLES, sample_reports
+
+    for name, content in sample_reports(ROOT).items():
+        assert (SAMPLES / name).read_text("utf-8") == content, f"{name} is stale"
+    assert (site / "samples" / "thai-rooftop-report.html").read_bytes() == (
+        SAMPLES / "thai-rooftop-report.html"
+    ).read_bytes()
+    page = (site / "samples" / "thai-rooftop-report" / "index.html").read_text("utf-8")
+    assert "RE_p" in page and "1546" in page

@@ -1,0 +1,92 @@
+"""``jcmcalc new-methodology``: scaffold, install, list, and the scaffold's own tests pass."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jcmcalc.scaffold import create
+
+
+def _run(*command: object, cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(pythonpath)},
+    )
+
+
+def test_scaffold_installs_lists_and_its_tests_pass(tmp_path: Path, cli) -> None:
+    code, out, _ = cli("new-methodology", "rice-husk-power", "-o", tmp_path)
+    assert code == 0
+    folder = tmp_path / "jcmcalc-rice-husk-power"
+    assert str(folder) in out
+    target = tmp_path / "site-packages"
+    install = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr
+    # installed, not editable: the examples and worked cases travel as package data
+    package = target / "jcmcalc_rice_husk_power"
+    assert (package / "worked_cases" / "basic" / "expected.toml").is_file()
+    assert (package / "defaults.csv").read_text("utf-8").startswith("parameter,value,unit,")
+
+    listed = _run(
+        sys.executable, "-m", "jcmcalc.cli", "methodologies", cwd=tmp_path, pythonpath=target
+    )
+    assert listed.returncode == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if line.startswith("RICE_HUSK_POWER"))
+    assert "jcmcalc-rice-husk-power 0.1.0" in row
+
+    tests = _run(
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests",
+        cwd=folder,
+        pythonpath=target,
+    )
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert "4 passed" in tests.stdout
+
+    lint = _run(sys.executable, "-m", "ruff", "check", ".", cwd=folder, pythonpath=target)
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_scaffold_refuses_bad_names_and_existing_folders(tmp_path: Path, cli) -> None:
+    code, _, err = cli("new-methodology", "Rice_Husk", "-o", tmp_path)
+    assert code == 2 and "parameter NAME" in err
+    create("rice-husk", tmp_path)
+    code, _, err = cli("new-methodology", "rice-husk", "-o", tmp_path)
+    assert code == 2 and "exists already" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jcmcalc-rice-husk"]
+
+
+@pytest.mark.parametrize("identifier", ["lower", "1ABC"])
+def test_scaffold_refuses_bad_methodology_ids(tmp_path: Path, cli, identifier: str) -> None:
+    code, _, err = cli("new-methodology", "ok", "--id", identifier, "-o", tmp_path)
+    assert code == 2 and "methodology id" in err
+    assert list(tmp_path.iterdir()) == []
