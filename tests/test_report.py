@@ -94,6 +94,18 @@ def test_report_shows_declared_measurement_method_and_frequency() -> None:
     assert "not declared by the methodology plugin" not in text
 
 
+def test_source_given_with_a_monitored_value_reaches_the_report(project) -> None:
+    path = project(
+        HOSTILE.replace(
+            '"1000.5 MWh"', '{ value = "1000.5 MWh", source = "meter M-7, monthly log sheets" }'
+        )
+    )
+    result = jcmcalc.calculate(path)
+    (value,) = result.inputs.periods[0].values["electricity_generated"].values()
+    assert value.source == "meter M-7, monthly log sheets (project.toml periods[1].values.EG_i,p)"
+    assert f"| {value.source} (monitored) |" in render(result, "markdown")
+
+
 def test_markdown_escapes_input_text(project) -> None:
     text = render(jcmcalc.calculate(project(HOSTILE)), "markdown")
     assert "<script>" not in text and "<b>" not in text
