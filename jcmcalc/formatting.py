@@ -95,6 +95,10 @@ def _parameter_text(parameter: Parameter) -> list[str]:
     ]
     if parameter.inferred:
         lines.append(f"    INFERRED: {parameter.inferred}")
+    if parameter.measurement:
+        lines.append(f"    measured: {parameter.measurement}")
+    if parameter.frequency:
+        lines.append(f"    frequency: {parameter.frequency}")
     if parameter.when_absent == "zero":
         lines.append("    when not given: zero")
     default = _default_text(parameter.default)

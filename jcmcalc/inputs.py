@@ -436,10 +436,11 @@ class Resolver:
                     )
                 if leaf is not None:
                     value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
+                    place = f"{self.path.name} {leaf.at}"
                     values[parameter.name][key] = Value(
                         value,
                         "monitored",
-                        f"{self.path.name} {leaf.at}",
+                        f"{leaf.source} ({place})" if leaf.source else place,
                         unit=_canonical(parameter, leaf.text),
                     )
                 elif reading is not None:

@@ -67,6 +67,12 @@ POSITIVE = Bounds(lower=Fraction(0), lower_inclusive=False)
 FRACTION = Bounds(lower=Fraction(0), lower_inclusive=False, upper=Fraction(1))
 UNBOUNDED = Bounds()
 
+#: Monitoring frequency of a metered quantity where the methodology text was not read.
+CONTINUOUS = (
+    "continuous metering, totalled for the monitoring period "
+    "(inferred: typical JCM monitoring plan; the methodology's frequency was not read)"
+)
+
 
 @attrs.frozen
 class Default:
@@ -120,6 +126,9 @@ class Parameter:
     needs its NCV in GJ/kL); resolving a project checks this.
     ``expected_above`` names a fixed parameter this one should exceed wherever their members
     coincide (a project efficiency above the reference one); resolving warns where it does not.
+    ``measurement`` (method and equipment, where measured) and ``frequency`` describe how a
+    monitored parameter is monitored, for the Monitoring Report Sheet; a part not read in the
+    methodology text says so in the text (``"(inferred: ...)"``).
     """
 
     symbol: str
@@ -137,6 +146,8 @@ class Parameter:
     alternatives: tuple[str, ...] = ()
     basis: str = ""
     expected_above: str = ""
+    measurement: str = ""
+    frequency: str = ""
 
     @property
     def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic

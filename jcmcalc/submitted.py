@@ -4,7 +4,8 @@ the workbook of ``jcmcalc report --format xlsx``.
 Every figure is keyed by ``(period, quantity, member)``: ``period`` is the period number as
 text, ``""`` for a value fixed ex ante, ``"total"`` for the totals; ``quantity`` is a parameter
 or equation symbol, ``ER_p`` or ``credits`` (``ER`` and ``credits`` for the totals);
-``member`` the index members joined by ``/``.
+``member`` the index members joined by ``/``. A CSV may give each figure's ``unit``; it is
+converted to the unit the quantity is computed in.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import attrs
 
 from jcmcalc.errors import InputError, require_openpyxl
 from jcmcalc.methodology import PROJECT, REFERENCE, Methodology
+from jcmcalc.units import conversion_factor, dimensionality
 
 CSV_COLUMNS = ("period", "quantity", "member", "value")
+#: Optional CSV columns: ``member`` (empty where a quantity has no index) and ``unit``.
+OPTIONAL_COLUMNS = ("member", "unit")
 #: Sheets of the generated workbook and the columns of their figures.
 SHEETS = ("input", "calc_process")
 ER, CREDITS = "ER_p", "credits"
@@ -62,17 +66,51 @@ def _period(raw: Any) -> str:
     return str(raw).strip()
 
 
-def _csv(path: Path) -> Iterator[Figure]:
+def _computed_unit(quantity: str, unit: str, methodology: Methodology) -> str | None:
+    """The unit ``quantity``, given in ``unit``, is recomputed in (None: not a quantity)."""
+    for parameter in methodology.all_parameters:
+        if parameter.symbol == quantity:
+            return parameter.canonical(unit)
+    for equation in methodology.equations:
+        if equation.symbol == quantity:
+            return equation.unit
+    if quantity in (ER, CREDITS, TOTAL_ER, TOTAL_CREDITS):
+        return methodology.equation(REFERENCE).unit
+    return None
+
+
+def _converted(
+    value: Fraction, unit: str, quantity: str, methodology: Methodology, *, file: Path, row: int
+) -> Fraction:
+    """``value`` given in ``unit`` in the unit its quantity is recomputed in."""
+    target = _computed_unit(quantity, unit, methodology)
+    if not unit or target is None:  # an unknown quantity is reported when it is compared
+        return value
+    try:
+        return value * conversion_factor(unit, target)
+    except ValueError as exc:
+        message = f"{exc} (expected a unit of {dimensionality(target)} such as {target})"
+    except Exception:
+        message = (
+            f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {target} "
+            f"({dimensionality(target)})"
+        )
+    raise InputError(message, file=file, row=row, parameter=quantity)
+
+
+def _csv(path: Path, methodology: Methodology) -> Iterator[Figure]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text: {exc}", file=path) from None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        missing = [c for c in CSV_COLUMNS if c != "member" and c not in (reader.fieldnames or [])]
+        fields = reader.fieldnames or []
+        missing = [c for c in CSV_COLUMNS if c not in OPTIONAL_COLUMNS and c not in fields]
         if missing:
             raise InputError(
-                f"missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}",
+                f"missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)} "
+                "(and optionally unit)",
                 file=path,
                 row=1,
             )
@@ -80,11 +118,14 @@ def _csv(path: Path) -> Iterator[Figure]:
             if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
                 continue
             where = f"row {row_number}"
+            quantity = (row["quantity"] or "").strip()
+            value = _number(row["value"], file=path, where=where)
+            unit = (row.get("unit") or "").strip()
             yield Figure(
                 _period(row["period"]),
-                (row["quantity"] or "").strip(),
+                quantity,
                 (row.get("member") or "").strip(),
-                _number(row["value"], file=path, where=where),
+                _converted(value, unit, quantity, methodology, file=path, row=row_number),
                 where,
             )
     except csv.Error as exc:
@@ -185,7 +226,7 @@ def read_submitted(path: Path, methodology: Methodology) -> list[Figure]:
     if not path.is_file():
         raise InputError("no such file", file=path)
     if suffix == ".csv":
-        figures = _csv(path)
+        figures = _csv(path, methodology)
     elif suffix == ".json":
         figures = _json(path, methodology)
     elif suffix == ".xlsx":

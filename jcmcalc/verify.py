@@ -128,7 +128,8 @@ def compare(
             if step is not None:
                 member = f" [{'/'.join(step.member)}]" if step.member else ""
                 first = f"period {step.period}: {step.symbol}{member} = {step.expression}"
-                if figure.quantity not in {s.symbol for s in result.trace} | {ER, CREDITS}:
+                computed = {s.symbol for s in result.trace} | {ER, CREDITS, TOTAL_ER}
+                if figure.quantity not in computed:
                     first = f"first equation using it: {first}"
                 else:
                     first = f"first equation that differs: {first}"

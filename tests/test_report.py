@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import jcmcalc
+from jcmcalc.parameters import CONTINUOUS, Kind
 from jcmcalc.report import render
 from tests.conftest import ROOT
 
@@ -61,6 +62,48 @@ def test_fixed_values_show_default_or_project_with_source() -> None:
     assert "| EF_RE,i | i = CNX-03 |" in text
     assert "methodology default [read] | JCM best diesel generator factor" in text
     assert "given by the project | illustrative example value, not read from TH_AM001" in text
+
+
+BUILT_IN = {"solar-pv", "waste-heat-recovery", "boilers", "fgas-destruction"}
+
+
+@pytest.mark.parametrize(
+    "methodology",
+    [m for m in jcmcalc.methodologies() if m.family in BUILT_IN],
+    ids=lambda m: f"{m.id}@{m.version}",
+)
+def test_every_monitored_parameter_declares_method_and_frequency_with_its_label(
+    methodology,
+) -> None:
+    monitored = [p for p in methodology.parameters if p.kind is Kind.MONITORED]
+    assert monitored
+    for parameter in monitored:
+        for text in (parameter.measurement, parameter.frequency):
+            assert "(read: " in text or "inferred" in text, (parameter.symbol, text)
+
+
+def test_report_shows_declared_measurement_method_and_frequency() -> None:
+    text = render(jcmcalc.calculate(THAI), "markdown")
+    row = next(line for line in text.splitlines() if line.startswith("| i = CNX-03 | EG_i,p |"))
+    method, frequency = [cell.strip() for cell in row.split(" | ")[-2:]]
+    assert method == (
+        "electricity meter at the AC output of PV system i (read: methodology summaries); "
+        "option C: own measurement with a meter"
+    )
+    assert frequency.rstrip(" |") == CONTINUOUS
+    assert "not declared by the methodology plugin" not in text
+
+
+def test_source_given_with_a_monitored_value_reaches_the_report(project) -> None:
+    path = project(
+        HOSTILE.replace(
+            '"1000.5 MWh"', '{ value = "1000.5 MWh", source = "meter M-7, monthly log sheets" }'
+        )
+    )
+    result = jcmcalc.calculate(path)
+    (value,) = result.inputs.periods[0].values["electricity_generated"].values()
+    assert value.source == "meter M-7, monthly log sheets (project.toml periods[1].values.EG_i,p)"
+    assert f"| {value.source} (monitored) |" in render(result, "markdown")
 
 
 def test_markdown_escapes_input_text(project) -> None:

@@ -102,6 +102,39 @@ def test_unknown_member_and_bad_number_are_bad_input(cli, tmp_path) -> None:
     assert code == EXIT_BAD_INPUT and "row 9: 'abc' is not a number" in err
 
 
+WITH_UNITS = """\
+period,quantity,member,value,unit
+1,EG_i,p,BKK-01,590063.3,kWh
+1,RE_p,,802862.49249,kg_CO2
+1,ER_p,,802.86249249,
+1,credits,,802,t_CO2
+,EF_RE,i,AYA-02,511.3,kg_CO2/MWh
+"""
+
+
+def test_unit_column_converts_to_the_computed_unit(cli, tmp_path) -> None:
+    code, out, err = cli("verify", THAI, "--reported", _csv(tmp_path, WITH_UNITS))
+    assert code == EXIT_OK, out + err
+    assert "All 5 figures agree." in out
+    altered = WITH_UNITS.replace("590063.3,kWh", "590063.3,MWh")
+    code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, altered))
+    assert code == EXIT_MISMATCH
+    assert "submitted 590063.3, recomputed 590.0633" in out  # kWh written as MWh
+
+
+def test_unit_of_wrong_dimension_or_unknown_is_bad_input_naming_file_and_row(
+    cli, tmp_path
+) -> None:
+    path = _csv(tmp_path, WITH_UNITS.replace("kg_CO2/MWh", "t_CO2/GJ_x"))
+    code, _, err = cli("verify", THAI, "--reported", path)
+    assert code == EXIT_BAD_INPUT
+    assert f"{path}, row 6" in err and "unknown unit 't_CO2/GJ_x'" in err
+    path = _csv(tmp_path, WITH_UNITS.replace("49249,kg_CO2", "49249,GJ"))
+    code, _, err = cli("verify", THAI, "--reported", path)
+    assert code == EXIT_BAD_INPUT
+    assert f"{path}, row 3" in err and "unit 'GJ'" in err and "cannot be converted to t_CO2" in err
+
+
 def test_unparseable_files_are_bad_input(cli, tmp_path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")

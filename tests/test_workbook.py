@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import EXIT_OK
+from jcmcalc.cli import main
+from jcmcalc.errors import EXIT_MISMATCH, EXIT_OK
 from jcmcalc.report import render
 from jcmcalc.verify import recomputed_figures
 from tests.conftest import program
@@ -82,6 +83,108 @@ def test_recalculated_workbook_verifies(recalculated, cli) -> None:
     code, stdout, _ = cli("verify", THAI, "--reported", out / f"{_name(THAI)}.xlsx")
     assert code == EXIT_OK, stdout
     assert "figures agree" in stdout
+
+
+#: Input text starting with each of = + - @ in workbook cells: member ids and sources.
+HOSTILE_ALL = """
+[project]
+name = "-2+3"
+
+[methodology]
+id = "MN_AM003"
+version = "2.0"
+
+[[systems]]
+id = "-1+1"
+grid = "national"
+connection_case = "grid"
+
+[systems.parameters."EF_RE,i"]
+value = "0.9 t_CO2/MWh"
+override = true
+source = "=cmd|' /C calc'!A0"
+
+[[systems]]
+id = "+2"
+grid = "national"
+connection_case = "grid"
+
+[[periods]]
+start = 2023-01-01
+end = 2023-12-31
+values = { "EG_i,p" = { "-1+1" = { value = "1000.5 MWh", source = "@SUM(1+1)" }, "+2" = "2 MWh" } }
+"""
+ALTERED = ("1", "EG_i,p", "BKK-01")
+
+
+def _report(project: Path, target: Path) -> Path:
+    assert main(["report", str(project), "--format", "xlsx", "-o", str(target)]) == EXIT_OK
+    return target
+
+
+def _alter_input(path: Path) -> None:
+    """Add 10 to the value of the :data:`ALTERED` input cell, as a submitter might."""
+    book = openpyxl.load_workbook(path)
+    (cell,) = [
+        row[3]
+        for row in book["input"].iter_rows(min_row=2)
+        if (str(row[0].value), row[1].value, row[2].value) == ALTERED
+    ]
+    cell.value += 10
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory) -> tuple[Path, Path]:
+    """A workbook with an altered input and a hostile one, both re-saved by LibreOffice;
+    returns the folder of the re-saved files and the hostile workbook before."""
+    tmp = tmp_path_factory.mktemp("edited")
+    altered = _report(THAI, tmp / "altered.xlsx")
+    _alter_input(altered)
+    project = tmp / "hostile" / "project.toml"
+    project.parent.mkdir()
+    project.write_text(HOSTILE_ALL, encoding="utf-8")
+    hostile = _report(project, tmp / "hostile.xlsx")
+    return recalculate([altered, hostile], tmp), hostile
+
+
+def test_altered_input_cell_recalculated_by_libreoffice_fails_verify(edited, cli) -> None:
+    out, _ = edited
+    code, stdout, _ = cli("verify", THAI, "--reported", out / "altered.xlsx")
+    assert code == EXIT_MISMATCH, stdout
+    assert (
+        "EG_i,p [BKK-01] (period 1): submitted 600.0633, recomputed 590.0633; "
+        "first equation using it: period 1: RE_p = Σ_i(EG_i,p × EF_RE,i)"
+    ) in stdout
+    # LibreOffice recomputed the formulas from the altered cell: RE_p moved by 10 x EF_RE.
+    assert "RE_p (period 1): submitted 808.192492, recomputed 802.862492; first " in stdout
+    assert "credits (period 1): submitted 808, recomputed 802; first " in stdout
+    assert (
+        "ER (period total): submitted 1552.624663, recomputed 1547.294663; "
+        "first equation that differs: period 1: RE_p"
+    ) in stdout
+
+
+def test_hostile_text_stays_text_after_libreoffice_saved_the_workbook(edited) -> None:
+    out, before = edited
+
+    def texts(book) -> dict[tuple[str, str], str]:
+        return {
+            (sheet.title, cell.coordinate): cell.value
+            for sheet in book
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value[:1] in "=+-@" and cell.data_type == "s"
+        }
+
+    original = texts(openpyxl.load_workbook(before))
+    for start in ("-1+1", "+2", "@SUM(1+1)", "=cmd|' /C calc'!A0"):
+        assert any(text.startswith(start) for text in original.values()), start
+    for data_only in (False, True):
+        saved = openpyxl.load_workbook(out / "hostile.xlsx", data_only=data_only)
+        for (sheet, coordinate), text in original.items():
+            cell = saved[sheet][coordinate]
+            assert (cell.value, cell.data_type) == (text, "s"), (sheet, coordinate)
 
 
 def test_workbook_has_formulas_not_numbers_in_the_calculation_sheet(tmp_path) -> None:

@@ -94,7 +94,9 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
     for name, values in period.values.items():
         parameter = methodology.parameter(name)
         options = "/".join(parameter.options)
-        method = "; ".join(f"{o}: {OPTION_METHODS.get(o, o)}" for o in parameter.options)
+        methods = [parameter.measurement] if parameter.measurement else []
+        methods += [f"option {o}: {OPTION_METHODS.get(o, o)}" for o in parameter.options]
+        method = "; ".join(methods)
         for key, value in values.items():
             rows.append(
                 [
@@ -106,7 +108,7 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
                     options,
                     f"{value.source} ({_origin(value)})",
                     method or NOT_DECLARED,
-                    NOT_DECLARED,
+                    parameter.frequency or NOT_DECLARED,
                 ]
             )
     return rows

@@ -21,6 +21,15 @@ BOUNDS = ("default", "lower", "upper")
 QUANTITY_UNITS = ("t", "kL")
 NCV_UNITS = ("GJ/t", "GJ/kL")
 FUEL_BASIS = "fuel basis (mass or volume)"
+#: How a fired fuel quantity is monitored (options B and C); not read in a methodology text.
+FUEL_MEASUREMENT = (
+    "fuel flow meter or weighing at the point of use, or fuel delivery invoices "
+    "(inferred: typical JCM monitoring plan)"
+)
+FUEL_FREQUENCY = (
+    "continuous metering or each delivery, totalled for the monitoring period "
+    "(inferred: typical JCM monitoring plan)"
+)
 _COLUMNS = {
     "ncv": ("ncv_{bound}_TJ_per_Gg", "TJ/Gg", "net calorific value"),
     "ef": ("ef_co2_{bound}_kg_per_TJ", "kg_CO2/TJ", "CO2 emission factor"),

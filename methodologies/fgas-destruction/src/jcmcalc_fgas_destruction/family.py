@@ -26,10 +26,25 @@ from jcmcalc.equations import Constant, total
 from jcmcalc.inputs import Inputs
 from jcmcalc.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
 from jcmcalc.numbers import decimal_text
-from jcmcalc.parameters import FRACTION, Bounds, Confidence, Default, DefaultTable, Kind, Parameter
+from jcmcalc.parameters import (
+    CONTINUOUS,
+    FRACTION,
+    Bounds,
+    Confidence,
+    Default,
+    DefaultTable,
+    Kind,
+    Parameter,
+)
 from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions
-from jcmcalc.tools.fuel import fuel_combustion, ipcc_default, ipcc_fuels
+from jcmcalc.tools.fuel import (
+    FUEL_FREQUENCY,
+    FUEL_MEASUREMENT,
+    fuel_combustion,
+    ipcc_default,
+    ipcc_fuels,
+)
 from jcmcalc.tools.gwp import (
     CO2_MOLAR_MASS_DEFAULT,
     carbon_atoms_table,
@@ -153,6 +168,11 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         index=(SPECIES_INDEX,),
         options=("C",),
         when_absent="zero",
+        measurement="each cylinder weighed full (gross) and empty (tare) on a calibrated scale; "
+        "a sample of its content analysed for the mass fractions (inferred: standard structure "
+        "of destruction protocols)",
+        frequency="every cylinder fed to the destruction unit, totalled for the monitoring "
+        "period (inferred)",
     )
     gwp = Parameter(
         "GWP_k",
@@ -221,6 +241,8 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         Kind.MONITORED,
         "Electricity consumed by the destruction facility in period p (its meter)",
         options=("C",),
+        measurement="electricity meter of the destruction facility (inferred)",
+        frequency=CONTINUOUS,
     )
     electricity_factor = Parameter(
         "EF_elec",
@@ -240,6 +262,8 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "not fired in the period)",
         index=("j",),
         options=("B", "C"),
+        measurement=FUEL_MEASUREMENT,
+        frequency=FUEL_FREQUENCY,
     )
     ncv = Parameter(
         "NCV_j",

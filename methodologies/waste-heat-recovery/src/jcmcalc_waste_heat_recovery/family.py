@@ -27,6 +27,7 @@ from jcmcalc.methodology import (
     Methodology,
 )
 from jcmcalc.parameters import (
+    CONTINUOUS,
     POSITIVE,
     Bounds,
     Confidence,
@@ -43,7 +44,13 @@ from jcmcalc.tools.electricity import (
     factor_table,
     grids,
 )
-from jcmcalc.tools.fuel import fuel_combustion, ipcc_default, ipcc_fuels
+from jcmcalc.tools.fuel import (
+    FUEL_FREQUENCY,
+    FUEL_MEASUREMENT,
+    fuel_combustion,
+    ipcc_default,
+    ipcc_fuels,
+)
 
 FAMILY = "waste-heat-recovery"
 SECTORAL_SCOPE = "1: Energy industries (renewable / non-renewable sources)"
@@ -145,6 +152,9 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             when_absent="zero",
             required_when=("net_electricity", SUPPLIED),
             inferred="" if supplied_read else gross_note,
+            measurement="electricity meter at the point where WHR system i supplies the plant "
+            f"({'read: methodology summary' if supplied_read else 'inferred'})",
+            frequency=CONTINUOUS,
         ),
         Parameter(
             "EG_gross,i,p",
@@ -158,6 +168,8 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             when_absent="zero",
             required_when=("net_electricity", GROSS_MINUS_AUX),
             inferred=gross_note,
+            measurement="electricity meter at the generator terminals of WHR system i (inferred)",
+            frequency=CONTINUOUS,
         ),
         Parameter(
             "EC_aux,i,p",
@@ -171,6 +183,8 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             when_absent="zero",
             required_when=("net_electricity", GROSS_MINUS_AUX),
             inferred=gross_note,
+            measurement="electricity meters on the auxiliary loads of WHR system i (inferred)",
+            frequency=CONTINUOUS,
         ),
         Parameter(
             "x_sup,i",
@@ -209,6 +223,8 @@ def _fuel_parameters() -> list[Parameter]:
             "declare each fuel as [[fuels]] with its IPCC 'fuel' id)",
             index=("j",),
             options=("B", "C"),
+            measurement=FUEL_MEASUREMENT,
+            frequency=FUEL_FREQUENCY,
         ),
         Parameter(
             "NCV_j",
@@ -256,6 +272,8 @@ def _plausibility() -> tuple[list[Parameter], Parameter, Parameter]:
         options=("C",),
         bounds=POSITIVE,
         inferred="monitoring option not read (C assumed); used for the plausibility bound",
+        measurement="counted from the start and end dates of the monitoring period (inferred)",
+        frequency="once per monitoring period (inferred)",
     )
     return [capacity, days], capacity, days
 
