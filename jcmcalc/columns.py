@@ -1,0 +1,386 @@
+"""Monitoring files as columns: CSV (standard library + numpy) and Parquet (pyarrow, optional).
+
+Numbers stay exact without a Python loop per cell: a column of decimals becomes integers
+scaled by a common power of ten (``12.345`` -> ``12345`` at scale 3). A float64 carries the
+decimal it was written as exactly when that decimal has at most 15 significant digits (IEEE 754
+DBL_DIG); other cells go through ``Fraction`` one by one, which is slow but exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+import zoneinfo
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from jcmcalc.errors import InputError
+from jcmcalc.project import read_bytes
+
+#: Largest |integer| a scaled decimal may reach: 15 significant digits (DBL_DIG of IEEE 754).
+SIGNIFICANT = 10**15
+#: Sums of scaled integers in float64 are exact while they stay below 2**53.
+EXACT_FLOAT_SUM = 2.0**53
+_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
+
+
+@attrs.frozen
+class Table:
+    """The columns of one file: titles in order, cells as numpy arrays, row numbers to cite.
+
+    ``rows[i]`` is how an error names record ``i``: its CSV row (the header is row 1) or its
+    Parquet record number (the first record is row 1). ``units`` holds Parquet field metadata.
+    """
+
+    path: Path
+    titles: tuple[str, ...]
+    cells: dict[str, Any]
+    rows: np.ndarray
+    units: dict[str, str]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@attrs.frozen
+class Scaled:
+    """Exact decimals as ``integers / 10**scale``; ``integers`` is float64 (exact whole numbers
+    below 10**15) or an object array of Python ints."""
+
+    integers: np.ndarray
+    scale: int
+
+    def fraction(self, position: int) -> Fraction:
+        return Fraction(int(self.integers[position]), 10**self.scale)
+
+
+def load(path: Path) -> Table:
+    """Read a CSV or Parquet monitoring file into columns."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return _parquet(path)
+    return _csv(path)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}): save the file as UTF-8",
+            file=path,
+            row=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+
+
+def _csv(path: Path) -> Table:
+    text = _decode(read_bytes(path, what="monitoring file"), path)
+    records = list(csv.reader(io.StringIO(text)))
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise InputError("no header row", file=path, row=1)
+    header = tuple(cell.strip() for cell in records[0])
+    body = records[1:]
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    blank = np.fromiter((not "".join(r).strip() for r in body), dtype=bool, count=len(body))
+    rows = np.flatnonzero(~blank) + 2
+    wrong = np.flatnonzero((lengths != len(header)) & ~blank)
+    if len(wrong):
+        first = int(wrong[0])
+        raise InputError(
+            f"{lengths[first]} cells where the header has {len(header)}", file=path, row=first + 2
+        )
+    kept = [body[i] for i in (rows - 2)] if np.any(blank) else body
+    columns = list(zip(*kept, strict=True)) if kept else [() for _ in header]
+    cells = {
+        title: np.array(column, dtype=str) for title, column in zip(header, columns, strict=True)
+    }
+    if len(set(header)) != len(header):
+        duplicate = next(t for t in header if header.count(t) > 1)
+        raise InputError(f"column {duplicate!r} appears twice", file=path, row=1)
+    return Table(path, header, cells, rows, {})
+
+
+def _parquet(path: Path) -> Table:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(
+            "reading Parquet needs pyarrow: pip install 'jcmcalc[parquet]'", file=path
+        ) from None
+    read_bytes_size_check(path)
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:
+        raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
+    units = {}
+    for field in table.schema:
+        metadata = field.metadata or {}
+        if b"unit" in metadata:
+            units[field.name] = metadata[b"unit"].decode()
+    cells = {name: table.column(name) for name in table.column_names}
+    rows = np.arange(1, table.num_rows + 1)
+    return Table(path, tuple(table.column_names), cells, rows, units)
+
+
+def read_bytes_size_check(path: Path) -> None:
+    """The checks :func:`read_bytes` makes, without reading a file that pyarrow maps itself."""
+    if not path.exists():
+        raise InputError("monitoring file not found", file=path)
+    if path.is_dir():
+        raise InputError("monitoring file is a directory, not a file", file=path)
+    if path.stat().st_size == 0:
+        raise InputError("monitoring file is empty", file=path)
+
+
+def is_arrow(column: Any) -> bool:
+    return not isinstance(column, np.ndarray)
+
+
+def text_cells(column: Any) -> np.ndarray:
+    """Stripped text of a column (CSV text, or a Parquet column of any type)."""
+    if is_arrow(column):
+        column = np.array(column.cast("string").fill_null("").to_numpy(zero_copy_only=False))
+        column = column.astype(str)
+    return np.char.strip(column)
+
+
+def members(column: Any) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and the distinct member ids of an index column."""
+    if is_arrow(column) and hasattr(column, "combine_chunks"):
+        import pyarrow as pa
+
+        array = column.combine_chunks()
+        if not pa.types.is_dictionary(array.type):
+            array = array.cast("string").dictionary_encode()
+        names = [str(v).strip() for v in array.dictionary.to_pylist()]
+        codes = array.indices.to_numpy(zero_copy_only=False)
+        return codes, names
+    names, codes = np.unique(text_cells(column), return_inverse=True)
+    return codes, [str(n) for n in names]
+
+
+def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.ndarray, Scaled]:
+    """Which cells hold a value, and those values as exact scaled integers."""
+    if is_arrow(column) and _numeric(column):
+        array = column.to_numpy(zero_copy_only=False)
+        present = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(len(array), bool)
+        values = array[present].astype(np.float64)
+        _finite(values, present, title=title, table=table)
+        scaled = _from_floats(values)
+        if scaled is None:
+            scaled = _from_fractions([Fraction(repr(float(v))) for v in values])
+        return present, scaled
+    cells = text_cells(column)
+    present = np.char.str_len(cells) > 0
+    text = cells[present]
+    short = np.all(np.char.str_len(text) <= 15) if len(text) else True
+    scaled = None
+    if short:
+        try:
+            values = text.astype(np.float64)
+        except ValueError:
+            values = None
+        if values is not None:
+            _finite(values, present, title=title, table=table)
+            scaled = _from_floats(values)
+    if scaled is None:
+        scaled = _from_fractions(
+            [
+                _fraction(cell, title, table, unit, int(table.rows[i]))
+                for cell, i in zip(text.tolist(), np.flatnonzero(present), strict=True)
+            ]
+        )
+    return present, scaled
+
+
+def _numeric(column: Any) -> bool:
+    import pyarrow as pa
+
+    kind = column.type
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
+def _finite(values: np.ndarray, present: np.ndarray, *, title: str, table: Table) -> None:
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        row = int(table.rows[np.flatnonzero(present)[bad[0]]])
+        raise InputError(
+            f"column {title!r}: {values[bad[0]]} is not a finite number", file=table.path, row=row
+        )
+
+
+def _from_floats(values: np.ndarray) -> Scaled | None:
+    """Scaled integers that reproduce every float exactly, or None (too many digits)."""
+    if not len(values):
+        return Scaled(values, 0)
+    sample = values[:4096]
+    start = next((d for d in range(16) if _fits(sample, d) is not None), None)
+    if start is None:
+        return None
+    for scale in range(start, 16):
+        integers = _fits(values, scale)
+        if integers is not None:
+            return Scaled(integers, scale)
+    return None
+
+
+def _fits(values: np.ndarray, scale: int) -> np.ndarray | None:
+    power = 10.0**scale
+    integers = np.rint(values * power)
+    if np.max(np.abs(integers)) >= SIGNIFICANT or not np.array_equal(integers / power, values):
+        return None
+    return integers
+
+
+def _from_fractions(values: list[Fraction]) -> Scaled:
+    scale = 0
+    for value in values:
+        while (value * 10**scale).denominator != 1:
+            scale += 1
+    integers = np.empty(len(values), dtype=object)
+    integers[:] = [int(value * 10**scale) for value in values]
+    return Scaled(integers, scale)
+
+
+def _fraction(cell: str, title: str, table: Table, unit: str, row: int) -> Fraction:
+    """One cell as an exact decimal, or an :class:`InputError` saying why it is not."""
+    try:
+        value = Fraction(cell)
+    except (ValueError, ZeroDivisionError):
+        value = None
+    if value is not None:
+        if value.denominator != 1 and 10**60 % value.denominator:
+            raise InputError(
+                f"column {title!r}: {cell!r} is not a decimal number", file=table.path, row=row
+            )
+        return value
+    match = _UNIT_IN_CELL.match(cell)
+    if match is None:
+        message = f"column {title!r}: {cell!r} is not a finite number"
+    elif match["unit"].strip() == unit:
+        message = f"{cell!r}: the unit belongs in the header, not in the cell"
+    else:
+        message = (
+            f"{cell!r}: mixed units in column {title!r} (the header says {unit!r}): give every "
+            "cell in the header's unit, as a bare number"
+        )
+    raise InputError(message, file=table.path, row=row)
+
+
+def sums(scaled: Scaled, starts: np.ndarray) -> list[int]:
+    """Exact integer sums of the runs of ``scaled.integers`` beginning at ``starts``."""
+    integers = scaled.integers
+    if not len(starts):
+        return []
+    if integers.dtype == np.float64 and np.sum(np.abs(integers)) < EXACT_FLOAT_SUM:
+        return [int(v) for v in np.add.reduceat(integers, starts)]
+    exact = integers if integers.dtype == object else integers.astype(np.int64).astype(object)
+    return [int(v) for v in np.add.reduceat(exact, starts)]
+
+
+def times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndarray:
+    """Wall-clock times in the project's zone as ``datetime64[us]``.
+
+    Naive times are the project's local time, the frame its period dates are written in. Times
+    with a UTC offset (or a Parquet column with a time zone) need the project's ``time_zone``,
+    into which they are converted.
+    """
+    if is_arrow(column) and _temporal(column):
+        return _arrow_times(column, title=title, table=table, zone=zone)
+    cells = text_cells(column)
+    empty = np.flatnonzero(np.char.str_len(cells) == 0)
+    if len(empty):
+        raise InputError(f"column {title!r} is empty here", file=table.path, row=_row(table, empty))
+    if len(cells) and not _OFFSET.search(str(cells[0])):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                return cells.astype("datetime64[us]")
+        except (ValueError, DeprecationWarning, UserWarning):
+            pass
+    return _python_times(cells, title=title, table=table, zone=zone)
+
+
+def _row(table: Table, positions: np.ndarray) -> int:
+    return int(table.rows[int(positions[0])])
+
+
+def _python_times(cells: np.ndarray, *, title: str, table: Table, zone: str | None) -> np.ndarray:
+    """The slow path: one ``fromisoformat`` per cell, for times with UTC offsets."""
+    target = _zone(zone, table) if zone else None
+    found = np.empty(len(cells), dtype="datetime64[us]")
+    kinds = set()
+    for position, cell in enumerate(cells):
+        row = int(table.rows[position])
+        try:
+            moment = dt.datetime.fromisoformat(str(cell))
+        except ValueError:
+            raise InputError(
+                f"column {title!r}: {str(cell)!r} is not an ISO date or timestamp",
+                file=table.path,
+                row=row,
+            ) from None
+        kinds.add(moment.tzinfo is not None)
+        if len(kinds) > 1:
+            raise InputError(
+                f"column {title!r}: times with and without a UTC offset are mixed",
+                file=table.path,
+                row=row,
+            )
+        if moment.tzinfo is not None:
+            if target is None:
+                raise InputError(
+                    f"column {title!r}: {str(cell)!r} has a UTC offset, but the project declares "
+                    'no time zone for its period dates: add time_zone = "Area/City" (or "UTC") '
+                    "under [project]",
+                    file=table.path,
+                    row=row,
+                )
+            moment = moment.astimezone(target).replace(tzinfo=None)
+        found[position] = np.datetime64(moment, "us")
+    return found
+
+
+def _zone(name: str, table: Table) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {name!r} under [project] time_zone (an IANA name such as "
+            "'Asia/Bangkok', or 'UTC')",
+            file=table.path,
+        ) from None
+
+
+def _temporal(column: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_timestamp(column.type) or pa.types.is_date(column.type)
+
+
+def _arrow_times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.null_count:
+        nulls = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))
+        raise InputError(f"column {title!r} is empty here", file=table.path, row=_row(table, nulls))
+    kind = column.type
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        if zone is None:
+            raise InputError(
+                f"column {title!r} has the time zone {kind.tz}, but the project declares no time "
+                'zone for its period dates: add time_zone = "Area/City" (or "UTC") under '
+                "[project]",
+                file=table.path,
+            )
+        _zone(zone, table)
+        column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=zone)))
+    return column.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[us]")
