@@ -11,8 +11,9 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from jcmcalc.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, JcmcalcError
 
@@ -45,6 +46,17 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--strict", action="store_true", help="unanswered or unmet eligibility is an error"
         )
+    portfolio = commands.add_parser(
+        "portfolio", help="many projects at once: a folder of project files or one table"
+    )
+    portfolio.add_argument(
+        "path", type=Path, help="folder of project files, or a CSV/Parquet table"
+    )
+    portfolio.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+    portfolio.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    portfolio.add_argument(
+        "--engine", choices=("numpy", "dask"), default="numpy", help="dask: the 'dask' extra"
+    )
     return parser
 
 
@@ -92,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "show":
         identifier, _, version = args.methodology.partition("@")
         print(formatting.methodology_text(registry.get(identifier, version or None)), end="")
+    elif args.command == "portfolio":
+        return _portfolio(args, registry.get)
     else:
         run = api.calculate if args.command == "calculate" else api.estimate
         result = run(args.project, strict=args.strict)
@@ -104,6 +118,23 @@ def _run(args: argparse.Namespace) -> int:
             for warning in result.warnings:
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) -> int:
+    from jcmcalc import portfolio
+
+    if args.format == "parquet" and args.output is None:
+        raise InputError("--format parquet needs -o FILE")
+    rows = portfolio.calculate(args.path, get, engine=args.engine, progress=True)
+    if args.format == "parquet":
+        portfolio.write_parquet(rows, args.output)
+    else:
+        text = portfolio.to_json(rows) if args.format == "json" else portfolio.to_csv(rows)
+        _write(text, args.output)
+    failed = [row for row in rows[:-1] if row.status == "failed"]
+    for row in failed:
+        print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)
+    return portfolio.EXIT_SOME_FAILED if failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

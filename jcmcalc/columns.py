@@ -144,11 +144,16 @@ def is_arrow(column: Any) -> bool:
 
 
 def text_cells(column: Any) -> np.ndarray:
-    """Stripped text of a column (CSV text, or a Parquet column of any type)."""
+    """Stripped text of a column (CSV text, a Parquet column or a numpy array of any type)."""
     if is_arrow(column):
         column = np.array(column.cast("string").fill_null("").to_numpy(zero_copy_only=False))
-        column = column.astype(str)
-    return np.char.strip(column)
+    elif column.dtype == object:
+        column = np.array(["" if _missing(v) else str(v) for v in column], dtype=str)
+    return np.char.strip(column.astype(str))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def members(column: Any) -> tuple[np.ndarray, list[str]]:
@@ -168,8 +173,10 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
 
 def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.ndarray, Scaled]:
     """Which cells hold a value, and those values as exact scaled integers."""
-    if is_arrow(column) and _numeric(column):
-        array = column.to_numpy(zero_copy_only=False)
+    if (is_arrow(column) and _numeric(column)) or (
+        not is_arrow(column) and column.dtype.kind in "fiu"
+    ):
+        array = column if not is_arrow(column) else column.to_numpy(zero_copy_only=False)
         present = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(len(array), bool)
         values = array[present].astype(np.float64)
         _finite(values, present, title=title, table=table)
@@ -294,6 +301,8 @@ def times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndar
     """
     if is_arrow(column) and _temporal(column):
         return _arrow_times(column, title=title, table=table, zone=zone)
+    if not is_arrow(column) and column.dtype.kind == "M":
+        return column.astype("datetime64[us]")
     cells = text_cells(column)
     empty = np.flatnonzero(np.char.str_len(cells) == 0)
     if len(empty):

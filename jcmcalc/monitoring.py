@@ -348,7 +348,7 @@ def _read_column(
             )
     integers = layout.take(full)[present]
     rows = layout.rows[present]
-    factor = _factor(parameter, column.unit, path)
+    factor = unit_factor(parameter, column.unit, path)
     _check_bounds(parameter, integers, scaled.scale, factor, column.unit, rows, path)
     sizes = [len(members[s]) for s in parameter.index]
     key = np.zeros(len(integers), dtype=np.int64)
@@ -467,7 +467,7 @@ def _meters_in_turn(
             )
 
 
-def _factor(parameter: Parameter, unit: str, path: Path) -> Fraction:
+def unit_factor(parameter: Parameter, unit: str, path: Path) -> Fraction:
     """The exact factor into the canonical unit (errors worded as for any other value)."""
     try:
         return conversion_factor(unit, parameter.canonical(unit))
@@ -476,16 +476,10 @@ def _factor(parameter: Parameter, unit: str, path: Path) -> Fraction:
         raise
 
 
-def _check_bounds(
-    parameter: Parameter,
-    integers: np.ndarray,
-    scale: int,
-    factor: Fraction,
-    unit: str,
-    rows: np.ndarray,
-    path: Path,
-) -> None:
-    """Every value within the parameter's bounds, compared exactly as scaled integers."""
+def out_of_bounds(
+    parameter: Parameter, integers: np.ndarray, scale: int, factor: Fraction
+) -> np.ndarray:
+    """Which scaled integers lie outside the parameter's bounds, compared exactly."""
     bounds = parameter.bounds
     bad = np.zeros(len(integers), dtype=bool)
     if bounds.lower is not None:
@@ -498,12 +492,25 @@ def _check_bounds(
         bad |= integers > float(math.floor(threshold))
         if not bounds.upper_inclusive and threshold.denominator == 1:
             bad |= integers == float(threshold)
-    if np.any(bad):
-        first = int(np.flatnonzero(bad)[0])
+    return bad
+
+
+def _check_bounds(
+    parameter: Parameter,
+    integers: np.ndarray,
+    scale: int,
+    factor: Fraction,
+    unit: str,
+    rows: np.ndarray,
+    path: Path,
+) -> None:
+    bad = np.flatnonzero(out_of_bounds(parameter, integers, scale, factor))
+    if len(bad):
+        first = int(bad[0])
         value = Fraction(int(integers[first]), 10**scale) * factor
         raise InputError(
             f"value {decimal_text(value)} {parameter.canonical(unit)} is out of range: must be "
-            f"{bounds.describe()}",
+            f"{parameter.bounds.describe()}",
             file=path,
             row=int(rows[first]),
             parameter=parameter.symbol,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
@@ -214,3 +215,122 @@ def resolve_folder(
     if not resolved and not failed:
         raise InputError("no project files (*.toml) in this folder", file=folder)
     return resolved, failed
+
+
+#: Exit code of ``jcmcalc portfolio`` when some projects failed (the table lists them).
+EXIT_SOME_FAILED = 3
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(cell: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'``."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def to_csv(rows: Sequence[Row]) -> str:
+    import csv
+    import io
+
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        cells = row.cells()
+        writer.writerow(
+            [
+                "" if c is None else (c if i in _NUMERIC else safe_text(c))
+                for i, c in enumerate(cells)
+            ]
+        )
+    return stream.getvalue()
+
+
+_NUMERIC = {2, 5, 6, 7, 8}
+
+
+def to_json(rows: Sequence[Row]) -> str:
+    import json
+
+    records = [dict(zip(COLUMNS, row.cells(), strict=True)) for row in rows]
+    return json.dumps({"rows": records[:-1], "total": records[-1]}, indent=1) + "\n"
+
+
+def write_parquet(rows: Sequence[Row], output: Path) -> None:
+    """Write the rows atomically as Parquet (needs the ``parquet`` extra)."""
+    import os
+    import tempfile
+
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("--format parquet needs pyarrow: pip install 'jcmcalc[parquet]'") from None
+    cells = list(zip(*(row.cells() for row in rows), strict=True))
+    table = pa.table({name: list(column) for name, column in zip(COLUMNS, cells, strict=True)})
+    handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+    os.close(handle)
+    try:
+        pq.write_table(table, temporary)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def calculate(
+    path: Path,
+    get: Callable[[str, str | None], Methodology],
+    *,
+    engine: str = "numpy",
+    progress: bool = False,
+) -> list[Row]:
+    """Rows of every project under ``path`` (a folder or a table), then the total row.
+
+    ``progress`` shows a bar on a terminal for runs longer than a second.
+    """
+    if not path.exists():
+        raise InputError(
+            "portfolio not found: give a folder of project files or a table", file=path
+        )
+    total = sum(1 for _ in path.rglob("*.toml")) if path.is_dir() else None
+    bar = progress_bar(total) if progress else None
+    try:
+        rows = _calculate(path, get, engine, bar.update if bar is not None else lambda n: None)
+    finally:
+        if bar is not None:
+            bar.close()
+    rows = sorted(rows, key=lambda r: (r.project, r.period or 0))
+    return [*rows, totals(rows)]
+
+
+def _calculate(
+    path: Path,
+    get: Callable[[str, str | None], Methodology],
+    engine: str,
+    tick: Callable[[int], object],
+) -> list[Row]:
+    if path.is_dir():
+        resolved, failed = resolve_folder(path, tick)
+        return evaluate_inputs(resolved) + failed
+    if engine == "dask":
+        from jcmcalc.distributed import evaluate_dask, read_dask
+
+        return evaluate_dask(read_dask(path), get)
+    from jcmcalc import portfolio_table
+
+    return portfolio_table.evaluate_table(portfolio_table.read(path), get, tick)
+
+
+def progress_bar(total: int | None) -> Any:
+    """A tqdm bar on a terminal (stderr a TTY and tqdm installed), else None."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="project", file=sys.stderr, mininterval=0.5, delay=1.0)
