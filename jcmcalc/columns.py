@@ -14,6 +14,7 @@ import io
 import re
 import warnings
 import zoneinfo
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,56 @@ _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][
 
 
 @attrs.frozen
+class Counting:
+    """Row numbers ``first``, ``first + 1``, ... of ``length`` records, without storing them."""
+
+    first: int
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, item: Any) -> Any:
+        if isinstance(item, slice):
+            if item == slice(None):
+                return self
+            return np.arange(self.length)[item] + self.first
+        if isinstance(item, np.ndarray):
+            return (np.flatnonzero(item) if item.dtype == bool else item) + self.first
+        position = int(item)
+        return (position if position >= 0 else self.length + position) + self.first
+
+
+def position(rows: Any, row: int) -> int:
+    """The record holding ``row`` (rows ascending)."""
+    if isinstance(rows, Counting):
+        return row - rows.first
+    return int(np.searchsorted(rows, row))
+
+
+class ParquetColumns(Mapping[str, Any]):
+    """The columns of a Parquet file, each read when asked for and not kept: a column's memory
+    is freed once its caller is done with it."""
+
+    def __init__(self, path: Path, names: tuple[str, ...]) -> None:
+        self.path = path
+        self.names = names
+
+    def __getitem__(self, name: str) -> Any:
+        import pyarrow.parquet as pq
+
+        if name not in self.names:
+            raise KeyError(name)
+        return pq.read_table(self.path, columns=[name]).column(0)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@attrs.frozen
 class Table:
     """The columns of one file: titles in order, cells as numpy arrays, row numbers to cite.
 
@@ -42,8 +93,8 @@ class Table:
 
     path: Path
     titles: tuple[str, ...]
-    cells: dict[str, Any]
-    rows: np.ndarray
+    cells: Mapping[str, Any]
+    rows: Any
     units: dict[str, str]
 
     def __len__(self) -> int:
@@ -57,9 +108,7 @@ class Scaled:
 
     integers: np.ndarray
     scale: int
-
-    def fraction(self, position: int) -> Fraction:
-        return Fraction(int(self.integers[position]), 10**self.scale)
+    largest: float = 0.0
 
 
 def load(path: Path) -> Table:
@@ -116,17 +165,17 @@ def _parquet(path: Path) -> Table:
         ) from None
     read_bytes_size_check(path)
     try:
-        table = pq.read_table(path)
+        schema = pq.read_schema(path)
+        count = pq.ParquetFile(path).metadata.num_rows
     except Exception as exc:
         raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
     units = {}
-    for field in table.schema:
+    for field in schema:
         metadata = field.metadata or {}
         if b"unit" in metadata:
             units[field.name] = metadata[b"unit"].decode()
-    cells = {name: table.column(name) for name in table.column_names}
-    rows = np.arange(1, table.num_rows + 1)
-    return Table(path, tuple(table.column_names), cells, rows, units)
+    names = tuple(schema.names)
+    return Table(path, names, ParquetColumns(path, names), Counting(1, count), units)
 
 
 def read_bytes_size_check(path: Path) -> None:
@@ -177,8 +226,10 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         not is_arrow(column) and column.dtype.kind in "fiu"
     ):
         array = column if not is_arrow(column) else column.to_numpy(zero_copy_only=False)
+        del column
         present = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(len(array), bool)
-        values = array[present].astype(np.float64)
+        values = (array if present.all() else array[present]).astype(np.float64, copy=False)
+        del array
         _finite(values, present, title=title, table=table)
         scaled = _from_floats(values)
         if scaled is None:
@@ -226,7 +277,7 @@ def _finite(values: np.ndarray, present: np.ndarray, *, title: str, table: Table
 def _from_floats(values: np.ndarray) -> Scaled | None:
     """Scaled integers that reproduce every float exactly, or None (too many digits)."""
     if not len(values):
-        return Scaled(values, 0)
+        return Scaled(values, 0, 0.0)
     sample = values[:4096]
     start = next((d for d in range(16) if _fits(sample, d) is not None), None)
     if start is None:
@@ -234,15 +285,22 @@ def _from_floats(values: np.ndarray) -> Scaled | None:
     for scale in range(start, 16):
         integers = _fits(values, scale)
         if integers is not None:
-            return Scaled(integers, scale)
+            return Scaled(integers, scale, float(max(integers.max(), -integers.min())))
     return None
 
 
 def _fits(values: np.ndarray, scale: int) -> np.ndarray | None:
+    """``values * 10**scale`` as whole numbers, if they give back every value exactly."""
     power = 10.0**scale
-    integers = np.rint(values * power)
-    if np.max(np.abs(integers)) >= SIGNIFICANT or not np.array_equal(integers / power, values):
+    integers = values * power
+    np.rint(integers, out=integers)
+    if max(integers.max(), -integers.min()) >= SIGNIFICANT:
         return None
+    block = 1 << 20
+    for start in range(0, len(values), block):
+        part = slice(start, start + block)
+        if not np.array_equal(integers[part] / power, values[part]):
+            return None
     return integers
 
 
@@ -253,7 +311,7 @@ def _from_fractions(values: list[Fraction]) -> Scaled:
             scale += 1
     integers = np.empty(len(values), dtype=object)
     integers[:] = [int(value * 10**scale) for value in values]
-    return Scaled(integers, scale)
+    return Scaled(integers, scale, float(max((abs(v) for v in integers), default=0)))
 
 
 def _fraction(cell: str, title: str, table: Table, unit: str, row: int) -> Fraction:
@@ -286,7 +344,7 @@ def sums(scaled: Scaled, starts: np.ndarray) -> list[int]:
     integers = scaled.integers
     if not len(starts):
         return []
-    if integers.dtype == np.float64 and np.sum(np.abs(integers)) < EXACT_FLOAT_SUM:
+    if integers.dtype == np.float64 and scaled.largest * len(integers) < EXACT_FLOAT_SUM:
         return [int(v) for v in np.add.reduceat(integers, starts)]
     exact = integers if integers.dtype == object else integers.astype(np.int64).astype(object)
     return [int(v) for v in np.add.reduceat(exact, starts)]
@@ -392,4 +450,6 @@ def _arrow_times(column: Any, *, title: str, table: Table, zone: str | None) -> 
             )
         _zone(zone, table)
         column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=zone)))
-    return column.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    if not pa.types.is_timestamp(column.type) or column.type.unit != "us":
+        column = column.cast(pa.timestamp("us"))
+    return column.to_numpy(zero_copy_only=False).astype("datetime64[us]", copy=False)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
@@ -132,10 +133,18 @@ class _Layout:
     meter: np.ndarray
     meter_names: list[str]
     moments: np.ndarray | None
-    period: np.ndarray
+    change: np.ndarray
+    segments: np.ndarray
+    segment_period: np.ndarray
+    notes: tuple[str, ...]
 
     def take(self, array: np.ndarray) -> np.ndarray:
         return array if self.order is None else array[self.order]
+
+    def period(self) -> np.ndarray:
+        """The period (index into the candidates) of every row."""
+        lengths = np.diff(np.append(self.segments, len(self.rows)))
+        return np.repeat(self.segment_period, lengths)
 
 
 def read_monitoring(
@@ -164,11 +173,13 @@ def read_monitoring(
     if not len(table):
         return {}
     candidates = [only] if only is not None else sorted(periods, key=lambda p: p.start)
-    layout = _layout(table, methodology, members, candidates, time_title, only, time_zone)
-    notes = _gaps(table, layout, value_columns, candidates) if time_title == "timestamp" else ()
+    interval = time_title == "timestamp" and not all(c.register for c in value_columns)
+    layout = _layout(
+        table, methodology, members, candidates, time_title, only, time_zone, interval=interval
+    )
     found: dict[tuple[int, str, Key], Reading] = {}
     for column in value_columns:
-        found.update(_read_column(table, layout, column, methodology, members, candidates, notes))
+        found.update(_read_column(table, layout, column, methodology, members, candidates))
     return found
 
 
@@ -180,23 +191,27 @@ def _layout(
     time_title: str | None,
     only: Period | None,
     zone: str | None,
+    *,
+    interval: bool,
 ) -> _Layout:
     codes: dict[str, np.ndarray] = {}
-    composite = np.zeros(len(table), dtype=np.int64)
+    composite: np.ndarray | None = None
     for index in methodology.indices:
         if index.csv_column not in table.titles:
             continue
         code, found = columns.members(table.cells[index.csv_column])
         known = {member: position for position, member in enumerate(members[index.symbol])}
-        code = np.array([known.get(name, -1) for name in found], dtype=np.int64)[code]
+        lookup = np.array([known.get(name, -1) for name in found], dtype=np.int32)
+        code = lookup[code]
         codes[index.symbol] = code
-        composite = composite * (len(known) + 1) + code + 1
+        composite = _combine(composite, code, len(known) + 1)
     meter_names: list[str] = []
-    meter = np.zeros(len(table), dtype=np.int64)
+    meter = np.zeros(1, dtype=np.int32)
     if METER_COLUMN in table.titles:
         meter, meter_names = columns.members(table.cells[METER_COLUMN])
-        meter = meter.astype(np.int64)
-        composite = composite * max(len(meter_names), 1) + meter
+        composite = _combine(composite, meter, len(meter_names))
+    if composite is None:
+        composite = np.zeros(len(table), dtype=np.int32)
     moments = None
     if time_title is not None:
         moments = columns.times(table.cells[time_title], title=time_title, table=table, zone=zone)
@@ -204,31 +219,54 @@ def _layout(
     rows = table.rows if order is None else table.rows[order]
     if order is not None:
         codes = {symbol: code[order] for symbol, code in codes.items()}
-        meter = meter[order]
+        meter = meter[order] if meter_names else meter
+        composite = composite[order]
         moments = None if moments is None else moments[order]
-    if moments is not None:
-        _duplicates(table, composite if order is None else composite[order], moments, rows)
-        period = _periods(table, moments, rows, candidates, only)
+    change = composite[1:] != composite[:-1]
+    del composite
+    runs = np.concatenate(([0], np.flatnonzero(change) + 1))
+    notes: tuple[str, ...] = ()
+    if moments is None:
+        segments, segment_period = runs, np.zeros(len(runs), dtype=np.int64)
     else:
-        period = np.zeros(len(rows), dtype=np.int64)
-    return _Layout(order, rows, codes, meter, meter_names, moments, period)
+        step = np.diff(moments.view(np.int64))
+        _duplicates(table, change, step, moments, rows)
+        segments, segment_period = _segments(table, moments, rows, runs, candidates, only)
+        if interval:
+            notes = _gaps(table, moments, rows, change, step, segments, segment_period, candidates)
+    return _Layout(
+        order, rows, codes, meter, meter_names, moments, change, segments, segment_period, notes
+    )
+
+
+def _combine(composite: np.ndarray | None, code: np.ndarray, size: int) -> np.ndarray:
+    """Codes of the combinations of members (and meters) seen so far with ``code``."""
+    if composite is None:
+        return code
+    return composite.astype(np.int64) * (size + 1) + code + 1
 
 
 def _order(composite: np.ndarray, moments: np.ndarray | None) -> np.ndarray | None:
     """The permutation sorting rows by (member and meter, time); None when already sorted."""
-    step = np.diff(composite)
+    if np.all(composite[1:] >= composite[:-1]):
+        if moments is None:
+            return None
+        ticks = moments.view(np.int64)
+        if np.all((composite[1:] != composite[:-1]) | (ticks[1:] >= ticks[:-1])):
+            return None
     if moments is None:
-        return None if np.all(step >= 0) else np.argsort(composite, kind="stable")
-    later = np.diff(moments.view(np.int64)) >= 0
-    if np.all((step > 0) | ((step == 0) & later)):
-        return None
+        return np.argsort(composite, kind="stable")
     return np.lexsort((moments, composite))
 
 
 def _duplicates(
-    table: columns.Table, composite: np.ndarray, moments: np.ndarray, rows: np.ndarray
+    table: columns.Table,
+    change: np.ndarray,
+    step: np.ndarray,
+    moments: np.ndarray,
+    rows: np.ndarray,
 ) -> None:
-    same = np.flatnonzero((np.diff(composite) == 0) & (np.diff(moments.view(np.int64)) == 0))
+    same = np.flatnonzero(~change & (step == 0))
     if len(same):
         first = int(same[0])
         raise InputError(
@@ -239,72 +277,90 @@ def _duplicates(
         )
 
 
-def _periods(
+def _segments(
     table: columns.Table,
     moments: np.ndarray,
-    rows: np.ndarray,
+    rows: Any,
+    runs: np.ndarray,
     candidates: list[Period],
     only: Period | None,
-) -> np.ndarray:
-    """Index into ``candidates`` of the period holding each row (dates inclusive)."""
-    starts = np.array([np.datetime64(p.start, "us") for p in candidates])
-    ends = np.array([np.datetime64(p.end, "D") + DAY for p in candidates]).astype("datetime64[us]")
-    period = np.searchsorted(starts, moments, side="right") - 1
-    outside = (period < 0) | (moments >= ends[np.maximum(period, 0)])
-    if np.any(outside):
-        first = int(np.flatnonzero(outside)[0])
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each (member, period) stretch of rows starts, and its period (index into the
+    sorted ``candidates``). Times ascend within a member, so each member's rows are cut at the
+    period boundaries by binary search; a row in no period is an error."""
+    ticks = moments.view(np.int64)
+    edges = np.array(
+        [
+            int(np.datetime64(day, "us").astype(np.int64))
+            for p in candidates
+            for day in (np.datetime64(p.start, "D"), np.datetime64(p.end, "D") + DAY)
+        ],
+        dtype=np.int64,
+    )
+    ends = np.append(runs[1:], len(ticks))
+    starts, periods, outside = [], [], []
+    for first, end in zip(runs.tolist(), ends.tolist(), strict=True):
+        cuts = [first, *(first + np.searchsorted(ticks[first:end], edges)).tolist(), end]
+        for number in range(len(cuts) - 1):
+            if cuts[number] == cuts[number + 1]:
+                continue
+            if number % 2 == 0:
+                outside.append(cuts[number])
+            else:
+                starts.append(cuts[number])
+                periods.append(number // 2)
+    if outside:
+        first = min(outside, key=lambda position: int(rows[position]))
         where = only.label if only else "any monitoring period"
         raise InputError(
             f"{str(moments[first]).replace('T00:00:00.000000', '')} is outside {where}",
             file=table.path,
             row=int(rows[first]),
         )
-    return period
+    return np.array(starts, dtype=np.int64), np.array(periods, dtype=np.int64)
 
 
 def _gaps(
-    table: columns.Table, layout: _Layout, value_columns: list[Column], candidates: list[Period]
+    table: columns.Table,
+    moments: np.ndarray,
+    rows: Any,
+    change: np.ndarray,
+    step: np.ndarray,
+    segments: np.ndarray,
+    segment_period: np.ndarray,
+    candidates: list[Period],
 ) -> tuple[str, ...]:
     """Warnings for missing intervals of an interval series (not for meter registers)."""
-    if all(column.register for column in value_columns) or layout.moments is None:
+    steps = step[~change]
+    if not len(steps) or int(steps.min()) <= 0:
         return ()
-    ticks = layout.moments.view(np.int64)
-    composite = np.zeros(len(ticks), dtype=np.int64)
-    for code in layout.codes.values():
-        composite = composite * (int(code.max(initial=0)) + 2) + code + 1
-    composite = composite * (int(layout.meter.max(initial=0)) + 1) + layout.meter
-    same = np.diff(composite) == 0
-    steps = np.diff(ticks)[same]
-    if not len(steps):
-        return ()
-    step = int(steps.min())
-    if step <= 0:
-        return ()
-    where = np.flatnonzero(same)[steps > step]
+    interval = int(steps.min())
+    longer = steps > interval
+    where = np.flatnonzero(~change)[longer]
     notes = []
-    missing = int(((steps[steps > step] // step) - 1).sum())
     if len(where):
+        missing = int(((steps[longer] // interval) - 1).sum())
         listed = ", ".join(
-            f"after row {layout.rows[i]} ({layout.moments[i]}) to row {layout.rows[i + 1]} "
-            f"({layout.moments[i + 1]})"
-            for i in where[:LISTED_GAPS]
+            f"after row {rows[i]} ({moments[i]}) to row {rows[i + 1]} ({moments[i + 1]})"
+            for i in where[:LISTED_GAPS].tolist()
         )
         more = f" and {len(where) - LISTED_GAPS} more" if len(where) > LISTED_GAPS else ""
         notes.append(
             f"{table.path.name}: {len(where)} gap(s) in the interval series, about {missing} "
-            f"missing reading(s) of {np.timedelta64(step, 'us')}: {listed}{more}; missing "
+            f"missing reading(s) of {np.timedelta64(interval, 'us')}: {listed}{more}; missing "
             "readings count as nothing generated"
         )
-    run = np.flatnonzero(np.diff(composite * len(candidates) + layout.period) != 0)
-    firsts, lasts = np.concatenate(([0], run + 1)), np.concatenate((run, [len(ticks) - 1]))
-    for first, last in zip(firsts, lasts, strict=True):
-        period = candidates[int(layout.period[first])]
+    lasts = np.append(segments[1:], len(moments)) - 1
+    for first, last, number in zip(
+        segments.tolist(), lasts.tolist(), segment_period.tolist(), strict=True
+    ):
+        period = candidates[number]
         start = np.datetime64(period.start, "us")
         end = (np.datetime64(period.end, "D") + DAY).astype("datetime64[us]")
-        if layout.moments[first] > start or layout.moments[last] + np.timedelta64(step, "us") < end:
+        if moments[first] > start or moments[last] + np.timedelta64(interval, "us") < end:
             notes.append(
-                f"{table.path.name}: rows {layout.rows[first]}-{layout.rows[last]} cover "
-                f"{layout.moments[first]} to {layout.moments[last]}, not all of {period.label}"
+                f"{table.path.name}: rows {rows[first]}-{rows[last]} cover "
+                f"{moments[first]} to {moments[last]}, not all of {period.label}"
             )
     return tuple(notes)
 
@@ -316,7 +372,6 @@ def _read_column(
     methodology: Methodology,
     members: Mapping[str, tuple[str, ...]],
     candidates: list[Period],
-    notes: tuple[str, ...],
 ) -> dict[tuple[int, str, Key], Reading]:
     parameter = column.parameter
     path = table.path
@@ -331,59 +386,89 @@ def _read_column(
     given, scaled = columns.numbers(
         table.cells[column.title], title=column.title, table=table, unit=column.unit
     )
-    full = np.zeros(len(given), dtype=scaled.integers.dtype)
-    full[given] = scaled.integers
-    present = layout.take(given)
+    present: np.ndarray | slice
+    if given.all():
+        present, integers = slice(None), layout.take(scaled.integers)
+    else:
+        full = np.zeros(len(given), dtype=scaled.integers.dtype)
+        full[given] = scaled.integers
+        present = layout.take(given)
+        integers = layout.take(full)[present]
     for symbol in parameter.index:
         unknown = np.flatnonzero(layout.codes[symbol][present] < 0)
         if len(unknown):
             index = methodology.index(symbol)
             row = int(layout.rows[present][unknown[0]])
             cells = columns.text_cells(table.cells[index.csv_column])
-            cell = cells[int(np.searchsorted(table.rows, row))]
+            cell = cells[columns.position(table.rows, row)]
             raise InputError(
                 f"unknown {index.title} {str(cell)!r} (known: {', '.join(members[symbol])})",
                 file=path,
                 row=row,
             )
-    integers = layout.take(full)[present]
     rows = layout.rows[present]
     factor = unit_factor(parameter, column.unit, path)
     _check_bounds(parameter, integers, scaled.scale, factor, column.unit, rows, path)
     sizes = [len(members[s]) for s in parameter.index]
-    key = np.zeros(len(integers), dtype=np.int64)
-    for symbol, size in zip(parameter.index, sizes, strict=True):
-        key = key * size + layout.codes[symbol][present]
-    period = layout.period[present]
-    previous = rows
-    if column.register:
-        integers, key, period, rows, previous = _deltas(
-            table, column, integers, scaled.scale, factor, key, period, rows, layout, present
-        )
     width = max(int(np.prod(sizes)), 1)
-    group = period * width + key
-    starts, order = _runs(group)
-    if order is not None:
-        integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
-    totals = columns.sums(columns.Scaled(integers, scaled.scale), starts)
-    ends = np.append(starts[1:], len(group)) - 1
     basis = parameter.canonical(column.unit) if parameter.alternatives else ""
-    found = {}
-    for total, start, end in zip(totals, starts, ends, strict=True):
-        number = candidates[int(group[start]) // width].number
-        member = _member(int(group[start]) % width, parameter, members, sizes)
-        value = Fraction(total, 10**scaled.scale) * factor
-        found[(number, parameter.name, member)] = Reading(
-            value, path, (int(previous[start]), int(rows[end])), basis, notes
+    largest = scaled.largest * (2 if column.register else 1)  # a difference of two readings
+    if isinstance(present, slice) and not column.register:
+        # Every cell given: sum each (member, period) stretch of rows at once.
+        starts = layout.segments
+        key: np.ndarray | int = 0
+        for symbol, size in zip(parameter.index, sizes, strict=True):
+            key = key * size + layout.codes[symbol][starts]
+        group = layout.segment_period * width + key
+        previous = None
+    else:
+        key = 0
+        for symbol, size in zip(parameter.index, sizes, strict=True):
+            key = key * size + layout.codes[symbol][present]
+        key = np.broadcast_to(np.asarray(key, dtype=np.int64), (len(integers),))
+        period = layout.period()[present]
+        previous = rows
+        if column.register:
+            integers, key, period, rows, previous = _deltas(
+                table, column, integers, scaled.scale, factor, key, period, rows, layout, present
+            )
+        group = period * width + key
+        starts, order = _runs(group)
+        if order is not None:
+            integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
+        group = group[starts]
+    totals = columns.sums(columns.Scaled(integers, scaled.scale, largest), starts)
+    lasts = np.append(starts[1:], len(integers)) - 1
+    found: dict[tuple[int, str, Key], Reading] = {}
+    for total, code, start, last in zip(
+        totals,
+        np.broadcast_to(group, starts.shape).tolist(),
+        starts.tolist(),
+        lasts.tolist(),
+        strict=True,
+    ):
+        slot = (
+            candidates[code // width].number,
+            parameter.name,
+            _member(code % width, parameter, members, sizes),
         )
+        value = Fraction(total, 10**scaled.scale) * factor
+        first = int((previous if previous is not None else rows)[start])
+        span = (first, int(rows[last]))
+        if slot in found:
+            earlier = found[slot]
+            value += earlier.value
+            span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
+        found[slot] = Reading(value, path, span, basis, layout.notes)
     return found
 
 
 def _runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Starts of the runs of equal ``group``, after a stable sort when they are not contiguous."""
-    starts = np.flatnonzero(np.diff(group) != 0) + 1 if len(group) else np.array([], np.int64)
-    starts = np.concatenate(([0], starts)) if len(group) else starts
-    if len(starts) == np.count_nonzero(np.bincount(group)) if len(group) else True:
+    if not len(group):
+        return np.array([], np.int64), None
+    starts = np.concatenate(([0], np.flatnonzero(group[1:] != group[:-1]) + 1))
+    if len(starts) == len(np.unique(group[starts])):
         return starts, None
     order = np.argsort(group, kind="stable")
     ordered = group[order]
@@ -413,7 +498,7 @@ def _deltas(
     present: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """Differences of successive readings of one meter, placed in the later reading's period."""
-    meter = layout.meter[present]
+    meter = layout.meter[present] if layout.meter_names else np.zeros(len(key), np.int32)
     same = (np.diff(key) == 0) & (np.diff(meter) == 0)
     delta = np.diff(integers)
     backwards = np.flatnonzero(same & (delta < 0))

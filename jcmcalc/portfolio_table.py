@@ -66,7 +66,7 @@ def evaluate_table(
 
 
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
-    cells = {title: _take(column, selected) for title, column in table.cells.items()}
+    cells = {title: _take(table.cells[title], selected) for title in table.titles}
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
 
@@ -216,7 +216,7 @@ class _Group:
                     )
                     break
                 except InputError as exc:
-                    position = int(np.searchsorted(table.rows, exc.row))
+                    position = columns.position(table.rows, exc.row)
                     self._fail(np.array([position]), exc.message)
                     text = columns.text_cells(cells).astype(object)
                     text[position] = ""
