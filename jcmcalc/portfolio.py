@@ -8,6 +8,7 @@ Project-periods with the same methodology and the same number of members per ind
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
@@ -179,7 +180,7 @@ def totals(rows: Sequence[Row]) -> Row:
     def add(values: list[Fraction | float | None]) -> Fraction | float:
         if all(isinstance(v, Fraction) for v in values):
             return sum(values, Fraction(0))  # type: ignore[arg-type]
-        return float(sum(Fraction(v) for v in values if v is not None))
+        return math.fsum(float(v) for v in values if v is not None)
 
     return Row(
         project=TOTAL,

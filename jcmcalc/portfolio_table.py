@@ -15,7 +15,6 @@ the same rules. A bad row fails its project only.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -171,6 +170,11 @@ class _Group:
         first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
         sizes = np.diff(np.append(first, len(order)))
         project_of = self.projects[order[first]]
+        new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
+        counter = np.arange(len(first))
+        number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
+        start_text = starts.astype("datetime64[D]").astype(str)
+        end_text = ends.astype("datetime64[D]").astype(str)
         found: list[Row] = []
         for size in sorted(set(sizes.tolist())):
             chosen = np.flatnonzero(sizes == size)
@@ -180,25 +184,14 @@ class _Group:
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed, size)
             elements = [
-                Element(
-                    str(self.projects[p]),
-                    0,
-                    str(starts[p].astype("datetime64[D]")),
-                    str(ends[p].astype("datetime64[D]")),
-                )
-                for p in positions[:, 0]
+                Element(str(self.projects[p]), int(n), str(start_text[p]), str(end_text[p]))
+                for p, n in zip(positions[:, 0].tolist(), number[chosen].tolist(), strict=True)
             ]
             rows, failed = rows_of(batch, elements, self.label)
             self.failed.update(failed)
             found += rows
         found = [r for r in found if r.project not in self.failed]
-        numbered: dict[str, int] = defaultdict(int)
-        result = []
-        for row in sorted(found, key=lambda r: (r.project, r.start)):
-            numbered[row.project] += 1
-            result.append(attrs.evolve(row, period=numbered[row.project]))
-        result += [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
-        return result
+        return found + [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
 
     def _monitored(self, order: np.ndarray) -> dict[str, vectorised.Column]:
         """Each monitored column as exact scaled integers; bad cells fail their project."""
@@ -249,8 +242,8 @@ class _Group:
             for name, (integers, _present, scale, factor) in found.items()
         }
 
-    def _fixed(self, order: np.ndarray, member: np.ndarray) -> dict[str, np.ndarray]:
-        """Fixed values per row (object arrays of Fraction), resolved once per signature."""
+    def _fixed(self, order: np.ndarray, member: np.ndarray) -> dict[str, vectorised.Column]:
+        """Fixed values per row, resolved once per signature (attributes and given values)."""
         table = self.table
         keys = [g.column for g in self.given if g.parameter.kind is not Kind.MONITORED]
         extras = [t for t in table.titles if _EXTRA.match(t)]
@@ -263,19 +256,18 @@ class _Group:
         else:
             signatures, code = np.zeros((1, 0), dtype=str), np.zeros(len(table), dtype=int)
         code = code.ravel()
-        values: dict[str, np.ndarray] = {}
+        values: dict[str, list[Fraction | None]] = {}
         for number, signature in enumerate(signatures):
             cells = dict(zip(names, signature.tolist(), strict=True))
-            rows = np.flatnonzero(code == number)
             try:
                 resolved = self._resolve(cells)
             except InputError as exc:
                 subject = f"parameter {exc.parameter}: " if exc.parameter else ""
-                self._fail(rows, f"{subject}{exc.message}")
+                self._fail(np.flatnonzero(code == number), f"{subject}{exc.message}")
                 continue
             for name, value in resolved.items():
-                values.setdefault(name, np.full(len(table), None, dtype=object))[rows] = value
-        return values
+                values.setdefault(name, [None] * len(signatures))[number] = value
+        return {name: _signature_column(found, code) for name, found in values.items()}
 
     def _resolve(self, cells: Mapping[str, str]) -> dict[str, Fraction]:
         """Fixed values of one member with these attributes and given values."""
@@ -319,20 +311,29 @@ class _Group:
         self,
         positions: np.ndarray,
         monitored: Mapping[str, vectorised.Column],
-        fixed: Mapping[str, np.ndarray],
+        fixed: Mapping[str, vectorised.Column],
         size: int,
     ) -> vectorised.Batch:
         """A batch of elements (rows of ``positions``: one table row per member)."""
         symbols = [self.index.symbol] if self.index is not None else []
         sizes = {s: size for s in symbols}
-        values: dict[str, vectorised.Column] = {}
-        for name, column in monitored.items():
-            values[name] = _gathered(column, positions, self.methodology.parameter(name))
-        for name, array in fixed.items():
-            parameter = self.methodology.parameter(name)
-            taken = array[positions] if parameter.index else array[positions[:, :1]]
-            values[name] = vectorised.fraction_column(taken)
+        values = {
+            name: _gathered(column, positions, self.methodology.parameter(name))
+            for name, column in {**monitored, **fixed}.items()
+        }
         return vectorised.Batch(self.methodology, sizes, values, len(positions))
+
+
+def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:
+    """A per-row column of the values of each row's signature (None: its resolution failed)."""
+    approx = np.array([np.nan if v is None else float(v) for v in values])[code]
+
+    def exact(position: tuple[int, ...]) -> Fraction:
+        value = values[code[position]]
+        assert value is not None, "a row whose values failed to resolve is never evaluated"
+        return value
+
+    return vectorised.Column(approx, exact)
 
 
 def _decimal_column(integers: np.ndarray, scale: int, factor: Fraction) -> vectorised.Column:
