@@ -14,7 +14,7 @@ import io
 import re
 import warnings
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,14 @@ class ParquetColumns(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+def release_memory() -> None:
+    """Hand the memory pyarrow keeps for reuse back to the system (when pyarrow is loaded)."""
+    import sys
+
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
 @attrs.frozen
@@ -222,15 +230,23 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
 
 def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.ndarray, Scaled]:
     """Which cells hold a value, and those values as exact scaled integers."""
+    if is_arrow(column) and _numeric(column) and column.null_count == 0:
+        return _arrow_numbers(column, title=title, table=table)
     if (is_arrow(column) and _numeric(column)) or (
         not is_arrow(column) and column.dtype.kind in "fiu"
     ):
-        array = column if not is_arrow(column) else column.to_numpy(zero_copy_only=False)
+        if is_arrow(column):  # a null is a missing cell, NaN an error
+            present = ~column.is_null().to_numpy(zero_copy_only=False)
+            array = column.to_numpy(zero_copy_only=False)
+        else:  # pandas: NaN is a missing cell
+            array = column
+            present = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(len(array), bool)
         del column
-        present = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(len(array), bool)
         values = (array if present.all() else array[present]).astype(np.float64, copy=False)
         del array
-        _finite(values, present, title=title, table=table)
+        _finite(
+            values, lambda i: _row(table, np.flatnonzero(present)[i:]), title=title, table=table
+        )
         scaled = _from_floats(values)
         if scaled is None:
             scaled = _from_fractions([Fraction(repr(float(v))) for v in values])
@@ -246,7 +262,9 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         except ValueError:
             values = None
         if values is not None:
-            _finite(values, present, title=title, table=table)
+            _finite(
+                values, lambda i: _row(table, np.flatnonzero(present)[i:]), title=title, table=table
+            )
             scaled = _from_floats(values)
     if scaled is None:
         scaled = _from_fractions(
@@ -258,6 +276,32 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
     return present, scaled
 
 
+def _arrow_numbers(column: Any, *, title: str, table: Table) -> tuple[np.ndarray, Scaled]:
+    """A Parquet column without nulls, scaled chunk by chunk into one preallocated array (no
+    float64 copy of the whole column)."""
+    chunks = [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks if len(chunk)]
+    present = np.ones(len(column), dtype=bool)
+    if not chunks:
+        return present, Scaled(np.zeros(0), 0, 0.0)
+    sample = chunks[0][:4096].astype(np.float64)
+    scale = next((d for d in range(16) if _fits(sample, d) is not None), None)
+    integers = np.empty(len(column), dtype=np.float64)
+    offset = 0
+    for chunk in chunks:
+        values = chunk.astype(np.float64, copy=False)
+        _finite(values, lambda i, at=offset: int(table.rows[at + i]), title=title, table=table)
+        found = None if scale is None else _fits(values, scale, out=integers[offset:])
+        if found is None:  # more digits than the first rows showed: the general path
+            whole = column.to_numpy(zero_copy_only=False).astype(np.float64)
+            scaled = _from_floats(whole)
+            if scaled is None:
+                scaled = _from_fractions([Fraction(repr(float(v))) for v in whole])
+            return present, scaled
+        offset += len(values)
+    largest = float(max(integers.max(), -integers.min()))
+    return present, Scaled(integers, scale, largest)
+
+
 def _numeric(column: Any) -> bool:
     import pyarrow as pa
 
@@ -265,12 +309,14 @@ def _numeric(column: Any) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
-def _finite(values: np.ndarray, present: np.ndarray, *, title: str, table: Table) -> None:
+def _finite(values: np.ndarray, row_of: Callable[[int], int], *, title: str, table: Table) -> None:
+    """An error naming the row (``row_of(position in values)``) of the first non-finite value."""
     bad = np.flatnonzero(~np.isfinite(values))
     if len(bad):
-        row = int(table.rows[np.flatnonzero(present)[bad[0]]])
         raise InputError(
-            f"column {title!r}: {values[bad[0]]} is not a finite number", file=table.path, row=row
+            f"column {title!r}: {values[bad[0]]} is not a finite number",
+            file=table.path,
+            row=row_of(int(bad[0])),
         )
 
 
@@ -289,10 +335,11 @@ def _from_floats(values: np.ndarray) -> Scaled | None:
     return None
 
 
-def _fits(values: np.ndarray, scale: int) -> np.ndarray | None:
-    """``values * 10**scale`` as whole numbers, if they give back every value exactly."""
+def _fits(values: np.ndarray, scale: int, out: np.ndarray | None = None) -> np.ndarray | None:
+    """``values * 10**scale`` as whole numbers, if they give back every value exactly (written
+    into the start of ``out`` when given)."""
     power = 10.0**scale
-    integers = values * power
+    integers = np.multiply(values, power, out=None if out is None else out[: len(values)])
     np.rint(integers, out=integers)
     if max(integers.max(), -integers.min()) >= SIGNIFICANT:
         return None

@@ -173,9 +173,8 @@ def read_monitoring(
     if not len(table):
         return {}
     candidates = [only] if only is not None else sorted(periods, key=lambda p: p.start)
-    interval = time_title == "timestamp" and not all(c.register for c in value_columns)
     layout = _layout(
-        table, methodology, members, candidates, time_title, only, time_zone, interval=interval
+        table, methodology, members, candidates, time_title, only, time_zone, value_columns
     )
     found: dict[tuple[int, str, Key], Reading] = {}
     for column in value_columns:
@@ -191,8 +190,7 @@ def _layout(
     time_title: str | None,
     only: Period | None,
     zone: str | None,
-    *,
-    interval: bool,
+    value_columns: list[Column],
 ) -> _Layout:
     codes: dict[str, np.ndarray] = {}
     composite: np.ndarray | None = None
@@ -232,8 +230,11 @@ def _layout(
         step = np.diff(moments.view(np.int64))
         _duplicates(table, change, step, moments, rows)
         segments, segment_period = _segments(table, moments, rows, runs, candidates, only)
-        if interval:
+        if time_title == "timestamp" and not all(c.register for c in value_columns):
             notes = _gaps(table, moments, rows, change, step, segments, segment_period, candidates)
+    if not any(column.register for column in value_columns):
+        moments = None  # only meter registers need the times from here on
+    columns.release_memory()
     return _Layout(
         order, rows, codes, meter, meter_names, moments, change, segments, segment_period, notes
     )
@@ -330,16 +331,20 @@ def _gaps(
     segment_period: np.ndarray,
     candidates: list[Period],
 ) -> tuple[str, ...]:
-    """Warnings for missing intervals of an interval series (not for meter registers)."""
-    steps = step[~change]
-    if not len(steps) or int(steps.min()) <= 0:
+    """Warnings for missing intervals of an interval series (not for meter registers).
+
+    ``step`` (the time to the next row) is overwritten: it is not needed afterwards.
+    """
+    largest = np.iinfo(np.int64).max
+    np.putmask(step, change, largest)  # from one member to the next is no step
+    interval = int(step.min()) if len(step) else largest
+    if interval in (largest, 0):
         return ()
-    interval = int(steps.min())
-    longer = steps > interval
-    where = np.flatnonzero(~change)[longer]
+    np.putmask(step, change, interval)
+    where = np.flatnonzero(step > interval)
     notes = []
     if len(where):
-        missing = int(((steps[longer] // interval) - 1).sum())
+        missing = int(((step[where] // interval) - 1).sum())
         listed = ", ".join(
             f"after row {rows[i]} ({moments[i]}) to row {rows[i + 1]} ({moments[i + 1]})"
             for i in where[:LISTED_GAPS].tolist()

@@ -315,3 +315,17 @@ def test_parquet_zone_aware_column_needs_a_project_zone(tmp_path: Path) -> None:
     write(tmp_path, "", zone='time_zone = "Asia/Ulaanbaatar"', name="eg.parquet", both=True)
     result = jcmcalc.calculate(path)
     assert energy(result, 2, "PV-1") == Fraction("1.5") / 1000
+
+
+def test_parquet_null_is_missing_and_nan_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "", name="eg.parquet")
+    moments = pa.array(np.array(["2023-06-01T00:00", "2023-06-01T00:15"], dtype="datetime64[us]"))
+    table = pa.table({"timestamp": moments, "system": ["PV-1"] * 2, "EG_i,p [kWh]": [2.5, None]})
+    pq.write_table(table, tmp_path / "eg.parquet")
+    assert energy(jcmcalc.calculate(path), 1, "PV-1") == Fraction("2.5") / 1000
+    table = pa.table(
+        {"timestamp": moments, "system": ["PV-1"] * 2, "EG_i,p [kWh]": [2.5, float("nan")]}
+    )
+    pq.write_table(table, tmp_path / "eg.parquet")
+    with pytest.raises(InputError, match=r"eg.parquet, row 2: .*nan is not a finite number"):
+        jcmcalc.calculate(path)
