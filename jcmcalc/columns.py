@@ -61,26 +61,71 @@ def position(rows: Any, row: int) -> int:
     return int(np.searchsorted(rows, row))
 
 
-class ParquetColumns(Mapping[str, Any]):
-    """The columns of a Parquet file, each read when asked for and not kept: a column's memory
-    is freed once its caller is done with it."""
+class ParquetColumn:
+    """One column of a Parquet file. Its type, length and null count come from the file's
+    metadata; :meth:`pieces` reads it one row group at a time, so the whole column is never in
+    memory twice; any other attribute reads the whole column (a ``pyarrow.ChunkedArray``)."""
 
-    def __init__(self, path: Path, names: tuple[str, ...]) -> None:
-        self.path = path
-        self.names = names
-
-    def __getitem__(self, name: str) -> Any:
-        import pyarrow.parquet as pq
-
-        if name not in self.names:
-            raise KeyError(name)
-        return pq.read_table(self.path, columns=[name]).column(0)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
+    def __init__(self, path: Path, name: str, kind: Any, length: int) -> None:
+        self.path, self.name, self.type, self.length = path, name, kind, length
 
     def __len__(self) -> int:
-        return len(self.names)
+        return self.length
+
+    @property
+    def null_count(self) -> int:
+        import pyarrow.parquet as pq
+
+        metadata = pq.ParquetFile(self.path).metadata
+        position = metadata.schema.to_arrow_schema().get_field_index(self.name)
+        total = 0
+        for group in range(metadata.num_row_groups):
+            statistics = metadata.row_group(group).column(position).statistics
+            if statistics is None or not statistics.has_null_count:
+                return self.whole().null_count
+            total += statistics.null_count
+        return total
+
+    def pieces(self) -> Iterator[Any]:
+        """The column's arrow arrays, one row group (chunk) at a time."""
+        import pyarrow.parquet as pq
+
+        source = pq.ParquetFile(self.path)
+        for group in range(source.num_row_groups):
+            yield from source.read_row_group(group, columns=[self.name]).column(0).chunks
+
+    def whole(self) -> Any:
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.path, columns=[self.name]).column(0)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.whole(), attribute)
+
+
+class ParquetColumns(Mapping[str, Any]):
+    """The columns of a Parquet file as :class:`ParquetColumn`, read when used, not kept."""
+
+    def __init__(self, path: Path, schema: Any, length: int) -> None:
+        self.path, self.schema, self.length = path, schema, length
+
+    def __getitem__(self, name: str) -> ParquetColumn:
+        if name not in self.schema.names:
+            raise KeyError(name)
+        return ParquetColumn(self.path, name, self.schema.field(name).type, self.length)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.schema.names)
+
+    def __len__(self) -> int:
+        return len(self.schema.names)
+
+
+def _pieces(column: Any) -> Iterator[Any]:
+    """The arrow arrays of a column, one chunk (row group) at a time."""
+    if isinstance(column, ParquetColumn):
+        return column.pieces()
+    return iter(column.chunks)
 
 
 def release_memory() -> None:
@@ -183,7 +228,7 @@ def _parquet(path: Path) -> Table:
         if b"unit" in metadata:
             units[field.name] = metadata[b"unit"].decode()
     names = tuple(schema.names)
-    return Table(path, names, ParquetColumns(path, names), Counting(1, count), units)
+    return Table(path, names, ParquetColumns(path, schema, count), Counting(1, count), units)
 
 
 def read_bytes_size_check(path: Path) -> None:
@@ -215,15 +260,23 @@ def _missing(value: Any) -> bool:
 
 def members(column: Any) -> tuple[np.ndarray, list[str]]:
     """Integer codes and the distinct member ids of an index column."""
-    if is_arrow(column) and hasattr(column, "combine_chunks"):
+    if is_arrow(column):
         import pyarrow as pa
 
-        array = column.combine_chunks()
-        if not pa.types.is_dictionary(array.type):
-            array = array.cast("string").dictionary_encode()
-        names = [str(v).strip() for v in array.dictionary.to_pylist()]
-        codes = array.indices.to_numpy(zero_copy_only=False)
-        return codes, names
+        known: dict[str, int] = {}
+        codes = np.empty(len(column), dtype=np.int32)
+        offset = 0
+        for piece in _pieces(column):
+            if not pa.types.is_dictionary(piece.type):
+                piece = piece.cast("string").fill_null("").dictionary_encode()
+            names = [str(v or "").strip() for v in piece.dictionary.to_pylist()]
+            lookup = np.array([known.setdefault(n, len(known)) for n in names], dtype=np.int32)
+            indices = piece.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
+            if piece.indices.null_count:
+                lookup = np.append(lookup, known.setdefault("", len(known)))
+            codes[offset : offset + len(piece)] = lookup[indices]
+            offset += len(piece)
+        return codes, list(known)
     names, codes = np.unique(text_cells(column), return_inverse=True)
     return codes, [str(n) for n in names]
 
@@ -279,18 +332,19 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
 def _arrow_numbers(column: Any, *, title: str, table: Table) -> tuple[np.ndarray, Scaled]:
     """A Parquet column without nulls, scaled chunk by chunk into one preallocated array (no
     float64 copy of the whole column)."""
-    chunks = [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks if len(chunk)]
     present = np.ones(len(column), dtype=bool)
-    if not chunks:
+    if not len(column):
         return present, Scaled(np.zeros(0), 0, 0.0)
-    sample = chunks[0][:4096].astype(np.float64)
-    scale = next((d for d in range(16) if _fits(sample, d) is not None), None)
     integers = np.empty(len(column), dtype=np.float64)
+    scale = None
     offset = 0
-    for chunk in chunks:
-        values = chunk.astype(np.float64, copy=False)
+    for piece in _pieces(column):
+        values = piece.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        if scale is None:
+            sample = values[:4096]
+            scale = next((d for d in range(16) if _fits(sample, d) is not None), -1)
         _finite(values, lambda i, at=offset: int(table.rows[at + i]), title=title, table=table)
-        found = None if scale is None else _fits(values, scale, out=integers[offset:])
+        found = None if scale < 0 else _fits(values, scale, out=integers[offset:])
         if found is None:  # more digits than the first rows showed: the general path
             whole = column.to_numpy(zero_copy_only=False).astype(np.float64)
             scaled = _from_floats(whole)
@@ -481,7 +535,6 @@ def _temporal(column: Any) -> bool:
 
 def _arrow_times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndarray:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if column.null_count:
         nulls = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))
@@ -496,7 +549,22 @@ def _arrow_times(column: Any, *, title: str, table: Table, zone: str | None) -> 
                 file=table.path,
             )
         _zone(zone, table)
-        column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=zone)))
+        return _local(column.whole() if isinstance(column, ParquetColumn) else column, zone)
+    found = np.empty(len(column), dtype="datetime64[us]")
+    offset = 0
+    for piece in _pieces(column):
+        found[offset : offset + len(piece)] = _local(piece, None)
+        offset += len(piece)
+    return found
+
+
+def _local(column: Any, zone: str | None) -> np.ndarray:
+    """Arrow dates or timestamps as naive ``datetime64[us]``, in ``zone`` when given."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if zone is not None:
+        column = pc.local_timestamp(column.cast(pa.timestamp(column.type.unit, tz=zone)))
     if not pa.types.is_timestamp(column.type) or column.type.unit != "us":
         column = column.cast(pa.timestamp("us"))
     return column.to_numpy(zero_copy_only=False).astype("datetime64[us]", copy=False)

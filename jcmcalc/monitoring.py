@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ METER_COLUMN = "meter"
 #: Gaps listed by name in a warning; more are counted.
 LISTED_GAPS = 3
 DAY = np.timedelta64(1, "D")
+#: Rows per block when scanning the time steps of a long series.
+STEP_BLOCK = 1 << 22
 
 Key = tuple[str, ...]
 
@@ -200,7 +202,9 @@ def _layout(
         code, found = columns.members(table.cells[index.csv_column])
         known = {member: position for position, member in enumerate(members[index.symbol])}
         lookup = np.array([known.get(name, -1) for name in found], dtype=np.int32)
-        code = lookup[code]
+        if not np.array_equal(lookup, np.arange(len(lookup))):
+            code = lookup[code]
+        columns.release_memory()
         codes[index.symbol] = code
         composite = _combine(composite, code, len(known) + 1)
     meter_names: list[str] = []
@@ -213,6 +217,7 @@ def _layout(
     moments = None
     if time_title is not None:
         moments = columns.times(table.cells[time_title], title=time_title, table=table, zone=zone)
+        columns.release_memory()
     order = _order(composite, moments)
     rows = table.rows if order is None else table.rows[order]
     if order is not None:
@@ -227,11 +232,10 @@ def _layout(
     if moments is None:
         segments, segment_period = runs, np.zeros(len(runs), dtype=np.int64)
     else:
-        step = np.diff(moments.view(np.int64))
-        _duplicates(table, change, step, moments, rows)
+        _duplicates(table, change, moments, rows)
         segments, segment_period = _segments(table, moments, rows, runs, candidates, only)
         if time_title == "timestamp" and not all(c.register for c in value_columns):
-            notes = _gaps(table, moments, rows, change, step, segments, segment_period, candidates)
+            notes = _gaps(table, moments, rows, change, segments, segment_period, candidates)
     if not any(column.register for column in value_columns):
         moments = None  # only meter registers need the times from here on
     columns.release_memory()
@@ -260,16 +264,30 @@ def _order(composite: np.ndarray, moments: np.ndarray | None) -> np.ndarray | No
     return np.lexsort((moments, composite))
 
 
+def _steps(moments: np.ndarray, change: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """Blocks of (first position, time to the next row of the same member and meter), so that
+    no array of every step is held; across members the step is -1."""
+    ticks = moments.view(np.int64)
+    for first in range(0, len(change), STEP_BLOCK):
+        last = min(first + STEP_BLOCK, len(change))
+        step = np.diff(ticks[first : last + 1])
+        np.putmask(step, change[first:last], -1)
+        yield first, step
+
+
 def _duplicates(
-    table: columns.Table,
-    change: np.ndarray,
-    step: np.ndarray,
-    moments: np.ndarray,
-    rows: np.ndarray,
+    table: columns.Table, change: np.ndarray, moments: np.ndarray, rows: np.ndarray
 ) -> None:
-    same = np.flatnonzero(~change & (step == 0))
-    if len(same):
-        first = int(same[0])
+    same = next(
+        (
+            first + found[0]
+            for first, step in _steps(moments, change)
+            if len(found := np.flatnonzero(step == 0))
+        ),
+        None,
+    )
+    if same is not None:
+        first = int(same)
         raise InputError(
             f"duplicate time {moments[first]}: rows {rows[first]} and {rows[first + 1]} give the "
             "same member (and meter) at the same time; each reading may appear once",
@@ -326,25 +344,28 @@ def _gaps(
     moments: np.ndarray,
     rows: Any,
     change: np.ndarray,
-    step: np.ndarray,
     segments: np.ndarray,
     segment_period: np.ndarray,
     candidates: list[Period],
 ) -> tuple[str, ...]:
-    """Warnings for missing intervals of an interval series (not for meter registers).
-
-    ``step`` (the time to the next row) is overwritten: it is not needed afterwards.
-    """
+    """Warnings for missing intervals of an interval series (not for meter registers); the
+    interval is the shortest step between two rows of one member."""
     largest = np.iinfo(np.int64).max
-    np.putmask(step, change, largest)  # from one member to the next is no step
-    interval = int(step.min()) if len(step) else largest
+    interval = min(
+        (int(np.where(step < 0, largest, step).min()) for _, step in _steps(moments, change)),
+        default=largest,
+    )
     if interval in (largest, 0):
         return ()
-    np.putmask(step, change, interval)
-    where = np.flatnonzero(step > interval)
+    found, counts = [], []
+    for first, step in _steps(moments, change):
+        longer = np.flatnonzero(step > interval)
+        found.append(first + longer)
+        counts.append(int(((step[longer] // interval) - 1).sum()))
+    where = np.concatenate(found)
     notes = []
     if len(where):
-        missing = int(((step[where] // interval) - 1).sum())
+        missing = sum(counts)
         listed = ", ".join(
             f"after row {rows[i]} ({moments[i]}) to row {rows[i + 1]} ({moments[i + 1]})"
             for i in where[:LISTED_GAPS].tolist()
