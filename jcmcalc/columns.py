@@ -190,19 +190,33 @@ def _csv(path: Path) -> Table:
     header = tuple(cell.strip() for cell in records[0])
     body = records[1:]
     lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    blank = np.fromiter((not "".join(r).strip() for r in body), dtype=bool, count=len(body))
-    rows = np.flatnonzero(~blank) + 2
-    wrong = np.flatnonzero((lengths != len(header)) & ~blank)
-    if len(wrong):
-        first = int(wrong[0])
-        raise InputError(
-            f"{lengths[first]} cells where the header has {len(header)}", file=path, row=first + 2
-        )
-    kept = [body[i] for i in (rows - 2)] if np.any(blank) else body
-    columns = list(zip(*kept, strict=True)) if kept else [() for _ in header]
+    rows = np.flatnonzero(lengths) + 2  # an empty line is no row
+    if len(rows) < len(body):
+        body = [body[i] for i in rows - 2]
+        lengths = lengths[rows - 2]
+    wrong = np.flatnonzero(lengths != len(header)).tolist()
+    if wrong:  # a row of another length is an error unless all its cells are empty
+        for position in wrong:
+            if any(cell.strip() for cell in body[position]):
+                raise InputError(
+                    f"{len(body[position])} cells where the header has {len(header)}",
+                    file=path,
+                    row=int(rows[position]),
+                )
+        dropped = set(wrong)
+        body = [row for position, row in enumerate(body) if position not in dropped]
+        rows = np.delete(rows, wrong)
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
     cells = {
-        title: np.array(column, dtype=str) for title, column in zip(header, columns, strict=True)
+        title: np.char.strip(np.array(column, dtype=str))
+        for title, column in zip(header, columns, strict=True)
     }
+    blank = np.ones(len(rows), dtype=bool)
+    for column in cells.values():
+        blank &= np.char.str_len(column) == 0
+    if blank.any():  # a row of empty cells (",,,") is no row either
+        cells = {title: column[~blank] for title, column in cells.items()}
+        rows = rows[~blank]
     if len(set(header)) != len(header):
         duplicate = next(t for t in header if header.count(t) > 1)
         raise InputError(f"column {duplicate!r} appears twice", file=path, row=1)
