@@ -79,7 +79,7 @@ def demo() -> None:
 
 def test() -> None:
     system_packages()
-    setup("test,pandas,xlsx,docs")
+    setup("test,pandas,xlsx,docs,parquet,dask,progress")
     run(BIN / "ruff", "check", ".")
     run(BIN / "python", "-m", "pytest", *sys.argv[2:])
 

@@ -11,14 +11,16 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from jcmcalc.errors import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
     EXIT_MISMATCH,
     EXIT_OK,
+    EXIT_SOME_FAILED,
     InputError,
     JcmcalcError,
 )
@@ -81,6 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     scaffold.add_argument("--id", help="methodology id (default: NAME in upper case)")
     scaffold.add_argument(
         "-o", "--output", type=Path, default=Path("."), help="folder to create it in"
+    )
+    portfolio = commands.add_parser(
+        "portfolio", help="many projects at once: a folder of project files or one table"
+    )
+    portfolio.add_argument(
+        "path", type=Path, help="folder of project files, or a CSV/Parquet table"
+    )
+    portfolio.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+    portfolio.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    portfolio.add_argument(
+        "--engine", choices=("numpy", "dask"), default="numpy", help="dask: the 'dask' extra"
     )
     return parser
 
@@ -154,6 +167,8 @@ def _run(args: argparse.Namespace) -> int:
         _report(args)
     elif args.command == "verify":
         return _verify(args)
+    elif args.command == "portfolio":
+        return _portfolio(args, registry.get)
     else:
         run = api.calculate if args.command == "calculate" else api.estimate
         result = run(args.project, strict=args.strict)
@@ -199,6 +214,23 @@ def _verify(args: argparse.Namespace) -> int:
     comparisons = verify.compare(result, figures, args.reported, tolerance)
     sys.stdout.write(verify.report_text(comparisons, tolerance))
     return EXIT_MISMATCH if any(not c.agrees for c in comparisons) else EXIT_OK
+
+
+def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) -> int:
+    from jcmcalc import portfolio
+
+    if args.format == "parquet" and args.output is None:
+        raise InputError("--format parquet needs -o FILE")
+    rows = portfolio.calculate(args.path, get, engine=args.engine, progress=True)
+    if args.format == "parquet":
+        portfolio.write_parquet(rows, args.output)
+    else:
+        text = portfolio.to_json(rows) if args.format == "json" else portfolio.to_csv(rows)
+        _write(text, args.output)
+    failed = [row for row in rows[:-1] if row.status == "failed"]
+    for row in failed:
+        print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)
+    return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
-EXIT_MISMATCH = 3
+EXIT_MISMATCH = 3  # verify: submitted figures differ
+EXIT_SOME_FAILED = 4  # portfolio: some projects failed (the table lists them)
 
 
 class JcmcalcError(Exception):

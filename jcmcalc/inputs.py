@@ -6,6 +6,7 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -475,8 +476,11 @@ class Resolver:
         sources = [(path, None) for path in self.project.monitoring] + [
             (path, period) for period in self.project.periods for path in period.data
         ]
+        zone = self.project.metadata.get("time_zone")
+        read = self.methodology.monitoring_reader or functools.partial(
+            read_monitoring, time_zone=None if zone is None else str(zone)
+        )
         for path, period in sources:
-            read = self.methodology.monitoring_reader or read_monitoring
             for slot, reading in read(
                 path, self.methodology, self.project.periods, self.members, only=period
             ).items():
@@ -488,6 +492,7 @@ class Resolver:
                         row=reading.rows[0],
                     )
                 found[slot] = reading
+                self.warnings.extend(n for n in reading.notes if n not in self.warnings)
         return found
 
 

@@ -122,9 +122,7 @@ def test_unit_column_converts_to_the_computed_unit(cli, tmp_path) -> None:
     assert "submitted 590063.3, recomputed 590.0633" in out  # kWh written as MWh
 
 
-def test_unit_of_wrong_dimension_or_unknown_is_bad_input_naming_file_and_row(
-    cli, tmp_path
-) -> None:
+def test_unit_of_wrong_dimension_or_unknown_is_bad_input_naming_file_and_row(cli, tmp_path) -> None:
     path = _csv(tmp_path, WITH_UNITS.replace("kg_CO2/MWh", "t_CO2/GJ_x"))
     code, _, err = cli("verify", THAI, "--reported", path)
     assert code == EXIT_BAD_INPUT

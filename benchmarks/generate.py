@@ -1,0 +1,117 @@
+"""Seeded benchmark data, written to benchmarks/data/ (gitignored, never committed).
+
+    .venv/bin/python benchmarks/generate.py series [--systems 1000] [--readings 35040]
+    .venv/bin/python benchmarks/generate.py portfolio [--projects 10000]
+
+series: one Parquet file of quarter-hour readings (timestamp, system, "EG_i,p [kWh]" with three
+decimals), sorted by system then time, and a MN_AM003 project file with two half-year periods.
+portfolio: one CSV table of single-system TH_AM001 projects (one period each).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent / "data"
+SEED = 20261128
+START = np.datetime64("2023-01-01T00:00", "us")
+QUARTER_HOUR = np.timedelta64(15, "m").astype("timedelta64[us]")
+
+SERIES_PROJECT = """\
+monitoring = ["series.parquet"]
+
+[project]
+name = "benchmark: {systems} PV systems x {readings} quarter-hour readings"
+
+[methodology]
+id = "MN_AM003"
+version = "2.0"
+
+[[periods]]
+start = 2023-01-01
+end = 2023-06-30
+
+[[periods]]
+start = 2023-07-01
+end = 2023-12-31
+"""
+
+
+def series(systems: int, readings: int) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    DATA.mkdir(exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    names = [f"PV-{n:05}" for n in range(systems)]
+    times = START + np.arange(readings) * QUARTER_HOUR
+    path = DATA / "series.parquet"
+    schema = pa.schema(
+        [
+            ("timestamp", pa.timestamp("us")),
+            ("system", pa.dictionary(pa.int32(), pa.string())),
+            ("EG_i,p [kWh]", pa.float64()),
+        ]
+    )
+    dictionary = pa.array(names)
+    with pq.ParquetWriter(path, schema) as writer:
+        for first in range(0, systems, 50):
+            chunk = range(first, min(first + 50, systems))
+            values = rng.integers(0, 250_000, size=(len(chunk), readings)) / 1000
+            codes = np.repeat(np.array(chunk, dtype=np.int32), readings)
+            writer.write_table(
+                pa.table(
+                    {
+                        "timestamp": pa.array(np.tile(times, len(chunk))),
+                        "system": pa.DictionaryArray.from_arrays(pa.array(codes), dictionary),
+                        "EG_i,p [kWh]": pa.array(values.ravel()),
+                    },
+                    schema=schema,
+                )
+            )
+    systems_toml = "".join(
+        f'\n[[systems]]\nid = "{name}"\ngrid = "national"\nconnection_case = "grid"\n'
+        for name in names
+    )
+    project = DATA / "series.toml"
+    project.write_text(SERIES_PROJECT.format(systems=systems, readings=readings) + systems_toml)
+    return project
+
+
+def portfolio(projects: int) -> Path:
+    rng = np.random.default_rng(SEED)
+    DATA.mkdir(exist_ok=True)
+    energy = rng.integers(1, 5_000_000, size=projects) / 1000  # MWh, three decimals
+    factors = np.array(["0.5113", "0.073", "0.7", "0.6312"])[rng.integers(0, 4, size=projects)]
+    grid = rng.random(projects) < 0.8
+    path = DATA / "portfolio.csv"
+    lines = [
+        'project,methodology,start,end,system,connection_case,"EF_RE,i [t_CO2/MWh]",'
+        '"EF_RE,i source","EG_i,p [MWh]"'
+    ]
+    for n in range(projects):
+        given = f"{factors[n]},benchmark factor" if grid[n] else ","
+        case = "grid" if grid[n] else "off-grid"
+        lines.append(f"P{n:05},TH_AM001,2024-01-01,2024-12-31,S1,{case},{given},{energy[n]:.3f}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("series", "portfolio"))
+    parser.add_argument("--systems", type=int, default=1000)
+    parser.add_argument("--readings", type=int, default=35040)
+    parser.add_argument("--projects", type=int, default=10000)
+    args = parser.parse_args()
+    if args.what == "series":
+        print(series(args.systems, args.readings))
+    else:
+        print(portfolio(args.projects))
+
+
+if __name__ == "__main__":
+    main()
