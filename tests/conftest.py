@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +45,28 @@ def program(name: str) -> str:
     if path is None:
         pytest.fail(f"{name} is not installed: run the test command, python3 tasks.py test")
     return path
+
+
+def chromium(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium (fresh profile, no background networking: this machine is offline)."""
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [
+                program("chromium"),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=5000",
+                *arguments,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
 
 @pytest.fixture

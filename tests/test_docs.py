@@ -8,14 +8,13 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from jcmcalc import api, hookspecs
 from jcmcalc.methodology_page import slug
-from tests.conftest import ROOT
+from tests.conftest import ROOT, chromium
 
 DOCS = ROOT / "docs"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -158,34 +157,13 @@ class _VisibleText(html.parser.HTMLParser):
             self.text.append(data)
 
 
-def _chromium(*arguments: str) -> subprocess.CompletedProcess[str]:
-    with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run(
-            [
-                "chromium",  # installed by tasks.py test (Debian package chromium)
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--virtual-time-budget=5000",
-                *arguments,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-
 def test_browser_typesets_the_math_of_a_methodology_page(site: Path) -> None:
     path = site / "methodologies" / "mn_am003-2.0" / "index.html"
     unrendered = _VisibleText()
     unrendered.feed(path.read_text("utf-8"))  # before any script ran: raw TeX, no KaTeX
     assert "\\(" in "".join(unrendered.text) and unrendered.katex == 0
     page = path.as_uri()
-    dom = _chromium("--dump-dom", page)
+    dom = chromium("--dump-dom", page)
     assert dom.returncode == 0, dom.stderr
     visible = _VisibleText()
     visible.feed(dom.stdout)
@@ -197,7 +175,7 @@ def test_browser_typesets_the_math_of_a_methodology_page(site: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "methodology-mn_am003-2.0.png"
     screenshot.unlink(missing_ok=True)
-    shot = _chromium(f"--screenshot={screenshot}", "--window-size=1280,2000", page)
+    shot = chromium(f"--screenshot={screenshot}", "--window-size=1280,2000", page)
     assert shot.returncode == 0, shot.stderr
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import re
-import subprocess
+from pathlib import Path
 
 import pytest
 
 import jcmcalc
 from jcmcalc.report import render
-from tests.conftest import program
+from tests.conftest import chromium
 from tests.test_report import EXAMPLES, HOSTILE, THAI
 
 
-def dump_dom(path, tmp_path) -> str:
+def dump_dom(path: Path) -> str:
     """The DOM of ``path`` after its scripts ran, from headless Chromium."""
-    profile = tmp_path / "chromium-profile"
-    completed = subprocess.run(
-        [
-            program("chromium"),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    completed = chromium("--dump-dom", path.as_uri())
+    assert completed.returncode == 0, completed.stderr
     return completed.stdout
 
 
@@ -67,7 +49,7 @@ def test_chromium_typesets_every_equation(example, tmp_path) -> None:
     result = jcmcalc.calculate(example)
     path = tmp_path / "report.html"
     path.write_text(render(result, "html"), encoding="utf-8")
-    dom = dump_dom(path, tmp_path)
+    dom = dump_dom(path)
     assert dom.count('<span class="katex">') == len(result.trace)
     assert '<span class="katex-error"' not in dom
     assert "katex-mathml" in dom
