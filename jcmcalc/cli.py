@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--strict", action="store_true", help="unanswered or unmet eligibility is an error"
         )
+        command.add_argument(
+            "--allow-outside",
+            action="store_true",
+            help="let the project read data files outside its directory",
+        )
     return parser
 
 
@@ -94,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
         print(formatting.methodology_text(registry.get(identifier, version or None)), end="")
     else:
         run = api.calculate if args.command == "calculate" else api.estimate
-        result = run(args.project, strict=args.strict)
+        result = run(args.project, strict=args.strict, allow_outside=args.allow_outside)
         if args.format == "json":
             text = result.to_json()
         else:

@@ -9,6 +9,14 @@ from fractions import Fraction
 #: Decimal places shown for a value whose decimal expansion does not terminate.
 DISPLAY_PLACES = 6
 
+#: Largest magnitude of any value in its parameter's canonical unit (MWh, t, GJ/t...). A guard
+#: against typing errors, chosen by jcmcalc, not a physical bound: 10^15 of any canonical unit
+#: lies far beyond a single project.
+MAX_MAGNITUDE = 10**15
+#: Largest decimal exponent written in an input (``1e30``). Expanding ``1e999999999`` exactly
+#: would take hours; anything beyond this is refused before it is expanded.
+MAX_EXPONENT = 30
+
 
 def to_fraction(value: object) -> Fraction:
     """Exact rational from decimal text, ``Decimal``, int or ``Fraction`` (never a float)."""
@@ -19,6 +27,11 @@ def to_fraction(value: object) -> Fraction:
     if isinstance(value, int | Decimal | str):
         return Fraction(value)
     raise TypeError(f"{value!r} is not an exact number (floats are refused: pass text)")
+
+
+def absurd(value: Fraction) -> bool:
+    """Whether ``value`` lies beyond :data:`MAX_MAGNITUDE` (a typing error, surely)."""
+    return abs(value) > MAX_MAGNITUDE
 
 
 def credits_from(emission_reductions: Fraction) -> int:
