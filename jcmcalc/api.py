@@ -11,6 +11,7 @@ from jcmcalc import engine, plugins
 from jcmcalc.eligibility import assess
 from jcmcalc.errors import InputError
 from jcmcalc.estimate import resolve_estimate
+from jcmcalc.expiry import expiry_warnings
 from jcmcalc.inputs import Inputs, resolve
 from jcmcalc.methodology import Methodology
 from jcmcalc.project import Project, load_document, methodology_reference, parse_project
@@ -77,5 +78,6 @@ def estimate(project: str | Path, *, strict: bool = False, allow_outside: bool =
 def _run(inputs: Inputs, *, strict: bool, mode: str) -> Result:
     project = inputs.project
     problems = assess(inputs.methodology, project.eligibility, project.path, strict=strict)
+    problems += expiry_warnings(inputs)
     inputs = attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
     return engine.run(inputs, mode=mode)
