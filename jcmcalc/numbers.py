@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -27,6 +28,20 @@ def to_fraction(value: object) -> Fraction:
     if isinstance(value, int | Decimal | str):
         return Fraction(value)
     raise TypeError(f"{value!r} is not an exact number (floats are refused: pass text)")
+
+
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
+def decimal_fraction(text: str) -> Fraction:
+    """Exact value of decimal text (``"1.5e3"``); ``ValueError`` if it is none. An exponent
+    beyond :data:`MAX_EXPONENT` raises ``OverflowError`` before it is expanded."""
+    exponent = _EXPONENT.search(text)
+    if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+        raise OverflowError(
+            f"{text.strip()!r} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
+        )
+    return Fraction(text)
 
 
 def absurd(value: Fraction) -> bool:

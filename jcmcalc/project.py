@@ -259,9 +259,10 @@ def parse_project(
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Text of a UTF-8 input file (a byte-order mark is allowed)."""
+    """Text of a UTF-8 input file (a byte-order mark is allowed), with universal newlines: a
+    lone carriage return ends a line, as when Python opens a text file."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", file=path

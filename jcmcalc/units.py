@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING
 
-from jcmcalc.numbers import MAX_EXPONENT
+from jcmcalc.numbers import decimal_fraction
 
 if TYPE_CHECKING:
     import pint
@@ -32,7 +32,7 @@ DEFINITIONS = (
     "megawatt_peak = megawatt = MWp",
 )
 
-_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?)\s*(.*?)\s*$")
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
 def _cache_folder() -> str | None:
@@ -75,11 +75,7 @@ def split_quantity(text: str) -> tuple[Fraction, str]:
     match = _NUMBER.match(text)
     if not match:
         raise ValueError(f"{text!r} is not a number followed by a unit")
-    if match.group(2) and abs(int(match.group(2))) > MAX_EXPONENT:
-        raise OverflowError(
-            f"{match.group(1)!r} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
-        )
-    return Fraction(match.group(1)), match.group(3)
+    return decimal_fraction(match.group(1)), match.group(2)
 
 
 @cache
