@@ -49,6 +49,12 @@ def absurd(value: Fraction) -> bool:
     return abs(value) > MAX_MAGNITUDE
 
 
+def magnitude_text(value: Fraction) -> str:
+    """``about 10^N`` for a value too large to print in full (Python refuses > 4300 digits)."""
+    exponent = math.log10(abs(value.numerator)) - math.log10(value.denominator)
+    return f"about {'-' if value < 0 else ''}10^{math.floor(exponent)}"
+
+
 def credits_from(emission_reductions: Fraction) -> int:
     """Whole credits for one period: ER rounded down, zero when ER is negative."""
     return max(math.floor(emission_reductions), 0)

@@ -9,7 +9,7 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.errors import InputError
-from jcmcalc.numbers import MAX_MAGNITUDE, absurd, decimal_text
+from jcmcalc.numbers import MAX_MAGNITUDE, absurd, decimal_text, magnitude_text
 from jcmcalc.units import conversion_factor, dimensionality, same_dimension, split_quantity
 
 
@@ -223,7 +223,7 @@ class Parameter:
         value = magnitude * factor
         if absurd(value):
             raise InputError(
-                f"value {decimal_text(value, 0)} {target} is absurdly large (beyond "
+                f"value {magnitude_text(value)} {target} is absurdly large (beyond "
                 f"{decimal_text(Fraction(MAX_MAGNITUDE))} in any unit): a typing error?",
                 **where,
             )
