@@ -7,7 +7,7 @@ it returns is checked before the engine sees it. A fault is a :class:`PluginErro
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any
@@ -40,8 +40,15 @@ def exact(value: Any) -> bool:
     return isinstance(value, Fraction | int) and not isinstance(value, bool)
 
 
-def check_readings(methodology: Methodology, readings: Any, what: str) -> Mapping:
-    """``readings`` from a plugin's monitoring reader, checked slot by slot."""
+def check_readings(
+    methodology: Methodology,
+    readings: Any,
+    what: str,
+    periods: Collection[int],
+    members: Mapping[str, tuple[str, ...]],
+) -> Mapping:
+    """``readings`` from a plugin's monitoring reader, checked slot by slot: a known period,
+    a monitored parameter, members that exist, an exact value in one of its canonical units."""
     if not isinstance(readings, Mapping):
         raise plugin_fault(methodology, f"{what} returned {type(readings).__name__}, not a mapping")
     monitored = {p.name: p for p in methodology.parameters if p.kind is Kind.MONITORED}
@@ -50,6 +57,17 @@ def check_readings(methodology: Methodology, readings: Any, what: str) -> Mappin
         parameter = monitored.get(name)
         if parameter is None:
             raise plugin_fault(methodology, f"{what} returned {slot!r}: no monitored parameter")
+        number, _, key = slot
+        known = (
+            isinstance(key, tuple)
+            and len(key) == len(parameter.index)
+            and all(
+                member in members[index]
+                for index, member in zip(parameter.index, key, strict=False)
+            )
+        )
+        if number not in periods or not known:
+            raise plugin_fault(methodology, f"{what} returned {slot!r}: no such period or member")
         value = getattr(reading, "value", None)
         if not exact(value):
             raise plugin_fault(
@@ -57,7 +75,7 @@ def check_readings(methodology: Methodology, readings: Any, what: str) -> Mappin
                 f"{what} returned {value!r} for {parameter.symbol}: not an exact number",
             )
         unit = getattr(reading, "unit", "")
-        if unit and unit not in parameter.alternatives:
+        if unit and unit not in parameter.units:
             raise plugin_fault(
                 methodology,
                 f"{what} returned {parameter.symbol} in {unit!r}: not one of its canonical units "

@@ -496,7 +496,8 @@ class Resolver:
                     read = methodology.monitoring_reader(
                         path, methodology, self.project.periods, self.members, only=period
                     )
-                read = check_readings(methodology, read, what)
+                numbers = {p.number for p in self.project.periods}
+                read = check_readings(methodology, read, what, numbers, self.members)
             for slot, reading in read.items():
                 if slot in found:
                     raise InputError(

@@ -29,6 +29,11 @@ FAULTS = {
     "FAULT_READER_NAN": ("", 'data = "m.csv"', ["nan for E_i,p: not an exact number"]),
     "FAULT_READER_FLOAT": ("", 'data = "m.csv"', ["0.1 for E_i,p: not an exact number"]),
     "FAULT_READER_UNIT": ("", 'data = "m.csv"', ["E_i,p in 'kWh'", "canonical units MWh"]),
+    "FAULT_READER_MEMBER": (
+        "",
+        'data = "m.csv"',
+        ["(1, 'energy', ('Z',))", "no such period or member"],
+    ),
     "FAULT_NOTICE_RAISES": ("", VALUES := 'values = { "E_i,p" = "1 MWh" }', ["ZeroDivisionError"]),
     "FAULT_DIVIDES_BY_ZERO": ('X = "0"', VALUES, ["equation RE_p", "division by zero"]),
     "FAULT_FRACTIONAL_POWER": ('X = "0.5"', VALUES, ["equation RE_p", "non-integer power"]),

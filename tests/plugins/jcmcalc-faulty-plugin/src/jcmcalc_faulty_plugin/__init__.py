@@ -42,12 +42,12 @@ def _methodology(identifier, reference, parameters=(ENERGY, FACTOR), **extra):
     )
 
 
-def _reader_returning(value, unit=""):
+def _reader_returning(value, unit="", member=None):
     def read(path, methodology, periods, members, only=None):
         return {
-            (period.number, "energy", (member,)): Reading(value, path, (2,), unit)
+            (period.number, "energy", (member or known,)): Reading(value, path, (2,), unit)
             for period in periods
-            for member in members["i"]
+            for known in members["i"]
         }
 
     return read
@@ -71,6 +71,11 @@ def jcmcalc_methodologies():
         _methodology("FAULT_READER_FLOAT", total, monitoring_reader=_reader_returning(0.1)),
         _methodology(
             "FAULT_READER_UNIT", total, monitoring_reader=_reader_returning(Fraction(5), "kWh")
+        ),
+        _methodology(
+            "FAULT_READER_MEMBER",
+            total,
+            monitoring_reader=_reader_returning(Fraction(5), member="Z"),
         ),
         _methodology("FAULT_NOTICE_RAISES", total, notices=(_raising_notice,)),
         _methodology(
