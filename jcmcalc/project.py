@@ -80,7 +80,7 @@ class Project:
         for path in self.input_files:
             digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            digest.update(read_bytes(path, what="input file"))
             digest.update(b"\0")
         return digest.hexdigest()
 
