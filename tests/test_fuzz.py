@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -30,15 +32,30 @@ EXAMPLES = sorted(p.parent for p in ROOT.glob("methodologies/*/examples/*/projec
 RUNS = {"calls": 0, "results": 0, "input errors": 0}
 
 
+#: A run longer than this is a finding (a hang), reported with its input.
+EXAMPLE_SECONDS = 20
+
+
+def _too_slow(signum, frame) -> None:
+    raise TimeoutError(f"one calculation ran over {EXAMPLE_SECONDS} s")
+
+
 def _outcome(folder: Path) -> None:
     """Calculate (and estimate) the project in ``folder``: a result or an InputError only."""
-    for run in (api.calculate, api.estimate):
-        RUNS["calls"] += 1
-        try:
-            run(folder / "project.toml")
-            RUNS["results"] += 1
-        except InputError:
-            RUNS["input errors"] += 1
+    previous = signal.signal(signal.SIGALRM, _too_slow)
+    try:
+        for run in (api.calculate, api.estimate):
+            RUNS["calls"] += 1
+            signal.alarm(EXAMPLE_SECONDS)
+            try:
+                run(folder / "project.toml")
+                RUNS["results"] += 1
+            except InputError:
+                RUNS["input errors"] += 1
+            finally:
+                signal.alarm(0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _mutate(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
@@ -56,7 +73,7 @@ INTERESTING = [
     b"1e30",
     b"1e31",
     b"1e-31",
-    HUGE_EXPONENT := b"1e999999999",
+    b"1e999999999",
     b"nan",
     b"inf",
     b"\xff\xfe",
@@ -80,6 +97,7 @@ INTERESTING = [
     b" register",
     "é".encode(),
 ]
+LONG_EXPONENT = re.compile(rb"[eE][+-]?\d{3,}")
 edits = st.lists(
     st.tuples(
         st.integers(0, 10_000),
@@ -97,14 +115,13 @@ def mutated_example(example: Path, name: str, chosen_edits) -> None:
         folder = Path(temporary) / "project"
         shutil.copytree(example, folder)
         target = folder / name
+        data = _mutate(target.read_bytes(), chosen_edits)
         if target.suffix == ".csv":
             # KNOWN, not yet fixed: jcmcalc/monitoring.py expands a CSV cell's exponent before
             # any check (hours for 1e999999999); its rewrite (issue 9) takes the guard of
-            # jcmcalc.numbers.decimal_fraction. Until then CSV cells get the largest allowed.
-            chosen_edits = [
-                (at, cut, b"1e30" if new == HUGE_EXPONENT else new) for at, cut, new in chosen_edits
-            ]
-        target.write_bytes(_mutate(target.read_bytes(), chosen_edits))
+            # jcmcalc.numbers.decimal_fraction. Until then long exponents in CSV become e30.
+            data = LONG_EXPONENT.sub(b"e30", data)
+        target.write_bytes(data)
         _outcome(folder)
 
 
