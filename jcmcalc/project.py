@@ -167,6 +167,8 @@ def load_document(path: Path) -> dict[str, Any]:
         return tomllib.loads(text, parse_float=Decimal)
     except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer too long
         raise InputError(f"malformed TOML: {exc}", file=path) from None
+    except ArithmeticError:  # decimal.InvalidOperation: a float's exponent out of range
+        raise InputError("malformed TOML: a number's exponent is out of range", file=path) from None
 
 
 def methodology_reference(document: Mapping[str, Any], path: Path) -> tuple[str, str | None]:
