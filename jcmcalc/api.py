@@ -11,6 +11,7 @@ from jcmcalc import engine, plugins
 from jcmcalc.eligibility import assess
 from jcmcalc.errors import InputError
 from jcmcalc.estimate import resolve_estimate
+from jcmcalc.expiry import expiry_warnings
 from jcmcalc.inputs import Inputs, resolve
 from jcmcalc.methodology import Methodology
 from jcmcalc.project import Project, load_document, methodology_reference, parse_project
@@ -33,8 +34,13 @@ def get_methodology(methodology_id: str, version: str | None = None) -> Methodol
     return registry().get(methodology_id, version)
 
 
-def load_project(path: str | Path, *, require_periods: bool = True) -> tuple[Project, Methodology]:
-    """Parse a project file and find the methodology it names."""
+def load_project(
+    path: str | Path, *, require_periods: bool = True, allow_outside: bool = False
+) -> tuple[Project, Methodology]:
+    """Parse a project file and find the methodology it names.
+
+    Data files must lie in the project file's directory unless ``allow_outside``.
+    """
     path = Path(path)
     document = load_document(path)
     methodology_id, version = methodology_reference(document, path)
@@ -43,31 +49,35 @@ def load_project(path: str | Path, *, require_periods: bool = True) -> tuple[Pro
     except InputError as exc:
         raise exc.located(path) from None
     index_keys = tuple(index.key for index in methodology.indices if not index.members)
-    project = parse_project(document, path, index_keys, require_periods=require_periods)
+    project = parse_project(
+        document, path, index_keys, require_periods=require_periods, allow_outside=allow_outside
+    )
     return project, methodology
 
 
-def calculate(project: str | Path, *, strict: bool = False) -> Result:
+def calculate(project: str | Path, *, strict: bool = False, allow_outside: bool = False) -> Result:
     """Calculate RE, PE, ER and credits for every monitoring period of a project file.
 
-    ``strict`` turns unanswered or unmet eligibility criteria into an error.
+    ``strict`` turns unanswered or unmet eligibility criteria into an error;
+    ``allow_outside`` lets the project read data files outside its directory.
     """
-    parsed, methodology = load_project(project)
+    parsed, methodology = load_project(project, allow_outside=allow_outside)
     return _run(resolve(methodology, parsed), strict=strict, mode="ex post")
 
 
-def estimate(project: str | Path, *, strict: bool = False) -> Result:
+def estimate(project: str | Path, *, strict: bool = False, allow_outside: bool = False) -> Result:
     """Expected credits per year of the crediting period from the project's ``[estimate]``.
 
     Design values (rated capacity, specific yield, degradation) become estimated monitored
     values, which run through the same equations as monitored ones.
     """
-    parsed, methodology = load_project(project, require_periods=False)
+    parsed, methodology = load_project(project, require_periods=False, allow_outside=allow_outside)
     return _run(resolve_estimate(methodology, parsed), strict=strict, mode="ex ante")
 
 
 def _run(inputs: Inputs, *, strict: bool, mode: str) -> Result:
     project = inputs.project
     problems = assess(inputs.methodology, project.eligibility, project.path, strict=strict)
+    problems += expiry_warnings(inputs)
     inputs = attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
     return engine.run(inputs, mode=mode)

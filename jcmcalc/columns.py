@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.errors import InputError
+from jcmcalc.numbers import absurd, decimal_fraction, magnitude_text
 from jcmcalc.project import read_bytes
 
 #: Largest |integer| a scaled decimal may reach: 15 significant digits (DBL_DIG of IEEE 754).
@@ -328,10 +329,7 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
             values = text.astype(np.float64)
         except ValueError:
             values = None
-        if values is not None:
-            _finite(
-                values, lambda i: _row(table, np.flatnonzero(present)[i:]), title=title, table=table
-            )
+        if values is not None and np.isfinite(values).all():  # else: each cell says why
             scaled = _from_floats(values)
     if scaled is None:
         scaled = _from_fractions(
@@ -432,10 +430,19 @@ def _from_fractions(values: list[Fraction]) -> Scaled:
 def _fraction(cell: str, title: str, table: Table, unit: str, row: int) -> Fraction:
     """One cell as an exact decimal, or an :class:`InputError` saying why it is not."""
     try:
-        value = Fraction(cell)
+        value = decimal_fraction(cell)
     except (ValueError, ZeroDivisionError):
         value = None
+    except OverflowError as exc:
+        raise InputError(f"column {title!r}: {exc}", file=table.path, row=row) from None
     if value is not None:
+        if absurd(value):
+            raise InputError(
+                f"column {title!r}: {magnitude_text(value)} {unit} is absurdly large: a typing "
+                "error?",
+                file=table.path,
+                row=row,
+            )
         if value.denominator != 1 and 10**60 % value.denominator:
             raise InputError(
                 f"column {title!r}: {cell!r} is not a decimal number", file=table.path, row=row

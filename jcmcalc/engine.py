@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
-from jcmcalc.equations import Symbol, evaluate, substituted, to_text
+from jcmcalc.equations import Symbol, Term, evaluate, substituted, to_text
 from jcmcalc.errors import InputError
+from jcmcalc.faults import exact, plugin_fault
 from jcmcalc.inputs import Inputs, Key, Value
 from jcmcalc.methodology import PROJECT, REFERENCE, Check, Equation
 from jcmcalc.numbers import credits_from, decimal_text
@@ -56,14 +57,9 @@ def _evaluate_period(
         results[equation.name] = {}
         for key in _members(equation, inputs.members):
             bindings = dict(zip(equation.index, key, strict=True))
-            try:
-                value = evaluate(equation.expression, lookup, inputs.members, bindings)
-            except ZeroDivisionError as exc:
-                raise InputError(
-                    f"{exc} (period {number}{', ' + '/'.join(key) if key else ''})",
-                    file=inputs.project.path,
-                    parameter=equation.symbol,
-                ) from None
+            value = _evaluate(
+                inputs, equation.expression, lookup, bindings, where=(equation, key, number)
+            )
             results[equation.name][key] = value
             trace.append(
                 TraceStep(
@@ -80,6 +76,39 @@ def _evaluate_period(
     return results, trace
 
 
+def _evaluate(
+    inputs: Inputs,
+    term: Term,
+    lookup: Callable[[Symbol, Mapping[str, str]], Fraction],
+    bindings: Mapping[str, str],
+    *,
+    where: tuple[Equation | Check, Key, int],
+) -> Fraction:
+    """Evaluate a term of the methodology's declarations; where it cannot give an exact number
+    (a zero denominator its bounds admit, a fractional power) the plugin is at fault."""
+    declaration, key, number = where
+    try:
+        value = evaluate(term, lookup, inputs.members, bindings)
+    except (ZeroDivisionError, ValueError, OverflowError) as exc:
+        place = (
+            f"equation {declaration.symbol}"
+            if isinstance(declaration, Equation)
+            else f"check {declaration.name!r}"
+        )
+        member = f" for {'/'.join(key)}" if key else ""
+        member += f" in period {number}"
+        raise plugin_fault(
+            inputs.methodology,
+            f"{place} cannot be evaluated{member}: {exc} (its parameters' bounds admit "
+            "these inputs)",
+        ) from None
+    if not exact(value):
+        raise plugin_fault(
+            inputs.methodology, f"{to_text(term)} gave {value!r}, not an exact number"
+        )
+    return value
+
+
 def _members(equation: Equation | Check, members: Mapping[str, tuple[str, ...]]) -> list[Key]:
     return list(itertools.product(*(members[index] for index in equation.index)))
 
@@ -90,8 +119,12 @@ def _check_period(inputs: Inputs, scope: _Scope, period: Period) -> None:
     for check in inputs.methodology.checks:
         for key in _members(check, inputs.members):
             bindings = dict(zip(check.index, key, strict=True))
-            left = evaluate(check.left, lookup, inputs.members, bindings)
-            right = evaluate(check.right, lookup, inputs.members, bindings)
+            left = _evaluate(
+                inputs, check.left, lookup, bindings, where=(check, key, period.number)
+            )
+            right = _evaluate(
+                inputs, check.right, lookup, bindings, where=(check, key, period.number)
+            )
             if left > right:
                 member = f", {'/'.join(key)}" if key else ""
                 raise InputError(

@@ -6,7 +6,6 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any
 import attrs
 
 from jcmcalc.errors import InputError, suggest
+from jcmcalc.faults import check_readings, plugin_code, plugin_fault
 from jcmcalc.methodology import Index, Methodology
 from jcmcalc.monitoring import Reading, read_monitoring
 from jcmcalc.numbers import decimal_text
@@ -213,6 +213,15 @@ def _canonical(parameter: Parameter, text: str) -> str:
     return parameter.canonical(split_quantity(text)[1]) if parameter.alternatives else ""
 
 
+def _default_value(methodology: Methodology, parameter: Parameter, default: Default) -> Fraction:
+    """A methodology default in canonical units; a default that does not parse or lies out of
+    its parameter's bounds is a fault of the plugin, not of the project."""
+    try:
+        return parameter.convert(default.value)
+    except InputError as exc:
+        raise plugin_fault(methodology, f"default of {exc.parameter}: {exc.message}") from None
+
+
 def _coincide(a: Parameter, key_a: Key, b: Parameter, key_b: Key) -> bool:
     """Whether two keys agree on every index their parameters share."""
     members = dict(zip(a.index, key_a, strict=True))
@@ -332,7 +341,7 @@ class Resolver:
         subject = f"{parameter.symbol}{_describe_key(parameter, key, self.methodology)}"
         if leaf is None:
             if default is not None:
-                value = parameter.convert(default.value, at=f"default of {parameter.symbol}")
+                value = _default_value(self.methodology, parameter, default)
                 unit = _canonical(parameter, default.value)
                 return Value(value, "default", default.source, str(default.confidence), unit)
             if parameter.when_absent == "zero":
@@ -368,7 +377,7 @@ class Resolver:
                 )
             return Value(value, "project", leaf.source, unit=unit)
         if default is not None:
-            default_value = parameter.convert(default.value, at=f"default of {parameter.symbol}")
+            default_value = _default_value(self.methodology, parameter, default)
             if value == default_value:
                 return Value(value, "default", default.source, str(default.confidence), unit)
             if not (leaf.override and leaf.source):
@@ -476,14 +485,27 @@ class Resolver:
         sources = [(path, None) for path in self.project.monitoring] + [
             (path, period) for period in self.project.periods for path in period.data
         ]
+        methodology = self.methodology
         zone = self.project.metadata.get("time_zone")
-        read = self.methodology.monitoring_reader or functools.partial(
-            read_monitoring, time_zone=None if zone is None else str(zone)
-        )
         for path, period in sources:
-            for slot, reading in read(
-                path, self.methodology, self.project.periods, self.members, only=period
-            ).items():
+            if methodology.monitoring_reader is None:
+                read = read_monitoring(
+                    path,
+                    methodology,
+                    self.project.periods,
+                    self.members,
+                    only=period,
+                    time_zone=None if zone is None else str(zone),
+                )
+            else:
+                what = f"its monitoring reader (reading {path.name})"
+                with plugin_code(methodology, what):
+                    read = methodology.monitoring_reader(
+                        path, methodology, self.project.periods, self.members, only=period
+                    )
+                numbers = {p.number for p in self.project.periods}
+                read = check_readings(methodology, read, what, numbers, self.members)
+            for slot, reading in read.items():
                 if slot in found:
                     raise InputError(
                         f"{slot[1]} for period {slot[0]} {'/'.join(slot[2])} is also in "
@@ -575,5 +597,8 @@ def resolve(methodology: Methodology, project: Project) -> Inputs:
         tables=tuple(sorted(resolver.tables.values())),
         warnings=tuple(resolver.warnings),
     )
-    notices = [text for notice in methodology.notices for text in notice(inputs)]
+    notices = []
+    for notice in methodology.notices:
+        with plugin_code(methodology, f"its notice {getattr(notice, '__name__', notice)!r}"):
+            notices += [str(text) for text in notice(inputs)]
     return attrs.evolve(inputs, warnings=(*inputs.warnings, *notices)) if notices else inputs

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
 #: Decimal places shown for a value whose decimal expansion does not terminate.
 DISPLAY_PLACES = 6
+
+#: Largest magnitude of any value in its parameter's canonical unit (MWh, t, GJ/t...). A guard
+#: against typing errors, chosen by jcmcalc, not a physical bound: 10^15 of any canonical unit
+#: lies far beyond a single project.
+MAX_MAGNITUDE = 10**15
+#: Largest decimal exponent written in an input (``1e30``). Expanding ``1e999999999`` exactly
+#: would take hours; anything beyond this is refused before it is expanded.
+MAX_EXPONENT = 30
 
 
 def to_fraction(value: object) -> Fraction:
@@ -19,6 +28,31 @@ def to_fraction(value: object) -> Fraction:
     if isinstance(value, int | Decimal | str):
         return Fraction(value)
     raise TypeError(f"{value!r} is not an exact number (floats are refused: pass text)")
+
+
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
+def decimal_fraction(text: str) -> Fraction:
+    """Exact value of decimal text (``"1.5e3"``); ``ValueError`` if it is none. An exponent
+    beyond :data:`MAX_EXPONENT` raises ``OverflowError`` before it is expanded."""
+    exponent = _EXPONENT.search(text)
+    if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+        raise OverflowError(
+            f"{text.strip()!r} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
+        )
+    return Fraction(text)
+
+
+def absurd(value: Fraction) -> bool:
+    """Whether ``value`` lies beyond :data:`MAX_MAGNITUDE` (a typing error, surely)."""
+    return abs(value) > MAX_MAGNITUDE
+
+
+def magnitude_text(value: Fraction) -> str:
+    """``about 10^N`` for a value too large to print in full (Python refuses > 4300 digits)."""
+    exponent = math.log10(abs(value.numerator)) - math.log10(value.denominator)
+    return f"about {'-' if value < 0 else ''}10^{math.floor(exponent)}"
 
 
 def credits_from(emission_reductions: Fraction) -> int:

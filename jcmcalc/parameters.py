@@ -9,7 +9,7 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.errors import InputError
-from jcmcalc.numbers import decimal_text
+from jcmcalc.numbers import MAX_MAGNITUDE, absurd, decimal_text, magnitude_text
 from jcmcalc.units import conversion_factor, dimensionality, same_dimension, split_quantity
 
 
@@ -184,6 +184,10 @@ class Parameter:
         """
         try:
             magnitude, unit = split_quantity(text)
+        except OverflowError as exc:
+            raise InputError(
+                f"{exc}: a typing error?", file=file, row=row, at=at, parameter=self.symbol
+            ) from None
         except ValueError:
             kind = "a finite number" if text.strip().lower()[:3] in {"nan", "inf"} else "a number"
             raise InputError(
@@ -228,6 +232,12 @@ class Parameter:
                 **where,
             ) from None
         value = magnitude * factor
+        if absurd(value):
+            raise InputError(
+                f"value {magnitude_text(value)} {target} is absurdly large (beyond "
+                f"{decimal_text(Fraction(MAX_MAGNITUDE))} in any unit): a typing error?",
+                **where,
+            )
         if not self.bounds.contains(value):
             raise InputError(
                 f"value {decimal_text(value)} {target} is out of range: "

@@ -76,6 +76,12 @@ class Registry:
         candidates = [m for m in self.methodologies() if m.id == methodology_id]
         if not candidates:
             ids = sorted({m.id for m in self._methodologies.values()})
+            for broken in self.broken:
+                if methodology_id in broken.error:
+                    raise PluginError(
+                        f"methodology {methodology_id!r} is in plugin {broken.name!r} "
+                        f"({broken.distribution}), which failed to load: {broken.error}"
+                    )
             raise InputError(
                 f"unknown methodology {methodology_id!r}{suggest(methodology_id, ids)}; "
                 "`jcmcalc methodologies` lists the installed ones",

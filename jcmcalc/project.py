@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import os
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -77,9 +78,9 @@ class Project:
         """Digest of the project file and every data file it reads, names included."""
         digest = hashlib.sha256()
         for path in self.input_files:
-            digest.update(path.relative_to(self.directory).as_posix().encode())
+            digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            digest.update(read_bytes(path, what="input file"))
             digest.update(b"\0")
         return digest.hexdigest()
 
@@ -102,12 +103,18 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
     return path.read_bytes()
 
 
-def inside(directory: Path, reference: str, *, file: Path, at: str) -> Path:
-    """Resolve ``reference`` against ``directory``; it may not leave that directory."""
+def inside(
+    directory: Path, reference: str, *, file: Path, at: str, allow_outside: bool = False
+) -> Path:
+    """Resolve ``reference`` against ``directory``; it may not leave that directory (symbolic
+    links resolved) unless ``allow_outside``."""
     target = directory / reference
-    if not target.resolve().is_relative_to(directory.resolve()):
+    if not allow_outside and not target.resolve().is_relative_to(directory.resolve()):
         raise InputError(
-            f"{reference!r} lies outside the project directory {directory}", file=file, at=at
+            f"{reference!r} lies outside the project directory {directory} (move it in, or "
+            "pass --allow-outside)",
+            file=file,
+            at=at,
         )
     return target
 
@@ -142,11 +149,15 @@ def _table(document: Mapping[str, Any], key: str, *, file: Path) -> Mapping[str,
     return value
 
 
-def _files(value: Any, directory: Path, *, file: Path, at: str) -> tuple[Path, ...]:
+def _files(
+    value: Any, directory: Path, *, file: Path, at: str, allow_outside: bool
+) -> tuple[Path, ...]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise InputError("expected a file name or a list of file names", file=file, at=at)
-    return tuple(inside(directory, name, file=file, at=at) for name in names)
+    return tuple(
+        inside(directory, name, file=file, at=at, allow_outside=allow_outside) for name in names
+    )
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -154,8 +165,10 @@ def load_document(path: Path) -> dict[str, Any]:
     text = decode(read_bytes(path, what="project file"), path)
     try:
         return tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer too long
         raise InputError(f"malformed TOML: {exc}", file=path) from None
+    except ArithmeticError:  # decimal.InvalidOperation: a float's exponent out of range
+        raise InputError("malformed TOML: a number's exponent is out of range", file=path) from None
 
 
 def methodology_reference(document: Mapping[str, Any], path: Path) -> tuple[str, str | None]:
@@ -174,11 +187,13 @@ def parse_project(
     index_keys: tuple[str, ...] = (),
     *,
     require_periods: bool = True,
+    allow_outside: bool = False,
 ) -> Project:
     """Check a parsed project ``document`` read from ``path`` and build the :class:`Project`.
 
     ``index_keys`` are the member tables the methodology declares (``systems``...); any other
-    unknown top-level key is an error with a suggestion.
+    unknown top-level key is an error with a suggestion. Data files must lie in the project's
+    directory unless ``allow_outside``.
     """
     _check_keys(document, TOP_LEVEL + index_keys, file=path, at="top level")
     methodology_id, methodology_version = methodology_reference(document, path)
@@ -202,17 +217,31 @@ def parse_project(
         values = raw.get("values", {})
         if not isinstance(values, Mapping):
             raise InputError("values must be a table", file=path, at=f"{at}.values")
-        data = _files(raw.get("data", []), directory, file=path, at=f"{at}.data")
+        data = _files(
+            raw.get("data", []), directory, file=path, at=f"{at}.data", allow_outside=allow_outside
+        )
         periods.append(Period(number, start, end, values, data))
     ordered = sorted(periods, key=lambda p: p.start)
     for before, after in itertools.pairwise(ordered):
+        if (after.start, after.end) == (before.start, before.end):
+            raise InputError(
+                f"{after.label} repeats period {before.number}: each period is given once",
+                file=path,
+                at=f"periods[{after.number}]",
+            )
         if after.start <= before.end:
             raise InputError(
                 f"{after.label} overlaps {before.label}: monitoring periods must not overlap",
                 file=path,
                 at=f"periods[{after.number}]",
             )
-    monitoring = _files(document.get("monitoring", []), directory, file=path, at="monitoring")
+    monitoring = _files(
+        document.get("monitoring", []),
+        directory,
+        file=path,
+        at="monitoring",
+        allow_outside=allow_outside,
+    )
     data_files = {p for period in periods for p in period.data} | set(monitoring)
     meta = _table(document, "project", file=path)
     return Project(
@@ -232,9 +261,10 @@ def parse_project(
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Text of a UTF-8 input file (a byte-order mark is allowed)."""
+    """Text of a UTF-8 input file (a byte-order mark is allowed), with universal newlines: a
+    lone carriage return ends a line, as when Python opens a text file."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", file=path

@@ -13,6 +13,8 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING
 
+from jcmcalc.numbers import decimal_fraction
+
 if TYPE_CHECKING:
     import pint
 
@@ -73,7 +75,7 @@ def split_quantity(text: str) -> tuple[Fraction, str]:
     match = _NUMBER.match(text)
     if not match:
         raise ValueError(f"{text!r} is not a number followed by a unit")
-    return Fraction(match.group(1)), match.group(2)
+    return decimal_fraction(match.group(1)), match.group(2)
 
 
 @cache

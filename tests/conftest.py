@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from jcmcalc.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PV_EXAMPLES = ROOT / "methodologies" / "solar-pv" / "examples"
+TEST_PLUGINS = Path(__file__).parent / "plugins"
 
 MONGOLIA = """
 [project]
@@ -95,3 +97,30 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def installed_plugins(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every test distribution of ``tests/plugins`` pip-installed into its own folder (a real
+    .dist-info with entry points); prepend a folder to ``sys.path`` to make it visible."""
+    targets = {}
+    for source in sorted(TEST_PLUGINS.iterdir()):
+        target = tmp_path_factory.mktemp(source.name)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--disable-pip-version-check",
+                "--target",
+                str(target),
+                str(source),
+            ],
+            check=True,
+        )
+        targets[source.name] = target
+    return targets

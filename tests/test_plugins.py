@@ -12,36 +12,10 @@ from jcmcalc import hookimpl, plugins
 from jcmcalc.errors import PluginError
 from jcmcalc.plugins import DuplicateMethodologyError
 
-PLUGINS = Path(__file__).parent / "plugins"
 
-
-def _install(name: str, target: Path) -> Path:
-    """pip-install a test distribution into ``target`` (a real .dist-info with entry points)."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-            str(PLUGINS / name),
-        ],
-        check=True,
-    )
-    return target
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return {
-        name: _install(name, tmp_path_factory.mktemp(name))
-        for name in ("jcmcalc-example-plugin", "jcmcalc-broken-plugin")
-    }
+@pytest.fixture
+def installed(installed_plugins: dict[str, Path]) -> dict[str, Path]:
+    return installed_plugins
 
 
 def test_entry_point_discovery_of_an_installed_plugin(installed, monkeypatch) -> None:

@@ -261,7 +261,10 @@ def read_cylinders(
     A file that is not a cylinder list goes to :func:`jcmcalc.monitoring.read_monitoring`.
     """
     text = decode(read_bytes(path, what="monitoring file"), path)
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file: {exc}", file=path) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError("no header row", file=path, row=1)
     header = [cell.strip() for cell in rows[0]]

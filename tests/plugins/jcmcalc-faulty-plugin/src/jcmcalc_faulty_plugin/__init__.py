@@ -1,0 +1,94 @@
+"""A test plugin whose methodologies fault on purpose, one way each; and one expired version.
+
+Every methodology is the same small one (RE = E x F, PE = 0) but for the fault its id names.
+"""
+
+import math
+from fractions import Fraction
+
+import attrs
+
+from jcmcalc import hookimpl
+from jcmcalc.equations import Constant, Power, Total
+from jcmcalc.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
+from jcmcalc.monitoring import Reading
+from jcmcalc.parameters import Default, Kind, Parameter
+
+ENERGY = Parameter("E_i,p", "energy", "MWh", Kind.MONITORED, "Energy", index=("i",), options=("C",))
+FACTOR = Parameter("F", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")
+DIVISOR = Parameter("X", "divisor", "dimensionless", Kind.PROJECT, "A divisor that may be 0")
+NAN_DEFAULT = attrs.evolve(FACTOR, default=Default("nan t_CO2/MWh", "a broken table"))
+ZERO = Constant(0, unit="t_CO2")
+
+
+def _methodology(identifier, reference, parameters=(ENERGY, FACTOR), **extra):
+    return Methodology(
+        id=identifier,
+        version="1.0",
+        country="XX",
+        title=f"Faulty test methodology: {identifier}",
+        family="test",
+        sectoral_scope="test",
+        status="test",
+        approved="",
+        source="tests/plugins",
+        indices=(Index("i", "systems", "system"),),
+        parameters=parameters,
+        equations=(
+            Equation("RE_p", REFERENCE, reference, "t_CO2", "reference"),
+            Equation("PE_p", PROJECT, ZERO, "t_CO2", "project"),
+        ),
+        **extra,
+    )
+
+
+def _reader_returning(value, unit="", member=None):
+    def read(path, methodology, periods, members, only=None):
+        return {
+            (period.number, "energy", (member or known,)): Reading(value, path, (2,), unit)
+            for period in periods
+            for known in members["i"]
+        }
+
+    return read
+
+
+def _raising_reader(path, methodology, periods, members, only=None):
+    return {}["no such column"]
+
+
+def _raising_notice(inputs):
+    return [str(1 / 0)]
+
+
+@hookimpl
+def jcmcalc_methodologies():
+    total = Total("i", ENERGY.ref) * FACTOR.ref
+    return [
+        _methodology("EXPIRED_AM001", total, expired="2020-06-30"),
+        _methodology("FAULT_READER_RAISES", total, monitoring_reader=_raising_reader),
+        _methodology("FAULT_READER_NAN", total, monitoring_reader=_reader_returning(math.nan)),
+        _methodology("FAULT_READER_FLOAT", total, monitoring_reader=_reader_returning(0.1)),
+        _methodology(
+            "FAULT_READER_UNIT", total, monitoring_reader=_reader_returning(Fraction(5), "kWh")
+        ),
+        _methodology(
+            "FAULT_READER_MEMBER",
+            total,
+            monitoring_reader=_reader_returning(Fraction(5), member="Z"),
+        ),
+        _methodology("FAULT_NOTICE_RAISES", total, notices=(_raising_notice,)),
+        _methodology(
+            "FAULT_DIVIDES_BY_ZERO", total / DIVISOR.ref, parameters=(ENERGY, FACTOR, DIVISOR)
+        ),
+        _methodology(
+            "FAULT_FRACTIONAL_POWER",
+            total * Power(DIVISOR.ref, DIVISOR.ref),
+            parameters=(ENERGY, FACTOR, DIVISOR),
+        ),
+        _methodology(
+            "FAULT_NAN_DEFAULT",
+            Total("i", ENERGY.ref) * NAN_DEFAULT.ref,
+            parameters=(ENERGY, NAN_DEFAULT),
+        ),
+    ]

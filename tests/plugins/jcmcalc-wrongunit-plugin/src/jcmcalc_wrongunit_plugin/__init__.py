@@ -1,0 +1,31 @@
+"""A test plugin whose equation has the wrong dimension: RE in MWh where tCO2 is due."""
+
+from jcmcalc import hookimpl
+from jcmcalc.equations import Constant
+from jcmcalc.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
+from jcmcalc.parameters import Kind, Parameter
+
+ENERGY = Parameter("E_p", "energy", "MWh", Kind.MONITORED, "Energy", options=("C",))
+
+
+@hookimpl
+def jcmcalc_methodologies():
+    return [
+        Methodology(
+            id="WRONG_UNIT_AM001",
+            version="1.0",
+            country="XX",
+            title="Test methodology whose reference emissions are in MWh",
+            family="test",
+            sectoral_scope="test",
+            status="test",
+            approved="",
+            source="tests/plugins",
+            indices=(Index("i", "systems", "system"),),
+            parameters=(ENERGY,),
+            equations=(
+                Equation("RE_p", REFERENCE, ENERGY.ref, "t_CO2", "reference"),
+                Equation("PE_p", PROJECT, Constant(0, unit="t_CO2"), "t_CO2", "project"),
+            ),
+        )
+    ]

@@ -1,0 +1,89 @@
+"""Plugin faults: a methodology whose code raises, or hands back NaN, a float, a wrong unit or
+a zero denominator, gives exit code 1 naming the plugin and the methodology, never a number."""
+
+from __future__ import annotations
+
+import pytest
+
+from jcmcalc import api
+
+PROJECT = """
+[methodology]
+id = "{id}"
+
+[[systems]]
+id = "A"
+
+[parameters]
+F = "0.5 t_CO2/MWh"
+{extra}
+
+[[periods]]
+start = 2020-01-01
+end = 2020-12-31
+{values}
+"""
+
+FAULTS = {
+    "FAULT_READER_RAISES": ("", 'data = "m.csv"', ["its monitoring reader", "KeyError"]),
+    "FAULT_READER_NAN": ("", 'data = "m.csv"', ["nan for E_i,p: not an exact number"]),
+    "FAULT_READER_FLOAT": ("", 'data = "m.csv"', ["0.1 for E_i,p: not an exact number"]),
+    "FAULT_READER_UNIT": ("", 'data = "m.csv"', ["E_i,p in 'kWh'", "canonical units MWh"]),
+    "FAULT_READER_MEMBER": (
+        "",
+        'data = "m.csv"',
+        ["(1, 'energy', ('Z',))", "no such period or member"],
+    ),
+    "FAULT_NOTICE_RAISES": ("", VALUES := 'values = { "E_i,p" = "1 MWh" }', ["ZeroDivisionError"]),
+    "FAULT_DIVIDES_BY_ZERO": ('X = "0"', VALUES, ["equation RE_p", "division by zero"]),
+    "FAULT_FRACTIONAL_POWER": ('X = "0.5"', VALUES, ["equation RE_p", "non-integer power"]),
+    "FAULT_NAN_DEFAULT": ("", VALUES, ["default of F", "'nan t_CO2/MWh' is not a finite number"]),
+}
+
+
+@pytest.fixture
+def faulty(installed_plugins, monkeypatch):
+    monkeypatch.syspath_prepend(str(installed_plugins["jcmcalc-faulty-plugin"]))
+    monkeypatch.syspath_prepend(str(installed_plugins["jcmcalc-wrongunit-plugin"]))
+    api.registry.cache_clear()
+    yield
+    api.registry.cache_clear()
+
+
+@pytest.mark.parametrize("methodology", FAULTS)
+def test_plugin_fault_names_plugin_and_methodology(methodology, faulty, project, cli) -> None:
+    extra, values, words = FAULTS[methodology]
+    path = project(
+        PROJECT.format(id=methodology, extra=extra, values=values), m__csv="x [MWh]\n1\n"
+    )
+    code, out, err = cli("calculate", path, "--format", "json")
+    assert code == 1, err
+    assert out == ""
+    assert "Traceback" not in err
+    assert f"plugin fault in jcmcalc-faulty-plugin 0.0.1, methodology {methodology} ver 1.0" in err
+    for word in words:
+        assert word in err, err
+
+
+def test_equation_of_the_wrong_dimension_names_plugin_and_methodology(faulty, project, cli):
+    path = project(PROJECT.format(id="WRONG_UNIT_AM001", extra="", values=VALUES))
+    code, out, err = cli("calculate", path)
+    assert (code, out) == (1, ""), err
+    assert "'wrongunit' (jcmcalc-wrongunit-plugin), which failed to load" in err
+    assert "WRONG_UNIT_AM001 ver 1.0, equation RE_p: the expression is in megawatt_hour" in err
+
+
+def test_expired_version_applies_to_a_project_registered_before(faulty, project) -> None:
+    text = PROJECT.format(id="EXPIRED_AM001", extra="", values=VALUES)
+    path = project('[project]\nname = "early"\nregistered = 2019-03-01\n' + text)
+    result = api.calculate(path)
+    assert result.total_credits == 0  # 1 MWh x 0.5 t/MWh
+    assert any(
+        "expired on 2020-06-30" in w and "registered 2019-03-01" in w for w in result.warnings
+    )
+
+
+def test_expired_version_is_fine_for_periods_before_expiry(faulty, project) -> None:
+    text = PROJECT.format(id="EXPIRED_AM001", extra="", values=VALUES)
+    path = project(text.replace("end = 2020-12-31", "end = 2020-06-30"))
+    assert api.calculate(path).warnings == ()

@@ -1,0 +1,109 @@
+"""Safe by construction: no code runs from inputs, inputs stay in the project's directory
+unless allowed, outputs are written atomically."""
+
+from __future__ import annotations
+
+import ast
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from jcmcalc import api, cli
+from jcmcalc.errors import InputError
+from tests.conftest import ROOT
+
+SOURCES = sorted(
+    [*ROOT.glob("jcmcalc/**/*.py"), *ROOT.glob("methodologies/*/src/**/*.py")],
+)
+#: Calls and modules that could run code or build objects from what jcmcalc reads.
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
+FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "yaml", "dill", "cloudpickle", "toml"}
+
+
+def _problems(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in FORBIDDEN_CALLS:
+            found.append(f"{path}:{node.lineno}: {node.func.id}()")
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        found += [
+            f"{path}:{node.lineno}: import {name}"
+            for name in names
+            if name.split(".")[0] in FORBIDDEN_MODULES
+        ]
+    return found
+
+
+def test_sources_exist() -> None:
+    assert len(SOURCES) > 20
+    assert ROOT / "jcmcalc" / "project.py" in SOURCES
+
+
+def test_no_eval_exec_pickle_or_yaml_in_any_source() -> None:
+    assert [problem for path in SOURCES for problem in _problems(path)] == []
+
+
+def test_the_check_itself_finds_eval_and_pickle(tmp_path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import pickle\nfrom yaml import load\neval('1')\n", encoding="utf-8")
+    assert len(_problems(bad)) == 3
+
+
+PROJECT = """
+[methodology]
+id = "TH_AM001"
+[[systems]]
+id = "A"
+connection_case = "off-grid"
+[[periods]]
+start = 2024-01-01
+end = 2024-03-31
+data = "{data}"
+"""
+
+
+def _outside(tmp_path: Path, data: str = "../eg.csv") -> Path:
+    (tmp_path / "eg.csv").write_text('system,"EG_i,p [kWh]"\nA,1000\n', encoding="utf-8")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    path = folder / "project.toml"
+    path.write_text(PROJECT.format(data=data), encoding="utf-8")
+    return path
+
+
+def test_allow_outside_reads_a_file_outside_the_project_directory(tmp_path, cli) -> None:
+    path = _outside(tmp_path)
+    with pytest.raises(InputError, match="lies outside the project directory"):
+        api.calculate(path)
+    # 1000 kWh = 1 MWh at the off-grid default 0.533 t_CO2/MWh
+    assert api.calculate(path, allow_outside=True).periods[0].reductions == Fraction(533, 1000)
+    code, out, err = cli("calculate", path, "--allow-outside", "--format", "json")
+    assert code == 0, err
+    assert '"credits": 0' in out
+
+
+def test_a_symbolic_link_out_of_the_directory_is_outside(tmp_path) -> None:
+    path = _outside(tmp_path, data="link.csv")
+    os.symlink(tmp_path / "eg.csv", path.parent / "link.csv")
+    with pytest.raises(InputError, match=r"'link\.csv' lies outside"):
+        api.calculate(path)
+
+
+def test_output_is_written_atomically(tmp_path, monkeypatch) -> None:
+    output = tmp_path / "out.json"
+    output.write_text("previous", encoding="utf-8")
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        cli._write("new text", output)
+    assert output.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
