@@ -185,7 +185,11 @@ def _decode(data: bytes, path: Path) -> str:
 
 def _csv(path: Path) -> Table:
     text = _decode(read_bytes(path, what="monitoring file"), path)
-    records = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # a field beyond the csv module's limit, for one
+        raise InputError(f"unreadable CSV: {exc}", file=path, row=reader.line_num) from None
     if not records or not any(cell.strip() for cell in records[0]):
         raise InputError("no header row", file=path, row=1)
     header = tuple(cell.strip() for cell in records[0])

@@ -99,6 +99,27 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
     return run
 
 
+def pip_install_target(source: Path, target: Path) -> subprocess.CompletedProcess[str]:
+    """``pip install`` the distribution at ``source`` (not editable) into the folder ``target``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def installed_plugins(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every test distribution of ``tests/plugins`` pip-installed into its own folder (a real
@@ -106,21 +127,7 @@ def installed_plugins(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
     targets = {}
     for source in sorted(TEST_PLUGINS.iterdir()):
         target = tmp_path_factory.mktemp(source.name)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-deps",
-                "--no-build-isolation",
-                "--disable-pip-version-check",
-                "--target",
-                str(target),
-                str(source),
-            ],
-            check=True,
-        )
+        installed = pip_install_target(source, target)
+        assert installed.returncode == 0, installed.stderr
         targets[source.name] = target
     return targets

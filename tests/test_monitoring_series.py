@@ -337,3 +337,9 @@ def test_gaps_and_duplicates_found_across_scan_blocks(tmp_path: Path, monkeypatc
     monkeypatch.setattr(monitoring, "STEP_BLOCK", 2)
     test_a_gap_is_reported_not_filled(tmp_path)
     test_duplicate_timestamp_is_an_error_naming_both_rows(tmp_path)
+
+
+def test_a_field_beyond_the_csv_limit_is_bad_input(tmp_path: Path) -> None:
+    data = 'timestamp,system,"EG_i,p [MWh]"\n2023-06-01T00:00,PV-1,' + "9" * 140_000 + "\n"
+    with pytest.raises(InputError, match=r"eg.csv, row 2: unreadable CSV: field larger"):
+        jcmcalc.calculate(write(tmp_path, data))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jcmcalc.scaffold import create
+from tests.conftest import pip_install_target
 
 
 def _run(*command: object, cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess[str]:
@@ -28,23 +29,7 @@ def test_scaffold_installs_lists_and_its_tests_pass(tmp_path: Path, cli) -> None
     folder = tmp_path / "jcmcalc-rice-husk-power"
     assert str(folder) in out
     target = tmp_path / "site-packages"
-    install = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-            str(folder),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    install = pip_install_target(folder, target)
     assert install.returncode == 0, install.stderr
     # installed, not editable: the examples and worked cases travel as package data
     package = target / "jcmcalc_rice_husk_power"
