@@ -24,7 +24,7 @@ import numpy as np
 
 from jcmcalc.errors import InputError
 from jcmcalc.numbers import absurd, decimal_fraction, magnitude_text
-from jcmcalc.project import read_bytes
+from jcmcalc.project import decode, read_bytes
 
 #: Largest |integer| a scaled decimal may reach: 15 significant digits (DBL_DIG of IEEE 754).
 SIGNIFICANT = 10**15
@@ -172,19 +172,8 @@ def load(path: Path) -> Table:
     return _csv(path)
 
 
-def _decode(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (byte {exc.start}): save the file as UTF-8",
-            file=path,
-            row=data.count(b"\n", 0, exc.start) + 1,
-        ) from None
-
-
 def _csv(path: Path) -> Table:
-    text = _decode(read_bytes(path, what="monitoring file"), path)
+    text = decode(read_bytes(path, what="monitoring file"), path)
     reader = csv.reader(io.StringIO(text))
     try:
         records = list(reader)

@@ -267,5 +267,7 @@ def decode(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", file=path
+            f"not UTF-8 text (byte {exc.start}): save the file as UTF-8",
+            file=path,
+            row=data.count(b"\n", 0, exc.start) + 1,
         ) from None

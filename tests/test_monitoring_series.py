@@ -343,3 +343,10 @@ def test_a_field_beyond_the_csv_limit_is_bad_input(tmp_path: Path) -> None:
     data = 'timestamp,system,"EG_i,p [MWh]"\n2023-06-01T00:00,PV-1,' + "9" * 140_000 + "\n"
     with pytest.raises(InputError, match=r"eg.csv, row 2: unreadable CSV: field larger"):
         jcmcalc.calculate(write(tmp_path, data))
+
+
+def test_carriage_returns_end_lines_as_newlines_do(tmp_path: Path) -> None:
+    data = 'timestamp,system,"EG_i,p [MWh]"\n2023-06-01T00:00,PV-1,5\n2023-06-01T00:15,PV-1,7\n'
+    expected = jcmcalc.calculate(write(tmp_path, data)).total_credits
+    (tmp_path / "eg.csv").write_bytes(data.replace("\n", "\r").encode())
+    assert jcmcalc.calculate(tmp_path / "project.toml").total_credits == expected
