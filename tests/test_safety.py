@@ -107,3 +107,33 @@ def test_output_is_written_atomically(tmp_path, monkeypatch) -> None:
         cli._write("new text", output)
     assert output.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsm", ".xls", ".ods"])
+def test_workbooks_with_macros_or_other_formats_are_refused(tmp_path, cli, suffix) -> None:
+    submitted = tmp_path / f"submitted{suffix}"
+    submitted.write_bytes(b"PK\x03\x04")
+    thai = ROOT / "methodologies/solar-pv/examples/thai-rooftop/project.toml"
+    code, out, err = cli("verify", thai, "--reported", submitted)
+    assert code == 2 and out == ""
+    assert f"unknown kind of file {suffix!r}" in err
+
+
+def test_submitted_workbook_is_read_without_links_or_formulas(monkeypatch, tmp_path) -> None:
+    import openpyxl
+
+    from jcmcalc import submitted
+
+    seen = {}
+    real = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    book = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(book)
+    with pytest.raises(InputError):
+        submitted.read_submitted(book, api.get_methodology("TH_AM001"))
+    assert seen == {"read_only": True, "data_only": True, "keep_links": False}
