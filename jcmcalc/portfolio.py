@@ -200,6 +200,7 @@ def resolve_folder(
     """Every ``*.toml`` project file under ``folder`` resolved, named by its path in the folder;
     failures as rows."""
     from jcmcalc import api
+    from jcmcalc.expiry import expiry_warnings
     from jcmcalc.inputs import resolve
 
     resolved, failed = [], []
@@ -209,7 +210,9 @@ def resolve_folder(
         name = path.relative_to(folder).as_posix()
         try:
             parsed, methodology = api.load_project(path)
-            resolved.append((name, resolve(methodology, parsed)))
+            inputs = resolve(methodology, parsed)
+            expiry_warnings(inputs)  # an expired version is an error, as in calculate
+            resolved.append((name, inputs))
         except JcmcalcError as exc:
             failed.append(failure(name, "", str(exc)))
         progress(1)

@@ -95,6 +95,12 @@ class _Group:
                 "projects as a folder of project files",
                 file=table.path,
             )
+        if methodology.expired:
+            raise InputError(
+                f"{self.label} expired on {methodology.expired}; a table has no registration "
+                "dates: give these projects as project files with [project] registered",
+                file=table.path,
+            )
         if any(p.basis for p in methodology.parameters):
             raise InputError(
                 f"{self.label} has parameters on several bases of measurement: give these "

@@ -172,3 +172,28 @@ def test_folder_and_table_paths_agree(tmp_path: Path) -> None:
         parsed, methodology = api.load_project(path)
         credits = [p.credits for p in engine.run(resolve(methodology, parsed)).periods]
         assert [r.credits for r in rows if r.project == path.name] == credits
+
+
+def test_expired_version_fails_in_a_portfolio_as_in_calculate(
+    tmp_path: Path, cli, installed_plugins, monkeypatch
+) -> None:
+    monkeypatch.syspath_prepend(str(installed_plugins["jcmcalc-faulty-plugin"]))
+    api.registry.cache_clear()
+    try:
+        case = ROOT / "tests" / "bad_inputs" / "methodology-expired-version" / "project.toml"
+        shutil.copy(case, tmp_path / "expired.toml")
+        code, out, _ = cli("portfolio", tmp_path)
+        table = tmp_path / "table.csv"
+        table.write_text(
+            'project,methodology,start,end,"E_i,p [MWh]","F [t_CO2/MWh]"\n'
+            "P,EXPIRED_AM001,2020-01-01,2020-12-31,100,0.5\n",
+            encoding="utf-8",
+        )
+        table_code, table_out, _ = cli("portfolio", table)
+    finally:
+        api.registry.cache_clear()
+    rows = {row["project"]: row for row in table_rows(out)}
+    assert code == EXIT_SOME_FAILED and rows["expired.toml"]["status"] == "failed"
+    assert "expired on 2020-06-30" in rows["expired.toml"]["message"]
+    rows = {row["project"]: row for row in table_rows(table_out)}
+    assert table_code == EXIT_SOME_FAILED and "expired on 2020-06-30" in rows["P"]["message"]
