@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jcmcalc.estimate import YEAR_NUMBER
 from jcmcalc.methodology import Methodology
 from jcmcalc.parameters import Default, DefaultTable, Parameter
 from jcmcalc.result import Result
@@ -101,6 +102,9 @@ def _parameter_text(parameter: Parameter) -> list[str]:
         lines.append(f"    frequency: {parameter.frequency}")
     if parameter.when_absent == "zero":
         lines.append("    when not given: zero")
+    if parameter.name == YEAR_NUMBER.name:
+        lines.append("    value: supplied by jcmcalc estimate for each year")
+        return lines
     default = _default_text(parameter.default)
     lines.append(f"    default: {default[0]}")
     lines += [f"  {line}" for line in default[1:]]

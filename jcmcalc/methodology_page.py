@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from jcmcalc.equations import latex_symbol, to_latex
+from jcmcalc.estimate import YEAR_NUMBER
 from jcmcalc.formatting import markdown_table
 from jcmcalc.methodology import Equation, Methodology
 from jcmcalc.numbers import decimal_text
@@ -126,7 +127,11 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
         ]
     ]
     for p in parameters:
-        default, source = _default_cell(p.default)
+        default, source = (
+            ("supplied by `jcmcalc estimate` for each year", "")
+            if p.name == YEAR_NUMBER.name
+            else _default_cell(p.default)
+        )
         description = p.description
         if p.index:
             description += f" (per {', '.join(p.index)})"
