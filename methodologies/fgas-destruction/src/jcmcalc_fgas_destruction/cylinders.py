@@ -39,7 +39,7 @@ import attrs
 from jcmcalc.errors import InputError, suggest
 from jcmcalc.methodology import Methodology
 from jcmcalc.monitoring import Reading, read_monitoring
-from jcmcalc.numbers import decimal_text
+from jcmcalc.numbers import absurd, decimal_fraction, decimal_text, magnitude_text
 from jcmcalc.project import Period, decode, read_bytes
 from jcmcalc.tools.gwp import blend_composition, blends
 from jcmcalc.units import conversion_factor, dimensionality
@@ -163,7 +163,11 @@ def _layout(header: list[str], species: tuple[str, ...], mass_unit: str, symbol:
 def _number(cell: str, column: str, path: Path, row: int, symbol: str) -> Fraction:
     text = cell.strip()
     try:
-        return Fraction(text)
+        value = decimal_fraction(text)
+    except OverflowError as exc:
+        raise InputError(
+            f"column {column!r}: {exc}", file=path, row=row, parameter=symbol
+        ) from None
     except (ValueError, ZeroDivisionError):
         hint = "; the unit belongs in the header" if re.search(r"\d\s*[A-Za-z%]", text) else ""
         raise InputError(
@@ -172,6 +176,14 @@ def _number(cell: str, column: str, path: Path, row: int, symbol: str) -> Fracti
             row=row,
             parameter=symbol,
         ) from None
+    if absurd(value):
+        raise InputError(
+            f"column {column!r}: {magnitude_text(value)} is absurdly large: a typing error?",
+            file=path,
+            row=row,
+            parameter=symbol,
+        )
+    return value
 
 
 def composition(
