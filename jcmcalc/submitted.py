@@ -22,6 +22,7 @@ import attrs
 
 from jcmcalc.errors import InputError, require_openpyxl
 from jcmcalc.methodology import PROJECT, REFERENCE, Methodology
+from jcmcalc.numbers import decimal_fraction
 from jcmcalc.units import conversion_factor, dimensionality
 
 CSV_COLUMNS = ("period", "quantity", "member", "value")
@@ -52,10 +53,13 @@ def _number(text: Any, *, file: Path, where: str) -> Fraction:
     if isinstance(text, bool):
         raise InputError(f"{text!r} is not a number", file=file, at=where)
     try:
-        value = Fraction(text if isinstance(text, int | float) else str(text).strip())
-    except (ValueError, ZeroDivisionError, OverflowError):
+        if isinstance(text, int | float):
+            return Fraction(text)
+        return decimal_fraction(str(text).strip())
+    except OverflowError as exc:  # an exponent too long to expand, or an infinite float
+        raise InputError(f"{text!r} is not a usable number: {exc}", file=file, at=where) from None
+    except (ValueError, ZeroDivisionError):
         raise InputError(f"{text!r} is not a number", file=file, at=where) from None
-    return value
 
 
 def _period(raw: Any) -> str:

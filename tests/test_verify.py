@@ -100,6 +100,9 @@ def test_unknown_member_and_bad_number_are_bad_input(cli, tmp_path) -> None:
     assert code == EXIT_BAD_INPUT and "row 9: RE_p has no member 'X'" in err
     code, _, err = cli("verify", THAI, "--reported", _csv(tmp_path, SUBMITTED + "1,RE_p,,abc\n"))
     assert code == EXIT_BAD_INPUT and "row 9: 'abc' is not a number" in err
+    huge = _csv(tmp_path, SUBMITTED + "1,RE_p,,1e999999999\n")  # never expanded
+    code, _, err = cli("verify", THAI, "--reported", huge)
+    assert code == EXIT_BAD_INPUT and "row 9: '1e999999999' is not a usable number" in err
 
 
 WITH_UNITS = """\
