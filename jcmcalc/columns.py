@@ -398,7 +398,8 @@ def _fits(values: np.ndarray, scale: int, out: np.ndarray | None = None) -> np.n
     """``values * 10**scale`` as whole numbers, if they give back every value exactly (written
     into the start of ``out`` when given)."""
     power = 10.0**scale
-    integers = np.multiply(values, power, out=None if out is None else out[: len(values)])
+    with np.errstate(over="ignore"):  # an overflow is a value too large: None below
+        integers = np.multiply(values, power, out=None if out is None else out[: len(values)])
     np.rint(integers, out=integers)
     if max(integers.max(), -integers.min()) >= SIGNIFICANT:
         return None

@@ -463,6 +463,8 @@ def _read_column(
         if order is not None:
             integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
         group = group[starts]
+    if not len(integers):  # a column of empty cells gives no reading (missing values say so)
+        return {}
     totals = columns.sums(columns.Scaled(integers, scaled.scale, largest), starts)
     lasts = np.append(starts[1:], len(integers)) - 1
     found: dict[tuple[int, str, Key], Reading] = {}

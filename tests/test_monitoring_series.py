@@ -350,3 +350,9 @@ def test_carriage_returns_end_lines_as_newlines_do(tmp_path: Path) -> None:
     expected = jcmcalc.calculate(write(tmp_path, data)).total_credits
     (tmp_path / "eg.csv").write_bytes(data.replace("\n", "\r").encode())
     assert jcmcalc.calculate(tmp_path / "project.toml").total_credits == expected
+
+
+def test_a_column_of_empty_cells_is_missing_data_not_a_crash(tmp_path: Path) -> None:
+    data = 'timestamp,system,"EG_i,p [MWh]"\n2023-06-01T00:00,PV-1,\n'
+    with pytest.raises(InputError, match=r"EG_i,p"):
+        jcmcalc.calculate(write(tmp_path, data))
