@@ -32,6 +32,11 @@ DEFINITIONS = (
     "megawatt_peak = megawatt = MWp",
 )
 
+#: A number inside a unit expression (``1e3 kWh``, ``m**2``): pint expands it exactly, so its
+#: size is bounded before pint sees it (``1e999999999`` or ``m**999999999`` would never end).
+_NUMBER_IN_UNIT = re.compile(r"(\d[\d.]*(?:[eE][+-]?\d+)?)")
+MAX_NUMBER_IN_UNIT = 12  # characters
+MAX_POWER_IN_UNIT = 12
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -63,6 +68,13 @@ def registry() -> pint.UnitRegistry:
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit expression such as ``t_CO2/MWh`` (``ValueError`` if unknown)."""
     reg = registry()
+    for number in _NUMBER_IN_UNIT.findall(text):
+        exponent = number.lower().partition("e")[2]
+        if len(number) > MAX_NUMBER_IN_UNIT or abs(int(exponent or 0)) > MAX_POWER_IN_UNIT:
+            raise ValueError(f"unit {text.strip()!r}: the number {number} is out of bounds")
+    for power in re.findall(r"(?:\*\*|\^)\s*[-+(]*\s*(\d+)", text):
+        if len(power) > 3 or int(power) > MAX_POWER_IN_UNIT:
+            raise ValueError(f"unit {text.strip()!r}: a power beyond {MAX_POWER_IN_UNIT} is absurd")
     try:
         unit = reg.parse_units(text.strip()) if text.strip() else reg.dimensionless
     except Exception as exc:

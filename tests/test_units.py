@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 
 from jcmcalc import calculate
-from jcmcalc.units import conversion_factor, dimensionality, registry, split_quantity
+from jcmcalc.units import conversion_factor, dimensionality, parse_unit, registry, split_quantity
 from tests.conftest import MONGOLIA
 
 
@@ -75,3 +75,11 @@ def test_cached_registry_converts_like_a_fresh_one(tmp_path) -> None:
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert any((tmp_path / "cache").iterdir())
+
+
+@pytest.mark.parametrize(
+    "text", ["1e999999999 kWh", "kWh**999999999", "m^1000", "m**13", "1234567890123 kWh"]
+)
+def test_absurd_numbers_in_a_unit_are_refused_before_pint_expands_them(text) -> None:
+    with pytest.raises(ValueError, match=r"out of bounds|is absurd"):
+        parse_unit(text)
