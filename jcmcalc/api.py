@@ -7,15 +7,16 @@ from pathlib import Path
 
 import attrs
 
-from jcmcalc import engine, plugins
-from jcmcalc.eligibility import assess
-from jcmcalc.errors import InputError
-from jcmcalc.estimate import resolve_estimate
-from jcmcalc.expiry import expiry_warnings
-from jcmcalc.inputs import Inputs, resolve
-from jcmcalc.methodology import Methodology
-from jcmcalc.project import Project, load_document, methodology_reference, parse_project
-from jcmcalc.result import Result
+from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
+from jcmcalc.inputs.resolve import Inputs, resolve
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.plugin import registry as plugins
+from jcmcalc.run import engine
+from jcmcalc.run.eligibility import assess
+from jcmcalc.run.estimate import resolve_estimate
+from jcmcalc.run.expiry import expiry_warnings
+from jcmcalc.run.result import Result
 
 
 @cache

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from jcmcalc.errors import (
+from jcmcalc.model.errors import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
     EXIT_MISMATCH,
@@ -142,12 +142,13 @@ def _write(content: str | bytes, output: Path | None) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new-methodology":
-        from jcmcalc.scaffold import create
+        from jcmcalc.authoring.scaffold import create
 
         folder = create(args.name, args.output, args.id)
         print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
         return EXIT_OK
-    from jcmcalc import api, formatting
+    from jcmcalc import api
+    from jcmcalc.views import formatting
 
     registry = api.registry(strict=args.strict_plugins)
     for broken in registry.broken:
@@ -198,7 +199,8 @@ def _report(args: argparse.Namespace) -> None:
     import datetime as dt
     import shlex
 
-    from jcmcalc import api, report
+    from jcmcalc import api
+    from jcmcalc.views import report
 
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         raise InputError("a workbook is binary: write it to a file with -o FILE.xlsx")
@@ -215,8 +217,9 @@ def _report(args: argparse.Namespace) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from fractions import Fraction
 
-    from jcmcalc import api, verify
-    from jcmcalc.submitted import read_submitted
+    from jcmcalc import api
+    from jcmcalc.inputs.submitted import read_submitted
+    from jcmcalc.views import verify
 
     if not args.tolerance >= 0:
         raise InputError(f"--tolerance {args.tolerance} must be a number >= 0")
@@ -249,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:
-        from jcmcalc.result import jcmcalc_version
+        from jcmcalc.run.result import jcmcalc_version
 
         print(f"jcmcalc {jcmcalc_version()}")
         return EXIT_OK

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 from tests.conftest import PV_EXAMPLES
 
 THAI = PV_EXAMPLES / "thai-rooftop" / "project.toml"

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from jcmcalc import api
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 
 CATALOGUE = Path(__file__).parent / "bad_inputs"
 CASES = sorted(path.name for path in CATALOGUE.iterdir() if (path / "case.toml").is_file())

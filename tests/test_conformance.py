@@ -7,7 +7,7 @@ import json
 import pytest
 
 import jcmcalc
-from jcmcalc.conformance import registry_problems
+from jcmcalc.authoring.conformance import registry_problems
 from tests.conftest import ROOT
 
 EXAMPLES = sorted(ROOT.glob("methodologies/*/examples/*/project.toml"))

@@ -41,7 +41,7 @@ def test_dask_dataframe_equals_in_memory(tmp_path: Path, client) -> None:
     frame = dd.from_pandas(
         pd.read_csv(table, dtype=str, keep_default_na=False), npartitions=4, sort=False
     )
-    from jcmcalc.distributed import evaluate_dask
+    from jcmcalc.portfolio.distributed import evaluate_dask
 
     rows = evaluate_dask(frame, api.get_methodology)
     rows = sorted(rows, key=lambda r: (r.project, r.period or 0))

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jcmcalc import api
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 from tests.conftest import ROOT
 
 FUZZ_SECONDS = float(os.environ.get("JCMCALC_FUZZ_SECONDS", "0"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.report import render
+from jcmcalc.views.report import render
 from tests.conftest import chromium
 from tests.test_report import EXAMPLES, HOSTILE, THAI
 

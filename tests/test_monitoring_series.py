@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 
 PROJECT = """
 monitoring = ["{data}"]
@@ -332,7 +332,7 @@ def test_parquet_null_is_missing_and_nan_is_an_error(tmp_path: Path) -> None:
 
 
 def test_gaps_and_duplicates_found_across_scan_blocks(tmp_path: Path, monkeypatch) -> None:
-    from jcmcalc import monitoring
+    from jcmcalc.inputs import monitoring
 
     monkeypatch.setattr(monitoring, "STEP_BLOCK", 2)
     test_a_gap_is_reported_not_filled(tmp_path)

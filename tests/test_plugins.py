@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from jcmcalc import hookimpl, plugins
-from jcmcalc.errors import PluginError
-from jcmcalc.plugins import DuplicateMethodologyError
+from jcmcalc import hookimpl
+from jcmcalc.model.errors import PluginError
+from jcmcalc.plugin import registry as plugins
+from jcmcalc.plugin.registry import DuplicateMethodologyError
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from jcmcalc import api, engine, portfolio
-from jcmcalc.errors import EXIT_SOME_FAILED
-from jcmcalc.inputs import resolve
+from jcmcalc import api, portfolio
+from jcmcalc.inputs.resolve import resolve
+from jcmcalc.model.errors import EXIT_SOME_FAILED
+from jcmcalc.run import engine
 from tests.test_vectorised import adversarial, write_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jcmcalc import api
-from jcmcalc.result import Result
+from jcmcalc.run.result import Result
 from tests.conftest import MONGOLIA
 
 PROPERTY = settings(

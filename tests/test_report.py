@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import jcmcalc
-from jcmcalc.parameters import CONTINUOUS, Kind
-from jcmcalc.report import render
+from jcmcalc.model.parameters import CONTINUOUS, Kind
+from jcmcalc.views.report import render
 from tests.conftest import ROOT
 
 EXAMPLES = sorted(ROOT.glob("methodologies/*/examples/*/project.toml"))

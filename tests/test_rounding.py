@@ -8,9 +8,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from jcmcalc import calculate, get_methodology
-from jcmcalc.equations import evaluate
-from jcmcalc.methodology import REFERENCE
-from jcmcalc.numbers import credits_from
+from jcmcalc.model.expressions import evaluate
+from jcmcalc.model.methodology import REFERENCE
+from jcmcalc.model.numbers import credits_from
 from tests.conftest import MONGOLIA
 
 CASES = 100_000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jcmcalc import api, cli
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 from tests.conftest import ROOT
 
 SOURCES = sorted(
@@ -42,7 +42,7 @@ def _problems(path: Path) -> list[str]:
 
 def test_sources_exist() -> None:
     assert len(SOURCES) > 20
-    assert ROOT / "jcmcalc" / "project.py" in SOURCES
+    assert ROOT / "jcmcalc" / "inputs" / "project.py" in SOURCES
 
 
 def test_no_eval_exec_pickle_or_yaml_in_any_source() -> None:
@@ -122,7 +122,7 @@ def test_workbooks_with_macros_or_other_formats_are_refused(tmp_path, cli, suffi
 def test_submitted_workbook_is_read_without_links_or_formulas(monkeypatch, tmp_path) -> None:
     import openpyxl
 
-    from jcmcalc import submitted
+    from jcmcalc.inputs import submitted
 
     seen = {}
     real = openpyxl.load_workbook

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jcmcalc.scaffold import create
+from jcmcalc.authoring.scaffold import create
 from tests.conftest import pip_install_target
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import attrs
 import pytest
 
-from jcmcalc import hookimpl, plugins
-from jcmcalc.conformance import declaration_problems
-from jcmcalc.parameters import Default
-from jcmcalc.testing import assert_quantity
-from jcmcalc.units import registry
+from jcmcalc import hookimpl
+from jcmcalc.authoring.conformance import declaration_problems
+from jcmcalc.authoring.testing import assert_quantity
+from jcmcalc.model.parameters import Default
+from jcmcalc.model.units import registry
+from jcmcalc.plugin import registry as plugins
 from tests.conftest import ROOT
 
 SOLAR_PV = ROOT / "methodologies" / "solar-pv"

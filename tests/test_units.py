@@ -10,7 +10,13 @@ from fractions import Fraction
 import pytest
 
 from jcmcalc import calculate
-from jcmcalc.units import conversion_factor, dimensionality, parse_unit, registry, split_quantity
+from jcmcalc.model.units import (
+    conversion_factor,
+    dimensionality,
+    parse_unit,
+    registry,
+    split_quantity,
+)
 from tests.conftest import MONGOLIA
 
 
@@ -58,7 +64,7 @@ def test_kwh_equals_mwh_divided_by_1000_to_the_last_digit(project) -> None:
 def test_cached_registry_converts_like_a_fresh_one(tmp_path) -> None:
     """The pint definition cache must not change any conversion (run both ways, compare)."""
     script = (
-        "from jcmcalc.units import conversion_factor as f;"
+        "from jcmcalc.model.units import conversion_factor as f;"
         "print([str(f(a, b)) for a, b in [('kWh','MWh'),('GJ/t','TJ/Gg'),('kg_CO2/TJ','t_CO2/GJ'),"
         "('Nm3','m**3'),('kWp','W'),('MWh','GJ')]])"
     )

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from jcmcalc import api, engine, portfolio
-from jcmcalc.inputs import resolve
+from jcmcalc import api
+from jcmcalc.inputs.resolve import resolve
+from jcmcalc.portfolio.batch import evaluate_inputs
+from jcmcalc.run import engine
 
 PROJECT = """
 [project]
@@ -108,7 +110,7 @@ def test_vectorised_credits_equal_the_exact_engine(tmp_path: Path, seed: int) ->
         named.append((path.name, inputs))
         for period in engine.run(inputs).periods:
             expected[(path.name, period.number)] = (period.credits, period.reductions)
-    rows = portfolio.evaluate_inputs(named)
+    rows = evaluate_inputs(named)
     assert len(rows) == len(expected)
     got = {(row.project, row.period): row for row in rows}
     for key, (credits, reductions) in expected.items():
@@ -127,7 +129,7 @@ def test_vectorised_credits_equal_the_exact_engine(tmp_path: Path, seed: int) ->
 
 def test_without_the_margin_float_loses_credits(tmp_path: Path, monkeypatch) -> None:
     """The generated portfolio is adversarial: plain float64 flooring gets credits wrong."""
-    from jcmcalc import vectorised
+    from jcmcalc.portfolio import vectorised
 
     paths = write_portfolio(tmp_path, 150, 1)
     named, expected = [], {}
@@ -138,7 +140,7 @@ def test_without_the_margin_float_loses_credits(tmp_path: Path, monkeypatch) -> 
         for period in engine.run(inputs).periods:
             expected[(path.name, period.number)] = period.credits
     monkeypatch.setattr(vectorised, "MARGIN", 0.0)
-    rows = portfolio.evaluate_inputs(named)
+    rows = evaluate_inputs(named)
     wrong = [r for r in rows if r.credits != expected[(r.project, r.period)]]
     assert wrong
 
@@ -158,7 +160,7 @@ def test_every_shipped_example_gives_the_engine_credits(path: Path) -> None:
         pytest.skip("an ex-ante example")
     inputs = resolve(methodology, parsed)
     expected = [(p.number, p.credits, p.reductions) for p in engine.run(inputs).periods]
-    rows = portfolio.evaluate_inputs([("x", inputs)])
+    rows = evaluate_inputs([("x", inputs)])
     assert [(r.period, r.credits) for r in rows] == [(n, c) for n, c, _ in expected]
     for row, (_, _, reductions) in zip(rows, expected, strict=True):
         assert abs(float(row.reductions) - float(reductions)) <= 1e-9 * max(1, abs(reductions))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from jcmcalc.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK
+from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK
 from tests.conftest import ROOT
 
 THAI = ROOT / "methodologies" / "solar-pv" / "examples" / "thai-rooftop" / "project.toml"

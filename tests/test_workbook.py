@@ -13,9 +13,9 @@ import pytest
 
 import jcmcalc
 from jcmcalc.cli import main
-from jcmcalc.errors import EXIT_MISMATCH, EXIT_OK
-from jcmcalc.report import render
-from jcmcalc.verify import recomputed_figures
+from jcmcalc.model.errors import EXIT_MISMATCH, EXIT_OK
+from jcmcalc.views.report import render
+from jcmcalc.views.verify import recomputed_figures
 from tests.conftest import program
 from tests.test_report import EXAMPLES, HOSTILE, THAI
 

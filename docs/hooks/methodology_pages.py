@@ -1,6 +1,6 @@
 """mkdocs hook: one page per registered methodology, and KaTeX, at build time.
 
-The pages come from the plugin registry's declarations (:mod:`jcmcalc.methodology_page`);
+The pages come from the plugin registry's declarations (:mod:`jcmcalc.views.methodology_page`);
 KaTeX is copied from its one vendored location, ``jcmcalc/assets/katex/``.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from jcmcalc import api
-from jcmcalc.methodology_page import index_page, page, slug
-from jcmcalc.samples import samples_of
+from jcmcalc.authoring.samples import samples_of
+from jcmcalc.views.methodology_page import index_page, page, slug
 
 SECTION = "Methodologies"
 FOLDER = "methodologies"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jcmcalc import api
-from jcmcalc.report import render
+from jcmcalc.views.report import render
 
 EXAMPLE = "methodologies/solar-pv/examples/thai-rooftop/project.toml"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from jcmcalc.equations import Term
-from jcmcalc.parameters import Confidence, Default, DefaultTable
+from jcmcalc.model.expressions import Term
+from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table
 
 CONNECTION_CASES = ("grid", "grid+captive", "off-grid")

@@ -10,8 +10,8 @@ NCV is then an input error, never a silent conversion. The IPCC NCVs are on the 
 
 from __future__ import annotations
 
-from jcmcalc.equations import Term, total
-from jcmcalc.parameters import Confidence, Default, DefaultTable
+from jcmcalc.model.expressions import Term, total
+from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table
 
 IPCC_TABLE = "ipcc2006_fuels"

@@ -3,8 +3,8 @@
 Methodologies that credit the destruction (or avoided release) of F-gases call this tool:
 
 - :func:`gwp_table` gives the 100-year GWP of every species from one IPCC assessment report
-  (``AR4``, ``AR5``) as a :class:`~jcmcalc.parameters.DefaultTable` keyed by ``species``, named
-  with its set, so the trace and the provenance show which set a result rests on. The set is
+  (``AR4``, ``AR5``) as a :class:`~jcmcalc.model.parameters.DefaultTable` keyed by ``species``,
+  named with its set, so the trace and the provenance show which set a result rests on. The set is
   chosen by the methodology, never by a project.
 - :func:`blend_composition` splits a refrigerant blend (``R-410A``) into its components by mass
   (ASHRAE Standard 34 nominal composition).
@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from functools import cache
 
-from jcmcalc.numbers import decimal_text
-from jcmcalc.parameters import Confidence, Default, DefaultTable
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table
 
 #: Standard atomic weights [g/mol] of the elements in F-gases and CO2. H, C, O and Cl have an

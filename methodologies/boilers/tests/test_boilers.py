@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import InputError
-from jcmcalc.parameters import Confidence
-from jcmcalc.testing import assert_worked_case, worked_cases
+from jcmcalc.authoring.testing import assert_worked_case, worked_cases
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.parameters import Confidence
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = worked_cases(ROOT / "worked_cases")

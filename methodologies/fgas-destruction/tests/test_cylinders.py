@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 
 HEADER = "cylinder,content,gross [kg],tare [kg],x:HCFC-22 [%],x:HFC-32 [%],x:HFC-125 [%]\n"
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import InputError
+from jcmcalc.model.errors import InputError
 
 MASSES = '"W_k,p" = { "HFC-134a" = "250 kg" }, "FC_j,p" = { LPG = "0.15 t" }'
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jcmcalc.testing import assert_worked_case, run_worked_case, worked_cases
+from jcmcalc.authoring.testing import assert_worked_case, run_worked_case, worked_cases
 
 WORKED_CASES = Path(__file__).resolve().parent.parent / "worked_cases"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import InputError
-from jcmcalc.inputs import resolve
-from jcmcalc.numbers import exact_text
-from jcmcalc.testing import assert_worked_case, worked_cases
+from jcmcalc.authoring.testing import assert_worked_case, worked_cases
+from jcmcalc.inputs.resolve import resolve
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.numbers import exact_text
 
 PLUGIN = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(PLUGIN.glob("examples/*/project.toml"))

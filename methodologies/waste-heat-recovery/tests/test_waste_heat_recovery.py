@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.errors import EXIT_BAD_INPUT, InputError
-from jcmcalc.testing import assert_worked_case, worked_cases
+from jcmcalc.authoring.testing import assert_worked_case, worked_cases
+from jcmcalc.model.errors import EXIT_BAD_INPUT, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = worked_cases(ROOT / "worked_cases")

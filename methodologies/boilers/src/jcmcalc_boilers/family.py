@@ -22,9 +22,9 @@ from typing import Any
 
 import attrs
 
-from jcmcalc.equations import Term, total
-from jcmcalc.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
-from jcmcalc.parameters import (
+from jcmcalc.model.expressions import Term, total
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
+from jcmcalc.model.parameters import (
     CONTINUOUS,
     FRACTION,
     POSITIVE,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jcmcalc import hookimpl
-from jcmcalc.methodology import Methodology
-from jcmcalc.samples import shipped
+from jcmcalc.authoring.samples import shipped
+from jcmcalc.model.methodology import Methodology
 from jcmcalc_boilers.family import methodologies
 
 

@@ -36,13 +36,13 @@ from pathlib import Path
 
 import attrs
 
-from jcmcalc.errors import InputError, suggest
-from jcmcalc.methodology import Methodology
-from jcmcalc.monitoring import Reading, read_monitoring
-from jcmcalc.numbers import absurd, decimal_fraction, decimal_text, magnitude_text
-from jcmcalc.project import Period, decode, read_bytes
+from jcmcalc.inputs.monitoring import Reading, read_monitoring
+from jcmcalc.inputs.project import Period, decode, read_bytes
+from jcmcalc.model.errors import InputError, suggest
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.numbers import absurd, decimal_fraction, decimal_text, magnitude_text
+from jcmcalc.model.units import conversion_factor, dimensionality
 from jcmcalc.tools.gwp import blend_composition, blends
-from jcmcalc.units import conversion_factor, dimensionality
 
 #: The monitored parameter a cylinder list fills, and its index of species.
 MASS = "mass_destroyed"
@@ -270,7 +270,7 @@ def read_cylinders(
 ) -> dict[tuple[int, str, tuple[str, ...]], Reading]:
     """``W_k,p`` per (period number, parameter name, (species,)) summed over a cylinder list.
 
-    A file that is not a cylinder list goes to :func:`jcmcalc.monitoring.read_monitoring`.
+    A file that is not a cylinder list goes to :func:`jcmcalc.inputs.monitoring.read_monitoring`.
     """
     text = decode(read_bytes(path, what="monitoring file"), path)
     try:

@@ -22,11 +22,11 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from jcmcalc.equations import Constant, total
-from jcmcalc.inputs import Inputs
-from jcmcalc.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
-from jcmcalc.numbers import decimal_text
-from jcmcalc.parameters import (
+from jcmcalc.inputs.resolve import Inputs
+from jcmcalc.model.expressions import Constant, total
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.parameters import (
     CONTINUOUS,
     FRACTION,
     Bounds,

@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from jcmcalc.equations import Constant, total
-from jcmcalc.estimate import YEAR_NUMBER
-from jcmcalc.methodology import (
+from jcmcalc.model.expressions import Constant, total
+from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
     Criterion,
@@ -22,7 +21,7 @@ from jcmcalc.methodology import (
     Index,
     Methodology,
 )
-from jcmcalc.parameters import (
+from jcmcalc.model.parameters import (
     CONTINUOUS,
     FRACTION,
     NON_NEGATIVE,
@@ -32,6 +31,7 @@ from jcmcalc.parameters import (
     Kind,
     Parameter,
 )
+from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,

@@ -16,8 +16,8 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from jcmcalc.equations import Constant, total
-from jcmcalc.methodology import (
+from jcmcalc.model.expressions import Constant, total
+from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
     Check,
@@ -26,7 +26,7 @@ from jcmcalc.methodology import (
     Index,
     Methodology,
 )
-from jcmcalc.parameters import (
+from jcmcalc.model.parameters import (
     CONTINUOUS,
     POSITIVE,
     Bounds,

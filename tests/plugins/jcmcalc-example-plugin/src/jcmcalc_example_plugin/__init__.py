@@ -1,9 +1,9 @@
 """A third-party test plugin: one methodology, installed for real by the tests."""
 
 from jcmcalc import hookimpl
-from jcmcalc.equations import Constant
-from jcmcalc.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
-from jcmcalc.parameters import Kind, Parameter
+from jcmcalc.model.expressions import Constant
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
+from jcmcalc.model.parameters import Kind, Parameter
 
 ENERGY = Parameter("EC_p", "energy_saved", "MWh", Kind.MONITORED, "Energy saved", options=("C",))
 FACTOR = Parameter("EF_p", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")

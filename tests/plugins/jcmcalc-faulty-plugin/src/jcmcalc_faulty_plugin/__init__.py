@@ -9,10 +9,10 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc import hookimpl
-from jcmcalc.equations import Constant, Power, Total
-from jcmcalc.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
-from jcmcalc.monitoring import Reading
-from jcmcalc.parameters import Default, Kind, Parameter
+from jcmcalc.inputs.monitoring import Reading
+from jcmcalc.model.expressions import Constant, Power, Total
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
+from jcmcalc.model.parameters import Default, Kind, Parameter
 
 ENERGY = Parameter("E_i,p", "energy", "MWh", Kind.MONITORED, "Energy", index=("i",), options=("C",))
 FACTOR = Parameter("F", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")

@@ -1,9 +1,9 @@
 """A test plugin whose equation has the wrong dimension: RE in MWh where tCO2 is due."""
 
 from jcmcalc import hookimpl
-from jcmcalc.equations import Constant
-from jcmcalc.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
-from jcmcalc.parameters import Kind, Parameter
+from jcmcalc.model.expressions import Constant
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
+from jcmcalc.model.parameters import Kind, Parameter
 
 ENERGY = Parameter("E_p", "energy", "MWh", Kind.MONITORED, "Energy", options=("C",))
 

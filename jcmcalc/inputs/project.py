@@ -1,0 +1,273 @@
+"""Project files (TOML): parsing and structural checks, before any methodology knowledge.
+
+See ``docs/project-files.md`` for the format. Numbers are parsed as ``Decimal`` so no float
+ever enters a calculation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import os
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jcmcalc.model.errors import InputError, suggest
+
+TOP_LEVEL = (
+    "project",
+    "methodology",
+    "parameters",
+    "eligibility",
+    "periods",
+    "monitoring",
+    "estimate",
+)
+PERIOD_KEYS = ("start", "end", "values", "data", "label")
+
+#: Largest file jcmcalc reads; a larger one is refused before it is read.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@attrs.frozen
+class Period:
+    """A monitoring period (both dates inclusive) and what the project file gives for it."""
+
+    number: int
+    start: dt.date
+    end: dt.date
+    values: Mapping[str, Any]
+    data: tuple[Path, ...]
+
+    @property
+    def label(self) -> str:
+        return f"period {self.number} ({self.start} to {self.end})"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@attrs.frozen
+class Project:
+    """A parsed project file. Index tables (``[[systems]]``...) stay raw until resolved."""
+
+    path: Path
+    name: str
+    metadata: Mapping[str, Any]
+    methodology_id: str
+    methodology_version: str | None
+    parameters: Mapping[str, Any]
+    eligibility: Mapping[str, Any]
+    periods: tuple[Period, ...]
+    monitoring: tuple[Path, ...]
+    estimate: Mapping[str, Any]
+    tables: Mapping[str, Any]
+    input_files: tuple[Path, ...]
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    def sha256(self) -> str:
+        """Digest of the project file and every data file it reads, names included."""
+        digest = hashlib.sha256()
+        for path in self.input_files:
+            digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(read_bytes(path, what="input file"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def read_bytes(path: Path, *, what: str = "file") -> bytes:
+    """Read a whole input file, with clear errors for the usual ways this goes wrong."""
+    if not path.exists():
+        raise InputError(f"{what} not found", file=path)
+    if path.is_dir():
+        raise InputError(f"{what} is a directory, not a file", file=path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"{what} is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
+            "that jcmcalc reads",
+            file=path,
+        )
+    if size == 0:
+        raise InputError(f"{what} is empty", file=path)
+    return path.read_bytes()
+
+
+def inside(
+    directory: Path, reference: str, *, file: Path, at: str, allow_outside: bool = False
+) -> Path:
+    """Resolve ``reference`` against ``directory``; it may not leave that directory (symbolic
+    links resolved) unless ``allow_outside``."""
+    target = directory / reference
+    if not allow_outside and not target.resolve().is_relative_to(directory.resolve()):
+        raise InputError(
+            f"{reference!r} lies outside the project directory {directory} (move it in, or "
+            "pass --allow-outside)",
+            file=file,
+            at=at,
+        )
+    return target
+
+
+def parse_date(value: Any, *, file: Path, at: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InputError(f"{value!r} is not a date (write 2024-01-31)", file=file, at=at)
+
+
+def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], *, file: Path, at: str):
+    for key in table:
+        if key not in allowed:
+            raise InputError(
+                f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+                file=file,
+                at=at,
+            )
+
+
+def _table(document: Mapping[str, Any], key: str, *, file: Path) -> Mapping[str, Any]:
+    value = document.get(key, {})
+    if not isinstance(value, Mapping):
+        raise InputError(f"[{key}] must be a table", file=file, at=key)
+    return value
+
+
+def _files(
+    value: Any, directory: Path, *, file: Path, at: str, allow_outside: bool
+) -> tuple[Path, ...]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InputError("expected a file name or a list of file names", file=file, at=at)
+    return tuple(
+        inside(directory, name, file=file, at=at, allow_outside=allow_outside) for name in names
+    )
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Read and parse a project file's TOML (floats as ``Decimal``)."""
+    text = decode(read_bytes(path, what="project file"), path)
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer too long
+        raise InputError(f"malformed TOML: {exc}", file=path) from None
+    except ArithmeticError:  # decimal.InvalidOperation: a float's exponent out of range
+        raise InputError("malformed TOML: a number's exponent is out of range", file=path) from None
+
+
+def methodology_reference(document: Mapping[str, Any], path: Path) -> tuple[str, str | None]:
+    """The methodology id and version a project document names."""
+    methodology = _table(document, "methodology", file=path)
+    if "id" not in methodology:
+        raise InputError("missing [methodology] id", file=path, at="methodology")
+    _check_keys(methodology, ("id", "version"), file=path, at="methodology")
+    version = methodology.get("version")
+    return str(methodology["id"]), None if version is None else str(version)
+
+
+def parse_project(
+    document: Mapping[str, Any],
+    path: Path,
+    index_keys: tuple[str, ...] = (),
+    *,
+    require_periods: bool = True,
+    allow_outside: bool = False,
+) -> Project:
+    """Check a parsed project ``document`` read from ``path`` and build the :class:`Project`.
+
+    ``index_keys`` are the member tables the methodology declares (``systems``...); any other
+    unknown top-level key is an error with a suggestion. Data files must lie in the project's
+    directory unless ``allow_outside``.
+    """
+    _check_keys(document, TOP_LEVEL + index_keys, file=path, at="top level")
+    methodology_id, methodology_version = methodology_reference(document, path)
+    directory = path.parent
+    periods = []
+    raw_periods = document.get("periods", [])
+    if not isinstance(raw_periods, list) or (require_periods and not raw_periods):
+        raise InputError("no [[periods]]: give at least one monitoring period", file=path)
+    for number, raw in enumerate(raw_periods, start=1):
+        at = f"periods[{number}]"
+        if not isinstance(raw, Mapping):
+            raise InputError("each [[periods]] entry must be a table", file=path, at=at)
+        _check_keys(raw, PERIOD_KEYS, file=path, at=at)
+        for key in ("start", "end"):
+            if key not in raw:
+                raise InputError(f"missing {key!r} date", file=path, at=at)
+        start = parse_date(raw["start"], file=path, at=f"{at}.start")
+        end = parse_date(raw["end"], file=path, at=f"{at}.end")
+        if end < start:
+            raise InputError(f"period ends ({end}) before it starts ({start})", file=path, at=at)
+        values = raw.get("values", {})
+        if not isinstance(values, Mapping):
+            raise InputError("values must be a table", file=path, at=f"{at}.values")
+        data = _files(
+            raw.get("data", []), directory, file=path, at=f"{at}.data", allow_outside=allow_outside
+        )
+        periods.append(Period(number, start, end, values, data))
+    ordered = sorted(periods, key=lambda p: p.start)
+    for before, after in itertools.pairwise(ordered):
+        if (after.start, after.end) == (before.start, before.end):
+            raise InputError(
+                f"{after.label} repeats period {before.number}: each period is given once",
+                file=path,
+                at=f"periods[{after.number}]",
+            )
+        if after.start <= before.end:
+            raise InputError(
+                f"{after.label} overlaps {before.label}: monitoring periods must not overlap",
+                file=path,
+                at=f"periods[{after.number}]",
+            )
+    monitoring = _files(
+        document.get("monitoring", []),
+        directory,
+        file=path,
+        at="monitoring",
+        allow_outside=allow_outside,
+    )
+    data_files = {p for period in periods for p in period.data} | set(monitoring)
+    meta = _table(document, "project", file=path)
+    return Project(
+        path=path,
+        name=str(meta.get("name", path.stem)),
+        metadata=meta,
+        methodology_id=methodology_id,
+        methodology_version=methodology_version,
+        parameters=_table(document, "parameters", file=path),
+        eligibility=_table(document, "eligibility", file=path),
+        periods=tuple(periods),
+        monitoring=monitoring,
+        estimate=_table(document, "estimate", file=path),
+        tables={key: document[key] for key in index_keys if key in document},
+        input_files=(path, *sorted(data_files)),
+    )
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Text of a UTF-8 input file (a byte-order mark is allowed), with universal newlines: a
+    lone carriage return ends a line, as when Python opens a text file."""
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}): save the file as UTF-8",
+            file=path,
+            row=data.count(b"\n", 0, exc.start) + 1,
+        ) from None

@@ -1,0 +1,247 @@
+"""Parameter declarations: symbol, unit, kind, monitoring option, bounds, default and source."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from fractions import Fraction
+
+import attrs
+
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.numbers import MAX_MAGNITUDE, absurd, decimal_text, magnitude_text
+from jcmcalc.model.units import conversion_factor, dimensionality, same_dimension, split_quantity
+
+
+class Kind(enum.StrEnum):
+    """Who fixes a parameter's value."""
+
+    METHODOLOGY = "fixed ex ante by the methodology"
+    PROJECT = "fixed ex ante per project"
+    MONITORED = "monitored ex post"
+
+
+class Confidence(enum.StrEnum):
+    """How well a figure or a rule is sourced (the labels of the domain reference)."""
+
+    READ = "read"
+    STANDARD = "standard"
+    INFERRED = "inferred"
+
+
+@attrs.frozen
+class Bounds:
+    """Allowed range of a parameter in its canonical unit."""
+
+    lower: Fraction | None = None
+    lower_inclusive: bool = True
+    upper: Fraction | None = None
+    upper_inclusive: bool = True
+
+    def describe(self) -> str:
+        """``>= 0``, ``in (0, 1]`` and the like."""
+        if self.lower is not None and self.upper is not None:
+            left = "[" if self.lower_inclusive else "("
+            right = "]" if self.upper_inclusive else ")"
+            return f"in {left}{decimal_text(self.lower)}, {decimal_text(self.upper)}{right}"
+        if self.lower is not None:
+            return f"{'>=' if self.lower_inclusive else '>'} {decimal_text(self.lower)}"
+        if self.upper is not None:
+            return f"{'<=' if self.upper_inclusive else '<'} {decimal_text(self.upper)}"
+        return "any"
+
+    def contains(self, value: Fraction) -> bool:
+        """Whether ``value`` lies within the bounds."""
+        if self.lower is not None and (
+            value < self.lower or (value == self.lower and not self.lower_inclusive)
+        ):
+            return False
+        return not (
+            self.upper is not None
+            and (value > self.upper or (value == self.upper and not self.upper_inclusive))
+        )
+
+
+NON_NEGATIVE = Bounds(lower=Fraction(0))
+POSITIVE = Bounds(lower=Fraction(0), lower_inclusive=False)
+FRACTION = Bounds(lower=Fraction(0), lower_inclusive=False, upper=Fraction(1))
+UNBOUNDED = Bounds()
+
+#: Monitoring frequency of a metered quantity where the methodology text was not read.
+CONTINUOUS = (
+    "continuous metering, totalled for the monitoring period "
+    "(inferred: typical JCM monitoring plan; the methodology's frequency was not read)"
+)
+
+
+@attrs.frozen
+class Default:
+    """A default value as text with its unit (``"0.533 t_CO2/MWh"``) and where it comes from."""
+
+    value: str
+    source: str
+    confidence: Confidence = Confidence.READ
+    note: str = ""
+
+
+@attrs.frozen
+class DefaultTable:
+    """Defaults chosen by attributes of an index member (a system's grid and connection case).
+
+    ``rows`` maps a tuple of attribute values, in the order of ``keys``, to a default; a
+    ``"*"`` in a row's key matches any value of that attribute.
+    """
+
+    name: str
+    version: str
+    keys: tuple[str, ...]
+    rows: Mapping[tuple[str, ...], Default]
+    source: str
+
+    def lookup(self, attributes: Mapping[str, object]) -> Default | None:
+        """The row matching ``attributes``, or None when the table has no such row."""
+        key = tuple(str(attributes.get(name, "")) for name in self.keys)
+        if key in self.rows:
+            return self.rows[key]
+        for row_key, default in self.rows.items():
+            if all(part in ("*", wanted) for part, wanted in zip(row_key, key, strict=True)):
+                return default
+        return None
+
+
+@attrs.frozen
+class Parameter:
+    """One parameter of a methodology, declared once and used by every view.
+
+    ``index`` names the indices besides the monitoring period (``("i",)`` for per system).
+    ``options`` lists the monitoring options (A, B, C) a monitored parameter may use.
+    ``when_absent`` is ``"error"`` or ``"zero"`` (a term the methodology lets a project omit);
+    ``required_when = (attribute, value)`` keeps it an error for members whose attribute has
+    that value (the option that needs the term).
+    ``inferred`` explains a part of its use that is reconstructed, not read in the text.
+    ``alternatives`` are further canonical units, one per other basis of measurement (``kL``
+    beside ``t`` for a fuel quantity): a value converts to the first of :attr:`units` of its
+    dimension, never across bases. Parameters sharing a ``basis`` name must use the same
+    position of their :attr:`units` wherever their members coincide (a fuel quantity in kL
+    needs its NCV in GJ/kL); resolving a project checks this.
+    ``expected_above`` names a fixed parameter this one should exceed wherever their members
+    coincide (a project efficiency above the reference one); resolving warns where it does not.
+    ``measurement`` (method and equipment, where measured) and ``frequency`` describe how a
+    monitored parameter is monitored, for the Monitoring Report Sheet; a part not read in the
+    methodology text says so in the text (``"(inferred: ...)"``).
+    """
+
+    symbol: str
+    name: str
+    unit: str
+    kind: Kind
+    description: str
+    index: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    bounds: Bounds = NON_NEGATIVE
+    default: Default | DefaultTable | None = None
+    when_absent: str = "error"
+    required_when: tuple[str, str] = ()
+    inferred: str = ""
+    alternatives: tuple[str, ...] = ()
+    basis: str = ""
+    expected_above: str = ""
+    measurement: str = ""
+    frequency: str = ""
+
+    @property
+    def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic
+        """This parameter as a term of an equation."""
+        from jcmcalc.model.expressions import Symbol
+
+        return Symbol(self.name, self.symbol, self.index)
+
+    @property
+    def dimensionless(self) -> bool:
+        return dimensionality(self.unit) == "dimensionless"
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The canonical unit and its alternatives, one per basis of measurement."""
+        return (self.unit, *self.alternatives)
+
+    def canonical(self, unit: str) -> str:
+        """The canonical unit a value given in ``unit`` converts to (:attr:`unit` if none fits)."""
+        for candidate in self.alternatives:
+            try:
+                if same_dimension(unit or "dimensionless", candidate):
+                    return candidate
+            except ValueError:
+                break
+        return self.unit
+
+    def convert(
+        self, text: str, *, file: object = None, row: int | None = None, at: str | None = None
+    ) -> Fraction:
+        """Parse ``text`` (``"1234.5 kWh"``), convert it to the canonical unit and check it.
+
+        A bare number is accepted only for a dimensionless parameter.
+        """
+        try:
+            magnitude, unit = split_quantity(text)
+        except OverflowError as exc:
+            raise InputError(
+                f"{exc}: a typing error?", file=file, row=row, at=at, parameter=self.symbol
+            ) from None
+        except ValueError:
+            kind = "a finite number" if text.strip().lower()[:3] in {"nan", "inf"} else "a number"
+            raise InputError(
+                f"{text!r} is not {kind} with a unit (expected e.g. '1 {self.unit}')",
+                file=file,
+                row=row,
+                at=at,
+                parameter=self.symbol,
+            ) from None
+        if not unit and not self.dimensionless:
+            raise InputError(
+                f"{text!r} has no unit; expected a unit of {dimensionality(self.unit)} "
+                f"such as {self.unit}",
+                file=file,
+                row=row,
+                at=at,
+                parameter=self.symbol,
+            )
+        return self.convert_magnitude(magnitude, unit or "dimensionless", file=file, row=row, at=at)
+
+    def convert_magnitude(
+        self,
+        magnitude: Fraction,
+        unit: str,
+        *,
+        file: object = None,
+        row: int | None = None,
+        at: str | None = None,
+    ) -> Fraction:
+        """Convert an exact magnitude given in ``unit`` to the canonical unit and check it."""
+        where = {"file": file, "row": row, "at": at, "parameter": self.symbol}
+        target = self.canonical(unit)
+        expected = " or ".join(self.units)
+        try:
+            factor = conversion_factor(unit, target)
+        except ValueError as exc:
+            raise InputError(f"{exc} (expected {expected})", **where) from None
+        except Exception:
+            raise InputError(
+                f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {expected} "
+                f"({' or '.join(dimensionality(u) for u in self.units)})",
+                **where,
+            ) from None
+        value = magnitude * factor
+        if absurd(value):
+            raise InputError(
+                f"value {magnitude_text(value)} {target} is absurdly large (beyond "
+                f"{decimal_text(Fraction(MAX_MAGNITUDE))} in any unit): a typing error?",
+                **where,
+            )
+        if not self.bounds.contains(value):
+            raise InputError(
+                f"value {decimal_text(value)} {target} is out of range: "
+                f"must be {self.bounds.describe()}",
+                **where,
+            )
+        return value

@@ -1,0 +1,1 @@
+"""The plugin machinery: hook specifications and the registry of installed methodologies."""

@@ -1,0 +1,108 @@
+"""Resolved projects grouped into batches of one methodology and member counts, evaluated
+together."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+import numpy as np
+
+from jcmcalc.inputs.resolve import Inputs
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio.rows import Row, failure
+
+
+@attrs.frozen
+class Element:
+    """One project-period of a batch: whose, which period, its dates."""
+
+    project: str
+    period: int
+    start: str
+    end: str
+
+
+def batch_from_inputs(
+    methodology: Methodology, projects: Sequence[tuple[str, Inputs]]
+) -> tuple[vectorised.Batch, list[Element]]:
+    """One batch of every period of the named ``projects`` (same methodology and member
+    counts)."""
+    symbols = [index.symbol for index in methodology.indices]
+    sizes = {s: len(projects[0][1].members[s]) for s in symbols}
+    elements = [
+        Element(name, p.period.number, str(p.period.start), str(p.period.end))
+        for name, inputs in projects
+        for p in inputs.periods
+    ]
+    values: dict[str, np.ndarray] = {}
+    count = len(elements)
+    position = 0
+    for _, inputs in projects:
+        for period in inputs.periods:
+            for source in (inputs.fixed, period.values):
+                for name, found in source.items():
+                    parameter = methodology.parameter(name)
+                    shape = (count, *(sizes[s] if s in parameter.index else 1 for s in symbols))
+                    array = values.setdefault(name, np.zeros(shape, dtype=object))
+                    for key, value in found.items():
+                        members = dict(zip(parameter.index, key, strict=True))
+                        at = tuple(
+                            inputs.members[s].index(members[s]) if s in members else 0
+                            for s in symbols
+                        )
+                        array[(position, *at)] = value.value
+            position += 1
+    columns = {name: vectorised.fraction_column(array) for name, array in values.items()}
+    return vectorised.Batch(methodology, sizes, columns, count), elements
+
+
+def shape_key(inputs: Inputs) -> tuple[str, str, tuple[int, ...]]:
+    methodology = inputs.methodology
+    counts = tuple(len(inputs.members[index.symbol]) for index in methodology.indices)
+    return methodology.id, methodology.version, counts
+
+
+def rows_of(
+    batch: vectorised.Batch, elements: Sequence[Element], label: str
+) -> tuple[list[Row], dict[str, str]]:
+    """Rows of one evaluated batch; the errors by project name."""
+    outcome = vectorised.run(
+        batch, where=lambda n: f"{elements[n].project}, period {elements[n].period}"
+    )
+    failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
+    rows = [
+        Row(
+            project=element.project,
+            methodology=label,
+            period=element.period,
+            start=element.start,
+            end=element.end,
+            reference=outcome.reference[n],
+            project_emissions=outcome.project[n],
+            reductions=outcome.reductions[n],
+            credits=int(outcome.credits[n]),
+        )
+        for n, element in enumerate(elements)
+        if element.project not in failed
+    ]
+    return rows, failed
+
+
+def evaluate_inputs(
+    projects: Iterable[tuple[str, Inputs]], progress: Callable[[int], None] = lambda n: None
+) -> list[Row]:
+    """Rows of named, resolved projects, batched by methodology and member counts."""
+    groups: dict[tuple[str, str, tuple[int, ...]], list[tuple[str, Inputs]]] = defaultdict(list)
+    for name, inputs in projects:
+        groups[shape_key(inputs)].append((name, inputs))
+    rows: list[Row] = []
+    for (identifier, version, _), members in groups.items():
+        batch, elements = batch_from_inputs(members[0][1].methodology, members)
+        found, failed = rows_of(batch, elements, f"{identifier}@{version}")
+        rows += found
+        rows += [failure(name, f"{identifier}@{version}", text) for name, text in failed.items()]
+        progress(len(members))
+    return rows

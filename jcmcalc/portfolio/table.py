@@ -1,0 +1,370 @@
+"""A portfolio as one table (CSV or Parquet): a row per project, period and member.
+
+Columns (``docs/portfolio.md``): ``project``, ``methodology`` (``ID`` or ``ID@VERSION``),
+``start`` and ``end`` (the period, both dates inclusive), the member column of the
+methodology's index (``system``; optional with one member per project), the members'
+attributes (``connection_case``...), and ``SYMBOL [UNIT]`` for any parameter, with
+``SYMBOL source`` and ``SYMBOL override`` where the project file would need them.
+
+Monitored columns are read whole (exact scaled integers, one bounds check per column). Fixed
+values are resolved by the same :class:`~jcmcalc.inputs.resolve.Resolver` as a project file,
+once per distinct combination of attributes and given values: defaults, sources and overrides follow
+the same rules. A bad row fails its project only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from jcmcalc.inputs import columns
+from jcmcalc.inputs.monitoring import out_of_bounds, unit_factor
+from jcmcalc.inputs.project import Project
+from jcmcalc.inputs.resolve import Resolver
+from jcmcalc.model.errors import InputError, JcmcalcError
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio.batch import Element, rows_of
+from jcmcalc.portfolio.rows import Row, failure
+
+REQUIRED = ("project", "methodology", "start", "end")
+_VALUE = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
+_EXTRA = re.compile(r"^\s*(?P<name>.+?)\s+(?P<what>source|override)\s*$")
+
+
+def evaluate_table(
+    table: columns.Table, get: Callable[[str, str | None], Methodology], progress=None
+) -> list[Row]:
+    """Rows of every project of ``table``, batched by methodology and member count."""
+    for name in REQUIRED:
+        if name not in table.titles:
+            raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
+    if not len(table):
+        return []
+    methodologies = columns.text_cells(table.cells["methodology"])
+    rows: list[Row] = []
+    for label in sorted(set(methodologies.tolist())):
+        selected = np.flatnonzero(methodologies == label)
+        part = _subset(table, selected)
+        identifier, _, version = label.partition("@")
+        projects = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
+        try:
+            methodology = get(identifier, version or None)
+            found = _Group(part, methodology).rows()
+        except JcmcalcError as exc:
+            found = [failure(project, label, str(exc)) for project in projects]
+        rows += found
+        if progress is not None:
+            progress(len(projects))
+    return rows
+
+
+def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
+    cells = {title: _take(table.cells[title], selected) for title in table.titles}
+    return attrs.evolve(table, cells=cells, rows=table.rows[selected])
+
+
+def _take(column: Any, selected: np.ndarray) -> Any:
+    return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
+
+
+@attrs.frozen
+class _Given:
+    column: str
+    parameter: Parameter
+    unit: str
+
+
+class _Group:
+    """The rows of one methodology: validated, resolved and evaluated."""
+
+    def __init__(self, table: columns.Table, methodology: Methodology) -> None:
+        self.table = table
+        self.methodology = methodology
+        self.label = f"{methodology.id}@{methodology.version}"
+        free = [index for index in methodology.indices if not index.members]
+        if len(methodology.indices) > 1 or len(free) != len(methodology.indices):
+            raise InputError(
+                f"{self.label} has the indices {', '.join(i.symbol for i in methodology.indices)}"
+                ": a portfolio table holds methodologies with one member index; give these "
+                "projects as a folder of project files",
+                file=table.path,
+            )
+        if methodology.expired:
+            raise InputError(
+                f"{self.label} expired on {methodology.expired}; a table has no registration "
+                "dates: give these projects as project files with [project] registered",
+                file=table.path,
+            )
+        if any(p.basis for p in methodology.parameters):
+            raise InputError(
+                f"{self.label} has parameters on several bases of measurement: give these "
+                "projects as a folder of project files",
+                file=table.path,
+            )
+        self.index = free[0] if free else None
+        self.failed: dict[str, str] = {}
+        self.projects = columns.text_cells(table.cells["project"])
+        self.given = self._given()
+
+    def _fail(self, positions: np.ndarray, message: str) -> None:
+        """Fail the projects of the rows at ``positions``, naming the first row of each."""
+        for position in positions:
+            project = str(self.projects[position])
+            row = self.table.rows[int(position)]
+            self.failed.setdefault(project, f"{self.table.path.name}, row {row}: {message}")
+
+    def _given(self) -> list[_Given]:
+        known = set(REQUIRED)
+        if self.index is not None:
+            known |= {self.index.csv_column, *self.index.attributes}
+        given = []
+        for title in self.table.titles:
+            if title in known or _EXTRA.match(title):
+                continue
+            if not np.any(columns.text_cells(self.table.cells[title]) != ""):
+                continue  # a column of another methodology of the table
+            match = _VALUE.match(title)
+            if not match:
+                raise InputError(
+                    f"column {title!r} is neither a value ('SYMBOL [unit]') nor one of "
+                    f"{', '.join(sorted(known))}",
+                    file=self.table.path,
+                    row=1,
+                )
+            try:
+                parameter = self.methodology.parameter(match["name"])
+            except InputError as exc:
+                raise InputError(exc.message, file=self.table.path, row=1) from None
+            given.append(_Given(title, parameter, match["unit"].strip()))
+        return given
+
+    def rows(self) -> list[Row]:
+        table = self.table
+        starts = columns.times(table.cells["start"], title="start", table=table, zone=None)
+        ends = columns.times(table.cells["end"], title="end", table=table, zone=None)
+        member = (
+            columns.text_cells(table.cells[self.index.csv_column])
+            if self.index is not None and self.index.csv_column in table.titles
+            else np.full(len(table), "1")
+        )
+        project_codes = np.unique(self.projects, return_inverse=True)[1]
+        member_codes = np.unique(member, return_inverse=True)[1]
+        order = np.lexsort((member_codes, starts, project_codes))
+        element = np.concatenate(
+            (
+                [0],
+                np.cumsum(
+                    (np.diff(project_codes[order]) != 0)
+                    | (np.diff(starts[order].view(np.int64)) != 0)
+                ),
+            )
+        )
+        same = np.diff(element) == 0
+        duplicate = order[1:][same & (np.diff(member_codes[order]) == 0)]
+        for position in duplicate:
+            self._fail(np.array([position]), f"member {member[position]!r} twice in one period")
+        late = ends < starts
+        self._fail(np.flatnonzero(late), "the period ends before it starts")
+        values = self._monitored(order)
+        fixed = self._fixed(order, member)
+        first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
+        sizes = np.diff(np.append(first, len(order)))
+        project_of = self.projects[order[first]]
+        new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
+        counter = np.arange(len(first))
+        number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
+        start_text = starts.astype("datetime64[D]").astype(str)
+        end_text = ends.astype("datetime64[D]").astype(str)
+        found: list[Row] = []
+        for size in sorted(set(sizes.tolist())):
+            chosen = np.flatnonzero(sizes == size)
+            chosen = np.array([c for c in chosen if project_of[c] not in self.failed], dtype=int)
+            if not len(chosen):
+                continue
+            positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
+            batch = self._batch(positions, values, fixed, size)
+            elements = [
+                Element(str(self.projects[p]), int(n), str(start_text[p]), str(end_text[p]))
+                for p, n in zip(positions[:, 0].tolist(), number[chosen].tolist(), strict=True)
+            ]
+            rows, failed = rows_of(batch, elements, self.label)
+            self.failed.update(failed)
+            found += rows
+        found = [r for r in found if r.project not in self.failed]
+        return found + [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
+
+    def _monitored(self, order: np.ndarray) -> dict[str, vectorised.Column]:
+        """Each monitored column as exact scaled integers; bad cells fail their project."""
+        table = self.table
+        found: dict[str, tuple[np.ndarray, np.ndarray, int, Fraction]] = {}
+        for given in self.given:
+            parameter = given.parameter
+            if parameter.kind is not Kind.MONITORED:
+                continue
+            cells = table.cells[given.column]
+            while True:
+                try:
+                    present, scaled = columns.numbers(
+                        cells, title=given.column, table=table, unit=given.unit
+                    )
+                    break
+                except InputError as exc:
+                    position = columns.position(table.rows, exc.row)
+                    self._fail(np.array([position]), exc.message)
+                    text = columns.text_cells(cells).astype(object)
+                    text[position] = ""
+                    cells = text.astype(str)
+            factor = unit_factor(parameter, given.unit, table.path)
+            integers = np.zeros(len(table), dtype=scaled.integers.dtype)
+            integers[present] = scaled.integers
+            bad = np.flatnonzero(present)[
+                out_of_bounds(parameter, scaled.integers, scaled.scale, factor)
+            ]
+            self._fail(
+                bad, f"{parameter.symbol} is out of range: must be {parameter.bounds.describe()}"
+            )
+            missing = np.flatnonzero(~present)
+            if parameter.when_absent != "zero":
+                self._fail(missing, f"missing monitored value {parameter.symbol}")
+            found[parameter.name] = (integers, present, scaled.scale, factor)
+        for parameter in self.methodology.parameters:
+            if parameter.kind is Kind.MONITORED and parameter.name not in found:
+                if parameter.when_absent == "zero" and not parameter.required_when:
+                    continue
+                raise InputError(
+                    f"no column for the monitored parameter {parameter.symbol} "
+                    f"('{parameter.symbol} [{parameter.unit}]')",
+                    file=table.path,
+                    row=1,
+                )
+        return {
+            name: _decimal_column(integers, scale, factor)
+            for name, (integers, _present, scale, factor) in found.items()
+        }
+
+    def _fixed(self, order: np.ndarray, member: np.ndarray) -> dict[str, vectorised.Column]:
+        """Fixed values per row, resolved once per signature (attributes and given values)."""
+        table = self.table
+        keys = [g.column for g in self.given if g.parameter.kind is not Kind.MONITORED]
+        extras = [t for t in table.titles if _EXTRA.match(t)]
+        attributes = list(self.index.attributes) if self.index is not None else []
+        names = attributes + keys + extras
+        text = {name: columns.text_cells(table.cells[name]) for name in names}
+        if names:
+            stacked = np.stack([text[name] for name in names], axis=1)
+            signatures, code = np.unique(stacked, axis=0, return_inverse=True)
+        else:
+            signatures, code = np.zeros((1, 0), dtype=str), np.zeros(len(table), dtype=int)
+        code = code.ravel()
+        values: dict[str, list[Fraction | None]] = {}
+        for number, signature in enumerate(signatures):
+            cells = dict(zip(names, signature.tolist(), strict=True))
+            try:
+                resolved = self._resolve(cells)
+            except InputError as exc:
+                subject = f"parameter {exc.parameter}: " if exc.parameter else ""
+                self._fail(np.flatnonzero(code == number), f"{subject}{exc.message}")
+                continue
+            for name, value in resolved.items():
+                values.setdefault(name, [None] * len(signatures))[number] = value
+        return {name: _signature_column(found, code) for name, found in values.items()}
+
+    def _resolve(self, cells: Mapping[str, str]) -> dict[str, Fraction]:
+        """Fixed values of one member with these attributes and given values."""
+        member: dict[str, Any] = {"id": "1"}
+        project: dict[str, Any] = {}
+        for given in self.given:
+            parameter = given.parameter
+            if parameter.kind is Kind.MONITORED or not cells[given.column]:
+                continue
+            text = f"{cells[given.column]} {given.unit}".strip()
+            source = cells.get(f"{parameter.symbol} source", "")
+            override = cells.get(f"{parameter.symbol} override", "").lower() in ("true", "1")
+            leaf: Any = {"value": text, "source": source} if source else text
+            if override:
+                leaf = {"value": text, "source": source, "override": True}
+            if parameter.index:
+                member.setdefault("parameters", {})[parameter.name] = leaf
+            else:
+                project[parameter.name] = leaf
+        if self.index is not None:
+            member.update({a: cells[a] for a in self.index.attributes if a in cells})
+        synthetic = Project(
+            path=self.table.path,
+            name="portfolio",
+            metadata={},
+            methodology_id=self.methodology.id,
+            methodology_version=self.methodology.version,
+            parameters=project,
+            eligibility={},
+            periods=(),
+            monitoring=(),
+            estimate={},
+            tables={self.index.key: [member]} if self.index is not None else {},
+            input_files=(self.table.path,),
+        )
+        resolver = Resolver(self.methodology, synthetic)
+        fixed = resolver.fixed(self.methodology.parameters)
+        return {name: next(iter(found.values())).value for name, found in fixed.items() if found}
+
+    def _batch(
+        self,
+        positions: np.ndarray,
+        monitored: Mapping[str, vectorised.Column],
+        fixed: Mapping[str, vectorised.Column],
+        size: int,
+    ) -> vectorised.Batch:
+        """A batch of elements (rows of ``positions``: one table row per member)."""
+        symbols = [self.index.symbol] if self.index is not None else []
+        sizes = {s: size for s in symbols}
+        values = {
+            name: _gathered(column, positions, self.methodology.parameter(name))
+            for name, column in {**monitored, **fixed}.items()
+        }
+        return vectorised.Batch(self.methodology, sizes, values, len(positions))
+
+
+def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:
+    """A per-row column of the values of each row's signature (None: its resolution failed)."""
+    approx = np.array([np.nan if v is None else float(v) for v in values])[code]
+
+    def exact(position: tuple[int, ...]) -> Fraction:
+        value = values[code[position]]
+        assert value is not None, "a row whose values failed to resolve is never evaluated"
+        return value
+
+    return vectorised.Column(approx, exact)
+
+
+def _decimal_column(integers: np.ndarray, scale: int, factor: Fraction) -> vectorised.Column:
+    approx = integers.astype(np.float64) / 10.0**scale * float(factor)
+
+    def exact(position: tuple[int, ...]) -> Fraction:
+        return Fraction(int(integers[position]), 10**scale) * factor
+
+    return vectorised.Column(approx, exact)
+
+
+def _gathered(
+    column: vectorised.Column, positions: np.ndarray, parameter: Parameter
+) -> vectorised.Column:
+    """A per-row column laid out as (element, member), or (element, 1) without an index."""
+    taken = positions if parameter.index else positions[:, :1]
+
+    def exact(position: tuple[int, ...]) -> Fraction:
+        return column.exact((int(taken[position]),))
+
+    return vectorised.Column(column.approx[taken], exact)
+
+
+def read(path: Path) -> columns.Table:
+    """The portfolio table at ``path`` (CSV or Parquet)."""
+    return columns.load(path)

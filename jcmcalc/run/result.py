@@ -1,0 +1,239 @@
+"""The result of a calculation: per-period figures, trace, provenance, and its exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from fractions import Fraction
+from importlib.metadata import version as distribution_version
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from jcmcalc.model.numbers import decimal_text, exact_text
+
+if TYPE_CHECKING:
+    import pandas
+
+    from jcmcalc.inputs.resolve import Inputs
+    from jcmcalc.model.methodology import Methodology
+
+
+@attrs.frozen
+class PeriodResult:
+    """RE, PE and ER of one monitoring period at full precision, and its whole credits."""
+
+    number: int
+    start: dt.date
+    end: dt.date
+    reference: Fraction
+    project: Fraction
+    reductions: Fraction
+    credits: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "reference_emissions_tco2": float(self.reference),
+            "project_emissions_tco2": float(self.project),
+            "emission_reductions_tco2": float(self.reductions),
+            "credits": self.credits,
+            "exact": {
+                "reference_emissions_tco2": exact_text(self.reference),
+                "project_emissions_tco2": exact_text(self.project),
+                "emission_reductions_tco2": exact_text(self.reductions),
+            },
+        }
+
+
+@attrs.frozen
+class TraceStep:
+    """One evaluated equation: its text, its substituted values and its result."""
+
+    period: int
+    symbol: str
+    member: tuple[str, ...]
+    expression: str
+    substituted: str
+    value: Fraction
+    unit: str
+    inferred: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        step = {
+            "period": self.period,
+            "symbol": self.symbol,
+            "member": list(self.member),
+            "expression": self.expression,
+            "substituted": self.substituted,
+            "value": exact_text(self.value),
+            "unit": self.unit,
+        }
+        if self.inferred:
+            step["inferred"] = self.inferred
+        return step
+
+
+def jcmcalc_version() -> str:
+    return distribution_version("jcmcalc")
+
+
+def provenance(inputs: Inputs) -> dict[str, Any]:
+    """Versions, default tables, inferred parts and the SHA-256 of the inputs."""
+    methodology = inputs.methodology
+    project = inputs.project
+    inferred = list(methodology.notes)
+    inferred += [f"{p.symbol}: {p.inferred}" for p in methodology.parameters if p.inferred]
+    inferred += [f"{e.symbol}: {e.inferred}" for e in methodology.equations if e.inferred]
+    inferred += [f"check {c.name}: {c.inferred}" for c in methodology.checks if c.inferred]
+    return {
+        "methodology": {
+            "programme": methodology.programme,
+            "id": methodology.id,
+            "version": methodology.version,
+            "title": methodology.title,
+            "source": methodology.source,
+            "confidence": str(methodology.confidence),
+        },
+        "plugin": {"distribution": methodology.plugin, "version": methodology.plugin_version},
+        "jcmcalc_version": jcmcalc_version(),
+        "default_tables": [
+            {"name": name, "version": version, "source": source}
+            for name, version, source in inputs.tables
+        ],
+        "inferred": inferred,
+        "input_files": [p.relative_to(project.directory).as_posix() for p in project.input_files],
+        "inputs_sha256": project.sha256(),
+    }
+
+
+@attrs.frozen
+class Result:
+    """What :func:`jcmcalc.calculate` returns."""
+
+    methodology: Methodology
+    project_name: str
+    mode: str
+    periods: tuple[PeriodResult, ...]
+    trace: tuple[TraceStep, ...]
+    inputs: Inputs
+    warnings: tuple[str, ...]
+    provenance: dict[str, Any]
+
+    @property
+    def total_credits(self) -> int:
+        return sum(period.credits for period in self.periods)
+
+    @property
+    def total_reductions(self) -> Fraction:
+        return sum((period.reductions for period in self.periods), Fraction(0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the documented JSON shape (docs/json-schema.md)."""
+        return {
+            "project": self.project_name,
+            "mode": self.mode,
+            "methodology": {
+                "id": self.methodology.id,
+                "version": self.methodology.version,
+                "title": self.methodology.title,
+                "country": self.methodology.country,
+            },
+            "periods": [period.to_dict() for period in self.periods],
+            "total_emission_reductions_tco2": float(self.total_reductions),
+            "total_credits": self.total_credits,
+            "warnings": list(self.warnings),
+            "inputs": self._inputs(),
+            "trace": [step.to_dict() for step in self.trace],
+            "provenance": self.provenance,
+        }
+
+    def _inputs(self) -> list[dict[str, Any]]:
+        rows = []
+        for name, values in self.inputs.fixed.items():
+            parameter = self.methodology.parameter(name)
+            for key, value in values.items():
+                rows.append(_input_row(parameter.symbol, None, key, value, parameter.unit))
+        for period in self.inputs.periods:
+            for name, values in period.values.items():
+                parameter = self.methodology.parameter(name)
+                for key, value in values.items():
+                    rows.append(
+                        _input_row(
+                            parameter.symbol, period.period.number, key, value, parameter.unit
+                        )
+                    )
+        return rows
+
+    def to_json(self) -> str:
+        """Deterministic JSON: the same inputs give the same bytes."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """Per-period table (needs pandas: ``pip install jcmcalc[pandas]``)."""
+        import pandas
+
+        return pandas.DataFrame(
+            [
+                {
+                    "period": p.number,
+                    "start": p.start,
+                    "end": p.end,
+                    "reference_emissions_tco2": float(p.reference),
+                    "project_emissions_tco2": float(p.project),
+                    "emission_reductions_tco2": float(p.reductions),
+                    "credits": p.credits,
+                }
+                for p in self.periods
+            ]
+        ).set_index("period")
+
+    def table_rows(self) -> list[list[str]]:
+        """Header and rows of the per-period table, as text."""
+        rows = [["period", "start", "end", "RE [tCO2]", "PE [tCO2]", "ER [tCO2]", "credits"]]
+        for p in self.periods:
+            rows.append(
+                [
+                    str(p.number),
+                    p.start.isoformat(),
+                    p.end.isoformat(),
+                    decimal_text(p.reference),
+                    decimal_text(p.project),
+                    decimal_text(p.reductions),
+                    str(p.credits),
+                ]
+            )
+        rows.append(
+            ["total", "", "", "", "", decimal_text(self.total_reductions), str(self.total_credits)]
+        )
+        return rows
+
+    def _repr_html_(self) -> str:
+        rows = self.table_rows()
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in rows[1:]
+        )
+        title = html.escape(f"{self.project_name}: {self.methodology.label} ({self.mode})")
+        return f"<p><b>{title}</b></p><table><tr>{head}</tr>{body}</table>"
+
+
+def _input_row(
+    symbol: str, period: int | None, key: tuple[str, ...], value: Any, unit: str
+) -> dict[str, Any]:
+    row = {
+        "symbol": symbol,
+        "period": period,
+        "member": list(key),
+        "value": exact_text(value.value),
+        "unit": value.unit or unit,
+        "origin": value.origin,
+        "source": value.source,
+    }
+    if value.confidence:
+        row["confidence"] = value.confidence
+    return row

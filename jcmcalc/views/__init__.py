@@ -1,0 +1,1 @@
+"""Views of results and declarations: text tables, reports, methodology pages, verify."""

@@ -1,0 +1,152 @@
+"""Text views for the terminal: tables, results, methodology descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.parameters import Default, DefaultTable, Parameter
+from jcmcalc.run.estimate import YEAR_NUMBER
+from jcmcalc.run.result import Result
+
+
+def text_table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as aligned columns, the first row a header underlined with dashes."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def markdown_table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as a Markdown table (pipes in cells escaped)."""
+
+    def line(row: Sequence[str]) -> str:
+        return "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+
+    return "\n".join([line(rows[0]), line(["---"] * len(rows[0])), *map(line, rows[1:])])
+
+
+def result_text(result: Result, *, markdown: bool = False) -> str:
+    """A result as a table with its warnings and provenance."""
+    methodology = result.methodology
+    heading = f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
+    table = markdown_table if markdown else text_table
+    parts = [f"# {heading}" if markdown else heading, "", table(result.table_rows())]
+    if result.warnings:
+        parts += ["", "## Warnings" if markdown else "Warnings:"]
+        parts += [f"- {warning}" for warning in result.warnings]
+    given = [
+        row
+        for row in result.to_dict()["inputs"]
+        if row["origin"] in ("project", "override") and row["period"] is None
+    ]
+    if given:
+        parts += [
+            "",
+            "## Fixed values given by the project"
+            if markdown
+            else "Fixed values given by the project:",
+        ]
+        parts += [
+            f"- {row['symbol']} {'/'.join(row['member'])} = {row['value']} {row['unit']} "
+            f"({row['origin']}; source: {row['source']})"
+            for row in given
+        ]
+    inferred = result.provenance["inferred"]
+    if inferred:
+        parts += ["", "## Inferred (reconstructed, not read)" if markdown else "Inferred:"]
+        parts += [f"- {note}" for note in inferred]
+    provenance = result.provenance
+    parts += [
+        "",
+        "## Provenance" if markdown else "Provenance:",
+        f"- methodology {methodology.programme} {methodology.id} ver {methodology.version} "
+        f"({methodology.source})",
+        f"- plugin {provenance['plugin']['distribution']} {provenance['plugin']['version']}, "
+        f"jcmcalc {provenance['jcmcalc_version']}",
+        *(f"- table {t['name']}: {t['version']}" for t in provenance["default_tables"]),
+        f"- inputs sha256 {provenance['inputs_sha256']}",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _default_text(default: Default | DefaultTable | None) -> list[str]:
+    if default is None:
+        return ["none: the project file gives it"]
+    if isinstance(default, Default):
+        note = f"; {default.note}" if default.note else ""
+        return [f"{default.value} [{default.confidence}] ({default.source}{note})"]
+    lines = [f"table {default.name!r} by {', '.join(default.keys)} ({default.version}):"]
+    for key, row in default.rows.items():
+        lines.append(f"    {' / '.join(key)}: {row.value} [{row.confidence}] ({row.source})")
+    return lines
+
+
+def _parameter_text(parameter: Parameter) -> list[str]:
+    index = f" per {', '.join(parameter.index)}" if parameter.index else ""
+    options = f"; monitoring option {'/'.join(parameter.options)}" if parameter.options else ""
+    lines = [
+        f"  {parameter.symbol} ({parameter.name}) [{parameter.unit}]{index}: {parameter.kind}"
+        f"{options}; {parameter.bounds.describe()}",
+        f"    {parameter.description}",
+    ]
+    if parameter.inferred:
+        lines.append(f"    INFERRED: {parameter.inferred}")
+    if parameter.measurement:
+        lines.append(f"    measured: {parameter.measurement}")
+    if parameter.frequency:
+        lines.append(f"    frequency: {parameter.frequency}")
+    if parameter.when_absent == "zero":
+        lines.append("    when not given: zero")
+    if parameter.name == YEAR_NUMBER.name:
+        lines.append("    value: supplied by jcmcalc estimate for each year")
+        return lines
+    default = _default_text(parameter.default)
+    lines.append(f"    default: {default[0]}")
+    lines += [f"  {line}" for line in default[1:]]
+    return lines
+
+
+def methodology_text(m: Methodology) -> str:
+    """Everything ``jcmcalc show`` prints about a methodology."""
+    lines = [
+        f"{m.programme} {m.id} ver {m.version}: {m.title}",
+        f"  country {m.country}; family {m.family}; sectoral scope {m.sectoral_scope}",
+        f"  status {m.status}; approved {m.approved or 'unknown'}; confidence {m.confidence}",
+        f"  source {m.source}",
+        f"  plugin {m.plugin} {m.plugin_version}",
+    ]
+    if m.notes:
+        lines += ["", "Notes (unknown or inferred):", *(f"  - {note}" for note in m.notes)]
+    lines += ["", "Indices:"]
+    for index in m.indices:
+        where = f"members {', '.join(index.members)}" if index.members else f"[[{index.key}]]"
+        attributes = "; ".join(
+            f"{name}: {'|'.join(choices) if choices else 'any'}"
+            for name, choices in index.attributes.items()
+        )
+        lines.append(
+            f"  {index.symbol}: {index.title} ({where}){'; ' + attributes if attributes else ''}"
+        )
+    lines += ["", "Parameters:"]
+    for parameter in m.parameters:
+        lines += _parameter_text(parameter)
+    lines += ["", "Equations (per monitoring period p):"]
+    for equation in m.equations:
+        lines.append(f"  {equation.text}   [{equation.unit}]")
+        if equation.inferred:
+            lines.append(f"    INFERRED: {equation.inferred}")
+    lines.append("  ER_p = RE_p - PE_p; credits = ROUNDDOWN(ER_p) whole tCO2, zero when negative")
+    if m.criteria:
+        lines += ["", "Eligibility criteria:"]
+        lines += [f"  {c.id} [{c.confidence}]: {c.text}" for c in m.criteria]
+    if m.estimate:
+        lines += ["", "Ex-ante estimate (jcmcalc estimate):"]
+        for parameter in m.estimate.parameters:
+            lines += _parameter_text(parameter)
+        lines += [f"  {equation.text}   [{equation.unit}]" for equation in m.estimate.equations]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,317 @@
+"""A methodology's documentation page (Markdown with math), from its declarations only.
+
+The docs build (``docs/hooks/methodology_pages.py``) writes one page per registered
+methodology with :func:`page`; nothing on it is written by hand. Math is ``$...$`` and
+``$$...$$`` for pymdownx.arithmatex, rendered by KaTeX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from jcmcalc.authoring.samples import Sample
+from jcmcalc.model.expressions import latex_symbol, to_latex
+from jcmcalc.model.methodology import Equation, Methodology
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter
+from jcmcalc.run.estimate import YEAR_NUMBER
+from jcmcalc.views.formatting import markdown_table
+
+CREDITS = (
+    r"\mathit{ER}_{p} = \mathit{RE}_{p} - \mathit{PE}_{p}, \qquad "
+    r"\mathrm{credits}_{p} = \max\left(0, \left\lfloor \mathit{ER}_{p} \right\rfloor\right)"
+)
+
+
+def slug(methodology: Methodology) -> str:
+    """The page's file name without ``.md``: ``mn_am003-2.0``."""
+    return f"{methodology.id}-{methodology.version}".lower().replace(" ", "-")
+
+
+def index_page(methodologies: Sequence[Methodology]) -> str:
+    """The list of every registered methodology, linking each page."""
+    rows = [["id", "version", "country", "title", "plugin"]]
+    rows += [
+        [f"[{m.id}]({slug(m)}.md)", m.version, m.country, m.title, m.plugin] for m in methodologies
+    ]
+    return "\n".join(
+        [
+            "# Methodologies",
+            "",
+            "One page per methodology registered by the installed plugins, generated when the "
+            "site is built from the plugin's declarations (the same records the engine "
+            "calculates with). Figures are labelled **read**, **standard** or **inferred**.",
+            "",
+            markdown_table(rows),
+            "",
+        ]
+    )
+
+
+def page(methodology: Methodology, samples: Sequence[Sample]) -> str:
+    """Every section of a methodology's page."""
+    m = methodology
+    parts = [
+        f"# {m.id} ver {m.version}: {m.title}",
+        "",
+        markdown_table(
+            [
+                ["identity", ""],
+                ["programme", m.programme],
+                ["country", m.country or "any"],
+                ["family", m.family],
+                ["sectoral scope", m.sectoral_scope],
+                ["status", f"{m.status}{'; expired ' + m.expired if m.expired else ''}"],
+                ["approved", m.approved or "unknown"],
+                ["source", m.source],
+                ["confidence", str(m.confidence)],
+                ["plugin", f"{m.plugin} {m.plugin_version}"],
+            ]
+        ),
+        "",
+        *_criteria(m),
+        *_indices(m),
+        "## Parameters",
+        "",
+        _parameters_table(m.parameters),
+        "",
+        *_equations(m),
+        *_estimate(m),
+        *_default_tables(m),
+        *_inferred(m),
+        *_samples(samples),
+    ]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _criteria(m: Methodology) -> list[str]:
+    lines = ["## Applicability and eligibility criteria", ""]
+    if not m.criteria:
+        return [*lines, "The methodology declares no eligibility criteria.", ""]
+    lines += [f"- **{c.id}** [{c.confidence}]: {c.text}" for c in m.criteria]
+    return [*lines, ""]
+
+
+def _indices(m: Methodology) -> list[str]:
+    rows = [["index", "meaning", "members", "attributes"]]
+    for index in m.indices:
+        members = ", ".join(index.members) if index.members else f"`[[{index.key}]]` tables"
+        attributes = "; ".join(
+            f"{name}: {', '.join(choices) if choices else 'any text'}"
+            for name, choices in index.attributes.items()
+        )
+        optional = " (optional)" if index.optional else ""
+        rows.append([f"${index.symbol}$", index.title, members + optional, attributes])
+    return ["## Indices", "", markdown_table(rows), ""]
+
+
+def _default_cell(default: Default | DefaultTable | None) -> tuple[str, str]:
+    if default is None:
+        return "none: the project gives it", ""
+    if isinstance(default, DefaultTable):
+        return f"table *{default.name}* by {', '.join(default.keys)} (below)", default.source
+    return f"`{default.value}` [{default.confidence}]", default.source
+
+
+def _parameters_table(parameters: Sequence[Parameter]) -> str:
+    rows = [
+        [
+            "symbol",
+            "description",
+            "unit",
+            "kind",
+            "monitoring (option; method; frequency)",
+            "bounds",
+            "default",
+            "source",
+        ]
+    ]
+    for p in parameters:
+        default, source = (
+            ("supplied by `jcmcalc estimate` for each year", "")
+            if p.name == YEAR_NUMBER.name
+            else _default_cell(p.default)
+        )
+        description = p.description
+        if p.index:
+            description += f" (per {', '.join(p.index)})"
+        if p.when_absent == "zero":
+            description += "; zero when not given"
+        if p.inferred:
+            description += f" **Inferred:** {p.inferred}"
+        rows.append(
+            [
+                f"${latex_symbol(p.symbol)}$",
+                description,
+                " or ".join(f"`{unit}`" for unit in p.units),
+                str(p.kind),
+                "; ".join(filter(None, ["/".join(p.options), p.measurement, p.frequency])) or "-",
+                p.bounds.describe(),
+                default,
+                source,
+            ]
+        )
+    return markdown_table(rows)
+
+
+def _equation_lines(equation: Equation) -> Iterator[str]:
+    yield f"**{equation.description}** (`{equation.name}`, in `{equation.unit}`)"
+    yield ""
+    yield f"$$ {latex_symbol(equation.symbol)} = {to_latex(equation.expression)} $$"
+    yield ""
+    if equation.inferred:
+        yield f'!!! warning "Inferred"\n    {equation.inferred}'
+        yield ""
+
+
+def _equations(m: Methodology) -> list[str]:
+    lines = [
+        "## Equations",
+        "",
+        "Per monitoring period $p$, in the order the engine evaluates:",
+        "",
+    ]
+    for equation in m.equations:
+        lines += _equation_lines(equation)
+    lines += ["**Emission reductions and credits**", "", f"$$ {CREDITS} $$", ""]
+    if m.checks:
+        lines += ["### Plausibility checks", "", "A breach is reported as bad input.", ""]
+        for check in m.checks:
+            inferred = f" **Inferred:** {check.inferred}" if check.inferred else ""
+            lines.append(
+                f"- {check.description}: $ {to_latex(check.left)} \\le {to_latex(check.right)} $"
+                f"{inferred}"
+            )
+        lines.append("")
+    return lines
+
+
+def _estimate(m: Methodology) -> list[str]:
+    if m.estimate is None:
+        return []
+    lines = [
+        "## Ex-ante estimate",
+        "",
+        "`jcmcalc estimate` turns these design values into estimated monitored values per year "
+        "of the crediting period; they then run through the equations above.",
+        "",
+        _parameters_table(m.estimate.parameters),
+        "",
+    ]
+    for equation in m.estimate.equations:
+        lines += _equation_lines(equation)
+    return lines
+
+
+def _default_tables(m: Methodology) -> list[str]:
+    tables = [p for p in m.all_parameters if isinstance(p.default, DefaultTable)]
+    if not tables:
+        return []
+    lines = ["## Default values", ""]
+    for parameter in tables:
+        table = parameter.default
+        assert isinstance(table, DefaultTable)
+        lines += [
+            f"### {table.name} (`{parameter.symbol}`)",
+            "",
+            f"Version {table.version}; {table.source}",
+            "",
+        ]
+        rows = [[*table.keys, "value", "confidence", "source"]]
+        rows += [
+            [*key, f"`{row.value}`", str(row.confidence), row.source + _note(row)]
+            for key, row in table.rows.items()
+        ]
+        lines += [markdown_table(rows), ""]
+    return lines
+
+
+def _note(default: Default) -> str:
+    return f" ({default.note})" if default.note else ""
+
+
+def _inferred(m: Methodology) -> list[str]:
+    """Everything labelled inferred: reconstructed, not read in a public source."""
+    notes = [f"Methodology: {note}" for note in m.notes]
+    notes += [
+        f"Criterion {c.id}: {c.text}" for c in m.criteria if c.confidence is Confidence.INFERRED
+    ]
+    for p in m.all_parameters:
+        if p.inferred:
+            notes.append(f"Parameter ${latex_symbol(p.symbol)}$: {p.inferred}")
+        defaults = p.default.rows.items() if isinstance(p.default, DefaultTable) else ()
+        if isinstance(p.default, Default):
+            defaults = [((), p.default)]
+        for key, default in defaults:
+            if default.confidence is Confidence.INFERRED:
+                where = f" ({' / '.join(key)})" if key else ""
+                notes.append(
+                    f"Default of ${latex_symbol(p.symbol)}${where}: `{default.value}`, "
+                    f"{default.source}{_note(default)}"
+                )
+    equations = m.equations + (m.estimate.equations if m.estimate else ())
+    notes += [f"Equation ${latex_symbol(e.symbol)}$: {e.inferred}" for e in equations if e.inferred]
+    notes += [f"Check {c.name}: {c.inferred}" for c in m.checks if c.inferred]
+    lines = ["## What is inferred", ""]
+    if not notes:
+        return [*lines, "Nothing: every part of this declaration is labelled read or standard.", ""]
+    lines += [
+        "These parts are reconstructed, not read in a public source; results using them carry "
+        "the same labels in `provenance.inferred`.",
+        "",
+    ]
+    return [*lines, *(f"- {note}" for note in notes), ""]
+
+
+def _samples(samples: Sequence[Sample]) -> list[str]:
+    from jcmcalc.api import calculate
+    from jcmcalc.authoring.testing import run_worked_case
+
+    lines = ["## Worked examples", ""]
+    if not samples:
+        return [
+            *lines,
+            "The plugin ships no example project or worked case for this methodology; see the "
+            "other methodologies of its family.",
+            "",
+        ]
+    for sample in samples:
+        if sample.worked:
+            result, expected = run_worked_case(sample.folder)
+            title = f"Worked case *{sample.folder.name}*: {expected.get('description', '')}"
+        else:
+            result = calculate(sample.project)
+            title = f"Example project *{sample.folder.name}*"
+        lines += [f"### {title}", "", f"`{sample.plugin}`: `{sample.folder.name}/project.toml`", ""]
+        lines += _fenced("toml", sample.project.read_text(encoding="utf-8"))
+        if sample.worked:
+            lines += ["Figures computed by hand (`expected.toml`):", ""]
+            lines += _fenced("toml", (sample.folder / "expected.toml").read_text(encoding="utf-8"))
+        lines += [
+            f"jcmcalc's result ({result.mode}):",
+            "",
+            markdown_table(result.table_rows()),
+            "",
+            "Trace of period 1 (every equation with its substituted values):",
+            "",
+        ]
+        rows = [["equation", "member", "substituted", "value", "unit"]]
+        rows += [
+            [
+                f"`{step.symbol} = {step.expression}`",
+                " / ".join(step.member),
+                f"`{step.substituted}`",
+                decimal_text(step.value, 6),
+                f"`{step.unit}`",
+            ]
+            for step in result.trace
+            if step.period == 1
+        ]
+        lines += [markdown_table(rows), ""]
+        if result.warnings:
+            lines += ["Warnings:", "", *(f"- {w}" for w in result.warnings), ""]
+    return lines
+
+
+def _fenced(language: str, text: str) -> list[str]:
+    return [f"```{language}", text.rstrip("\n"), "```", ""]
