@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jcmcalc.authoring.samples import Sample, samples, samples_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology, MethodologyError, unit_of
 from jcmcalc.model.parameters import DefaultTable, Kind, Parameter
 from jcmcalc.model.units import factor_is_one, unit_text
 from jcmcalc.plugin.registry import Registry
+from jcmcalc.plugin.samples import Sample, samples, samples_of
 
 TONNES_CO2 = "t_CO2"
 
