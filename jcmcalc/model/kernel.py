@@ -215,6 +215,7 @@ def _equations(
     """The one loop over equations: each result per member, and its trace step if asked."""
     for equation in equations:
         found = scope.results[equation.name] = {}
+        expression = to_text(equation.expression) if trace is not None else ""
         for key in _keys(equation.index, context.members):
             bindings = dict(zip(equation.index, key, strict=True))
             value = found[key] = _exact(
@@ -230,7 +231,7 @@ def _equations(
                     period=place.number,
                     symbol=equation.symbol,
                     member=key,
-                    expression=to_text(equation.expression),
+                    expression=expression,
                     substituted=text,
                     value=value,
                     unit=equation.unit,

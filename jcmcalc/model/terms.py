@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
+from functools import cache
 from typing import Generic, TypeVar
 
 import attrs
@@ -215,16 +216,22 @@ class Visitor(Generic[R]):
     the nearest base class that has one) and :meth:`generic` for a node without a method."""
 
     def visit(self, node: Term) -> R:
-        for cls in type(node).__mro__:
-            method = getattr(self, f"visit_{cls.__name__}", None)
-            if method is not None:
-                return method(node)
-        return self.generic(node)
+        name = _method(type(self), type(node))
+        return getattr(self, name)(node)
 
     def generic(self, node: Term) -> R:
         """A node this walker has no method for: an error unless a subclass combines
         the visited children (:class:`Collector`)."""
         raise TypeError(f"{type(self).__name__} cannot take the term {node!r}")
+
+
+@cache
+def _method(visitor: type, node: type) -> str:
+    """The name of ``visitor``'s method for nodes of class ``node`` (found once per pair)."""
+    for cls in node.__mro__:
+        if hasattr(visitor, f"visit_{cls.__name__}"):
+            return f"visit_{cls.__name__}"
+    return "generic"
 
 
 class Collector(Visitor[R]):
