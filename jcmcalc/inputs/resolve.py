@@ -19,6 +19,7 @@ from jcmcalc.inputs.monitoring import Reading, read_monitoring
 from jcmcalc.inputs.project import Period, Project
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.model.faults import check_readings, plugin_code, plugin_fault
+from jcmcalc.model.kernel import required
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter
@@ -460,7 +461,9 @@ class Resolver:
                         reading.origin,
                         unit=reading.unit,
                     )
-                elif parameter.when_absent == "zero" and not self._required(parameter, key):
+                elif parameter.when_absent == "zero" or not required(
+                    self.methodology, parameter, key, self.attributes
+                ):
                     values[parameter.name][key] = Value(
                         Fraction(0), "absent", "not monitored: zero"
                     )
@@ -472,13 +475,6 @@ class Resolver:
                         parameter=parameter.symbol,
                     )
         return PeriodInputs(period, values)
-
-    def _required(self, parameter: Parameter, key: Key) -> bool:
-        """Whether the member's option needs ``parameter`` (see ``required_when``)."""
-        if not parameter.required_when:
-            return False
-        attribute, wanted = parameter.required_when
-        return _attributes_of(parameter, key, self.attributes).get(attribute) == wanted
 
     def readings(self) -> dict[tuple[int, str, Key], Reading]:
         found: dict[tuple[int, str, Key], Reading] = {}

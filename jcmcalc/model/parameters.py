@@ -116,8 +116,8 @@ class Parameter:
     ``index`` names the indices besides the monitoring period (``("i",)`` for per system).
     ``options`` lists the monitoring options (A, B, C) a monitored parameter may use.
     ``when_absent`` is ``"error"`` or ``"zero"`` (a term the methodology lets a project omit);
-    ``required_when = (attribute, value)`` keeps it an error for members whose attribute has
-    that value (the option that needs the term).
+    a monitored value is not needed either where every use of the parameter lies in ``select``
+    cases the member does not take (:func:`jcmcalc.model.kernel.required`).
     ``inferred`` explains a part of its use that is reconstructed, not read in the text.
     ``alternatives`` are further canonical units, one per other basis of measurement (``kL``
     beside ``t`` for a fuel quantity): a value converts to the first of :attr:`units` of its
@@ -141,7 +141,6 @@ class Parameter:
     bounds: Bounds = NON_NEGATIVE
     default: Default | DefaultTable | None = None
     when_absent: str = "error"
-    required_when: tuple[str, str] = ()
     inferred: str = ""
     alternatives: tuple[str, ...] = ()
     basis: str = ""

@@ -3,20 +3,20 @@
 RE_p = sum_i EG_net,i,p x EF_RE,i and PE_p = 0 unless fuel is co-fired [read: methodology
 summaries]. The net electricity of system i is either metered as supplied to the cement plant
 or gross generation minus the WHR system's auxiliary consumption; the system's
-``net_electricity`` attribute chooses the option through a selector ``x_sup,i`` (1 or 0), so
-the equation stays one expression tree. MM_AM005 monitors the number of days D_p, used here
-for a plausibility bound [inferred use]. Co-fired fuel counts as project emissions through the
-core fuel tool, with the IPCC upper 95 % bounds (conservative for PE) [inferred].
+``net_electricity`` attribute chooses the option with a ``select``, which also makes the
+values of the option a system does not take unnecessary. MM_AM005 monitors the number of
+days D_p, used here for a plausibility bound [inferred use]. Co-fired fuel counts as project
+emissions through the core fuel tool, with the IPCC upper 95 % bounds (conservative for PE)
+[inferred].
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from jcmcalc.model.expressions import Constant, total
+from jcmcalc.model.expressions import Constant, select, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
@@ -29,9 +29,7 @@ from jcmcalc.model.methodology import (
 from jcmcalc.model.parameters import (
     CONTINUOUS,
     POSITIVE,
-    Bounds,
     Confidence,
-    Default,
     DefaultTable,
     Kind,
     Parameter,
@@ -70,7 +68,6 @@ FUEL_BOUND_NOTE = (
     "IPCC 2006 upper 95 % bound, the conservative choice for project emissions; the "
     "methodologies' own choice was not read"
 )
-ZERO_OR_ONE = Bounds(lower=Fraction(0), upper=Fraction(1))
 
 
 def _criteria() -> tuple[Criterion, ...]:
@@ -149,8 +146,6 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             "the supply point; net_electricity = 'supplied')",
             index=("i",),
             options=("C",),
-            when_absent="zero",
-            required_when=("net_electricity", SUPPLIED),
             inferred="" if supplied_read else gross_note,
             measurement="electricity meter at the point where WHR system i supplies the plant "
             f"({'read: methodology summary' if supplied_read else 'inferred'})",
@@ -165,8 +160,6 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             "meter; net_electricity = 'gross-minus-aux')",
             index=("i",),
             options=("C",),
-            when_absent="zero",
-            required_when=("net_electricity", GROSS_MINUS_AUX),
             inferred=gross_note,
             measurement="electricity meter at the generator terminals of WHR system i (inferred)",
             frequency=CONTINUOUS,
@@ -180,34 +173,9 @@ def _electricity(supplied_read: bool) -> list[Parameter]:
             "tower) in period p (net_electricity = 'gross-minus-aux')",
             index=("i",),
             options=("C",),
-            when_absent="zero",
-            required_when=("net_electricity", GROSS_MINUS_AUX),
             inferred=gross_note,
             measurement="electricity meters on the auxiliary loads of WHR system i (inferred)",
             frequency=CONTINUOUS,
-        ),
-        Parameter(
-            "x_sup,i",
-            "net_option_supplied",
-            "dimensionless",
-            Kind.PROJECT,
-            "Net-electricity option of WHR system i: 1 when the electricity supplied to the "
-            "plant is metered, 0 for gross generation minus auxiliary consumption (set by the "
-            "system's net_electricity attribute)",
-            index=("i",),
-            bounds=ZERO_OR_ONE,
-            default=DefaultTable(
-                name="WHR net-electricity option",
-                version="jcmcalc-waste-heat-recovery 1.0",
-                keys=("net_electricity",),
-                rows={
-                    (SUPPLIED,): Default("1", "net_electricity = 'supplied'", Confidence.STANDARD),
-                    (GROSS_MINUS_AUX,): Default(
-                        "0", "net_electricity = 'gross-minus-aux'", Confidence.STANDARD
-                    ),
-                },
-                source="the system's net_electricity attribute",
-            ),
         ),
     ]
 
@@ -290,11 +258,11 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "by default [inferred: conservative choice for PE, not read]"
     )
     notes.append(
-        "check: the values of the net-electricity option not chosen must be absent or zero, "
-        "and EC_aux,i,p <= EG_gross,i,p (jcmcalc consistency checks)"
+        "check: EC_aux,i,p <= EG_gross,i,p, the net electricity is not negative (jcmcalc "
+        "consistency check)"
     )
     electricity = _electricity(bool(variant["supplied_read"]))
-    supplied, gross, aux, selector = electricity
+    supplied, gross, aux = electricity
     factor = Parameter(
         "EF_RE,i",
         "reference_emission_factor",
@@ -309,11 +277,10 @@ def build(variant: Mapping[str, Any]) -> Methodology:
     )
     parameters = [*electricity, factor, *_fuel_parameters()]
     fuel_quantity, ncv, fuel_factor = parameters[-3:]
-    one = Constant(1)
     net = Equation(
         "EG_net,i,p",
         "net_electricity",
-        selector.ref * supplied.ref + (one - selector.ref) * (gross.ref - aux.ref),
+        select("net_electricity", {SUPPLIED: supplied.ref, GROSS_MINUS_AUX: gross.ref - aux.ref}),
         "MWh",
         "Net electricity of WHR system i in period p: metered supply, or gross generation "
         "minus auxiliary consumption, by the system's net_electricity option",
@@ -325,18 +292,11 @@ def build(variant: Mapping[str, Any]) -> Methodology:
     zero = Constant(0, unit="MWh")
     checks = [
         Check(
-            "net-electricity option",
-            (one - selector.ref) * supplied.ref + selector.ref * (gross.ref + aux.ref),
-            zero,
-            "the values of the net-electricity option that the system's net_electricity "
-            "does not choose must be absent or zero",
-            index=("i",),
-        ),
-        Check(
             "auxiliary consumption",
-            aux.ref,
-            gross.ref,
-            "the auxiliary consumption of a WHR system cannot exceed its gross generation",
+            zero,
+            net.ref,
+            "the net electricity cannot be negative: the auxiliary consumption of a WHR system "
+            "cannot exceed its gross generation",
             index=("i",),
         ),
     ]
