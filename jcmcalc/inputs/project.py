@@ -35,6 +35,11 @@ PERIOD_KEYS = ("start", "end", "values", "data", "label")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
+def period_label(number: int, start: object, end: object) -> str:
+    """How messages name a period: ``period 2 (2024-07-01 to 2024-12-31)``."""
+    return f"period {number} ({start} to {end})"
+
+
 @attrs.frozen
 class Period:
     """A monitoring period (both dates inclusive) and what the project file gives for it."""
@@ -47,7 +52,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"period {self.number} ({self.start} to {self.end})"
+        return period_label(self.number, self.start, self.end)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
