@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import attrs
@@ -18,11 +17,8 @@ from jcmcalc.run.estimate import resolve_estimate
 from jcmcalc.run.expiry import expiry_warnings
 from jcmcalc.run.result import Result
 
-
-@cache
-def registry(strict: bool = False) -> plugins.Registry:
-    """The plugins installed in this environment, loaded once."""
-    return plugins.load(strict=strict)
+#: The plugins installed in this environment, loaded once: ``registry(strict=False)``.
+registry = plugins.installed
 
 
 def methodologies() -> list[Methodology]:

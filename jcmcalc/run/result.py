@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from jcmcalc.model.numbers import decimal_text, exact_text
+from jcmcalc.plugin.registry import provider_of
 
 if TYPE_CHECKING:
     import pandas
@@ -85,6 +86,7 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
     """Versions, default tables, inferred parts and the SHA-256 of the inputs."""
     methodology = inputs.methodology
     project = inputs.project
+    provider = provider_of(methodology)
     inferred = list(methodology.notes)
     inferred += [f"{p.symbol}: {p.inferred}" for p in methodology.parameters if p.inferred]
     inferred += [f"{e.symbol}: {e.inferred}" for e in methodology.equations if e.inferred]
@@ -98,7 +100,10 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
             "source": methodology.source,
             "confidence": str(methodology.confidence),
         },
-        "plugin": {"distribution": methodology.plugin, "version": methodology.plugin_version},
+        "plugin": {
+            "distribution": provider.distribution if provider else "",
+            "version": provider.version if provider else "",
+        },
         "jcmcalc_version": jcmcalc_version(),
         "default_tables": [
             {"name": name, "version": version, "source": source}

@@ -14,6 +14,7 @@ from jcmcalc.model.expressions import latex_symbol, to_latex
 from jcmcalc.model.methodology import Equation, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter
+from jcmcalc.plugin.registry import provider_label, provider_of
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.views.formatting import markdown_table
 
@@ -32,7 +33,8 @@ def index_page(methodologies: Sequence[Methodology]) -> str:
     """The list of every registered methodology, linking each page."""
     rows = [["id", "version", "country", "title", "plugin"]]
     rows += [
-        [f"[{m.id}]({slug(m)}.md)", m.version, m.country, m.title, m.plugin] for m in methodologies
+        [f"[{m.id}]({slug(m)}.md)", m.version, m.country, m.title, _distribution(m)]
+        for m in methodologies
     ]
     return "\n".join(
         [
@@ -46,6 +48,11 @@ def index_page(methodologies: Sequence[Methodology]) -> str:
             "",
         ]
     )
+
+
+def _distribution(methodology: Methodology) -> str:
+    info = provider_of(methodology)
+    return info.distribution if info else ""
 
 
 def page(methodology: Methodology, samples: Sequence[Sample]) -> str:
@@ -65,7 +72,7 @@ def page(methodology: Methodology, samples: Sequence[Sample]) -> str:
                 ["approved", m.approved or "unknown"],
                 ["source", m.source],
                 ["confidence", str(m.confidence)],
-                ["plugin", f"{m.plugin} {m.plugin_version}"],
+                ["plugin", provider_label(m)],
             ]
         ),
         "",
