@@ -306,5 +306,25 @@ def test_a_project_under_two_methodologies_fails_once(tmp_path) -> None:
     found = portfolio.calculate(path, api.get_methodology)
     mine = [r for r in found if r.project == "A"]
     assert len(mine) == 1 and mine[0].status == "failed"
-    assert "listed under MN_AM003 ver 2.0 and TH_AM001 ver 1.0" in mine[0].message
+    assert mine[0].message == (
+        "portfolio.csv, row 2: project 'A' is listed under MN_AM003 ver 2.0 and TH_AM001 ver 1.0: "
+        "a project has one methodology"
+    )
     assert [r.status for r in found if r.project == "B"] == ["ok"]
+
+
+def test_submitted_figures_are_read_by_the_same_rules(tmp_path: Path) -> None:
+    from jcmcalc.inputs.submitted import read_submitted
+
+    methodology = api.get_methodology("MN_AM003", "2.0")
+    path = tmp_path / "figures.csv"
+    path.write_text('period,quantity,member,value,unit\n1,"EG_i,p",PV-1,1234.5,kWh\n', "utf-8")
+    [figure] = read_submitted(path, methodology)
+    assert figure.value == Fraction("1.2345")  # in MWh, as the boundary converts inputs
+    for cell, words in (("1e999", "absurdly large or small"), ("0x10", "is not a number")):
+        path.write_text(f"period,quantity,member,value\n1,RE_p,,{cell}\n", "utf-8")
+        with pytest.raises(InputError, match=words):
+            read_submitted(path, methodology)
+    path.write_text('period,quantity,member,value,unit\n1,"EG_i,p",PV-1,1,m\n', "utf-8")
+    with pytest.raises(InputError, match=r"parameter EG_i,p: unit 'm' .* cannot be converted"):
+        read_submitted(path, methodology)

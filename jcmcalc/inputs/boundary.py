@@ -139,7 +139,8 @@ def refused(parameter: Parameter, integers: np.ndarray, scale: int, factor: Frac
     number = int if integers.dtype == object else _float
     power = 10**scale
     largest = math.floor(Fraction(MAX_MAGNITUDE) * power / factor)
-    bad = np.asarray(np.abs(integers) > number(largest), dtype=bool)
+    bad = np.asarray(integers > number(largest), dtype=bool)  # no |integers| copy of a column
+    bad |= np.asarray(integers < -number(largest), dtype=bool)
     bounds = parameter.bounds
     for limit, inclusive, below in (
         (bounds.lower, bounds.lower_inclusive, True),

@@ -90,21 +90,25 @@ def _under_two(
 ) -> tuple[np.ndarray, list[Row]]:
     """Rows of projects listed under two methodologies, and one failure row for each."""
     twice = np.zeros(len(projects), dtype=bool)
-    failed = []
-    seen: dict[str, int] = {}
+    if len(members) < 2:
+        return twice, []
+    group = np.full(len(projects), -1)
     for number, selected in enumerate(members):
-        for project in sorted(set(projects[selected].tolist())):
-            first = seen.setdefault(project, number)
-            if first == number or project in {row.project for row in failed}:
-                continue
-            mine = projects == project
-            twice |= mine
-            row = table.rows[int(np.flatnonzero(mine & members[number])[0])]
-            message = (
-                f"project {project!r} is listed under {methodologies[first].label} and "
-                f"{methodologies[number].label}: a project has one methodology"
-            )
-            failed.append(failure(project, "", f"{table.path.name}, row {row}: {message}"))
+        group[selected] = number
+    named, code = np.unique(projects, return_inverse=True)
+    listed = group >= 0
+    pairs = np.unique(np.stack((code[listed], group[listed])), axis=1)
+    failed = []
+    for conflict in np.flatnonzero(np.bincount(pairs[0], minlength=len(named)) > 1).tolist():
+        mine, project = code == conflict, str(named[conflict])
+        twice |= mine
+        first, second = np.unique(group[mine & listed])[:2].tolist()
+        row = table.rows[int(np.flatnonzero(mine & (group == second))[0])]
+        message = (
+            f"project {project!r} is listed under {methodologies[first].label} and "
+            f"{methodologies[second].label}: a project has one methodology"
+        )
+        failed.append(failure(project, "", f"{table.path.name}, row {row}: {message}"))
     return twice, failed
 
 
