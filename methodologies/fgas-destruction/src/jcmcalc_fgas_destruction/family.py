@@ -53,7 +53,7 @@ from jcmcalc.tools.gwp import (
     molar_mass_table,
     ozone_depleting,
 )
-from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX, read_cylinders
+from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX
 
 FAMILY = "fgas-destruction"
 STATUS = "reconstructed"
@@ -365,7 +365,6 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         criteria=_criteria(),
         notes=notes,
         confidence=Confidence.INFERRED,
-        monitoring_reader=read_cylinders,
         notices=(_non_creditable(variant),),
     )
 
