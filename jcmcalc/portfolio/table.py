@@ -33,6 +33,7 @@ from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_projects import judged, project_columns
 
 REQUIRED = ("project", "methodology", "start", "end")
 _VALUE = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
@@ -73,7 +74,8 @@ def evaluate_table(
         part = _subset(table, np.flatnonzero(selected & ~twice))
         named = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
         try:
-            rows += _Group(part, methodology).rows() if len(part) else []
+            found = _Group(part, methodology).rows() if len(part) else []
+            rows += judged(found, part, methodology)
         except JcmcalcError as exc:
             label = f"{methodology.id}@{methodology.version}"
             rows += [failure(project, label, str(exc)) for project in named]
@@ -143,12 +145,6 @@ class _Group:
                 "projects as a folder of project files",
                 file=table.path,
             )
-        if methodology.expired:
-            raise InputError(
-                f"{self.label} expired on {methodology.expired}; a table has no registration "
-                "dates: give these projects as project files with [project] registered",
-                file=table.path,
-            )
         if any(p.basis for p in methodology.parameters):
             raise InputError(
                 f"{self.label} has parameters on several bases of measurement: give these "
@@ -168,7 +164,7 @@ class _Group:
             self.failed.setdefault(project, f"{self.table.path.name}, row {row}: {message}")
 
     def _given(self) -> list[_Given]:
-        known = set(REQUIRED)
+        known = {*REQUIRED, *project_columns(self.table.titles)}
         if self.index is not None:
             known |= {self.index.csv_column, *self.index.attributes}
         given = []

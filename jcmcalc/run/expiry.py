@@ -10,16 +10,36 @@ project, a period ending after the expiry is an error, exit code 2.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 
-from jcmcalc.inputs.project import parse_date
+from jcmcalc.inputs.project import Period, parse_date
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_fault
+from jcmcalc.model.methodology import Methodology
 
 
 def expiry_warnings(inputs: Inputs) -> list[str]:
     """Raise :class:`InputError` where a period ends after the version expired; else warnings."""
-    methodology, project = inputs.methodology, inputs.project
+    project = inputs.project
+    periods = [p.period for p in inputs.periods]
+    registered = project.metadata.get("registered")
+    return version_expiry(
+        inputs.methodology, periods, registered, file=project.path, at="project.registered"
+    )
+
+
+def version_expiry(
+    methodology: Methodology,
+    periods: Sequence[Period],
+    stated: object,
+    *,
+    file: Path,
+    at: str,
+) -> list[str]:
+    """The expiry rule for ``periods`` of a project registered on ``stated`` (None: not
+    stated): warnings, or :class:`InputError` where a period ends after the expiry."""
     if not methodology.expired:
         return []
     try:
@@ -28,13 +48,10 @@ def expiry_warnings(inputs: Inputs) -> list[str]:
         raise plugin_fault(
             methodology, f"expired = {methodology.expired!r} is not a date (2020-06-30)"
         ) from None
-    late = [p.period for p in inputs.periods if p.period.end > expired]
+    late = [period for period in periods if period.end > expired]
     if not late:
         return []
-    stated = project.metadata.get("registered")
-    registered = (
-        None if stated is None else parse_date(stated, file=project.path, at="project.registered")
-    )
+    registered = None if stated is None else parse_date(stated, file=file, at=at)
     message = f"{methodology.label} expired on {expired}"
     if registered is not None and registered <= expired:
         return [
@@ -44,11 +61,12 @@ def expiry_warnings(inputs: Inputs) -> list[str]:
     why = (
         f"the project was registered {registered}, after it"
         if registered
-        else "a project registered before that date keeps it: state [project] registered = <date>"
+        else "a project registered before that date keeps it: state its registration date "
+        "([project] registered in a project file, a 'registered' column in a table)"
     )
     raise InputError(
         f"{message}, but {late[0].label} ends after it; {why}, or use a current version "
         "(`jcmcalc methodologies`)",
-        file=project.path,
+        file=file,
         at="methodology.version",
     )
