@@ -10,7 +10,7 @@ import attrs
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.methodology import Methodology, Mode
 from jcmcalc.plugin import registry as plugins
 from jcmcalc.run import engine
 from jcmcalc.run.eligibility import assess
@@ -63,7 +63,7 @@ def calculate(project: str | Path, *, strict: bool = False, allow_outside: bool 
     ``allow_outside`` lets the project read data files outside its directory.
     """
     parsed, methodology = load_project(project, allow_outside=allow_outside)
-    return _run(resolve(methodology, parsed), strict=strict, mode="ex post")
+    return _run(resolve(methodology, parsed), strict=strict, mode=Mode.EX_POST)
 
 
 def estimate(project: str | Path, *, strict: bool = False, allow_outside: bool = False) -> Result:
@@ -73,10 +73,10 @@ def estimate(project: str | Path, *, strict: bool = False, allow_outside: bool =
     values, which run through the same equations as monitored ones.
     """
     parsed, methodology = load_project(project, require_periods=False, allow_outside=allow_outside)
-    return _run(resolve_estimate(methodology, parsed), strict=strict, mode="ex ante")
+    return _run(resolve_estimate(methodology, parsed), strict=strict, mode=Mode.EX_ANTE)
 
 
-def _run(inputs: Inputs, *, strict: bool, mode: str) -> Result:
+def _run(inputs: Inputs, *, strict: bool, mode: Mode) -> Result:
     project = inputs.project
     problems = assess(inputs.methodology, project.eligibility, project.path, strict=strict)
     problems += expiry_warnings(inputs)

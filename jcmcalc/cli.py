@@ -160,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "methodologies":
         rows = [["id", "version", "country", "title", "plugin"]]
         rows += [
-            [m.id, m.version, m.country, m.title, f"{m.plugin} {m.plugin_version}"]
+            [m.id, m.version, m.about.country, m.title, f"{m.plugin} {m.plugin_version}"]
             for m in registry.methodologies()
         ]
         print(formatting.text_table(rows))

@@ -29,7 +29,7 @@ from jcmcalc.inputs.project import Project
 from jcmcalc.inputs.resolve import Resolver
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.parameters import Kind, Parameter, WhenAbsent
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
@@ -97,13 +97,13 @@ class _Group:
                 "projects as a folder of project files",
                 file=table.path,
             )
-        if methodology.expired:
+        if methodology.about.expired:
             raise InputError(
-                f"{self.label} expired on {methodology.expired}; a table has no registration "
+                f"{self.label} expired on {methodology.about.expired}; a table has no registration "
                 "dates: give these projects as project files with [project] registered",
                 file=table.path,
             )
-        if any(p.basis for p in methodology.parameters):
+        if any(p.alternatives for p in methodology.parameters):
             raise InputError(
                 f"{self.label} has parameters on several bases of measurement: give these "
                 "projects as a folder of project files",
@@ -232,12 +232,12 @@ class _Group:
                 bad, f"{parameter.symbol} is out of range: must be {parameter.bounds.describe()}"
             )
             missing = np.flatnonzero(~present)
-            if parameter.when_absent != "zero":
+            if parameter.when_absent is not WhenAbsent.ZERO:
                 self._fail(missing, f"missing monitored value {parameter.symbol}")
             found[parameter.name] = (integers, present, scaled.scale, factor)
         for parameter in self.methodology.parameters:
             if parameter.kind is Kind.MONITORED and parameter.name not in found:
-                if parameter.when_absent == "zero" and not parameter.required_when:
+                if parameter.when_absent is WhenAbsent.ZERO and not parameter.required_when:
                     continue
                 raise InputError(
                     f"no column for the monitored parameter {parameter.symbol} "

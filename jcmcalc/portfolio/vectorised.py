@@ -103,7 +103,7 @@ def run(batch: Batch, *, where: Callable[[int], str] = str) -> Outcome:
         for equation in methodology.equations:
             scope[equation.name] = _value(equation.expression, scope, batch)
         doubtful = np.zeros(batch.count, dtype=bool)
-        for check in methodology.checks:
+        for check in methodology.error_checks:
             left, left_size = _value(check.left, scope, batch)
             right, right_size = _value(check.right, scope, batch)
             margin = MARGIN * (left_size + right_size)
@@ -159,7 +159,7 @@ def _exact(batch: Batch, position: int, outcome: Outcome, where: Callable[[int],
                         f"{exc} ({where(position)})", parameter=equation.symbol
                     ) from None
                 results[equation.name][key] = value
-        for check in methodology.checks:
+        for check in methodology.error_checks:
             for key in np.ndindex(*batch.shape(check.index)[1:]):
                 bindings = {s: str(k) for s, k in zip(batch.symbols, key, strict=True)}
                 left = evaluate(check.left, lookup, members, bindings)

@@ -11,7 +11,7 @@ from jcmcalc.inputs.resolve import Inputs, Key, Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Symbol, Term, evaluate, substituted, to_text
 from jcmcalc.model.faults import exact, plugin_fault
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation, Mode
 from jcmcalc.model.numbers import credits_from, decimal_text
 from jcmcalc.run.result import PeriodResult, Result, TraceStep, provenance
 
@@ -116,7 +116,7 @@ def _members(equation: Equation | Check, members: Mapping[str, tuple[str, ...]])
 def _check_period(inputs: Inputs, scope: _Scope, period: Period) -> None:
     """Raise :class:`InputError` naming the period where a plausibility bound is breached."""
     lookup = scope.lookup
-    for check in inputs.methodology.checks:
+    for check in inputs.methodology.error_checks:
         for key in _members(check, inputs.members):
             bindings = dict(zip(check.index, key, strict=True))
             left = _evaluate(
@@ -136,7 +136,7 @@ def _check_period(inputs: Inputs, scope: _Scope, period: Period) -> None:
                 )
 
 
-def run(inputs: Inputs, *, mode: str = "ex post") -> Result:
+def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
     """Evaluate every period of ``inputs``; credits are ER rounded down, exactly."""
     periods = []
     trace: list[TraceStep] = []

@@ -18,6 +18,7 @@ import attrs
 
 from jcmcalc.inputs.project import Period, Project, parse_date
 from jcmcalc.inputs.resolve import Inputs, Key, Resolver, Value
+from jcmcalc.inputs.values import Origin
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Symbol, evaluate
 from jcmcalc.model.methodology import Methodology
@@ -76,7 +77,7 @@ def estimated_values(
 ) -> dict[str, dict[Key, Value]]:
     """Values of the estimated monitored parameters in year ``number``."""
     assert methodology.estimate is not None
-    year = {(): Value(Fraction(number), "estimate", "year of the crediting period")}
+    year = {(): Value(Fraction(number), Origin.ESTIMATE, "year of the crediting period")}
     known = {**fixed, YEAR_NUMBER.name: year}
 
     def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
@@ -89,7 +90,7 @@ def estimated_values(
             bindings = dict(zip(equation.index, key, strict=True))
             value = evaluate(equation.expression, lookup, members, bindings)
             produced[equation.name][key] = Value(
-                value, "estimate", f"{equation.symbol} = {equation.text.split(' = ', 1)[1]}"
+                value, Origin.ESTIMATE, f"{equation.symbol} = {equation.text.split(' = ', 1)[1]}"
             )
     return produced
 

@@ -20,13 +20,13 @@ from jcmcalc.model.faults import plugin_fault
 def expiry_warnings(inputs: Inputs) -> list[str]:
     """Raise :class:`InputError` where a period ends after the version expired; else warnings."""
     methodology, project = inputs.methodology, inputs.project
-    if not methodology.expired:
+    if not methodology.about.expired:
         return []
     try:
-        expired = dt.date.fromisoformat(methodology.expired)
+        expired = dt.date.fromisoformat(methodology.about.expired)
     except ValueError:
         raise plugin_fault(
-            methodology, f"expired = {methodology.expired!r} is not a date (2020-06-30)"
+            methodology, f"expired = {methodology.about.expired!r} is not a date (2020-06-30)"
         ) from None
     late = [p.period for p in inputs.periods if p.period.end > expired]
     if not late:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas
 
     from jcmcalc.inputs.resolve import Inputs
-    from jcmcalc.model.methodology import Methodology
+    from jcmcalc.model.methodology import Methodology, Mode
 
 
 @attrs.frozen
@@ -95,8 +95,8 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
             "id": methodology.id,
             "version": methodology.version,
             "title": methodology.title,
-            "source": methodology.source,
-            "confidence": str(methodology.confidence),
+            "source": methodology.about.source,
+            "confidence": str(methodology.about.confidence),
         },
         "plugin": {"distribution": methodology.plugin, "version": methodology.plugin_version},
         "jcmcalc_version": jcmcalc_version(),
@@ -116,7 +116,7 @@ class Result:
 
     methodology: Methodology
     project_name: str
-    mode: str
+    mode: Mode
     periods: tuple[PeriodResult, ...]
     trace: tuple[TraceStep, ...]
     inputs: Inputs
@@ -140,7 +140,7 @@ class Result:
                 "id": self.methodology.id,
                 "version": self.methodology.version,
                 "title": self.methodology.title,
-                "country": self.methodology.country,
+                "country": self.methodology.about.country,
             },
             "periods": [period.to_dict() for period in self.periods],
             "total_emission_reductions_tco2": float(self.total_reductions),

@@ -7,17 +7,11 @@ diesel generator's 0.533 tCO2/MWh, or the lower of it and the grid factor.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from jcmcalc.model.expressions import Term
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table
 
 CONNECTION_CASES = ("grid", "grid+captive", "off-grid")
-
-#: Efficiency and emission factor behind the best-diesel figure (the derivation is inferred).
-BEST_DIESEL_EFFICIENCY = Fraction("0.49")
-BEST_DIESEL_EF_CO2_T_PER_TJ = Fraction("72.6")
 
 BEST_DIESEL = Default(
     value="0.533 t_CO2/MWh",
@@ -34,11 +28,6 @@ BEST_DIESEL = Default(
 
 GRID_TABLE_NAME = "JCM grid emission factors"
 GRID_TABLE_VERSION = "grid_emission_factors.csv of jcmcalc 0.1 (document editions not recorded)"
-
-
-def best_diesel_derivation() -> Fraction:
-    """3.6 GJ/MWh / efficiency x EF [tCO2/TJ] / 1000, unrounded [inferred]."""
-    return Fraction("3.6") / BEST_DIESEL_EFFICIENCY * BEST_DIESEL_EF_CO2_T_PER_TJ / 1000
 
 
 def grid_countries() -> tuple[str, ...]:

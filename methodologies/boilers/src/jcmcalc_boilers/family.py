@@ -23,9 +23,18 @@ from typing import Any
 import attrs
 
 from jcmcalc.model.expressions import Term, total
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    About,
+    Check,
+    Criterion,
+    Equation,
+    Index,
+    Methodology,
+    Severity,
+)
 from jcmcalc.model.parameters import (
-    CONTINUOUS,
     FRACTION,
     POSITIVE,
     Confidence,
@@ -33,13 +42,12 @@ from jcmcalc.model.parameters import (
     DefaultTable,
     Kind,
     Parameter,
+    metered,
 )
 from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions, factor_table, grid_countries
 from jcmcalc.tools.fuel import (
-    FUEL_BASIS,
-    FUEL_FREQUENCY,
-    FUEL_MEASUREMENT,
+    FUEL_MONITORING,
     NCV_UNITS,
     QUANTITY_UNITS,
     fuel_combustion,
@@ -47,12 +55,14 @@ from jcmcalc.tools.fuel import (
     ipcc_fuels,
 )
 
-FAMILY = "boilers"
-SECTORAL_SCOPE = "3: Energy demand"
-STATUS = "reconstructed"
-SOURCE = (
-    "no approved JCM boiler methodology text available: standard structure of "
-    "shared/domain/JCM_REFERENCE.md section 6, specifics inferred"
+ABOUT = About(
+    family="boilers",
+    sectoral_scope="3: Energy demand",
+    status="reconstructed",
+    source="no approved JCM boiler methodology text available: standard structure of "
+    "shared/domain/JCM_REFERENCE.md section 6, specifics inferred",
+    country="any",
+    confidence=Confidence.INFERRED,
 )
 FORMS = ("fuel", "switch", "heat", "steam")
 
@@ -133,29 +143,23 @@ def _fuel_parameters(ncv_bound: str) -> tuple[Parameter, Parameter, Parameter]:
     consumption = Parameter(
         "FC_k,j,p",
         "fuel_consumption",
-        QUANTITY_UNITS[0],
+        QUANTITY_UNITS,
         Kind.MONITORED,
         "Fuel j fired in project boiler k in period p (mass, or volume of a liquid or a gas "
         "at 0 degC and 101.325 kPa); give 0 for a fuel a boiler does not fire",
         index=("k", "j"),
-        options=("B", "C"),
-        alternatives=QUANTITY_UNITS[1:],
-        basis=FUEL_BASIS,
         inferred="monitoring options B (invoices) or C (fuel meter)",
-        measurement=FUEL_MEASUREMENT,
-        frequency=FUEL_FREQUENCY,
+        monitoring=FUEL_MONITORING,
     )
     ncv = Parameter(
         "NCV_j",
         "net_calorific_value",
-        NCV_UNITS[0],
+        NCV_UNITS,
         Kind.PROJECT,
         "Net calorific value of fuel j, on the basis of its quantity (GJ/t, GJ/kL, GJ/Nm3)",
         index=("j",),
         bounds=POSITIVE,
         default=ipcc_default("ncv", ncv_bound),
-        alternatives=NCV_UNITS[1:],
-        basis=FUEL_BASIS,
         inferred=f"IPCC 2006 {ncv_bound} bound by default; supplier data may override",
     )
     project_ef = Parameter(
@@ -202,6 +206,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
     )
     parameters: list[Parameter] = [consumption, ncv, project_ef, reference_efficiency]
     equations: list[Equation] = []
+    checks: list[Check] = []
 
     if form == "fuel":
         reference_ef = Parameter(
@@ -234,9 +239,19 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "project_efficiency",
             Kind.PROJECT,
             "Efficiency of project boiler k (catalogue or performance test, fixed ex ante)",
-            expected_above=reference_efficiency.name,
         )
         parameters.append(project_efficiency)
+        checks.append(
+            Check(
+                "project efficiency above reference",
+                reference_efficiency.ref,
+                project_efficiency.ref,
+                "emission reductions may be negative",
+                index=("k",),
+                severity=Severity.WARNING,
+                strict=True,
+            )
+        )
         if form == "fuel":
             boiler_reference = (
                 fuel_combustion("j", consumption.ref, ncv.ref, reference_ef.ref)
@@ -256,19 +271,17 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             boiler_reference = heat.ref / reference_efficiency.ref * reference_ef.ref
     else:
         if form == "heat":
-            metered = Parameter(
+            heat_meter = Parameter(
                 "Q_HM,k,p",
                 "heat_metered",
                 "GJ",
                 Kind.MONITORED,
                 "Heat delivered by project boiler k in period p, by heat meter",
                 index=("k",),
-                options=("C",),
-                measurement="heat meter on the output of project boiler k (inferred)",
-                frequency=CONTINUOUS,
+                monitoring=metered("heat meter on the output of project boiler k (inferred)"),
             )
-            parameters.append(metered)
-            heat_term: Term = metered.ref
+            parameters.append(heat_meter)
+            heat_term: Term = heat_meter.ref
             inferred = "heat measured directly by a heat meter"
         else:
             steam = Parameter(
@@ -278,9 +291,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
                 Kind.MONITORED,
                 "Steam generated by project boiler k in period p (steam flow meter)",
                 index=("k",),
-                options=("C",),
-                measurement="steam flow meter at the outlet of project boiler k (inferred)",
-                frequency=CONTINUOUS,
+                monitoring=metered("steam flow meter at the outlet of project boiler k (inferred)"),
             )
             rise = Parameter(
                 "Delta_h,k",
@@ -343,9 +354,9 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "Electricity consumed by the auxiliaries of the project boilers (pumps, fans, "
             "feed-water treatment) from supply e in period p",
             index=("e",),
-            options=("C",),
-            measurement="electricity meter on the boiler auxiliaries, per supply e (inferred)",
-            frequency=CONTINUOUS,
+            monitoring=metered(
+                "electricity meter on the boiler auxiliaries, per supply e (inferred)"
+            ),
         )
         factor = Parameter(
             "EF_elec,e",
@@ -387,19 +398,14 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
     return Methodology(
         id=variant["id"] + ("_AUX" if aux else ""),
         version=variant["version"],
-        country="any",
         title=variant["title"] + (", with auxiliary electricity" if aux else ""),
-        family=FAMILY,
-        sectoral_scope=SECTORAL_SCOPE,
-        status=STATUS,
-        approved="",
-        source=SOURCE,
+        about=ABOUT,
         indices=tuple(indices),
         parameters=tuple(parameters),
         equations=tuple(equations),
         criteria=_criteria(form),
+        checks=tuple(checks),
         notes=tuple(notes),
-        confidence=Confidence.INFERRED,
     )
 
 
