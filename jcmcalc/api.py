@@ -10,13 +10,13 @@ import attrs
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.methodology import Methodology, Mode
+from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin import registry as plugins
 from jcmcalc.run import engine
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.estimate import resolve_estimate
 from jcmcalc.run.expiry import expiry_warnings
-from jcmcalc.run.result import Result
+from jcmcalc.run.result import Mode, Result
 
 
 @cache

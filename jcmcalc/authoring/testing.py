@@ -24,10 +24,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from jcmcalc.api import calculate, estimate
-from jcmcalc.model.methodology import Mode
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.units import conversion_factor, dimensionality, split_quantity
-from jcmcalc.run.result import Result
+from jcmcalc.run.result import Mode, Result
 
 QUANTITIES = ("reference_emissions_tco2", "project_emissions_tco2", "emission_reductions_tco2")
 

@@ -40,13 +40,6 @@ class MethodologyError(PluginError):
     """A methodology declaration is inconsistent (an author's error, found at load time)."""
 
 
-class Mode(enum.StrEnum):
-    """What a run computes: monitored credits per period, or expected credits per year."""
-
-    EX_POST = "ex post"
-    EX_ANTE = "ex ante"
-
-
 class Severity(enum.StrEnum):
     """What the breach of a :class:`Check` is: bad input, or a warning on the result."""
 
@@ -112,12 +105,9 @@ class Equation:
 
 @attrs.frozen
 class Check:
-    """A plausibility bound ``left <= right`` (``left < right`` if ``strict``), tested per
-    period (and per ``index`` member) after the equations. Terms may use parameters and
-    equation results. A breach of an error check is bad input; a warning check, which may use
-    fixed parameters only, adds a warning (an expectation: a project efficiency above the
-    reference one).
-    """
+    """A plausibility bound ``left <= right`` (``<`` if ``strict``), tested per period (and per
+    ``index`` member) after the equations, on parameters and equation results. A breach of an
+    error check is bad input; a warning check (on fixed parameters only) adds a warning."""
 
     name: str
     left: Term
@@ -129,16 +119,25 @@ class Check:
     strict: bool = False
 
     @property
-    def relation(self) -> str:
-        return "<" if self.strict else "<="
-
-    @property
     def text(self) -> str:
-        return f"{to_text(self.left)} {self.relation} {to_text(self.right)}"
+        return f"{to_text(self.left)} {'<' if self.strict else '<='} {to_text(self.right)}"
 
     def holds(self, left: Fraction, right: Fraction) -> bool:
         """Whether the values ``left`` and ``right`` of the two sides satisfy the bound."""
         return left < right if self.strict else left <= right
+
+
+def expectation(parameter: Parameter, above: Parameter, description: str) -> Check:
+    """A warning check: ``parameter`` should exceed ``above`` where their members coincide."""
+    return Check(
+        f"{parameter.symbol} above {above.symbol}",
+        above.ref,
+        parameter.ref,
+        description,
+        index=tuple(dict.fromkeys(parameter.index + above.index)),
+        severity=Severity.WARNING,
+        strict=True,
+    )
 
 
 @attrs.frozen
@@ -362,16 +361,14 @@ def _parameter_problems(
         yield Problem(gap + f"has no kind (one of {', '.join(k.name for k in Kind)})", fatal=False)
     default = parameter.default
     if isinstance(default, DefaultTable):
-        if not default.source.strip():
-            yield Problem(gap + f"default table {default.name!r} has no source", fatal=False)
-        for key, row in default.rows.items():
-            if not row.source.strip():
-                yield Problem(
-                    gap + f"default table {default.name!r} row {' / '.join(key)} has no source",
-                    fatal=False,
-                )
+        table = f"default table {default.name!r}"
+        unsourced = [
+            f"{table} row {' / '.join(k)}" for k, r in default.rows.items() if not r.source.strip()
+        ]
+        for what in ([table] if not default.source.strip() else []) + unsourced:
+            yield Problem(f"{gap}{what} has no source", fatal=False)
     elif default is not None and not default.source.strip():
-        yield Problem(gap + f"default {default.value!r} has no source", fatal=False)
+        yield Problem(f"{gap}default {default.value!r} has no source", fatal=False)
 
 
 def _basis_problems(parameters: Iterable[Parameter], where: str) -> Iterator[Problem]:

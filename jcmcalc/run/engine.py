@@ -11,9 +11,9 @@ from jcmcalc.inputs.resolve import Inputs, Key, Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Symbol, Term, evaluate, substituted, to_text
 from jcmcalc.model.faults import exact, plugin_fault
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation, Mode
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation
 from jcmcalc.model.numbers import credits_from, decimal_text
-from jcmcalc.run.result import PeriodResult, Result, TraceStep, provenance
+from jcmcalc.run.result import Mode, PeriodResult, Result, TraceStep, provenance
 
 
 def _key(symbol: Symbol, bindings: Mapping[str, str]) -> Key:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import html
 import json
 from fractions import Fraction
@@ -17,7 +18,14 @@ if TYPE_CHECKING:
     import pandas
 
     from jcmcalc.inputs.resolve import Inputs
-    from jcmcalc.model.methodology import Methodology, Mode
+    from jcmcalc.model.methodology import Methodology
+
+
+class Mode(enum.StrEnum):
+    """What a run computes: monitored credits per period, or expected credits per year."""
+
+    EX_POST = "ex post"
+    EX_ANTE = "ex ante"
 
 
 @attrs.frozen

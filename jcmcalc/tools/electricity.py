@@ -72,6 +72,38 @@ def factor_table(country: str) -> DefaultTable:
     )
 
 
+def reference_factors(country: str) -> DefaultTable:
+    """:func:`factor_table` of a country with a shipped table; otherwise the best diesel
+    factor for the off-grid case alone, so that a grid factor comes from the project file."""
+    table = factor_table(country)
+    if grids(country):
+        return table
+    return DefaultTable(
+        name="best diesel generator",
+        version=table.version,
+        keys=("connection_case",),
+        rows={("off-grid",): BEST_DIESEL},
+        source="jcmcalc.tools.electricity.BEST_DIESEL",
+    )
+
+
+def grid_only_factors(use: str) -> DefaultTable:
+    """The grid-only factors of every shipped country by (country, grid), for ``use``."""
+    rows = {
+        (country, grid): default
+        for country in grid_countries()
+        for (grid, case), default in factor_table(country).rows.items()
+        if case == "grid" and grid != "*"
+    }
+    return DefaultTable(
+        name=f"{GRID_TABLE_NAME}, grid-only case ({use})",
+        version=GRID_TABLE_VERSION,
+        keys=("country", "grid"),
+        rows=rows,
+        source="jcmcalc/data/grid_emission_factors.csv",
+    )
+
+
 def electricity_emissions(energy: Term, factor: Term) -> Term:
     """``E = EC [MWh] x EF [tCO2/MWh]``."""
     return energy * factor

@@ -40,11 +40,11 @@ def ipcc_fuels() -> tuple[str, ...]:
     return tuple(row["fuel"] for row in table(IPCC_TABLE))
 
 
-def ipcc_default(quantity: str, bound: str) -> DefaultTable:
+def ipcc_default(quantity: str, bound: str, *, key: str = "fuel") -> DefaultTable:
     """IPCC 2006 ``quantity`` (``ncv`` or ``ef``) per fuel at ``bound`` (default/lower/upper).
 
-    The table is keyed by the member attribute ``fuel``; the trace and provenance show which
-    bound a term uses.
+    The table is keyed by the member attribute ``key`` naming the fuel; the trace and
+    provenance show which bound a term uses.
     """
     if bound not in BOUNDS or quantity not in _COLUMNS:
         raise ValueError(f"no IPCC column for {quantity!r} at {bound!r}")
@@ -60,7 +60,7 @@ def ipcc_default(quantity: str, bound: str) -> DefaultTable:
     return DefaultTable(
         name=f"IPCC 2006 {title} ({bound})",
         version=IPCC_VERSION,
-        keys=("fuel",),
+        keys=(key,),
         rows=rows,
         source="jcmcalc/data/ipcc2006_fuels.csv",
     )

@@ -20,32 +20,27 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import attrs
-
 from jcmcalc.model.expressions import Term, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
     About,
-    Check,
     Criterion,
     Equation,
     Index,
     Methodology,
-    Severity,
+    expectation,
 )
 from jcmcalc.model.parameters import (
     FRACTION,
     POSITIVE,
     Confidence,
-    Default,
-    DefaultTable,
     Kind,
     Parameter,
     metered,
 )
 from jcmcalc.tools.data import variant_records
-from jcmcalc.tools.electricity import electricity_emissions, factor_table, grid_countries
+from jcmcalc.tools.electricity import electricity_emissions, grid_only_factors
 from jcmcalc.tools.fuel import (
     FUEL_MONITORING,
     NCV_UNITS,
@@ -65,6 +60,7 @@ ABOUT = About(
     confidence=Confidence.INFERRED,
 )
 FORMS = ("fuel", "switch", "heat", "steam")
+NEGATIVE_ER = "emission reductions may be negative"
 
 #: Which IPCC 2006 bound each factor takes [inferred]: the conservative one for its term.
 BOUND_REFERENCE_EF = "lower"  # EF_RE only raises RE
@@ -115,28 +111,6 @@ def _criteria(form: str) -> tuple[Criterion, ...]:
             )
         )
     return tuple(criteria)
-
-
-def _keyed(table: DefaultTable, attribute: str) -> DefaultTable:
-    """An IPCC table looked up by another member attribute (``reference_fuel``)."""
-    return attrs.evolve(table, keys=(attribute,))
-
-
-def _aux_factor_table() -> DefaultTable:
-    """JCM grid factors (grid-only case) by (country, grid), for auxiliary electricity."""
-    rows: dict[tuple[str, ...], Default] = {}
-    for country in grid_countries():
-        table = factor_table(country)
-        for (grid, case), default in table.rows.items():
-            if case == "grid" and grid != "*":
-                rows[(country, grid)] = default
-    return DefaultTable(
-        name="JCM grid emission factors, grid-only case (auxiliary electricity)",
-        version=factor_table(grid_countries()[0]).version,
-        keys=("country", "grid"),
-        rows=rows,
-        source="jcmcalc/data/grid_emission_factors.csv",
-    )
 
 
 def _fuel_parameters(ncv_bound: str) -> tuple[Parameter, Parameter, Parameter]:
@@ -206,7 +180,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
     )
     parameters: list[Parameter] = [consumption, ncv, project_ef, reference_efficiency]
     equations: list[Equation] = []
-    checks: list[Check] = []
+    checks = ()
 
     if form == "fuel":
         reference_ef = Parameter(
@@ -228,7 +202,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "CO2 emission factor of the reference fuel of boiler k (the fuel the reference "
             "boiler would fire, from the boiler's reference_fuel)",
             index=("k",),
-            default=_keyed(ipcc_default("ef", BOUND_REFERENCE_EF), "reference_fuel"),
+            default=ipcc_default("ef", BOUND_REFERENCE_EF, key="reference_fuel"),
             inferred=f"IPCC 2006 {BOUND_REFERENCE_EF} bound (conservative for reference emissions)",
         )
     parameters.append(reference_ef)
@@ -241,17 +215,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "Efficiency of project boiler k (catalogue or performance test, fixed ex ante)",
         )
         parameters.append(project_efficiency)
-        checks.append(
-            Check(
-                "project efficiency above reference",
-                reference_efficiency.ref,
-                project_efficiency.ref,
-                "emission reductions may be negative",
-                index=("k",),
-                severity=Severity.WARNING,
-                strict=True,
-            )
-        )
+        checks = (expectation(project_efficiency, reference_efficiency, NEGATIVE_ER),)
         if form == "fuel":
             boiler_reference = (
                 fuel_combustion("j", consumption.ref, ncv.ref, reference_ef.ref)
@@ -365,7 +329,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             Kind.METHODOLOGY,
             "CO2 emission factor of electricity supply e",
             index=("e",),
-            default=_aux_factor_table(),
+            default=grid_only_factors("auxiliary electricity"),
             inferred="the JCM grid factor (grid-only case) by country and grid; captive "
             "supply or another country: a sourced value from the project file",
         )
@@ -404,7 +368,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
         parameters=tuple(parameters),
         equations=tuple(equations),
         criteria=_criteria(form),
-        checks=tuple(checks),
+        checks=checks,
         notes=tuple(notes),
     )
 

@@ -84,26 +84,20 @@ DESTRUCTION_EFFICIENCY = Default(
 )
 
 
-def _criteria() -> tuple[Criterion, ...]:
-    return (
-        Criterion(
-            "C1",
+#: Eligibility criteria C1, C2, C3: reconstructed, inferred.
+CRITERIA = tuple(
+    Criterion(f"C{number}", text, Confidence.INFERRED)
+    for number, text in enumerate(
+        (
             "The project recovers fluorocarbons from end-of-life equipment and destroys them in "
             "a facility whose destruction efficiency is at least DE.",
-            Confidence.INFERRED,
-        ),
-        Criterion(
-            "C2",
             "Every cylinder is weighed full and empty on a calibrated scale, and the composition "
             "of its content is analysed (or its blend designation confirmed) before destruction.",
-            Confidence.INFERRED,
-        ),
-        Criterion(
-            "C3",
             "No law or regulation requires the destruction of the recovered fluorocarbons.",
-            Confidence.INFERRED,
         ),
+        start=1,
     )
+)
 
 
 def _creditable_table(variant: Mapping[str, Any]) -> DefaultTable:
@@ -361,7 +355,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
             fuel_factor,
         ),
         equations=(reference, energy, conversion, residual, project),
-        criteria=_criteria(),
+        criteria=CRITERIA,
         notes=notes,
         monitoring_reader=read_cylinders,
         notices=(_non_creditable(variant),),
