@@ -12,7 +12,8 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from jcmcalc import api
-from jcmcalc.authoring.samples import samples_of
+from jcmcalc.authoring.testing import run_sample
+from jcmcalc.plugin.samples import samples_of
 from jcmcalc.views.methodology_page import index_page, page, slug
 
 SECTION = "Methodologies"
@@ -35,7 +36,7 @@ def on_files(files: Files, config) -> Files:
     methodologies = registry.methodologies()
     files.append(File.generated(config, f"{FOLDER}/index.md", content=index_page(methodologies)))
     for methodology in methodologies:
-        content = page(methodology, samples_of(methodology, registry))
+        content = page(methodology, samples_of(methodology, registry), run_sample)
         files.append(File.generated(config, f"{FOLDER}/{slug(methodology)}.md", content=content))
     katex = Path(str(package_files("jcmcalc").joinpath("assets", "katex")))
     for path in sorted(katex.rglob("*")):

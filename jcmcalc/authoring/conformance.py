@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jcmcalc.authoring.samples import Sample, samples, samples_of
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.methodology import problems as declaration_check
 from jcmcalc.plugin.registry import Registry
+from jcmcalc.plugin.samples import Sample, samples, samples_of
 
 
 def declaration_problems(methodology: Methodology) -> list[str]:

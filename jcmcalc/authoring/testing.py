@@ -26,6 +26,7 @@ from pathlib import Path
 from jcmcalc.api import calculate, estimate
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.units import conversion_factor, dimensionality, split_quantity
+from jcmcalc.plugin.samples import Sample
 from jcmcalc.run.result import Mode, Result
 
 QUANTITIES = ("reference_emissions_tco2", "project_emissions_tco2", "emission_reductions_tco2")
@@ -42,6 +43,14 @@ def run_worked_case(case: str | Path) -> tuple[Result, dict]:
     expected = tomllib.loads((case / "expected.toml").read_text(encoding="utf-8"))
     run = estimate if Mode(expected.get("mode", Mode.EX_POST)) is Mode.EX_ANTE else calculate
     return run(case / "project.toml"), expected
+
+
+def run_sample(sample: Sample) -> tuple[Result, dict]:
+    """Calculate a shipped example or worked case: the result and the expectations (none for an
+    example)."""
+    if sample.worked:
+        return run_worked_case(sample.folder)
+    return calculate(sample.project), {}
 
 
 def assert_worked_case(case: str | Path) -> None:

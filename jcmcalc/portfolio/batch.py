@@ -17,12 +17,13 @@ from jcmcalc.portfolio.rows import Row, failure
 
 @attrs.frozen
 class Element:
-    """One project-period of a batch: whose, which period, its dates."""
+    """One project-period of a batch: whose, which period, its dates, its project's warnings."""
 
     project: str
     period: int
     start: str
     end: str
+    warnings: tuple[str, ...] = ()
 
 
 def batch_from_inputs(
@@ -33,7 +34,7 @@ def batch_from_inputs(
     symbols = [index.symbol for index in methodology.indices]
     sizes = {s: len(projects[0][1].members[s]) for s in symbols}
     elements = [
-        Element(name, p.period.number, str(p.period.start), str(p.period.end))
+        Element(name, p.period.number, str(p.period.start), str(p.period.end), inputs.warnings)
         for name, inputs in projects
         for p in inputs.periods
     ]
@@ -84,6 +85,7 @@ def rows_of(
             project_emissions=outcome.project[n],
             reductions=outcome.reductions[n],
             credits=int(outcome.credits[n]),
+            warnings=element.warnings,
         )
         for n, element in enumerate(elements)
         if element.project not in failed

@@ -9,7 +9,7 @@ from typing import Any
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.batch import evaluate_inputs
-from jcmcalc.portfolio.folder import resolve_folder
+from jcmcalc.portfolio.folder import prepare_folder
 from jcmcalc.portfolio.rows import Row, totals
 
 
@@ -46,8 +46,8 @@ def _calculate(
     tick: Callable[[int], object],
 ) -> list[Row]:
     if path.is_dir():
-        resolved, failed = resolve_folder(path, tick)
-        return evaluate_inputs(resolved) + failed
+        prepared, failed = prepare_folder(path, get, tick)
+        return evaluate_inputs(prepared) + failed
     if engine == "dask":
         from jcmcalc.portfolio.distributed import evaluate_dask, read_dask
 

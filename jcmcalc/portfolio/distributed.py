@@ -69,6 +69,7 @@ def _partition(frame: Any, get: Callable[[str, str | None], Methodology]) -> Any
             r.credits,
             r.status,
             r.message,
+            r.warnings,
         )
         for r in rows
     ]

@@ -25,8 +25,11 @@ COLUMNS = (
     "credits",
     "status",
     "message",
+    "warnings",
 )
 TOTAL = "TOTAL"
+#: Between the warnings of a row in the ``warnings`` cell.
+WARNINGS_SEPARATOR = " | "
 
 
 @attrs.frozen
@@ -44,6 +47,7 @@ class Row:
     credits: int | None = None
     status: str = "ok"
     message: str = ""
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def cells(self) -> list[object]:
         figures = (self.reference, self.project_emissions, self.reductions)
@@ -57,6 +61,7 @@ class Row:
             self.credits,
             self.status,
             self.message,
+            WARNINGS_SEPARATOR.join(self.warnings),
         ]
 
 

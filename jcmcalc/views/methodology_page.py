@@ -7,15 +7,20 @@ methodology with :func:`page`; nothing on it is written by hand. Math is ``$...$
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
-from jcmcalc.authoring.samples import Sample
 from jcmcalc.model.expressions import latex_symbol, to_latex
 from jcmcalc.model.methodology import Check, Equation, Methodology, Severity
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter, WhenAbsent
+from jcmcalc.plugin.samples import Sample
 from jcmcalc.run.estimate import YEAR_NUMBER
+from jcmcalc.run.result import Result
 from jcmcalc.views.formatting import markdown_table
+
+#: Calculates a shipped sample: its result and, for a worked case, its expectations.
+RunSample = Callable[[Sample], tuple[Result, dict[str, Any]]]
 
 CREDITS = (
     r"\mathit{ER}_{p} = \mathit{RE}_{p} - \mathit{PE}_{p}, \qquad "
@@ -49,7 +54,7 @@ def index_page(methodologies: Sequence[Methodology]) -> str:
     )
 
 
-def page(methodology: Methodology, samples: Sequence[Sample]) -> str:
+def page(methodology: Methodology, samples: Sequence[Sample], run: RunSample) -> str:
     """Every section of a methodology's page."""
     m, about = methodology, methodology.about
     parts = [
@@ -83,7 +88,7 @@ def page(methodology: Methodology, samples: Sequence[Sample]) -> str:
         *_estimate(m),
         *_default_tables(m),
         *_inferred(m),
-        *_samples(samples),
+        *_samples(samples, run),
     ]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -285,10 +290,7 @@ def _inferred(m: Methodology) -> list[str]:
     return [*lines, *(f"- {note}" for note in notes), ""]
 
 
-def _samples(samples: Sequence[Sample]) -> list[str]:
-    from jcmcalc.api import calculate
-    from jcmcalc.authoring.testing import run_worked_case
-
+def _samples(samples: Sequence[Sample], run: RunSample) -> list[str]:
     lines = ["## Worked examples", ""]
     if not samples:
         return [
@@ -298,11 +300,10 @@ def _samples(samples: Sequence[Sample]) -> list[str]:
             "",
         ]
     for sample in samples:
+        result, expected = run(sample)
         if sample.worked:
-            result, expected = run_worked_case(sample.folder)
             title = f"Worked case *{sample.folder.name}*: {expected.get('description', '')}"
         else:
-            result = calculate(sample.project)
             title = f"Example project *{sample.folder.name}*"
         lines += [f"### {title}", "", f"`{sample.plugin}`: `{sample.folder.name}/project.toml`", ""]
         lines += _fenced("toml", sample.project.read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jcmcalc import hookimpl
-from jcmcalc.authoring.samples import shipped
 from jcmcalc.model.methodology import Methodology
+from jcmcalc.plugin.samples import shipped
 from jcmcalc_fgas_destruction.family import methodologies
 
 

@@ -1,0 +1,78 @@
+"""The one route from a project file to checked inputs, then to a result.
+
+Every command and the Python API go through :func:`prepare` (load the project file, find its
+methodology, resolve every value, assess eligibility, check the version's expiry) and
+:func:`jcmcalc.run.engine.run`; none repeats a step. A portfolio prepares each of its project
+files here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
+from jcmcalc.inputs.resolve import Inputs, resolve
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.run import engine
+from jcmcalc.run.eligibility import assess
+from jcmcalc.run.estimate import resolve_estimate
+from jcmcalc.run.expiry import expiry_warnings
+from jcmcalc.run.result import Mode, Result
+
+#: Finds a methodology by id and version (None: the latest), e.g. the registry's ``get``.
+Finder = Callable[[str, str | None], Methodology]
+
+
+def load(
+    path: str | Path, find: Finder, *, require_periods: bool = True, allow_outside: bool = False
+) -> tuple[Project, Methodology]:
+    """Parse a project file and find the methodology it names.
+
+    Data files must lie in the project file's directory unless ``allow_outside``.
+    """
+    path = Path(path)
+    document = load_document(path)
+    methodology_id, version = methodology_reference(document, path)
+    try:
+        methodology = find(methodology_id, version)
+    except InputError as exc:
+        raise exc.located(path) from None
+    index_keys = tuple(index.key for index in methodology.indices if not index.members)
+    project = parse_project(
+        document, path, index_keys, require_periods=require_periods, allow_outside=allow_outside
+    )
+    return project, methodology
+
+
+def prepare(
+    source: str | Path,
+    find: Finder,
+    *,
+    mode: Mode = Mode.EX_POST,
+    strict: bool = False,
+    allow_outside: bool = False,
+) -> Inputs:
+    """Checked inputs of the project file ``source``, with every warning of the run.
+
+    ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
+    ``strict`` turns unanswered or unmet eligibility criteria into an error.
+    """
+    ex_ante = Mode(mode) is Mode.EX_ANTE
+    project, methodology = load(
+        source, find, require_periods=not ex_ante, allow_outside=allow_outside
+    )
+    inputs = resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
+    problems = assess(methodology, project.eligibility, project.path, strict=strict)
+    problems += expiry_warnings(inputs)
+    return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
+
+
+def calculate(
+    source: str | Path, find: Finder, *, mode: Mode = Mode.EX_POST, **options: bool
+) -> Result:
+    """The result of the project file ``source``: :func:`prepare`, then the engine."""
+    return engine.run(prepare(source, find, mode=mode, **options), mode=mode)
