@@ -188,8 +188,8 @@ def test_string_options_are_enums_with_their_former_text() -> None:
     document = json.loads(result.to_json())
     assert {row["origin"] for row in document["inputs"]} <= {str(o) for o in Origin}
     assert '"origin": "default"' in result.to_json()
-    whr = jcmcalc.get_methodology("MM_AM005", "1.0")
-    assert whr.parameter("EG_sup,i,p").when_absent is WhenAbsent.ZERO
+    fgas = jcmcalc.get_methodology("FGAS_DESTRUCTION_AR5", "1.0")
+    assert fgas.parameter("W_k,p").when_absent is WhenAbsent.ZERO
     assert FACTOR.when_absent is WhenAbsent.ERROR
 
 

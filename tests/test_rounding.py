@@ -9,11 +9,16 @@ from fractions import Fraction
 
 from jcmcalc import calculate, get_methodology
 from jcmcalc.model.expressions import evaluate
+from jcmcalc.model.kernel import CREDITS, ER
 from jcmcalc.model.methodology import REFERENCE
-from jcmcalc.model.numbers import credits_from
 from tests.conftest import MONGOLIA
 
 CASES = 100_000
+
+
+def credits_from(reductions: Fraction) -> Fraction:
+    """The kernel's credits declaration evaluated for emission reductions ``reductions``."""
+    return evaluate(CREDITS.expression, lambda s, _b: {ER.name: reductions}[s.name], {}, {})
 
 
 def _decimal(rng: random.Random, digits: int, places: int) -> str:

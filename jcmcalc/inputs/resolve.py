@@ -22,6 +22,7 @@ from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.values import Key, Origin, Value
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.model.faults import check_readings, plugin_code, plugin_fault
+from jcmcalc.model.kernel import required
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
@@ -434,8 +435,8 @@ class Resolver:
                         reading.origin,
                         unit=reading.unit,
                     )
-                elif parameter.when_absent is WhenAbsent.ZERO and not self._required(
-                    parameter, key
+                elif parameter.when_absent is WhenAbsent.ZERO or not required(
+                    self.methodology, parameter, key, self.attributes
                 ):
                     values[parameter.name][key] = Value(
                         Fraction(0), Origin.ABSENT, "not monitored: zero"
@@ -448,13 +449,6 @@ class Resolver:
                         parameter=parameter.symbol,
                     )
         return PeriodInputs(period, values)
-
-    def _required(self, parameter: Parameter, key: Key) -> bool:
-        """Whether the member's option needs ``parameter`` (see ``required_when``)."""
-        if not parameter.required_when:
-            return False
-        attribute, wanted = parameter.required_when
-        return _attributes_of(parameter, key, self.attributes).get(attribute) == wanted
 
     def readings(self) -> dict[tuple[int, str, Key], Reading]:
         found: dict[tuple[int, str, Key], Reading] = {}

@@ -1,19 +1,70 @@
-"""Equations declared once as expression trees.
+"""Equations declared once as expression trees, and the walkers that read them.
 
 The same tree is evaluated exactly (``Fraction``), written as plain text and LaTeX, shown with
-its substituted values in the trace, and checked for units when a methodology is built.
-Build trees from :attr:`Parameter.ref` and :attr:`Equation.ref` with ``+ - * /``,
-:func:`total` (a sum over an index), :func:`minimum` and :class:`Constant`.
+its substituted values in the trace, and checked for units when a methodology is built. The
+nodes live in :mod:`jcmcalc.model.terms` and are re-exported here; every walker is a
+:class:`~jcmcalc.model.terms.Visitor`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 
-import attrs
-
 from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.terms import (
+    BinaryOp,
+    Collector,
+    Constant,
+    Extremum,
+    Floor,
+    Maximum,
+    Minimum,
+    Power,
+    Select,
+    Symbol,
+    Term,
+    Total,
+    Visitor,
+    as_term,
+    maximum,
+    minimum,
+    select,
+    total,
+)
+
+__all__ = [
+    "BinaryOp",
+    "Constant",
+    "Extremum",
+    "Floor",
+    "Maximum",
+    "Minimum",
+    "Power",
+    "Select",
+    "Symbol",
+    "Term",
+    "Total",
+    "Visitor",
+    "as_term",
+    "evaluate",
+    "free_indices",
+    "latex_symbol",
+    "maximum",
+    "minimum",
+    "select",
+    "selections",
+    "substituted",
+    "symbols",
+    "to_latex",
+    "to_text",
+    "total",
+]
+
+#: Attributes of every member: index symbol -> member -> attribute -> value.
+Attributes = Mapping[str, Mapping[str, Mapping[str, str]]]
+#: ``(index, attribute, value)``: a member of ``index`` whose ``attribute`` is ``value``.
+Condition = tuple[str, str, str]
 
 _GREEK = {"eta": r"\eta", "Delta": r"\Delta", "alpha": r"\alpha", "rho": r"\rho"}
 
@@ -25,130 +76,14 @@ def latex_symbol(symbol: str) -> str:
     return f"{head}_{{{subscript}}}" if subscript else head
 
 
-def _plain(value: Fraction) -> str:
-    return decimal_text(value)
+def member_attribute(attributes: Attributes, node: Select, bindings: Mapping[str, str]) -> str:
+    """The value of ``node``'s attribute for the member ``bindings`` name."""
+    return attributes[node.index][bindings[node.index]][node.attribute]
 
 
-class Term:
-    """A node of an equation. Combine terms with ``+ - * /`` and ``**`` (integer powers)."""
+# --- plain text ----------------------------------------------------------------------------
 
-    precedence = 9
-
-    def __add__(self, other: Term) -> Term:
-        return BinaryOp("+", self, as_term(other))
-
-    def __sub__(self, other: Term) -> Term:
-        return BinaryOp("-", self, as_term(other))
-
-    def __mul__(self, other: Term) -> Term:
-        return BinaryOp("*", self, as_term(other))
-
-    def __truediv__(self, other: Term) -> Term:
-        return BinaryOp("/", self, as_term(other))
-
-    def __rsub__(self, other: object) -> Term:
-        return BinaryOp("-", as_term(other), self)
-
-    def __rmul__(self, other: object) -> Term:
-        return BinaryOp("*", as_term(other), self)
-
-    def __pow__(self, other: Term) -> Term:
-        return Power(self, as_term(other))
-
-    def children(self) -> Sequence[Term]:
-        return ()
-
-    def walk(self) -> Iterator[Term]:
-        """This node and every node below it."""
-        yield self
-        for child in self.children():
-            yield from child.walk()
-
-
-def as_term(value: object) -> Term:
-    """Wrap a number (int, decimal text, Fraction) as a constant; pass terms through."""
-    if isinstance(value, Term):
-        return value
-    return Constant(Fraction(value))  # type: ignore[arg-type]
-
-
-@attrs.frozen(eq=False)
-class Symbol(Term):
-    """A parameter or an earlier equation's result, indexed like its declaration."""
-
-    name: str
-    symbol: str
-    index: tuple[str, ...] = ()
-
-
-@attrs.frozen(eq=False)
-class Constant(Term):
-    """A fixed number in an equation, with an optional label and unit (``24 h``)."""
-
-    value: Fraction = attrs.field(converter=Fraction)
-    unit: str = "dimensionless"
-    label: str = ""
-
-
-@attrs.frozen(eq=False)
-class BinaryOp(Term):
-    op: str
-    left: Term
-    right: Term
-
-    @property
-    def precedence(self) -> int:  # type: ignore[override]
-        return 1 if self.op in "+-" else 2
-
-    def children(self) -> Sequence[Term]:
-        return (self.left, self.right)
-
-
-@attrs.frozen(eq=False)
-class Power(Term):
-    base: Term
-    exponent: Term
-
-    precedence = 3
-
-    def children(self) -> Sequence[Term]:
-        return (self.base, self.exponent)
-
-
-@attrs.frozen(eq=False)
-class Total(Term):
-    """Sum of ``body`` over every member of ``index``."""
-
-    index: str
-    body: Term
-
-    precedence = 2
-
-    def children(self) -> Sequence[Term]:
-        return (self.body,)
-
-
-@attrs.frozen(eq=False)
-class Minimum(Term):
-    """The smallest of several terms (the conservative choice of a factor)."""
-
-    terms: tuple[Term, ...]
-
-    def children(self) -> Sequence[Term]:
-        return self.terms
-
-
-def total(index: str, body: Term) -> Total:
-    """``sum over index`` of ``body``."""
-    return Total(index, body)
-
-
-def minimum(*terms: object) -> Minimum:
-    """``min(a, b, ...)``."""
-    return Minimum(tuple(as_term(t) for t in terms))
-
-
-# --- rendering -----------------------------------------------------------------------------
+_SIGNS = {"*": "×", "/": "/", "+": "+", "-": "-"}
 
 
 def _wrap(child: Term, parent_precedence: int, text: str, *, right: bool = False) -> str:
@@ -158,32 +93,82 @@ def _wrap(child: Term, parent_precedence: int, text: str, *, right: bool = False
     return f"({text})" if tighter else text
 
 
+class _Text(Visitor[str]):
+    """Text of a tree; with ``members``, sums are expanded and a select shows its case."""
+
+    def __init__(
+        self,
+        show: Callable[[Symbol, Mapping[str, str]], str],
+        members: Mapping[str, Sequence[str]] | None,
+        bound: Mapping[str, str],
+        attributes: Attributes | None = None,
+    ) -> None:
+        self.show, self.members, self.bound, self.attributes = show, members, bound, attributes
+
+    def _under(self, bound: Mapping[str, str]) -> _Text:
+        return _Text(self.show, self.members, bound, self.attributes)
+
+    def visit_Symbol(self, node: Symbol) -> str:
+        return self.show(node, self.bound)
+
+    def visit_Constant(self, node: Constant) -> str:
+        return node.label if node.label and self.members is None else decimal_text(node.value)
+
+    def visit_BinaryOp(self, node: BinaryOp) -> str:
+        lhs = _wrap(node.left, node.precedence, self.visit(node.left))
+        rhs = _wrap(node.right, node.precedence, self.visit(node.right), right=node.op in "-/")
+        return f"{lhs} {_SIGNS[node.op]} {rhs}"
+
+    def visit_Power(self, node: Power) -> str:
+        base, exponent = self.visit(node.base), self.visit(node.exponent)
+        return f"{_wrap(node.base, 4, base)}^{_wrap(node.exponent, 4, exponent)}"
+
+    def visit_Total(self, node: Total) -> str:
+        if self.members is None:
+            return f"Σ_{node.index}({self.visit(node.body)})"
+        parts = [
+            _wrap(node.body, 2, self._under({**self.bound, node.index: m}).visit(node.body))
+            for m in self.members[node.index]
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        return f"({' + '.join(parts)})" if parts else "0"
+
+    def visit_Extremum(self, node: Extremum) -> str:
+        return f"{node.function}({', '.join(self.visit(t) for t in node.terms)})"
+
+    def visit_Floor(self, node: Floor) -> str:
+        return f"floor({self.visit(node.term)})"
+
+    def visit_Select(self, node: Select) -> str:
+        if self.attributes is not None and self.members is not None:
+            term = node.case(member_attribute(self.attributes, node, self.bound))
+            return _wrap(term, Term.precedence, self.visit(term))
+        cases = "; ".join(f"{key}: {self.visit(term)}" for key, term in node.cases)
+        return f"select({node.attribute}[{node.index}]; {cases})"
+
+
 def to_text(term: Term) -> str:
     """Plain text of an expression: ``Σ_i(EG_i,p × EF_RE,i)``."""
-    return _render(term, lambda symbol, _: symbol.symbol, None, {})
+    return _Text(lambda symbol, _: symbol.symbol, None, {}).visit(term)
 
 
-def to_latex(term: Term) -> str:
-    """LaTeX of the expression, for the docs and the reports."""
-    match term:
-        case Symbol():
-            return latex_symbol(term.symbol)
-        case Constant():
-            return rf"\mathrm{{{term.label}}}" if term.label else _plain(term.value)
-        case BinaryOp(op="/", left=left, right=right):
-            return rf"\frac{{{to_latex(left)}}}{{{to_latex(right)}}}"
-        case BinaryOp(op=op, left=left, right=right):
-            sign = {"*": r"\times", "+": "+", "-": "-"}[op]
-            lhs = _paren_latex(left, term.precedence, to_latex(left))
-            rhs = _paren_latex(right, term.precedence, to_latex(right), right=op == "-")
-            return f"{lhs} {sign} {rhs}"
-        case Power(base=base, exponent=exponent):
-            return f"{_paren_latex(base, 4, to_latex(base))}^{{{to_latex(exponent)}}}"
-        case Total(index=index, body=body):
-            return rf"\sum_{{{index}}} {_paren_latex(body, 2, to_latex(body))}"
-        case Minimum(terms=terms):
-            return rf"\min\left({', '.join(to_latex(t) for t in terms)}\right)"
-    raise TypeError(f"unknown term {term!r}")
+def substituted(
+    term: Term,
+    show: Callable[[Symbol, Mapping[str, str]], str],
+    members: Mapping[str, Sequence[str]],
+    bindings: Mapping[str, str],
+    attributes: Attributes | None = None,
+) -> str:
+    """Plain text of ``term`` with every symbol replaced by ``show(symbol, bindings)``.
+
+    Sums are written out term by term, so a validator sees each substituted value; with the
+    members' ``attributes``, a select shows the one case the member takes.
+    """
+    return _Text(show, members, bindings, attributes).visit(term)
+
+
+# --- LaTeX ---------------------------------------------------------------------------------
 
 
 def _paren_latex(child: Term, parent_precedence: int, text: str, *, right: bool = False) -> str:
@@ -193,9 +178,113 @@ def _paren_latex(child: Term, parent_precedence: int, text: str, *, right: bool 
     return rf"\left({text}\right)" if tighter else text
 
 
-# --- evaluation ----------------------------------------------------------------------------
+def _latex_text(text: str) -> str:
+    return r"\text{" + text.replace("_", r"\_") + "}"
+
+
+class _Latex(Visitor[str]):
+    def visit_Symbol(self, node: Symbol) -> str:
+        return latex_symbol(node.symbol)
+
+    def visit_Constant(self, node: Constant) -> str:
+        return rf"\mathrm{{{node.label}}}" if node.label else decimal_text(node.value)
+
+    def visit_BinaryOp(self, node: BinaryOp) -> str:
+        left, right = self.visit(node.left), self.visit(node.right)
+        if node.op == "/":
+            return rf"\frac{{{left}}}{{{right}}}"
+        sign = {"*": r"\times", "+": "+", "-": "-"}[node.op]
+        lhs = _paren_latex(node.left, node.precedence, left)
+        rhs = _paren_latex(node.right, node.precedence, right, right=node.op == "-")
+        return f"{lhs} {sign} {rhs}"
+
+    def visit_Power(self, node: Power) -> str:
+        return (
+            f"{_paren_latex(node.base, 4, self.visit(node.base))}^{{{self.visit(node.exponent)}}}"
+        )
+
+    def visit_Total(self, node: Total) -> str:
+        return rf"\sum_{{{node.index}}} {_paren_latex(node.body, 2, self.visit(node.body))}"
+
+    def visit_Extremum(self, node: Extremum) -> str:
+        return rf"\{node.function}\left({', '.join(self.visit(t) for t in node.terms)}\right)"
+
+    def visit_Floor(self, node: Floor) -> str:
+        return rf"\left\lfloor {self.visit(node.term)} \right\rfloor"
+
+    def visit_Select(self, node: Select) -> str:
+        rows = [
+            rf"{self.visit(term)} & \text{{if }} {_latex_text(node.attribute)}_{{{node.index}}}"
+            rf" = {_latex_text(key)}"
+            for key, term in node.cases
+        ]
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+
+def to_latex(term: Term) -> str:
+    """LaTeX of the expression, for the docs and the reports."""
+    return _Latex().visit(term)
+
+
+# --- exact evaluation ----------------------------------------------------------------------
 
 Lookup = Callable[[Symbol, Mapping[str, str]], Fraction]
+
+
+class _Exact(Visitor[Fraction]):
+    def __init__(
+        self,
+        lookup: Lookup,
+        members: Mapping[str, Sequence[str]],
+        bindings: Mapping[str, str],
+        attributes: Attributes,
+    ) -> None:
+        self.lookup, self.members, self.bindings = lookup, members, bindings
+        self.attributes = attributes
+
+    def visit_Symbol(self, node: Symbol) -> Fraction:
+        return self.lookup(node, self.bindings)
+
+    def visit_Constant(self, node: Constant) -> Fraction:
+        return node.value
+
+    def visit_BinaryOp(self, node: BinaryOp) -> Fraction:
+        a, b = self.visit(node.left), self.visit(node.right)
+        if node.op == "+":
+            return a + b
+        if node.op == "-":
+            return a - b
+        if node.op == "*":
+            return a * b
+        if b == 0:
+            raise ZeroDivisionError(f"division by zero in {to_text(node)}")
+        return a / b
+
+    def visit_Power(self, node: Power) -> Fraction:
+        power = self.visit(node.exponent)
+        if power.denominator != 1:
+            raise ValueError(f"non-integer power in {to_text(node)}")
+        return self.visit(node.base) ** int(power)
+
+    def visit_Total(self, node: Total) -> Fraction:
+        found = Fraction(0)
+        for member in self.members[node.index]:
+            bound = {**self.bindings, node.index: member}
+            found += _Exact(self.lookup, self.members, bound, self.attributes).visit(node.body)
+        return found
+
+    def visit_Minimum(self, node: Minimum) -> Fraction:
+        return min(self.visit(t) for t in node.terms)
+
+    def visit_Maximum(self, node: Maximum) -> Fraction:
+        return max(self.visit(t) for t in node.terms)
+
+    def visit_Floor(self, node: Floor) -> Fraction:
+        value = self.visit(node.term)
+        return Fraction(value.numerator // value.denominator)
+
+    def visit_Select(self, node: Select) -> Fraction:
+        return self.visit(node.case(member_attribute(self.attributes, node, self.bindings)))
 
 
 def evaluate(
@@ -203,41 +292,14 @@ def evaluate(
     lookup: Lookup,
     members: Mapping[str, Sequence[str]],
     bindings: Mapping[str, str],
+    attributes: Attributes | None = None,
 ) -> Fraction:
-    """Exact value of ``term``; ``lookup(symbol, bindings)`` supplies symbol values."""
-    match term:
-        case Symbol():
-            return lookup(term, bindings)
-        case Constant():
-            return term.value
-        case BinaryOp(op=op, left=left, right=right):
-            a = evaluate(left, lookup, members, bindings)
-            b = evaluate(right, lookup, members, bindings)
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if b == 0:
-                raise ZeroDivisionError(f"division by zero in {to_text(term)}")
-            return a / b
-        case Power(base=base, exponent=exponent):
-            power = evaluate(exponent, lookup, members, bindings)
-            if power.denominator != 1:
-                raise ValueError(f"non-integer power in {to_text(term)}")
-            return evaluate(base, lookup, members, bindings) ** int(power)
-        case Total(index=index, body=body):
-            return sum(
-                (
-                    evaluate(body, lookup, members, {**bindings, index: member})
-                    for member in members[index]
-                ),
-                Fraction(0),
-            )
-        case Minimum(terms=terms):
-            return min(evaluate(t, lookup, members, bindings) for t in terms)
-    raise TypeError(f"unknown term {term!r}")
+    """Exact value of ``term``; ``lookup(symbol, bindings)`` supplies symbol values and
+    ``attributes`` (index -> member -> attribute -> value) the members' options for selects."""
+    return _Exact(lookup, members, bindings, attributes or {}).visit(term)
+
+
+# --- symbols, indices, selections ----------------------------------------------------------
 
 
 def symbols(term: Term) -> list[Symbol]:
@@ -249,64 +311,45 @@ def symbols(term: Term) -> list[Symbol]:
     return list(seen.values())
 
 
+class _FreeIndices(Collector[frozenset[str]]):
+    def combine(self, node: Term, parts: list[frozenset[str]]) -> frozenset[str]:
+        return frozenset().union(*parts)
+
+    def visit_Symbol(self, node: Symbol) -> frozenset[str]:
+        return frozenset(node.index)
+
+    def visit_Total(self, node: Total) -> frozenset[str]:
+        return self.visit(node.body) - {node.index}
+
+    def visit_Select(self, node: Select) -> frozenset[str]:
+        return self.generic(node) | {node.index}
+
+
 def free_indices(term: Term) -> set[str]:
-    """Indices used in ``term`` that no sum binds."""
-    match term:
-        case Symbol():
-            return set(term.index)
-        case Total(index=index, body=body):
-            return free_indices(body) - {index}
-    found: set[str] = set()
-    for child in term.children():
-        found |= free_indices(child)
-    return found
+    """Indices used in ``term`` that no sum binds (a select binds its member's index)."""
+    return set(_FreeIndices().visit(term))
 
 
-def substituted(
-    term: Term,
-    show: Callable[[Symbol, Mapping[str, str]], str],
-    members: Mapping[str, Sequence[str]],
-    bindings: Mapping[str, str],
-) -> str:
-    """Plain text of ``term`` with every symbol replaced by ``show(symbol, bindings)``.
+class _Selections(Collector[list[tuple[Symbol, tuple[Condition, ...]]]]):
+    def __init__(self, conditions: tuple[Condition, ...] = ()) -> None:
+        self.conditions = conditions
 
-    Sums are written out term by term, so a validator sees each substituted value.
-    """
-    return _render(term, show, members, bindings)
+    def combine(self, node: Term, parts: list) -> list[tuple[Symbol, tuple[Condition, ...]]]:
+        return [use for part in parts for use in part]
+
+    def visit_Symbol(self, node: Symbol) -> list[tuple[Symbol, tuple[Condition, ...]]]:
+        return [(node, self.conditions)]
+
+    def visit_Select(self, node: Select) -> list[tuple[Symbol, tuple[Condition, ...]]]:
+        return [
+            use
+            for key, term in node.cases
+            for use in _Selections((*self.conditions, (node.index, node.attribute, key))).visit(
+                term
+            )
+        ]
 
 
-_SIGNS = {"*": "×", "/": "/", "+": "+", "-": "-"}
-
-
-def _render(
-    node: Term,
-    show: Callable[[Symbol, Mapping[str, str]], str],
-    members: Mapping[str, Sequence[str]] | None,
-    bound: Mapping[str, str],
-) -> str:
-    """Text of ``node``; with ``members``, sums are expanded over their members."""
-
-    def again(child: Term, binding: Mapping[str, str] = bound) -> str:
-        return _render(child, show, members, binding)
-
-    match node:
-        case Symbol():
-            return show(node, bound)
-        case Constant():
-            return node.label if node.label and members is None else _plain(node.value)
-        case BinaryOp(op=op, left=left, right=right):
-            lhs = _wrap(left, node.precedence, again(left))
-            rhs = _wrap(right, node.precedence, again(right), right=op in "-/")
-            return f"{lhs} {_SIGNS[op]} {rhs}"
-        case Power(base=base, exponent=exponent):
-            return f"{_wrap(base, 4, again(base))}^{_wrap(exponent, 4, again(exponent))}"
-        case Total(index=index, body=body) if members is None:
-            return f"Σ_{index}({again(body)})"
-        case Total(index=index, body=body):
-            parts = [_wrap(body, 2, again(body, {**bound, index: m})) for m in members[index]]
-            if len(parts) == 1:
-                return parts[0]
-            return f"({' + '.join(parts)})" if parts else "0"
-        case Minimum(terms=terms):
-            return f"min({', '.join(again(t) for t in terms)})"
-    raise TypeError(f"unknown term {node!r}")
+def selections(term: Term) -> list[tuple[Symbol, tuple[Condition, ...]]]:
+    """Every use of a symbol in ``term`` with the select cases it lies in (empty: always used)."""
+    return _Selections().visit(term)

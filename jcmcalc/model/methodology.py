@@ -18,11 +18,14 @@ from jcmcalc.model.errors import InputError, PluginError, suggest
 from jcmcalc.model.expressions import (
     BinaryOp,
     Constant,
-    Minimum,
+    Extremum,
+    Floor,
     Power,
+    Select,
     Symbol,
     Term,
     Total,
+    Visitor,
     free_indices,
     symbols,
     to_text,
@@ -238,40 +241,80 @@ class Methodology:
         return tuple(c for c in self.checks if c.severity is Severity.ERROR)
 
 
+class _Units(Visitor):
+    """The pint unit of a term given each symbol's canonical unit (checks sums and extrema)."""
+
+    def __init__(self, units: Mapping[str, str], where: str) -> None:
+        self.units, self.where = units, where
+
+    def generic(self, node: Term):
+        raise MethodologyError(f"{self.where}: unknown term {node!r}")
+
+    def visit_Symbol(self, node: Symbol):
+        return parse_unit(self.units[node.name])
+
+    def visit_Constant(self, node: Constant):
+        return parse_unit(node.unit)
+
+    def visit_BinaryOp(self, node: BinaryOp):
+        if node.op == "*":
+            return self.visit(node.left) * self.visit(node.right)
+        if node.op == "/":
+            return self.visit(node.left) / self.visit(node.right)
+        return self.same([node.left, node.right])
+
+    def visit_Extremum(self, node: Extremum):
+        return self.same(list(node.terms))
+
+    def visit_Select(self, node: Select):
+        return self.same(list(node.children()))
+
+    def visit_Power(self, node: Power):
+        for part in (node.base, node.exponent):
+            if dimensionality(self.visit(part)) != "dimensionless":
+                raise MethodologyError(f"{self.where}: a power needs dimensionless terms")
+        return parse_unit("dimensionless")
+
+    def visit_Total(self, node: Total):
+        return self.visit(node.body)
+
+    def visit_Floor(self, node: Floor):
+        return self.visit(node.term)
+
+    def same(self, terms: list[Term]):
+        """The one unit of ``terms``, which are added, compared or chosen between."""
+        found = [self.visit(t) for t in terms]
+        for other in found[1:]:
+            if not factor_is_one(other, found[0]):
+                raise MethodologyError(
+                    f"{self.where}: cannot add or compare {unit_text(other)} with "
+                    f"{unit_text(found[0])} in {' , '.join(to_text(t) for t in terms)}"
+                )
+        return found[0]
+
+
 def unit_of(term: Term, units: Mapping[str, str], where: str):
     """The pint unit of ``term`` given each symbol's canonical unit (checks sums and mins)."""
-    match term:
-        case Symbol():
-            return parse_unit(units[term.name])
-        case Constant():
-            return parse_unit(term.unit)
-        case BinaryOp(op="*", left=left, right=right):
-            return unit_of(left, units, where) * unit_of(right, units, where)
-        case BinaryOp(op="/", left=left, right=right):
-            return unit_of(left, units, where) / unit_of(right, units, where)
-        case BinaryOp(left=left, right=right) | Minimum(terms=(left, right)):
-            return _same_unit([left, right], units, where)
-        case Minimum(terms=terms):
-            return _same_unit(list(terms), units, where)
-        case Power(base=base, exponent=exponent):
-            for part in (base, exponent):
-                if dimensionality(unit_of(part, units, where)) != "dimensionless":
-                    raise MethodologyError(f"{where}: a power needs dimensionless terms")
-            return parse_unit("dimensionless")
-        case Total(body=body):
-            return unit_of(body, units, where)
-    raise MethodologyError(f"{where}: unknown term {term!r}")
+    return _Units(units, where).visit(term)
 
 
 def _same_unit(terms: list[Term], units: Mapping[str, str], where: str):
-    found = [unit_of(t, units, where) for t in terms]
-    for other in found[1:]:
-        if not factor_is_one(other, found[0]):
-            raise MethodologyError(
-                f"{where}: cannot add or compare {unit_text(other)} with {unit_text(found[0])} "
-                f"in {' , '.join(to_text(t) for t in terms)}"
+    return _Units(units, where).same(terms)
+
+
+def _select_problems(term: Term, indices: Mapping[str, Index], place: str) -> Iterator[Problem]:
+    """Every select names a declared attribute of its index and has one case per value."""
+    for node in term.walk():
+        if not isinstance(node, Select):
+            continue
+        index = indices.get(node.index)
+        choices = index.attributes.get(node.attribute, ()) if index else ()
+        keys = [key for key, _ in node.cases]
+        if not choices or sorted(keys) != sorted(set(choices)) or len(keys) != len(set(keys)):
+            yield Problem(
+                f"{place}: select on {node.attribute!r} of index {node.index!r} needs one case "
+                f"for each of its declared values {list(choices)}, not {keys}"
             )
-    return found[0]
 
 
 @attrs.frozen
@@ -324,6 +367,12 @@ def _problems(methodology: Methodology) -> Iterator[Problem]:
                 f"{where}: equation {equation.symbol} resolves to "
                 f"{unit_text(parse_unit(equation.unit))}, not {TONNES_CO2}"
             )
+    indices = {index.symbol: index for index in methodology.indices}
+    estimated = methodology.estimate.equations if methodology.estimate else ()
+    for term in [e.expression for e in (*methodology.equations, *estimated)] + [
+        t for c in methodology.checks for t in (c.left, c.right)
+    ]:
+        yield from _select_problems(term, indices, where)
     fixed = {p.name for p in methodology.all_parameters if p.kind is not Kind.MONITORED}
     for bound in methodology.checks:
         yield from _check_problems(

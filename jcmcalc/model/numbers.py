@@ -43,11 +43,6 @@ def magnitude_text(value: Fraction) -> str:
     return f"about {'-' if value < 0 else ''}10^{math.floor(exponent)}"
 
 
-def credits_from(emission_reductions: Fraction) -> int:
-    """Whole credits for one period: ER rounded down, zero when ER is negative."""
-    return max(math.floor(emission_reductions), 0)
-
-
 def _decimal_places(value: Fraction) -> int | None:
     """Digits after the point of a finite decimal expansion; None when it does not end."""
     denominator, twos, fives = value.denominator, 0, 0

@@ -148,8 +148,9 @@ class Parameter:
     n-th basis, so values of such parameters must be on the same basis wherever their members
     coincide (a fuel quantity in kL needs its NCV in GJ/kL); resolving a project checks this.
     ``index`` names the indices besides the monitoring period (``("i",)`` for per system).
-    ``required_when = (attribute, value)`` keeps an absent value an error for members whose
-    attribute has that value (the option that needs the term).
+    ``when_absent=WhenAbsent.ZERO``: a term the methodology lets a project omit; a monitored
+    value is not needed either where every use of the parameter lies in ``select`` cases the
+    member does not take (:func:`jcmcalc.model.kernel.required`).
     ``inferred`` explains a part of its use that is reconstructed, not read in the text.
     ``monitoring`` describes how a monitored parameter is monitored.
     """
@@ -163,7 +164,6 @@ class Parameter:
     bounds: Bounds = NON_NEGATIVE
     default: Default | DefaultTable | None = None
     when_absent: WhenAbsent = WhenAbsent.ERROR
-    required_when: tuple[str, str] = ()
     inferred: str = ""
     monitoring: Monitoring | None = None
 

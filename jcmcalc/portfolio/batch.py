@@ -4,12 +4,13 @@ together."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
 
 from jcmcalc.inputs.resolve import Inputs
+from jcmcalc.model.kernel import Place
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.rows import Row, failure
@@ -57,7 +58,31 @@ def batch_from_inputs(
                         array[(position, *at)] = value.value
             position += 1
     columns = {name: vectorised.fraction_column(array) for name, array in values.items()}
-    return vectorised.Batch(methodology, sizes, columns, count), elements
+    attributes = _attributes(methodology, projects, sizes)
+    return vectorised.Batch(methodology, sizes, columns, count, attributes), elements
+
+
+def _attributes(
+    methodology: Methodology, projects: Sequence[tuple[str, Inputs]], sizes: Mapping[str, int]
+) -> dict[tuple[str, str], np.ndarray]:
+    """The members' attributes of every period, by (index, attribute): text arrays laid out
+    like the values."""
+    found: dict[tuple[str, str], np.ndarray] = {}
+    symbols = [index.symbol for index in methodology.indices]
+    for axis, index in enumerate(methodology.indices, start=1):
+        for attribute in index.attributes:
+            rows = [
+                [
+                    inputs.attributes[index.symbol][m].get(attribute, "")
+                    for m in inputs.members[index.symbol]
+                ]
+                for _, inputs in projects
+                for _ in inputs.periods
+            ]
+            shape = [len(rows)] + [1] * len(symbols)
+            shape[axis] = sizes[index.symbol]
+            found[(index.symbol, attribute)] = np.array(rows, dtype=str).reshape(shape)
+    return found
 
 
 def shape_key(inputs: Inputs) -> tuple[str, str, tuple[int, ...]]:
@@ -71,7 +96,10 @@ def rows_of(
 ) -> tuple[list[Row], dict[str, str]]:
     """Rows of one evaluated batch; the errors by project name."""
     outcome = vectorised.run(
-        batch, where=lambda n: f"{elements[n].project}, period {elements[n].period}"
+        batch,
+        where=lambda n: Place(
+            elements[n].period, f"{elements[n].project}, period {elements[n].period}", members=False
+        ),
     )
     failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
     rows = [

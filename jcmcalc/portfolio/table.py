@@ -237,7 +237,7 @@ class _Group:
             found[parameter.name] = (integers, present, scaled.scale, factor)
         for parameter in self.methodology.parameters:
             if parameter.kind is Kind.MONITORED and parameter.name not in found:
-                if parameter.when_absent is WhenAbsent.ZERO and not parameter.required_when:
+                if parameter.when_absent is WhenAbsent.ZERO:
                     continue
                 raise InputError(
                     f"no column for the monitored parameter {parameter.symbol} "
@@ -329,7 +329,12 @@ class _Group:
             name: _gathered(column, positions, self.methodology.parameter(name))
             for name, column in {**monitored, **fixed}.items()
         }
-        return vectorised.Batch(self.methodology, sizes, values, len(positions))
+        attributes = {
+            (self.index.symbol, name): columns.text_cells(self.table.cells[name])[positions]
+            for name in (self.index.attributes if self.index is not None else ())
+            if name in self.table.titles
+        }
+        return vectorised.Batch(self.methodology, sizes, values, len(positions), attributes)
 
 
 def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:

@@ -1,40 +1,53 @@
-"""Many project-periods at once: the equation trees evaluated on numpy arrays, credits exact.
+"""Many project-periods at once: the kernel's equations on numpy arrays, credits exact.
 
 A :class:`Batch` holds N project-periods of one methodology whose indices have the same number
 of members. Every value is an array of shape ``(N, d_1, ..., d_k)`` with one axis per index of
 the methodology (size 1 where the value does not depend on it), so the operators of a tree
-broadcast and a sum over an index is a sum over its axis.
+broadcast and a sum over an index is a sum over its axis. Member attributes (for ``select``)
+are text arrays of the same layout.
 
 Float64 can lose a credit: 7000 MWh x 0.073 t/MWh is 510.99999999999994 in floating point, 511
 exactly. Alongside each value a magnitude bound is carried (the value computed on absolute
-values, first-order propagation through division), and every project-period whose ER lies
-within a relative margin of that bound from a whole number (or below it, or not finite) is
-evaluated again exactly with ``Fraction`` through :func:`jcmcalc.model.expressions.evaluate`, the
-engine's own evaluator. Credits therefore equal the exact per-project path.
+values, first-order propagation through division), and every project-period where a ``floor``
+(the credits' rounding of ER) or a check lies within a relative margin of that bound from a
+whole number or from its limit (or is not finite) is evaluated again exactly by the kernel's
+:func:`~jcmcalc.model.kernel.evaluate_period`, the engine's own loop. Credits therefore equal
+the exact per-project path. A tree this evaluator cannot take is said so in
+:attr:`Outcome.fallback`, and every project-period goes through the kernel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from functools import singledispatch
 
 import attrs
 import numpy as np
 
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.expressions import (
     BinaryOp,
     Constant,
+    Floor,
+    Maximum,
     Minimum,
     Power,
+    Select,
     Symbol,
     Term,
     Total,
-    evaluate,
+    Visitor,
+)
+from jcmcalc.model.kernel import (
+    CREDITS,
+    ER,
+    Context,
+    Key,
+    Place,
+    equations_of,
+    evaluate_period,
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
-from jcmcalc.model.numbers import credits_from, decimal_text
 
 #: Relative margin around whole numbers (and zero) inside which ER is re-evaluated exactly.
 #: Float64 rounding is 2**-53 per operation; 2**-30 leaves room for 2**23 operations per value.
@@ -59,12 +72,14 @@ def fraction_column(values: np.ndarray) -> Column:
 
 @attrs.frozen
 class Batch:
-    """N project-periods of ``methodology``; ``sizes`` the number of members of each index."""
+    """N project-periods of ``methodology``; ``sizes`` the number of members of each index;
+    ``attributes`` the members' attributes by ``(index, attribute)``, as text arrays."""
 
     methodology: Methodology
     sizes: Mapping[str, int]
     values: Mapping[str, Column]
     count: int
+    attributes: Mapping[tuple[str, str], np.ndarray] = attrs.field(factory=dict)
 
     def axis(self, index: str) -> int:
         return 1 + [i.symbol for i in self.methodology.indices].index(index)
@@ -80,164 +95,201 @@ class Batch:
 
 @attrs.frozen
 class Outcome:
-    """RE, PE and ER of each project-period (exact where re-evaluated), credits, problems."""
+    """RE, PE and ER of each project-period (exact where re-evaluated), credits, problems;
+    ``fallback`` says why the arrays could not be used at all ("" when they were)."""
 
     reference: list[Fraction | float]
     project: list[Fraction | float]
     reductions: list[Fraction | float]
     credits: np.ndarray
     exact: np.ndarray
-    errors: dict[int, InputError]
+    errors: dict[int, JcmcalcError]
+    fallback: str = ""
 
 
-def run(batch: Batch, *, where: Callable[[int], str] = str) -> Outcome:
-    """Evaluate every equation of ``batch`` in float64, then exactly where credits could differ.
+class Unsupported(Exception):
+    """The array evaluator cannot take this tree or batch (the kernel evaluates it exactly)."""
 
-    ``where(n)`` names project-period ``n`` in error messages.
-    """
-    methodology = batch.methodology
-    scope: dict[str, tuple[np.ndarray, np.ndarray]] = {
-        name: (column.approx, np.abs(column.approx)) for name, column in batch.values.items()
-    }
-    with np.errstate(all="ignore"):
-        for equation in methodology.equations:
-            scope[equation.name] = _value(equation.expression, scope, batch)
-        doubtful = np.zeros(batch.count, dtype=bool)
-        for check in methodology.error_checks:
-            left, left_size = _value(check.left, scope, batch)
-            right, right_size = _value(check.right, scope, batch)
-            margin = MARGIN * (left_size + right_size)
-            near = ~(left + margin < right) & np.isfinite(margin)
-            doubtful |= ~np.isfinite(left - right).reshape(batch.count, -1).all(axis=1)
-            doubtful |= near.reshape(batch.count, -1).any(axis=1)
-        flat = (batch.count,) + (1,) * len(batch.symbols)
-        reference, reference_size = (np.broadcast_to(a, flat).ravel() for a in scope[REFERENCE])
-        project, project_size = (np.broadcast_to(a, flat).ravel() for a in scope[PROJECT])
-        reductions = reference - project
-        size = reference_size + project_size
-        nearest = np.rint(reductions)
-        doubtful |= ~np.isfinite(reductions) | ~np.isfinite(size)
-        doubtful |= np.abs(reductions - nearest) <= MARGIN * size + 1e-300
-        doubtful |= reductions <= MARGIN * size
-    credits = np.zeros(batch.count, dtype=np.int64)
+
+Pair = tuple[np.ndarray, np.ndarray]  # value and magnitude bound
+
+
+def _flat(array: np.ndarray, count: int) -> np.ndarray:
+    """One value per project-period of a value not indexed by any member."""
+    return np.broadcast_to(array, (count,) + (1,) * (array.ndim - 1)).ravel()
+
+
+def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
+    """Evaluate the kernel's equations of ``batch`` in float64, then exactly (through the
+    kernel) every project-period whose credits could differ. ``where(n)`` names element ``n``."""
+    count = batch.count
+    try:
+        scope, doubtful = _floats(batch)
+        reference, project, reductions, credits = (
+            _flat(scope[e][0], count) for e in (REFERENCE, PROJECT, ER.name, CREDITS.name)
+        )
+        fallback = ""
+    except Unsupported as exc:
+        nothing = np.full(count, np.nan)
+        reference = project = reductions = credits = nothing
+        doubtful, fallback = np.ones(count, dtype=bool), str(exc)
+    whole = np.zeros(count, dtype=np.int64)
     clear = ~doubtful
-    credits[clear] = np.floor(reductions[clear]).astype(np.int64)
+    whole[clear] = credits[clear].astype(np.int64)
     outcome = Outcome(
         reference=reference.tolist(),
         project=project.tolist(),
         reductions=reductions.tolist(),
-        credits=credits,
+        credits=whole,
         exact=doubtful.copy(),
         errors={},
+        fallback=fallback,
     )
     for position in np.flatnonzero(doubtful):
-        _exact(batch, int(position), outcome, where)
+        _exact(batch, int(position), outcome, where(int(position)))
     return outcome
 
 
-def _exact(batch: Batch, position: int, outcome: Outcome, where: Callable[[int], str]) -> None:
-    """Evaluate project-period ``position`` exactly, as the engine does."""
+def _floats(batch: Batch) -> tuple[dict[str, Pair], np.ndarray]:
+    """Every equation's float value and bound; which project-periods need exact arithmetic."""
     methodology = batch.methodology
-    members = {s: tuple(str(m) for m in range(batch.sizes[s])) for s in batch.symbols}
-    results: dict[str, dict[tuple[int, ...], Fraction]] = {}
-
-    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
-        key = tuple(int(bindings[s]) if s in symbol.index else 0 for s in batch.symbols)
-        if symbol.name in results:
-            return results[symbol.name][key]
-        return batch.values[symbol.name].exact((position, *key))
-
-    try:
-        for equation in methodology.equations:
-            results[equation.name] = {}
-            for key in np.ndindex(*batch.shape(equation.index)[1:]):
-                bindings = {s: str(k) for s, k in zip(batch.symbols, key, strict=True)}
-                try:
-                    value = evaluate(equation.expression, lookup, members, bindings)
-                except ZeroDivisionError as exc:
-                    raise InputError(
-                        f"{exc} ({where(position)})", parameter=equation.symbol
-                    ) from None
-                results[equation.name][key] = value
+    scope: dict[str, Pair] = {
+        name: (column.approx, np.abs(column.approx)) for name, column in batch.values.items()
+    }
+    floats = _Floats(batch, scope)
+    with np.errstate(all="ignore"):
+        for equation in equations_of(methodology):
+            scope[equation.name] = floats.visit(equation.expression)
         for check in methodology.error_checks:
-            for key in np.ndindex(*batch.shape(check.index)[1:]):
-                bindings = {s: str(k) for s, k in zip(batch.symbols, key, strict=True)}
-                left = evaluate(check.left, lookup, members, bindings)
-                right = evaluate(check.right, lookup, members, bindings)
-                if left > right:
-                    raise InputError(
-                        f"{where(position)}: check {check.name!r} fails, {check.description}: "
-                        f"{check.text}, but {decimal_text(left)} > {decimal_text(right)}"
-                    )
-    except InputError as exc:
+            left, left_size = floats.visit(check.left)
+            right, right_size = floats.visit(check.right)
+            margin = MARGIN * (left_size + right_size)
+            floats.doubt(~(left + margin < right) & np.isfinite(margin))
+            floats.doubt(~np.isfinite(left - right))
+        reductions, size = scope[ER.name]
+        floats.doubt(~np.isfinite(reductions) | ~np.isfinite(size))
+    return scope, floats.doubtful
+
+
+def _exact(batch: Batch, position: int, outcome: Outcome, place: Place) -> None:
+    """Evaluate project-period ``position`` through the kernel, as the engine does."""
+    members = {s: tuple(str(m) for m in range(batch.sizes[s])) for s in batch.symbols}
+    attributes: dict[str, dict[str, dict[str, str]]] = {s: {} for s in batch.symbols}
+    for (index, attribute), array in batch.attributes.items():
+        for member, value in enumerate(array[position].ravel().tolist()):
+            attributes[index].setdefault(str(member), {})[attribute] = str(value)
+    context = Context(batch.methodology, members, attributes)
+    try:
+        found = evaluate_period(context, _Element(batch, position), place, trace=False)
+    except JcmcalcError as exc:
         outcome.errors[position] = exc
         return
-    origin = (0,) * len(batch.symbols)
-    reference, project = results[REFERENCE][origin], results[PROJECT][origin]
-    outcome.reference[position] = reference
-    outcome.project[position] = project
-    outcome.reductions[position] = reference - project
-    outcome.credits[position] = credits_from(reference - project)
+    outcome.reference[position] = found.reference
+    outcome.project[position] = found.project
+    outcome.reductions[position] = found.reductions
+    outcome.credits[position] = found.credits
+
+
+@attrs.frozen
+class _Element:
+    """The inputs of one project-period of a batch, as a source for the kernel."""
+
+    batch: Batch
+    position: int
+
+    def value(self, symbol: Symbol, key: Key) -> Fraction | None:
+        column = self.batch.values.get(symbol.name)
+        if column is None:
+            return None
+        at = dict(zip(symbol.index, key, strict=True))
+        return column.exact((self.position, *(int(at.get(s, 0)) for s in self.batch.symbols)))
+
+    def note(self, symbol: Symbol, key: Key) -> str:
+        return ""
 
 
 # --- float evaluation with a magnitude bound ------------------------------------------------
 
-Scope = Mapping[str, tuple[np.ndarray, np.ndarray]]
 
+class _Floats(Visitor[Pair]):
+    """A tree's float64 value and magnitude bound on every project-period at once; project-
+    periods where a floor is too close to a whole number for float64 are marked doubtful."""
 
-@singledispatch
-def _value(term: Term, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    raise TypeError(f"unknown term {term!r}")
+    def __init__(self, batch: Batch, scope: Mapping[str, Pair]) -> None:
+        self.batch, self.scope = batch, scope
+        self.doubtful = np.zeros(batch.count, dtype=bool)
 
+    def doubt(self, where: np.ndarray) -> None:
+        """Mark the project-periods where ``where`` holds for any member."""
+        full = np.broadcast_to(where, (self.batch.count, *where.shape[1:]))
+        self.doubtful |= full.reshape(self.batch.count, -1).any(axis=1)
 
-@_value.register
-def _(term: Symbol, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    return scope[term.name]
+    def generic(self, node: Term) -> Pair:
+        raise Unsupported(f"no array evaluation of {type(node).__name__} terms")
 
+    def visit_Symbol(self, node: Symbol) -> Pair:
+        if node.name not in self.scope:
+            raise Unsupported(f"no column of {node.symbol} in the batch")
+        return self.scope[node.name]
 
-@_value.register
-def _(term: Constant, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    value = np.full((1,) * (1 + len(batch.symbols)), float(term.value))
-    return value, np.abs(value)
+    def visit_Constant(self, node: Constant) -> Pair:
+        value = np.full((1,) * (1 + len(self.batch.symbols)), float(node.value))
+        return value, np.abs(value)
 
+    def visit_BinaryOp(self, node: BinaryOp) -> Pair:
+        a, a_size = self.visit(node.left)
+        b, b_size = self.visit(node.right)
+        if node.op == "+":
+            return a + b, a_size + b_size
+        if node.op == "-":
+            return a - b, a_size + b_size
+        if node.op == "*":
+            return a * b, a_size * b_size
+        quotient = a / b
+        return quotient, a_size / np.abs(b) + np.abs(quotient) * b_size / np.abs(b)
 
-@_value.register
-def _(term: BinaryOp, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    a, a_size = _value(term.left, scope, batch)
-    b, b_size = _value(term.right, scope, batch)
-    if term.op == "+":
-        return a + b, a_size + b_size
-    if term.op == "-":
-        return a - b, a_size + b_size
-    if term.op == "*":
-        return a * b, a_size * b_size
-    quotient = a / b
-    return quotient, a_size / np.abs(b) + np.abs(quotient) * b_size / np.abs(b)
+    def visit_Power(self, node: Power) -> Pair:
+        base, base_size = self.visit(node.base)
+        exponent, _ = self.visit(node.exponent)
+        value = np.power(base, exponent)
+        # |d(b**n)| <= |n| |b|**(n-1) |db|: a bound relative to the value, widened by the exponent.
+        relative = np.abs(exponent) * base_size / np.abs(base)
+        return value, np.abs(value) * np.maximum(relative, 1.0)
 
+    def visit_Total(self, node: Total) -> Pair:
+        body, body_size = self.visit(node.body)
+        axis = self.batch.axis(node.index)
+        target = list(body.shape)
+        target[axis] = self.batch.sizes[node.index]
+        body, body_size = np.broadcast_to(body, target), np.broadcast_to(body_size, target)
+        return body.sum(axis=axis, keepdims=True), body_size.sum(axis=axis, keepdims=True)
 
-@_value.register
-def _(term: Power, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    base, base_size = _value(term.base, scope, batch)
-    exponent, _ = _value(term.exponent, scope, batch)
-    value = np.power(base, exponent)
-    # |d(b**n)| <= |n| |b|**(n-1) |db|: a bound relative to the value, widened by the exponent.
-    relative = np.abs(exponent) * base_size / np.abs(base)
-    return value, np.abs(value) * np.maximum(relative, 1.0)
+    def _extremum(self, node: Minimum | Maximum, choose: np.ufunc) -> Pair:
+        parts = [self.visit(t) for t in node.terms]
+        value = choose.reduce(np.broadcast_arrays(*(p[0] for p in parts)))
+        size = np.maximum.reduce(np.broadcast_arrays(*(p[1] for p in parts)))
+        return value, size
 
+    def visit_Minimum(self, node: Minimum) -> Pair:
+        return self._extremum(node, np.minimum)
 
-@_value.register
-def _(term: Total, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    body, body_size = _value(term.body, scope, batch)
-    axis = batch.axis(term.index)
-    target = list(body.shape)
-    target[axis] = batch.sizes[term.index]
-    body, body_size = np.broadcast_to(body, target), np.broadcast_to(body_size, target)
-    return body.sum(axis=axis, keepdims=True), body_size.sum(axis=axis, keepdims=True)
+    def visit_Maximum(self, node: Maximum) -> Pair:
+        return self._extremum(node, np.maximum)
 
+    def visit_Floor(self, node: Floor) -> Pair:
+        value, size = self.visit(node.term)
+        self.doubt(np.abs(value - np.rint(value)) <= MARGIN * size + 1e-300)
+        self.doubt(~np.isfinite(value) | ~np.isfinite(size))
+        return value // 1, size + 1
 
-@_value.register
-def _(term: Minimum, scope: Scope, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    parts = [_value(t, scope, batch) for t in term.terms]
-    value = np.minimum.reduce(np.broadcast_arrays(*(p[0] for p in parts)))
-    size = np.maximum.reduce(np.broadcast_arrays(*(p[1] for p in parts)))
-    return value, size
+    def visit_Select(self, node: Select) -> Pair:
+        chosen = self.batch.attributes.get((node.index, node.attribute))
+        if chosen is None:
+            raise Unsupported(f"the batch has no attribute {node.attribute!r} of {node.index}")
+        parts = [(chosen == key, *self.visit(term)) for key, term in node.cases]
+        shaped = np.broadcast_arrays(*(array for part in parts for array in part))
+        conditions, values, sizes = shaped[0::3], shaped[1::3], shaped[2::3]
+        return (
+            np.select(conditions, values, default=np.nan),
+            np.select(conditions, sizes, default=np.nan),
+        )

@@ -8,7 +8,6 @@ optionally, ``values``: monitored parameters the methodology does not estimate, 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +19,8 @@ from jcmcalc.inputs.project import Period, Project, parse_date
 from jcmcalc.inputs.resolve import Inputs, Key, Resolver, Value
 from jcmcalc.inputs.values import Origin
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import Symbol, evaluate
+from jcmcalc.model.expressions import Attributes, Symbol
+from jcmcalc.model.kernel import Context, Place, evaluate_equations
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import POSITIVE, Kind, Parameter
 
@@ -69,30 +69,46 @@ def yearly_periods(spec: Mapping[str, Any], path: Path) -> tuple[Period, ...]:
     )
 
 
+@attrs.frozen
+class _Design:
+    """The design values (fixed ex ante) and the year number, as a source for the kernel."""
+
+    fixed: Mapping[str, Mapping[Key, Value]]
+    number: int
+
+    def value(self, symbol: Symbol, key: Key) -> Fraction | None:
+        if symbol.name == YEAR_NUMBER.name:
+            return Fraction(self.number)
+        found = self.fixed.get(symbol.name, {}).get(key)
+        return None if found is None else found.value
+
+    def note(self, symbol: Symbol, key: Key) -> str:
+        return ""
+
+
 def estimated_values(
     methodology: Methodology,
     fixed: Mapping[str, Mapping[Key, Value]],
     members: Mapping[str, tuple[str, ...]],
     number: int,
+    attributes: Attributes | None = None,
 ) -> dict[str, dict[Key, Value]]:
-    """Values of the estimated monitored parameters in year ``number``."""
+    """Values of the estimated monitored parameters in year ``number``, through the kernel."""
     assert methodology.estimate is not None
-    year = {(): Value(Fraction(number), Origin.ESTIMATE, "year of the crediting period")}
-    known = {**fixed, YEAR_NUMBER.name: year}
-
-    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
-        return known[symbol.name][tuple(bindings[i] for i in symbol.index)].value
-
-    produced: dict[str, dict[Key, Value]] = {}
-    for equation in methodology.estimate.equations:
-        produced[equation.name] = {}
-        for key in itertools.product(*(members[i] for i in equation.index)):
-            bindings = dict(zip(equation.index, key, strict=True))
-            value = evaluate(equation.expression, lookup, members, bindings)
-            produced[equation.name][key] = Value(
-                value, Origin.ESTIMATE, f"{equation.symbol} = {equation.text.split(' = ', 1)[1]}"
-            )
-    return produced
+    equations = methodology.estimate.equations
+    results = evaluate_equations(
+        Context(methodology, members, attributes or {}),
+        equations,
+        _Design(fixed, number),
+        Place(number, f"year {number} of the estimate"),
+    )
+    return {
+        equation.name: {
+            key: Value(value, Origin.ESTIMATE, equation.text)
+            for key, value in results[equation.name].items()
+        }
+        for equation in equations
+    }
 
 
 def resolve_estimate(methodology: Methodology, project: Project) -> Inputs:
@@ -114,7 +130,11 @@ def resolve_estimate(methodology: Methodology, project: Project) -> Inputs:
         fixed=fixed,
         periods=tuple(
             resolver.monitored(
-                period, {}, estimated_values(methodology, fixed, resolver.members, period.number)
+                period,
+                {},
+                estimated_values(
+                    methodology, fixed, resolver.members, period.number, resolver.attributes
+                ),
             )
             for period in periods
         ),

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from jcmcalc.model.kernel import TraceStep
 from jcmcalc.model.numbers import decimal_text, exact_text
+
+__all__ = ["PeriodResult", "Result", "TraceStep", "provenance"]
 
 if TYPE_CHECKING:
     import pandas
@@ -55,34 +58,6 @@ class PeriodResult:
                 "emission_reductions_tco2": exact_text(self.reductions),
             },
         }
-
-
-@attrs.frozen
-class TraceStep:
-    """One evaluated equation: its text, its substituted values and its result."""
-
-    period: int
-    symbol: str
-    member: tuple[str, ...]
-    expression: str
-    substituted: str
-    value: Fraction
-    unit: str
-    inferred: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        step = {
-            "period": self.period,
-            "symbol": self.symbol,
-            "member": list(self.member),
-            "expression": self.expression,
-            "substituted": self.substituted,
-            "value": exact_text(self.value),
-            "unit": self.unit,
-        }
-        if self.inferred:
-            step["inferred"] = self.inferred
-        return step
 
 
 def jcmcalc_version() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Default, DefaultTable, Parameter, WhenAbsent
 from jcmcalc.run.estimate import YEAR_NUMBER
@@ -139,11 +140,10 @@ def methodology_text(m: Methodology) -> str:
     for parameter in m.parameters:
         lines += _parameter_text(parameter)
     lines += ["", "Equations (per monitoring period p):"]
-    for equation in m.equations:
+    for equation in equations_of(m):
         lines.append(f"  {equation.text}   [{equation.unit}]")
         if equation.inferred:
             lines.append(f"    INFERRED: {equation.inferred}")
-    lines.append("  ER_p = RE_p - PE_p; credits = ROUNDDOWN(ER_p) whole tCO2, zero when negative")
     if m.criteria:
         lines += ["", "Eligibility criteria:"]
         lines += [f"  {c.id} [{c.confidence}]: {c.text}" for c in m.criteria]

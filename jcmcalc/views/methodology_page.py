@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from jcmcalc.model.expressions import latex_symbol, to_latex
+from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Check, Equation, Methodology, Severity
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter, WhenAbsent
@@ -21,11 +22,6 @@ from jcmcalc.views.formatting import markdown_table
 
 #: Calculates a shipped sample: its result and, for a worked case, its expectations.
 RunSample = Callable[[Sample], tuple[Result, dict[str, Any]]]
-
-CREDITS = (
-    r"\mathit{ER}_{p} = \mathit{RE}_{p} - \mathit{PE}_{p}, \qquad "
-    r"\mathrm{credits}_{p} = \max\left(0, \left\lfloor \mathit{ER}_{p} \right\rfloor\right)"
-)
 
 
 def slug(methodology: Methodology) -> str:
@@ -185,12 +181,12 @@ def _equations(m: Methodology) -> list[str]:
     lines = [
         "## Equations",
         "",
-        "Per monitoring period $p$, in the order the engine evaluates:",
+        "Per monitoring period $p$, in the order the engine evaluates; the last two, emission "
+        "reductions and credits, are declared once by jcmcalc for every methodology:",
         "",
     ]
-    for equation in m.equations:
+    for equation in equations_of(m):
         lines += _equation_lines(equation)
-    lines += ["**Emission reductions and credits**", "", f"$$ {CREDITS} $$", ""]
     sections = (
         ("Plausibility checks", "A breach is reported as bad input.", Severity.ERROR),
         ("Expectations", "A breach is reported as a warning.", Severity.WARNING),

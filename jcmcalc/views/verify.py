@@ -11,6 +11,9 @@ import attrs
 from jcmcalc.inputs.submitted import CREDITS, ER, TOTAL_CREDITS, TOTAL_ER, Figure
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.model.expressions import symbols
+from jcmcalc.model.kernel import CREDITS as CREDITS_EQUATION
+from jcmcalc.model.kernel import ER as ER_EQUATION
+from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.run.result import Result, TraceStep
 from jcmcalc.views.formatting import text_table
@@ -45,9 +48,6 @@ def recomputed_figures(result: Result) -> dict[Key, Fraction]:
                 figures[(number, symbol, "/".join(key))] = value.value
     for step in result.trace:
         figures[(str(step.period), step.symbol, "/".join(step.member))] = step.value
-    for period in result.periods:
-        figures[(str(period.number), ER, "")] = period.reductions
-        figures[(str(period.number), CREDITS, "")] = Fraction(period.credits)
     figures[("total", TOTAL_ER, "")] = result.total_reductions
     figures[("total", TOTAL_CREDITS, "")] = Fraction(result.total_credits)
     return figures
@@ -80,7 +80,7 @@ def _agrees(figure: Figure, recomputed: Fraction, tolerance: Fraction) -> bool:
 
 
 def _uses(step: TraceStep, result: Result, symbol: str) -> bool:
-    equation = next(e for e in result.methodology.equations if e.symbol == step.symbol)
+    equation = next(e for e in equations_of(result.methodology) if e.symbol == step.symbol)
     return any(s.symbol == symbol for s in symbols(equation.expression))
 
 
@@ -134,9 +134,9 @@ def compare(
                 else:
                     first = f"first equation that differs: {first}"
             elif figure.quantity in (CREDITS, TOTAL_CREDITS):
-                first = "differs in: credits = ROUNDDOWN(ER_p), zero when negative"
+                first = f"differs in: {CREDITS_EQUATION.text}"
             else:
-                first = "differs in: ER_p = RE_p - PE_p"
+                first = f"differs in: {ER_EQUATION.text}"
         comparisons.append(Comparison(figure, value, agrees, first))
     return comparisons
 

@@ -15,6 +15,7 @@ import attrs
 
 from jcmcalc.inputs.resolve import Key, Value
 from jcmcalc.model.expressions import symbols, to_latex
+from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Equation
 from jcmcalc.model.numbers import decimal_text, exact_text, terminates
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
@@ -140,12 +141,12 @@ def _declared(result: Result) -> Mapping[str, tuple[str, str]]:
     """Description and unit of every symbol: parameters and equation results."""
     parameters = result.methodology.all_parameters
     found = {p.symbol: (p.description, " or ".join(p.units)) for p in parameters}
-    found |= {e.symbol: (e.description, e.unit) for e in result.methodology.equations}
+    found |= {e.symbol: (e.description, e.unit) for e in equations_of(result.methodology)}
     return found
 
 
 def equation_of(result: Result, symbol: str) -> Equation:
-    return next(e for e in result.methodology.equations if e.symbol == symbol)
+    return next(e for e in equations_of(result.methodology) if e.symbol == symbol)
 
 
 def equation_steps(result: Result, number: int) -> list[EquationStep]:

@@ -5,11 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 
-from jcmcalc.model.expressions import BinaryOp, Constant, Minimum, Power, Symbol, Term, Total
+from jcmcalc.model.expressions import (
+    BinaryOp,
+    Constant,
+    Extremum,
+    Floor,
+    Power,
+    Select,
+    Symbol,
+    Total,
+    Visitor,
+)
 from jcmcalc.model.numbers import exact_text, terminates
 
 #: The cell (``input!$D$7``) holding a symbol's value for the given index bindings.
 CellOf = Callable[[Symbol, Mapping[str, str]], str]
+#: The cell holding a member's attribute: (index, attribute, member) -> ``members!$D$2``.
+AttributeCell = Callable[[str, str, str], str]
 
 
 def number(value: Fraction) -> str:
@@ -18,29 +30,57 @@ def number(value: Fraction) -> str:
     return f"({text})" if value < 0 or not terminates(value) else text
 
 
-def formula(
-    term: Term,
-    cell: CellOf,
-    members: Mapping[str, Sequence[str]],
-    bindings: Mapping[str, str],
-) -> str:
-    """Formula text (without the leading ``=``) of ``term``; sums are expanded per member."""
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
-    def again(child: Term, binding: Mapping[str, str] = bindings) -> str:
-        return formula(child, cell, members, binding)
 
-    match term:
-        case Symbol():
-            return cell(term, bindings)
-        case Constant(value=value):
-            return number(value)
-        case BinaryOp(op=op, left=left, right=right):
-            return f"({again(left)}{op}{again(right)})"
-        case Power(base=base, exponent=exponent):
-            return f"POWER({again(base)},{again(exponent)})"
-        case Total(index=index, body=body):
-            parts = [again(body, {**bindings, index: member}) for member in members[index]]
-            return f"({'+'.join(parts)})" if parts else "0"
-        case Minimum(terms=terms):
-            return f"MIN({','.join(again(t) for t in terms)})"
-    raise TypeError(f"no formula for term {term!r}")
+class Formula(Visitor[str]):
+    """Formula text (without the leading ``=``) of a term; sums are expanded per member and
+    a select is a nested ``IF`` on the member's attribute cell."""
+
+    def __init__(
+        self,
+        cell: CellOf,
+        members: Mapping[str, Sequence[str]],
+        bindings: Mapping[str, str],
+        attribute_cell: AttributeCell | None = None,
+    ) -> None:
+        self.cell, self.members, self.bindings = cell, members, bindings
+        self.attribute_cell = attribute_cell
+
+    def visit_Symbol(self, node: Symbol) -> str:
+        return self.cell(node, self.bindings)
+
+    def visit_Constant(self, node: Constant) -> str:
+        return number(node.value)
+
+    def visit_BinaryOp(self, node: BinaryOp) -> str:
+        return f"({self.visit(node.left)}{node.op}{self.visit(node.right)})"
+
+    def visit_Power(self, node: Power) -> str:
+        return f"POWER({self.visit(node.base)},{self.visit(node.exponent)})"
+
+    def visit_Total(self, node: Total) -> str:
+        parts = [
+            Formula(
+                self.cell, self.members, {**self.bindings, node.index: m}, self.attribute_cell
+            ).visit(node.body)
+            for m in self.members[node.index]
+        ]
+        return f"({'+'.join(parts)})" if parts else "0"
+
+    def visit_Extremum(self, node: Extremum) -> str:
+        return f"{node.function.upper()}({','.join(self.visit(t) for t in node.terms)})"
+
+    def visit_Floor(self, node: Floor) -> str:
+        # INT rounds toward minus infinity, below zero too: a floor, not a truncation.
+        return f"INT({self.visit(node.term)})"
+
+    def visit_Select(self, node: Select) -> str:
+        if self.attribute_cell is None:
+            raise TypeError("a select needs the cells of the members' attributes")
+        where = self.attribute_cell(node.index, node.attribute, self.bindings[node.index])
+        text = "NA()"
+        for key, term in reversed(node.cases):
+            text = f"IF({where}={_quoted(key)},{self.visit(term)},{text})"
+        return text

@@ -2,8 +2,10 @@
 
 Sheet ``input`` holds every value in its canonical unit with its origin and source; sheet
 ``calc_process`` holds every equation of the trace as a formula over input cells (and earlier
-results), written from the same Term trees the engine evaluates, then ER, credits
-(``ROUNDDOWN``) and totals; sheet ``about`` holds provenance and how to reproduce the run.
+results), written from the same Term trees the engine evaluates (ER and credits among them,
+as the kernel declares them), then the totals; sheet ``members`` holds the members'
+attributes when a ``select`` chooses a term by one; sheet ``about`` holds provenance and how to
+reproduce the run.
 Text from inputs is always written as a text cell, never as a formula.
 """
 
@@ -15,25 +17,38 @@ import zipfile
 from collections.abc import Mapping
 
 from jcmcalc.inputs.resolve import Key
-from jcmcalc.inputs.submitted import CREDITS, ER, SHEETS, TOTAL_CREDITS, TOTAL_ER
+from jcmcalc.inputs.submitted import SHEETS, TOTAL_CREDITS, TOTAL_ER
 from jcmcalc.model.errors import require_openpyxl
-from jcmcalc.model.expressions import Symbol
-from jcmcalc.model.methodology import PROJECT, REFERENCE
+from jcmcalc.model.expressions import Select, Symbol
+from jcmcalc.model.kernel import CREDITS, ER, equations_of
 from jcmcalc.run.result import Result
 from jcmcalc.views.report import content
-from jcmcalc.views.report.formulas import formula
+from jcmcalc.views.report.formulas import Formula
 
 INPUT, CALC = SHEETS
 INPUT_HEADER = ["period", "quantity", "member", "value", "unit", "origin", "source", "name"]
 CALC_HEADER = ["period", "quantity", "member", "value", "unit", "equation"]
+#: Sheet of the members' attributes, written when an equation selects a term by one.
+MEMBERS = "members"
+MEMBERS_HEADER = ["index", "member", "attribute", "value"]
 VALUE_COLUMN = "D"
 #: Document dates when no timestamp is asked for (the zip format's earliest date).
 FIXED_DATE = dt.datetime(1980, 1, 1)
 
 CellKey = tuple[int | None, str, Key]  # period (None: fixed ex ante), name, member
+AttributeKey = tuple[str, str, str]  # index, attribute, member
 
 
-class Formula(str):
+def _selects(result: Result) -> bool:
+    """Whether an equation chooses a term by a member's attribute (needs the members sheet)."""
+    return any(
+        isinstance(node, Select)
+        for equation in equations_of(result.methodology)
+        for node in equation.expression.walk()
+    )
+
+
+class FormulaText(str):
     """Formula text (``=SUM(D2,D5)``): the only strings written as formulas."""
 
 
@@ -43,7 +58,7 @@ def _append(sheet, values: list[object]) -> int:
     row = sheet.max_row
     for cell, value in zip(sheet[row], values, strict=False):
         if isinstance(value, str):
-            cell.data_type = "f" if isinstance(value, Formula) else "s"
+            cell.data_type = "f" if isinstance(value, FormulaText) else "s"
     return row
 
 
@@ -75,14 +90,26 @@ def _inputs(sheet, result: Result) -> dict[CellKey, str]:
     return cells
 
 
-def _calculation(sheet, result: Result, inputs: Mapping[CellKey, str]) -> None:
-    """Write every trace step as a formula, then ER, credits and the totals."""
+def _members(sheet, result: Result) -> dict[tuple[str, str, str], str]:
+    """Write every member's attributes; returns the cell of each (index, attribute, member)."""
+    cells: dict[tuple[str, str, str], str] = {}
+    _append(sheet, MEMBERS_HEADER)
+    for index, members in result.inputs.attributes.items():
+        for member, attributes in members.items():
+            for attribute, value in attributes.items():
+                row = _append(sheet, [index, member, attribute, value])
+                cells[(index, attribute, member)] = f"{MEMBERS}!${VALUE_COLUMN}${row}"
+    return cells
+
+
+def _calculation(
+    sheet, result: Result, inputs: Mapping[CellKey, str], members: Mapping[AttributeKey, str]
+) -> None:
+    """Write every trace step (ER and credits among them) as a formula, then the totals."""
     _append(sheet, CALC_HEADER)
-    methodology = result.methodology
-    members = result.inputs.members
     results: dict[CellKey, str] = {}
     period_values = {p.period.number: p.values for p in result.inputs.periods}
-    names = {e.symbol: e.name for e in methodology.equations}
+    equations = {e.symbol: e for e in equations_of(result.methodology)}
 
     def cell_of(number: int):
         def cell(symbol: Symbol, bindings: Mapping[str, str]) -> str:
@@ -94,50 +121,34 @@ def _calculation(sheet, result: Result, inputs: Mapping[CellKey, str]) -> None:
 
         return cell
 
-    er_rows, credit_rows = [], []
-    for period in result.periods:
-        number = period.number
-        for step in (s for s in result.trace if s.period == number):
-            equation = methodology.equation(names[step.symbol])
-            bindings = dict(zip(equation.index, step.member, strict=True))
-            text = formula(equation.expression, cell_of(number), members, bindings)
-            row = _append(
-                sheet,
-                [
-                    number,
-                    step.symbol,
-                    "/".join(step.member),
-                    Formula(f"={text}"),
-                    step.unit,
-                    f"{step.symbol} = {step.expression}",
-                ],
-            )
-            results[(number, equation.name, step.member)] = f"${VALUE_COLUMN}${row}"
-        reference = results[(number, REFERENCE, ())]
-        project = results[(number, PROJECT, ())]
-        er_rows.append(
-            _append(
-                sheet,
-                [number, ER, "", Formula(f"={reference}-{project}"), "t_CO2", "ER_p = RE_p - PE_p"],
-            )
+    def attribute_cell(index: str, attribute: str, member: str) -> str:
+        return members[(index, attribute, member)]
+
+    totals: dict[str, list[int]] = {ER.symbol: [], CREDITS.symbol: []}
+    for step in result.trace:
+        equation = equations[step.symbol]
+        bindings = dict(zip(equation.index, step.member, strict=True))
+        text = Formula(cell_of(step.period), result.inputs.members, bindings, attribute_cell).visit(
+            equation.expression
         )
-        credit_rows.append(
-            _append(
-                sheet,
-                [
-                    number,
-                    CREDITS,
-                    "",
-                    Formula(f"=MAX(0,ROUNDDOWN({VALUE_COLUMN}{er_rows[-1]},0))"),
-                    "t_CO2",
-                    "credits = ROUNDDOWN(ER_p), zero when negative",
-                ],
-            )
+        row = _append(
+            sheet,
+            [
+                step.period,
+                step.symbol,
+                "/".join(step.member),
+                FormulaText(f"={text}"),
+                step.unit,
+                f"{step.symbol} = {step.expression}",
+            ],
         )
-    for quantity, rows in ((TOTAL_ER, er_rows), (TOTAL_CREDITS, credit_rows)):
-        cells = ",".join(f"{VALUE_COLUMN}{row}" for row in rows)
+        results[(step.period, equation.name, step.member)] = f"${VALUE_COLUMN}${row}"
+        totals.get(step.symbol, []).append(row)
+    for quantity, symbol in ((TOTAL_ER, ER.symbol), (TOTAL_CREDITS, CREDITS.symbol)):
+        cells = ",".join(f"{VALUE_COLUMN}{row}" for row in totals[symbol])
         _append(
-            sheet, ["total", quantity, "", Formula(f"=SUM({cells})"), "t_CO2", "sum over periods"]
+            sheet,
+            ["total", quantity, "", FormulaText(f"=SUM({cells})"), "t_CO2", "sum over periods"],
         )
 
 
@@ -182,7 +193,9 @@ def render(result: Result, *, command: str | None = None, timestamp: str | None 
     inputs_sheet = workbook.active
     inputs_sheet.title = INPUT
     cells = _inputs(inputs_sheet, result)
-    _calculation(workbook.create_sheet(CALC), result, cells)
+    calculation = workbook.create_sheet(CALC)
+    members = _members(workbook.create_sheet(MEMBERS), result) if _selects(result) else {}
+    _calculation(calculation, result, cells, members)
     _about(workbook.create_sheet("about"), result, command, timestamp)
     when = dt.datetime.fromisoformat(timestamp).replace(tzinfo=None) if timestamp else FIXED_DATE
     workbook.properties.created = workbook.properties.modified = when

@@ -222,12 +222,36 @@ def test_plausibility_uses_net_electricity(tmp_path):
     assert result.periods[0].reference == Fraction(5560) * Fraction("0.533")
 
 
-def test_values_of_the_option_not_chosen_are_refused(tmp_path):
-    values = '"EG_sup,i,p" = "3000 MWh", "EG_gross,i,p" = "3200 MWh"'
-    with pytest.raises(InputError) as error:
-        jcmcalc.calculate(myanmar(tmp_path, values))
-    assert "net-electricity option" in str(error.value)
-    assert "period 1" in str(error.value)
+@pytest.mark.parametrize(
+    ("option", "net"),
+    [("supplied", 3000), ("gross-minus-aux", 3200 - 150)],
+)
+def test_the_option_selects_the_net_electricity_terms(tmp_path, option, net):
+    # Every value given: the system's net_electricity option selects which ones count.
+    values = '"EG_sup,i,p" = "3000 MWh", "EG_gross,i,p" = "3200 MWh", "EC_aux,i,p" = "150 MWh"'
+    result = jcmcalc.calculate(myanmar(tmp_path, values, option=option))
+    assert result.periods[0].reference == Fraction(net) * Fraction("0.533")
+    step = next(s for s in result.trace if s.symbol == "EG_net,i,p")
+    assert step.expression == (
+        "select(net_electricity[i]; supplied: EG_sup,i,p; "
+        "gross-minus-aux: EG_gross,i,p - EC_aux,i,p)"
+    )
+    assert step.substituted == ("3000" if option == "supplied" else "(3200 - 150)")
+
+
+@pytest.mark.parametrize(
+    ("option", "values", "absent"),
+    [
+        ("supplied", '"EG_sup,i,p" = "3000 MWh"', ("EG_gross,i,p", "EC_aux,i,p")),
+        ("gross-minus-aux", '"EG_gross,i,p" = "100 MWh", "EC_aux,i,p" = "1 MWh"', ("EG_sup,i,p",)),
+    ],
+)
+def test_values_of_the_option_not_taken_are_not_needed(tmp_path, option, values, absent):
+    result = jcmcalc.calculate(myanmar(tmp_path, values, option=option))
+    rows = [r for r in result.to_dict()["inputs"] if r["symbol"] in absent]
+    assert [(r["symbol"], r["value"], r["origin"]) for r in rows] == [
+        (symbol, "0", "absent") for symbol in absent
+    ]
 
 
 @pytest.mark.parametrize(

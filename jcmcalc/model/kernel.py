@@ -1,0 +1,309 @@
+"""The kernel: the one loop over a methodology's equations and checks, for one project-period.
+
+Emission reductions and credits are declared here, once, as two more equations that follow
+every methodology's own: :data:`ER` (RE minus PE) and :data:`CREDITS` (ER rounded down to
+whole tonnes, exactly, and never negative). The
+engine (ex post), the ex-ante estimate and the batch evaluator's exact re-evaluation all call
+:func:`evaluate_period` or :func:`evaluate_equations`; the trace, ``show``, the docs pages, the
+workbook and ``verify`` render these declarations.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.expressions import (
+    Attributes,
+    Condition,
+    Constant,
+    Floor,
+    Symbol,
+    Term,
+    evaluate,
+    maximum,
+    selections,
+    substituted,
+    to_text,
+)
+from jcmcalc.model.faults import exact, plugin_fault
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation, Methodology
+from jcmcalc.model.numbers import decimal_text, exact_text
+from jcmcalc.model.parameters import Parameter
+
+Key = tuple[str, ...]
+
+#: Emission reductions of a period, the difference of the methodology's RE and PE.
+ER = Equation(
+    "ER_p",
+    "emission_reductions",
+    Symbol(REFERENCE, "RE_p") - Symbol(PROJECT, "PE_p"),
+    "t_CO2",
+    "Emission reductions in period p",
+)
+#: Credits of a period: ER rounded down to whole tonnes, exactly; never negative.
+CREDITS = Equation(
+    "credits",
+    "credits",
+    maximum(Constant(0, unit="t_CO2"), Floor(ER.ref)),
+    "t_CO2",
+    "Credits of period p: emission reductions rounded down to whole tonnes, zero when negative",
+)
+CORE = (ER, CREDITS)
+
+
+def equations_of(methodology: Methodology) -> tuple[Equation, ...]:
+    """Every equation evaluated per period: the methodology's, then ER and credits."""
+    return methodology.equations + CORE
+
+
+@attrs.frozen
+class TraceStep:
+    """One evaluated equation: its text, its substituted values and its result."""
+
+    period: int
+    symbol: str
+    member: tuple[str, ...]
+    expression: str
+    substituted: str
+    value: Fraction
+    unit: str
+    inferred: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        step = {
+            "period": self.period,
+            "symbol": self.symbol,
+            "member": list(self.member),
+            "expression": self.expression,
+            "substituted": self.substituted,
+            "value": exact_text(self.value),
+            "unit": self.unit,
+        }
+        if self.inferred:
+            step["inferred"] = self.inferred
+        return step
+
+
+class Source(Protocol):
+    """The input values of one project-period."""
+
+    def value(self, symbol: Symbol, key: Key) -> Fraction | None:
+        """The value of parameter ``symbol`` for ``key`` (None: not given)."""
+
+    def note(self, symbol: Symbol, key: Key) -> str:
+        """Text the trace writes after the value (`` [override]``), or ``""``."""
+
+
+@attrs.frozen
+class Context:
+    """A methodology with the members of its indices and their attributes."""
+
+    methodology: Methodology
+    members: Mapping[str, Sequence[str]]
+    attributes: Attributes = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Place:
+    """Names the project-period in messages: ``label`` (``period 1 (2022-01-01 to ...)``),
+    the period ``number`` of trace steps, the file and place of an input error; ``members``:
+    whether a failing check names the member."""
+
+    number: int
+    label: str
+    file: Path | None = None
+    at: str | None = None
+    members: bool = True
+
+
+@attrs.frozen
+class Evaluated:
+    """Every equation's results of one project-period, and its trace steps."""
+
+    results: Mapping[str, Mapping[Key, Fraction]]
+    trace: tuple[TraceStep, ...]
+
+    @property
+    def reference(self) -> Fraction:
+        return self.results[REFERENCE][()]
+
+    @property
+    def project(self) -> Fraction:
+        return self.results[PROJECT][()]
+
+    @property
+    def reductions(self) -> Fraction:
+        return self.results[ER.name][()]
+
+    @property
+    def credits(self) -> int:
+        return int(self.results[CREDITS.name][()])
+
+
+class _Scope:
+    """What a symbol stands for: an earlier result, else an input of the source."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.results: dict[str, dict[Key, Fraction]] = {}
+
+    def lookup(self, symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
+        key = tuple(bindings[index] for index in symbol.index)
+        if symbol.name in self.results:
+            return self.results[symbol.name][key]
+        value = self.source.value(symbol, key)
+        if value is None:
+            raise KeyError(f"{symbol.symbol} has no value for {dict(bindings)}")
+        return value
+
+    def show(self, symbol: Symbol, bindings: Mapping[str, str]) -> str:
+        text = decimal_text(self.lookup(symbol, bindings))
+        if symbol.name in self.results:
+            return text
+        return text + self.source.note(symbol, tuple(bindings[i] for i in symbol.index))
+
+
+def _keys(index: tuple[str, ...], members: Mapping[str, Sequence[str]]) -> list[Key]:
+    return list(itertools.product(*(members[symbol] for symbol in index)))
+
+
+def _exact(
+    context: Context,
+    scope: _Scope,
+    term: Term,
+    bindings: Mapping[str, str],
+    declaration: Equation | Check,
+    place: Place,
+) -> Fraction:
+    """Evaluate a declared term; where it gives no exact number (a zero denominator its
+    bounds admit, a fractional power) the plugin is at fault."""
+    try:
+        value = evaluate(term, scope.lookup, context.members, bindings, context.attributes)
+    except (ZeroDivisionError, ValueError, OverflowError) as exc:
+        what = (
+            f"equation {declaration.symbol}"
+            if isinstance(declaration, Equation)
+            else f"check {declaration.name!r}"
+        )
+        member = f" for {'/'.join(bindings.values())}" if bindings else ""
+        raise plugin_fault(
+            context.methodology,
+            f"{what} cannot be evaluated{member} in {place.label}: {exc} (its parameters' "
+            "bounds admit these inputs)",
+        ) from None
+    if not exact(value):
+        raise plugin_fault(
+            context.methodology, f"{to_text(term)} gave {value!r}, not an exact number"
+        )
+    return value
+
+
+def _equations(
+    context: Context,
+    scope: _Scope,
+    equations: Sequence[Equation],
+    place: Place,
+    trace: list[TraceStep] | None,
+) -> None:
+    """The one loop over equations: each result per member, and its trace step if asked."""
+    for equation in equations:
+        found = scope.results[equation.name] = {}
+        expression = to_text(equation.expression) if trace is not None else ""
+        for key in _keys(equation.index, context.members):
+            bindings = dict(zip(equation.index, key, strict=True))
+            value = found[key] = _exact(
+                context, scope, equation.expression, bindings, equation, place
+            )
+            if trace is None:
+                continue
+            text = substituted(
+                equation.expression, scope.show, context.members, bindings, context.attributes
+            )
+            trace.append(
+                TraceStep(
+                    period=place.number,
+                    symbol=equation.symbol,
+                    member=key,
+                    expression=expression,
+                    substituted=text,
+                    value=value,
+                    unit=equation.unit,
+                    inferred=equation.inferred,
+                )
+            )
+
+
+def _checks(context: Context, scope: _Scope, place: Place) -> None:
+    """The one loop over error checks: raise :class:`InputError` where a bound is breached
+    (warning checks, on fixed parameters, warn when the inputs are resolved)."""
+    for check in context.methodology.error_checks:
+        for key in _keys(check.index, context.members):
+            bindings = dict(zip(check.index, key, strict=True))
+            left = _exact(context, scope, check.left, bindings, check, place)
+            right = _exact(context, scope, check.right, bindings, check, place)
+            if not check.holds(left, right):
+                member = f", {'/'.join(key)}" if key and place.members else ""
+                raise InputError(
+                    f"{place.label}{member}: check {check.name!r} fails, "
+                    f"{check.description}: {check.text}, but {decimal_text(left)} "
+                    f"{'>=' if check.strict else '>'} {decimal_text(right)}",
+                    file=place.file,
+                    at=place.at,
+                )
+
+
+def evaluate_equations(
+    context: Context, equations: Sequence[Equation], source: Source, place: Place
+) -> dict[str, dict[Key, Fraction]]:
+    """Results of ``equations`` (the ex-ante estimate's, say) without checks or trace."""
+    scope = _Scope(source)
+    _equations(context, scope, equations, place, None)
+    return scope.results
+
+
+def evaluate_period(
+    context: Context, source: Source, place: Place, *, trace: bool = True
+) -> Evaluated:
+    """One project-period, exactly: the methodology's equations, ER and credits, then its
+    checks; with ``trace``, a step with substituted values per equation and member."""
+    scope = _Scope(source)
+    steps: list[TraceStep] | None = [] if trace else None
+    _equations(context, scope, equations_of(context.methodology), place, steps)
+    _checks(context, scope, place)
+    return Evaluated(scope.results, tuple(steps or ()))
+
+
+def _holds(condition: Condition, bindings: Mapping[str, str], attributes: Attributes) -> bool:
+    index, attribute, value = condition
+    members = attributes.get(index, {})
+    if index in bindings:
+        return members.get(bindings[index], {}).get(attribute) == value
+    return any(found.get(attribute) == value for found in members.values())
+
+
+def required(
+    methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
+) -> bool:
+    """Whether ``parameter`` needs a value for the members ``key`` names: unless every use of
+    it lies in select cases that those members (with their ``attributes``) do not take."""
+    bindings = dict(zip(parameter.index, key, strict=True))
+    estimated = methodology.estimate.equations if methodology.estimate else ()
+    terms = [e.expression for e in (*methodology.equations, *estimated)]
+    terms += [t for check in methodology.checks for t in (check.left, check.right)]
+    uses = [
+        conditions
+        for term in terms
+        for symbol, conditions in selections(term)
+        if symbol.name == parameter.name
+    ]
+    return not uses or any(
+        all(_holds(condition, bindings, attributes) for condition in conditions)
+        for conditions in uses
+    )

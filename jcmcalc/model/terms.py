@@ -1,0 +1,244 @@
+"""The nodes of an equation's expression tree, their builders, and the visitor base.
+
+Build trees from :attr:`Parameter.ref` and :attr:`Equation.ref` with ``+ - * /``,
+:func:`total` (a sum over an index), :func:`minimum`, :func:`maximum`, :class:`Floor`,
+:func:`select` (a term chosen per member by one of its attributes) and :class:`Constant`.
+Every walker over a tree (text, LaTeX, exact and array evaluation, units, spreadsheet
+formulas) is a :class:`Visitor` subclass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
+from functools import cache
+from typing import Generic, TypeVar
+
+import attrs
+
+
+class Term:
+    """A node of an equation. Combine terms with ``+ - * /`` and ``**`` (integer powers)."""
+
+    precedence = 9
+
+    def __add__(self, other: Term) -> Term:
+        return BinaryOp("+", self, as_term(other))
+
+    def __sub__(self, other: Term) -> Term:
+        return BinaryOp("-", self, as_term(other))
+
+    def __mul__(self, other: Term) -> Term:
+        return BinaryOp("*", self, as_term(other))
+
+    def __truediv__(self, other: Term) -> Term:
+        return BinaryOp("/", self, as_term(other))
+
+    def __rsub__(self, other: object) -> Term:
+        return BinaryOp("-", as_term(other), self)
+
+    def __rmul__(self, other: object) -> Term:
+        return BinaryOp("*", as_term(other), self)
+
+    def __pow__(self, other: Term) -> Term:
+        return Power(self, as_term(other))
+
+    def children(self) -> Sequence[Term]:
+        return ()
+
+    def walk(self) -> Iterator[Term]:
+        """This node and every node below it."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+def as_term(value: object) -> Term:
+    """Wrap a number (int, decimal text, Fraction) as a constant; pass terms through."""
+    if isinstance(value, Term):
+        return value
+    return Constant(Fraction(value))  # type: ignore[arg-type]
+
+
+@attrs.frozen(eq=False)
+class Symbol(Term):
+    """A parameter or an earlier equation's result, indexed like its declaration."""
+
+    name: str
+    symbol: str
+    index: tuple[str, ...] = ()
+
+
+@attrs.frozen(eq=False)
+class Constant(Term):
+    """A fixed number in an equation, with an optional label and unit (``24 h``)."""
+
+    value: Fraction = attrs.field(converter=Fraction)
+    unit: str = "dimensionless"
+    label: str = ""
+
+
+@attrs.frozen(eq=False)
+class BinaryOp(Term):
+    op: str
+    left: Term
+    right: Term
+
+    @property
+    def precedence(self) -> int:  # type: ignore[override]
+        return 1 if self.op in "+-" else 2
+
+    def children(self) -> Sequence[Term]:
+        return (self.left, self.right)
+
+
+@attrs.frozen(eq=False)
+class Power(Term):
+    base: Term
+    exponent: Term
+
+    precedence = 3
+
+    def children(self) -> Sequence[Term]:
+        return (self.base, self.exponent)
+
+
+@attrs.frozen(eq=False)
+class Total(Term):
+    """Sum of ``body`` over every member of ``index``."""
+
+    index: str
+    body: Term
+
+    precedence = 2
+
+    def children(self) -> Sequence[Term]:
+        return (self.body,)
+
+
+@attrs.frozen(eq=False)
+class Extremum(Term):
+    """The smallest (``min``) or largest (``max``) of several terms of one unit."""
+
+    terms: tuple[Term, ...]
+
+    function = ""
+
+    def children(self) -> Sequence[Term]:
+        return self.terms
+
+
+class Minimum(Extremum):
+    """The smallest of several terms (the conservative choice of a factor)."""
+
+    function = "min"
+
+
+class Maximum(Extremum):
+    """The largest of several terms (``max(0, x)``: never negative)."""
+
+    function = "max"
+
+
+@attrs.frozen(eq=False)
+class Floor(Term):
+    """``term`` rounded down to a whole number, in its own unit."""
+
+    term: Term
+
+    def children(self) -> Sequence[Term]:
+        return (self.term,)
+
+
+@attrs.frozen(eq=False)
+class Select(Term):
+    """The term of ``cases`` whose key is the value of the member's ``attribute``.
+
+    ``index`` names the index whose member carries the attribute (``i``: the system's
+    ``net_electricity`` option); ``cases`` pair each attribute value with its term.
+    """
+
+    index: str
+    attribute: str
+    cases: tuple[tuple[str, Term], ...]
+
+    def children(self) -> Sequence[Term]:
+        return tuple(term for _, term in self.cases)
+
+    def case(self, value: str) -> Term:
+        """The term for attribute ``value``; ``KeyError`` when no case has it."""
+        for key, term in self.cases:
+            if key == value:
+                return term
+        raise KeyError(f"{self.attribute} = {value!r} has no case in select on {self.index}")
+
+
+def total(index: str, body: Term) -> Total:
+    """``sum over index`` of ``body``."""
+    return Total(index, body)
+
+
+def minimum(*terms: object) -> Minimum:
+    """``min(a, b, ...)``."""
+    return Minimum(tuple(as_term(t) for t in terms))
+
+
+def maximum(*terms: object) -> Maximum:
+    """``max(a, b, ...)``."""
+    return Maximum(tuple(as_term(t) for t in terms))
+
+
+def select(attribute: str, cases: Mapping[str, object], *, index: str = "") -> Select:
+    """``select(attribute, {value: term, ...})``: per member, the term its attribute chooses.
+
+    ``index`` defaults to the one index the cases' terms share (the member's index).
+    """
+    terms = tuple((str(key), as_term(term)) for key, term in cases.items())
+    if not index:
+        found = {
+            i
+            for _, term in terms
+            for node in term.walk()
+            if isinstance(node, Symbol)
+            for i in node.index
+        }
+        if len(found) != 1:
+            raise ValueError(f"select on {attribute!r}: name its index (the cases use {found})")
+        index = found.pop()
+    return Select(index, attribute, terms)
+
+
+R = TypeVar("R")
+
+
+class Visitor(Generic[R]):
+    """A walker over a tree: ``visit`` calls ``visit_<NodeClass>`` for the node's class (or
+    the nearest base class that has one) and :meth:`generic` for a node without a method."""
+
+    def visit(self, node: Term) -> R:
+        name = _method(type(self), type(node))
+        return getattr(self, name)(node)
+
+    def generic(self, node: Term) -> R:
+        """A node this walker has no method for: an error unless a subclass combines
+        the visited children (:class:`Collector`)."""
+        raise TypeError(f"{type(self).__name__} cannot take the term {node!r}")
+
+
+@cache
+def _method(visitor: type, node: type) -> str:
+    """The name of ``visitor``'s method for nodes of class ``node`` (found once per pair)."""
+    for cls in node.__mro__:
+        if hasattr(visitor, f"visit_{cls.__name__}"):
+            return f"visit_{cls.__name__}"
+    return "generic"
+
+
+class Collector(Visitor[R]):
+    """A visitor whose :meth:`generic` combines the results of a node's children."""
+
+    def generic(self, node: Term) -> R:
+        return self.combine(node, [self.visit(child) for child in node.children()])
+
+    def combine(self, node: Term, parts: list[R]) -> R:
+        raise NotImplementedError

@@ -1,0 +1,359 @@
+"""The kernel: ER and credits declared once, one loop over equations and checks for one
+project-period, the missing-value rule derived from ``select``, and the batch evaluator's
+fall-back to the kernel."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import numpy as np
+import pytest
+
+import jcmcalc
+from jcmcalc.model.errors import InputError, PluginError
+from jcmcalc.model.expressions import Constant, Symbol, evaluate, select, to_latex, total
+from jcmcalc.model.kernel import (
+    CREDITS,
+    ER,
+    Context,
+    Place,
+    equations_of,
+    evaluate_period,
+    required,
+)
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    About,
+    Check,
+    Equation,
+    Index,
+    Methodology,
+)
+from jcmcalc.model.parameters import Kind, Monitoring, Parameter
+from jcmcalc.portfolio import vectorised
+from jcmcalc.views.formatting import methodology_text
+
+ROOT = Path(__file__).resolve().parent.parent
+THAI = ROOT / "methodologies/solar-pv/examples/thai-rooftop/project.toml"
+
+
+def credits_of(reductions: Fraction) -> Fraction:
+    return evaluate(CREDITS.expression, lambda s, _b: {ER.name: reductions}[s.name], {}, {})
+
+
+@pytest.mark.parametrize(
+    ("reductions", "credits"),
+    [("511", 511), ("510.999999", 510), ("0.5", 0), ("0", 0), ("-0.25", 0), ("-7", 0)],
+)
+def test_credits_are_er_rounded_down_never_negative(reductions: str, credits: int) -> None:
+    assert credits_of(Fraction(reductions)) == credits
+
+
+def test_er_and_credits_are_declared_once_as_equations() -> None:
+    assert ER.text == "ER_p = RE_p - PE_p"
+    assert CREDITS.text == "credits = max(0, floor(ER_p))"
+    assert to_latex(CREDITS.expression) == (
+        r"\max\left(0, \left\lfloor \mathit{ER}_{p} \right\rfloor\right)"
+    )
+    methodology = jcmcalc.get_methodology("MN_AM003", "2.0")
+    assert equations_of(methodology)[-2:] == (ER, CREDITS)
+    assert "  credits = max(0, floor(ER_p))   [t_CO2]" in methodology_text(methodology)
+
+
+def test_no_hand_written_rounding_of_credits_is_left_in_the_core() -> None:
+    pattern = re.compile(r"\bfloor\(|ROUNDDOWN|\bINT\(")
+    found = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "jcmcalc").rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+        and "math.floor(" not in path.read_text(encoding="utf-8")
+    }
+    # The text view and the formula view of the Floor node; nothing else.
+    assert found == {"jcmcalc/model/expressions.py", "jcmcalc/views/report/formulas.py"}
+
+
+def test_every_period_traces_er_and_credits_last() -> None:
+    result = jcmcalc.calculate(THAI)
+    for period in result.periods:
+        steps = [s for s in result.trace if s.period == period.number]
+        er, credits = steps[-2:]
+        assert (er.symbol, credits.symbol) == ("ER_p", "credits")
+        assert er.value == period.reductions and credits.value == period.credits
+        assert er.substituted.count(" - ") == 1
+        assert credits.substituted.startswith("max(0, floor(")
+
+
+# --- one project-period through the kernel, with a select --------------------------------------
+
+ENERGY = Parameter(
+    "E_i,p", "energy", "MWh", Kind.MONITORED, "energy", index=("i",), monitoring=Monitoring(("C",))
+)
+GROSS = Parameter(
+    "G_i,p", "gross", "MWh", Kind.MONITORED, "gross", index=("i",), monitoring=Monitoring(("C",))
+)
+FACTOR = Parameter("EF", "factor", "t_CO2/MWh", Kind.PROJECT, "factor")
+UNUSED = Parameter(
+    "U_p", "unused", "MWh", Kind.MONITORED, "not used", monitoring=Monitoring(("C",))
+)
+DIVISOR = Parameter("D", "divisor", "dimensionless", Kind.PROJECT, "divisor")
+NET = Equation(
+    "N_i,p",
+    "net",
+    select("option", {"metered": ENERGY.ref, "gross": GROSS.ref}),
+    "MWh",
+    "net",
+    index=("i",),
+)
+
+
+def methodology(**changes) -> Methodology:
+    fields = dict(
+        id="T",
+        version="1",
+        title="test",
+        about=About(family="test", sectoral_scope="", status="", source=""),
+        indices=(Index("i", "systems", "system", attributes={"option": ("metered", "gross")}),),
+        parameters=(ENERGY, GROSS, FACTOR, UNUSED, DIVISOR),
+        equations=(
+            NET,
+            Equation("RE_p", REFERENCE, total("i", NET.ref * FACTOR.ref), "t_CO2", "RE"),
+            Equation("PE_p", PROJECT, Constant(0, unit="t_CO2") / DIVISOR.ref, "t_CO2", "PE"),
+        ),
+        checks=(
+            Check(
+                "not too much", NET.ref, Constant(10000, unit="MWh"), "at most 10000", index=("i",)
+            ),
+        ),
+    )
+    return Methodology(**{**fields, **changes})
+
+
+@attrs.frozen
+class Given:
+    values: dict
+
+    def value(self, symbol: Symbol, key: tuple[str, ...]) -> Fraction | None:
+        found = self.values.get(symbol.name, {}).get(key)
+        return None if found is None else Fraction(found)
+
+    def note(self, symbol: Symbol, key: tuple[str, ...]) -> str:
+        return " [given]" if symbol.name == "factor" else ""
+
+
+CONTEXT = Context(
+    methodology(),
+    {"i": ("A", "B")},
+    {"i": {"A": {"option": "metered"}, "B": {"option": "gross"}}},
+)
+PLACE = Place(3, "period 3 (2024-01-01 to 2024-03-31)")
+
+
+def given(**changes) -> Given:
+    values = {
+        "energy": {("A",): "100"},
+        "gross": {("B",): "20.5"},
+        "factor": {(): "0.5"},
+        "divisor": {(): "1"},
+    }
+    return Given({**values, **changes})
+
+
+def test_one_period_evaluates_selects_er_and_credits_with_a_trace() -> None:
+    found = evaluate_period(CONTEXT, given(), PLACE)
+    assert found.results["net"] == {("A",): 100, ("B",): Fraction("20.5")}
+    assert (found.reference, found.project, found.reductions, found.credits) == (
+        Fraction("60.25"),
+        0,
+        Fraction("60.25"),
+        60,
+    )
+    texts = [(s.symbol, s.member, s.substituted, s.period) for s in found.trace]
+    assert texts == [
+        ("N_i,p", ("A",), "100", 3),
+        ("N_i,p", ("B",), "20.5", 3),
+        ("RE_p", (), "(100 × 0.5 [given] + 20.5 × 0.5 [given])", 3),
+        ("PE_p", (), "0 / 1", 3),
+        ("ER_p", (), "60.25 - 0", 3),
+        ("credits", (), "max(0, floor(60.25))", 3),
+    ]
+
+
+def test_without_a_trace_the_results_are_the_same() -> None:
+    found = evaluate_period(CONTEXT, given(), PLACE, trace=False)
+    assert found.trace == () and found.credits == 60
+
+
+def test_a_failing_check_names_the_period_and_member() -> None:
+    with pytest.raises(
+        InputError,
+        match=re.escape(
+            "period 3 (2024-01-01 to 2024-03-31), B: check 'not too much' fails, at most 10000: "
+            "N_i,p <= 10000, but 20000 > 10000"
+        ),
+    ):
+        evaluate_period(CONTEXT, given(gross={("B",): "20000"}), PLACE)
+
+
+def test_a_zero_division_is_a_plugin_fault_naming_equation_and_period() -> None:
+    with pytest.raises(
+        PluginError,
+        match=r"methodology T ver 1: equation PE_p cannot be "
+        r"evaluated in period 3 \(2024-01-01 to 2024-03-31\): division by zero",
+    ):
+        evaluate_period(CONTEXT, given(divisor={(): "0"}), PLACE)
+
+
+# --- the missing-value rule, derived from select -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parameter", "member", "needed"),
+    [
+        (ENERGY, "A", True),  # metered: the select takes energy
+        (ENERGY, "B", False),  # gross: every use of energy lies in the other case
+        (GROSS, "A", False),
+        (GROSS, "B", True),
+        (FACTOR, None, True),  # used outside any select
+        (UNUSED, None, True),  # no use at all: the rule of the declaration stays
+    ],
+)
+def test_a_value_is_required_unless_every_use_is_in_cases_not_taken(
+    parameter: Parameter, member: str | None, needed: bool
+) -> None:
+    key = (member,) if member else ()
+    assert required(CONTEXT.methodology, parameter, key, CONTEXT.attributes) is needed
+
+
+def test_a_select_over_an_index_the_parameter_lacks_asks_any_member() -> None:
+    only_gross = {"i": {"A": {"option": "gross"}, "B": {"option": "gross"}}}
+    flat = Parameter("F_p", "flat", "MWh", Kind.MONITORED, "flat", monitoring=Monitoring(("C",)))
+    net = Equation(
+        "N_i,p",
+        "net",
+        select("option", {"metered": flat.ref, "gross": GROSS.ref}, index="i"),
+        "MWh",
+        "net",
+        index=("i",),
+    )
+    declared = methodology(
+        parameters=(ENERGY, GROSS, FACTOR, UNUSED, DIVISOR, flat),
+        equations=(net, *methodology().equations[1:]),
+    )
+    assert not required(declared, flat, (), only_gross)
+    assert required(declared, flat, (), CONTEXT.attributes)
+
+
+def test_whr_values_of_the_option_a_system_does_not_take_are_not_required() -> None:
+    whr = jcmcalc.get_methodology("MM_AM005", "1.0")
+    attributes = {
+        "i": {"S": {"net_electricity": "supplied"}, "G": {"net_electricity": "gross-minus-aux"}}
+    }
+    need = {
+        (symbol, member): required(whr, whr.parameter(symbol), (member,), attributes)
+        for symbol in ("EG_sup,i,p", "EG_gross,i,p", "EC_aux,i,p")
+        for member in ("S", "G")
+    }
+    assert need == {
+        ("EG_sup,i,p", "S"): True,
+        ("EG_sup,i,p", "G"): False,
+        ("EG_gross,i,p", "S"): False,
+        ("EG_gross,i,p", "G"): True,
+        ("EC_aux,i,p", "S"): False,
+        ("EC_aux,i,p", "G"): True,
+    }
+
+
+# --- the batch evaluator -----------------------------------------------------------------------
+
+
+def batch(count: int, attributes: bool = True) -> vectorised.Batch:
+    rng = np.random.default_rng(5)
+    energy = np.array(
+        [Fraction(int(v), 1000) for v in rng.integers(0, 10**6, 2 * count)], dtype=object
+    ).reshape(count, 2)
+    gross = np.array(
+        [Fraction(int(v), 1000) for v in rng.integers(0, 10**6, 2 * count)], dtype=object
+    ).reshape(count, 2)
+    energy[::10, 0] = Fraction(7000)  # x 0.073 = 511 exactly, 510.99999999999994 in float64
+    gross[::10, 1] = Fraction(1000)  # x 0.073 = 73: ER 584 exactly
+    factor = np.array([Fraction("0.073")] * count, dtype=object).reshape(count, 1)
+    divisor = np.array([Fraction(1)] * count, dtype=object).reshape(count, 1)
+    options = np.array([["metered", "gross"], ["gross", "gross"]] * (count // 2)).reshape(count, 2)
+    return vectorised.Batch(
+        CONTEXT.methodology,
+        {"i": 2},
+        {
+            "energy": vectorised.fraction_column(energy),
+            "gross": vectorised.fraction_column(gross),
+            "factor": vectorised.fraction_column(factor),
+            "divisor": vectorised.fraction_column(divisor),
+        },
+        count,
+        {("i", "option"): options} if attributes else {},
+    )
+
+
+def kernel_credits(data: vectorised.Batch) -> list[int]:
+    """Each element through the kernel, one by one (the reference)."""
+    credits = []
+    for n in range(data.count):
+        options = data.attributes[("i", "option")][n].tolist()
+        context = Context(
+            data.methodology,
+            {"i": ("0", "1")},
+            {"i": {str(k): {"option": o} for k, o in enumerate(options)}},
+        )
+        values = {
+            name: {
+                (str(k),) if column.approx.shape[1] == 2 else (): column.exact((n, k))
+                for k in range(column.approx.shape[1])
+            }
+            for name, column in data.values.items()
+        }
+        credits.append(evaluate_period(context, Given(values), PLACE, trace=False).credits)
+    return credits
+
+
+def place(n: int) -> Place:
+    return Place(1, f"element {n}", members=False)
+
+
+def test_a_batch_with_selects_gives_the_kernel_credits() -> None:
+    data = batch(200)
+    outcome = vectorised.run(data, where=place)
+    assert outcome.fallback == ""
+    assert 0 < outcome.exact.sum() < data.count
+    assert outcome.credits.tolist() == kernel_credits(data)
+
+
+def test_a_tree_the_arrays_cannot_take_falls_back_to_the_kernel(monkeypatch) -> None:
+    data = batch(20)
+
+    class WithoutFloor(vectorised._Floats):
+        def visit_Floor(self, node):
+            return self.generic(node)
+
+    monkeypatch.setattr(vectorised, "_Floats", WithoutFloor)
+    outcome = vectorised.run(data, where=place)
+    assert outcome.fallback == "no array evaluation of Floor terms"
+    assert outcome.exact.all()
+    assert outcome.credits.tolist() == kernel_credits(data)
+    assert all(isinstance(r, Fraction) for r in outcome.reductions)
+
+
+def test_batch_check_failures_and_faults_fail_their_element_only() -> None:
+    data = batch(4)
+    data.values["gross"].approx[1, 1] = 20000.0
+    exact = data.values["gross"].exact
+    values = dict(data.values)
+    values["gross"] = vectorised.Column(
+        data.values["gross"].approx,
+        lambda at: Fraction(20000) if at == (1, 1) else exact(at),
+    )
+    outcome = vectorised.run(attrs.evolve(data, values=values), where=place)
+    assert list(outcome.errors) == [1]
+    assert str(outcome.errors[1]).startswith("element 1: check 'not too much' fails")
