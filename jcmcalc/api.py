@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from jcmcalc.inputs.project import Project
@@ -11,11 +10,8 @@ from jcmcalc.plugin import registry as plugins
 from jcmcalc.run import pipeline
 from jcmcalc.run.result import Mode, Result
 
-
-@cache
-def registry(strict: bool = False) -> plugins.Registry:
-    """The plugins installed in this environment, loaded once."""
-    return plugins.load(strict=strict)
+#: The plugins installed in this environment, loaded once: ``registry(strict=False)``.
+registry = plugins.installed
 
 
 def methodologies() -> list[Methodology]:

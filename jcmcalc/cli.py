@@ -148,6 +148,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
         return EXIT_OK
     from jcmcalc import api
+    from jcmcalc.plugin.registry import provider_label
     from jcmcalc.views import formatting
 
     registry = api.registry(strict=args.strict_plugins)
@@ -160,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "methodologies":
         rows = [["id", "version", "country", "title", "plugin"]]
         rows += [
-            [m.id, m.version, m.about.country, m.title, f"{m.plugin} {m.plugin_version}"]
+            [m.id, m.version, m.about.country, m.title, provider_label(m, registry)]
             for m in registry.methodologies()
         ]
         print(formatting.text_table(rows))

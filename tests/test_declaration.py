@@ -11,6 +11,7 @@ import pytest
 
 import jcmcalc
 from jcmcalc.authoring.conformance import declaration_problems
+from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.expressions import Constant
@@ -79,8 +80,8 @@ def _methodology(**changes) -> Methodology:
 def test_a_unit_tuple_gives_one_canonical_unit_per_basis() -> None:
     quantity = Parameter("FC", "fuel", ("t", "kL"), Kind.PROJECT, "Fuel")
     assert (quantity.unit, quantity.units, quantity.alternatives) == ("t", ("t", "kL"), ("kL",))
-    assert quantity.convert("2000 L") == 2 and quantity.canonical("L") == "kL"
-    assert quantity.convert("2000 kg") == 2 and quantity.canonical("kg") == "t"
+    assert boundary.quantity(quantity, "2000 L") == 2 and quantity.canonical("L") == "kL"
+    assert boundary.quantity(quantity, "2000 kg") == 2 and quantity.canonical("kg") == "t"
     assert Parameter("X", "x", "MWh", Kind.PROJECT, "x").units == ("MWh",)
 
 

@@ -332,9 +332,9 @@ def test_parquet_null_is_missing_and_nan_is_an_error(tmp_path: Path) -> None:
 
 
 def test_gaps_and_duplicates_found_across_scan_blocks(tmp_path: Path, monkeypatch) -> None:
-    from jcmcalc.inputs import monitoring
+    from jcmcalc.inputs import series
 
-    monkeypatch.setattr(monitoring, "STEP_BLOCK", 2)
+    monkeypatch.setattr(series, "STEP_BLOCK", 2)
     test_a_gap_is_reported_not_filled(tmp_path)
     test_duplicate_timestamp_is_an_error_naming_both_rows(tmp_path)
 

@@ -23,11 +23,13 @@ def test_entry_point_discovery_of_an_installed_plugin(installed, monkeypatch) ->
     monkeypatch.syspath_prepend(str(installed["jcmcalc-example-plugin"]))
     registry = plugins.load()
     methodology = registry.get("XX_AM999", "1.0")
-    assert methodology.plugin == "jcmcalc-example-plugin"
-    assert methodology.plugin_version == "0.3.1"
-    assert any(p.distribution == "jcmcalc-example-plugin" for p in registry.plugins)
+    provider = registry.provider(methodology)
+    assert (provider.distribution, provider.version) == ("jcmcalc-example-plugin", "0.3.1")
+    assert provider in registry.plugins
+    assert not hasattr(methodology, "plugin")  # the registry knows it, the record does not
     # the built-ins come through the same entry-point group
-    assert registry.get("MN_AM003", "2.0").plugin == "jcmcalc-solar-pv"
+    solar = registry.provider(registry.get("MN_AM003", "2.0"))
+    assert solar.distribution == "jcmcalc-solar-pv"
 
 
 def test_broken_plugin_is_reported_and_skipped(installed, monkeypatch) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from jcmcalc import calculate, get_methodology
+from jcmcalc.inputs import boundary
 from jcmcalc.model.expressions import evaluate
 from jcmcalc.model.kernel import CREDITS, ER
 from jcmcalc.model.methodology import REFERENCE
@@ -61,8 +62,8 @@ def test_credits_match_exact_rational_floor_on_100000_cases() -> None:
     for _ in range(CASES):
         energy_text, factor_text = _case(rng)
         values = {
-            energy_parameter.name: energy_parameter.convert(energy_text),
-            factor_parameter.name: factor_parameter.convert(f"{factor_text} t_CO2/MWh"),
+            energy_parameter.name: boundary.quantity(energy_parameter, energy_text),
+            factor_parameter.name: boundary.quantity(factor_parameter, f"{factor_text} t_CO2/MWh"),
         }
         value = evaluate(expression, lambda s, _b, v=values: v[s.name], members, {})
         magnitude, unit = energy_text.split()

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
-from jcmcalc.inputs.values import Key, Value
+from jcmcalc.inputs.leaves import Key, coincide, describe_key
+from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Symbol, Term, evaluate, to_text
 from jcmcalc.model.methodology import Check, Methodology, Severity
@@ -15,20 +16,6 @@ from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
 
 Values = Mapping[str, Mapping[Key, Value]]
-
-
-def describe_key(indexed: Parameter | Symbol, key: Key, methodology: Methodology) -> str:
-    """`` for PV system 'S1'`` and the like ("" for no member)."""
-    if not key:
-        return ""
-    parts = [f"{methodology.index(s).title} {m!r}" for s, m in zip(indexed.index, key, strict=True)]
-    return " for " + ", ".join(parts)
-
-
-def _coincide(a: Parameter, key_a: Key, b: Parameter, key_b: Key) -> bool:
-    """Whether two keys agree on every index their parameters share."""
-    members = dict(zip(a.index, key_a, strict=True))
-    return all(members.get(s, m) == m for s, m in zip(b.index, key_b, strict=True))
 
 
 def check_bases(
@@ -53,7 +40,7 @@ def check_bases(
                 for other, other_key, other_position, other_where in seen:
                     if position == other_position:
                         continue
-                    if not _coincide(parameter, key, other, other_key):
+                    if not coincide(parameter, key, other, other_key):
                         continue
                     subject = f"{describe_key(parameter, key, methodology)}{where}"
                     other_subject = f"{describe_key(other, other_key, methodology)}{other_where}"

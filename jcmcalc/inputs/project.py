@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.inputs.boundary import period_clash, reversed_period
 from jcmcalc.model.errors import InputError, suggest
 
 TOP_LEVEL = (
@@ -35,6 +35,11 @@ PERIOD_KEYS = ("start", "end", "values", "data", "label")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
+def period_label(number: int, start: object, end: object) -> str:
+    """How messages name a period: ``period 2 (2024-07-01 to 2024-12-31)``."""
+    return f"period {number} ({start} to {end})"
+
+
 @attrs.frozen
 class Period:
     """A monitoring period (both dates inclusive) and what the project file gives for it."""
@@ -47,7 +52,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"period {self.number} ({self.start} to {self.end})"
+        return period_label(self.number, self.start, self.end)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -213,7 +218,7 @@ def parse_project(
         start = parse_date(raw["start"], file=path, at=f"{at}.start")
         end = parse_date(raw["end"], file=path, at=f"{at}.end")
         if end < start:
-            raise InputError(f"period ends ({end}) before it starts ({start})", file=path, at=at)
+            raise InputError(reversed_period(start, end), file=path, at=at)
         values = raw.get("values", {})
         if not isinstance(values, Mapping):
             raise InputError("values must be a table", file=path, at=f"{at}.values")
@@ -221,20 +226,10 @@ def parse_project(
             raw.get("data", []), directory, file=path, at=f"{at}.data", allow_outside=allow_outside
         )
         periods.append(Period(number, start, end, values, data))
-    ordered = sorted(periods, key=lambda p: p.start)
-    for before, after in itertools.pairwise(ordered):
-        if (after.start, after.end) == (before.start, before.end):
-            raise InputError(
-                f"{after.label} repeats period {before.number}: each period is given once",
-                file=path,
-                at=f"periods[{after.number}]",
-            )
-        if after.start <= before.end:
-            raise InputError(
-                f"{after.label} overlaps {before.label}: monitoring periods must not overlap",
-                file=path,
-                at=f"periods[{after.number}]",
-            )
+    clash = period_clash(periods)
+    if clash is not None:
+        after, message = clash
+        raise InputError(message, file=path, at=f"periods[{after.number}]")
     monitoring = _files(
         document.get("monitoring", []),
         directory,

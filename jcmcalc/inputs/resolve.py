@@ -6,30 +6,35 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import check_bases, evaluate_warning_checks
-from jcmcalc.inputs.consistency import describe_key as _describe_key
-from jcmcalc.inputs.monitoring import Reading, read_monitoring
+from jcmcalc.inputs.leaves import (
+    Key,
+    Leaf,
+    as_leaf,
+    attributes_of,
+    describe_key,
+    flatten,
+    member_keys,
+    members_of,
+)
 from jcmcalc.inputs.project import Period, Project
-from jcmcalc.inputs.values import Key, Origin, Value
-from jcmcalc.model.errors import InputError, suggest
-from jcmcalc.model.faults import check_readings, plugin_code, plugin_fault
+from jcmcalc.inputs.readings import Reader, Reading, Slot
+from jcmcalc.inputs.sources import read_files
+from jcmcalc.inputs.values import Origin, Value
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.kernel import required
-from jcmcalc.model.methodology import Index, Methodology
+from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
 from jcmcalc.model.units import split_quantity
-
-MEMBER_KEYS = ("id", "description", "parameters")
-LEAF_KEYS = ("value", "source", "override")
 
 
 @attrs.frozen
@@ -52,152 +57,6 @@ class Inputs:
     warnings: tuple[str, ...]
 
 
-@attrs.frozen
-class Leaf:
-    """A value as written in the project file."""
-
-    text: str
-    at: str
-    source: str = ""
-    override: bool = False
-
-
-def _members(
-    index: Index, project: Project
-) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, Mapping[str, Any]]]:
-    if index.members:
-        return index.members, {m: {index.csv_column: m} for m in index.members}, {}
-    raw = project.tables.get(index.key)
-    if raw is None and index.optional:
-        return (), {}, {}
-    at = f"[[{index.key}]]"
-    if not isinstance(raw, list) or not raw:
-        raise InputError(
-            f"no [[{index.key}]]: the methodology needs at least one {index.title} "
-            f"(index {index.symbol})",
-            file=project.path,
-        )
-    ids: list[str] = []
-    attributes: dict[str, dict[str, str]] = {}
-    parameters: dict[str, Mapping[str, Any]] = {}
-    allowed = MEMBER_KEYS + tuple(index.attributes)
-    for number, table in enumerate(raw, start=1):
-        place = f"{index.key}[{number}]"
-        if not isinstance(table, Mapping) or "id" not in table:
-            raise InputError(f"each {at} entry needs an 'id'", file=project.path, at=place)
-        member = str(table["id"])
-        if member in ids:
-            raise InputError(f"duplicate {index.title} id {member!r}", file=project.path, at=place)
-        for key in table:
-            if key not in allowed:
-                raise InputError(
-                    f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
-                    file=project.path,
-                    at=place,
-                )
-        found = {}
-        for name, choices in index.attributes.items():
-            if name not in table:
-                hint = f" (one of: {', '.join(choices)})" if choices else ""
-                raise InputError(
-                    f"{index.title} {member!r} needs {name!r}{hint}", file=project.path, at=place
-                )
-            value = str(table[name])
-            if choices and value not in choices:
-                raise InputError(
-                    f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
-                    f"allowed: {', '.join(choices)}",
-                    file=project.path,
-                    at=f"{place}.{name}",
-                )
-            found[name] = value
-        ids.append(member)
-        attributes[member] = found
-        parameters[member] = table.get("parameters", {})
-    return tuple(ids), attributes, parameters
-
-
-def _leaf(raw: Any, *, path: Path, at: str) -> Leaf:
-    if isinstance(raw, str):
-        return Leaf(raw, at)
-    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
-        return Leaf(str(raw), at)
-    if isinstance(raw, Mapping) and "value" in raw:
-        for key in raw:
-            if key not in LEAF_KEYS:
-                raise InputError(f"unknown key {key!r}{suggest(key, LEAF_KEYS)}", file=path, at=at)
-        inner = _leaf(raw["value"], path=path, at=at)
-        return Leaf(inner.text, at, str(raw.get("source", "")), raw.get("override") is True)
-    raise InputError(f'{raw!r} is not a value (write e.g. "12.5 MWh")', file=path, at=at)
-
-
-def _flatten(
-    raw: Any,
-    parameter: Parameter,
-    members: Mapping[str, tuple[str, ...]],
-    methodology: Methodology,
-    *,
-    path: Path,
-    at: str,
-    prefix: Key = (),
-) -> dict[Key, Leaf]:
-    """Leaves of a value tree keyed by member ids, one level per index of ``parameter``."""
-    depth = len(prefix)
-    if depth == len(parameter.index):
-        return {prefix: _leaf(raw, path=path, at=at)}
-    symbol = parameter.index[depth]
-    choices = members[symbol]
-    is_leaf = not isinstance(raw, Mapping) or "value" in raw
-    if is_leaf and len(choices) == 1:
-        return _flatten(
-            raw, parameter, members, methodology, path=path, at=at, prefix=(*prefix, choices[0])
-        )
-    if is_leaf:
-        title = methodology.index(symbol).title
-        raise InputError(
-            f"{parameter.symbol} is per {title}: give a table keyed by "
-            f"{title} id ({', '.join(choices)})",
-            file=path,
-            at=at,
-            parameter=parameter.symbol,
-        )
-    leaves: dict[Key, Leaf] = {}
-    for member, value in raw.items():
-        if member not in choices:
-            title = methodology.index(symbol).title
-            raise InputError(
-                f"unknown {title} {member!r}{suggest(member, choices)}",
-                file=path,
-                at=f"{at}.{member}",
-                parameter=parameter.symbol,
-            )
-        leaves.update(
-            _flatten(
-                value,
-                parameter,
-                members,
-                methodology,
-                path=path,
-                at=f"{at}.{member}",
-                prefix=(*prefix, member),
-            )
-        )
-    return leaves
-
-
-def _keys(parameter: Parameter, members: Mapping[str, tuple[str, ...]]) -> list[Key]:
-    return list(itertools.product(*(members[s] for s in parameter.index)))
-
-
-def _attributes_of(
-    parameter: Parameter, key: Key, attributes: Mapping[str, Mapping[str, Mapping[str, str]]]
-) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for symbol, member in zip(parameter.index, key, strict=True):
-        found.update(attributes[symbol].get(member, {}))
-    return found
-
-
 def _canonical(parameter: Parameter, text: str) -> str:
     """The alternative canonical unit a value written as ``text`` is in ("" if none declared)."""
     return parameter.canonical(split_quantity(text)[1]) if parameter.alternatives else ""
@@ -207,7 +66,7 @@ def _default_value(methodology: Methodology, parameter: Parameter, default: Defa
     """A methodology default in canonical units; a default that does not parse or lies out of
     its parameter's bounds is a fault of the plugin, not of the project."""
     try:
-        return parameter.convert(default.value)
+        return boundary.quantity(parameter, default.value)
     except InputError as exc:
         raise plugin_fault(methodology, f"default of {exc.parameter}: {exc.message}") from None
 
@@ -215,9 +74,12 @@ def _default_value(methodology: Methodology, parameter: Parameter, default: Defa
 class Resolver:
     """Resolves the members and values of one project against one methodology."""
 
-    def __init__(self, methodology: Methodology, project: Project) -> None:
+    def __init__(
+        self, methodology: Methodology, project: Project, readers: Sequence[Reader] | None = None
+    ) -> None:
         self.methodology = methodology
         self.project = project
+        self.readers = readers
         self.path = project.path
         self.members: dict[str, tuple[str, ...]] = {}
         self.attributes: dict[str, dict[str, dict[str, str]]] = {}
@@ -225,7 +87,7 @@ class Resolver:
         self.tables: dict[str, tuple[str, str, str]] = {}
         self.warnings: list[str] = []
         for index in methodology.indices:
-            ids, attributes, parameters = _members(index, project)
+            ids, attributes, parameters = members_of(index, project)
             self.members[index.symbol] = ids
             self.attributes[index.symbol] = attributes
             self.member_parameters[index.symbol] = parameters
@@ -234,7 +96,7 @@ class Resolver:
         given: dict[str, dict[Key, Leaf]] = {}
         for name, raw in self.project.parameters.items():
             parameter = self._parameter(name, at="parameters")
-            leaves = _flatten(
+            leaves = flatten(
                 raw,
                 parameter,
                 self.members,
@@ -255,7 +117,7 @@ class Resolver:
                             file=self.path,
                             at=at,
                         )
-                    self._merge(given, parameter, {(member,): _leaf(raw, path=self.path, at=at)})
+                    self._merge(given, parameter, {(member,): as_leaf(raw, path=self.path, at=at)})
         return given
 
     def _parameter(self, name: str, *, at: str, monitored: bool = False) -> Parameter:
@@ -280,7 +142,7 @@ class Resolver:
         for key, leaf in leaves.items():
             if key in target:
                 raise InputError(
-                    f"given twice{_describe_key(parameter, key, self.methodology)} "
+                    f"given twice{describe_key(parameter, key, self.methodology)} "
                     f"(also at {target[key].at})",
                     file=self.path,
                     at=leaf.at,
@@ -298,14 +160,14 @@ class Resolver:
             leaves = given.get(parameter.name, {})
             resolved[parameter.name] = {
                 key: self._fixed_value(parameter, key, leaves.get(key))
-                for key in _keys(parameter, self.members)
+                for key in member_keys(parameter, self.members)
             }
         return resolved
 
     def _default(self, parameter: Parameter, key: Key) -> Default | None:
         default = parameter.default
         if isinstance(default, DefaultTable):
-            row = default.lookup(_attributes_of(parameter, key, self.attributes))
+            row = default.lookup(attributes_of(parameter, key, self.attributes))
             if row is not None:
                 self.tables[default.name] = (default.name, default.version, default.source)
             return row
@@ -313,7 +175,7 @@ class Resolver:
 
     def _fixed_value(self, parameter: Parameter, key: Key, leaf: Leaf | None) -> Value:
         default = self._default(parameter, key)
-        subject = f"{parameter.symbol}{_describe_key(parameter, key, self.methodology)}"
+        subject = f"{parameter.symbol}{describe_key(parameter, key, self.methodology)}"
         if leaf is None:
             if default is not None:
                 value = _default_value(self.methodology, parameter, default)
@@ -325,20 +187,20 @@ class Resolver:
             why = (
                 f"the table {table.name!r} has no row for "
                 + ", ".join(
-                    f"{k}={_attributes_of(parameter, key, self.attributes).get(k, '?')}"
+                    f"{k}={attributes_of(parameter, key, self.attributes).get(k, '?')}"
                     for k in table.keys
                 )
                 if isinstance(table, DefaultTable)
                 else "the methodology has no default for it"
             )
             raise InputError(
-                f"missing value{_describe_key(parameter, key, self.methodology)}: {why}; give it "
+                f"missing value{describe_key(parameter, key, self.methodology)}: {why}; give it "
                 f'in the project file with its source, e.g. {{ value = "... {parameter.unit}", '
                 'source = "..." }',
                 file=self.path,
                 parameter=parameter.symbol,
             )
-        value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
+        value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
         unit = _canonical(parameter, leaf.text)
         if default is not None and unit != _canonical(parameter, default.value):
             if not leaf.source:
@@ -390,7 +252,7 @@ class Resolver:
     def monitored(
         self,
         period: Period,
-        readings: Mapping[tuple[int, str, Key], Reading],
+        readings: Mapping[Slot, Reading],
         estimated: Mapping[str, Mapping[Key, Value]] | None = None,
     ) -> PeriodInputs:
         """Monitored values of ``period`` from the project file, CSV files or an estimate."""
@@ -398,7 +260,7 @@ class Resolver:
         for name, raw in period.values.items():
             at = f"periods[{period.number}].values.{name}"
             parameter = self._parameter(name, at=at, monitored=True)
-            leaves = _flatten(raw, parameter, self.members, self.methodology, path=self.path, at=at)
+            leaves = flatten(raw, parameter, self.members, self.methodology, path=self.path, at=at)
             self._merge(given, parameter, leaves)
         values: dict[str, dict[Key, Value]] = {}
         for parameter in self.methodology.parameters:
@@ -409,9 +271,9 @@ class Resolver:
             if estimated and parameter.name in estimated:
                 values[parameter.name] = dict(estimated[parameter.name])
                 continue
-            for key in _keys(parameter, self.members):
+            for key in member_keys(parameter, self.members):
                 leaf, reading = leaves.get(key), readings.get((period.number, parameter.name, key))
-                where = _describe_key(parameter, key, self.methodology)
+                where = describe_key(parameter, key, self.methodology)
                 if leaf is not None and reading is not None:
                     raise InputError(
                         f"given both in the project file and in {reading.origin}{where}",
@@ -420,7 +282,7 @@ class Resolver:
                         parameter=parameter.symbol,
                     )
                 if leaf is not None:
-                    value = parameter.convert(leaf.text, file=self.path, at=leaf.at)
+                    value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
                     place = f"{self.path.name} {leaf.at}"
                     values[parameter.name][key] = Value(
                         value,
@@ -450,47 +312,20 @@ class Resolver:
                     )
         return PeriodInputs(period, values)
 
-    def readings(self) -> dict[tuple[int, str, Key], Reading]:
-        found: dict[tuple[int, str, Key], Reading] = {}
-        sources = [(path, None) for path in self.project.monitoring] + [
-            (path, period) for period in self.project.periods for path in period.data
-        ]
-        methodology = self.methodology
-        zone = self.project.metadata.get("time_zone")
-        for path, period in sources:
-            if methodology.monitoring_reader is None:
-                read = read_monitoring(
-                    path,
-                    methodology,
-                    self.project.periods,
-                    self.members,
-                    only=period,
-                    time_zone=None if zone is None else str(zone),
-                )
-            else:
-                what = f"its monitoring reader (reading {path.name})"
-                with plugin_code(methodology, what):
-                    read = methodology.monitoring_reader(
-                        path, methodology, self.project.periods, self.members, only=period
-                    )
-                numbers = {p.number for p in self.project.periods}
-                read = check_readings(methodology, read, what, numbers, self.members)
-            for slot, reading in read.items():
-                if slot in found:
-                    raise InputError(
-                        f"{slot[1]} for period {slot[0]} {'/'.join(slot[2])} is also in "
-                        f"{found[slot].origin}: each value may come from one file only",
-                        file=path,
-                        row=reading.rows[0],
-                    )
-                found[slot] = reading
-                self.warnings.extend(n for n in reading.notes if n not in self.warnings)
+    def readings(self) -> dict[Slot, Reading]:
+        """The readings of the project's monitoring files (see :mod:`jcmcalc.inputs.sources`)."""
+        found = read_files(self.methodology, self.project, self.members, self.readers)
+        for reading in found.values():
+            self.warnings.extend(n for n in reading.notes if n not in self.warnings)
         return found
 
 
-def resolve(methodology: Methodology, project: Project) -> Inputs:
-    """Check ``project`` against ``methodology`` and resolve every value."""
-    resolver = Resolver(methodology, project)
+def resolve(
+    methodology: Methodology, project: Project, *, readers: Sequence[Reader] | None = None
+) -> Inputs:
+    """Check ``project`` against ``methodology`` and resolve every value; ``readers`` are the
+    plugin readers that may read its monitoring files (None: the installed plugins')."""
+    resolver = Resolver(methodology, project, readers)
     fixed = resolver.fixed(methodology.parameters)
     readings = resolver.readings()
     periods = tuple(resolver.monitored(period, readings) for period in project.periods)

@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.inputs import boundary
 from jcmcalc.model.errors import InputError, require_openpyxl
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
-from jcmcalc.model.numbers import decimal_fraction
 from jcmcalc.model.units import conversion_factor, dimensionality
 
 CSV_COLUMNS = ("period", "quantity", "member", "value")
@@ -55,7 +55,9 @@ def _number(text: Any, *, file: Path, where: str) -> Fraction:
     try:
         if isinstance(text, int | float):
             return Fraction(text)
-        return decimal_fraction(str(text).strip())
+        numerator, _, denominator = str(text).strip().partition("/")  # exact text: p/q
+        value = boundary.decimal(numerator)
+        return value / boundary.decimal(denominator) if denominator else value
     except OverflowError as exc:  # an exponent too long to expand, or an infinite float
         raise InputError(f"{text!r} is not a usable number: {exc}", file=file, at=where) from None
     except (ValueError, ZeroDivisionError):
@@ -90,6 +92,9 @@ def _converted(
     target = _computed_unit(quantity, unit, methodology)
     if not unit or target is None:  # an unknown quantity is reported when it is compared
         return value
+    parameter = next((p for p in methodology.all_parameters if p.symbol == quantity), None)
+    if parameter is not None:  # converted as an input value is, with the same words
+        return value * boundary.factor(parameter, unit, file=file, row=row)
     try:
         return value * conversion_factor(unit, target)
     except ValueError as exc:

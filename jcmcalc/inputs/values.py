@@ -7,9 +7,6 @@ from fractions import Fraction
 
 import attrs
 
-#: The members of a parameter's indices, in the order of its ``index``.
-Key = tuple[str, ...]
-
 
 class Origin(enum.StrEnum):
     """Where a resolved value came from."""

@@ -3,24 +3,38 @@
 A methodology's own code (a monitoring reader, a notice) runs inside :func:`plugin_code`; what
 it returns is checked before the engine sees it. A fault is a :class:`PluginError` (exit code
 1) naming the plugin and the methodology, never a wrong number.
+
+Which plugin provides a methodology is known to the plugin registry, not to the methodology
+record; the registry of the installed plugins tells this module through :func:`name_providers`
+(the model imports nothing above it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any
 
 from jcmcalc.model.errors import JcmcalcError, PluginError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import Kind
+
+#: ``"distribution version"`` of the plugin providing a methodology key ("" when unknown).
+Provider = Callable[[tuple[str, str, str]], str]
+_providers: list[Provider] = []
+
+
+def name_providers(lookup: Provider) -> None:
+    """Name plugins in fault messages with ``lookup`` (the registry of the installed plugins)."""
+    _providers[:] = [lookup]
 
 
 def plugin_fault(methodology: Methodology, what: str) -> PluginError:
     """The error for a fault of ``methodology``'s plugin, naming both."""
-    plugin = f"{methodology.plugin} {methodology.plugin_version}".strip() or "unknown plugin"
-    return PluginError(f"plugin fault in {plugin}, methodology {methodology.label}: {what}")
+    plugin = next((name for lookup in _providers if (name := lookup(methodology.key))), "")
+    return PluginError(
+        f"plugin fault in {plugin or 'unknown plugin'}, methodology {methodology.label}: {what}"
+    )
 
 
 @contextmanager
@@ -38,47 +52,3 @@ def plugin_code(methodology: Methodology, what: str) -> Iterator[None]:
 def exact(value: Any) -> bool:
     """Whether ``value`` is an exact rational (a float, even a finite one, is not)."""
     return isinstance(value, Fraction | int) and not isinstance(value, bool)
-
-
-def check_readings(
-    methodology: Methodology,
-    readings: Any,
-    what: str,
-    periods: Collection[int],
-    members: Mapping[str, tuple[str, ...]],
-) -> Mapping:
-    """``readings`` from a plugin's monitoring reader, checked slot by slot: a known period,
-    a monitored parameter, members that exist, an exact value in one of its canonical units."""
-    if not isinstance(readings, Mapping):
-        raise plugin_fault(methodology, f"{what} returned {type(readings).__name__}, not a mapping")
-    monitored = {p.name: p for p in methodology.parameters if p.kind is Kind.MONITORED}
-    for slot, reading in readings.items():
-        name = slot[1] if isinstance(slot, tuple) and len(slot) == 3 else None
-        parameter = monitored.get(name)
-        if parameter is None:
-            raise plugin_fault(methodology, f"{what} returned {slot!r}: no monitored parameter")
-        number, _, key = slot
-        known = (
-            isinstance(key, tuple)
-            and len(key) == len(parameter.index)
-            and all(
-                member in members[index]
-                for index, member in zip(parameter.index, key, strict=False)
-            )
-        )
-        if number not in periods or not known:
-            raise plugin_fault(methodology, f"{what} returned {slot!r}: no such period or member")
-        value = getattr(reading, "value", None)
-        if not exact(value):
-            raise plugin_fault(
-                methodology,
-                f"{what} returned {value!r} for {parameter.symbol}: not an exact number",
-            )
-        unit = getattr(reading, "unit", "")
-        if unit and unit not in parameter.units:
-            raise plugin_fault(
-                methodology,
-                f"{what} returned {parameter.symbol} in {unit!r}: not one of its canonical units "
-                f"{', '.join(parameter.units)}",
-            )
-    return readings

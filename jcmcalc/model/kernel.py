@@ -58,6 +58,14 @@ CREDITS = Equation(
 CORE = (ER, CREDITS)
 
 
+def reduction_warnings(label: str, reductions: Fraction | float) -> list[str]:
+    """The warning of a period (``label``) whose emission reductions are negative."""
+    if reductions >= 0:
+        return []
+    value = decimal_text(Fraction(reductions))
+    return [f"{label}: emission reductions are negative ({value} tCO2): no credits for this period"]
+
+
 def equations_of(methodology: Methodology) -> tuple[Equation, ...]:
     """Every equation evaluated per period: the methodology's, then ER and credits."""
     return methodology.equations + CORE

@@ -180,12 +180,6 @@ class Methodology:
     checks: tuple[Check, ...] = ()
     notes: tuple[str, ...] = ()
     programme: str = "JCM"
-    plugin: str = ""
-    plugin_version: str = ""
-    #: Reads a monitoring file of a shape the core's CSV reader does not know (a cylinder
-    #: list, say), with the signature of :func:`jcmcalc.inputs.monitoring.read_monitoring`; it may
-    #: hand other files on to that function. None: the core's reader reads every file.
-    monitoring_reader: Callable[..., Mapping] | None = None
     #: Functions of the resolved :class:`jcmcalc.inputs.resolve.Inputs` returning warnings for the
     #: result (a value that is accepted but not credited, say).
     notices: tuple[Callable[..., Iterable[str]], ...] = ()

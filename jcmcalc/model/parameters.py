@@ -8,9 +8,8 @@ from fractions import Fraction
 
 import attrs
 
-from jcmcalc.model.errors import InputError
-from jcmcalc.model.numbers import MAX_MAGNITUDE, absurd, decimal_text, magnitude_text
-from jcmcalc.model.units import conversion_factor, dimensionality, same_dimension, split_quantity
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.units import dimensionality, same_dimension
 
 
 class Kind(enum.StrEnum):
@@ -202,74 +201,3 @@ class Parameter:
             except ValueError:
                 break
         return self.unit
-
-    def convert(
-        self, text: str, *, file: object = None, row: int | None = None, at: str | None = None
-    ) -> Fraction:
-        """Parse ``text`` (``"1234.5 kWh"``), convert it to the canonical unit and check it.
-
-        A bare number is accepted only for a dimensionless parameter.
-        """
-        try:
-            magnitude, unit = split_quantity(text)
-        except OverflowError as exc:
-            raise InputError(
-                f"{exc}: a typing error?", file=file, row=row, at=at, parameter=self.symbol
-            ) from None
-        except ValueError:
-            kind = "a finite number" if text.strip().lower()[:3] in {"nan", "inf"} else "a number"
-            raise InputError(
-                f"{text!r} is not {kind} with a unit (expected e.g. '1 {self.unit}')",
-                file=file,
-                row=row,
-                at=at,
-                parameter=self.symbol,
-            ) from None
-        if not unit and not self.dimensionless:
-            raise InputError(
-                f"{text!r} has no unit; expected a unit of {dimensionality(self.unit)} "
-                f"such as {self.unit}",
-                file=file,
-                row=row,
-                at=at,
-                parameter=self.symbol,
-            )
-        return self.convert_magnitude(magnitude, unit or "dimensionless", file=file, row=row, at=at)
-
-    def convert_magnitude(
-        self,
-        magnitude: Fraction,
-        unit: str,
-        *,
-        file: object = None,
-        row: int | None = None,
-        at: str | None = None,
-    ) -> Fraction:
-        """Convert an exact magnitude given in ``unit`` to the canonical unit and check it."""
-        where = {"file": file, "row": row, "at": at, "parameter": self.symbol}
-        target = self.canonical(unit)
-        expected = " or ".join(self.units)
-        try:
-            factor = conversion_factor(unit, target)
-        except ValueError as exc:
-            raise InputError(f"{exc} (expected {expected})", **where) from None
-        except Exception:
-            raise InputError(
-                f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {expected} "
-                f"({' or '.join(dimensionality(u) for u in self.units)})",
-                **where,
-            ) from None
-        value = magnitude * factor
-        if absurd(value):
-            raise InputError(
-                f"value {magnitude_text(value)} {target} is absurdly large (beyond "
-                f"{decimal_text(Fraction(MAX_MAGNITUDE))} in any unit): a typing error?",
-                **where,
-            )
-        if not self.bounds.contains(value):
-            raise InputError(
-                f"value {decimal_text(value)} {target} is out of range: "
-                f"must be {self.bounds.describe()}",
-                **where,
-            )
-        return value

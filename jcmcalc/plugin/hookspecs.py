@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import pluggy
 
 if TYPE_CHECKING:
+    from jcmcalc.inputs.readings import Reader
     from jcmcalc.model.methodology import Methodology
 
 PROJECT_NAME = "jcmcalc"
@@ -51,5 +52,19 @@ def jcmcalc_examples() -> Sequence[Path]:
     case also holds an ``expected.toml`` with figures computed by hand (see
     :mod:`jcmcalc.authoring.testing`). The docs show them on the methodology's page, and the
     conformance check (:mod:`jcmcalc.authoring.conformance`) calculates every one. Optional.
+    """
+    raise NotImplementedError
+
+
+@_hookspec
+def jcmcalc_readers() -> Sequence[Reader]:
+    """Return readers of monitoring files of a shape the core does not know (a cylinder list).
+
+    Each is a :class:`jcmcalc.inputs.readings.Reader` record: its name (unique across all
+    installed plugins), the ids of the methodologies it serves, ``accepts(path, head)`` deciding
+    from a file's path and first bytes whether it reads the file, and ``read(path, context)``
+    returning the readings. The core gives a reader only the files it accepts; every other file
+    goes to the core's CSV/Parquet reader. Readings out of their parameter's bounds are a fault
+    of the plugin. Optional.
     """
     raise NotImplementedError

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import importlib.metadata
+from functools import cache
+from typing import Any
 
 import attrs
 import pluggy
 
+from jcmcalc.inputs import sources
+from jcmcalc.inputs.readings import Reader
+from jcmcalc.model import faults
 from jcmcalc.model.errors import InputError, PluginError, suggest
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin import hookspecs
 
 
-class DuplicateMethodologyError(PluginError):
+class DuplicateError(PluginError):
+    """Two plugins provide the same methodology or the same reader name."""
+
+
+class DuplicateMethodologyError(DuplicateError):
     """Two plugins provide the same (programme, id, version)."""
 
 
@@ -25,6 +34,10 @@ class PluginInfo:
     version: str
     methodologies: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        return f"{self.distribution} {self.version}"
+
 
 @attrs.frozen
 class BrokenPlugin:
@@ -36,36 +49,74 @@ class BrokenPlugin:
 
 
 class Registry:
-    """The methodologies of every loaded plugin, by (programme, id, version)."""
+    """The methodologies and readers of every loaded plugin, and which plugin provides each.
+
+    Hooks are called through the plugin manager, one plugin at a time as it is added, so that
+    what a plugin provides is known to come from it.
+    """
 
     def __init__(self, manager: pluggy.PluginManager) -> None:
         self.manager = manager
         self.plugins: list[PluginInfo] = []
         self.broken: list[BrokenPlugin] = []
+        #: The plugin providing each methodology, by (programme, id, version).
+        self.providers: dict[tuple[str, str, str], PluginInfo] = {}
         self._methodologies: dict[tuple[str, str, str], Methodology] = {}
+        self._readers: dict[str, tuple[Reader, PluginInfo]] = {}
 
     def add(self, plugin: object, name: str, distribution: str, version: str) -> None:
-        """Register ``plugin`` and collect its methodologies (duplicates are an error)."""
+        """Register ``plugin`` and collect its methodologies and readers (a name provided twice
+        is an error)."""
         self.manager.register(plugin, name=name)
         try:
             self.manager.check_pending()
-            hook = getattr(plugin, "jcmcalc_methodologies", None)
-            provided = list(hook()) if hook else []
+            provided = self.call(plugin, "jcmcalc_methodologies")
+            readers = self.call(plugin, "jcmcalc_readers")
+            for item in readers:
+                if not isinstance(item, Reader):
+                    raise PluginError(f"jcmcalc_readers returned {item!r}, not a Reader")
         except Exception:
             self.manager.unregister(plugin)
             raise
-        added = []
+        info = PluginInfo(name, distribution, version, tuple(m.label for m in provided))
+        seen: dict[tuple[str, str, str], PluginInfo] = {}
         for methodology in provided:
-            methodology = attrs.evolve(methodology, plugin=distribution, plugin_version=version)
-            existing = self._methodologies.get(methodology.key)
+            existing = self.providers.get(methodology.key) or seen.get(methodology.key)
+            seen[methodology.key] = info
             if existing is not None:
                 raise DuplicateMethodologyError(
                     f"methodology {methodology.label} is provided twice: by plugin "
-                    f"{existing.plugin!r} and by plugin {distribution!r}"
+                    f"{existing.distribution!r} and by plugin {distribution!r}"
                 )
+        for reader in readers:
+            if reader.name in self._readers:
+                raise DuplicateError(
+                    f"monitoring reader {reader.name!r} is provided twice: by plugin "
+                    f"{self._readers[reader.name][1].distribution!r} and by plugin "
+                    f"{distribution!r}"
+                )
+        for methodology in provided:
             self._methodologies[methodology.key] = methodology
-            added.append(methodology.label)
-        self.plugins.append(PluginInfo(name, distribution, version, tuple(added)))
+            self.providers[methodology.key] = info
+        self._readers.update({reader.name: (reader, info) for reader in readers})
+        self.plugins.append(info)
+
+    def call(self, plugin: object, hook: str) -> list[Any]:
+        """Every item the hook ``hook`` of ``plugin`` returns (none when it does not implement
+        it), called through the plugin manager."""
+        others = [p for p in self.manager.get_plugins() if p is not plugin]
+        caller = self.manager.subset_hook_caller(hook, remove_plugins=others)
+        return [item for result in caller() for item in result]
+
+    def provider(self, methodology: Methodology) -> PluginInfo | None:
+        """The plugin providing ``methodology`` (None for a methodology it did not load)."""
+        return self.providers.get(methodology.key)
+
+    def readers(self, methodology: Methodology) -> tuple[Reader, ...]:
+        """The plugin readers serving ``methodology``, by name."""
+        return tuple(
+            reader for _, (reader, _) in sorted(self._readers.items()) if reader.serves(methodology)
+        )
 
     def methodologies(self) -> list[Methodology]:
         """Every methodology, sorted by id and version."""
@@ -115,6 +166,27 @@ def _version_key(methodology: Methodology) -> tuple[int, ...]:
     return _normal_version(methodology.version)
 
 
+@cache
+def installed(strict: bool = False) -> Registry:
+    """The plugins installed in this environment, loaded once (see :func:`load`). Fault
+    messages name the plugins of this registry, and its readers read monitoring files."""
+    registry = load(strict=strict)
+    faults.name_providers(lambda key: info.label if (info := registry.providers.get(key)) else "")
+    sources.use_readers(registry.readers)
+    return registry
+
+
+def provider_of(methodology: Methodology, registry: Registry | None = None) -> PluginInfo | None:
+    """The plugin providing ``methodology`` in ``registry`` (the installed plugins if None)."""
+    return (registry or installed()).provider(methodology)
+
+
+def provider_label(methodology: Methodology, registry: Registry | None = None) -> str:
+    """``"distribution version"`` of the plugin providing ``methodology`` ("" if none does)."""
+    info = provider_of(methodology, registry)
+    return info.label if info else ""
+
+
 def new_manager() -> pluggy.PluginManager:
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
@@ -135,7 +207,7 @@ def load(strict: bool = False) -> Registry:
         try:
             plugin = entry_point.load()
             registry.add(plugin, entry_point.name, distribution, version)
-        except DuplicateMethodologyError:
+        except DuplicateError:
             raise
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"

@@ -46,8 +46,7 @@ def samples(registry: Registry) -> list[Sample]:
     """Every example and worked case of every plugin of ``registry``, with its methodology."""
     found = []
     for info in registry.plugins:
-        hook = getattr(registry.manager.get_plugin(info.name), "jcmcalc_examples", None)
-        for folder in hook() if hook else ():
+        for folder in registry.call(registry.manager.get_plugin(info.name), "jcmcalc_examples"):
             folder = Path(folder)
             path = folder / "project.toml"
             methodology = registry.get(*methodology_reference(load_document(path), path))

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import numpy as np
 
+from jcmcalc.inputs.project import period_label
 from jcmcalc.inputs.resolve import Inputs
-from jcmcalc.model.kernel import Place
+from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.rows import Row, failure
@@ -113,7 +114,13 @@ def rows_of(
             project_emissions=outcome.project[n],
             reductions=outcome.reductions[n],
             credits=int(outcome.credits[n]),
-            warnings=element.warnings,
+            warnings=(
+                *element.warnings,
+                *reduction_warnings(
+                    period_label(element.period, element.start, element.end),
+                    outcome.reductions[n],
+                ),
+            ),
         )
         for n, element in enumerate(elements)
         if element.project not in failed

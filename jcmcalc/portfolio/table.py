@@ -23,10 +23,10 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import columns
-from jcmcalc.inputs.monitoring import out_of_bounds, unit_factor
-from jcmcalc.inputs.project import Project
+from jcmcalc.inputs import boundary, columns
+from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.resolve import Resolver
+from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter, WhenAbsent
@@ -42,28 +42,74 @@ _EXTRA = re.compile(r"^\s*(?P<name>.+?)\s+(?P<what>source|override)\s*$")
 def evaluate_table(
     table: columns.Table, get: Callable[[str, str | None], Methodology], progress=None
 ) -> list[Row]:
-    """Rows of every project of ``table``, batched by methodology and member count."""
+    """Rows of every project of ``table``, batched by methodology and member count.
+
+    A methodology reference is normalised first: ``ID``, ``ID@1.0`` and ``ID@ver01.0`` naming
+    the same methodology are one, so a project listed under several of them is one project
+    (what its rows say); a project listed under two different methodologies fails.
+    """
     for name in REQUIRED:
         if name not in table.titles:
             raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
     if not len(table):
         return []
-    methodologies = columns.text_cells(table.cells["methodology"])
+    labels = columns.text_cells(table.cells["methodology"])
+    projects = columns.text_cells(table.cells["project"])
+    groups: dict[tuple[str, str, str], tuple[Methodology, list[str]]] = {}
     rows: list[Row] = []
-    for label in sorted(set(methodologies.tolist())):
-        selected = np.flatnonzero(methodologies == label)
-        part = _subset(table, selected)
+    for label in sorted(set(labels.tolist())):
         identifier, _, version = label.partition("@")
-        projects = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
         try:
             methodology = get(identifier, version or None)
-            found = _Group(part, methodology).rows()
         except JcmcalcError as exc:
-            found = [failure(project, label, str(exc)) for project in projects]
-        rows += found
+            named = sorted(set(projects[labels == label].tolist()))
+            rows += [failure(project, label, str(exc)) for project in named]
+            continue
+        groups.setdefault(methodology.key, (methodology, []))[1].append(label)
+    members = [np.isin(labels, group_labels) for _, group_labels in groups.values()]
+    twice, failed = _under_two(table, projects, [m for m, _ in groups.values()], members)
+    rows += failed
+    for (methodology, _), selected in zip(groups.values(), members, strict=True):
+        part = _subset(table, np.flatnonzero(selected & ~twice))
+        named = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
+        try:
+            rows += _Group(part, methodology).rows() if len(part) else []
+        except JcmcalcError as exc:
+            label = f"{methodology.id}@{methodology.version}"
+            rows += [failure(project, label, str(exc)) for project in named]
         if progress is not None:
-            progress(len(projects))
+            progress(len(named))
     return rows
+
+
+def _under_two(
+    table: columns.Table,
+    projects: np.ndarray,
+    methodologies: list[Methodology],
+    members: list[np.ndarray],
+) -> tuple[np.ndarray, list[Row]]:
+    """Rows of projects listed under two methodologies, and one failure row for each."""
+    twice = np.zeros(len(projects), dtype=bool)
+    if len(members) < 2:
+        return twice, []
+    group = np.full(len(projects), -1)
+    for number, selected in enumerate(members):
+        group[selected] = number
+    named, code = np.unique(projects, return_inverse=True)
+    listed = group >= 0
+    pairs = np.unique(np.stack((code[listed], group[listed])), axis=1)
+    failed = []
+    for conflict in np.flatnonzero(np.bincount(pairs[0], minlength=len(named)) > 1).tolist():
+        mine, project = code == conflict, str(named[conflict])
+        twice |= mine
+        first, second = np.unique(group[mine & listed])[:2].tolist()
+        row = table.rows[int(np.flatnonzero(mine & (group == second))[0])]
+        message = (
+            f"project {project!r} is listed under {methodologies[first].label} and "
+            f"{methodologies[second].label}: a project has one methodology"
+        )
+        failed.append(failure(project, "", f"{table.path.name}, row {row}: {message}"))
+    return twice, failed
 
 
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
@@ -148,8 +194,8 @@ class _Group:
 
     def rows(self) -> list[Row]:
         table = self.table
-        starts = columns.times(table.cells["start"], title="start", table=table, zone=None)
-        ends = columns.times(table.cells["end"], title="end", table=table, zone=None)
+        starts = times(table.cells["start"], title="start", table=table, zone=None)
+        ends = times(table.cells["end"], title="end", table=table, zone=None)
         member = (
             columns.text_cells(table.cells[self.index.csv_column])
             if self.index is not None and self.index.csv_column in table.titles
@@ -167,12 +213,14 @@ class _Group:
                 ),
             )
         )
+        self._check_periods(starts, ends, project_codes)
         same = np.diff(element) == 0
         duplicate = order[1:][same & (np.diff(member_codes[order]) == 0)]
+        title = self.index.title if self.index is not None else "member"
         for position in duplicate:
-            self._fail(np.array([position]), f"member {member[position]!r} twice in one period")
-        late = ends < starts
-        self._fail(np.flatnonzero(late), "the period ends before it starts")
+            self._fail(
+                np.array([position]), boundary.duplicate_member(title, str(member[position]))
+            )
         values = self._monitored(order)
         fixed = self._fixed(order, member)
         first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
@@ -201,6 +249,33 @@ class _Group:
         found = [r for r in found if r.project not in self.failed]
         return found + [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
 
+    def _check_periods(self, starts: np.ndarray, ends: np.ndarray, projects: np.ndarray) -> None:
+        """Periods that end before they start, or overlap another period of their project, fail
+        their project with the message a project file gets for the same mistake."""
+        day = "datetime64[D]"
+        for position in np.flatnonzero(ends < starts).tolist():
+            start, end = (d[position].astype(day).item() for d in (starts, ends))
+            self._fail(np.array([position]), boundary.reversed_period(start, end))
+        order = np.lexsort((ends, starts, projects))
+        keys = (projects[order], starts[order].view(np.int64), ends[order].view(np.int64))
+        new = np.concatenate(([True], np.any([np.diff(k) != 0 for k in keys], axis=0)))
+        distinct = order[new]
+        clash, numbers = boundary.overlapping(projects[distinct], starts[distinct], ends[distinct])
+        for i in clash.tolist():
+            pair = [
+                Period(
+                    int(numbers[j]),
+                    starts[p].astype(day).item(),
+                    ends[p].astype(day).item(),
+                    {},
+                    (),
+                )
+                for j, p in ((i, distinct[i]), (i + 1, distinct[i + 1]))
+            ]
+            found = boundary.period_clash(pair)
+            if found is not None:
+                self._fail(np.array([distinct[i + 1]]), found[1])
+
     def _monitored(self, order: np.ndarray) -> dict[str, vectorised.Column]:
         """Each monitored column as exact scaled integers; bad cells fail their project."""
         table = self.table
@@ -222,15 +297,14 @@ class _Group:
                     text = columns.text_cells(cells).astype(object)
                     text[position] = ""
                     cells = text.astype(str)
-            factor = unit_factor(parameter, given.unit, table.path)
+            factor = boundary.factor(parameter, given.unit, file=table.path, row=1)
             integers = np.zeros(len(table), dtype=scaled.integers.dtype)
             integers[present] = scaled.integers
-            bad = np.flatnonzero(present)[
-                out_of_bounds(parameter, scaled.integers, scaled.scale, factor)
-            ]
-            self._fail(
-                bad, f"{parameter.symbol} is out of range: must be {parameter.bounds.describe()}"
-            )
+            refused = boundary.refused(parameter, scaled.integers, scaled.scale, factor)
+            for position in np.flatnonzero(present)[refused].tolist():
+                value = Fraction(int(integers[position]), 10**scaled.scale) * factor
+                problem = boundary.refusal(parameter, value, parameter.canonical(given.unit))
+                self._fail(np.array([position]), f"parameter {parameter.symbol}: {problem}")
             missing = np.flatnonzero(~present)
             if parameter.when_absent is not WhenAbsent.ZERO:
                 self._fail(missing, f"missing monitored value {parameter.symbol}")

@@ -8,8 +8,7 @@ import attrs
 
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
 from jcmcalc.model.expressions import Symbol
-from jcmcalc.model.kernel import Context, Place, TraceStep, evaluate_period
-from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.kernel import Context, Place, TraceStep, evaluate_period, reduction_warnings
 from jcmcalc.run.result import Mode, PeriodResult, Result, provenance
 
 
@@ -51,11 +50,7 @@ def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
         )
         found = evaluate_period(context, InputSource(inputs, period_inputs), place)
         trace.extend(found.trace)
-        if found.reductions < 0:
-            warnings.append(
-                f"{period.label}: emission reductions are negative "
-                f"({decimal_text(found.reductions)} tCO2): no credits for this period"
-            )
+        warnings += reduction_warnings(period.label, found.reductions)
         periods.append(
             PeriodResult(
                 number=period.number,

@@ -14,6 +14,7 @@ import attrs
 
 from jcmcalc.model.kernel import TraceStep
 from jcmcalc.model.numbers import decimal_text, exact_text
+from jcmcalc.plugin.registry import provider_of
 
 __all__ = ["PeriodResult", "Result", "TraceStep", "provenance"]
 
@@ -68,6 +69,7 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
     """Versions, default tables, inferred parts and the SHA-256 of the inputs."""
     methodology = inputs.methodology
     project = inputs.project
+    provider = provider_of(methodology)
     inferred = list(methodology.notes)
     inferred += [f"{p.symbol}: {p.inferred}" for p in methodology.parameters if p.inferred]
     inferred += [f"{e.symbol}: {e.inferred}" for e in methodology.equations if e.inferred]
@@ -81,7 +83,10 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
             "source": methodology.about.source,
             "confidence": str(methodology.about.confidence),
         },
-        "plugin": {"distribution": methodology.plugin, "version": methodology.plugin_version},
+        "plugin": {
+            "distribution": provider.distribution if provider else "",
+            "version": provider.version if provider else "",
+        },
         "jcmcalc_version": jcmcalc_version(),
         "default_tables": [
             {"name": name, "version": version, "source": source}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Default, DefaultTable, Parameter, WhenAbsent
+from jcmcalc.plugin.registry import provider_label
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.run.result import Result
 
@@ -122,7 +123,7 @@ def methodology_text(m: Methodology) -> str:
         f"  status {about.status}; approved {about.approved or 'unknown'}; "
         f"confidence {about.confidence}",
         f"  source {about.source}",
-        f"  plugin {m.plugin} {m.plugin_version}",
+        f"  plugin {provider_label(m)}",
     ]
     if m.notes:
         lines += ["", "Notes (unknown or inferred):", *(f"  - {note}" for note in m.notes)]

@@ -15,6 +15,7 @@ from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Check, Equation, Methodology, Severity
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter, WhenAbsent
+from jcmcalc.plugin.registry import provider_label, provider_of
 from jcmcalc.plugin.samples import Sample
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.run.result import Result
@@ -33,7 +34,7 @@ def index_page(methodologies: Sequence[Methodology]) -> str:
     """The list of every registered methodology, linking each page."""
     rows = [["id", "version", "country", "title", "plugin"]]
     rows += [
-        [f"[{m.id}]({slug(m)}.md)", m.version, m.about.country, m.title, m.plugin]
+        [f"[{m.id}]({slug(m)}.md)", m.version, m.about.country, m.title, _distribution(m)]
         for m in methodologies
     ]
     return "\n".join(
@@ -48,6 +49,11 @@ def index_page(methodologies: Sequence[Methodology]) -> str:
             "",
         ]
     )
+
+
+def _distribution(methodology: Methodology) -> str:
+    info = provider_of(methodology)
+    return info.distribution if info else ""
 
 
 def page(methodology: Methodology, samples: Sequence[Sample], run: RunSample) -> str:
@@ -70,7 +76,7 @@ def page(methodology: Methodology, samples: Sequence[Sample], run: RunSample) ->
                 ["approved", about.approved or "unknown"],
                 ["source", about.source],
                 ["confidence", str(about.confidence)],
-                ["plugin", f"{m.plugin} {m.plugin_version}"],
+                ["plugin", provider_label(m)],
             ]
         ),
         "",

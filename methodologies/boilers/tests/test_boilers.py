@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
+from jcmcalc import api
 from jcmcalc.authoring.testing import assert_worked_case, worked_cases
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import Confidence
@@ -88,7 +89,7 @@ def test_methodologies_listed_as_reconstructed() -> None:
     for methodology in found.values():
         assert methodology.about.status == "reconstructed"
         assert methodology.about.confidence is Confidence.INFERRED
-        assert methodology.plugin == "jcmcalc-boilers"
+        assert api.registry().provider(methodology).distribution == "jcmcalc-boilers"
         assert any("inferred" in note for note in methodology.notes)
         assert "_AM" not in methodology.id
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
+from jcmcalc import api
 from jcmcalc.authoring.testing import assert_worked_case, worked_cases
 from jcmcalc.model.errors import EXIT_BAD_INPUT, InputError
 
@@ -106,7 +107,8 @@ def test_methodologies_are_listed():
     found = {(m.id, m.version): m for m in jcmcalc.methodologies()}
     for key in (("MM_AM005", "1.0"), ("ID_AM001", "unknown"), ("WHR_FAMILY", "1.0")):
         assert key in found
-        assert found[key].plugin == "jcmcalc-waste-heat-recovery"
+        provider = api.registry().provider(found[key])
+        assert provider.distribution == "jcmcalc-waste-heat-recovery"
         assert found[key].about.family == "waste-heat-recovery"
     family = found[("WHR_FAMILY", "1.0")]
     assert family.about.status == "family form, not an approved methodology"

@@ -17,10 +17,12 @@ One row per cylinder emptied into the destruction unit::
   so the tolerance never adds mass. A row without fractions takes the nominal composition of its
   content: 1 for a species, the ASHRAE Standard 34 split for a blend; ``mixture`` needs them.
 - ``date`` or ``timestamp``: needed when the file is listed under ``[monitoring]``; a file under
-  one ``[[periods]] data`` may omit it, and rows dated outside that period are an error.
+  one ``[[periods]] data`` may omit it, and rows dated outside that period are an error. A
+  timestamp with a UTC offset is converted into the project's ``time_zone``, as the core does.
 
-``W_k,p = sum over rows (gross - tare) x x_k``, exactly. Files without a ``gross`` column are
-ordinary monitoring files (an electricity meter log) and go to the core's reader.
+``W_k,p = sum over rows (gross - tare) x x_k``, exactly. The plugin's reader (:data:`READER`)
+accepts only CSV files whose header has a ``gross [unit]`` column; every other file (an
+electricity meter log, CSV or Parquet) goes to the core's reader.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from pathlib import Path
 
 import attrs
 
-from jcmcalc.inputs.monitoring import Reading, read_monitoring
+from jcmcalc.inputs import boundary
 from jcmcalc.inputs.project import Period, decode, read_bytes
+from jcmcalc.inputs.readings import ReadContext, Reading
+from jcmcalc.inputs.times import local, project_zone
 from jcmcalc.model.errors import InputError, suggest
-from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.numbers import absurd, decimal_fraction, decimal_text, magnitude_text
+from jcmcalc.model.numbers import absurd, decimal_text, magnitude_text
 from jcmcalc.model.units import conversion_factor, dimensionality
 from jcmcalc.tools.gwp import blend_composition, blends
 
@@ -76,6 +79,17 @@ def is_cylinder_list(header: Iterable[str]) -> bool:
         if match and match["name"].strip().lower() == "gross":
             return True
     return False
+
+
+def accepts(path: Path, head: bytes) -> bool:
+    """Whether a file is a cylinder list, from its first bytes: CSV text whose header has a
+    ``gross [unit]`` column."""
+    line = head.decode("utf-8-sig", errors="replace").replace("\r", "\n").split("\n", 1)[0]
+    try:
+        header = next(csv.reader([line]), [])
+    except csv.Error:
+        return False
+    return is_cylinder_list(header)
 
 
 def _factor(unit: str, target: str, *, path: Path, column: str, parameter: str) -> Fraction:
@@ -160,10 +174,12 @@ def _layout(header: list[str], species: tuple[str, ...], mass_unit: str, symbol:
     )
 
 
-def _number(cell: str, column: str, path: Path, row: int, symbol: str) -> Fraction:
+def _number(cell: str, column: str, factor: Fraction, place: tuple[Path, int, str]) -> Fraction:
+    """A cell as an exact decimal in the unit of its column's target (``factor``)."""
+    path, row, symbol = place
     text = cell.strip()
     try:
-        value = decimal_fraction(text)
+        value = boundary.decimal(text) * factor
     except OverflowError as exc:
         raise InputError(
             f"column {column!r}: {exc}", file=path, row=row, parameter=symbol
@@ -242,18 +258,24 @@ def _period(
     cells: list[str],
     layout: Layout,
     candidates: list[Period],
-    only: Period | None,
+    context: ReadContext,
     path: Path,
     row: int,
 ) -> Period:
+    only = context.only
     if layout.time is None:
         assert only is not None
         return only
     text = cells[layout.time].strip()
+    zone = project_zone(context.time_zone, path) if context.time_zone else None
     try:
-        day = dt.datetime.fromisoformat(text).date()
+        moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InputError(f"{text!r} is not an ISO date or timestamp", file=path, row=row) from None
+    try:
+        day = local(moment, zone, what=repr(text)).date()
+    except ValueError as exc:  # an offset, but no time zone
+        raise InputError(str(exc), file=path, row=row) from None
     period = next((p for p in candidates if p.contains(day)), None)
     if period is None:
         where = only.label if only else "any monitoring period"
@@ -262,16 +284,9 @@ def _period(
 
 
 def read_cylinders(
-    path: Path,
-    methodology: Methodology,
-    periods: Iterable[Period],
-    members: Mapping[str, tuple[str, ...]],
-    only: Period | None = None,
+    path: Path, context: ReadContext
 ) -> dict[tuple[int, str, tuple[str, ...]], Reading]:
-    """``W_k,p`` per (period number, parameter name, (species,)) summed over a cylinder list.
-
-    A file that is not a cylinder list goes to :func:`jcmcalc.inputs.monitoring.read_monitoring`.
-    """
+    """``W_k,p`` per (period number, parameter name, (species,)) summed over a cylinder list."""
     text = decode(read_bytes(path, what="monitoring file"), path)
     try:
         rows = list(csv.reader(io.StringIO(text)))
@@ -280,23 +295,20 @@ def read_cylinders(
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError("no header row", file=path, row=1)
     header = [cell.strip() for cell in rows[0]]
-    if not is_cylinder_list(header):
-        return read_monitoring(path, methodology, periods, members, only=only)
-    parameter = methodology.parameter(MASS)
-    species = members[SPECIES_INDEX]
+    parameter = context.methodology.parameter(MASS)
+    species = context.members[SPECIES_INDEX]
     layout = _layout(header, species, parameter.unit, parameter.symbol, path)
-    if layout.time is None and only is None:
+    if layout.time is None and context.only is None:
         raise InputError(
             "a cylinder list under [monitoring] needs a 'date' column; or list it under "
             "its period's data",
             file=path,
             row=1,
         )
-    candidates = [only] if only is not None else list(periods)
+    candidates = [context.only] if context.only is not None else list(context.periods)
     sums: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
     sources: dict[tuple[int, str], list[int]] = defaultdict(list)
     seen: dict[tuple[str, str], int] = {}
-    symbol = parameter.symbol
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -316,39 +328,14 @@ def read_cylinders(
                 row=number,
             )
         seen[(cylinder, when)] = number
-        period = _period(cells, layout, candidates, only, path, number)
-        masses = {}
-        for name, (position, factor) in (("gross", layout.gross), ("tare", layout.tare)):
-            value = _number(cells[position], header[position], path, number, symbol) * factor
-            if value < 0:
-                raise InputError(
-                    f"{name} mass is negative", file=path, row=number, parameter=symbol
-                )
-            masses[name] = value
-        if masses["tare"] > masses["gross"]:
-            raise InputError(
-                f"cylinder {cylinder!r}: tare {decimal_text(masses['tare'])} {parameter.unit} "
-                f"exceeds gross {decimal_text(masses['gross'])} {parameter.unit}",
-                file=path,
-                row=number,
-                parameter=symbol,
-            )
-        analysed: dict[str, Fraction] = {}
-        for name, (position, factor) in layout.fractions.items():
-            cell = cells[position]
-            if cell.strip():
-                value = _number(cell, header[position], path, number, symbol) * factor
-                if not 0 <= value <= 1:
-                    raise InputError(
-                        f"mass fraction of {name} is {decimal_text(value)}, outside [0, 1]",
-                        file=path,
-                        row=number,
-                        parameter=symbol,
-                    )
-                analysed[name] = value
+        period = _period(cells, layout, candidates, context, path, number)
+        place = (path, number, parameter.symbol)
+        net = _net_mass(cells, header, layout, cylinder, parameter.unit, place)
+        analysed = _analysed(cells, header, layout, place)
         content = cells[layout.content].strip()
-        shares = composition(content, analysed, species, path=path, row=number, symbol=symbol)
-        net = masses["gross"] - masses["tare"]
+        shares = composition(
+            content, analysed, species, path=path, row=number, symbol=parameter.symbol
+        )
         for name, share in shares.items():
             sums[(period.number, name)] += net * share
             sources[(period.number, name)].append(number)
@@ -356,3 +343,51 @@ def read_cylinders(
         (number, parameter.name, (name,)): Reading(value, path, tuple(sources[(number, name)]))
         for (number, name), value in sums.items()
     }
+
+
+def _net_mass(
+    cells: list[str],
+    header: list[str],
+    layout: Layout,
+    cylinder: str,
+    unit: str,
+    place: tuple[Path, int, str],
+) -> Fraction:
+    """Gross minus tare mass of one row, in the parameter's unit."""
+    path, row, symbol = place
+    masses = {}
+    for name, (position, factor) in (("gross", layout.gross), ("tare", layout.tare)):
+        value = _number(cells[position], header[position], factor, place)
+        if value < 0:
+            raise InputError(f"{name} mass is negative", file=path, row=row, parameter=symbol)
+        masses[name] = value
+    if masses["tare"] > masses["gross"]:
+        raise InputError(
+            f"cylinder {cylinder!r}: tare {decimal_text(masses['tare'])} {unit} "
+            f"exceeds gross {decimal_text(masses['gross'])} {unit}",
+            file=path,
+            row=row,
+            parameter=symbol,
+        )
+    return masses["gross"] - masses["tare"]
+
+
+def _analysed(
+    cells: list[str], header: list[str], layout: Layout, place: tuple[Path, int, str]
+) -> dict[str, Fraction]:
+    """The analysed mass fractions a row gives (blank cells are none)."""
+    path, row, symbol = place
+    analysed: dict[str, Fraction] = {}
+    for name, (position, factor) in layout.fractions.items():
+        cell = cells[position]
+        if cell.strip():
+            value = _number(cell, header[position], factor, place)
+            if not 0 <= value <= 1:
+                raise InputError(
+                    f"mass fraction of {name} is {decimal_text(value)}, outside [0, 1]",
+                    file=path,
+                    row=row,
+                    parameter=symbol,
+                )
+            analysed[name] = value
+    return analysed

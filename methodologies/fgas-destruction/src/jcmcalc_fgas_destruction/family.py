@@ -58,7 +58,7 @@ from jcmcalc.tools.gwp import (
     molar_mass_table,
     ozone_depleting,
 )
-from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX, read_cylinders
+from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX
 
 ABOUT = About(
     family="fgas-destruction",
@@ -357,7 +357,6 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         equations=(reference, energy, conversion, residual, project),
         criteria=CRITERIA,
         notes=notes,
-        monitoring_reader=read_cylinders,
         notices=(_non_creditable(variant),),
     )
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from jcmcalc import hookimpl
+from jcmcalc.inputs.readings import Reader
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin.samples import shipped
-from jcmcalc_fgas_destruction.family import methodologies
+from jcmcalc_fgas_destruction.cylinders import accepts, read_cylinders
+from jcmcalc_fgas_destruction.family import methodologies, variants
 
 
 @hookimpl
 def jcmcalc_methodologies() -> list[Methodology]:
     return methodologies()
+
+
+@hookimpl
+def jcmcalc_readers() -> list[Reader]:
+    """The cylinder-list reader, for the cylinder lists of every variant (other files of these
+    methodologies go to the core's reader)."""
+    served = tuple(sorted({variant["id"] for variant in variants()}))
+    return [Reader("fgas-cylinder-list", served, accepts, read_cylinders)]
 
 
 @hookimpl

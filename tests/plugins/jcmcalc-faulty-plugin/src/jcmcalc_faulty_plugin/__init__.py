@@ -1,6 +1,8 @@
 """A test plugin whose methodologies fault on purpose, one way each; and one expired version.
 
-Every methodology is the same small one (RE = E x F, PE = 0) but for the fault its id names.
+Every methodology is the same small one (RE = E x F, PE = 0) but for the fault its id names;
+a ``FAULT_READER_*`` methodology has a monitoring reader (hook ``jcmcalc_readers``) that accepts
+every file and faults that way.
 """
 
 import math
@@ -9,7 +11,7 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc import hookimpl
-from jcmcalc.inputs.monitoring import Reading
+from jcmcalc.inputs.readings import Reader, Reading
 from jcmcalc.model.expressions import Constant, Power, Total
 from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
 from jcmcalc.model.parameters import Default, Kind, Monitoring, Parameter
@@ -47,18 +49,29 @@ def _methodology(identifier, reference, parameters=(ENERGY, FACTOR), expired="",
 
 
 def _reader_returning(value, unit="", member=None):
-    def read(path, methodology, periods, members, only=None):
+    def read(path, context):
         return {
             (period.number, "energy", (member or known,)): Reading(value, path, (2,), unit)
-            for period in periods
-            for known in members["i"]
+            for period in context.periods
+            for known in context.members["i"]
         }
 
     return read
 
 
-def _raising_reader(path, methodology, periods, members, only=None):
+def _raising_reader(path, context):
     return {}["no such column"]
+
+
+READERS = {
+    "FAULT_READER_RAISES": _raising_reader,
+    "FAULT_READER_NAN": _reader_returning(math.nan),
+    "FAULT_READER_FLOAT": _reader_returning(0.1),
+    "FAULT_READER_UNIT": _reader_returning(Fraction(5), "kWh"),
+    "FAULT_READER_MEMBER": _reader_returning(Fraction(5), member="Z"),
+    "FAULT_READER_BOUNDS": _reader_returning(Fraction(-1000)),
+    "FAULT_READER_ABSURD": _reader_returning(Fraction(10**18)),
+}
 
 
 def _raising_notice(inputs):
@@ -70,17 +83,7 @@ def jcmcalc_methodologies():
     total = Total("i", ENERGY.ref) * FACTOR.ref
     return [
         _methodology("EXPIRED_AM001", total, expired="2020-06-30"),
-        _methodology("FAULT_READER_RAISES", total, monitoring_reader=_raising_reader),
-        _methodology("FAULT_READER_NAN", total, monitoring_reader=_reader_returning(math.nan)),
-        _methodology("FAULT_READER_FLOAT", total, monitoring_reader=_reader_returning(0.1)),
-        _methodology(
-            "FAULT_READER_UNIT", total, monitoring_reader=_reader_returning(Fraction(5), "kWh")
-        ),
-        _methodology(
-            "FAULT_READER_MEMBER",
-            total,
-            monitoring_reader=_reader_returning(Fraction(5), member="Z"),
-        ),
+        *(_methodology(identifier, total) for identifier in READERS),
         _methodology("FAULT_NOTICE_RAISES", total, notices=(_raising_notice,)),
         _methodology(
             "FAULT_DIVIDES_BY_ZERO", total / DIVISOR.ref, parameters=(ENERGY, FACTOR, DIVISOR)
@@ -95,4 +98,12 @@ def jcmcalc_methodologies():
             Total("i", ENERGY.ref) * NAN_DEFAULT.ref,
             parameters=(ENERGY, NAN_DEFAULT),
         ),
+    ]
+
+
+@hookimpl
+def jcmcalc_readers():
+    return [
+        Reader(identifier.lower(), (identifier,), lambda path, head: True, read)
+        for identifier, read in READERS.items()
     ]

@@ -1,0 +1,238 @@
+"""The input boundary: the checks every value crosses on its way into a calculation.
+
+A value from a project file, a CSV or Parquet column, a portfolio table, a submitted file or a
+plugin's reader is checked by the same rules, in a scalar form (one exact value) and a column
+form (exact scaled integers, see :mod:`jcmcalc.inputs.scaled`) that agree value for value:
+
+- numbers are read exactly: decimal text as written, an exponent beyond
+  :data:`~jcmcalc.model.numbers.MAX_EXPONENT` refused before it is expanded; a float (Parquet,
+  pandas) stands for the shortest decimal that gives it back (Python's ``repr``); an integer
+  column is read as integers, beyond 2**53 too;
+- the unit is parsed and converted exactly to the parameter's canonical unit (a bare number
+  only for a dimensionless parameter);
+- a value beyond :data:`~jcmcalc.model.numbers.MAX_MAGNITUDE` in its canonical unit is refused
+  as a typing error, whatever unit it was written in (``1 YWh``);
+- a value outside its parameter's bounds is refused.
+
+Monitoring periods (overlapping or repeated) and index members (given twice) are checked here
+too, once for project files and portfolio tables alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any, Protocol
+
+import numpy as np
+
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.numbers import (
+    MAX_MAGNITUDE,
+    absurd,
+    decimal_fraction,
+    decimal_text,
+    magnitude_text,
+)
+from jcmcalc.model.parameters import Parameter
+from jcmcalc.model.units import conversion_factor, dimensionality, split_quantity
+
+_DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def decimal(text: str) -> Fraction:
+    """Exact value of decimal text; ``ValueError`` when it is none (``1/3``, ``nan``, ``1 kWh``),
+    ``OverflowError`` for an exponent beyond the guard."""
+    if not _DECIMAL.match(text):
+        raise ValueError(f"{text!r} is not a decimal number")
+    return decimal_fraction(text)
+
+
+def quantity(
+    parameter: Parameter, text: str, *, file: object = None, row: int | None = None, at: str = ""
+) -> Fraction:
+    """Parse ``text`` (``"1234.5 kWh"``), convert it to the canonical unit and check it.
+
+    A bare number is accepted only for a dimensionless parameter.
+    """
+    where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
+    try:
+        magnitude, unit = split_quantity(text)
+    except OverflowError as exc:
+        raise InputError(f"{exc}: a typing error?", **where, parameter=parameter.symbol) from None
+    except ValueError:
+        kind = "a finite number" if text.strip().lower()[:3] in {"nan", "inf"} else "a number"
+        raise InputError(
+            f"{text!r} is not {kind} with a unit (expected e.g. '1 {parameter.unit}')",
+            **where,
+            parameter=parameter.symbol,
+        ) from None
+    if not unit and not parameter.dimensionless:
+        raise InputError(
+            f"{text!r} has no unit; expected a unit of {dimensionality(parameter.unit)} "
+            f"such as {parameter.unit}",
+            **where,
+            parameter=parameter.symbol,
+        )
+    return converted(parameter, magnitude, unit or "dimensionless", **where)
+
+
+def factor(
+    parameter: Parameter, unit: str, *, file: object = None, row: int | None = None, at: str = ""
+) -> Fraction:
+    """The exact factor from ``unit`` into the parameter's canonical unit of that basis."""
+    where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
+    expected = " or ".join(parameter.units)
+    try:
+        return conversion_factor(unit, parameter.canonical(unit))
+    except ValueError as exc:
+        raise InputError(
+            f"{exc} (expected {expected})", **where, parameter=parameter.symbol
+        ) from None
+    except Exception:
+        raise InputError(
+            f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {expected} "
+            f"({' or '.join(dimensionality(u) for u in parameter.units)})",
+            **where,
+            parameter=parameter.symbol,
+        ) from None
+
+
+def converted(
+    parameter: Parameter,
+    magnitude: Fraction,
+    unit: str,
+    *,
+    file: object = None,
+    row: int | None = None,
+    at: str | None = None,
+) -> Fraction:
+    """An exact magnitude given in ``unit``, in the canonical unit and checked."""
+    value = magnitude * factor(parameter, unit, file=file, row=row, at=at or "")
+    problem = refusal(parameter, value, parameter.canonical(unit))
+    if problem:
+        raise InputError(problem, file=file, row=row, at=at, parameter=parameter.symbol)
+    return value
+
+
+def refusal(parameter: Parameter, value: Fraction, unit: str) -> str:
+    """Why ``value`` (in the canonical ``unit``) may not enter a calculation; empty if it may."""
+    if absurd(value):
+        return (
+            f"value {magnitude_text(value)} {unit} is absurdly large (beyond "
+            f"{decimal_text(Fraction(MAX_MAGNITUDE))} in any unit): a typing error?"
+        )
+    if not parameter.bounds.contains(value):
+        return (
+            f"value {decimal_text(value)} {unit} is out of range: must be "
+            f"{parameter.bounds.describe()}"
+        )
+    return ""
+
+
+def refused(parameter: Parameter, integers: np.ndarray, scale: int, factor: Fraction) -> np.ndarray:
+    """Which values ``integers / 10**scale * factor`` :func:`refusal` refuses, compared exactly
+    without a Fraction per value (``integers`` whole float64 below 2**53, or Python ints)."""
+    number = int if integers.dtype == object else _float
+    power = 10**scale
+    largest = math.floor(Fraction(MAX_MAGNITUDE) * power / factor)
+    bad = np.asarray(integers > number(largest), dtype=bool)  # no |integers| copy of a column
+    bad |= np.asarray(integers < -number(largest), dtype=bool)
+    bounds = parameter.bounds
+    for limit, inclusive, below in (
+        (bounds.lower, bounds.lower_inclusive, True),
+        (bounds.upper, bounds.upper_inclusive, False),
+    ):
+        if limit is None:
+            continue
+        threshold = limit * power / factor
+        if below:
+            bad |= np.asarray(integers < number(math.ceil(threshold)), dtype=bool)
+        else:
+            bad |= np.asarray(integers > number(math.floor(threshold)), dtype=bool)
+        if not inclusive and threshold.denominator == 1:
+            bad |= np.asarray(integers == number(threshold), dtype=bool)
+    return bad
+
+
+def check_column(
+    parameter: Parameter,
+    integers: np.ndarray,
+    scale: int,
+    factor: Fraction,
+    unit: str,
+    rows: Any,
+    file: object,
+) -> None:
+    """:func:`refusal` of the first refused value of a column, naming its row."""
+    bad = np.flatnonzero(refused(parameter, integers, scale, factor))
+    if len(bad):
+        first = int(bad[0])
+        value = Fraction(int(integers[first]), 10**scale) * factor
+        raise InputError(
+            refusal(parameter, value, parameter.canonical(unit)),
+            file=file,
+            row=int(rows[first]),
+            parameter=parameter.symbol,
+        )
+
+
+def _float(value: int | Fraction) -> float:
+    """``value`` as a float threshold: beyond the float range, an infinity of its sign."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+class Span(Protocol):
+    """A monitoring period as far as the period checks need it."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def start(self) -> Any: ...
+    @property
+    def end(self) -> Any: ...
+
+
+def period_clash(periods: Iterable[Span]) -> tuple[Span, str] | None:
+    """The first period that repeats or overlaps another (ordered by start), and why."""
+    ordered = sorted(periods, key=lambda p: p.start)
+    for before, after in itertools.pairwise(ordered):
+        if (after.start, after.end) == (before.start, before.end):
+            return after, f"{after.label} repeats period {before.number}: each period is given once"
+        if after.start <= before.end:
+            return after, (
+                f"{after.label} overlaps {before.label}: monitoring periods must not overlap"
+            )
+    return None
+
+
+def reversed_period(start: object, end: object) -> str:
+    """The message for a period whose end date comes before its start date."""
+    return f"period ends ({end}) before it starts ({start})"
+
+
+def overlapping(
+    groups: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The column form of :func:`period_clash` for distinct (group, start, end) periods sorted
+    by group, start and end: positions ``i`` where period ``i + 1`` overlaps period ``i`` of the
+    same group, and each period's number within its group (1, 2... by start)."""
+    same = groups[1:] == groups[:-1]
+    clash = np.flatnonzero(same & (starts[1:] <= ends[:-1]))
+    new = np.concatenate(([True], ~same))
+    counter = np.arange(len(groups))
+    numbers = counter - np.maximum.accumulate(np.where(new, counter, 0)) + 1
+    return clash, numbers
+
+
+def duplicate_member(title: str, member: str) -> str:
+    """The message for a member given twice (a project file's tables or a table's rows)."""
+    return f"duplicate {title} id {member!r}"

@@ -1,0 +1,183 @@
+"""The values of a project file as written: leaves of its value tables keyed by member ids,
+and the members of each index (the ``[[systems]]`` tables)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jcmcalc.inputs.boundary import duplicate_member
+from jcmcalc.inputs.project import Project
+from jcmcalc.model.errors import InputError, suggest
+from jcmcalc.model.methodology import Index, Methodology
+from jcmcalc.model.parameters import Parameter
+
+Key = tuple[str, ...]
+MEMBER_KEYS = ("id", "description", "parameters")
+LEAF_KEYS = ("value", "source", "override")
+
+
+@attrs.frozen
+class Leaf:
+    """A value as written in the project file."""
+
+    text: str
+    at: str
+    source: str = ""
+    override: bool = False
+
+
+def members_of(
+    index: Index, project: Project
+) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, Mapping[str, Any]]]:
+    if index.members:
+        return index.members, {m: {index.csv_column: m} for m in index.members}, {}
+    raw = project.tables.get(index.key)
+    if raw is None and index.optional:
+        return (), {}, {}
+    at = f"[[{index.key}]]"
+    if not isinstance(raw, list) or not raw:
+        raise InputError(
+            f"no [[{index.key}]]: the methodology needs at least one {index.title} "
+            f"(index {index.symbol})",
+            file=project.path,
+        )
+    ids: list[str] = []
+    attributes: dict[str, dict[str, str]] = {}
+    parameters: dict[str, Mapping[str, Any]] = {}
+    allowed = MEMBER_KEYS + tuple(index.attributes)
+    for number, table in enumerate(raw, start=1):
+        place = f"{index.key}[{number}]"
+        if not isinstance(table, Mapping) or "id" not in table:
+            raise InputError(f"each {at} entry needs an 'id'", file=project.path, at=place)
+        member = str(table["id"])
+        if member in ids:
+            raise InputError(duplicate_member(index.title, member), file=project.path, at=place)
+        for key in table:
+            if key not in allowed:
+                raise InputError(
+                    f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+                    file=project.path,
+                    at=place,
+                )
+        found = {}
+        for name, choices in index.attributes.items():
+            if name not in table:
+                hint = f" (one of: {', '.join(choices)})" if choices else ""
+                raise InputError(
+                    f"{index.title} {member!r} needs {name!r}{hint}", file=project.path, at=place
+                )
+            value = str(table[name])
+            if choices and value not in choices:
+                raise InputError(
+                    f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
+                    f"allowed: {', '.join(choices)}",
+                    file=project.path,
+                    at=f"{place}.{name}",
+                )
+            found[name] = value
+        ids.append(member)
+        attributes[member] = found
+        parameters[member] = table.get("parameters", {})
+    return tuple(ids), attributes, parameters
+
+
+def as_leaf(raw: Any, *, path: Path, at: str) -> Leaf:
+    if isinstance(raw, str):
+        return Leaf(raw, at)
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        return Leaf(str(raw), at)
+    if isinstance(raw, Mapping) and "value" in raw:
+        for key in raw:
+            if key not in LEAF_KEYS:
+                raise InputError(f"unknown key {key!r}{suggest(key, LEAF_KEYS)}", file=path, at=at)
+        inner = as_leaf(raw["value"], path=path, at=at)
+        return Leaf(inner.text, at, str(raw.get("source", "")), raw.get("override") is True)
+    raise InputError(f'{raw!r} is not a value (write e.g. "12.5 MWh")', file=path, at=at)
+
+
+def flatten(
+    raw: Any,
+    parameter: Parameter,
+    members: Mapping[str, tuple[str, ...]],
+    methodology: Methodology,
+    *,
+    path: Path,
+    at: str,
+    prefix: Key = (),
+) -> dict[Key, Leaf]:
+    """Leaves of a value tree keyed by member ids, one level per index of ``parameter``."""
+    depth = len(prefix)
+    if depth == len(parameter.index):
+        return {prefix: as_leaf(raw, path=path, at=at)}
+    symbol = parameter.index[depth]
+    choices = members[symbol]
+    is_leaf = not isinstance(raw, Mapping) or "value" in raw
+    if is_leaf and len(choices) == 1:
+        return flatten(
+            raw, parameter, members, methodology, path=path, at=at, prefix=(*prefix, choices[0])
+        )
+    if is_leaf:
+        title = methodology.index(symbol).title
+        raise InputError(
+            f"{parameter.symbol} is per {title}: give a table keyed by "
+            f"{title} id ({', '.join(choices)})",
+            file=path,
+            at=at,
+            parameter=parameter.symbol,
+        )
+    leaves: dict[Key, Leaf] = {}
+    for member, value in raw.items():
+        if member not in choices:
+            title = methodology.index(symbol).title
+            raise InputError(
+                f"unknown {title} {member!r}{suggest(member, choices)}",
+                file=path,
+                at=f"{at}.{member}",
+                parameter=parameter.symbol,
+            )
+        leaves.update(
+            flatten(
+                value,
+                parameter,
+                members,
+                methodology,
+                path=path,
+                at=f"{at}.{member}",
+                prefix=(*prefix, member),
+            )
+        )
+    return leaves
+
+
+def member_keys(parameter: Parameter, members: Mapping[str, tuple[str, ...]]) -> list[Key]:
+    return list(itertools.product(*(members[s] for s in parameter.index)))
+
+
+def attributes_of(
+    parameter: Parameter, key: Key, attributes: Mapping[str, Mapping[str, Mapping[str, str]]]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for symbol, member in zip(parameter.index, key, strict=True):
+        found.update(attributes[symbol].get(member, {}))
+    return found
+
+
+def coincide(a: Parameter, key_a: Key, b: Parameter, key_b: Key) -> bool:
+    """Whether two keys agree on every index their parameters share."""
+    members = dict(zip(a.index, key_a, strict=True))
+    return all(members.get(s, m) == m for s, m in zip(b.index, key_b, strict=True))
+
+
+def describe_key(parameter: Parameter, key: Key, methodology: Methodology) -> str:
+    if not key:
+        return ""
+    parts = [
+        f"{methodology.index(s).title} {m!r}" for s, m in zip(parameter.index, key, strict=True)
+    ]
+    return " for " + ", ".join(parts)

@@ -1,0 +1,126 @@
+"""Readings of monitoring files, and the readers plugins add for files of their own shape.
+
+A plugin's hook ``jcmcalc_readers`` returns :class:`Reader` records. The core decides which
+reader reads a file: a plugin reader gets only the files it accepts, for the methodologies it
+serves; every other file goes to the core's CSV/Parquet reader
+(:func:`jcmcalc.inputs.monitoring.read_monitoring`). What a plugin reader returns crosses the
+input boundary like any other value; a reading the boundary refuses is the plugin's fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jcmcalc.inputs import boundary
+from jcmcalc.inputs.project import Period
+from jcmcalc.model.faults import exact, plugin_fault
+from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.parameters import Kind
+
+Key = tuple[str, ...]
+#: Where a reading goes: (period number, parameter name, member key).
+Slot = tuple[int, str, Key]
+#: Bytes of a file's start that a reader's ``accepts`` sees.
+HEAD_BYTES = 4096
+
+
+@attrs.frozen
+class Reading:
+    """A monitored value summed from file rows: the first and last row it came from.
+
+    ``unit`` is the canonical unit of a parameter with alternative units (its basis).
+    ``notes`` are warnings about the file it came from (gaps in an interval series).
+    """
+
+    value: Fraction
+    file: Path
+    rows: tuple[int, ...]
+    unit: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        first, last = self.rows[0], self.rows[-1]
+        rows = f"row {first}" if first == last else f"rows {first}-{last}"
+        return f"{self.file.name} {rows}"
+
+
+@attrs.frozen
+class ReadContext:
+    """What a reader knows of the project: its periods and members, the period a file is listed
+    under (``only``; None for a file under ``[monitoring]``) and its ``time_zone``."""
+
+    methodology: Methodology
+    periods: tuple[Period, ...]
+    members: Mapping[str, tuple[str, ...]]
+    only: Period | None = None
+    time_zone: str | None = None
+
+
+@attrs.frozen
+class Reader:
+    """A monitoring-file reader a plugin provides (hook ``jcmcalc_readers``).
+
+    ``methodologies``: the ids of the methodologies it serves (every version). ``accepts``:
+    whether it reads a file, given the file's path and its first :data:`HEAD_BYTES` bytes.
+    ``read``: the readings of an accepted file, by (period number, parameter name, member key).
+    """
+
+    name: str
+    methodologies: tuple[str, ...]
+    accepts: Callable[[Path, bytes], bool]
+    read: Callable[[Path, ReadContext], Mapping[Slot, Reading]]
+
+    def serves(self, methodology: Methodology) -> bool:
+        return methodology.id in self.methodologies
+
+
+def check_readings(readings: Any, what: str, context: ReadContext) -> Mapping[Slot, Reading]:
+    """``readings`` from a plugin's reader, checked slot by slot: a known period, a monitored
+    parameter, members that exist, an exact value in one of its canonical units that the input
+    boundary accepts (bounds, absurd values). Anything else is a fault of the plugin."""
+    methodology = context.methodology
+    if not isinstance(readings, Mapping):
+        raise plugin_fault(methodology, f"{what} returned {type(readings).__name__}, not a mapping")
+    monitored = {p.name: p for p in methodology.parameters if p.kind is Kind.MONITORED}
+    periods = {period.number for period in context.periods}
+    for slot, reading in readings.items():
+        name = slot[1] if isinstance(slot, tuple) and len(slot) == 3 else None
+        parameter = monitored.get(name)
+        if parameter is None:
+            raise plugin_fault(methodology, f"{what} returned {slot!r}: no monitored parameter")
+        number, _, key = slot
+        known = (
+            isinstance(key, tuple)
+            and len(key) == len(parameter.index)
+            and all(
+                member in context.members[index]
+                for index, member in zip(parameter.index, key, strict=False)
+            )
+        )
+        if number not in periods or not known:
+            raise plugin_fault(methodology, f"{what} returned {slot!r}: no such period or member")
+        value = getattr(reading, "value", None)
+        if not exact(value):
+            raise plugin_fault(
+                methodology,
+                f"{what} returned {value!r} for {parameter.symbol}: not an exact number",
+            )
+        unit = getattr(reading, "unit", "")
+        if unit and unit not in parameter.units:
+            raise plugin_fault(
+                methodology,
+                f"{what} returned {parameter.symbol} in {unit!r}: not one of its canonical units "
+                f"{', '.join(parameter.units)}",
+            )
+        problem = boundary.refusal(parameter, Fraction(value), unit or parameter.unit)
+        if problem:
+            raise plugin_fault(
+                methodology, f"{what} returned {parameter.symbol} {slot[2]!r}: {problem}"
+            )
+    return readings

@@ -1,0 +1,97 @@
+"""Which reader reads which monitoring file of a project.
+
+A plugin reader (:class:`~jcmcalc.inputs.readings.Reader`) reads the files it accepts, for the
+methodologies it serves; every other file goes to the core's CSV/Parquet reader, so Parquet
+files and time zones work for every methodology. Each value may come from one file only.
+
+Unless a caller names the readers, they are those of the installed plugins: the registry of
+the installed plugins hands its lookup to :func:`use_readers` when it loads (the inputs import
+nothing of the plugin machinery), so every path to a figure reads files the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from jcmcalc.inputs.monitoring import read_monitoring
+from jcmcalc.inputs.project import Period, Project
+from jcmcalc.inputs.readings import HEAD_BYTES, ReadContext, Reader, Reading, Slot, check_readings
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.faults import plugin_code, plugin_fault
+from jcmcalc.model.methodology import Methodology
+
+#: The lookup of the installed plugins' readers of a methodology (see :func:`use_readers`).
+_installed: list[Callable[[Methodology], Sequence[Reader]]] = []
+
+
+def use_readers(lookup: Callable[[Methodology], Sequence[Reader]]) -> None:
+    """Read files with the readers ``lookup`` finds for a methodology, unless told otherwise."""
+    _installed[:] = [lookup]
+
+
+def installed_readers(methodology: Methodology) -> tuple[Reader, ...]:
+    """The installed plugins' readers serving ``methodology`` (none before plugins load)."""
+    return tuple(reader for lookup in _installed for reader in lookup(methodology))
+
+
+def read_files(
+    methodology: Methodology,
+    project: Project,
+    members: Mapping[str, tuple[str, ...]],
+    readers: Sequence[Reader] | None = None,
+) -> dict[Slot, Reading]:
+    """The readings of every monitoring file of ``project`` (``readers``: the plugin readers
+    that may read them, those of the installed plugins when None)."""
+    if readers is None:
+        readers = installed_readers(methodology)
+    sources: list[tuple[Path, Period | None]] = [(path, None) for path in project.monitoring]
+    sources += [(path, period) for period in project.periods for path in period.data]
+    zone = project.metadata.get("time_zone")
+    found: dict[Slot, Reading] = {}
+    for path, period in sources:
+        context = ReadContext(
+            methodology, project.periods, members, period, None if zone is None else str(zone)
+        )
+        for slot, reading in read_file(path, context, readers).items():
+            if slot in found:
+                raise InputError(
+                    f"{slot[1]} for period {slot[0]} {'/'.join(slot[2])} is also in "
+                    f"{found[slot].origin}: each value may come from one file only",
+                    file=path,
+                    row=reading.rows[0],
+                )
+            found[slot] = reading
+    return found
+
+
+def read_file(path: Path, context: ReadContext, readers: Sequence[Reader] = ()) -> Mapping:
+    """The readings of one file, by the one plugin reader that accepts it or by the core."""
+    methodology = context.methodology
+    serving = [reader for reader in readers if reader.serves(methodology)]
+    accepting = []
+    if serving:
+        head = _head(path)
+        for reader in serving:
+            with plugin_code(methodology, f"its monitoring reader {reader.name!r} ({path.name})"):
+                if reader.accepts(path, head):
+                    accepting.append(reader)
+    if len(accepting) > 1:
+        names = " and ".join(repr(reader.name) for reader in accepting)
+        raise plugin_fault(methodology, f"the monitoring readers {names} both accept {path.name}")
+    if not accepting:
+        return read_monitoring(path, context)
+    reader = accepting[0]
+    what = f"its monitoring reader {reader.name!r} (reading {path.name})"
+    with plugin_code(methodology, what):
+        readings = reader.read(path, context)
+    return check_readings(readings, what, context)
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file; none when it cannot be read (the core's reader says why)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(HEAD_BYTES)
+    except OSError:
+        return b""
