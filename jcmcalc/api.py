@@ -8,7 +8,7 @@ from jcmcalc.inputs.project import Project
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin import registry as plugins
 from jcmcalc.run import pipeline
-from jcmcalc.run.result import Result
+from jcmcalc.run.result import Mode, Result
 
 #: The plugins installed in this environment, loaded once: ``registry(strict=False)``.
 registry = plugins.installed
@@ -43,7 +43,7 @@ def calculate(project: str | Path, *, strict: bool = False, allow_outside: bool 
     ``allow_outside`` lets the project read data files outside its directory.
     """
     return pipeline.calculate(
-        project, get_methodology, mode=pipeline.EX_POST, strict=strict, allow_outside=allow_outside
+        project, get_methodology, mode=Mode.EX_POST, strict=strict, allow_outside=allow_outside
     )
 
 
@@ -54,5 +54,5 @@ def estimate(project: str | Path, *, strict: bool = False, allow_outside: bool =
     values, which run through the same equations as monitored ones.
     """
     return pipeline.calculate(
-        project, get_methodology, mode=pipeline.EX_ANTE, strict=strict, allow_outside=allow_outside
+        project, get_methodology, mode=Mode.EX_ANTE, strict=strict, allow_outside=allow_outside
     )

@@ -161,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "methodologies":
         rows = [["id", "version", "country", "title", "plugin"]]
         rows += [
-            [m.id, m.version, m.country, m.title, provider_label(m, registry)]
+            [m.id, m.version, m.about.country, m.title, provider_label(m, registry)]
             for m in registry.methodologies()
         ]
         print(formatting.text_table(rows))

@@ -87,7 +87,7 @@ def test_catalogue_covers_every_category_and_family() -> None:
         if project.is_file() and "plugin" not in _case(name):
             try:
                 document = tomllib.loads(project.read_text(encoding="utf-8"))
-                families.add(api.get_methodology(document["methodology"]["id"]).family)
+                families.add(api.get_methodology(document["methodology"]["id"]).about.family)
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, InputError):
                 continue  # the case is about a broken project file or methodology reference
     assert families == set(FAMILIES)

@@ -34,7 +34,7 @@ def test_show_prints_parameters_equations_and_sources(methodology, cli) -> None:
 
 
 def test_every_family_ships_examples() -> None:
-    families = {m.family for m in jcmcalc.methodologies()}
+    families = {m.about.family for m in jcmcalc.methodologies()}
     with_examples = {p.parts[-4] for p in EXAMPLES}
     assert len(with_examples) >= len(families) >= 4
 

@@ -24,8 +24,16 @@ from jcmcalc.model.kernel import (
     evaluate_period,
     required,
 )
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation, Index, Methodology
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    About,
+    Check,
+    Equation,
+    Index,
+    Methodology,
+)
+from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 from jcmcalc.portfolio import vectorised
 from jcmcalc.views.formatting import methodology_text
 
@@ -81,10 +89,16 @@ def test_every_period_traces_er_and_credits_last() -> None:
 
 # --- one project-period through the kernel, with a select --------------------------------------
 
-ENERGY = Parameter("E_i,p", "energy", "MWh", Kind.MONITORED, "energy", index=("i",), options=("C",))
-GROSS = Parameter("G_i,p", "gross", "MWh", Kind.MONITORED, "gross", index=("i",), options=("C",))
+ENERGY = Parameter(
+    "E_i,p", "energy", "MWh", Kind.MONITORED, "energy", index=("i",), monitoring=Monitoring(("C",))
+)
+GROSS = Parameter(
+    "G_i,p", "gross", "MWh", Kind.MONITORED, "gross", index=("i",), monitoring=Monitoring(("C",))
+)
 FACTOR = Parameter("EF", "factor", "t_CO2/MWh", Kind.PROJECT, "factor")
-UNUSED = Parameter("U_p", "unused", "MWh", Kind.MONITORED, "not used", options=("C",))
+UNUSED = Parameter(
+    "U_p", "unused", "MWh", Kind.MONITORED, "not used", monitoring=Monitoring(("C",))
+)
 DIVISOR = Parameter("D", "divisor", "dimensionless", Kind.PROJECT, "divisor")
 NET = Equation(
     "N_i,p",
@@ -100,13 +114,8 @@ def methodology(**changes) -> Methodology:
     fields = dict(
         id="T",
         version="1",
-        country="",
         title="test",
-        family="test",
-        sectoral_scope="",
-        status="",
-        approved="",
-        source="",
+        about=About(family="test", sectoral_scope="", status="", source=""),
         indices=(Index("i", "systems", "system", attributes={"option": ("metered", "gross")}),),
         parameters=(ENERGY, GROSS, FACTOR, UNUSED, DIVISOR),
         equations=(
@@ -221,7 +230,7 @@ def test_a_value_is_required_unless_every_use_is_in_cases_not_taken(
 
 def test_a_select_over_an_index_the_parameter_lacks_asks_any_member() -> None:
     only_gross = {"i": {"A": {"option": "gross"}, "B": {"option": "gross"}}}
-    flat = Parameter("F_p", "flat", "MWh", Kind.MONITORED, "flat", options=("C",))
+    flat = Parameter("F_p", "flat", "MWh", Kind.MONITORED, "flat", monitoring=Monitoring(("C",)))
     net = Equation(
         "N_i,p",
         "net",

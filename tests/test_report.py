@@ -69,7 +69,7 @@ BUILT_IN = {"solar-pv", "waste-heat-recovery", "boilers", "fgas-destruction"}
 
 @pytest.mark.parametrize(
     "methodology",
-    [m for m in jcmcalc.methodologies() if m.family in BUILT_IN],
+    [m for m in jcmcalc.methodologies() if m.about.family in BUILT_IN],
     ids=lambda m: f"{m.id}@{m.version}",
 )
 def test_every_monitored_parameter_declares_method_and_frequency_with_its_label(
@@ -78,7 +78,7 @@ def test_every_monitored_parameter_declares_method_and_frequency_with_its_label(
     monitored = [p for p in methodology.parameters if p.kind is Kind.MONITORED]
     assert monitored
     for parameter in monitored:
-        for text in (parameter.measurement, parameter.frequency):
+        for text in (parameter.monitoring.measurement, parameter.monitoring.frequency):
             assert "(read: " in text or "inferred" in text, (parameter.symbol, text)
 
 

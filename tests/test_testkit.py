@@ -138,12 +138,8 @@ def test_removing_a_unit_or_a_source_in_a_family_copy_fails_conformance(
 ) -> None:
     family = solar_pv_copy / "src" / "jcmcalc_solar_pv" / "family.py"
     _mutate(family, '"dimensionless",\n        Kind.PROJECT,', '"",\n        Kind.PROJECT,')
-    _mutate(
-        family,
-        'source="jcmcalc.tools.electricity.BEST_DIESEL",\n        )',
-        'source="",\n        )',
-    )
+    _mutate(family, 'source="jcmcalc.tools.electricity.BEST_DIESEL",', 'source="",')
     run = _conformance_run(solar_pv_copy / "src")
     assert run.returncode == 1, run.stdout[-3000:]
     assert "parameter r_deg,i has no unit" in run.stdout
-    assert "default table 'best diesel generator' has no source" in run.stdout
+    assert "default table 'category-of-day factors' has no source" in run.stdout

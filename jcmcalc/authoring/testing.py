@@ -27,7 +27,7 @@ from jcmcalc.api import calculate, estimate
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.units import conversion_factor, dimensionality, split_quantity
 from jcmcalc.plugin.samples import Sample
-from jcmcalc.run.result import Result
+from jcmcalc.run.result import Mode, Result
 
 QUANTITIES = ("reference_emissions_tco2", "project_emissions_tco2", "emission_reductions_tco2")
 
@@ -41,7 +41,7 @@ def run_worked_case(case: str | Path) -> tuple[Result, dict]:
     """Calculate a worked case; returns the result and the parsed expectations."""
     case = Path(case)
     expected = tomllib.loads((case / "expected.toml").read_text(encoding="utf-8"))
-    run = estimate if expected.get("mode", "ex post") == "ex ante" else calculate
+    run = estimate if Mode(expected.get("mode", Mode.EX_POST)) is Mode.EX_ANTE else calculate
     return run(case / "project.toml"), expected
 
 

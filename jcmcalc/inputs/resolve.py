@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from jcmcalc.inputs import boundary
+from jcmcalc.inputs.consistency import check_bases, evaluate_warning_checks
 from jcmcalc.inputs.leaves import (
     Key,
     Leaf,
     as_leaf,
     attributes_of,
-    coincide,
     describe_key,
     flatten,
     member_keys,
@@ -28,26 +27,14 @@ from jcmcalc.inputs.leaves import (
 from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.readings import Reader, Reading, Slot
 from jcmcalc.inputs.sources import read_files
+from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.kernel import required
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
-from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter
+from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
 from jcmcalc.model.units import split_quantity
-
-
-@attrs.frozen
-class Value:
-    """A resolved value, its origin (``project``, ``monitoring``, ``default``, ``override``,
-    ``absent``, ``estimate``) and its source text. ``unit`` is set only for a parameter with
-    alternative canonical units: the one of :attr:`Parameter.units` the value is in."""
-
-    value: Fraction
-    origin: str
-    source: str
-    confidence: str = ""
-    unit: str = ""
 
 
 @attrs.frozen
@@ -193,9 +180,9 @@ class Resolver:
             if default is not None:
                 value = _default_value(self.methodology, parameter, default)
                 unit = _canonical(parameter, default.value)
-                return Value(value, "default", default.source, str(default.confidence), unit)
-            if parameter.when_absent == "zero":
-                return Value(Fraction(0), "absent", "not given: counted as zero")
+                return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
+            if parameter.when_absent is WhenAbsent.ZERO:
+                return Value(Fraction(0), Origin.ABSENT, "not given: counted as zero")
             table = parameter.default
             why = (
                 f"the table {table.name!r} has no row for "
@@ -225,11 +212,11 @@ class Resolver:
                     at=leaf.at,
                     parameter=parameter.symbol,
                 )
-            return Value(value, "project", leaf.source, unit=unit)
+            return Value(value, Origin.PROJECT, leaf.source, unit=unit)
         if default is not None:
             default_value = _default_value(self.methodology, parameter, default)
             if value == default_value:
-                return Value(value, "default", default.source, str(default.confidence), unit)
+                return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if not (leaf.override and leaf.source):
                 raise InputError(
                     f"{decimal_text(value)} {unit or parameter.unit} differs from the methodology "
@@ -244,7 +231,7 @@ class Resolver:
                 f"{subject}: override {decimal_text(value)} {unit or parameter.unit} replaces the "
                 f"default {default.value} (source: {leaf.source})"
             )
-            return Value(value, "override", leaf.source, unit=unit)
+            return Value(value, Origin.OVERRIDE, leaf.source, unit=unit)
         if leaf.override:
             raise InputError(
                 "override = true, but there is no methodology default to override",
@@ -260,7 +247,7 @@ class Resolver:
                 at=leaf.at,
                 parameter=parameter.symbol,
             )
-        return Value(value, "project", leaf.source or f"{self.path.name} {leaf.at}", unit=unit)
+        return Value(value, Origin.PROJECT, leaf.source or f"{self.path.name} {leaf.at}", unit=unit)
 
     def monitored(
         self,
@@ -299,22 +286,22 @@ class Resolver:
                     place = f"{self.path.name} {leaf.at}"
                     values[parameter.name][key] = Value(
                         value,
-                        "monitored",
+                        Origin.MONITORED,
                         f"{leaf.source} ({place})" if leaf.source else place,
                         unit=_canonical(parameter, leaf.text),
                     )
                 elif reading is not None:
                     values[parameter.name][key] = Value(
                         reading.value,
-                        "monitored",
+                        Origin.MONITORED,
                         reading.origin,
                         unit=reading.unit,
                     )
-                elif parameter.when_absent == "zero" or not required(
+                elif parameter.when_absent is WhenAbsent.ZERO or not required(
                     self.methodology, parameter, key, self.attributes
                 ):
                     values[parameter.name][key] = Value(
-                        Fraction(0), "absent", "not monitored: zero"
+                        Fraction(0), Origin.ABSENT, "not monitored: zero"
                     )
                 else:
                     raise InputError(
@@ -333,67 +320,6 @@ class Resolver:
         return found
 
 
-def check_bases(
-    methodology: Methodology,
-    fixed: Mapping[str, Mapping[Key, Value]],
-    periods: tuple[PeriodInputs, ...],
-    path: Path,
-) -> None:
-    """Values of parameters sharing a ``basis`` must be in matching units where members coincide.
-
-    A zero is on every basis. The first value seen (fixed ones first) sets the basis.
-    """
-    seen: dict[str, list[tuple[Parameter, Key, int, str]]] = {}
-    sources = [("", fixed)] + [(f" in {p.period.label}", p.values) for p in periods]
-    for where, values in sources:
-        for parameter in methodology.parameters:
-            if not parameter.basis:
-                continue
-            for key, value in values.get(parameter.name, {}).items():
-                if value.value == 0:
-                    continue
-                position = parameter.units.index(value.unit or parameter.unit)
-                for other, other_key, other_position, other_where in seen.get(parameter.basis, []):
-                    if position == other_position:
-                        continue
-                    if not coincide(parameter, key, other, other_key):
-                        continue
-                    subject = f"{describe_key(parameter, key, methodology)}{where}"
-                    other_subject = f"{describe_key(other, other_key, methodology)}{other_where}"
-                    raise InputError(
-                        f"the value{subject} is in {parameter.units[position]}, but "
-                        f"{other.symbol}{other_subject} is in {other.units[other_position]}: "
-                        f"give it in {parameter.units[other_position]}, or {other.symbol} in "
-                        f"{other.units[position]} (bases of measurement are never converted "
-                        "into each other)",
-                        file=path,
-                        parameter=parameter.symbol,
-                    )
-                seen.setdefault(parameter.basis, []).append((parameter, key, position, where))
-
-
-def expectation_warnings(
-    methodology: Methodology, fixed: Mapping[str, Mapping[Key, Value]]
-) -> list[str]:
-    """Warnings where a fixed parameter is not above the one its ``expected_above`` names."""
-    warnings = []
-    for parameter in methodology.parameters:
-        if not parameter.expected_above:
-            continue
-        other = methodology.parameter(parameter.expected_above)
-        for key, value in fixed.get(parameter.name, {}).items():
-            for other_key, other_value in fixed.get(other.name, {}).items():
-                if value.value <= other_value.value and coincide(parameter, key, other, other_key):
-                    warnings.append(
-                        f"{parameter.symbol}{describe_key(parameter, key, methodology)} = "
-                        f"{decimal_text(value.value)} is not above {other.symbol}"
-                        f"{describe_key(other, other_key, methodology)} = "
-                        f"{decimal_text(other_value.value)} as expected: emission reductions "
-                        "may be negative"
-                    )
-    return warnings
-
-
 def resolve(
     methodology: Methodology, project: Project, *, readers: Sequence[Reader] | None = None
 ) -> Inputs:
@@ -403,8 +329,10 @@ def resolve(
     fixed = resolver.fixed(methodology.parameters)
     readings = resolver.readings()
     periods = tuple(resolver.monitored(period, readings) for period in project.periods)
-    check_bases(methodology, fixed, periods, project.path)
-    resolver.warnings.extend(expectation_warnings(methodology, fixed))
+    check_bases(
+        methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
+    )
+    resolver.warnings.extend(evaluate_warning_checks(methodology, fixed, resolver.members))
     inputs = Inputs(
         methodology=methodology,
         project=project,

@@ -67,6 +67,10 @@ class PluginError(JcmcalcError):
     """A plugin is broken or conflicts with another one."""
 
 
+class MethodologyError(PluginError):
+    """A methodology declaration is inconsistent (an author's error, found at load time)."""
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

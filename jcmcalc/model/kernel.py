@@ -249,18 +249,19 @@ def _equations(
 
 
 def _checks(context: Context, scope: _Scope, place: Place) -> None:
-    """The one loop over checks: raise :class:`InputError` where a bound is breached."""
-    for check in context.methodology.checks:
+    """The one loop over error checks: raise :class:`InputError` where a bound is breached
+    (warning checks, on fixed parameters, warn when the inputs are resolved)."""
+    for check in context.methodology.error_checks:
         for key in _keys(check.index, context.members):
             bindings = dict(zip(check.index, key, strict=True))
             left = _exact(context, scope, check.left, bindings, check, place)
             right = _exact(context, scope, check.right, bindings, check, place)
-            if left > right:
+            if not check.holds(left, right):
                 member = f", {'/'.join(key)}" if key and place.members else ""
                 raise InputError(
                     f"{place.label}{member}: check {check.name!r} fails, "
-                    f"{check.description}: {check.text}, but {decimal_text(left)} > "
-                    f"{decimal_text(right)}",
+                    f"{check.description}: {check.text}, but {decimal_text(left)} "
+                    f"{'>=' if check.strict else '>'} {decimal_text(right)}",
                     file=place.file,
                     at=place.at,
                 )

@@ -1,40 +1,43 @@
 """The methodology record: identity, indices, parameters, equations, eligibility criteria.
 
-A methodology is checked when it is built: every symbol of every equation is declared before
-use, and every equation's unit follows from its parameters' canonical units with factor one.
+A methodology is checked when it is built (:func:`check`): every symbol of every equation is
+declared before use, every equation's unit follows from its parameters' canonical units with
+factor one, RE and PE are in tCO2. The conformance check lists the same problems and the gaps
+that do not stop a methodology loading (a missing description or source): :func:`problems`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from fractions import Fraction
 
 import attrs
 
-from jcmcalc.model.errors import InputError, PluginError, suggest
+from jcmcalc.model.dimensions import same_unit, unit_of
+from jcmcalc.model.errors import InputError, MethodologyError, suggest
 from jcmcalc.model.expressions import (
-    BinaryOp,
-    Constant,
-    Extremum,
-    Floor,
-    Power,
     Select,
     Symbol,
     Term,
-    Total,
-    Visitor,
     free_indices,
     symbols,
     to_text,
 )
-from jcmcalc.model.parameters import Confidence, Kind, Parameter
-from jcmcalc.model.units import dimensionality, factor_is_one, parse_unit, unit_text
+from jcmcalc.model.parameters import Confidence, DefaultTable, Kind, Parameter
+from jcmcalc.model.units import factor_is_one, parse_unit, unit_text
 
 REFERENCE = "reference_emissions"
 PROJECT = "project_emissions"
+#: The unit of reference and project emissions.
+TONNES_CO2 = "t_CO2"
 
 
-class MethodologyError(PluginError):
-    """A methodology declaration is inconsistent (an author's error, found at load time)."""
+class Severity(enum.StrEnum):
+    """What the breach of a :class:`Check` is: bad input, or a warning on the result."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @attrs.frozen
@@ -95,9 +98,9 @@ class Equation:
 
 @attrs.frozen
 class Check:
-    """A plausibility bound ``left <= right``, tested per period (and per ``index`` member)
-    after the equations; a breach is bad input. Terms may use parameters and equation results.
-    """
+    """A plausibility bound ``left <= right`` (``<`` if ``strict``), tested per period (and per
+    ``index`` member) after the equations, on parameters and equation results. A breach of an
+    error check is bad input; a warning check (on fixed parameters only) adds a warning."""
 
     name: str
     left: Term
@@ -105,10 +108,29 @@ class Check:
     description: str
     index: tuple[str, ...] = ()
     inferred: str = ""
+    severity: Severity = Severity.ERROR
+    strict: bool = False
 
     @property
     def text(self) -> str:
-        return f"{to_text(self.left)} <= {to_text(self.right)}"
+        return f"{to_text(self.left)} {'<' if self.strict else '<='} {to_text(self.right)}"
+
+    def holds(self, left: Fraction, right: Fraction) -> bool:
+        """Whether the values ``left`` and ``right`` of the two sides satisfy the bound."""
+        return left < right if self.strict else left <= right
+
+
+def expectation(parameter: Parameter, above: Parameter, description: str) -> Check:
+    """A warning check: ``parameter`` should exceed ``above`` where their members coincide."""
+    return Check(
+        f"{parameter.symbol} above {above.symbol}",
+        above.ref,
+        parameter.ref,
+        description,
+        index=tuple(dict.fromkeys(parameter.index + above.index)),
+        severity=Severity.WARNING,
+        strict=True,
+    )
 
 
 @attrs.frozen
@@ -124,18 +146,32 @@ class Estimate:
 
 
 @attrs.frozen(kw_only=True)
+class About:
+    """What a methodology is and where it stands.
+
+    ``status`` is ``approved``, ``reconstructed`` or the like; ``approved`` and ``expired`` are
+    ISO dates (empty: unknown, not expired); ``source`` is where the text was read;
+    ``confidence`` how well the whole record is sourced.
+    """
+
+    family: str
+    sectoral_scope: str
+    status: str
+    source: str
+    country: str = ""
+    approved: str = ""
+    expired: str = ""
+    confidence: Confidence = Confidence.READ
+
+
+@attrs.frozen(kw_only=True)
 class Methodology:
     """One approved (or reconstructed) methodology, identified by (programme, id, version)."""
 
     id: str
     version: str
-    country: str
     title: str
-    family: str
-    sectoral_scope: str
-    status: str
-    approved: str
-    source: str
+    about: About
     indices: tuple[Index, ...]
     parameters: tuple[Parameter, ...]
     equations: tuple[Equation, ...]
@@ -143,9 +179,7 @@ class Methodology:
     estimate: Estimate | None = None
     checks: tuple[Check, ...] = ()
     notes: tuple[str, ...] = ()
-    confidence: Confidence = Confidence.READ
     programme: str = "JCM"
-    expired: str = ""
     #: Functions of the resolved :class:`jcmcalc.inputs.resolve.Inputs` returning warnings for the
     #: result (a value that is accepted but not credited, say).
     notices: tuple[Callable[..., Iterable[str]], ...] = ()
@@ -185,69 +219,13 @@ class Methodology:
     def equation(self, name: str) -> Equation:
         return next(e for e in self.equations if e.name == name)
 
-
-class _Units(Visitor):
-    """The pint unit of a term given each symbol's canonical unit (checks sums and extrema)."""
-
-    def __init__(self, units: Mapping[str, str], where: str) -> None:
-        self.units, self.where = units, where
-
-    def generic(self, node: Term):
-        raise MethodologyError(f"{self.where}: unknown term {node!r}")
-
-    def visit_Symbol(self, node: Symbol):
-        return parse_unit(self.units[node.name])
-
-    def visit_Constant(self, node: Constant):
-        return parse_unit(node.unit)
-
-    def visit_BinaryOp(self, node: BinaryOp):
-        if node.op == "*":
-            return self.visit(node.left) * self.visit(node.right)
-        if node.op == "/":
-            return self.visit(node.left) / self.visit(node.right)
-        return self.same([node.left, node.right])
-
-    def visit_Extremum(self, node: Extremum):
-        return self.same(list(node.terms))
-
-    def visit_Select(self, node: Select):
-        return self.same(list(node.children()))
-
-    def visit_Power(self, node: Power):
-        for part in (node.base, node.exponent):
-            if dimensionality(self.visit(part)) != "dimensionless":
-                raise MethodologyError(f"{self.where}: a power needs dimensionless terms")
-        return parse_unit("dimensionless")
-
-    def visit_Total(self, node: Total):
-        return self.visit(node.body)
-
-    def visit_Floor(self, node: Floor):
-        return self.visit(node.term)
-
-    def same(self, terms: list[Term]):
-        """The one unit of ``terms``, which are added, compared or chosen between."""
-        found = [self.visit(t) for t in terms]
-        for other in found[1:]:
-            if not factor_is_one(other, found[0]):
-                raise MethodologyError(
-                    f"{self.where}: cannot add or compare {unit_text(other)} with "
-                    f"{unit_text(found[0])} in {' , '.join(to_text(t) for t in terms)}"
-                )
-        return found[0]
+    @property
+    def error_checks(self) -> tuple[Check, ...]:
+        """The checks whose breach is bad input (the others add a warning)."""
+        return tuple(c for c in self.checks if c.severity is Severity.ERROR)
 
 
-def unit_of(term: Term, units: Mapping[str, str], where: str):
-    """The pint unit of ``term`` given each symbol's canonical unit (checks sums and mins)."""
-    return _Units(units, where).visit(term)
-
-
-def _same_unit(terms: list[Term], units: Mapping[str, str], where: str):
-    return _Units(units, where).same(terms)
-
-
-def _check_selects(term: Term, indices: Mapping[str, Index], place: str) -> None:
+def _select_problems(term: Term, indices: Mapping[str, Index], place: str) -> Iterator[Problem]:
     """Every select names a declared attribute of its index and has one case per value."""
     for node in term.walk():
         if not isinstance(node, Select):
@@ -256,77 +234,174 @@ def _check_selects(term: Term, indices: Mapping[str, Index], place: str) -> None
         choices = index.attributes.get(node.attribute, ()) if index else ()
         keys = [key for key, _ in node.cases]
         if not choices or sorted(keys) != sorted(set(choices)) or len(keys) != len(set(keys)):
-            raise MethodologyError(
+            yield Problem(
                 f"{place}: select on {node.attribute!r} of index {node.index!r} needs one case "
                 f"for each of its declared values {list(choices)}, not {keys}"
             )
 
 
+@attrs.frozen
+class Problem:
+    """A flaw of a declaration: a ``fatal`` one (an inconsistency) stops it loading, the
+    others (a missing description or source) fail the conformance check."""
+
+    message: str
+    fatal: bool = True
+
+
 def check(methodology: Methodology) -> None:
-    """Raise :class:`MethodologyError` when the declaration is inconsistent."""
+    """Raise :class:`MethodologyError` when the declaration is inconsistent (at load time)."""
+    for problem in _problems(methodology):
+        if problem.fatal:
+            raise MethodologyError(problem.message)
+
+
+def problems(methodology: Methodology) -> list[Problem]:
+    """The declaration's gaps, up to its first inconsistency (the conformance check)."""
+    found = []
+    for problem in _problems(methodology):
+        found.append(problem)
+        if problem.fatal:
+            break
+    return found
+
+
+def _problems(methodology: Methodology) -> Iterator[Problem]:
+    """Every flaw in order; after a fatal one, later checks may rely on what it broke."""
     where = methodology.label
     index_symbols = {index.symbol for index in methodology.indices}
     units: dict[str, str] = {}
     for parameter in methodology.all_parameters:
         if parameter.name in units:
-            raise MethodologyError(f"{where}: parameter {parameter.name!r} declared twice")
-        unknown = set(parameter.index) - index_symbols
-        if unknown:
-            raise MethodologyError(f"{where}: {parameter.symbol} uses undeclared index {unknown}")
-        if parameter.kind is Kind.MONITORED and not parameter.options:
-            raise MethodologyError(f"{where}: {parameter.symbol} has no monitoring option")
-        parse_unit(parameter.unit)
+            yield Problem(f"{where}: parameter {parameter.name!r} declared twice")
+        yield from _parameter_problems(parameter, index_symbols, where)
         units[parameter.name] = parameter.unit
+    yield from _basis_problems(methodology.all_parameters, where)
     names = [e.name for e in methodology.equations]
     for required in (REFERENCE, PROJECT):
         if required not in names:
-            raise MethodologyError(f"{where}: no equation named {required!r}")
-    _check_equations(methodology.equations, units, index_symbols, where)
+            yield Problem(f"{where}: no equation named {required!r}")
+    yield from _equation_problems(methodology.equations, units, index_symbols, where)
+    for equation in methodology.equations:
+        if equation.name in (REFERENCE, PROJECT) and not factor_is_one(
+            parse_unit(equation.unit), TONNES_CO2
+        ):
+            yield Problem(
+                f"{where}: equation {equation.symbol} resolves to "
+                f"{unit_text(parse_unit(equation.unit))}, not {TONNES_CO2}"
+            )
     indices = {index.symbol: index for index in methodology.indices}
     estimated = methodology.estimate.equations if methodology.estimate else ()
     for term in [e.expression for e in (*methodology.equations, *estimated)] + [
         t for c in methodology.checks for t in (c.left, c.right)
     ]:
-        _check_selects(term, indices, where)
+        yield from _select_problems(term, indices, where)
+    fixed = {p.name for p in methodology.all_parameters if p.kind is not Kind.MONITORED}
     for bound in methodology.checks:
-        place = f"{where}, check {bound.name}"
-        for term in (bound.left, bound.right):
-            for symbol in symbols(term):
-                if symbol.name not in units:
-                    raise MethodologyError(f"{place}: {symbol.symbol} is not declared")
-            free = free_indices(term)
-            if not free <= set(bound.index) or not set(bound.index) <= index_symbols:
-                raise MethodologyError(f"{place}: indices {sorted(free)} not in {bound.index}")
-        _same_unit([bound.left, bound.right], units, place)
+        yield from _check_problems(
+            bound, units, index_symbols, fixed, f"{where}, check {bound.name}"
+        )
     if methodology.estimate:
         monitored = {p.name for p in methodology.parameters if p.kind is Kind.MONITORED}
         for equation in methodology.estimate.equations:
             if equation.name not in monitored:
-                raise MethodologyError(
-                    f"{where}: estimate {equation.symbol} names no monitored parameter"
+                yield Problem(f"{where}: estimate {equation.symbol} names no monitored parameter")
+        yield from _equation_problems(
+            methodology.estimate.equations, dict(units), index_symbols, where
+        )
+
+
+def _parameter_problems(
+    parameter: Parameter, index_symbols: set[str], where: str
+) -> Iterator[Problem]:
+    unknown = set(parameter.index) - index_symbols
+    if unknown:
+        yield Problem(f"{where}: {parameter.symbol} uses undeclared index {unknown}")
+    if parameter.kind is Kind.MONITORED and not parameter.options:
+        yield Problem(f"{where}: {parameter.symbol} has no monitoring option")
+    for unit in parameter.units:
+        try:
+            parse_unit(unit)
+        except ValueError as exc:
+            yield Problem(f"{where}: {parameter.symbol}: {exc}")
+    gap = f"{where}: parameter {parameter.symbol} "
+    if not parameter.unit.strip():
+        yield Problem(gap + 'has no unit (write "dimensionless" for a pure number)', fatal=False)
+    if not parameter.description.strip():
+        yield Problem(gap + "has no description", fatal=False)
+    if not isinstance(parameter.kind, Kind):
+        yield Problem(gap + f"has no kind (one of {', '.join(k.name for k in Kind)})", fatal=False)
+    default = parameter.default
+    if isinstance(default, DefaultTable):
+        table = f"default table {default.name!r}"
+        unsourced = [
+            f"{table} row {' / '.join(k)}" for k, r in default.rows.items() if not r.source.strip()
+        ]
+        for what in ([table] if not default.source.strip() else []) + unsourced:
+            yield Problem(f"{gap}{what} has no source", fatal=False)
+    elif default is not None and not default.source.strip():
+        yield Problem(f"{gap}default {default.value!r} has no source", fatal=False)
+
+
+def _basis_problems(parameters: Iterable[Parameter], where: str) -> Iterator[Problem]:
+    """Parameters with unit choices share one list of bases: the n-th unit is the n-th basis."""
+    choices = [p for p in parameters if p.alternatives]
+    for parameter in choices[1:]:
+        if len(parameter.units) != len(choices[0].units):
+            yield Problem(
+                f"{where}: {parameter.symbol} has the unit choices {', '.join(parameter.units)} "
+                f"and {choices[0].symbol} {', '.join(choices[0].units)}: the n-th unit of "
+                "each is its n-th basis of measurement, so their numbers must agree"
+            )
+
+
+def _check_problems(
+    bound: Check,
+    units: Mapping[str, str],
+    index_symbols: set[str],
+    fixed: set[str],
+    place: str,
+) -> Iterator[Problem]:
+    for term in (bound.left, bound.right):
+        for symbol in symbols(term):
+            if symbol.name not in units:
+                yield Problem(f"{place}: {symbol.symbol} is not declared")
+            elif bound.severity is Severity.WARNING and symbol.name not in fixed:
+                yield Problem(
+                    f"{place}: a warning check may use fixed parameters only, not {symbol.symbol}"
                 )
-        _check_equations(methodology.estimate.equations, dict(units), index_symbols, where)
+        free = free_indices(term)
+        if not free <= set(bound.index) or not set(bound.index) <= index_symbols:
+            yield Problem(f"{place}: indices {sorted(free)} not in {bound.index}")
+    try:
+        same_unit([bound.left, bound.right], units, place)
+    except MethodologyError as exc:
+        yield Problem(str(exc))
 
 
-def _check_equations(
+def _equation_problems(
     equations: tuple[Equation, ...],
     units: dict[str, str],
     index_symbols: set[str],
     where: str,
-) -> None:
+) -> Iterator[Problem]:
     for equation in equations:
         place = f"{where}, equation {equation.symbol}"
         for symbol in symbols(equation.expression):
             if symbol.name not in units:
-                raise MethodologyError(f"{place}: {symbol.symbol} is not declared before use")
+                yield Problem(f"{place}: {symbol.symbol} is not declared before use")
         free = free_indices(equation.expression)
         if not free <= set(equation.index) or not set(equation.index) <= index_symbols:
-            raise MethodologyError(
+            yield Problem(
                 f"{place}: indices {sorted(free)} are not summed and not in {equation.index}"
             )
-        unit = unit_of(equation.expression, units, place)
+        try:
+            unit = unit_of(equation.expression, units, place)
+        except MethodologyError as exc:
+            yield Problem(str(exc))
+            continue
         if not factor_is_one(unit, equation.unit):
-            raise MethodologyError(
+            yield Problem(
                 f"{place}: the expression is in {unit_text(unit)}, not in {equation.unit} "
                 "(choose canonical units whose product is the result's unit)"
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from fractions import Fraction
 
 #: Decimal places shown for a value whose decimal expansion does not terminate.
@@ -17,17 +16,6 @@ MAX_MAGNITUDE = 10**15
 #: Largest decimal exponent written in an input (``1e30``). Expanding ``1e999999999`` exactly
 #: would take hours; anything beyond this is refused before it is expanded.
 MAX_EXPONENT = 30
-
-
-def to_fraction(value: object) -> Fraction:
-    """Exact rational from decimal text, ``Decimal``, int or ``Fraction`` (never a float)."""
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not a number")
-    if isinstance(value, int | Decimal | str):
-        return Fraction(value)
-    raise TypeError(f"{value!r} is not an exact number (floats are refused: pass text)")
 
 
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")

@@ -64,13 +64,38 @@ class Bounds:
 NON_NEGATIVE = Bounds(lower=Fraction(0))
 POSITIVE = Bounds(lower=Fraction(0), lower_inclusive=False)
 FRACTION = Bounds(lower=Fraction(0), lower_inclusive=False, upper=Fraction(1))
-UNBOUNDED = Bounds()
 
 #: Monitoring frequency of a metered quantity where the methodology text was not read.
 CONTINUOUS = (
     "continuous metering, totalled for the monitoring period "
     "(inferred: typical JCM monitoring plan; the methodology's frequency was not read)"
 )
+
+
+class WhenAbsent(enum.StrEnum):
+    """What a value the project does not give counts as."""
+
+    ERROR = "error"
+    ZERO = "zero"  # a term the methodology lets a project omit
+
+
+@attrs.frozen
+class Monitoring:
+    """How a monitored parameter is monitored, for the Monitoring Report Sheet.
+
+    ``options`` are the monitoring options (A, B, C) it may use; ``measurement`` the method and
+    equipment, ``frequency`` how often. A part not read in the methodology text says so in the
+    text (``"(inferred: ...)"``).
+    """
+
+    options: tuple[str, ...]
+    measurement: str = ""
+    frequency: str = ""
+
+
+def metered(measurement: str, frequency: str = CONTINUOUS) -> Monitoring:
+    """Option C (a meter): ``measurement`` names the meter."""
+    return Monitoring(("C",), measurement, frequency)
 
 
 @attrs.frozen
@@ -108,44 +133,38 @@ class DefaultTable:
         return None
 
 
+def _unit_choices(unit: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (unit,) if isinstance(unit, str) else tuple(unit)
+
+
 @attrs.frozen
 class Parameter:
     """One parameter of a methodology, declared once and used by every view.
 
+    ``unit`` is the canonical unit, or a tuple of canonical units, one per basis of measurement
+    (``("t", "kL")`` for a fuel quantity): a value converts to the first of them of its
+    dimension, never across bases. The n-th unit of every parameter with unit choices is the
+    n-th basis, so values of such parameters must be on the same basis wherever their members
+    coincide (a fuel quantity in kL needs its NCV in GJ/kL); resolving a project checks this.
     ``index`` names the indices besides the monitoring period (``("i",)`` for per system).
-    ``options`` lists the monitoring options (A, B, C) a monitored parameter may use.
-    ``when_absent`` is ``"error"`` or ``"zero"`` (a term the methodology lets a project omit);
-    a monitored value is not needed either where every use of the parameter lies in ``select``
-    cases the member does not take (:func:`jcmcalc.model.kernel.required`).
+    ``when_absent=WhenAbsent.ZERO``: a term the methodology lets a project omit; a monitored
+    value is not needed either where every use of the parameter lies in ``select`` cases the
+    member does not take (:func:`jcmcalc.model.kernel.required`).
     ``inferred`` explains a part of its use that is reconstructed, not read in the text.
-    ``alternatives`` are further canonical units, one per other basis of measurement (``kL``
-    beside ``t`` for a fuel quantity): a value converts to the first of :attr:`units` of its
-    dimension, never across bases. Parameters sharing a ``basis`` name must use the same
-    position of their :attr:`units` wherever their members coincide (a fuel quantity in kL
-    needs its NCV in GJ/kL); resolving a project checks this.
-    ``expected_above`` names a fixed parameter this one should exceed wherever their members
-    coincide (a project efficiency above the reference one); resolving warns where it does not.
-    ``measurement`` (method and equipment, where measured) and ``frequency`` describe how a
-    monitored parameter is monitored, for the Monitoring Report Sheet; a part not read in the
-    methodology text says so in the text (``"(inferred: ...)"``).
+    ``monitoring`` describes how a monitored parameter is monitored.
     """
 
     symbol: str
     name: str
-    unit: str
+    units: tuple[str, ...] = attrs.field(alias="unit", converter=_unit_choices)
     kind: Kind
     description: str
     index: tuple[str, ...] = ()
-    options: tuple[str, ...] = ()
     bounds: Bounds = NON_NEGATIVE
     default: Default | DefaultTable | None = None
-    when_absent: str = "error"
+    when_absent: WhenAbsent = WhenAbsent.ERROR
     inferred: str = ""
-    alternatives: tuple[str, ...] = ()
-    basis: str = ""
-    expected_above: str = ""
-    measurement: str = ""
-    frequency: str = ""
+    monitoring: Monitoring | None = None
 
     @property
     def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic
@@ -159,9 +178,19 @@ class Parameter:
         return dimensionality(self.unit) == "dimensionless"
 
     @property
-    def units(self) -> tuple[str, ...]:
-        """The canonical unit and its alternatives, one per basis of measurement."""
-        return (self.unit, *self.alternatives)
+    def unit(self) -> str:
+        """The canonical unit (of the first basis of measurement)."""
+        return self.units[0]
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """The canonical units of the further bases of measurement."""
+        return self.units[1:]
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The monitoring options (A, B, C) of a monitored parameter."""
+        return self.monitoring.options if self.monitoring else ()
 
     def canonical(self, unit: str) -> str:
         """The canonical unit a value given in ``unit`` converts to (:attr:`unit` if none fits)."""

@@ -29,7 +29,7 @@ from jcmcalc.inputs.resolve import Resolver
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.parameters import Kind, Parameter, WhenAbsent
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
@@ -145,7 +145,7 @@ class _Group:
                 "projects as a folder of project files",
                 file=table.path,
             )
-        if any(p.basis for p in methodology.parameters):
+        if any(p.alternatives for p in methodology.parameters):
             raise InputError(
                 f"{self.label} has parameters on several bases of measurement: give these "
                 "projects as a folder of project files",
@@ -302,12 +302,12 @@ class _Group:
                 problem = boundary.refusal(parameter, value, parameter.canonical(given.unit))
                 self._fail(np.array([position]), f"parameter {parameter.symbol}: {problem}")
             missing = np.flatnonzero(~present)
-            if parameter.when_absent != "zero":
+            if parameter.when_absent is not WhenAbsent.ZERO:
                 self._fail(missing, f"missing monitored value {parameter.symbol}")
             found[parameter.name] = (integers, present, scaled.scale, factor)
         for parameter in self.methodology.parameters:
             if parameter.kind is Kind.MONITORED and parameter.name not in found:
-                if parameter.when_absent == "zero":
+                if parameter.when_absent is WhenAbsent.ZERO:
                     continue
                 raise InputError(
                     f"no column for the monitored parameter {parameter.symbol} "

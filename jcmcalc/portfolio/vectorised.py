@@ -160,7 +160,7 @@ def _floats(batch: Batch) -> tuple[dict[str, Pair], np.ndarray]:
     with np.errstate(all="ignore"):
         for equation in equations_of(methodology):
             scope[equation.name] = floats.visit(equation.expression)
-        for check in methodology.checks:
+        for check in methodology.error_checks:
             left, left_size = floats.visit(check.left)
             right, right_size = floats.visit(check.right)
             margin = MARGIN * (left_size + right_size)

@@ -9,7 +9,7 @@ import attrs
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
 from jcmcalc.model.expressions import Symbol
 from jcmcalc.model.kernel import Context, Place, TraceStep, evaluate_period, reduction_warnings
-from jcmcalc.run.result import PeriodResult, Result, provenance
+from jcmcalc.run.result import Mode, PeriodResult, Result, provenance
 
 
 @attrs.frozen
@@ -37,7 +37,7 @@ def context_of(inputs: Inputs) -> Context:
     return Context(inputs.methodology, inputs.members, inputs.attributes)
 
 
-def run(inputs: Inputs, *, mode: str = "ex post") -> Result:
+def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
     """Evaluate every period of ``inputs`` through the kernel; credits are exact."""
     context = context_of(inputs)
     periods = []

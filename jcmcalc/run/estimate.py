@@ -17,6 +17,7 @@ import attrs
 
 from jcmcalc.inputs.project import Period, Project, parse_date
 from jcmcalc.inputs.resolve import Inputs, Key, Resolver, Value
+from jcmcalc.inputs.values import Origin
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Attributes, Symbol
 from jcmcalc.model.kernel import Context, Place, evaluate_equations
@@ -103,7 +104,7 @@ def estimated_values(
     )
     return {
         equation.name: {
-            key: Value(value, "estimate", equation.text)
+            key: Value(value, Origin.ESTIMATE, equation.text)
             for key, value in results[equation.name].items()
         }
         for equation in equations

@@ -40,13 +40,13 @@ def version_expiry(
 ) -> list[str]:
     """The expiry rule for ``periods`` of a project registered on ``stated`` (None: not
     stated): warnings, or :class:`InputError` where a period ends after the expiry."""
-    if not methodology.expired:
+    if not methodology.about.expired:
         return []
     try:
-        expired = dt.date.fromisoformat(methodology.expired)
+        expired = dt.date.fromisoformat(methodology.about.expired)
     except ValueError:
         raise plugin_fault(
-            methodology, f"expired = {methodology.expired!r} is not a date (2020-06-30)"
+            methodology, f"expired = {methodology.about.expired!r} is not a date (2020-06-30)"
         ) from None
     late = [period for period in periods if period.end > expired]
     if not late:

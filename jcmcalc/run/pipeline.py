@@ -21,13 +21,10 @@ from jcmcalc.run import engine
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.estimate import resolve_estimate
 from jcmcalc.run.expiry import expiry_warnings
-from jcmcalc.run.result import Result
+from jcmcalc.run.result import Mode, Result
 
 #: Finds a methodology by id and version (None: the latest), e.g. the registry's ``get``.
 Finder = Callable[[str, str | None], Methodology]
-
-EX_POST = "ex post"
-EX_ANTE = "ex ante"
 
 
 def load(
@@ -55,16 +52,16 @@ def prepare(
     source: str | Path,
     find: Finder,
     *,
-    mode: str = EX_POST,
+    mode: Mode = Mode.EX_POST,
     strict: bool = False,
     allow_outside: bool = False,
 ) -> Inputs:
     """Checked inputs of the project file ``source``, with every warning of the run.
 
-    ``mode`` is ``"ex post"`` (monitoring periods) or ``"ex ante"`` (the ``[estimate]``);
+    ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
     ``strict`` turns unanswered or unmet eligibility criteria into an error.
     """
-    ex_ante = mode == EX_ANTE
+    ex_ante = Mode(mode) is Mode.EX_ANTE
     project, methodology = load(
         source, find, require_periods=not ex_ante, allow_outside=allow_outside
     )
@@ -74,6 +71,8 @@ def prepare(
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
 
 
-def calculate(source: str | Path, find: Finder, *, mode: str = EX_POST, **options: bool) -> Result:
+def calculate(
+    source: str | Path, find: Finder, *, mode: Mode = Mode.EX_POST, **options: bool
+) -> Result:
     """The result of the project file ``source``: :func:`prepare`, then the engine."""
     return engine.run(prepare(source, find, mode=mode, **options), mode=mode)

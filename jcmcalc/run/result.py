@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import html
 import json
 from fractions import Fraction
@@ -22,6 +23,13 @@ if TYPE_CHECKING:
 
     from jcmcalc.inputs.resolve import Inputs
     from jcmcalc.model.methodology import Methodology
+
+
+class Mode(enum.StrEnum):
+    """What a run computes: monitored credits per period, or expected credits per year."""
+
+    EX_POST = "ex post"
+    EX_ANTE = "ex ante"
 
 
 @attrs.frozen
@@ -72,8 +80,8 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
             "id": methodology.id,
             "version": methodology.version,
             "title": methodology.title,
-            "source": methodology.source,
-            "confidence": str(methodology.confidence),
+            "source": methodology.about.source,
+            "confidence": str(methodology.about.confidence),
         },
         "plugin": {
             "distribution": provider.distribution if provider else "",
@@ -96,7 +104,7 @@ class Result:
 
     methodology: Methodology
     project_name: str
-    mode: str
+    mode: Mode
     periods: tuple[PeriodResult, ...]
     trace: tuple[TraceStep, ...]
     inputs: Inputs
@@ -120,7 +128,7 @@ class Result:
                 "id": self.methodology.id,
                 "version": self.methodology.version,
                 "title": self.methodology.title,
-                "country": self.methodology.country,
+                "country": self.methodology.about.country,
             },
             "periods": [period.to_dict() for period in self.periods],
             "total_emission_reductions_tco2": float(self.total_reductions),

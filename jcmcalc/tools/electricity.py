@@ -7,17 +7,11 @@ diesel generator's 0.533 tCO2/MWh, or the lower of it and the grid factor.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from jcmcalc.model.expressions import Term
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table
 
 CONNECTION_CASES = ("grid", "grid+captive", "off-grid")
-
-#: Efficiency and emission factor behind the best-diesel figure (the derivation is inferred).
-BEST_DIESEL_EFFICIENCY = Fraction("0.49")
-BEST_DIESEL_EF_CO2_T_PER_TJ = Fraction("72.6")
 
 BEST_DIESEL = Default(
     value="0.533 t_CO2/MWh",
@@ -34,11 +28,6 @@ BEST_DIESEL = Default(
 
 GRID_TABLE_NAME = "JCM grid emission factors"
 GRID_TABLE_VERSION = "grid_emission_factors.csv of jcmcalc 0.1 (document editions not recorded)"
-
-
-def best_diesel_derivation() -> Fraction:
-    """3.6 GJ/MWh / efficiency x EF [tCO2/TJ] / 1000, unrounded [inferred]."""
-    return Fraction("3.6") / BEST_DIESEL_EFFICIENCY * BEST_DIESEL_EF_CO2_T_PER_TJ / 1000
 
 
 def grid_countries() -> tuple[str, ...]:
@@ -78,6 +67,38 @@ def factor_table(country: str) -> DefaultTable:
         name=f"{GRID_TABLE_NAME} ({country})",
         version=GRID_TABLE_VERSION,
         keys=("grid", "connection_case"),
+        rows=rows,
+        source="jcmcalc/data/grid_emission_factors.csv",
+    )
+
+
+def reference_factors(country: str) -> DefaultTable:
+    """:func:`factor_table` of a country with a shipped table; otherwise the best diesel
+    factor for the off-grid case alone, so that a grid factor comes from the project file."""
+    table = factor_table(country)
+    if grids(country):
+        return table
+    return DefaultTable(
+        name="best diesel generator",
+        version=table.version,
+        keys=("connection_case",),
+        rows={("off-grid",): BEST_DIESEL},
+        source="jcmcalc.tools.electricity.BEST_DIESEL",
+    )
+
+
+def grid_only_factors(use: str) -> DefaultTable:
+    """The grid-only factors of every shipped country by (country, grid), for ``use``."""
+    rows = {
+        (country, grid): default
+        for country in grid_countries()
+        for (grid, case), default in factor_table(country).rows.items()
+        if case == "grid" and grid != "*"
+    }
+    return DefaultTable(
+        name=f"{GRID_TABLE_NAME}, grid-only case ({use})",
+        version=GRID_TABLE_VERSION,
+        keys=("country", "grid"),
         rows=rows,
         source="jcmcalc/data/grid_emission_factors.csv",
     )

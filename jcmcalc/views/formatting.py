@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import Default, DefaultTable, Parameter
+from jcmcalc.model.parameters import Default, DefaultTable, Parameter, WhenAbsent
 from jcmcalc.plugin.registry import provider_label
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.run.result import Result
@@ -67,7 +67,7 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
         "",
         "## Provenance" if markdown else "Provenance:",
         f"- methodology {methodology.programme} {methodology.id} ver {methodology.version} "
-        f"({methodology.source})",
+        f"({methodology.about.source})",
         f"- plugin {provenance['plugin']['distribution']} {provenance['plugin']['version']}, "
         f"jcmcalc {provenance['jcmcalc_version']}",
         *(f"- table {t['name']}: {t['version']}" for t in provenance["default_tables"]),
@@ -98,11 +98,12 @@ def _parameter_text(parameter: Parameter) -> list[str]:
     ]
     if parameter.inferred:
         lines.append(f"    INFERRED: {parameter.inferred}")
-    if parameter.measurement:
-        lines.append(f"    measured: {parameter.measurement}")
-    if parameter.frequency:
-        lines.append(f"    frequency: {parameter.frequency}")
-    if parameter.when_absent == "zero":
+    monitoring = parameter.monitoring
+    if monitoring and monitoring.measurement:
+        lines.append(f"    measured: {monitoring.measurement}")
+    if monitoring and monitoring.frequency:
+        lines.append(f"    frequency: {monitoring.frequency}")
+    if parameter.when_absent is WhenAbsent.ZERO:
         lines.append("    when not given: zero")
     if parameter.name == YEAR_NUMBER.name:
         lines.append("    value: supplied by jcmcalc estimate for each year")
@@ -115,11 +116,13 @@ def _parameter_text(parameter: Parameter) -> list[str]:
 
 def methodology_text(m: Methodology) -> str:
     """Everything ``jcmcalc show`` prints about a methodology."""
+    about = m.about
     lines = [
         f"{m.programme} {m.id} ver {m.version}: {m.title}",
-        f"  country {m.country}; family {m.family}; sectoral scope {m.sectoral_scope}",
-        f"  status {m.status}; approved {m.approved or 'unknown'}; confidence {m.confidence}",
-        f"  source {m.source}",
+        f"  country {about.country}; family {about.family}; sectoral scope {about.sectoral_scope}",
+        f"  status {about.status}; approved {about.approved or 'unknown'}; "
+        f"confidence {about.confidence}",
+        f"  source {about.source}",
         f"  plugin {provider_label(m)}",
     ]
     if m.notes:

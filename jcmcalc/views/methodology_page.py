@@ -12,9 +12,9 @@ from typing import Any
 
 from jcmcalc.model.expressions import latex_symbol, to_latex
 from jcmcalc.model.kernel import equations_of
-from jcmcalc.model.methodology import Equation, Methodology
+from jcmcalc.model.methodology import Check, Equation, Methodology, Severity
 from jcmcalc.model.numbers import decimal_text
-from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter
+from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter, WhenAbsent
 from jcmcalc.plugin.registry import provider_label, provider_of
 from jcmcalc.plugin.samples import Sample
 from jcmcalc.run.estimate import YEAR_NUMBER
@@ -34,7 +34,7 @@ def index_page(methodologies: Sequence[Methodology]) -> str:
     """The list of every registered methodology, linking each page."""
     rows = [["id", "version", "country", "title", "plugin"]]
     rows += [
-        [f"[{m.id}]({slug(m)}.md)", m.version, m.country, m.title, _distribution(m)]
+        [f"[{m.id}]({slug(m)}.md)", m.version, m.about.country, m.title, _distribution(m)]
         for m in methodologies
     ]
     return "\n".join(
@@ -58,7 +58,7 @@ def _distribution(methodology: Methodology) -> str:
 
 def page(methodology: Methodology, samples: Sequence[Sample], run: RunSample) -> str:
     """Every section of a methodology's page."""
-    m = methodology
+    m, about = methodology, methodology.about
     parts = [
         f"# {m.id} ver {m.version}: {m.title}",
         "",
@@ -66,13 +66,16 @@ def page(methodology: Methodology, samples: Sequence[Sample], run: RunSample) ->
             [
                 ["identity", ""],
                 ["programme", m.programme],
-                ["country", m.country or "any"],
-                ["family", m.family],
-                ["sectoral scope", m.sectoral_scope],
-                ["status", f"{m.status}{'; expired ' + m.expired if m.expired else ''}"],
-                ["approved", m.approved or "unknown"],
-                ["source", m.source],
-                ["confidence", str(m.confidence)],
+                ["country", about.country or "any"],
+                ["family", about.family],
+                ["sectoral scope", about.sectoral_scope],
+                [
+                    "status",
+                    f"{about.status}{'; expired ' + about.expired if about.expired else ''}",
+                ],
+                ["approved", about.approved or "unknown"],
+                ["source", about.source],
+                ["confidence", str(about.confidence)],
                 ["plugin", provider_label(m)],
             ]
         ),
@@ -143,7 +146,7 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
         description = p.description
         if p.index:
             description += f" (per {', '.join(p.index)})"
-        if p.when_absent == "zero":
+        if p.when_absent is WhenAbsent.ZERO:
             description += "; zero when not given"
         if p.inferred:
             description += f" **Inferred:** {p.inferred}"
@@ -153,13 +156,21 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
                 description,
                 " or ".join(f"`{unit}`" for unit in p.units),
                 str(p.kind),
-                "; ".join(filter(None, ["/".join(p.options), p.measurement, p.frequency])) or "-",
+                _monitoring_cell(p),
                 p.bounds.describe(),
                 default,
                 source,
             ]
         )
     return markdown_table(rows)
+
+
+def _monitoring_cell(parameter: Parameter) -> str:
+    monitoring = parameter.monitoring
+    if monitoring is None:
+        return "-"
+    parts = ["/".join(monitoring.options), monitoring.measurement, monitoring.frequency]
+    return "; ".join(filter(None, parts)) or "-"
 
 
 def _equation_lines(equation: Equation) -> Iterator[str]:
@@ -182,16 +193,26 @@ def _equations(m: Methodology) -> list[str]:
     ]
     for equation in equations_of(m):
         lines += _equation_lines(equation)
-    if m.checks:
-        lines += ["### Plausibility checks", "", "A breach is reported as bad input.", ""]
-        for check in m.checks:
-            inferred = f" **Inferred:** {check.inferred}" if check.inferred else ""
-            lines.append(
-                f"- {check.description}: $ {to_latex(check.left)} \\le {to_latex(check.right)} $"
-                f"{inferred}"
-            )
-        lines.append("")
+    sections = (
+        ("Plausibility checks", "A breach is reported as bad input.", Severity.ERROR),
+        ("Expectations", "A breach is reported as a warning.", Severity.WARNING),
+    )
+    for title, effect, severity in sections:
+        checks = [check for check in m.checks if check.severity is severity]
+        if checks:
+            lines += [f"### {title}", "", effect, ""]
+            lines += [_check_line(check) for check in checks]
+            lines.append("")
     return lines
+
+
+def _check_line(check: Check) -> str:
+    relation = "<" if check.strict else "\\le"
+    inferred = f" **Inferred:** {check.inferred}" if check.inferred else ""
+    return (
+        f"- {check.description}: $ {to_latex(check.left)} {relation} {to_latex(check.right)} $"
+        f"{inferred}"
+    )
 
 
 def _estimate(m: Methodology) -> list[str]:

@@ -18,7 +18,7 @@ from jcmcalc.model.expressions import symbols, to_latex
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Equation
 from jcmcalc.model.numbers import decimal_text, exact_text, terminates
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 from jcmcalc.run.result import Result, TraceStep
 
 #: What each monitoring option means (JCM Monitoring Plan guidance; domain reference [read]).
@@ -94,9 +94,10 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
     rows = [PARAMETER_HEADER]
     for name, values in period.values.items():
         parameter = methodology.parameter(name)
-        options = "/".join(parameter.options)
-        methods = [parameter.measurement] if parameter.measurement else []
-        methods += [f"option {o}: {OPTION_METHODS.get(o, o)}" for o in parameter.options]
+        monitoring = parameter.monitoring or Monitoring(())
+        options = "/".join(monitoring.options)
+        methods = [monitoring.measurement] if monitoring.measurement else []
+        methods += [f"option {o}: {OPTION_METHODS.get(o, o)}" for o in monitoring.options]
         method = "; ".join(methods)
         for key, value in values.items():
             rows.append(
@@ -109,7 +110,7 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
                     options,
                     f"{value.source} ({_origin(value)})",
                     method or NOT_DECLARED,
-                    parameter.frequency or NOT_DECLARED,
+                    monitoring.frequency or NOT_DECLARED,
                 ]
             )
     return rows

@@ -84,11 +84,11 @@ def test_examples_calculate(project: Path) -> None:
 
 
 def test_methodologies_listed_as_reconstructed() -> None:
-    found = {m.id: m for m in jcmcalc.methodologies() if m.family == "boilers"}
+    found = {m.id: m for m in jcmcalc.methodologies() if m.about.family == "boilers"}
     assert sorted(found) == sorted(IDS)
     for methodology in found.values():
-        assert methodology.status == "reconstructed"
-        assert methodology.confidence is Confidence.INFERRED
+        assert methodology.about.status == "reconstructed"
+        assert methodology.about.confidence is Confidence.INFERRED
         assert api.registry().provider(methodology).distribution == "jcmcalc-boilers"
         assert any("inferred" in note for note in methodology.notes)
         assert "_AM" not in methodology.id

@@ -39,16 +39,16 @@ def test_reconstructed_label_in_provenance() -> None:
     assert provenance["methodology"]["confidence"] == "inferred"
     assert "reconstructed" in provenance["methodology"]["source"]
     assert any("reconstructed" in note for note in provenance["inferred"])
-    assert result.methodology.status == "reconstructed"
+    assert result.methodology.about.status == "reconstructed"
     assert "reconstructed" in json.loads(result.to_json())["provenance"]["methodology"]["title"]
 
 
 def test_ids_do_not_pretend_to_be_approved() -> None:
-    ours = [m for m in jcmcalc.methodologies() if m.family == "fgas-destruction"]
+    ours = [m for m in jcmcalc.methodologies() if m.about.family == "fgas-destruction"]
     assert {m.id for m in ours} == {"FGAS_DESTRUCTION_AR4", "FGAS_DESTRUCTION_AR5"}
     for methodology in ours:
         assert "_AM" not in methodology.id
-        assert methodology.status == "reconstructed"
-        assert methodology.approved == ""
-        assert methodology.confidence == "inferred"
+        assert methodology.about.status == "reconstructed"
+        assert methodology.about.approved == ""
+        assert methodology.about.confidence == "inferred"
         assert all(criterion.confidence == "inferred" for criterion in methodology.criteria)

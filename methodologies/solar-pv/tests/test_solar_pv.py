@@ -71,7 +71,9 @@ def test_variant_without_shipped_table_calculates_with_a_sourced_factor(tmp_path
 
 def test_all_eight_variants_are_registered_with_versions_and_countries() -> None:
     found = {
-        m.id: (m.version, m.country) for m in jcmcalc.methodologies() if m.family == "solar-pv"
+        m.id: (m.version, m.about.country)
+        for m in jcmcalc.methodologies()
+        if m.about.family == "solar-pv"
     }
     assert set(VARIANTS) <= set(found)
     assert found["MN_AM003"] == ("2.0", "MN")

@@ -109,13 +109,13 @@ def test_methodologies_are_listed():
         assert key in found
         provider = api.registry().provider(found[key])
         assert provider.distribution == "jcmcalc-waste-heat-recovery"
-        assert found[key].family == "waste-heat-recovery"
+        assert found[key].about.family == "waste-heat-recovery"
     family = found[("WHR_FAMILY", "1.0")]
-    assert family.status == "family form, not an approved methodology"
+    assert family.about.status == "family form, not an approved methodology"
     assert "NOT an approved methodology" in family.title
-    assert str(family.confidence) == "inferred"
-    assert found[("MM_AM005", "1.0")].approved == "2020-04-20"
-    assert found[("ID_AM001", "unknown")].approved == ""
+    assert str(family.about.confidence) == "inferred"
+    assert found[("MM_AM005", "1.0")].about.approved == "2020-04-20"
+    assert found[("ID_AM001", "unknown")].about.approved == ""
 
 
 def test_inferred_parts_are_labelled():

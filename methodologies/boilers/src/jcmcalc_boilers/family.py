@@ -20,26 +20,29 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import attrs
-
 from jcmcalc.model.expressions import Term, total
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    About,
+    Criterion,
+    Equation,
+    Index,
+    Methodology,
+    expectation,
+)
 from jcmcalc.model.parameters import (
-    CONTINUOUS,
     FRACTION,
     POSITIVE,
     Confidence,
-    Default,
-    DefaultTable,
     Kind,
     Parameter,
+    metered,
 )
 from jcmcalc.tools.data import variant_records
-from jcmcalc.tools.electricity import electricity_emissions, factor_table, grid_countries
+from jcmcalc.tools.electricity import electricity_emissions, grid_only_factors
 from jcmcalc.tools.fuel import (
-    FUEL_BASIS,
-    FUEL_FREQUENCY,
-    FUEL_MEASUREMENT,
+    FUEL_MONITORING,
     NCV_UNITS,
     QUANTITY_UNITS,
     fuel_combustion,
@@ -47,14 +50,17 @@ from jcmcalc.tools.fuel import (
     ipcc_fuels,
 )
 
-FAMILY = "boilers"
-SECTORAL_SCOPE = "3: Energy demand"
-STATUS = "reconstructed"
-SOURCE = (
-    "no approved JCM boiler methodology text available: standard structure of "
-    "shared/domain/JCM_REFERENCE.md section 6, specifics inferred"
+ABOUT = About(
+    family="boilers",
+    sectoral_scope="3: Energy demand",
+    status="reconstructed",
+    source="no approved JCM boiler methodology text available: standard structure of "
+    "shared/domain/JCM_REFERENCE.md section 6, specifics inferred",
+    country="any",
+    confidence=Confidence.INFERRED,
 )
 FORMS = ("fuel", "switch", "heat", "steam")
+NEGATIVE_ER = "emission reductions may be negative"
 
 #: Which IPCC 2006 bound each factor takes [inferred]: the conservative one for its term.
 BOUND_REFERENCE_EF = "lower"  # EF_RE only raises RE
@@ -107,55 +113,27 @@ def _criteria(form: str) -> tuple[Criterion, ...]:
     return tuple(criteria)
 
 
-def _keyed(table: DefaultTable, attribute: str) -> DefaultTable:
-    """An IPCC table looked up by another member attribute (``reference_fuel``)."""
-    return attrs.evolve(table, keys=(attribute,))
-
-
-def _aux_factor_table() -> DefaultTable:
-    """JCM grid factors (grid-only case) by (country, grid), for auxiliary electricity."""
-    rows: dict[tuple[str, ...], Default] = {}
-    for country in grid_countries():
-        table = factor_table(country)
-        for (grid, case), default in table.rows.items():
-            if case == "grid" and grid != "*":
-                rows[(country, grid)] = default
-    return DefaultTable(
-        name="JCM grid emission factors, grid-only case (auxiliary electricity)",
-        version=factor_table(grid_countries()[0]).version,
-        keys=("country", "grid"),
-        rows=rows,
-        source="jcmcalc/data/grid_emission_factors.csv",
-    )
-
-
 def _fuel_parameters(ncv_bound: str) -> tuple[Parameter, Parameter, Parameter]:
     consumption = Parameter(
         "FC_k,j,p",
         "fuel_consumption",
-        QUANTITY_UNITS[0],
+        QUANTITY_UNITS,
         Kind.MONITORED,
         "Fuel j fired in project boiler k in period p (mass, or volume of a liquid or a gas "
         "at 0 degC and 101.325 kPa); give 0 for a fuel a boiler does not fire",
         index=("k", "j"),
-        options=("B", "C"),
-        alternatives=QUANTITY_UNITS[1:],
-        basis=FUEL_BASIS,
         inferred="monitoring options B (invoices) or C (fuel meter)",
-        measurement=FUEL_MEASUREMENT,
-        frequency=FUEL_FREQUENCY,
+        monitoring=FUEL_MONITORING,
     )
     ncv = Parameter(
         "NCV_j",
         "net_calorific_value",
-        NCV_UNITS[0],
+        NCV_UNITS,
         Kind.PROJECT,
         "Net calorific value of fuel j, on the basis of its quantity (GJ/t, GJ/kL, GJ/Nm3)",
         index=("j",),
         bounds=POSITIVE,
         default=ipcc_default("ncv", ncv_bound),
-        alternatives=NCV_UNITS[1:],
-        basis=FUEL_BASIS,
         inferred=f"IPCC 2006 {ncv_bound} bound by default; supplier data may override",
     )
     project_ef = Parameter(
@@ -202,6 +180,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
     )
     parameters: list[Parameter] = [consumption, ncv, project_ef, reference_efficiency]
     equations: list[Equation] = []
+    checks = ()
 
     if form == "fuel":
         reference_ef = Parameter(
@@ -223,7 +202,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "CO2 emission factor of the reference fuel of boiler k (the fuel the reference "
             "boiler would fire, from the boiler's reference_fuel)",
             index=("k",),
-            default=_keyed(ipcc_default("ef", BOUND_REFERENCE_EF), "reference_fuel"),
+            default=ipcc_default("ef", BOUND_REFERENCE_EF, key="reference_fuel"),
             inferred=f"IPCC 2006 {BOUND_REFERENCE_EF} bound (conservative for reference emissions)",
         )
     parameters.append(reference_ef)
@@ -234,9 +213,9 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "project_efficiency",
             Kind.PROJECT,
             "Efficiency of project boiler k (catalogue or performance test, fixed ex ante)",
-            expected_above=reference_efficiency.name,
         )
         parameters.append(project_efficiency)
+        checks = (expectation(project_efficiency, reference_efficiency, NEGATIVE_ER),)
         if form == "fuel":
             boiler_reference = (
                 fuel_combustion("j", consumption.ref, ncv.ref, reference_ef.ref)
@@ -256,19 +235,17 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             boiler_reference = heat.ref / reference_efficiency.ref * reference_ef.ref
     else:
         if form == "heat":
-            metered = Parameter(
+            heat_meter = Parameter(
                 "Q_HM,k,p",
                 "heat_metered",
                 "GJ",
                 Kind.MONITORED,
                 "Heat delivered by project boiler k in period p, by heat meter",
                 index=("k",),
-                options=("C",),
-                measurement="heat meter on the output of project boiler k (inferred)",
-                frequency=CONTINUOUS,
+                monitoring=metered("heat meter on the output of project boiler k (inferred)"),
             )
-            parameters.append(metered)
-            heat_term: Term = metered.ref
+            parameters.append(heat_meter)
+            heat_term: Term = heat_meter.ref
             inferred = "heat measured directly by a heat meter"
         else:
             steam = Parameter(
@@ -278,9 +255,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
                 Kind.MONITORED,
                 "Steam generated by project boiler k in period p (steam flow meter)",
                 index=("k",),
-                options=("C",),
-                measurement="steam flow meter at the outlet of project boiler k (inferred)",
-                frequency=CONTINUOUS,
+                monitoring=metered("steam flow meter at the outlet of project boiler k (inferred)"),
             )
             rise = Parameter(
                 "Delta_h,k",
@@ -343,9 +318,9 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             "Electricity consumed by the auxiliaries of the project boilers (pumps, fans, "
             "feed-water treatment) from supply e in period p",
             index=("e",),
-            options=("C",),
-            measurement="electricity meter on the boiler auxiliaries, per supply e (inferred)",
-            frequency=CONTINUOUS,
+            monitoring=metered(
+                "electricity meter on the boiler auxiliaries, per supply e (inferred)"
+            ),
         )
         factor = Parameter(
             "EF_elec,e",
@@ -354,7 +329,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
             Kind.METHODOLOGY,
             "CO2 emission factor of electricity supply e",
             index=("e",),
-            default=_aux_factor_table(),
+            default=grid_only_factors("auxiliary electricity"),
             inferred="the JCM grid factor (grid-only case) by country and grid; captive "
             "supply or another country: a sourced value from the project file",
         )
@@ -387,19 +362,14 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
     return Methodology(
         id=variant["id"] + ("_AUX" if aux else ""),
         version=variant["version"],
-        country="any",
         title=variant["title"] + (", with auxiliary electricity" if aux else ""),
-        family=FAMILY,
-        sectoral_scope=SECTORAL_SCOPE,
-        status=STATUS,
-        approved="",
-        source=SOURCE,
+        about=ABOUT,
         indices=tuple(indices),
         parameters=tuple(parameters),
         equations=tuple(equations),
         criteria=_criteria(form),
+        checks=checks,
         notes=tuple(notes),
-        confidence=Confidence.INFERRED,
     )
 
 

@@ -24,27 +24,32 @@ from typing import Any
 
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.expressions import Constant, total
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Criterion, Equation, Index, Methodology
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    About,
+    Criterion,
+    Equation,
+    Index,
+    Methodology,
+)
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import (
-    CONTINUOUS,
     FRACTION,
+    POSITIVE,
     Bounds,
     Confidence,
     Default,
     DefaultTable,
     Kind,
+    Monitoring,
     Parameter,
+    WhenAbsent,
+    metered,
 )
 from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions
-from jcmcalc.tools.fuel import (
-    FUEL_FREQUENCY,
-    FUEL_MEASUREMENT,
-    fuel_combustion,
-    ipcc_default,
-    ipcc_fuels,
-)
+from jcmcalc.tools.fuel import FUEL_MONITORING, fuel_combustion, ipcc_default, ipcc_fuels
 from jcmcalc.tools.gwp import (
     CO2_MOLAR_MASS_DEFAULT,
     carbon_atoms_table,
@@ -55,12 +60,13 @@ from jcmcalc.tools.gwp import (
 )
 from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX
 
-FAMILY = "fgas-destruction"
-STATUS = "reconstructed"
-SECTORAL_SCOPE = "11: Fugitive emissions from production and consumption of halocarbons and SF6"
-SOURCE = (
-    "reconstructed from destruction-protocol practice (jcmcalc JCM_REFERENCE.md section 7); "
-    "no approved JCM methodology text was available"
+ABOUT = About(
+    family="fgas-destruction",
+    sectoral_scope="11: Fugitive emissions from production and consumption of halocarbons and SF6",
+    status="reconstructed",
+    source="reconstructed from destruction-protocol practice (jcmcalc JCM_REFERENCE.md "
+    "section 7); no approved JCM methodology text was available",
+    confidence=Confidence.INFERRED,
 )
 RECONSTRUCTED_NOTE = (
     "RECONSTRUCTED methodology (status 'reconstructed'): no approved JCM text for fluorocarbon "
@@ -78,26 +84,20 @@ DESTRUCTION_EFFICIENCY = Default(
 )
 
 
-def _criteria() -> tuple[Criterion, ...]:
-    return (
-        Criterion(
-            "C1",
+#: Eligibility criteria C1, C2, C3: reconstructed, inferred.
+CRITERIA = tuple(
+    Criterion(f"C{number}", text, Confidence.INFERRED)
+    for number, text in enumerate(
+        (
             "The project recovers fluorocarbons from end-of-life equipment and destroys them in "
             "a facility whose destruction efficiency is at least DE.",
-            Confidence.INFERRED,
-        ),
-        Criterion(
-            "C2",
             "Every cylinder is weighed full and empty on a calibrated scale, and the composition "
             "of its content is analysed (or its blend designation confirmed) before destruction.",
-            Confidence.INFERRED,
-        ),
-        Criterion(
-            "C3",
             "No law or regulation requires the destruction of the recovered fluorocarbons.",
-            Confidence.INFERRED,
         ),
+        start=1,
     )
+)
 
 
 def _creditable_table(variant: Mapping[str, Any]) -> DefaultTable:
@@ -166,13 +166,15 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "Mass of species k destroyed in period p: sum over the cylinders emptied into the "
         "destruction unit of (gross - tare) x analysed mass fraction of k",
         index=(SPECIES_INDEX,),
-        options=("C",),
-        when_absent="zero",
-        measurement="each cylinder weighed full (gross) and empty (tare) on a calibrated scale; "
-        "a sample of its content analysed for the mass fractions (inferred: standard structure "
-        "of destruction protocols)",
-        frequency="every cylinder fed to the destruction unit, totalled for the monitoring "
-        "period (inferred)",
+        when_absent=WhenAbsent.ZERO,
+        monitoring=Monitoring(
+            ("C",),
+            "each cylinder weighed full (gross) and empty (tare) on a calibrated scale; a sample "
+            "of its content analysed for the mass fractions (inferred: standard structure of "
+            "destruction protocols)",
+            "every cylinder fed to the destruction unit, totalled for the monitoring period "
+            "(inferred)",
+        ),
     )
     gwp = Parameter(
         "GWP_k",
@@ -211,7 +213,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         Kind.METHODOLOGY,
         "Molar mass of species k (kg/kmol = g/mol), from its formula and IUPAC atomic weights",
         index=(SPECIES_INDEX,),
-        bounds=Bounds(lower=Fraction(0), lower_inclusive=False),
+        bounds=POSITIVE,
         default=molar_mass_table(),
     )
     molar_co2 = Parameter(
@@ -220,7 +222,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "kg_CO2/kmol",
         Kind.METHODOLOGY,
         "Molar mass of CO2 (kg/kmol = g/mol), from the same atomic weights",
-        bounds=Bounds(lower=Fraction(0), lower_inclusive=False),
+        bounds=POSITIVE,
         default=CO2_MOLAR_MASS_DEFAULT,
     )
     efficiency = Parameter(
@@ -240,9 +242,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "MWh",
         Kind.MONITORED,
         "Electricity consumed by the destruction facility in period p (its meter)",
-        options=("C",),
-        measurement="electricity meter of the destruction facility (inferred)",
-        frequency=CONTINUOUS,
+        monitoring=metered("electricity meter of the destruction facility (inferred)"),
     )
     electricity_factor = Parameter(
         "EF_elec",
@@ -261,9 +261,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "Mass of fuel j fired by the destruction facility in period p (give 0 t for a fuel "
         "not fired in the period)",
         index=("j",),
-        options=("B", "C"),
-        measurement=FUEL_MEASUREMENT,
-        frequency=FUEL_FREQUENCY,
+        monitoring=FUEL_MONITORING,
     )
     ncv = Parameter(
         "NCV_j",
@@ -272,7 +270,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         Kind.METHODOLOGY,
         "Net calorific value of fuel j (IPCC 2006 upper bound: conservative for PE)",
         index=("j",),
-        bounds=Bounds(lower=Fraction(0), lower_inclusive=False),
+        bounds=POSITIVE,
         default=ipcc_default("ncv", "upper"),
         inferred="the IPCC 2006 upper bound, the conservative choice for a project emission",
     )
@@ -339,13 +337,8 @@ def build(variant: Mapping[str, Any]) -> Methodology:
     return Methodology(
         id=variant["id"],
         version=variant["version"],
-        country="",
         title=variant["title"],
-        family=FAMILY,
-        sectoral_scope=SECTORAL_SCOPE,
-        status=STATUS,
-        approved="",
-        source=SOURCE,
+        about=ABOUT,
         indices=(species, fuels),
         parameters=(
             mass,
@@ -362,9 +355,8 @@ def build(variant: Mapping[str, Any]) -> Methodology:
             fuel_factor,
         ),
         equations=(reference, energy, conversion, residual, project),
-        criteria=_criteria(),
+        criteria=CRITERIA,
         notes=notes,
-        confidence=Confidence.INFERRED,
         notices=(_non_creditable(variant),),
     )
 

@@ -2,10 +2,12 @@
 
 from jcmcalc import hookimpl
 from jcmcalc.model.expressions import Constant
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
+from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 
-ENERGY = Parameter("EC_p", "energy_saved", "MWh", Kind.MONITORED, "Energy saved", options=("C",))
+ENERGY = Parameter(
+    "EC_p", "energy_saved", "MWh", Kind.MONITORED, "Energy saved", monitoring=Monitoring(("C",))
+)
 FACTOR = Parameter("EF_p", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")
 
 
@@ -15,13 +17,14 @@ def jcmcalc_methodologies():
         Methodology(
             id="XX_AM999",
             version="1.0",
-            country="XX",
             title="Test methodology of an installed third-party plugin",
-            family="test",
-            sectoral_scope="test",
-            status="test",
-            approved="",
-            source="tests/plugins",
+            about=About(
+                family="test",
+                sectoral_scope="test",
+                status="test",
+                source="tests/plugins",
+                country="XX",
+            ),
             indices=(Index("i", "systems", "system"),),
             parameters=(ENERGY, FACTOR),
             equations=(

@@ -13,27 +13,31 @@ import attrs
 from jcmcalc import hookimpl
 from jcmcalc.inputs.readings import Reader, Reading
 from jcmcalc.model.expressions import Constant, Power, Total
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
-from jcmcalc.model.parameters import Default, Kind, Parameter
+from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
+from jcmcalc.model.parameters import Default, Kind, Monitoring, Parameter
 
-ENERGY = Parameter("E_i,p", "energy", "MWh", Kind.MONITORED, "Energy", index=("i",), options=("C",))
+ENERGY = Parameter(
+    "E_i,p", "energy", "MWh", Kind.MONITORED, "Energy", index=("i",), monitoring=Monitoring(("C",))
+)
 FACTOR = Parameter("F", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")
 DIVISOR = Parameter("X", "divisor", "dimensionless", Kind.PROJECT, "A divisor that may be 0")
 NAN_DEFAULT = attrs.evolve(FACTOR, default=Default("nan t_CO2/MWh", "a broken table"))
 ZERO = Constant(0, unit="t_CO2")
 
 
-def _methodology(identifier, reference, parameters=(ENERGY, FACTOR), **extra):
+def _methodology(identifier, reference, parameters=(ENERGY, FACTOR), expired="", **extra):
     return Methodology(
         id=identifier,
         version="1.0",
-        country="XX",
         title=f"Faulty test methodology: {identifier}",
-        family="test",
-        sectoral_scope="test",
-        status="test",
-        approved="",
-        source="tests/plugins",
+        about=About(
+            family="test",
+            sectoral_scope="test",
+            status="test",
+            source="tests/plugins",
+            country="XX",
+            expired=expired,
+        ),
         indices=(Index("i", "systems", "system"),),
         parameters=parameters,
         equations=(

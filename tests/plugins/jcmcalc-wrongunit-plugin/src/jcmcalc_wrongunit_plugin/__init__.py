@@ -2,10 +2,10 @@
 
 from jcmcalc import hookimpl
 from jcmcalc.model.expressions import Constant
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation, Index, Methodology
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
+from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 
-ENERGY = Parameter("E_p", "energy", "MWh", Kind.MONITORED, "Energy", options=("C",))
+ENERGY = Parameter("E_p", "energy", "MWh", Kind.MONITORED, "Energy", monitoring=Monitoring(("C",)))
 
 
 @hookimpl
@@ -14,13 +14,14 @@ def jcmcalc_methodologies():
         Methodology(
             id="WRONG_UNIT_AM001",
             version="1.0",
-            country="XX",
             title="Test methodology whose reference emissions are in MWh",
-            family="test",
-            sectoral_scope="test",
-            status="test",
-            approved="",
-            source="tests/plugins",
+            about=About(
+                family="test",
+                sectoral_scope="test",
+                status="test",
+                source="tests/plugins",
+                country="XX",
+            ),
             indices=(Index("i", "systems", "system"),),
             parameters=(ENERGY,),
             equations=(

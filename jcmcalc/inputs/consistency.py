@@ -1,0 +1,91 @@
+"""Checks across resolved values: bases of measurement agree, warning checks hold."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+
+from jcmcalc.inputs.leaves import Key, coincide, describe_key
+from jcmcalc.inputs.values import Value
+from jcmcalc.model.errors import InputError
+from jcmcalc.model.expressions import Symbol, Term, evaluate, to_text
+from jcmcalc.model.methodology import Check, Methodology, Severity
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.parameters import Parameter
+
+Values = Mapping[str, Mapping[Key, Value]]
+
+
+def check_bases(
+    methodology: Methodology, fixed: Values, periods: tuple[tuple[str, Values], ...], path: Path
+) -> None:
+    """Values of parameters with unit choices must be on one basis where members coincide.
+
+    The n-th unit of each such parameter is the n-th basis (:class:`Parameter`). ``periods``
+    pairs each period's label with its values. A zero is on every basis. The first value seen
+    (fixed ones first) sets the basis.
+    """
+    seen: list[tuple[Parameter, Key, int, str]] = []
+    sources = [("", fixed)] + [(f" in {label}", values) for label, values in periods]
+    for where, values in sources:
+        for parameter in methodology.parameters:
+            if not parameter.alternatives:
+                continue
+            for key, value in values.get(parameter.name, {}).items():
+                if value.value == 0:
+                    continue
+                position = parameter.units.index(value.unit or parameter.unit)
+                for other, other_key, other_position, other_where in seen:
+                    if position == other_position:
+                        continue
+                    if not coincide(parameter, key, other, other_key):
+                        continue
+                    subject = f"{describe_key(parameter, key, methodology)}{where}"
+                    other_subject = f"{describe_key(other, other_key, methodology)}{other_where}"
+                    raise InputError(
+                        f"the value{subject} is in {parameter.units[position]}, but "
+                        f"{other.symbol}{other_subject} is in {other.units[other_position]}: "
+                        f"give it in {parameter.units[other_position]}, or {other.symbol} in "
+                        f"{other.units[position]} (bases of measurement are never converted "
+                        "into each other)",
+                        file=path,
+                        parameter=parameter.symbol,
+                    )
+                seen.append((parameter, key, position, where))
+
+
+def evaluate_warning_checks(
+    methodology: Methodology, fixed: Values, members: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """The warnings of the warning checks (on fixed parameters) that the values breach."""
+    warnings = []
+
+    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
+        return fixed[symbol.name][tuple(bindings[s] for s in symbol.index)].value
+
+    def side(term: Term, bindings: Mapping[str, str]) -> str:
+        if not isinstance(term, Symbol):
+            return to_text(term)
+        key = tuple(bindings[s] for s in term.index)
+        return f"{term.symbol}{describe_key(term, key, methodology)}"
+
+    for check in methodology.checks:
+        if check.severity is not Severity.WARNING:
+            continue
+        for key in itertools.product(*(members[s] for s in check.index)):
+            bindings = dict(zip(check.index, key, strict=True))
+            left = evaluate(check.left, lookup, members, bindings)
+            right = evaluate(check.right, lookup, members, bindings)
+            if not check.holds(left, right):
+                warnings.append(
+                    f"{side(check.right, bindings)} = {decimal_text(right)} is not "
+                    f"{_relation(check)} {side(check.left, bindings)} = {decimal_text(left)} "
+                    f"as expected: {check.description}"
+                )
+    return warnings
+
+
+def _relation(check: Check) -> str:
+    return "above" if check.strict else "at least"

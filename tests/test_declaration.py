@@ -1,0 +1,211 @@
+"""The declaration records: unit choices, monitoring, warning checks, enums, one validator."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import pytest
+
+import jcmcalc
+from jcmcalc.authoring.conformance import declaration_problems
+from jcmcalc.inputs import boundary
+from jcmcalc.inputs.consistency import evaluate_warning_checks
+from jcmcalc.inputs.values import Origin, Value
+from jcmcalc.model.expressions import Constant
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    About,
+    Check,
+    Equation,
+    Index,
+    Methodology,
+    MethodologyError,
+    Severity,
+    expectation,
+    problems,
+)
+from jcmcalc.model.parameters import (
+    FRACTION,
+    Default,
+    Kind,
+    Monitoring,
+    Parameter,
+    WhenAbsent,
+)
+from jcmcalc.run.result import Mode
+from jcmcalc.tools.electricity import (
+    BEST_DIESEL,
+    grid_countries,
+    grid_only_factors,
+    reference_factors,
+)
+from jcmcalc.tools.fuel import ipcc_default
+from jcmcalc.views.methodology_page import page
+
+ROOT = Path(__file__).resolve().parents[1]
+THAI = ROOT / "methodologies" / "solar-pv" / "examples" / "thai-rooftop" / "project.toml"
+NO_IMPROVEMENT = ROOT / "methodologies" / "boilers" / "worked_cases" / "no-improvement"
+
+ENERGY = Parameter(
+    "E_i,p", "energy", "MWh", Kind.MONITORED, "Energy", index=("i",), monitoring=Monitoring(("C",))
+)
+FACTOR = Parameter("F", "factor", "t_CO2/MWh", Kind.PROJECT, "Emission factor")
+HIGH = Parameter(
+    "a_i", "high", "dimensionless", Kind.PROJECT, "Higher", index=("i",), bounds=FRACTION
+)
+LOW = Parameter("b_i", "low", "dimensionless", Kind.PROJECT, "Lower", index=("i",), bounds=FRACTION)
+ABOUT = About(family="test", sectoral_scope="test", status="test", source="tests")
+
+
+def _methodology(**changes) -> Methodology:
+    declaration = {
+        "id": "T_AM001",
+        "version": "1.0",
+        "title": "test",
+        "about": ABOUT,
+        "indices": (Index("i", "systems", "system"),),
+        "parameters": (ENERGY, FACTOR),
+        "equations": (
+            Equation("RE_p", REFERENCE, Constant(1, unit="t_CO2"), "t_CO2", "reference"),
+            Equation("PE_p", PROJECT, Constant(0, unit="t_CO2"), "t_CO2", "project"),
+        ),
+    }
+    return Methodology(**{**declaration, **changes})
+
+
+def test_a_unit_tuple_gives_one_canonical_unit_per_basis() -> None:
+    quantity = Parameter("FC", "fuel", ("t", "kL"), Kind.PROJECT, "Fuel")
+    assert (quantity.unit, quantity.units, quantity.alternatives) == ("t", ("t", "kL"), ("kL",))
+    assert boundary.quantity(quantity, "2000 L") == 2 and quantity.canonical("L") == "kL"
+    assert boundary.quantity(quantity, "2000 kg") == 2 and quantity.canonical("kg") == "t"
+    assert Parameter("X", "x", "MWh", Kind.PROJECT, "x").units == ("MWh",)
+
+
+def test_unit_choices_of_different_lengths_do_not_load() -> None:
+    two = Parameter("A", "a", ("t", "kL"), Kind.PROJECT, "a")
+    three = Parameter("B", "b", ("GJ/t", "GJ/kL", "GJ/Nm3"), Kind.PROJECT, "b")
+    with pytest.raises(MethodologyError, match="B has the unit choices GJ/t, GJ/kL, GJ/Nm3"):
+        _methodology(parameters=(ENERGY, FACTOR, two, three))
+
+
+def test_a_monitored_parameter_needs_its_monitoring_record() -> None:
+    bare = attrs.evolve(ENERGY, monitoring=None)
+    with pytest.raises(MethodologyError, match="E_i,p has no monitoring option"):
+        _methodology(parameters=(bare, FACTOR))
+    assert ENERGY.options == ("C",) and bare.options == ()
+
+
+def test_reference_emissions_in_another_unit_do_not_load() -> None:
+    energy = Equation("RE_p", REFERENCE, Constant(1, unit="MWh"), "MWh", "reference")
+    project = Equation("PE_p", PROJECT, Constant(0, unit="t_CO2"), "t_CO2", "project")
+    with pytest.raises(MethodologyError, match="RE_p resolves to megawatt_hour, not t_CO2"):
+        _methodology(equations=(energy, project))
+
+
+def test_an_unknown_unit_is_a_methodology_error() -> None:
+    wrong = Parameter("W", "wrong", "furlongs_per_fortnight", Kind.PROJECT, "w")
+    with pytest.raises(MethodologyError, match=r"T_AM001 ver 1\.0: W:"):
+        _methodology(parameters=(ENERGY, FACTOR, wrong))
+
+
+def test_a_warning_check_may_use_fixed_parameters_only() -> None:
+    check = Check("c", ENERGY.ref, ENERGY.ref, "x", index=("i",), severity=Severity.WARNING)
+    with pytest.raises(MethodologyError, match="warning check may use fixed parameters only"):
+        _methodology(checks=(check,))
+    assert _methodology(checks=(attrs.evolve(check, severity=Severity.ERROR),)).checks
+
+
+def test_conformance_reports_the_validator_s_problems_gaps_first_fatal_last() -> None:
+    unsourced = Parameter("D", "d", "MWh", Kind.PROJECT, "", default=Default("1 MWh", source=" "))
+    methodology = _methodology(parameters=(ENERGY, FACTOR, unsourced))
+    found = problems(methodology)
+    assert [p.fatal for p in found] == [False, False]
+    assert declaration_problems(methodology) == [
+        "T_AM001 ver 1.0: parameter D has no description",
+        "T_AM001 ver 1.0: parameter D default '1 MWh' has no source",
+    ]
+    broken = attrs.evolve(FACTOR, index=("z",))
+    with pytest.raises(MethodologyError):
+        attrs.evolve(methodology, parameters=(ENERGY, broken, unsourced))
+
+
+def _fixed(high: str, low: str) -> dict[str, dict[tuple[str, ...], Value]]:
+    return {
+        "high": {("S1",): Value(Fraction(high), Origin.PROJECT, "test")},
+        "low": {("S1",): Value(Fraction(low), Origin.PROJECT, "test")},
+    }
+
+
+def test_an_expectation_warns_where_it_is_not_met_even_at_equality() -> None:
+    methodology = _methodology(
+        parameters=(ENERGY, FACTOR, HIGH, LOW), checks=(expectation(HIGH, LOW, "look again"),)
+    )
+    members = {"i": ("S1",)}
+    assert evaluate_warning_checks(methodology, _fixed("0.9", "0.8"), members) == []
+    assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members) == [
+        "a_i for system 'S1' = 0.8 is not above b_i for system 'S1' = 0.8 as expected: look again"
+    ]
+    lenient = attrs.evolve(methodology.checks[0], strict=False)
+    methodology = attrs.evolve(methodology, checks=(lenient,))
+    assert lenient.text == "b_i <= a_i" and methodology.error_checks == ()
+    assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members) == []
+    assert evaluate_warning_checks(methodology, _fixed("0.7", "0.8"), members) == [
+        "a_i for system 'S1' = 0.7 is not at least b_i for system 'S1' = 0.8 as expected: "
+        "look again"
+    ]
+
+
+def _no_sample_runs(sample):
+    raise AssertionError(f"no sample was given, yet {sample} runs")
+
+
+def test_the_boiler_expectation_is_a_warning_check_with_the_former_message() -> None:
+    methodology = jcmcalc.get_methodology("BOILER_FAMILY_FUEL", "1.0")
+    (check,) = methodology.checks
+    assert (check.severity, check.strict, check.text) == (
+        Severity.WARNING,
+        True,
+        "eta_RE,k < eta_PJ,k",
+    )
+    result = jcmcalc.calculate(NO_IMPROVEMENT / "project.toml")
+    expected = [w for w in result.warnings if "as expected" in w]
+    assert expected == [
+        "eta_PJ,k for boiler 'B1' = 0.8 is not above eta_RE,k for boiler 'B1' = 0.8 as expected: "
+        "emission reductions may be negative"
+    ]
+    text = page(methodology, [], _no_sample_runs)
+    assert "### Expectations" in text and "\\eta_{RE,k} < \\eta_{PJ,k}" in text
+
+
+def test_string_options_are_enums_with_their_former_text() -> None:
+    result = jcmcalc.calculate(THAI)
+    origins = {value.origin for values in result.inputs.fixed.values() for value in values.values()}
+    assert origins and all(isinstance(origin, Origin) for origin in origins)
+    assert result.mode is Mode.EX_POST and result.to_dict()["mode"] == "ex post"
+    document = json.loads(result.to_json())
+    assert {row["origin"] for row in document["inputs"]} <= {str(o) for o in Origin}
+    assert '"origin": "default"' in result.to_json()
+    fgas = jcmcalc.get_methodology("FGAS_DESTRUCTION_AR5", "1.0")
+    assert fgas.parameter("W_k,p").when_absent is WhenAbsent.ZERO
+    assert FACTOR.when_absent is WhenAbsent.ERROR
+
+
+def test_core_factor_tables_keep_their_names_and_keys() -> None:
+    offgrid = reference_factors("XX")
+    assert (offgrid.name, offgrid.keys, offgrid.rows) == (
+        "best diesel generator",
+        ("connection_case",),
+        {("off-grid",): BEST_DIESEL},
+    )
+    country = grid_countries()[0]
+    assert reference_factors(country).keys == ("grid", "connection_case")
+    auxiliary = grid_only_factors("auxiliary electricity")
+    assert auxiliary.name == "JCM grid emission factors, grid-only case (auxiliary electricity)"
+    assert auxiliary.keys == ("country", "grid") and all(
+        k[0] in grid_countries() for k in auxiliary.rows
+    )
+    assert ipcc_default("ef", "lower", key="reference_fuel").keys == ("reference_fuel",)
