@@ -357,3 +357,25 @@ def test_batch_check_failures_and_faults_fail_their_element_only() -> None:
     outcome = vectorised.run(attrs.evolve(data, values=values), where=place)
     assert list(outcome.errors) == [1]
     assert str(outcome.errors[1]).startswith("element 1: check 'not too much' fails")
+
+
+def test_a_table_asks_for_a_value_where_the_project_file_would(tmp_path: Path) -> None:
+    """The missing-value rule of a table is the kernel's: a cell of the option a system does not
+    take may be empty; a cell of the option it takes may not."""
+    from jcmcalc.inputs.columns import load
+    from jcmcalc.portfolio.table import evaluate_table
+
+    chosen = methodology(parameters=(ENERGY, GROSS, FACTOR, DIVISOR))
+    table = tmp_path / "table.csv"
+    table.write_text(
+        'project,methodology,start,end,system,option,"E_i,p [MWh]","G_i,p [MWh]",'
+        '"EF [t_CO2/MWh]",EF source,"D [dimensionless]",D source\n'
+        "A,T,2024-01-01,2024-12-31,S1,metered,100,,0.5,x,1,x\n"
+        "B,T,2024-01-01,2024-12-31,S1,gross,,200,0.5,x,1,x\n"
+        "C,T,2024-01-01,2024-12-31,S1,gross,300,,0.5,x,1,x\n",
+        encoding="utf-8",
+    )
+    rows = {row.project: row for row in evaluate_table(load(table), lambda *_: chosen)}
+    assert (rows["A"].status, rows["A"].credits) == ("ok", 50)
+    assert (rows["B"].status, rows["B"].credits) == ("ok", 100)
+    assert rows["C"].status == "failed" and "missing monitored value G_i,p" in rows["C"].message

@@ -29,10 +29,11 @@ from jcmcalc.inputs.resolve import Resolver
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import Kind, Parameter, WhenAbsent
+from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_members import needing
 from jcmcalc.portfolio.table_projects import judged, project_columns
 
 REQUIRED = ("project", "methodology", "start", "end")
@@ -301,13 +302,15 @@ class _Group:
                 value = Fraction(int(integers[position]), 10**scaled.scale) * factor
                 problem = boundary.refusal(parameter, value, parameter.canonical(given.unit))
                 self._fail(np.array([position]), f"parameter {parameter.symbol}: {problem}")
-            missing = np.flatnonzero(~present)
-            if parameter.when_absent is not WhenAbsent.ZERO:
-                self._fail(missing, f"missing monitored value {parameter.symbol}")
+            missing = needing(
+                self.methodology, self.index, table, parameter, np.flatnonzero(~present)
+            )
+            self._fail(missing, f"missing monitored value {parameter.symbol}")
             found[parameter.name] = (integers, present, scaled.scale, factor)
         for parameter in self.methodology.parameters:
             if parameter.kind is Kind.MONITORED and parameter.name not in found:
-                if parameter.when_absent is WhenAbsent.ZERO:
+                everywhere = np.arange(len(table))
+                if not len(needing(self.methodology, self.index, table, parameter, everywhere)):
                     continue
                 raise InputError(
                     f"no column for the monitored parameter {parameter.symbol} "
