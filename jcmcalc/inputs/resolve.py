@@ -6,7 +6,7 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -320,15 +320,43 @@ class Resolver:
         return found
 
 
+@attrs.frozen
+class Estimation:
+    """What an ex-ante run resolves instead of monitoring data: its design ``parameters``
+    (fixed values), and ``values(fixed, members, attributes, number)``, the estimated
+    monitored values of year ``number`` from them."""
+
+    parameters: tuple[Parameter, ...]
+    values: Callable[..., Mapping[str, Mapping[Key, Value]]]
+
+
 def resolve(
-    methodology: Methodology, project: Project, *, readers: Sequence[Reader] | None = None
+    methodology: Methodology,
+    project: Project,
+    *,
+    readers: Sequence[Reader] | None = None,
+    estimation: Estimation | None = None,
 ) -> Inputs:
     """Check ``project`` against ``methodology`` and resolve every value; ``readers`` are the
-    plugin readers that may read its monitoring files (None: the installed plugins')."""
+    plugin readers that may read its monitoring files (None: the installed plugins').
+
+    With ``estimation`` (ex ante), the monitored values of each period come from it instead of
+    the project's monitoring data; every other step is the same.
+    """
     resolver = Resolver(methodology, project, readers)
-    fixed = resolver.fixed(methodology.parameters)
-    readings = resolver.readings()
-    periods = tuple(resolver.monitored(period, readings) for period in project.periods)
+    if estimation is None:
+        fixed = resolver.fixed(methodology.parameters)
+        readings = resolver.readings()
+        periods = tuple(resolver.monitored(period, readings) for period in project.periods)
+    else:
+        fixed = resolver.fixed(estimation.parameters)
+        members, attributes = resolver.members, resolver.attributes
+        periods = tuple(
+            resolver.monitored(
+                period, {}, estimation.values(fixed, members, attributes, period.number)
+            )
+            for period in project.periods
+        )
     check_bases(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from jcmcalc.inputs.project import Period, Project, parse_date
-from jcmcalc.inputs.resolve import Inputs, Key, Resolver, Value
+from jcmcalc.inputs.resolve import Estimation, Inputs, Key, Value, resolve
 from jcmcalc.inputs.values import Origin
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Attributes, Symbol
@@ -90,14 +91,14 @@ def estimated_values(
     methodology: Methodology,
     fixed: Mapping[str, Mapping[Key, Value]],
     members: Mapping[str, tuple[str, ...]],
+    attributes: Attributes,
     number: int,
-    attributes: Attributes | None = None,
 ) -> dict[str, dict[Key, Value]]:
     """Values of the estimated monitored parameters in year ``number``, through the kernel."""
     assert methodology.estimate is not None
     equations = methodology.estimate.equations
     results = evaluate_equations(
-        Context(methodology, members, attributes or {}),
+        Context(methodology, members, attributes),
         equations,
         _Design(fixed, number),
         Place(number, f"year {number} of the estimate"),
@@ -119,25 +120,6 @@ def resolve_estimate(methodology: Methodology, project: Project) -> Inputs:
         raise InputError("no [estimate] table (start, years)", file=project.path)
     periods = yearly_periods(project.estimate, project.path)
     project = attrs.evolve(project, periods=periods, monitoring=())
-    resolver = Resolver(methodology, project)
     design = tuple(p for p in methodology.all_parameters if p.name != YEAR_NUMBER.name)
-    fixed = resolver.fixed(design)
-    return Inputs(
-        methodology=methodology,
-        project=project,
-        members=resolver.members,
-        attributes=resolver.attributes,
-        fixed=fixed,
-        periods=tuple(
-            resolver.monitored(
-                period,
-                {},
-                estimated_values(
-                    methodology, fixed, resolver.members, period.number, resolver.attributes
-                ),
-            )
-            for period in periods
-        ),
-        tables=tuple(sorted(resolver.tables.values())),
-        warnings=tuple(resolver.warnings),
-    )
+    estimation = Estimation(design, partial(estimated_values, methodology))
+    return resolve(methodology, project, estimation=estimation)
