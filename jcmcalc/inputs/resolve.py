@@ -272,45 +272,51 @@ class Resolver:
                 values[parameter.name] = dict(estimated[parameter.name])
                 continue
             for key in member_keys(parameter, self.members):
-                leaf, reading = leaves.get(key), readings.get((period.number, parameter.name, key))
-                where = describe_key(parameter, key, self.methodology)
-                if leaf is not None and reading is not None:
-                    raise InputError(
-                        f"given both in the project file and in {reading.origin}{where}",
-                        file=self.path,
-                        at=leaf.at,
-                        parameter=parameter.symbol,
-                    )
-                if leaf is not None:
-                    value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
-                    place = f"{self.path.name} {leaf.at}"
-                    values[parameter.name][key] = Value(
-                        value,
-                        Origin.MONITORED,
-                        f"{leaf.source} ({place})" if leaf.source else place,
-                        unit=_canonical(parameter, leaf.text),
-                    )
-                elif reading is not None:
-                    values[parameter.name][key] = Value(
-                        reading.value,
-                        Origin.MONITORED,
-                        reading.origin,
-                        unit=reading.unit,
-                    )
-                elif parameter.when_absent is WhenAbsent.ZERO or not required(
-                    self.methodology, parameter, key, self.attributes
-                ):
-                    values[parameter.name][key] = Value(
-                        Fraction(0), Origin.ABSENT, "not monitored: zero"
-                    )
-                else:
-                    raise InputError(
-                        f"missing monitored value{where} in {period.label}",
-                        file=self.path,
-                        at=f"periods[{period.number}]",
-                        parameter=parameter.symbol,
-                    )
+                reading = readings.get((period.number, parameter.name, key))
+                values[parameter.name][key] = self._monitored_value(
+                    parameter, key, period, leaves.get(key), reading
+                )
         return PeriodInputs(period, values)
+
+    def _monitored_value(
+        self,
+        parameter: Parameter,
+        key: Key,
+        period: Period,
+        leaf: Leaf | None,
+        reading: Reading | None,
+    ) -> Value:
+        """The monitored value of one member in ``period``: from the project file, from a
+        monitoring file, zero where the methodology allows it, or an error."""
+        where = describe_key(parameter, key, self.methodology)
+        needed = required(self.methodology, parameter, key, self.attributes)
+        if leaf is not None and reading is not None:
+            raise InputError(
+                f"given both in the project file and in {reading.origin}{where}",
+                file=self.path,
+                at=leaf.at,
+                parameter=parameter.symbol,
+            )
+        if (leaf is not None or reading is not None) and not needed:
+            self.warnings.append(
+                f"{parameter.symbol}{where} in {period.label} is given but not used: the "
+                "member's option does not use it"
+            )
+        if leaf is not None:
+            value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
+            place = f"{self.path.name} {leaf.at}"
+            source = f"{leaf.source} ({place})" if leaf.source else place
+            return Value(value, Origin.MONITORED, source, unit=_canonical(parameter, leaf.text))
+        if reading is not None:
+            return Value(reading.value, Origin.MONITORED, reading.origin, unit=reading.unit)
+        if parameter.when_absent is WhenAbsent.ZERO or not needed:
+            return Value(Fraction(0), Origin.ABSENT, "not monitored: zero")
+        raise InputError(
+            f"missing monitored value{where} in {period.label}",
+            file=self.path,
+            at=f"periods[{period.number}]",
+            parameter=parameter.symbol,
+        )
 
     def readings(self) -> dict[Slot, Reading]:
         """The readings of the project's monitoring files (see :mod:`jcmcalc.inputs.sources`)."""

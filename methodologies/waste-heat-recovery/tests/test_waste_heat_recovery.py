@@ -239,6 +239,9 @@ def test_the_option_selects_the_net_electricity_terms(tmp_path, option, net):
         "gross-minus-aux: EG_gross,i,p - EC_aux,i,p)"
     )
     assert step.substituted == ("3000" if option == "supplied" else "(3200 - 150)")
+    unused = ("EG_gross,i,p", "EC_aux,i,p") if option == "supplied" else ("EG_sup,i,p",)
+    noted = [w for w in result.warnings if "is given but not used" in w]
+    assert [w.split(" for ")[0] for w in noted] == list(unused)
 
 
 @pytest.mark.parametrize(
