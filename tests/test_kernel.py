@@ -379,3 +379,18 @@ def test_a_table_asks_for_a_value_where_the_project_file_would(tmp_path: Path) -
     assert (rows["A"].status, rows["A"].credits) == ("ok", 50)
     assert (rows["B"].status, rows["B"].credits) == ("ok", 100)
     assert rows["C"].status == "failed" and "missing monitored value G_i,p" in rows["C"].message
+
+
+def test_a_portfolio_says_when_its_batch_fell_back_to_the_kernel(monkeypatch) -> None:
+    from jcmcalc.portfolio.batch import evaluate_inputs
+    from jcmcalc.run.pipeline import prepare
+
+    class WithoutFloor(vectorised._Floats):
+        def visit_Floor(self, node):
+            return self.generic(node)
+
+    monkeypatch.setattr(vectorised, "_Floats", WithoutFloor)
+    rows = evaluate_inputs([("thai", prepare(THAI, jcmcalc.get_methodology))])
+    assert [r.credits for r in rows] == [p.credits for p in jcmcalc.calculate(THAI).periods]
+    for row in rows:
+        assert any("by the exact kernel (no array evaluation of Floor" in w for w in row.warnings)

@@ -103,6 +103,8 @@ def rows_of(
         ),
     )
     failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
+    how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
+    method = (f"{label}: {how}",) if outcome.fallback else ()
     rows = [
         Row(
             project=element.project,
@@ -116,6 +118,7 @@ def rows_of(
             credits=int(outcome.credits[n]),
             warnings=(
                 *element.warnings,
+                *method,
                 *reduction_warnings(
                     period_label(element.period, element.start, element.end),
                     outcome.reductions[n],
