@@ -271,20 +271,30 @@ def test_an_expired_version_is_refused_alike(
         )
         refused = via_api(path)
         code, _, err = cli("calculate", path)
-        from_folder = via_folder(cli, path, tmp_path)
+        from_folder = via_folder(cli, path, tmp_path / "refused")
         table = tmp_path / "table.csv"
-        table.write_text(
-            'project,methodology,start,end,"E_i,p [MWh]","F [t_CO2/MWh]"\n'
-            "P,EXPIRED_AM001,2020-01-01,2020-12-31,100,0.5\n",
-            encoding="utf-8",
-        )
+        header = 'project,methodology,start,end,registered,"E_i,p [MWh]","F [t_CO2/MWh]"\n'
+        row = "P,EXPIRED_AM001,2020-01-01,2020-12-31,{},100,0.5\n"
+        table.write_text(header + row.format(""), encoding="utf-8")
         from_table = _rows(cli, table, "P")
+        text = path.read_text(encoding="utf-8")
+        path.write_text("[project]\nregistered = 2020-03-01\n" + text, encoding="utf-8")
+        kept = via_api(path)
+        kept_in_folder = via_folder(cli, path, tmp_path / "kept")
+        table.write_text(header + row.format("2020-03-01"), encoding="utf-8")
+        kept_in_table = _rows(cli, table, "P")
+        later = row.format("2021-01-01").replace("2020-01-01,2020-12-31", "2021-01-01,2021-12-31")
+        table.write_text(header + row.format("2020-03-01") + later, encoding="utf-8")
+        conflicting = _rows(cli, table, "P")
     finally:
         api.registry.cache_clear()
     assert "expired on 2020-06-30" in refused.error
     assert code == EXIT_BAD_INPUT and refused.error in err
     assert refused.error in from_folder.error
     assert refused.error in from_table.error
+    assert any("registered 2020-03-01, keeps it" in w for w in kept.warnings)
+    assert kept_in_folder == kept_in_table == kept
+    assert "different 'registered' cells (2020-03-01, 2021-01-01)" in conflicting.error
 
 
 def test_the_table_helper_writes_a_csv_with_every_period() -> None:

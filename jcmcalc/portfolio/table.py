@@ -34,7 +34,13 @@ from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.portfolio.table_members import needing
-from jcmcalc.portfolio.table_projects import judged, project_columns
+from jcmcalc.portfolio.table_projects import (
+    eligibility,
+    expiry,
+    project_columns,
+    stated,
+    under_two,
+)
 
 REQUIRED = ("project", "methodology", "start", "end")
 _VALUE = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
@@ -69,50 +75,22 @@ def evaluate_table(
             continue
         groups.setdefault(methodology.key, (methodology, []))[1].append(label)
     members = [np.isin(labels, group_labels) for _, group_labels in groups.values()]
-    twice, failed = _under_two(table, projects, [m for m, _ in groups.values()], members)
+    twice, failed = under_two(table, projects, [m for m, _ in groups.values()], members)
     rows += failed
     for (methodology, _), selected in zip(groups.values(), members, strict=True):
         part = _subset(table, np.flatnonzero(selected & ~twice))
         named = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
         try:
-            found = _Group(part, methodology).rows() if len(part) else []
-            rows += judged(found, part, methodology)
+            given = stated(part)
+            eligible, refused = eligibility(part, methodology, given)
+            found = _Group(part, methodology, eligible, refused).rows() if len(part) else []
+            rows += expiry(found, part, methodology, given, eligible)
         except JcmcalcError as exc:
             label = f"{methodology.id}@{methodology.version}"
             rows += [failure(project, label, str(exc)) for project in named]
         if progress is not None:
             progress(len(named))
     return rows
-
-
-def _under_two(
-    table: columns.Table,
-    projects: np.ndarray,
-    methodologies: list[Methodology],
-    members: list[np.ndarray],
-) -> tuple[np.ndarray, list[Row]]:
-    """Rows of projects listed under two methodologies, and one failure row for each."""
-    twice = np.zeros(len(projects), dtype=bool)
-    if len(members) < 2:
-        return twice, []
-    group = np.full(len(projects), -1)
-    for number, selected in enumerate(members):
-        group[selected] = number
-    named, code = np.unique(projects, return_inverse=True)
-    listed = group >= 0
-    pairs = np.unique(np.stack((code[listed], group[listed])), axis=1)
-    failed = []
-    for conflict in np.flatnonzero(np.bincount(pairs[0], minlength=len(named)) > 1).tolist():
-        mine, project = code == conflict, str(named[conflict])
-        twice |= mine
-        first, second = np.unique(group[mine & listed])[:2].tolist()
-        row = table.rows[int(np.flatnonzero(mine & (group == second))[0])]
-        message = (
-            f"project {project!r} is listed under {methodologies[first].label} and "
-            f"{methodologies[second].label}: a project has one methodology"
-        )
-        failed.append(failure(project, "", f"{table.path.name}, row {row}: {message}"))
-    return twice, failed
 
 
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
@@ -134,7 +112,13 @@ class _Given:
 class _Group:
     """The rows of one methodology: validated, resolved and evaluated."""
 
-    def __init__(self, table: columns.Table, methodology: Methodology) -> None:
+    def __init__(
+        self,
+        table: columns.Table,
+        methodology: Methodology,
+        warnings: Mapping[str, tuple[str, ...]],
+        refused: Mapping[str, str],
+    ) -> None:
         self.table = table
         self.methodology = methodology
         self.label = f"{methodology.id}@{methodology.version}"
@@ -153,7 +137,8 @@ class _Group:
                 file=table.path,
             )
         self.index = free[0] if free else None
-        self.failed: dict[str, str] = {}
+        self.failed: dict[str, str] = dict(refused)
+        self.warnings = warnings
         self.projects = columns.text_cells(table.cells["project"])
         self.given = self._given()
 
@@ -237,7 +222,13 @@ class _Group:
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed, size)
             elements = [
-                Element(str(self.projects[p]), int(n), str(start_text[p]), str(end_text[p]))
+                Element(
+                    project := str(self.projects[p]),
+                    int(n),
+                    str(start_text[p]),
+                    str(end_text[p]),
+                    self.warnings.get(project, ()),
+                )
                 for p, n in zip(positions[:, 0].tolist(), number[chosen].tolist(), strict=True)
             ]
             rows, failed = rows_of(batch, elements, self.label)

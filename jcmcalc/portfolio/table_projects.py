@@ -33,57 +33,128 @@ def project_columns(titles: Sequence[str]) -> list[str]:
     return [t for t in titles if t == REGISTERED or _ELIGIBILITY.match(t)]
 
 
-def _cells(table: columns.Table, project: str, title: str) -> str:
-    """The one value a project's rows give in ``title`` (empty if none)."""
-    mine = columns.text_cells(table.cells["project"]) == project
-    found = columns.text_cells(table.cells[title])[mine]
-    given = sorted({cell.strip() for cell in found.tolist() if cell.strip()})
-    if len(given) > 1:
-        row = table.rows[int(np.flatnonzero(mine)[0])]
-        raise JcmcalcError(
-            f"{table.path.name}, row {row}: project {project!r} has different "
-            f"{title!r} cells ({', '.join(given)}): a project has one"
+@attrs.frozen
+class Stated:
+    """What a table states of its projects: their cells of the project-level columns, and the
+    projects whose rows disagree (with the message)."""
+
+    cells: dict[str, dict[str, str]]
+    conflicts: dict[str, str]
+
+
+def stated(table: columns.Table) -> Stated:
+    """Each project's one value of every project-level column (columns read once each)."""
+    projects = columns.text_cells(table.cells["project"])
+    names, code = np.unique(projects, return_inverse=True)
+    cells: dict[str, dict[str, str]] = {str(name): {} for name in names.tolist()}
+    conflicts: dict[str, str] = {}
+    for title in project_columns(table.titles):
+        text = np.char.strip(columns.text_cells(table.cells[title]).astype(str))
+        for position in np.flatnonzero(text != "").tolist():
+            project, value = str(names[code[position]]), str(text[position])
+            found = cells[project].setdefault(title, value)
+            if found != value and project not in conflicts:
+                row = table.rows[int(position)]
+                conflicts[project] = (
+                    f"{table.path.name}, row {row}: project {project!r} has different "
+                    f"{title!r} cells ({found}, {value}): a project has one"
+                )
+    return Stated(cells, conflicts)
+
+
+def eligibility(
+    table: columns.Table, methodology: Methodology, given: Stated
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Each project's eligibility warnings, and the projects refused (with the message), by
+    the rule of a project file's ``[eligibility]``."""
+    verdicts: dict[tuple[tuple[str, str], ...], tuple[str, ...] | str] = {}
+    warnings: dict[str, tuple[str, ...]] = {}
+    failed = dict(given.conflicts)
+    for project, cells in given.cells.items():
+        if project in failed:
+            continue
+        answers = tuple(
+            (match["criterion"], value)
+            for title, value in cells.items()
+            if (match := _ELIGIBILITY.match(title))
         )
-    return given[0] if given else ""
+        if answers not in verdicts:
+            try:
+                verdicts[answers] = tuple(assess(methodology, dict(answers), table.path))
+            except JcmcalcError as exc:
+                verdicts[answers] = str(exc)
+        verdict = verdicts[answers]
+        if isinstance(verdict, str):
+            failed[project] = verdict
+        else:
+            warnings[project] = verdict
+    return warnings, failed
 
 
-def _periods(rows: Sequence[Row]) -> list[Period]:
-    return [
-        Period(r.period, dt.date.fromisoformat(r.start), dt.date.fromisoformat(r.end), {}, ())
-        for r in rows
-        if r.period is not None
-    ]
-
-
-def judged(rows: list[Row], table: columns.Table, methodology: Methodology) -> list[Row]:
-    """``rows`` of one methodology with each project's eligibility and expiry judged: warnings
-    added before the row's own, or the project failed with the message ``calculate`` gives."""
-    titles = project_columns(table.titles)
+def expiry(
+    rows: list[Row],
+    table: columns.Table,
+    methodology: Methodology,
+    given: Stated,
+    eligible: dict[str, tuple[str, ...]],
+) -> list[Row]:
+    """``rows`` with the rule of expired methodology versions applied to each project: its
+    warning put after the eligibility warnings (``eligible``), as ``calculate`` orders them,
+    or the project failed with the message ``calculate`` gives."""
+    if not methodology.about.expired:
+        return rows
     by_project: dict[str, list[Row]] = {}
     for row in rows:
         by_project.setdefault(row.project, []).append(row)
-    judged_rows: list[Row] = []
+    judged: list[Row] = []
     for project, mine in by_project.items():
         if mine[0].status != "ok":
-            judged_rows += mine
+            judged += mine
             continue
+        periods = [
+            Period(r.period, dt.date.fromisoformat(r.start), dt.date.fromisoformat(r.end), {}, ())
+            for r in mine
+            if r.period is not None
+        ]
+        registered = given.cells.get(project, {}).get(REGISTERED) or None
         try:
-            cells = {title: _cells(table, project, title) for title in titles}
-            answers = {
-                match["criterion"]: cells[title]
-                for title in titles
-                if (match := _ELIGIBILITY.match(title)) and cells[title]
-            }
-            warnings = assess(methodology, answers, table.path)
-            warnings += version_expiry(
-                methodology,
-                _periods(mine),
-                cells.get(REGISTERED) or None,
-                file=table.path,
-                at=REGISTERED,
-            )
+            notes = version_expiry(methodology, periods, registered, file=table.path, at=REGISTERED)
         except JcmcalcError as exc:
-            judged_rows.append(failure(project, mine[0].methodology, str(exc)))
+            judged.append(failure(project, mine[0].methodology, str(exc)))
             continue
-        judged_rows += [attrs.evolve(r, warnings=(*warnings, *r.warnings)) for r in mine]
-    return judged_rows
+        first = len(eligible.get(project, ()))
+        judged += [
+            attrs.evolve(r, warnings=(*r.warnings[:first], *notes, *r.warnings[first:]))
+            for r in mine
+        ]
+    return judged
+
+
+def under_two(
+    table: columns.Table,
+    projects: np.ndarray,
+    methodologies: list[Methodology],
+    members: list[np.ndarray],
+) -> tuple[np.ndarray, list[Row]]:
+    """Rows of projects listed under two methodologies, and one failure row for each."""
+    twice = np.zeros(len(projects), dtype=bool)
+    if len(members) < 2:
+        return twice, []
+    group = np.full(len(projects), -1)
+    for number, selected in enumerate(members):
+        group[selected] = number
+    named, code = np.unique(projects, return_inverse=True)
+    listed = group >= 0
+    pairs = np.unique(np.stack((code[listed], group[listed])), axis=1)
+    failed = []
+    for conflict in np.flatnonzero(np.bincount(pairs[0], minlength=len(named)) > 1).tolist():
+        mine, project = code == conflict, str(named[conflict])
+        twice |= mine
+        first, second = np.unique(group[mine & listed])[:2].tolist()
+        row = table.rows[int(np.flatnonzero(mine & (group == second))[0])]
+        message = (
+            f"project {project!r} is listed under {methodologies[first].label} and "
+            f"{methodologies[second].label}: a project has one methodology"
+        )
+        failed.append(failure(project, "", f"{table.path.name}, row {row}: {message}"))
+    return twice, failed
