@@ -150,6 +150,7 @@ class Registry:
         )
 
 
+@cache
 def _normal_version(version: str) -> tuple[int, ...]:
     """``"ver02.0"``, ``"Ver2"`` and ``"2.0"`` are the same version."""
     text = version.lower().removeprefix("ver").strip(" .")

@@ -7,6 +7,7 @@ import enum
 import html
 import json
 from fractions import Fraction
+from functools import cache
 from importlib.metadata import version as distribution_version
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +62,9 @@ class PeriodResult:
         }
 
 
+@cache
 def jcmcalc_version() -> str:
+    """The installed jcmcalc's version (read once: the metadata parse costs a millisecond)."""
     return distribution_version("jcmcalc")
 
 
