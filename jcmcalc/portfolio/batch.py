@@ -119,9 +119,13 @@ def rows_of(
             warnings=(
                 *element.warnings,
                 *method,
-                *reduction_warnings(
-                    period_label(element.period, element.start, element.end),
-                    outcome.reductions[n],
+                *(
+                    reduction_warnings(
+                        period_label(element.period, element.start, element.end),
+                        outcome.reductions[n],
+                    )
+                    if outcome.reductions[n] < 0  # the label only where it is needed
+                    else ()
                 ),
             ),
         )

@@ -35,6 +35,7 @@ from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.portfolio.table_members import needing
 from jcmcalc.portfolio.table_projects import (
+    Judged,
     eligibility,
     expiry,
     project_columns,
@@ -82,8 +83,8 @@ def evaluate_table(
         named = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
         try:
             given = stated(part)
-            eligible, refused = eligibility(part, methodology, given)
-            found = _Group(part, methodology, eligible, refused).rows() if len(part) else []
+            eligible = eligibility(part, methodology, given)
+            found = _Group(part, methodology, eligible).rows() if len(part) else []
             rows += expiry(found, part, methodology, given, eligible)
         except JcmcalcError as exc:
             label = f"{methodology.id}@{methodology.version}"
@@ -116,8 +117,7 @@ class _Group:
         self,
         table: columns.Table,
         methodology: Methodology,
-        warnings: Mapping[str, tuple[str, ...]],
-        refused: Mapping[str, str],
+        eligible: Judged,
     ) -> None:
         self.table = table
         self.methodology = methodology
@@ -137,8 +137,8 @@ class _Group:
                 file=table.path,
             )
         self.index = free[0] if free else None
-        self.failed: dict[str, str] = dict(refused)
-        self.warnings = warnings
+        self.failed: dict[str, str] = dict(eligible.failed)
+        self.eligible = eligible
         self.projects = columns.text_cells(table.cells["project"])
         self.given = self._given()
 
@@ -227,7 +227,7 @@ class _Group:
                     int(n),
                     str(start_text[p]),
                     str(end_text[p]),
-                    self.warnings.get(project, ()),
+                    self.eligible.of(project),
                 )
                 for p, n in zip(positions[:, 0].tolist(), number[chosen].tolist(), strict=True)
             ]

@@ -35,8 +35,8 @@ def project_columns(titles: Sequence[str]) -> list[str]:
 
 @attrs.frozen
 class Stated:
-    """What a table states of its projects: their cells of the project-level columns, and the
-    projects whose rows disagree (with the message)."""
+    """What a table states of its projects: the cells of the project-level columns of the
+    projects that fill any, and the projects whose rows disagree (with the message)."""
 
     cells: dict[str, dict[str, str]]
     conflicts: dict[str, str]
@@ -45,14 +45,13 @@ class Stated:
 def stated(table: columns.Table) -> Stated:
     """Each project's one value of every project-level column (columns read once each)."""
     projects = columns.text_cells(table.cells["project"])
-    names, code = np.unique(projects, return_inverse=True)
-    cells: dict[str, dict[str, str]] = {str(name): {} for name in names.tolist()}
+    cells: dict[str, dict[str, str]] = {}
     conflicts: dict[str, str] = {}
     for title in project_columns(table.titles):
         text = np.char.strip(columns.text_cells(table.cells[title]).astype(str))
         for position in np.flatnonzero(text != "").tolist():
-            project, value = str(names[code[position]]), str(text[position])
-            found = cells[project].setdefault(title, value)
+            project, value = str(projects[position]), str(text[position])
+            found = cells.setdefault(project, {}).setdefault(title, value)
             if found != value and project not in conflicts:
                 row = table.rows[int(position)]
                 conflicts[project] = (
@@ -62,33 +61,50 @@ def stated(table: columns.Table) -> Stated:
     return Stated(cells, conflicts)
 
 
-def eligibility(
-    table: columns.Table, methodology: Methodology, given: Stated
-) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+@attrs.frozen
+class Judged:
+    """The eligibility verdicts of a table's projects: the warnings of a project that answers
+    nothing (``unanswered``), those of each project that answers, the projects refused."""
+
+    unanswered: tuple[str, ...]
+    warnings: dict[str, tuple[str, ...]]
+    failed: dict[str, str]
+
+    def of(self, project: str) -> tuple[str, ...]:
+        return self.warnings.get(project, self.unanswered)
+
+
+def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -> Judged:
     """Each project's eligibility warnings, and the projects refused (with the message), by
-    the rule of a project file's ``[eligibility]``."""
+    the rule of a project file's ``[eligibility]`` (judged once per distinct set of answers)."""
     verdicts: dict[tuple[tuple[str, str], ...], tuple[str, ...] | str] = {}
-    warnings: dict[str, tuple[str, ...]] = {}
-    failed = dict(given.conflicts)
-    for project, cells in given.cells.items():
-        if project in failed:
-            continue
-        answers = tuple(
-            (match["criterion"], value)
-            for title, value in cells.items()
-            if (match := _ELIGIBILITY.match(title))
-        )
+
+    def verdict(answers: tuple[tuple[str, str], ...]) -> tuple[str, ...] | str:
         if answers not in verdicts:
             try:
                 verdicts[answers] = tuple(assess(methodology, dict(answers), table.path))
             except JcmcalcError as exc:
                 verdicts[answers] = str(exc)
-        verdict = verdicts[answers]
-        if isinstance(verdict, str):
-            failed[project] = verdict
+        return verdicts[answers]
+
+    unanswered = verdict(())
+    assert not isinstance(unanswered, str), "no answer is never an error without --strict"
+    judged = Judged(unanswered, {}, dict(given.conflicts))
+    for project, cells in given.cells.items():
+        if project in judged.failed:
+            continue
+        found = verdict(
+            tuple(
+                (match["criterion"], value)
+                for title, value in cells.items()
+                if (match := _ELIGIBILITY.match(title))
+            )
+        )
+        if isinstance(found, str):
+            judged.failed[project] = found
         else:
-            warnings[project] = verdict
-    return warnings, failed
+            judged.warnings[project] = found
+    return judged
 
 
 def expiry(
@@ -96,7 +112,7 @@ def expiry(
     table: columns.Table,
     methodology: Methodology,
     given: Stated,
-    eligible: dict[str, tuple[str, ...]],
+    eligible: Judged,
 ) -> list[Row]:
     """``rows`` with the rule of expired methodology versions applied to each project: its
     warning put after the eligibility warnings (``eligible``), as ``calculate`` orders them,
@@ -122,7 +138,7 @@ def expiry(
         except JcmcalcError as exc:
             judged.append(failure(project, mine[0].methodology, str(exc)))
             continue
-        first = len(eligible.get(project, ()))
+        first = len(eligible.of(project))
         judged += [
             attrs.evolve(r, warnings=(*r.warnings[:first], *notes, *r.warnings[first:]))
             for r in mine
