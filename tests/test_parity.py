@@ -297,6 +297,44 @@ def test_an_expired_version_is_refused_alike(
     assert "different 'registered' cells (2020-03-01, 2021-01-01)" in conflicting.error
 
 
+OVERRIDE = """
+[project]
+name = "override"
+
+[methodology]
+id = "MN_AM003"
+version = "2.0"
+
+[eligibility]
+C1 = true
+C2 = false
+
+[[systems]]
+id = "PV-1"
+grid = "national"
+connection_case = "grid"
+parameters = { "EF_RE,i" = { value = "0.8 t_CO2/MWh", source = "a study", override = true } }
+
+[[periods]]
+start = 2023-01-01
+end = 2023-12-31
+values = { "EG_i,p" = "23134 MWh" }
+"""
+
+
+def test_an_override_and_unmet_criteria_warn_alike(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "override"
+    folder.mkdir()
+    path = folder / "project.toml"
+    path.write_text(OVERRIDE, encoding="utf-8")
+    expected = via_api(path)
+    assert any("override 0.8 t_CO2/MWh replaces the default" in w for w in expected.warnings)
+    assert any(w.endswith(": not met") for w in expected.warnings)
+    assert via_cli(cli, path)[0] == expected
+    assert via_folder(cli, path, tmp_path) == expected
+    assert via_table(cli, path, tmp_path) == expected
+
+
 def test_the_table_helper_writes_a_csv_with_every_period() -> None:
     inputs = prepare(THAI, api.get_methodology)
     assert fits_a_table(inputs)

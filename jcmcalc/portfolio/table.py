@@ -24,8 +24,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import boundary, columns
-from jcmcalc.inputs.project import Period, Project
-from jcmcalc.inputs.resolve import Resolver
+from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
@@ -33,6 +32,7 @@ from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
 from jcmcalc.portfolio.table_projects import (
     Judged,
@@ -45,7 +45,6 @@ from jcmcalc.portfolio.table_projects import (
 
 REQUIRED = ("project", "methodology", "start", "end")
 _VALUE = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
-_EXTRA = re.compile(r"^\s*(?P<name>.+?)\s+(?P<what>source|override)\s*$")
 
 
 def evaluate_table(
@@ -103,13 +102,6 @@ def _take(column: Any, selected: np.ndarray) -> Any:
     return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
 
 
-@attrs.frozen
-class _Given:
-    column: str
-    parameter: Parameter
-    unit: str
-
-
 class _Group:
     """The rows of one methodology: validated, resolved and evaluated."""
 
@@ -149,13 +141,13 @@ class _Group:
             row = self.table.rows[int(position)]
             self.failed.setdefault(project, f"{self.table.path.name}, row {row}: {message}")
 
-    def _given(self) -> list[_Given]:
+    def _given(self) -> list[Given]:
         known = {*REQUIRED, *project_columns(self.table.titles)}
         if self.index is not None:
             known |= {self.index.csv_column, *self.index.attributes}
         given = []
         for title in self.table.titles:
-            if title in known or _EXTRA.match(title):
+            if title in known or EXTRA.match(title):
                 continue
             if not np.any(columns.text_cells(self.table.cells[title]) != ""):
                 continue  # a column of another methodology of the table
@@ -171,7 +163,7 @@ class _Group:
                 parameter = self.methodology.parameter(match["name"])
             except InputError as exc:
                 raise InputError(exc.message, file=self.table.path, row=1) from None
-            given.append(_Given(title, parameter, match["unit"].strip()))
+            given.append(Given(title, parameter, match["unit"].strip()))
         return given
 
     def rows(self) -> list[Row]:
@@ -204,7 +196,8 @@ class _Group:
                 np.array([position]), boundary.duplicate_member(title, str(member[position]))
             )
         values = self._monitored(order)
-        fixed = self._fixed(order, member)
+        resolved = Signatures(table, self.methodology, self.index, self.given)
+        fixed = resolved.resolve(self.projects, member, self._fail)
         first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
         sizes = np.diff(np.append(first, len(order)))
         project_of = self.projects[order[first]]
@@ -220,14 +213,14 @@ class _Group:
             if not len(chosen):
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
-            batch = self._batch(positions, values, fixed, size)
+            batch = self._batch(positions, values, fixed.values, size)
             elements = [
                 Element(
                     project := str(self.projects[p]),
                     int(n),
                     str(start_text[p]),
                     str(end_text[p]),
-                    self.eligible.of(project),
+                    (*self.eligible.of(project), *fixed.warnings.get(project, ())),
                 )
                 for p, n in zip(positions[:, 0].tolist(), number[chosen].tolist(), strict=True)
             ]
@@ -314,71 +307,6 @@ class _Group:
             for name, (integers, _present, scale, factor) in found.items()
         }
 
-    def _fixed(self, order: np.ndarray, member: np.ndarray) -> dict[str, vectorised.Column]:
-        """Fixed values per row, resolved once per signature (attributes and given values)."""
-        table = self.table
-        keys = [g.column for g in self.given if g.parameter.kind is not Kind.MONITORED]
-        extras = [t for t in table.titles if _EXTRA.match(t)]
-        attributes = list(self.index.attributes) if self.index is not None else []
-        names = attributes + keys + extras
-        text = {name: columns.text_cells(table.cells[name]) for name in names}
-        if names:
-            stacked = np.stack([text[name] for name in names], axis=1)
-            signatures, code = np.unique(stacked, axis=0, return_inverse=True)
-        else:
-            signatures, code = np.zeros((1, 0), dtype=str), np.zeros(len(table), dtype=int)
-        code = code.ravel()
-        values: dict[str, list[Fraction | None]] = {}
-        for number, signature in enumerate(signatures):
-            cells = dict(zip(names, signature.tolist(), strict=True))
-            try:
-                resolved = self._resolve(cells)
-            except InputError as exc:
-                subject = f"parameter {exc.parameter}: " if exc.parameter else ""
-                self._fail(np.flatnonzero(code == number), f"{subject}{exc.message}")
-                continue
-            for name, value in resolved.items():
-                values.setdefault(name, [None] * len(signatures))[number] = value
-        return {name: _signature_column(found, code) for name, found in values.items()}
-
-    def _resolve(self, cells: Mapping[str, str]) -> dict[str, Fraction]:
-        """Fixed values of one member with these attributes and given values."""
-        member: dict[str, Any] = {"id": "1"}
-        project: dict[str, Any] = {}
-        for given in self.given:
-            parameter = given.parameter
-            if parameter.kind is Kind.MONITORED or not cells[given.column]:
-                continue
-            text = f"{cells[given.column]} {given.unit}".strip()
-            source = cells.get(f"{parameter.symbol} source", "")
-            override = cells.get(f"{parameter.symbol} override", "").lower() in ("true", "1")
-            leaf: Any = {"value": text, "source": source} if source else text
-            if override:
-                leaf = {"value": text, "source": source, "override": True}
-            if parameter.index:
-                member.setdefault("parameters", {})[parameter.name] = leaf
-            else:
-                project[parameter.name] = leaf
-        if self.index is not None:
-            member.update({a: cells[a] for a in self.index.attributes if a in cells})
-        synthetic = Project(
-            path=self.table.path,
-            name="portfolio",
-            metadata={},
-            methodology_id=self.methodology.id,
-            methodology_version=self.methodology.version,
-            parameters=project,
-            eligibility={},
-            periods=(),
-            monitoring=(),
-            estimate={},
-            tables={self.index.key: [member]} if self.index is not None else {},
-            input_files=(self.table.path,),
-        )
-        resolver = Resolver(self.methodology, synthetic)
-        fixed = resolver.fixed(self.methodology.parameters)
-        return {name: next(iter(found.values())).value for name, found in fixed.items() if found}
-
     def _batch(
         self,
         positions: np.ndarray,
@@ -399,18 +327,6 @@ class _Group:
             if name in self.table.titles
         }
         return vectorised.Batch(self.methodology, sizes, values, len(positions), attributes)
-
-
-def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:
-    """A per-row column of the values of each row's signature (None: its resolution failed)."""
-    approx = np.array([np.nan if v is None else float(v) for v in values])[code]
-
-    def exact(position: tuple[int, ...]) -> Fraction:
-        value = values[code[position]]
-        assert value is not None, "a row whose values failed to resolve is never evaluated"
-        return value
-
-    return vectorised.Column(approx, exact)
 
 
 def _decimal_column(integers: np.ndarray, scale: int, factor: Fraction) -> vectorised.Column:
