@@ -25,6 +25,7 @@ from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED, JcmcalcError
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Kind
+from jcmcalc.portfolio.table import unfit
 from jcmcalc.run.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -347,9 +348,8 @@ def test_the_table_helper_writes_a_csv_with_every_period() -> None:
 
 
 def fits_a_table(inputs: Inputs) -> bool:
-    """Whether the methodology can be given as a portfolio table (one index, given members)."""
-    indices = inputs.methodology.indices
-    return len(indices) <= 1 and not any(index.members for index in indices)
+    """Whether the methodology can be given as a portfolio table."""
+    return not unfit(inputs.methodology)
 
 
 def _exact(value: Fraction) -> str:

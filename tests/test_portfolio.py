@@ -198,3 +198,32 @@ def test_expired_version_fails_in_a_portfolio_as_in_calculate(
     assert "expired on 2020-06-30" in rows["expired.toml"]["message"]
     rows = {row["project"]: row for row in table_rows(table_out)}
     assert table_code == EXIT_SOME_FAILED and "expired on 2020-06-30" in rows["P"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("methodology", "reason"),
+    [
+        ("BOILER_FAMILY_FUEL@1.0", "has the indices"),
+        ("MN_AM003@2.0", "has notices, which read each project's resolved inputs"),
+    ],
+)
+def test_a_table_refuses_what_it_cannot_hold_and_says_why(
+    tmp_path: Path, methodology: str, reason: str
+) -> None:
+    import attrs
+
+    from jcmcalc.inputs.columns import load
+    from jcmcalc.portfolio.table import evaluate_table
+
+    identifier, version = methodology.split("@")
+    chosen = api.get_methodology(identifier, version)
+    if "notices" in reason:
+        chosen = attrs.evolve(chosen, notices=(lambda inputs: ["seen"],))
+    table = tmp_path / "table.csv"
+    table.write_text(
+        f'project,methodology,start,end,"EG_i,p [MWh]"\nP,{methodology},2024-01-01,2024-12-31,1\n',
+        encoding="utf-8",
+    )
+    (row,) = evaluate_table(load(table), lambda *_: chosen)
+    assert row.status == "failed"
+    assert reason in row.message and "give these projects as a folder" in row.message

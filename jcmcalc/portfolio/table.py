@@ -93,6 +93,19 @@ def evaluate_table(
     return rows
 
 
+def unfit(methodology: Methodology) -> str:
+    """Why a portfolio table cannot hold projects of ``methodology`` ("" when it can)."""
+    indices = methodology.indices
+    if len(indices) > 1 or any(index.members for index in indices):
+        symbols = ", ".join(index.symbol for index in indices)
+        return f"has the indices {symbols}: a table holds methodologies with one member index"
+    if any(p.alternatives for p in methodology.parameters):
+        return "has parameters on several bases of measurement"
+    if methodology.notices:
+        return "has notices, which read each project's resolved inputs"
+    return ""
+
+
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
     cells = {title: _take(table.cells[title], selected) for title in table.titles}
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
@@ -114,21 +127,13 @@ class _Group:
         self.table = table
         self.methodology = methodology
         self.label = f"{methodology.id}@{methodology.version}"
-        free = [index for index in methodology.indices if not index.members]
-        if len(methodology.indices) > 1 or len(free) != len(methodology.indices):
+        reason = unfit(methodology)
+        if reason:
             raise InputError(
-                f"{self.label} has the indices {', '.join(i.symbol for i in methodology.indices)}"
-                ": a portfolio table holds methodologies with one member index; give these "
-                "projects as a folder of project files",
+                f"{self.label} {reason}: give these projects as a folder of project files",
                 file=table.path,
             )
-        if any(p.alternatives for p in methodology.parameters):
-            raise InputError(
-                f"{self.label} has parameters on several bases of measurement: give these "
-                "projects as a folder of project files",
-                file=table.path,
-            )
-        self.index = free[0] if free else None
+        self.index = methodology.indices[0] if methodology.indices else None
         self.failed: dict[str, str] = dict(eligible.failed)
         self.eligible = eligible
         self.projects = columns.text_cells(table.cells["project"])
