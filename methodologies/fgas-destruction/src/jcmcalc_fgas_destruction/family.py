@@ -147,35 +147,77 @@ def _non_creditable(variant: Mapping[str, Any]):
     return notice
 
 
-def build(variant: Mapping[str, Any]) -> Methodology:
-    """The methodology record of one entry of ``variants.toml``."""
+MASS_DESTROYED = Parameter(
+    "W_k,p",
+    MASS,
+    "t",
+    Kind.MONITORED,
+    "Mass of species k destroyed in period p: sum over the cylinders emptied into the "
+    "destruction unit of (gross - tare) x analysed mass fraction of k",
+    index=(SPECIES_INDEX,),
+    when_absent=WhenAbsent.ZERO,
+    monitoring=Monitoring(
+        ("C",),
+        "each cylinder weighed full (gross) and empty (tare) on a calibrated scale; a sample "
+        "of its content analysed for the mass fractions (inferred: standard structure of "
+        "destruction protocols)",
+        "every cylinder fed to the destruction unit, totalled for the monitoring period (inferred)",
+    ),
+)
+MOLAR_MASS_CO2 = Parameter(
+    "M_CO2",
+    "molar_mass_co2",
+    "kg_CO2/kmol",
+    Kind.METHODOLOGY,
+    "Molar mass of CO2 (kg/kmol = g/mol), from the same atomic weights",
+    bounds=POSITIVE,
+    default=CO2_MOLAR_MASS_DEFAULT,
+)
+EFFICIENCY = Parameter(
+    "DE",
+    "destruction_efficiency",
+    "dimensionless",
+    Kind.PROJECT,
+    "Destruction efficiency of the facility: the mass fraction of the fed gas destroyed",
+    bounds=FRACTION,
+    default=DESTRUCTION_EFFICIENCY,
+    inferred="default 0.9999 from TEAP practice; replace it by a stack-test value with "
+    "override = true and its source",
+)
+ELECTRICITY_CONSUMED = Parameter(
+    "EC_p",
+    "electricity_consumed",
+    "MWh",
+    Kind.MONITORED,
+    "Electricity consumed by the destruction facility in period p (its meter)",
+    monitoring=metered("electricity meter of the destruction facility (inferred)"),
+)
+ELECTRICITY_FACTOR = Parameter(
+    "EF_elec",
+    "electricity_emission_factor",
+    "t_CO2/MWh",
+    Kind.PROJECT,
+    "CO2 emission factor of the electricity the facility consumes (the country's grid "
+    "factor, stated with its source; a higher factor is the conservative choice)",
+    inferred="no shipped default: the project states the grid factor and its source",
+)
+FUEL_CONSUMED = Parameter(
+    "FC_j,p",
+    "fuel_consumed",
+    "t",
+    Kind.MONITORED,
+    "Mass of fuel j fired by the destruction facility in period p (give 0 t for a fuel "
+    "not fired in the period)",
+    index=("j",),
+    monitoring=FUEL_MONITORING,
+)
+
+
+def _species_parameters(
+    variant: Mapping[str, Any],
+) -> tuple[Parameter, Parameter, Parameter, Parameter]:
+    """GWP_k of the record's GWP set, CR_k, n_C,k and M_k: the methodology data per species."""
     gwp_set = variant["gwp_set"]
-    species = Index(
-        SPECIES_INDEX,
-        "species",
-        "species",
-        members=fgas_species(),
-        column="species",
-    )
-    fuels = Index("j", "fuels", "fuel", attributes={"fuel": ipcc_fuels()})
-    mass = Parameter(
-        "W_k,p",
-        MASS,
-        "t",
-        Kind.MONITORED,
-        "Mass of species k destroyed in period p: sum over the cylinders emptied into the "
-        "destruction unit of (gross - tare) x analysed mass fraction of k",
-        index=(SPECIES_INDEX,),
-        when_absent=WhenAbsent.ZERO,
-        monitoring=Monitoring(
-            ("C",),
-            "each cylinder weighed full (gross) and empty (tare) on a calibrated scale; a sample "
-            "of its content analysed for the mass fractions (inferred: standard structure of "
-            "destruction protocols)",
-            "every cylinder fed to the destruction unit, totalled for the monitoring period "
-            "(inferred)",
-        ),
-    )
     gwp = Parameter(
         "GWP_k",
         "gwp",
@@ -216,53 +258,11 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         bounds=POSITIVE,
         default=molar_mass_table(),
     )
-    molar_co2 = Parameter(
-        "M_CO2",
-        "molar_mass_co2",
-        "kg_CO2/kmol",
-        Kind.METHODOLOGY,
-        "Molar mass of CO2 (kg/kmol = g/mol), from the same atomic weights",
-        bounds=POSITIVE,
-        default=CO2_MOLAR_MASS_DEFAULT,
-    )
-    efficiency = Parameter(
-        "DE",
-        "destruction_efficiency",
-        "dimensionless",
-        Kind.PROJECT,
-        "Destruction efficiency of the facility: the mass fraction of the fed gas destroyed",
-        bounds=FRACTION,
-        default=DESTRUCTION_EFFICIENCY,
-        inferred="default 0.9999 from TEAP practice; replace it by a stack-test value with "
-        "override = true and its source",
-    )
-    electricity = Parameter(
-        "EC_p",
-        "electricity_consumed",
-        "MWh",
-        Kind.MONITORED,
-        "Electricity consumed by the destruction facility in period p (its meter)",
-        monitoring=metered("electricity meter of the destruction facility (inferred)"),
-    )
-    electricity_factor = Parameter(
-        "EF_elec",
-        "electricity_emission_factor",
-        "t_CO2/MWh",
-        Kind.PROJECT,
-        "CO2 emission factor of the electricity the facility consumes (the country's grid "
-        "factor, stated with its source; a higher factor is the conservative choice)",
-        inferred="no shipped default: the project states the grid factor and its source",
-    )
-    fuel = Parameter(
-        "FC_j,p",
-        "fuel_consumed",
-        "t",
-        Kind.MONITORED,
-        "Mass of fuel j fired by the destruction facility in period p (give 0 t for a fuel "
-        "not fired in the period)",
-        index=("j",),
-        monitoring=FUEL_MONITORING,
-    )
+    return gwp, creditable, carbon, molar
+
+
+def _fuel_factors() -> tuple[Parameter, Parameter]:
+    """NCV_j and EF_CO2,j of the facility's fuels: IPCC 2006 upper bounds (conservative)."""
     ncv = Parameter(
         "NCV_j",
         "net_calorific_value",
@@ -284,26 +284,26 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         default=ipcc_default("ef", "upper"),
         inferred="the IPCC 2006 upper bound, the conservative choice for a project emission",
     )
+    return ncv, fuel_factor
+
+
+def _project_equations(
+    gwp: Parameter, carbon: Parameter, molar: Parameter, ncv: Parameter, fuel_factor: Parameter
+) -> tuple[Equation, Equation, Equation, Equation]:
+    """PE_energy,p, PE_conv,p, PE_residual,p and their sum PE_p."""
     k = SPECIES_INDEX
-    reference = Equation(
-        "RE_p",
-        REFERENCE,
-        total(k, mass.ref * gwp.ref * creditable.ref),
-        "t_CO2e",
-        "Reference emissions: the creditable gas destroyed would otherwise have been released",
-    )
     energy = Equation(
         "PE_energy,p",
         "energy_emissions",
-        electricity_emissions(electricity.ref, electricity_factor.ref)
-        + fuel_combustion("j", fuel.ref, ncv.ref, fuel_factor.ref),
+        electricity_emissions(ELECTRICITY_CONSUMED.ref, ELECTRICITY_FACTOR.ref)
+        + fuel_combustion("j", FUEL_CONSUMED.ref, ncv.ref, fuel_factor.ref),
         "t_CO2",
         "Emissions from the electricity and fuel the destruction facility uses",
     )
     conversion = Equation(
         "PE_conv,p",
         "conversion_emissions",
-        total(k, mass.ref * carbon.ref * molar_co2.ref / molar.ref),
+        total(k, MASS_DESTROYED.ref * carbon.ref * MOLAR_MASS_CO2.ref / molar.ref),
         "t_CO2",
         "CO2 from the oxidation of the carbon in the destroyed gas",
         inferred="all carbon of every species destroyed is oxidised to CO2",
@@ -311,7 +311,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
     residual = Equation(
         "PE_residual,p",
         "residual_emissions",
-        total(k, mass.ref * (Constant(1) - efficiency.ref) * gwp.ref),
+        total(k, MASS_DESTROYED.ref * (Constant(1) - EFFICIENCY.ref) * gwp.ref),
         "t_CO2e",
         "Gas fed to the facility but not destroyed",
         inferred="every species destroyed counts, creditable or not (conservative)",
@@ -323,16 +323,41 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "t_CO2e",
         "Project emissions in period p",
     )
+    return energy, conversion, residual, project
+
+
+def _notes(variant: Mapping[str, Any]) -> tuple[str, ...]:
     creditable_list = ", ".join(variant["creditable"])
-    notes = (
+    return (
         RECONSTRUCTED_NOTE,
-        f"GWP set IPCC {gwp_set}, fixed by this record ({variant['id']}); a project cannot "
-        "choose another set except by a visible override with its source",
+        f"GWP set IPCC {variant['gwp_set']}, fixed by this record ({variant['id']}); a project "
+        "cannot choose another set except by a visible override with its source",
         f"creditable species (methodology data, inferred): {creditable_list}; any other species "
         "destroyed is reported in a warning, not credited, and counted in PE_p",
         "eligibility criteria reconstructed, not read",
         f"M_CO2 = 12.011 + 2 x 15.999 = {CO2_MOLAR_MASS_DEFAULT.value} from the atomic weights "
         "of the species' molar masses",
+    )
+
+
+def build(variant: Mapping[str, Any]) -> Methodology:
+    """The methodology record of one entry of ``variants.toml``."""
+    species = Index(
+        SPECIES_INDEX,
+        "species",
+        "species",
+        members=fgas_species(),
+        column="species",
+    )
+    fuels = Index("j", "fuels", "fuel", attributes={"fuel": ipcc_fuels()})
+    gwp, creditable, carbon, molar = _species_parameters(variant)
+    ncv, fuel_factor = _fuel_factors()
+    reference = Equation(
+        "RE_p",
+        REFERENCE,
+        total(SPECIES_INDEX, MASS_DESTROYED.ref * gwp.ref * creditable.ref),
+        "t_CO2e",
+        "Reference emissions: the creditable gas destroyed would otherwise have been released",
     )
     return Methodology(
         id=variant["id"],
@@ -341,22 +366,22 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         about=ABOUT,
         indices=(species, fuels),
         parameters=(
-            mass,
+            MASS_DESTROYED,
             gwp,
             creditable,
             carbon,
             molar,
-            molar_co2,
-            efficiency,
-            electricity,
-            electricity_factor,
-            fuel,
+            MOLAR_MASS_CO2,
+            EFFICIENCY,
+            ELECTRICITY_CONSUMED,
+            ELECTRICITY_FACTOR,
+            FUEL_CONSUMED,
             ncv,
             fuel_factor,
         ),
-        equations=(reference, energy, conversion, residual, project),
+        equations=(reference, *_project_equations(gwp, carbon, molar, ncv, fuel_factor)),
         criteria=CRITERIA,
-        notes=notes,
+        notes=_notes(variant),
         notices=(_non_creditable(variant),),
     )
 

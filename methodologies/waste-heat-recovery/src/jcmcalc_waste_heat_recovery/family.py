@@ -62,6 +62,20 @@ FUEL_BOUND_NOTE = (
 )
 
 
+#: Notes of every variant, after those on its unknowns.
+NOTES = (
+    f"eligibility: {CRITERIA_NOTE}",
+    "co-fired fuel: project emissions FC x NCV x EF_CO2 with IPCC 2006 upper 95 % bounds "
+    "by default [inferred: conservative choice for PE, not read]",
+    "check: EC_aux,i,p <= EG_gross,i,p, the net electricity is not negative (jcmcalc "
+    "consistency check)",
+)
+PLAUSIBILITY_NOTE = (
+    "plausibility: EG_net,i,p <= P_rated,i x 24 h x D_p, a breach is an input error "
+    "[inferred use of the monitored number of days D_p]"
+)
+
+
 #: Eligibility criteria C1, C2, C3: typical JCM WHR criteria, inferred.
 CRITERIA = tuple(
     Criterion(f"C{number}", text, Confidence.INFERRED)
@@ -190,7 +204,8 @@ def _fuel_parameters() -> list[Parameter]:
     ]
 
 
-def _plausibility() -> tuple[list[Parameter], Parameter, Parameter]:
+def _plausibility(net: Equation) -> tuple[list[Parameter], Check]:
+    """P_rated,i and D_p, and the bound EG_net,i,p <= P_rated,i x 24 h x D_p they serve."""
     capacity = Parameter(
         "P_rated,i",
         "rated_capacity",
@@ -215,27 +230,20 @@ def _plausibility() -> tuple[list[Parameter], Parameter, Parameter]:
             "once per monitoring period (inferred)",
         ),
     )
-    return [capacity, days], capacity, days
+    bound = Check(
+        "capacity x days",
+        net.ref,
+        capacity.ref * Constant(24, unit="h/day", label="24 h/d") * days.ref,
+        "the net electricity cannot exceed rated capacity x 24 h x days in the "
+        "period [inferred plausibility bound]",
+        index=("i",),
+        inferred="bound EG_net,i,p <= P_rated,i x 24 h x D_p is our use of D_p",
+    )
+    return [capacity, days], bound
 
 
-def build(variant: Mapping[str, Any]) -> Methodology:
-    """The methodology record of one variant of ``variants.toml``."""
-    country = variant["country"]
-    notes = [
-        f"unknown, required from the project file or reconstructed: {u}" for u in variant["unknown"]
-    ]
-    notes.append(f"eligibility: {CRITERIA_NOTE}")
-    notes.append(
-        "co-fired fuel: project emissions FC x NCV x EF_CO2 with IPCC 2006 upper 95 % bounds "
-        "by default [inferred: conservative choice for PE, not read]"
-    )
-    notes.append(
-        "check: EC_aux,i,p <= EG_gross,i,p, the net electricity is not negative (jcmcalc "
-        "consistency check)"
-    )
-    electricity = _electricity(bool(variant["supplied_read"]))
-    supplied, gross, aux = electricity
-    factor = Parameter(
+def _reference_factor(country: str) -> Parameter:
+    return Parameter(
         "EF_RE,i",
         "reference_emission_factor",
         "t_CO2/MWh",
@@ -247,8 +255,12 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         index=("i",),
         default=reference_factors(country),
     )
-    parameters = [*electricity, factor, *_fuel_parameters()]
-    fuel_quantity, ncv, fuel_factor = parameters[-3:]
+
+
+def _net_electricity(
+    supplied: Parameter, gross: Parameter, aux: Parameter, supplied_read: bool
+) -> tuple[Equation, Check]:
+    """EG_net,i,p by the system's net_electricity option, and the check that it is not negative."""
     net = Equation(
         "EG_net,i,p",
         "net_electricity",
@@ -258,57 +270,63 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         "minus auxiliary consumption, by the system's net_electricity option",
         index=("i",),
         inferred=""
-        if variant["supplied_read"]
+        if supplied_read
         else "net electricity option (supplied, or gross minus auxiliary) not read",
     )
-    zero = Constant(0, unit="MWh")
-    checks = [
-        Check(
-            "auxiliary consumption",
-            zero,
-            net.ref,
-            "the net electricity cannot be negative: the auxiliary consumption of a WHR system "
-            "cannot exceed its gross generation",
-            index=("i",),
-        ),
+    not_negative = Check(
+        "auxiliary consumption",
+        Constant(0, unit="MWh"),
+        net.ref,
+        "the net electricity cannot be negative: the auxiliary consumption of a WHR system "
+        "cannot exceed its gross generation",
+        index=("i",),
+    )
+    return net, not_negative
+
+
+def _emissions(
+    net: Equation, factor: Parameter, fuel: list[Parameter]
+) -> tuple[Equation, Equation]:
+    """RE_p from the net electricity, PE_p from the fuel co-fired in the WHR system."""
+    fuel_quantity, ncv, fuel_factor = fuel
+    reference = Equation(
+        "RE_p",
+        REFERENCE,
+        total("i", electricity_emissions(net.ref, factor.ref)),
+        "t_CO2",
+        "Reference emissions in period p",
+    )
+    project = Equation(
+        "PE_p",
+        PROJECT,
+        fuel_combustion("j", fuel_quantity.ref, ncv.ref, fuel_factor.ref),
+        "t_CO2",
+        "Project emissions in period p: fuel co-fired in the WHR system (zero without "
+        "[[fuels]]: waste heat raises the steam)",
+        inferred="co-fired fuel counted through the fuel combustion tool",
+    )
+    return reference, project
+
+
+def build(variant: Mapping[str, Any]) -> Methodology:
+    """The methodology record of one variant of ``variants.toml``."""
+    country = variant["country"]
+    supplied_read = bool(variant["supplied_read"])
+    notes = [
+        f"unknown, required from the project file or reconstructed: {u}" for u in variant["unknown"]
     ]
+    notes += NOTES
+    electricity = _electricity(supplied_read)
+    factor = _reference_factor(country)
+    fuel = _fuel_parameters()
+    parameters = [*electricity, factor, *fuel]
+    net, not_negative = _net_electricity(*electricity, supplied_read)
+    checks = [not_negative]
     if variant["plausibility"]:
-        added, capacity, days = _plausibility()
+        added, bound = _plausibility(net)
         parameters += added
-        checks.append(
-            Check(
-                "capacity x days",
-                net.ref,
-                capacity.ref * Constant(24, unit="h/day", label="24 h/d") * days.ref,
-                "the net electricity cannot exceed rated capacity x 24 h x days in the "
-                "period [inferred plausibility bound]",
-                index=("i",),
-                inferred="bound EG_net,i,p <= P_rated,i x 24 h x D_p is our use of D_p",
-            )
-        )
-        notes.append(
-            "plausibility: EG_net,i,p <= P_rated,i x 24 h x D_p, a breach is an input error "
-            "[inferred use of the monitored number of days D_p]"
-        )
-    equations = [
-        net,
-        Equation(
-            "RE_p",
-            REFERENCE,
-            total("i", electricity_emissions(net.ref, factor.ref)),
-            "t_CO2",
-            "Reference emissions in period p",
-        ),
-        Equation(
-            "PE_p",
-            PROJECT,
-            fuel_combustion("j", fuel_quantity.ref, ncv.ref, fuel_factor.ref),
-            "t_CO2",
-            "Project emissions in period p: fuel co-fired in the WHR system (zero without "
-            "[[fuels]]: waste heat raises the steam)",
-            inferred="co-fired fuel counted through the fuel combustion tool",
-        ),
-    ]
+        checks.append(bound)
+        notes.append(PLAUSIBILITY_NOTE)
     return Methodology(
         id=variant["id"],
         version=variant["version"],
@@ -324,7 +342,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         ),
         indices=(_systems(country), _fuels()),
         parameters=tuple(parameters),
-        equations=tuple(equations),
+        equations=(net, *_emissions(net, factor, fuel)),
         criteria=CRITERIA,
         notes=tuple(notes),
         checks=tuple(checks),
