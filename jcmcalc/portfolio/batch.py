@@ -105,6 +105,11 @@ def rows_of(
     failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
     how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
     method = (f"{label}: {how}",) if outcome.fallback else ()
+    negative = {
+        n: tuple(reduction_warnings(period_label(e.period, e.start, e.end), reductions))
+        for n, e in enumerate(elements)
+        if (reductions := outcome.reductions[n]) < 0  # a label only where a warning needs one
+    }
     rows = [
         Row(
             project=element.project,
@@ -116,18 +121,7 @@ def rows_of(
             project_emissions=outcome.project[n],
             reductions=outcome.reductions[n],
             credits=int(outcome.credits[n]),
-            warnings=(
-                *element.warnings,
-                *method,
-                *(
-                    reduction_warnings(
-                        period_label(element.period, element.start, element.end),
-                        outcome.reductions[n],
-                    )
-                    if outcome.reductions[n] < 0  # the label only where it is needed
-                    else ()
-                ),
-            ),
+            warnings=element.warnings + method + negative.get(n, ()),
         )
         for n, element in enumerate(elements)
         if element.project not in failed

@@ -47,7 +47,7 @@ class Row:
     credits: int | None = None
     status: str = "ok"
     message: str = ""
-    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    warnings: tuple[str, ...] = ()
 
     def cells(self) -> list[object]:
         figures = (self.reference, self.project_emissions, self.reductions)

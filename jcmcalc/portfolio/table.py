@@ -209,6 +209,7 @@ class _Group:
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
+        warnings = self.eligible.with_warnings(fixed.warnings)
         start_text = starts.astype("datetime64[D]").astype(str)
         end_text = ends.astype("datetime64[D]").astype(str)
         found: list[Row] = []
@@ -219,15 +220,16 @@ class _Group:
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed.values, size)
+            firsts = positions[:, 0].tolist()
             elements = [
-                Element(
-                    project := str(self.projects[p]),
-                    int(n),
-                    str(start_text[p]),
-                    str(end_text[p]),
-                    (*self.eligible.of(project), *fixed.warnings.get(project, ())),
+                Element(project, n, start, end, warnings(project))
+                for project, n, start, end in zip(
+                    self.projects[firsts].tolist(),
+                    number[chosen].tolist(),
+                    start_text[firsts].tolist(),
+                    end_text[firsts].tolist(),
+                    strict=True,
                 )
-                for p, n in zip(positions[:, 0].tolist(), number[chosen].tolist(), strict=True)
             ]
             rows, failed = rows_of(batch, elements, self.label)
             self.failed.update(failed)

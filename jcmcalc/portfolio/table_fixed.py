@@ -44,7 +44,7 @@ class Fixed:
     """The fixed values of every row, and each project's warnings from resolving them."""
 
     values: dict[str, vectorised.Column]
-    warnings: dict[str, list[str]]
+    warnings: dict[str, tuple[str, ...]]
 
 
 @attrs.frozen
@@ -77,7 +77,8 @@ class Signatures:
                 found = warnings.setdefault(str(projects[position]), [])
                 mine = self._resolve(cells, str(member[position]))[1]
                 found += [note for note in mine if note not in found]
-        return Fixed({n: _signature_column(v, code) for n, v in values.items()}, warnings)
+        resolved = {n: _signature_column(v, code) for n, v in values.items()}
+        return Fixed(resolved, {project: tuple(found) for project, found in warnings.items()})
 
     def _signatures(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         table = self.table

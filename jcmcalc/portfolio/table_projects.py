@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -72,6 +72,13 @@ class Judged:
 
     def of(self, project: str) -> tuple[str, ...]:
         return self.warnings.get(project, self.unanswered)
+
+    def with_warnings(self, more: dict[str, tuple[str, ...]]) -> Callable[[str], tuple[str, ...]]:
+        """A project's eligibility warnings, then its ``more`` warnings (a shared tuple for
+        the many projects that have the same)."""
+        combined = {p: self.of(p) + found for p, found in more.items()}
+        combined.update((p, found) for p, found in self.warnings.items() if p not in combined)
+        return lambda project: combined.get(project, self.unanswered)
 
 
 def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -> Judged:
