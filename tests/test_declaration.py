@@ -145,15 +145,15 @@ def test_an_expectation_warns_where_it_is_not_met_even_at_equality() -> None:
         parameters=(ENERGY, FACTOR, HIGH, LOW), checks=(expectation(HIGH, LOW, "look again"),)
     )
     members = {"i": ("S1",)}
-    assert evaluate_warning_checks(methodology, _fixed("0.9", "0.8"), members) == []
-    assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members) == [
+    assert evaluate_warning_checks(methodology, _fixed("0.9", "0.8"), members, {}) == []
+    assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members, {}) == [
         "a_i for system 'S1' = 0.8 is not above b_i for system 'S1' = 0.8 as expected: look again"
     ]
     lenient = attrs.evolve(methodology.checks[0], strict=False)
     methodology = attrs.evolve(methodology, checks=(lenient,))
     assert lenient.text == "b_i <= a_i" and methodology.error_checks == ()
-    assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members) == []
-    assert evaluate_warning_checks(methodology, _fixed("0.7", "0.8"), members) == [
+    assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members, {}) == []
+    assert evaluate_warning_checks(methodology, _fixed("0.7", "0.8"), members, {}) == [
         "a_i for system 'S1' = 0.7 is not at least b_i for system 'S1' = 0.8 as expected: "
         "look again"
     ]
@@ -209,3 +209,15 @@ def test_core_factor_tables_keep_their_names_and_keys() -> None:
         k[0] in grid_countries() for k in auxiliary.rows
     )
     assert ipcc_default("ef", "lower", key="reference_fuel").keys == ("reference_fuel",)
+
+
+def test_a_warning_check_that_cannot_be_evaluated_is_a_plugin_fault() -> None:
+    """Warning checks run through the kernel's loop: a zero its bounds admit is the plugin's
+    fault, named, not an internal error."""
+    from jcmcalc.model.errors import PluginError
+    from jcmcalc.model.expressions import Constant
+
+    zero = attrs.evolve(expectation(HIGH, LOW, "look again"), left=LOW.ref / Constant(0))
+    methodology = _methodology(parameters=(ENERGY, FACTOR, HIGH, LOW), checks=(zero,))
+    with pytest.raises(PluginError, match="cannot be evaluated"):
+        evaluate_warning_checks(methodology, _fixed("0.9", "0.8"), {"i": ("S1",)}, {})

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
+
 from jcmcalc.inputs.leaves import Key, coincide, describe_key
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import Symbol, Term, evaluate, to_text
-from jcmcalc.model.methodology import Check, Methodology, Severity
+from jcmcalc.model.expressions import Attributes, Symbol, Term, to_text
+from jcmcalc.model.kernel import Context, Place, warning_breaches
+from jcmcalc.model.methodology import Check, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
 
@@ -56,35 +58,44 @@ def check_bases(
                 seen.append((parameter, key, position, where))
 
 
+@attrs.frozen
+class _Fixed:
+    """Fixed values as the kernel's source of inputs."""
+
+    values: Values
+
+    def value(self, symbol: Symbol, key: Key) -> Fraction | None:
+        found = self.values.get(symbol.name, {}).get(key)
+        return None if found is None else found.value
+
+    def note(self, symbol: Symbol, key: Key) -> str:
+        return ""
+
+
 def evaluate_warning_checks(
-    methodology: Methodology, fixed: Values, members: Mapping[str, tuple[str, ...]]
+    methodology: Methodology,
+    fixed: Values,
+    members: Mapping[str, tuple[str, ...]],
+    attributes: Attributes,
 ) -> list[str]:
-    """The warnings of the warning checks (on fixed parameters) that the values breach."""
-    warnings = []
+    """The warnings of the warning checks (on fixed parameters) that the values breach,
+    evaluated by the kernel."""
+    context = Context(methodology, members, attributes)
+    place = Place(0, "the fixed values")
 
-    def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
-        return fixed[symbol.name][tuple(bindings[s] for s in symbol.index)].value
-
-    def side(term: Term, bindings: Mapping[str, str]) -> str:
+    def side(term: Term, key: Key, check: Check) -> str:
         if not isinstance(term, Symbol):
             return to_text(term)
-        key = tuple(bindings[s] for s in term.index)
-        return f"{term.symbol}{describe_key(term, key, methodology)}"
+        bindings = dict(zip(check.index, key, strict=True))
+        own = tuple(bindings[s] for s in term.index)
+        return f"{term.symbol}{describe_key(term, own, methodology)}"
 
-    for check in methodology.checks:
-        if check.severity is not Severity.WARNING:
-            continue
-        for key in itertools.product(*(members[s] for s in check.index)):
-            bindings = dict(zip(check.index, key, strict=True))
-            left = evaluate(check.left, lookup, members, bindings)
-            right = evaluate(check.right, lookup, members, bindings)
-            if not check.holds(left, right):
-                warnings.append(
-                    f"{side(check.right, bindings)} = {decimal_text(right)} is not "
-                    f"{_relation(check)} {side(check.left, bindings)} = {decimal_text(left)} "
-                    f"as expected: {check.description}"
-                )
-    return warnings
+    return [
+        f"{side(check.right, key, check)} = {decimal_text(right)} is not "
+        f"{_relation(check)} {side(check.left, key, check)} = {decimal_text(left)} "
+        f"as expected: {check.description}"
+        for check, key, left, right in warning_breaches(context, _Fixed(fixed), place)
+    ]
 
 
 def _relation(check: Check) -> str:

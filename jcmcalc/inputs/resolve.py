@@ -366,7 +366,9 @@ def resolve(
     check_bases(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )
-    resolver.warnings.extend(evaluate_warning_checks(methodology, fixed, resolver.members))
+    resolver.warnings.extend(
+        evaluate_warning_checks(methodology, fixed, resolver.members, resolver.attributes)
+    )
     inputs = Inputs(
         methodology=methodology,
         project=project,

@@ -11,7 +11,7 @@ workbook and ``verify`` render these declarations.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,7 +33,14 @@ from jcmcalc.model.expressions import (
     to_text,
 )
 from jcmcalc.model.faults import exact, plugin_fault
-from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation, Methodology
+from jcmcalc.model.methodology import (
+    PROJECT,
+    REFERENCE,
+    Check,
+    Equation,
+    Methodology,
+    Severity,
+)
 from jcmcalc.model.numbers import decimal_text, exact_text
 from jcmcalc.model.parameters import Parameter
 
@@ -248,23 +255,41 @@ def _equations(
             )
 
 
-def _checks(context: Context, scope: _Scope, place: Place) -> None:
-    """The one loop over error checks: raise :class:`InputError` where a bound is breached
-    (warning checks, on fixed parameters, warn when the inputs are resolved)."""
-    for check in context.methodology.error_checks:
+def _breached(
+    context: Context, checks: Sequence[Check], scope: _Scope, place: Place
+) -> Iterator[tuple[Check, Key, Fraction, Fraction]]:
+    """The one loop over checks: each check, member and both sides of one that fails."""
+    for check in checks:
         for key in _keys(check.index, context.members):
             bindings = dict(zip(check.index, key, strict=True))
             left = _exact(context, scope, check.left, bindings, check, place)
             right = _exact(context, scope, check.right, bindings, check, place)
             if not check.holds(left, right):
-                member = f", {'/'.join(key)}" if key and place.members else ""
-                raise InputError(
-                    f"{place.label}{member}: check {check.name!r} fails, "
-                    f"{check.description}: {check.text}, but {decimal_text(left)} "
-                    f"{'>=' if check.strict else '>'} {decimal_text(right)}",
-                    file=place.file,
-                    at=place.at,
-                )
+                yield check, key, left, right
+
+
+def _checks(context: Context, scope: _Scope, place: Place) -> None:
+    """Raise :class:`InputError` where an error check fails (warning checks, on fixed
+    parameters, are judged once when the inputs are resolved: :func:`warning_breaches`)."""
+    for check, key, left, right in _breached(
+        context, context.methodology.error_checks, scope, place
+    ):
+        member = f", {'/'.join(key)}" if key and place.members else ""
+        raise InputError(
+            f"{place.label}{member}: check {check.name!r} fails, "
+            f"{check.description}: {check.text}, but {decimal_text(left)} "
+            f"{'>=' if check.strict else '>'} {decimal_text(right)}",
+            file=place.file,
+            at=place.at,
+        )
+
+
+def warning_breaches(
+    context: Context, source: Source, place: Place
+) -> list[tuple[Check, Key, Fraction, Fraction]]:
+    """The warning checks that the values of ``source`` (fixed ones) fail, with both sides."""
+    warnings = [c for c in context.methodology.checks if c.severity is Severity.WARNING]
+    return list(_breached(context, warnings, _Scope(source), place))
 
 
 def evaluate_equations(

@@ -116,7 +116,9 @@ class Signatures:
         resolver = Resolver(self.methodology, self._project(project, member))
         fixed = resolver.fixed(self.methodology.parameters)
         notes = resolver.warnings
-        notes += evaluate_warning_checks(self.methodology, fixed, resolver.members)
+        notes += evaluate_warning_checks(
+            self.methodology, fixed, resolver.members, resolver.attributes
+        )
         values = {name: next(iter(found.values())).value for name, found in fixed.items() if found}
         return values, notes
 
