@@ -175,7 +175,14 @@ def _run(args: argparse.Namespace) -> int:
         print(formatting.text_table(rows))
     elif args.command == "show":
         identifier, _, version = args.methodology.partition("@")
-        print(formatting.methodology_text(registry.get(identifier, version or None)), end="")
+        methodology = registry.get(identifier, version or None)
+        if not version:
+            others = [m.version for m in registry.methodologies() if m.id == identifier]
+            print(
+                f"{methodology.label}: the latest installed version of {identifier} "
+                f"(installed: {', '.join(others)}; show another with {identifier}@VERSION)\n"
+            )
+        print(formatting.methodology_text(methodology), end="")
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":

@@ -26,7 +26,7 @@ from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED, Jcmc
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Kind
 from jcmcalc.portfolio.table import unfit
-from jcmcalc.run.pipeline import prepare
+from jcmcalc.run.pipeline import latest_version, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(
@@ -255,7 +255,19 @@ def test_every_route_refuses_a_bad_project_alike(cli, case: str, tmp_path: Path)
 
 def test_a_project_under_id_and_id_at_version_is_one_project(cli, tmp_path: Path) -> None:
     spelled = _set("methodology", "TH_AM001", where=("start", "2024-07-01"))
-    assert _rows(cli, _table(tmp_path, spelled), "P") == via_api(THAI)
+    got, expected = _rows(cli, _table(tmp_path, spelled), "P"), via_api(THAI)
+    assert got.periods == expected.periods
+    assert got.warnings == (latest_version(api.get_methodology("TH_AM001")), *expected.warnings)
+
+
+def test_no_version_named_is_said_alike(cli, tmp_path: Path) -> None:
+    path = _thai(tmp_path, {"project.toml": ('version = "1.0"\n', "")})
+    expected = via_api(path)
+    assert expected.warnings[0].startswith("[methodology] names no version: TH_AM001 ver")
+    assert via_cli(cli, path)[0] == expected
+    assert via_folder(cli, path, tmp_path) == expected
+    unversioned = _set("methodology", "TH_AM001")
+    assert _rows(cli, _table(tmp_path, unversioned), "P") == expected
 
 
 def test_an_expired_version_is_refused_alike(
@@ -275,7 +287,7 @@ def test_an_expired_version_is_refused_alike(
         from_folder = via_folder(cli, path, tmp_path / "refused")
         table = tmp_path / "table.csv"
         header = 'project,methodology,start,end,registered,"E_i,p [MWh]","F [t_CO2/MWh]"\n'
-        row = "P,EXPIRED_AM001,2020-01-01,2020-12-31,{},100,0.5\n"
+        row = "P,EXPIRED_AM001@1.0,2020-01-01,2020-12-31,{},100,0.5\n"
         table.write_text(header + row.format(""), encoding="utf-8")
         from_table = _rows(cli, table, "P")
         text = path.read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.expiry import version_expiry
+from jcmcalc.run.pipeline import latest_version
 
 REGISTERED = "registered"
 _ELIGIBILITY = re.compile(r"^\s*eligibility\s+(?P<criterion>\S+)\s*$")
@@ -40,11 +41,15 @@ class Stated:
 
     cells: dict[str, dict[str, str]]
     conflicts: dict[str, str]
+    #: The projects with a row naming its methodology without a version (``ID``).
+    unversioned: frozenset[str] = frozenset()
 
 
 def stated(table: columns.Table) -> Stated:
     """Each project's one value of every project-level column (columns read once each)."""
     projects = columns.text_cells(table.cells["project"])
+    labels = columns.text_cells(table.cells["methodology"]).astype(str)
+    unversioned = frozenset(projects[np.char.find(labels, "@") < 0].tolist())
     cells: dict[str, dict[str, str]] = {}
     conflicts: dict[str, str] = {}
     for title in project_columns(table.titles):
@@ -58,7 +63,7 @@ def stated(table: columns.Table) -> Stated:
                     f"{table.path.name}, row {row}: project {project!r} has different "
                     f"{title!r} cells ({found}, {value}): a project has one"
                 )
-    return Stated(cells, conflicts)
+    return Stated(cells, conflicts, unversioned)
 
 
 @attrs.frozen
@@ -69,16 +74,28 @@ class Judged:
     unanswered: tuple[str, ...]
     warnings: dict[str, tuple[str, ...]]
     failed: dict[str, str]
+    #: Said first for the projects that name no version (:func:`latest_version`).
+    unversioned: frozenset[str] = frozenset()
+    latest: tuple[str, ...] = ()
 
     def of(self, project: str) -> tuple[str, ...]:
-        return self.warnings.get(project, self.unanswered)
+        first = self.latest if project in self.unversioned else ()
+        return first + self.warnings.get(project, self.unanswered)
 
     def with_warnings(self, more: dict[str, tuple[str, ...]]) -> Callable[[str], tuple[str, ...]]:
-        """A project's eligibility warnings, then its ``more`` warnings (a shared tuple for
-        the many projects that have the same)."""
+        """A project's warnings of the methodology reference and eligibility, then its ``more``
+        warnings (one shared tuple for the many projects that have the same)."""
         combined = {p: self.of(p) + found for p, found in more.items()}
-        combined.update((p, found) for p, found in self.warnings.items() if p not in combined)
-        return lambda project: combined.get(project, self.unanswered)
+        combined.update((p, self.of(p)) for p in self.warnings if p not in combined)
+        unversioned = self.latest + self.unanswered
+
+        def warnings(project: str) -> tuple[str, ...]:
+            found = combined.get(project)
+            if found is not None:
+                return found
+            return unversioned if project in self.unversioned else self.unanswered
+
+        return warnings
 
 
 def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -> Judged:
@@ -96,7 +113,8 @@ def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -
 
     unanswered = verdict(())
     assert not isinstance(unanswered, str), "no answer is never an error without --strict"
-    judged = Judged(unanswered, {}, dict(given.conflicts))
+    latest = (latest_version(methodology),) if given.unversioned else ()
+    judged = Judged(unanswered, {}, dict(given.conflicts), given.unversioned, latest)
     for project, cells in given.cells.items():
         if project in judged.failed:
             continue

@@ -48,6 +48,14 @@ def load(
     return project, methodology
 
 
+def latest_version(methodology: Methodology) -> str:
+    """What a run says when the project names no version of its methodology."""
+    return (
+        f"[methodology] names no version: {methodology.label}, the latest installed, is used "
+        f'(write version = "{methodology.version}" to keep it when a newer one is installed)'
+    )
+
+
 def prepare(
     source: str | Path,
     find: Finder,
@@ -66,7 +74,8 @@ def prepare(
         source, find, require_periods=not ex_ante, allow_outside=allow_outside
     )
     inputs = resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
-    problems = assess(methodology, project.eligibility, project.path, strict=strict)
+    problems = [latest_version(methodology)] if project.methodology_version is None else []
+    problems += assess(methodology, project.eligibility, project.path, strict=strict)
     problems += expiry_warnings(inputs)
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
 
