@@ -191,3 +191,24 @@ def test_sample_report_is_regenerated_by_the_build(site: Path) -> None:
     ).read_bytes()
     page = (site / "samples" / "thai-rooftop-report" / "index.html").read_text("utf-8")
     assert "RE_p" in page and "1546" in page
+
+
+def test_the_knowledge_page_labels_every_part_with_its_source_or_reason() -> None:
+    from jcmcalc.model.knowledge import parts
+    from jcmcalc.model.parameters import Confidence
+    from jcmcalc.views.methodology_page import knowledge_page
+
+    methodologies = api.methodologies()
+    text = knowledge_page(methodologies)
+    for methodology in methodologies:
+        found = parts(methodology)
+        assert f"## [{methodology.label}]" in text
+        assert f"{len(found)} parts: " in text
+        assert all(part.basis for part in found), methodology.label
+    boilers = api.get_methodology("BOILER_FAMILY_FUEL", "1.0")
+    inferred = [p for p in parts(boilers) if p.confidence is Confidence.INFERRED]
+    assert inferred and all(f"`{p.subject}`" in text for p in inferred)
+    assert (
+        "| default | `EF_RE,i (national / grid) = 0.797 t_CO2/MWh` | read | IGES"
+        in knowledge_page([api.get_methodology("MN_AM003", "2.0")])
+    )

@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 from jcmcalc import api
 from jcmcalc.authoring.testing import run_sample
 from jcmcalc.plugin.samples import samples_of
-from jcmcalc.views.methodology_page import index_page, page, slug
+from jcmcalc.views.methodology_page import index_page, knowledge_page, page, slug
 
 SECTION = "Methodologies"
 FOLDER = "methodologies"
@@ -22,7 +22,7 @@ FOLDER = "methodologies"
 
 def on_config(config):
     """Add the generated pages to the navigation (section ``Methodologies``)."""
-    entries = [f"{FOLDER}/index.md"]
+    entries = [f"{FOLDER}/index.md", {"What jcmcalc knows and infers": f"{FOLDER}/knowledge.md"}]
     entries += [{m.label: f"{FOLDER}/{slug(m)}.md"} for m in api.methodologies()]
     nav = config["nav"]
     position = next(i for i, item in enumerate(nav) if SECTION in item)
@@ -35,6 +35,8 @@ def on_files(files: Files, config) -> Files:
     registry = api.registry()
     methodologies = registry.methodologies()
     files.append(File.generated(config, f"{FOLDER}/index.md", content=index_page(methodologies)))
+    knowledge = knowledge_page(methodologies)
+    files.append(File.generated(config, f"{FOLDER}/knowledge.md", content=knowledge))
     for methodology in methodologies:
         content = page(methodology, samples_of(methodology, registry), run_sample)
         files.append(File.generated(config, f"{FOLDER}/{slug(methodology)}.md", content=content))

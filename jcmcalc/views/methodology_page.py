@@ -12,6 +12,7 @@ from typing import Any
 
 from jcmcalc.model.expressions import latex_symbol, to_latex
 from jcmcalc.model.kernel import equations_of
+from jcmcalc.model.knowledge import parts
 from jcmcalc.model.methodology import Check, Equation, Methodology, Severity
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter, WhenAbsent
@@ -261,35 +262,46 @@ def _note(default: Default) -> str:
 
 def _inferred(m: Methodology) -> list[str]:
     """Everything labelled inferred: reconstructed, not read in a public source."""
-    notes = [f"Methodology: {note}" for note in m.notes]
-    notes += [
-        f"Criterion {c.id}: {c.text}" for c in m.criteria if c.confidence is Confidence.INFERRED
+    notes = [
+        f"{part.kind.capitalize()} `{part.subject}`: {part.basis}"
+        for part in parts(m)
+        if part.confidence is Confidence.INFERRED
     ]
-    for p in m.all_parameters:
-        if p.inferred:
-            notes.append(f"Parameter ${latex_symbol(p.symbol)}$: {p.inferred}")
-        defaults = p.default.rows.items() if isinstance(p.default, DefaultTable) else ()
-        if isinstance(p.default, Default):
-            defaults = [((), p.default)]
-        for key, default in defaults:
-            if default.confidence is Confidence.INFERRED:
-                where = f" ({' / '.join(key)})" if key else ""
-                notes.append(
-                    f"Default of ${latex_symbol(p.symbol)}${where}: `{default.value}`, "
-                    f"{default.source}{_note(default)}"
-                )
-    equations = m.equations + (m.estimate.equations if m.estimate else ())
-    notes += [f"Equation ${latex_symbol(e.symbol)}$: {e.inferred}" for e in equations if e.inferred]
-    notes += [f"Check {c.name}: {c.inferred}" for c in m.checks if c.inferred]
     lines = ["## What is inferred", ""]
     if not notes:
         return [*lines, "Nothing: every part of this declaration is labelled read or standard.", ""]
     lines += [
         "These parts are reconstructed, not read in a public source; results using them carry "
-        "the same labels in `provenance.inferred`.",
+        "the same labels in `provenance.inferred`. All methodologies side by side: "
+        "[What jcmcalc knows and what it infers](knowledge.md).",
         "",
     ]
     return [*lines, *(f"- {note}" for note in notes), ""]
+
+
+def knowledge_page(methodologies: Sequence[Methodology]) -> str:
+    """Every methodology's parts, each labelled read, standard or inferred with its source or
+    the reason it is inferred."""
+    lines = [
+        "# What jcmcalc knows and what it infers",
+        "",
+        "Generated from the declarations the engine calculates with. **read**: seen in the "
+        "public source named; **standard**: a published, well-known value or form; "
+        "**inferred**: reconstructed, not read (the reason is given).",
+        "",
+    ]
+    for m in methodologies:
+        found = parts(m)
+        counts = ", ".join(
+            f"{sum(p.confidence is label for p in found)} {label}" for label in Confidence
+        )
+        lines += [f"## [{m.label}]({slug(m)}.md): {m.title}", "", f"{len(found)} parts: {counts}."]
+        rows = [["part", "", "label", "source, or why inferred"]]
+        rows += [
+            [p.kind, f"`{p.subject}`", str(p.confidence), p.basis.replace("|", "/")] for p in found
+        ]
+        lines += ["", markdown_table(rows), ""]
+    return "\n".join(lines)
 
 
 def _samples(samples: Sequence[Sample], run: RunSample) -> list[str]:
