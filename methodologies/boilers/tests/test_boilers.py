@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,10 +14,22 @@ from jcmcalc import api
 from jcmcalc.authoring.testing import assert_worked_case, worked_cases
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import Confidence
+from jcmcalc.views.formatting import methodology_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = worked_cases(ROOT / "worked_cases")
 EXAMPLES = sorted((ROOT / "examples").glob("*/project.toml"))
+#: The approved records: country, approval date, title (shared/domain/data/methodologies.csv).
+APPROVED = {
+    "MN_AM002": (
+        "MN",
+        "2015-01-28",
+        "Replacement and Installation of High Efficiency Heat Only Boiler (HOB) for Hot Water "
+        "Supply Systems",
+    ),
+    "ID_AM015": ("ID", "", "Once-through boiler methodology (exact title not read)"),
+    "TH_AM010": ("TH", "", "High-efficiency boiler methodology (exact title not read)"),
+}
 IDS = [
     f"BOILER_FAMILY_{form}{aux}"
     for form in ("FUEL", "SWITCH", "HEAT", "STEAM")
@@ -75,6 +88,11 @@ def test_at_least_four_worked_cases() -> None:
     assert {"same-fuel", "fuel-switch", "heat-output", "steam-aux"} <= {c.name for c in CASES}
 
 
+def _methodology_of(case: Path) -> str:
+    project = tomllib.loads((case / "project.toml").read_text(encoding="utf-8"))
+    return project["methodology"]["id"]
+
+
 @pytest.mark.parametrize("project", EXAMPLES, ids=[p.parent.name for p in EXAMPLES])
 def test_examples_calculate(project: Path) -> None:
     result = jcmcalc.calculate(project)
@@ -83,54 +101,127 @@ def test_examples_calculate(project: Path) -> None:
     assert not result.warnings
 
 
-def test_methodologies_listed_as_reconstructed() -> None:
+def test_family_forms_are_named_as_not_approved() -> None:
     found = {m.id: m for m in jcmcalc.methodologies() if m.about.family == "boilers"}
-    assert sorted(found) == sorted(IDS)
-    for methodology in found.values():
+    assert sorted(found) == sorted([*IDS, *APPROVED])
+    for methodology in (found[i] for i in IDS):
         assert methodology.about.status == "reconstructed"
         assert methodology.about.confidence is Confidence.INFERRED
+        assert "not an approved JCM methodology" in methodology.title
+        assert methodology.notes[0].startswith("not an approved JCM methodology")
         assert api.registry().provider(methodology).distribution == "jcmcalc-boilers"
-        assert any("inferred" in note for note in methodology.notes)
         assert "_AM" not in methodology.id
+        assert "inferred" in methodology.about.sectoral_scope
 
 
-@pytest.mark.parametrize(
-    ("case", "bounds"),
-    [
-        (
-            "same-fuel",
-            {
-                "IPCC 2006 net calorific value (lower)",
-                "IPCC 2006 CO2 emission factor (lower)",
-                "IPCC 2006 CO2 emission factor (upper)",
-            },
-        ),
-        (
-            "heat-output",
-            {
-                "IPCC 2006 net calorific value (upper)",
-                "IPCC 2006 CO2 emission factor (lower)",
-                "IPCC 2006 CO2 emission factor (upper)",
-            },
-        ),
-    ],
-)
-def test_provenance_names_ipcc_bound(case: str, bounds: set[str]) -> None:
+@pytest.mark.parametrize("identifier", sorted(APPROVED))
+def test_approved_records_carry_their_identity(identifier: str) -> None:
+    methodology = jcmcalc.get_methodology(identifier, "1.0")
+    country, approved, title = APPROVED[identifier]
+    about = methodology.about
+    assert (about.status, about.country, about.approved) == ("approved", country, approved)
+    assert methodology.title == title
+    assert about.confidence is Confidence.INFERRED  # identity read, equations not
+    assert api.registry().provider(methodology).distribution == "jcmcalc-boilers"
+    assert any("its text was not read" in note for note in methodology.notes)
+    assert methodology.parameter("EF_CO2,j").inferred
+    if identifier != "MN_AM002":
+        assert about.sectoral_scope == "not read"
+    shown = {case.name for case in CASES if _methodology_of(case) == identifier}
+    assert shown, f"{identifier} has no worked case"
+
+
+def test_mn_am002_scope_and_draft_criteria() -> None:
+    methodology = jcmcalc.get_methodology("MN_AM002", "1.0")
+    assert methodology.about.sectoral_scope.startswith("1: Energy industries")
+    criteria = {c.id: c for c in methodology.criteria}
+    assert [c.confidence for c in criteria.values()] == [Confidence.READ] * 4 + [
+        Confidence.INFERRED
+    ]
+    assert "coal-fired heat-only boiler" in criteria["C1"].text
+    assert "0.10 MW to 3.15 MW" in criteria["C2"].text
+    assert "new installation, a replacement" in criteria["C3"].text
+    assert "dust collectors" in criteria["C4"].text
+    assert all("draft" in criteria[c].text for c in ("C1", "C2", "C3", "C4"))
+    fuels = dict(methodology.indices[1].attributes)["fuel"]
+    assert "natural_gas" not in fuels and "sub_bituminous_coal" in fuels
+
+
+def test_mn_am002_refuses_a_gas_fired_boiler(tmp_path: Path) -> None:
+    path = tmp_path / "project.toml"
+    text = (ROOT / "worked_cases" / "mn-am002-hob" / "project.toml").read_text()
+    path.write_text(text.replace('"sub_bituminous_coal"', '"natural_gas"'))
+    with pytest.raises(InputError, match="natural_gas"):
+        jcmcalc.calculate(path)
+
+
+@pytest.mark.parametrize("case", ["same-fuel", "heat-output", "fuel-switch"])
+def test_provenance_names_the_one_factor_and_why(case: str) -> None:
     result = jcmcalc.calculate(ROOT / "worked_cases" / case / "project.toml")
     tables = {table["name"] for table in result.provenance["default_tables"]}
-    assert bounds <= tables
+    assert "IPCC 2006 CO2 emission factor (default)" in tables
+    assert not {t for t in tables if "emission factor" in t and "(default)" not in t}
     rows = result.to_dict()["inputs"]
     sources = {row["symbol"]: row["source"] for row in rows if row["origin"] == "default"}
-    assert sources["EF_PJ,j"].endswith("upper value")
-    assert any("inferred" in text for text in result.provenance["inferred"])
+    assert sources["EF_CO2,j"].endswith("default value")
+    inferred = "\n".join(result.provenance["inferred"])
+    assert "one CO2 factor per fuel on both sides" in inferred
+    assert "EF_CO2,j: IPCC 2006 default value by default" in inferred
+
+
+def test_show_says_which_factor_and_why() -> None:
+    text = methodology_text(jcmcalc.get_methodology("BOILER_FAMILY_FUEL", "1.0"))
+    assert "EF_CO2,j (emission_factor)" in text
+    assert "one value per fuel on both the reference and the project side" in text
+    assert "CO2 emission factor (default)" in text
+    assert "EF_RE" not in text and "EF_PJ" not in text
+
+
+def _ratio(case: str, member: str) -> Fraction:
+    result = jcmcalc.calculate(ROOT / "worked_cases" / case / "project.toml")
+    steps = {(s.symbol, s.member): s.value for s in result.trace}
+    return steps[("RE_k,p", (member,))] / steps[("PE_k,p", (member,))]
+
+
+def test_same_fuel_ratio_is_the_efficiency_ratio_exactly() -> None:
+    assert _ratio("mn-am002-hob", "HOB-1") == Fraction("0.80") / Fraction("0.64")
+    assert _ratio("same-fuel", "B1") == Fraction("0.92") / Fraction("0.80")
+    assert _ratio("same-fuel", "B2") == Fraction("0.90") / Fraction("0.80")
+    assert _ratio("fuel-switch-two-boilers", "GB2") == Fraction("0.95") / Fraction("0.76")
+    assert _ratio("no-improvement", "B1") == 1
 
 
 def test_trace_shows_every_boiler_term() -> None:
     result = jcmcalc.calculate(ROOT / "worked_cases" / "same-fuel" / "project.toml")
     steps = {(s.symbol, s.member): s for s in result.trace}
-    assert steps[("RE_k,p", ("B1",))].value == Fraction("3455.635")
-    assert "0.0755" in steps[("RE_k,p", ("B1",))].substituted
-    assert "0.0788" in steps[("PE_k,p", ("B1",))].substituted
+    assert steps[("RE_k,p", ("B1",))].value == Fraction("3542.598")
+    assert "0.0774" in steps[("RE_k,p", ("B1",))].substituted
+    assert "0.0774" in steps[("PE_k,p", ("B1",))].substituted
+
+
+def test_a_stated_factor_applies_on_both_sides() -> None:
+    result = jcmcalc.calculate(ROOT / "worked_cases" / "th-am010-stated-factor" / "project.toml")
+    steps = {(s.symbol, s.member): s for s in result.trace}
+    assert "0.077" in steps[("RE_k,p", ("B1",))].substituted
+    assert "0.077" in steps[("PE_k,p", ("B1",))].substituted
+    assert any("override 0.077" in w for w in result.warnings)
+
+
+def test_reference_fuel_with_another_factor_than_the_same_fired_fuel_warns(
+    tmp_path: Path,
+) -> None:
+    case = ROOT / "worked_cases" / "fuel-switch-two-boilers"
+    assert not jcmcalc.calculate(case / "project.toml").warnings
+    stated = '"EF_CO2,j" = { value = "0.0570 t_CO2/GJ", source = "test", override = true }, '
+    text = (case / "project.toml").read_text().replace('{ "NCV_j"', "{ " + stated + '"NCV_j"')
+    path = tmp_path / "project.toml"
+    path.write_text(text)
+    warnings = jcmcalc.calculate(path).warnings
+    assert any(
+        "EF_RE,k for boiler 'GB2'" in w and "fuel 'NG'" in w and "one CO2 factor per fuel" in w
+        for w in warnings
+    )
+    assert not any("boiler 'GB1'" in w and "one CO2 factor" in w for w in warnings)
 
 
 def test_efficiency_not_above_reference_warns() -> None:

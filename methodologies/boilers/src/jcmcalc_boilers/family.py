@@ -1,17 +1,19 @@
-"""The high-efficiency boiler family: equations declared once, each option built from data.
+"""The high-efficiency boiler family: equations declared once, each record built from data.
 
 Structure [standard] (JCM_REFERENCE.md section 6): the project boilers deliver the heat that the
 replaced, less efficient boilers would have delivered, so the reference fuel follows from the
 efficiency ratio::
 
-    Q_k,p  = sum_j FC_k,j,p x NCV_j x eta_PJ,k         heat delivered by boiler k [GJ]
-    RE_p   = sum_k Q_k,p / eta_RE,k x EF_RE             [t_CO2]
-    PE_p   = sum_k sum_j FC_k,j,p x NCV_j x EF_PJ,j     (+ sum_e EC_aux,e,p x EF_elec,e)
+    Q_k,p  = sum_j FC_k,j,p x NCV_j x eta_PJ,k          heat delivered by boiler k [GJ]
+    RE_p   = sum_k Q_k,p / eta_RE,k x EF_RE,k           [t_CO2]  (fuel switch, heat output)
+    RE_p   = sum_k sum_j FC_k,j,p x NCV_j x EF_CO2,j x eta_PJ,k / eta_RE,k   (same fuel)
+    PE_p   = sum_k sum_j FC_k,j,p x NCV_j x EF_CO2,j    (+ sum_e EC_aux,e,p x EF_elec,e)
     ER_p   = RE_p - PE_p
 
-No approved JCM boiler methodology text ships with jcmcalc: every specific below (which IPCC
-bound each factor uses, the split of the factors, monitoring options, the heat-output and
-auxiliary-electricity forms) is [inferred] and labelled so in the methodology record.
+One CO2 factor per fuel on both sides (``factors.py``). No approved JCM boiler methodology text
+ships with jcmcalc: every specific (NCV bounds, monitoring options, the heat-output and
+auxiliary-electricity forms) is [inferred] and labelled so in each record; the approved
+records (``records.py``) carry their identity as read and the family's equations.
 """
 
 from __future__ import annotations
@@ -24,130 +26,27 @@ from jcmcalc.model.expressions import Term, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
-    About,
     Check,
-    Criterion,
     Equation,
     Index,
     Methodology,
     expectation,
 )
-from jcmcalc.model.parameters import (
-    FRACTION,
-    POSITIVE,
-    Confidence,
-    Kind,
-    Parameter,
-    metered,
-)
+from jcmcalc.model.parameters import FRACTION, Kind, Parameter, metered
 from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions, grid_only_factors
-from jcmcalc.tools.fuel import (
-    FUEL_MONITORING,
-    NCV_UNITS,
-    QUANTITY_UNITS,
-    fuel_combustion,
-    ipcc_default,
-    ipcc_fuels,
+from jcmcalc.tools.fuel import fuel_combustion, ipcc_fuels
+from jcmcalc_boilers import records
+from jcmcalc_boilers.factors import (
+    BOUND_NCV_FUEL_BASED,
+    BOUND_NCV_PE_ONLY,
+    fuel_parameters,
+    reference_factor,
+    same_fuel_same_factor,
 )
 
-ABOUT = About(
-    family="boilers",
-    sectoral_scope="3: Energy demand",
-    status="reconstructed",
-    source="no approved JCM boiler methodology text available: standard structure of "
-    "shared/domain/JCM_REFERENCE.md section 6, specifics inferred",
-    country="any",
-    confidence=Confidence.INFERRED,
-)
 FORMS = ("fuel", "switch", "heat", "steam")
 NEGATIVE_ER = "emission reductions may be negative"
-
-#: Which IPCC 2006 bound each factor takes [inferred]: the conservative one for its term.
-BOUND_REFERENCE_EF = "lower"  # EF_RE only raises RE
-BOUND_PROJECT_EF = "upper"  # EF_PJ,j only raises PE
-BOUND_NCV_FUEL_BASED = "lower"  # NCV_j scales both RE and PE, so ER too (ER > 0): lower
-BOUND_NCV_PE_ONLY = "upper"  # heat-output options: NCV_j appears in PE only
-
-NOTES = (
-    "status reconstructed: no approved JCM boiler methodology text is shipped; the equation "
-    "structure is standard (JCM_REFERENCE.md section 6), its specifics are inferred",
-    "inferred: EF_RE (reference fuel) uses the IPCC 2006 lower bound, EF_PJ,j (project fuel) "
-    "the upper bound, also when both are the same fuel",
-    "inferred: NCV_j is one value per fuel shared by RE and PE (the heat Q depends on it); in "
-    "the fuel-based options it uses the IPCC lower bound (ER grows with it), in the heat-output "
-    "options, where it enters PE only, the upper bound",
-    "inferred: the IPCC NCVs are on the mass basis; a fuel measured by volume (kL, m3, Nm3 at "
-    "0 degC and 101.325 kPa) needs its NCV per volume from the project file with its source",
-    "inferred: eta_RE,k is fixed by the methodology, but no value table is shipped: the "
-    "project file gives it per boiler with its source (the highest efficiency of the "
-    "conventional technology)",
-    "eligibility: criteria text of an approved methodology was not available; typical "
-    "criteria, reconstructed",
-)
-
-
-def _criteria(form: str) -> tuple[Criterion, ...]:
-    criteria = [
-        Criterion(
-            "C1",
-            "The project installs high-efficiency boiler(s) (e.g. once-through or heat-only "
-            "boilers) replacing or displacing conventional fossil-fuel boilers.",
-            Confidence.INFERRED,
-        ),
-        Criterion(
-            "C2",
-            "The efficiency of each project boiler is certified by the manufacturer's catalogue "
-            "or a performance test.",
-            Confidence.INFERRED,
-        ),
-    ]
-    if form in ("heat", "steam"):
-        criteria.append(
-            Criterion(
-                "C3",
-                "The heat output of each project boiler is measured (heat meter, or steam flow "
-                "meter with pressure and temperature).",
-                Confidence.INFERRED,
-            )
-        )
-    return tuple(criteria)
-
-
-def _fuel_parameters(ncv_bound: str) -> tuple[Parameter, Parameter, Parameter]:
-    consumption = Parameter(
-        "FC_k,j,p",
-        "fuel_consumption",
-        QUANTITY_UNITS,
-        Kind.MONITORED,
-        "Fuel j fired in project boiler k in period p (mass, or volume of a liquid or a gas "
-        "at 0 degC and 101.325 kPa); give 0 for a fuel a boiler does not fire",
-        index=("k", "j"),
-        inferred="monitoring options B (invoices) or C (fuel meter)",
-        monitoring=FUEL_MONITORING,
-    )
-    ncv = Parameter(
-        "NCV_j",
-        "net_calorific_value",
-        NCV_UNITS,
-        Kind.PROJECT,
-        "Net calorific value of fuel j, on the basis of its quantity (GJ/t, GJ/kL, GJ/Nm3)",
-        index=("j",),
-        bounds=POSITIVE,
-        default=ipcc_default("ncv", ncv_bound),
-        inferred=f"IPCC 2006 {ncv_bound} bound by default; supplier data may override",
-    )
-    project_ef = Parameter(
-        "EF_PJ,j",
-        "project_emission_factor",
-        "t_CO2/GJ",
-        Kind.METHODOLOGY,
-        "CO2 emission factor of fuel j fired in the project boilers",
-        index=("j",),
-        default=ipcc_default("ef", BOUND_PROJECT_EF),
-        inferred=f"IPCC 2006 {BOUND_PROJECT_EF} bound (conservative for project emissions)",
-    )
-    return consumption, ncv, project_ef
 
 
 def _efficiency(symbol: str, name: str, kind: Kind, description: str, **extra: Any) -> Parameter:
@@ -198,48 +97,16 @@ ENTHALPY_RISE = Parameter(
     index=("k",),
     inferred="enthalpy rise fixed ex ante per boiler from its design conditions",
 )
-AUX_FACTOR_NOTE = (
-    "inferred: the shipped JCM grid factors are built to be conservative for reference "
-    "emissions; as a project emission factor they may be low: override with a higher "
-    "sourced factor where the project's validator requires it"
-)
 
 
-def _indices(form: str) -> list[Index]:
+def _indices(form: str, fuels: tuple[str, ...]) -> list[Index]:
     """The boilers k (with their reference fuel unless the fuel stays the same) and fuels j."""
-    fuels = Index("j", "fuels", "fuel", attributes={"fuel": ipcc_fuels()})
+    fuel_index = Index("j", "fuels", "fuel", attributes={"fuel": fuels})
     boiler_attributes: dict[str, tuple[str, ...]] = {}
     if form != "fuel":
         boiler_attributes["reference_fuel"] = ipcc_fuels()
     boilers = Index("k", "boilers", "boiler", attributes=boiler_attributes)
-    return [boilers, fuels]
-
-
-def _reference_factor(form: str) -> Parameter:
-    """EF_RE: per fuel j when the fuel stays the same, else per boiler k by its reference fuel."""
-    inferred = f"IPCC 2006 {BOUND_REFERENCE_EF} bound (conservative for reference emissions)"
-    if form == "fuel":
-        return Parameter(
-            "EF_RE,j",
-            "reference_emission_factor",
-            "t_CO2/GJ",
-            Kind.METHODOLOGY,
-            "CO2 emission factor of fuel j as the fuel of the reference boilers (same fuel)",
-            index=("j",),
-            default=ipcc_default("ef", BOUND_REFERENCE_EF),
-            inferred=inferred,
-        )
-    return Parameter(
-        "EF_RE,k",
-        "reference_emission_factor",
-        "t_CO2/GJ",
-        Kind.METHODOLOGY,
-        "CO2 emission factor of the reference fuel of boiler k (the fuel the reference "
-        "boiler would fire, from the boiler's reference_fuel)",
-        index=("k",),
-        default=ipcc_default("ef", BOUND_REFERENCE_EF, key="reference_fuel"),
-        inferred=inferred,
-    )
+    return [boilers, fuel_index]
 
 
 def _heat_delivered(
@@ -280,9 +147,8 @@ def _boilers(form: str) -> tuple[list[Parameter], list[Equation], tuple[Check, .
     """Parameters, equations up to RE_k,p and PE_k,p (the last two), and checks of one form."""
     fuel_based = form in ("fuel", "switch")
     ncv_bound = BOUND_NCV_FUEL_BASED if fuel_based else BOUND_NCV_PE_ONLY
-    consumption, ncv, project_ef = _fuel_parameters(ncv_bound)
-    reference_ef = _reference_factor(form)
-    parameters = [consumption, ncv, project_ef, REFERENCE_EFFICIENCY, reference_ef]
+    consumption, ncv, factor = fuel_parameters(ncv_bound)
+    parameters = [consumption, ncv, factor, REFERENCE_EFFICIENCY]
     equations: list[Equation] = []
     checks: tuple[Check, ...] = ()
     if fuel_based:
@@ -290,13 +156,14 @@ def _boilers(form: str) -> tuple[list[Parameter], list[Equation], tuple[Check, .
         checks = (expectation(PROJECT_EFFICIENCY, REFERENCE_EFFICIENCY, NEGATIVE_ER),)
     if form == "fuel":
         boiler_reference = (
-            fuel_combustion("j", consumption.ref, ncv.ref, reference_ef.ref)
+            fuel_combustion("j", consumption.ref, ncv.ref, factor.ref)
             * PROJECT_EFFICIENCY.ref
             / REFERENCE_EFFICIENCY.ref
         )
     else:
         added, heat = _heat_delivered(form, consumption, ncv)
-        parameters += added
+        reference_ef = reference_factor()
+        parameters += [reference_ef, *added]
         equations.append(heat)
         boiler_reference = heat.ref / REFERENCE_EFFICIENCY.ref * reference_ef.ref
     equations.append(
@@ -313,7 +180,7 @@ def _boilers(form: str) -> tuple[list[Parameter], list[Equation], tuple[Check, .
         Equation(
             "PE_k,p",
             "project_emissions_boiler",
-            fuel_combustion("j", consumption.ref, ncv.ref, project_ef.ref),
+            fuel_combustion("j", consumption.ref, ncv.ref, factor.ref),
             "t_CO2",
             "Project emissions of the fuels fired in project boiler k in period p",
             index=("k",),
@@ -364,22 +231,23 @@ def _auxiliary_electricity() -> tuple[Index, list[Parameter], Equation]:
 
 
 def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
-    """The methodology record of one option of ``variants.toml``, with or without aux power."""
+    """The methodology record of one variant of ``variants.toml``, with or without aux power."""
     form = variant["form"]
     if form not in FORMS:
         raise ValueError(f"unknown boiler form {form!r}")
-    indices = _indices(form)
+    fuels = tuple(variant.get("fuels", ())) or ipcc_fuels()
+    if set(fuels) - set(ipcc_fuels()):
+        raise ValueError(f"{variant['id']}: fuels without IPCC data: {sorted(set(fuels))}")
+    indices = _indices(form, fuels)
     parameters, equations, checks = _boilers(form)
     boiler_re, boiler_pe = equations[-2:]
     project_emissions: Term = total("k", boiler_pe.ref)
-    notes = NOTES
     if aux:
         supplies, aux_parameters, aux_pe = _auxiliary_electricity()
         indices.append(supplies)
         parameters += aux_parameters
         equations.append(aux_pe)
         project_emissions = project_emissions + aux_pe.ref
-        notes = (*NOTES, AUX_FACTOR_NOTE)
     equations += [
         Equation(
             "RE_p",
@@ -394,13 +262,14 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
         id=variant["id"] + ("_AUX" if aux else ""),
         version=variant["version"],
         title=variant["title"] + (", with auxiliary electricity" if aux else ""),
-        about=ABOUT,
+        about=records.about(variant),
         indices=tuple(indices),
         parameters=tuple(parameters),
         equations=tuple(equations),
-        criteria=_criteria(form),
+        criteria=records.criteria(variant),
         checks=checks,
-        notes=notes,
+        notes=records.notes(variant, aux),
+        notices=() if form == "fuel" else (same_fuel_same_factor,),
     )
 
 
@@ -411,4 +280,4 @@ def variants() -> tuple[dict[str, Any], ...]:
 
 
 def methodologies() -> list[Methodology]:
-    return [build(variant, aux) for variant in variants() for aux in (False, True)]
+    return [build(variant, aux) for variant in variants() for aux in variant["aux"]]
