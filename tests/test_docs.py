@@ -190,4 +190,4 @@ def test_sample_report_is_regenerated_by_the_build(site: Path) -> None:
         SAMPLES / "thai-rooftop-report.html"
     ).read_bytes()
     page = (site / "samples" / "thai-rooftop-report" / "index.html").read_text("utf-8")
-    assert "RE_p" in page and "1546" in page
+    assert "RE_p" in page and "1209" in page

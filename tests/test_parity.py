@@ -224,8 +224,8 @@ def _core(message: str, *, figures: bool) -> str:
     return re.sub(r"-?\d[\d.]*", "#", text) if figures else text
 
 
-def _table(tmp_path: Path, change: Callable) -> Path:
-    text = table_text(prepare(THAI, api.get_methodology), "P")
+def _table(tmp_path: Path, change: Callable, project: Path = THAI) -> Path:
+    text = table_text(prepare(project, api.get_methodology), "P")
     rows = list(csv.DictReader(io.StringIO(text)))
     change(rows)
     path = tmp_path / "table.csv"
@@ -254,8 +254,10 @@ def test_every_route_refuses_a_bad_project_alike(cli, case: str, tmp_path: Path)
 
 
 def test_a_project_under_id_and_id_at_version_is_one_project(cli, tmp_path: Path) -> None:
+    # an ID without a version names the latest (TH_AM001 3.0); the example states 1.0
+    latest = _thai(tmp_path, {"project.toml": ('version = "1.0"', 'version = "3.0"')})
     spelled = _set("methodology", "TH_AM001", where=("start", "2024-07-01"))
-    assert _rows(cli, _table(tmp_path, spelled), "P") == via_api(THAI)
+    assert _rows(cli, _table(tmp_path, spelled, latest), "P") == via_api(latest)
 
 
 def test_an_expired_version_is_refused_alike(
