@@ -37,8 +37,9 @@ def test_dataframe_and_notebook_table() -> None:
 
 
 def test_get_methodology_latest_and_by_version() -> None:
-    assert jcmcalc.get_methodology("MN_AM003").version == "2.0"
-    assert jcmcalc.get_methodology("MN_AM003", "2.0") is jcmcalc.get_methodology("MN_AM003")
+    assert jcmcalc.get_methodology("MN_AM003").version == "3.0"
+    assert jcmcalc.get_methodology("MN_AM003", "3.0") is jcmcalc.get_methodology("MN_AM003")
+    assert jcmcalc.get_methodology("MN_AM003", "ver02.0").version == "2.0"
     with pytest.raises(InputError, match="unknown methodology"):
         jcmcalc.get_methodology("NO_SUCH")
 

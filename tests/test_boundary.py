@@ -278,14 +278,14 @@ def test_a_member_twice_in_one_period_gets_the_project_file_message(tmp_path, pr
 def test_a_project_under_id_and_id_at_version_is_one_project(tmp_path) -> None:
     rows = [
         "A,TH_AM001,2024-01-01,2024-06-30,S1,off-grid,1000",
-        "A,TH_AM001@1.0,2024-07-01,2024-12-31,S1,off-grid,1000",
+        "A,TH_AM001@3.0,2024-07-01,2024-12-31,S1,off-grid,1000",  # 3.0: the latest
     ]
     path = tmp_path / "portfolio.csv"
     path.write_text(TABLE.format(unit="MWh") + "\n".join(rows) + "\n", encoding="utf-8")
     found = [r for r in portfolio.calculate(path, api.get_methodology) if r.project == "A"]
     assert [(r.period, r.status, r.methodology) for r in found] == [
-        (1, "ok", "TH_AM001@1.0"),
-        (2, "ok", "TH_AM001@1.0"),
+        (1, "ok", "TH_AM001@3.0"),
+        (2, "ok", "TH_AM001@3.0"),
     ]
     rows[1] = rows[1].replace("2024-07-01", "2024-06-01")  # now they overlap: one project
     path.write_text(TABLE.format(unit="MWh") + "\n".join(rows) + "\n", encoding="utf-8")
@@ -298,7 +298,7 @@ def test_a_project_under_two_methodologies_fails_once(tmp_path) -> None:
     path = tmp_path / "portfolio.csv"
     path.write_text(
         header
-        + "A,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,10\n"
+        + "A,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,10\n"
         + "A,MN_AM003@2.0,2025-01-01,2025-12-31,S1,grid,national,10\n"
         + "B,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,10\n",
         encoding="utf-8",

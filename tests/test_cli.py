@@ -55,7 +55,7 @@ def test_plugins_lists_distribution_and_version(cli) -> None:
     code, out, _ = cli("plugins")
     assert code == 0
     assert any(
-        line.split()[:3] == ["solar_pv", "jcmcalc-solar-pv", "1.0.0"] for line in out.splitlines()
+        line.split()[:3] == ["solar_pv", "jcmcalc-solar-pv", "1.1.0"] for line in out.splitlines()
     )
 
 
@@ -135,7 +135,7 @@ def test_console_script_runs_the_demo_end_to_end() -> None:
     executable = shutil.which("jcmcalc", path=str(Path(sys.executable).parent))
     run = subprocess.run([executable, "calculate", str(THAI)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "total" in run.stdout and "1546" in run.stdout
+    assert "total" in run.stdout and "1209" in run.stdout
 
 
 def test_internal_error_exits_1_without_traceback(cli, monkeypatch) -> None:

@@ -190,7 +190,7 @@ def test_sample_report_is_regenerated_by_the_build(site: Path) -> None:
         SAMPLES / "thai-rooftop-report.html"
     ).read_bytes()
     page = (site / "samples" / "thai-rooftop-report" / "index.html").read_text("utf-8")
-    assert "RE_p" in page and "1546" in page
+    assert "RE_p" in page and "1209" in page
 
 
 def test_the_knowledge_page_labels_every_part_with_its_source_or_reason() -> None:

@@ -224,8 +224,8 @@ def _core(message: str, *, figures: bool) -> str:
     return re.sub(r"-?\d[\d.]*", "#", text) if figures else text
 
 
-def _table(tmp_path: Path, change: Callable) -> Path:
-    text = table_text(prepare(THAI, api.get_methodology), "P")
+def _table(tmp_path: Path, change: Callable, project: Path = THAI) -> Path:
+    text = table_text(prepare(project, api.get_methodology), "P")
     rows = list(csv.DictReader(io.StringIO(text)))
     change(rows)
     path = tmp_path / "table.csv"
@@ -254,20 +254,23 @@ def test_every_route_refuses_a_bad_project_alike(cli, case: str, tmp_path: Path)
 
 
 def test_a_project_under_id_and_id_at_version_is_one_project(cli, tmp_path: Path) -> None:
+    # an ID without a version names the latest (TH_AM001 3.0); the example states 1.0
+    latest = _thai(tmp_path, {"project.toml": ('version = "1.0"', 'version = "3.0"')})
     spelled = _set("methodology", "TH_AM001", where=("start", "2024-07-01"))
-    got, expected = _rows(cli, _table(tmp_path, spelled), "P"), via_api(THAI)
+    got, expected = _rows(cli, _table(tmp_path, spelled, latest), "P"), via_api(latest)
     assert got.periods == expected.periods
     assert got.warnings == (latest_version(api.get_methodology("TH_AM001")), *expected.warnings)
 
 
 def test_no_version_named_is_said_alike(cli, tmp_path: Path) -> None:
-    path = _thai(tmp_path, {"project.toml": ('version = "1.0"\n', "")})
-    expected = via_api(path)
-    assert expected.warnings[0].startswith("[methodology] names no version: TH_AM001 ver")
-    assert via_cli(cli, path)[0] == expected
-    assert via_folder(cli, path, tmp_path) == expected
+    path = _thai(tmp_path, {"project.toml": ('version = "1.0"\n', 'version = "3.0"\n')})
+    unnamed = _thai(tmp_path / "unnamed", {"project.toml": ('version = "1.0"\n', "")})
+    expected = via_api(unnamed)
+    assert expected.warnings[0].startswith("[methodology] names no version: TH_AM001 ver 3.0")
+    assert via_cli(cli, unnamed)[0] == expected
+    assert via_folder(cli, unnamed, tmp_path) == expected
     unversioned = _set("methodology", "TH_AM001")
-    assert _rows(cli, _table(tmp_path, unversioned), "P") == expected
+    assert _rows(cli, _table(tmp_path, unversioned, path), "P") == expected
 
 
 def test_an_expired_version_is_refused_alike(

@@ -15,12 +15,12 @@ BOILERS = (
 SUBMITTED = """\
 period,quantity,member,value
 1,EG_i,p,BKK-01,590.0633
-1,RE_p,,802.86249249
-1,ER_p,,802.86249249
-1,credits,,802
-2,credits,,744
-,EF_RE,i,AYA-02,0.5113
-total,credits,,1546
+1,RE_p,,627.9887797
+1,ER_p,,627.9887797
+1,credits,,627
+2,credits,,582
+,EF_RE,i,AYA-02,0.4
+total,credits,,1209
 """
 
 
@@ -49,10 +49,10 @@ def test_altered_parameter_names_its_first_equation(cli, tmp_path) -> None:
 
 def test_altered_credits_exit_3_even_by_one(cli, tmp_path) -> None:
     code, out, _ = cli(
-        "verify", THAI, "--reported", _csv(tmp_path, SUBMITTED.replace("744", "745"))
+        "verify", THAI, "--reported", _csv(tmp_path, SUBMITTED.replace("582", "583"))
     )
     assert code == EXIT_MISMATCH
-    assert "credits (period 2): submitted 745, recomputed 744" in out
+    assert "credits (period 2): submitted 583, recomputed 582" in out
 
 
 def test_differing_result_names_the_first_differing_equation(cli, tmp_path) -> None:
@@ -82,7 +82,7 @@ def test_json_of_calculate_verifies_itself(cli, tmp_path) -> None:
 
 
 def test_tolerance_is_relative(cli, tmp_path) -> None:
-    slightly = SUBMITTED.replace("802.86249249", "802.8624924")
+    slightly = SUBMITTED.replace("627.9887797", "627.98877975")
     assert cli("verify", THAI, "--reported", _csv(tmp_path, slightly))[0] == EXIT_OK
     code, _, _ = cli("verify", THAI, "--reported", _csv(tmp_path, slightly), "--tolerance", "0")
     assert code == EXIT_MISMATCH
@@ -108,10 +108,10 @@ def test_unknown_member_and_bad_number_are_bad_input(cli, tmp_path) -> None:
 WITH_UNITS = """\
 period,quantity,member,value,unit
 1,EG_i,p,BKK-01,590063.3,kWh
-1,RE_p,,802862.49249,kg_CO2
-1,ER_p,,802.86249249,
-1,credits,,802,t_CO2
-,EF_RE,i,AYA-02,511.3,kg_CO2/MWh
+1,RE_p,,627988.7797,kg_CO2
+1,ER_p,,627.9887797,
+1,credits,,627,t_CO2
+,EF_RE,i,AYA-02,400,kg_CO2/MWh
 """
 
 
@@ -130,7 +130,7 @@ def test_unit_of_wrong_dimension_or_unknown_is_bad_input_naming_file_and_row(cli
     code, _, err = cli("verify", THAI, "--reported", path)
     assert code == EXIT_BAD_INPUT
     assert f"{path}, row 6" in err and "unknown unit 't_CO2/GJ_x'" in err
-    path = _csv(tmp_path, WITH_UNITS.replace("49249,kg_CO2", "49249,GJ"))
+    path = _csv(tmp_path, WITH_UNITS.replace("627988.7797,kg_CO2", "627988.7797,GJ"))
     code, _, err = cli("verify", THAI, "--reported", path)
     assert code == EXIT_BAD_INPUT
     assert f"{path}, row 3" in err and "unit 'GJ'" in err and "cannot be converted to t_CO2" in err

@@ -11,9 +11,14 @@ import pytest
 
 import jcmcalc
 from jcmcalc.authoring.testing import assert_worked_case, worked_cases
+from jcmcalc.cli import main
 from jcmcalc.inputs.resolve import resolve
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import exact_text
+from jcmcalc.plugin.registry import installed
+from jcmcalc.plugin.samples import samples_of
+from jcmcalc.views.formatting import methodology_text
 
 PLUGIN = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(PLUGIN.glob("examples/*/project.toml"))
@@ -69,21 +74,74 @@ def test_variant_without_shipped_table_calculates_with_a_sourced_factor(tmp_path
     assert row["origin"] == "project" and row["source"] == "test value"
 
 
+#: Versions whose text was not read, with the version each takes its equations from.
+UNREAD = {
+    ("TH_AM001", "2.0"): "1.0",
+    ("TH_AM001", "3.0"): "2.0",
+    ("MN_AM003", "3.0"): "2.0",
+    ("CL_AM001", "2.0"): "1.0",
+}
+
+
+def _family() -> list[Methodology]:
+    return [m for m in jcmcalc.methodologies() if m.about.family == "solar-pv"]
+
+
 def test_all_eight_variants_are_registered_with_versions_and_countries() -> None:
-    found = {
-        m.id: (m.version, m.about.country)
-        for m in jcmcalc.methodologies()
-        if m.about.family == "solar-pv"
-    }
-    assert set(VARIANTS) <= set(found)
-    assert found["MN_AM003"] == ("2.0", "MN")
+    found = {(m.id, m.version, m.about.country) for m in _family()}
+    assert {m[0] for m in found} == set(VARIANTS)
+    for identifier, version in [("TH_AM001", "1.0"), ("MN_AM003", "2.0"), ("CL_AM001", "1.0")]:
+        assert (identifier, version, identifier[:2]) in found
+    assert {(i, v, i[:2]) for i, v in UNREAD} <= found
+    assert jcmcalc.get_methodology("MN_AM003", "3.0").about.approved == "2024-08-04"
+
+
+def test_a_reference_without_version_picks_the_latest() -> None:
+    latest = {i: jcmcalc.get_methodology(i).version for i in ("TH_AM001", "MN_AM003", "CL_AM001")}
+    assert latest == {"TH_AM001": "3.0", "MN_AM003": "3.0", "CL_AM001": "2.0"}
 
 
 def test_unknown_parts_are_marked() -> None:
-    for identifier in VARIANTS:
-        methodology = jcmcalc.get_methodology(identifier)
+    for methodology in _family():
         assert any(note.startswith("unknown") for note in methodology.notes)
-    assert "approval date" in " ".join(jcmcalc.get_methodology("CL_AM001").notes)
+    assert "approval date" in " ".join(jcmcalc.get_methodology("CL_AM001", "1.0").notes)
+
+
+@pytest.mark.parametrize(("key", "earlier"), UNREAD.items(), ids=lambda k: "@".join(k))
+def test_unread_version_says_what_differs_is_unknown(key, earlier) -> None:
+    methodology = jcmcalc.get_methodology(*key)
+    assert "text not read" in methodology.about.status
+    assert methodology.about.confidence == "inferred"
+    assert methodology.notes[0].startswith(f"what differs from ver {earlier} is unknown")
+    assert all(f"taken from ver {earlier}" in e.inferred for e in methodology.equations)
+    assert f"taken from ver {earlier}" in methodology.parameter("EF_RE,i").inferred
+    shown = methodology_text(methodology)
+    assert f"what differs from ver {earlier} is unknown" in shown and "text not read" in shown
+    previous = jcmcalc.get_methodology(key[0], earlier)
+    assert [e.text for e in methodology.equations] == [e.text for e in previous.equations]
+
+
+def test_read_versions_carry_no_revision_label() -> None:
+    for methodology in _family():
+        if (methodology.id, methodology.version) not in UNREAD:
+            assert methodology.about.status == "approved"
+            assert not any("what differs" in note for note in methodology.notes)
+
+
+def test_methodologies_and_show_list_the_unread_versions(capsys) -> None:
+    assert main(["methodologies"]) == 0
+    listed = {tuple(line.split()[:2]) for line in capsys.readouterr().out.splitlines()}
+    assert set(UNREAD) <= listed
+    assert main(["show", "MN_AM003@3.0"]) == 0
+    shown = capsys.readouterr().out
+    assert "what differs from ver 2.0 is unknown" in shown and "2024-08-04" in shown
+
+
+@pytest.mark.parametrize("key", UNREAD, ids=lambda k: "@".join(k))
+def test_unread_version_has_a_worked_case(key) -> None:
+    methodology = jcmcalc.get_methodology(*key)
+    found = samples_of(methodology, installed())
+    assert any(sample.worked for sample in found), key
 
 
 @pytest.mark.parametrize(

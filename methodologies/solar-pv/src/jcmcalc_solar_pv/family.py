@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+import attrs
+
 from jcmcalc.model.expressions import Constant, Term, total
 from jcmcalc.model.methodology import (
     PROJECT,
@@ -285,6 +287,38 @@ def _metered_output(form: str, table: DefaultTable) -> tuple[list[Parameter], li
     return [generated, factor], [_reference_emissions(reference)]
 
 
+def _unread_revision(
+    variant: Mapping[str, Any], parameters: list[Parameter], equations: list[Equation]
+) -> tuple[list[Parameter], list[Equation], list[str]]:
+    """A version whose text was not read: every equation and the factor labelled as taken
+    from the version it ``revises``, and the notes saying so (nothing for a version read)."""
+    earlier = variant.get("revises", "")
+    if not earlier:
+        return parameters, equations, []
+    taken = f"taken from ver {earlier}: the text of ver {variant['version']} was not read"
+    equations = [
+        attrs.evolve(e, inferred=f"{e.inferred}; {taken}" if e.inferred else taken)
+        for e in equations
+    ]
+    parameters = [
+        attrs.evolve(p, inferred=f"factor table {taken}") if p.symbol.startswith("EF_RE") else p
+        for p in parameters
+    ]
+    notes = [
+        f"what differs from ver {earlier} is unknown: the text of ver {variant['version']} was "
+        f"not read, so this record takes the family's equations, criteria and default tables "
+        f"of ver {earlier} (inferred)",
+        *variant.get("notes", ()),
+    ]
+    return parameters, equations, notes
+
+
+def _status(variant: Mapping[str, Any]) -> str:
+    if variant.get("revises"):
+        return f"approved; text not read (equations of ver {variant['revises']} assumed)"
+    return "approved"
+
+
 def build(variant: Mapping[str, Any]) -> Methodology:
     """The methodology record of one variant of ``variants.toml``."""
     country, form = variant["country"], variant["form"]
@@ -304,6 +338,9 @@ def build(variant: Mapping[str, Any]) -> Methodology:
             parameters, equations = _metered_output(form, table)
     # the estimate predicts the metered output, the first parameter (EG_i,p or EG_PV,i,p)
     estimate = None if form == "category-of-day" else _estimate(parameters[0])
+    parameters, equations, revision = _unread_revision(
+        variant, parameters, [*equations, NO_PROJECT_EMISSIONS]
+    )
     return Methodology(
         id=variant["id"],
         version=variant["version"],
@@ -311,17 +348,18 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         about=About(
             family="solar-pv",
             sectoral_scope="1: Energy industries (renewable / non-renewable sources)",
-            status="approved",
+            status=_status(variant),
             source=variant["source"],
             country=country,
             approved=variant["approved"],
+            confidence=Confidence.INFERRED if revision else Confidence.READ,
         ),
         indices=indices,
         parameters=tuple(parameters),
-        equations=(*equations, NO_PROJECT_EMISSIONS),
+        equations=tuple(equations),
         criteria=_criteria(form),
         estimate=estimate,
-        notes=tuple(notes),
+        notes=(*revision, *notes),
     )
 
 
