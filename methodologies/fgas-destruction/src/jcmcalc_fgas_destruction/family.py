@@ -11,18 +11,20 @@ available; JCM_REFERENCE.md section 7)::
     PE_p          = PE_energy,p + PE_conv,p + PE_residual,p
     ER_p          = RE_p - PE_p
 
-``CR_k`` is 1 for a species the record credits and 0 otherwise (methodology data). Project
-emissions count every species destroyed, creditable or not: the facility burns them all.
+``CR_k`` is 1 for a species the record credits and 0 otherwise (methodology data). Only HFCs
+may be credited, in every record: the JCM fluorocarbon programme of Japan's environment ministry
+targets HFCs, and CFCs and HCFCs (Montreal Protocol) are outside the Paris Agreement basket that
+JCM credits count toward. Project emissions count every species destroyed, creditable or not:
+the facility burns them all. A species destroyed but not credited is named in a notice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.expressions import Constant, total
 from jcmcalc.model.methodology import (
     PROJECT,
@@ -33,14 +35,12 @@ from jcmcalc.model.methodology import (
     Index,
     Methodology,
 )
-from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import (
     FRACTION,
     POSITIVE,
     Bounds,
     Confidence,
     Default,
-    DefaultTable,
     Kind,
     Monitoring,
     Parameter,
@@ -56,7 +56,11 @@ from jcmcalc.tools.gwp import (
     fgas_species,
     gwp_table,
     molar_mass_table,
-    ozone_depleting,
+)
+from jcmcalc_fgas_destruction.creditable import (
+    creditable_table,
+    destroyed_not_credited,
+    hfcs_only,
 )
 from jcmcalc_fgas_destruction.cylinders import MASS, SPECIES_INDEX
 
@@ -98,53 +102,6 @@ CRITERIA = tuple(
         start=1,
     )
 )
-
-
-def _creditable_table(variant: Mapping[str, Any]) -> DefaultTable:
-    creditable = set(variant["creditable"])
-    unknown = creditable - set(fgas_species())
-    if unknown:
-        raise ValueError(f"{variant['id']}: creditable species without data: {sorted(unknown)}")
-    rows = {
-        (species,): Default(
-            value="1" if species in creditable else "0",
-            source=f"{variant['id']} creditable species (variants.toml)",
-            confidence=Confidence.INFERRED,
-        )
-        for species in fgas_species()
-    }
-    return DefaultTable(
-        name=f"{variant['id']} creditable species",
-        version=f"{variant['id']} ver {variant['version']}",
-        keys=("species",),
-        rows=rows,
-        source="jcmcalc_fgas_destruction/variants.toml",
-    )
-
-
-def _reason(variant: Mapping[str, Any], species: str) -> str:
-    if ozone_depleting(species):
-        return variant["excluded_because"]
-    return "not creditable under this record"
-
-
-def _non_creditable(variant: Mapping[str, Any]):
-    """A notice: each non-creditable species destroyed in a period, as a warning."""
-    label = f"{variant['id']} ver {variant['version']}"
-
-    def notice(inputs: Inputs) -> Iterator[str]:
-        creditable = inputs.fixed["creditable"]
-        for period in inputs.periods:
-            for key, value in period.values.get(MASS, {}).items():
-                if value.value and creditable[key].value == 0:
-                    yield (
-                        f"{period.period.label}: {decimal_text(value.value)} t of {key[0]} "
-                        f"destroyed ({value.source}) is not creditable under {label} "
-                        f"({_reason(variant, key[0])}); it is left out of RE_p and counted in "
-                        "PE_p"
-                    )
-
-    return notice
 
 
 MASS_DESTROYED = Parameter(
@@ -236,8 +193,10 @@ def _species_parameters(
         "1 where the destruction of species k earns credits under this record, 0 otherwise",
         index=(SPECIES_INDEX,),
         bounds=Bounds(lower=Fraction(0), upper=Fraction(1)),
-        default=_creditable_table(variant),
-        inferred="which species are creditable is a reconstructed choice per record",
+        default=creditable_table(variant),
+        inferred="HFCs only, as the JCM fluorocarbon programme of Japan's environment ministry "
+        "targets HFCs [read: programme announcements, JCM_REFERENCE.md section 7]; which HFCs "
+        "an approved JCM methodology would list is a reconstructed choice per record",
     )
     carbon = Parameter(
         "n_C,k",
@@ -332,8 +291,11 @@ def _notes(variant: Mapping[str, Any]) -> tuple[str, ...]:
         RECONSTRUCTED_NOTE,
         f"GWP set IPCC {variant['gwp_set']}, fixed by this record ({variant['id']}); a project "
         "cannot choose another set except by a visible override with its source",
-        f"creditable species (methodology data, inferred): {creditable_list}; any other species "
-        "destroyed is reported in a warning, not credited, and counted in PE_p",
+        f"creditable species (methodology data, inferred): {creditable_list}. Only HFCs are "
+        "creditable: the JCM fluorocarbon programme of Japan's environment ministry targets HFCs; "
+        "CFCs and HCFCs are controlled under the Montreal Protocol, outside the Paris Agreement "
+        "basket that JCM credits count toward. A CFC or HCFC destroyed is counted in PE_p "
+        "(PE_conv,p and PE_residual,p) and reported as destroyed but not credited",
         "eligibility criteria reconstructed, not read",
         f"M_CO2 = 12.011 + 2 x 15.999 = {CO2_MOLAR_MASS_DEFAULT.value} from the atomic weights "
         "of the species' molar masses",
@@ -382,7 +344,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         equations=(reference, *_project_equations(gwp, carbon, molar, ncv, fuel_factor)),
         criteria=CRITERIA,
         notes=_notes(variant),
-        notices=(_non_creditable(variant),),
+        notices=(hfcs_only(variant), destroyed_not_credited(variant)),
     )
 
 
