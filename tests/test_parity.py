@@ -263,8 +263,8 @@ def test_a_project_under_id_and_id_at_version_is_one_project(cli, tmp_path: Path
 
 
 def test_no_version_named_is_said_alike(cli, tmp_path: Path) -> None:
-    path = _thai(tmp_path, {"project.toml": ('version = "1.0"\n', 'version = "3.0"\n')})
-    unnamed = _thai(tmp_path / "unnamed", {"project.toml": ('version = "1.0"\n', "")})
+    path = _thai(tmp_path, {"project.toml": ('version = "1.0"', 'version = "3.0"')})
+    unnamed = _thai(tmp_path / "unnamed", {"project.toml": ('version = "1.0"', "#")})
     expected = via_api(unnamed)
     assert expected.warnings[0].startswith("[methodology] names no version: TH_AM001 ver 3.0")
     assert via_cli(cli, unnamed)[0] == expected
