@@ -248,7 +248,7 @@ def test_a_select_over_an_index_the_parameter_lacks_asks_any_member() -> None:
 
 
 def test_whr_values_of_the_option_a_system_does_not_take_are_not_required() -> None:
-    whr = jcmcalc.get_methodology("MM_AM005", "1.0")
+    whr = jcmcalc.get_methodology("WHR_FAMILY", "1.0")  # the options live in the family form
     attributes = {
         "i": {"S": {"net_electricity": "supplied"}, "G": {"net_electricity": "gross-minus-aux"}}
     }

@@ -30,18 +30,17 @@ positive = st.decimals(min_value=Decimal("0.001"), max_value=10**6, places=3, al
 
 WHR = """
 [methodology]
-id = "MM_AM005"
+id = "WHR_FAMILY"
 [[systems]]
 id = "W"
 connection_case = "grid+captive"
 net_electricity = "gross-minus-aux"
 [systems.parameters]
 "EF_RE,i" = {{ value = "0.533 t_CO2/MWh", source = "test" }}
-"P_rated,i" = "1000 MW"
 [[periods]]
 start = 2022-01-01
 end = 2022-06-30
-values = {{ "EG_gross,i,p" = "{gross}", "EC_aux,i,p" = "{aux}", "D_p" = "181 day" }}
+values = {{ "EG_gross,i,p" = "{gross}", "EC_aux,i,p" = "{aux}" }}
 """
 HEAT = """
 [methodology]
@@ -156,7 +155,7 @@ def test_er_grows_with_generated_electricity(a, b) -> None:
 @given(positive, positive)
 def test_er_falls_with_auxiliary_consumption(a, b) -> None:
     low, high = sorted((a, b))
-    gross = "4000000 MWh"  # above any auxiliary drawn here, below 1000 MW x 24 h x 181 days
+    gross = "4000000 MWh"  # above any auxiliary drawn here (WHR_FAMILY: the gross option)
     at_low = _er(WHR.format(gross=gross, aux=f"{low} MWh"))
     at_high = _er(WHR.format(gross=gross, aux=f"{high} MWh"))
     assert at_high <= at_low
