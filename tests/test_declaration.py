@@ -30,6 +30,7 @@ from jcmcalc.model.methodology import (
 )
 from jcmcalc.model.parameters import (
     FRACTION,
+    Confidence,
     Default,
     Kind,
     Monitoring,
@@ -196,11 +197,10 @@ def test_string_options_are_enums_with_their_former_text() -> None:
 
 def test_core_factor_tables_keep_their_names_and_keys() -> None:
     offgrid = reference_factors("XX")
-    assert (offgrid.name, offgrid.keys, offgrid.rows) == (
-        "best diesel generator",
-        ("connection_case",),
-        {("off-grid",): BEST_DIESEL},
-    )
+    assert (offgrid.name, offgrid.keys) == ("best diesel generator", ("connection_case",))
+    (row,) = offgrid.rows.values()
+    assert (row.value, row.source) == (BEST_DIESEL.value, BEST_DIESEL.source)
+    assert row.confidence is Confidence.INFERRED and "by analogy" in row.note
     country = grid_countries()[0]
     assert reference_factors(country).keys == ("grid", "connection_case")
     auxiliary = grid_only_factors("auxiliary electricity")
@@ -221,3 +221,18 @@ def test_a_warning_check_that_cannot_be_evaluated_is_a_plugin_fault() -> None:
     methodology = _methodology(parameters=(ENERGY, FACTOR, HIGH, LOW), checks=(zero,))
     with pytest.raises(PluginError, match="cannot be evaluated"):
         evaluate_warning_checks(methodology, _fixed("0.9", "0.8"), {"i": ("S1",)}, {})
+
+
+def test_the_best_diesel_factor_derives_from_the_fuel_table_and_grid_tables_say_their_edition() -> (
+    None
+):
+    from jcmcalc.tools.electricity import best_diesel_derived, factor_table, grid_document
+
+    derived = best_diesel_derived()
+    assert round(derived, 3) == Fraction(BEST_DIESEL.value.split()[0])  # 0.5334... -> 0.533
+    assert "72.6 tCO2/TJ (IPCC 2006 gas_diesel_oil" in BEST_DIESEL.note
+    indonesia = factor_table("ID")
+    assert "PARTIAL: the table stops at Sulselbar" in indonesia.version
+    assert indonesia.rows[("*", "off-grid")].confidence is Confidence.INFERRED
+    assert factor_table("MN").rows[("*", "off-grid")].confidence is Confidence.READ
+    assert grid_document("MN")["edition"] == "not recorded"

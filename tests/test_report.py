@@ -60,7 +60,7 @@ def test_markdown_report_of_every_example_follows_the_mrs(example) -> None:
 def test_fixed_values_show_default_or_project_with_source() -> None:
     text = render(jcmcalc.calculate(THAI), "markdown")
     assert "| EF_RE,i | i = CNX-03 |" in text
-    assert "methodology default [read] | JCM best diesel generator factor" in text
+    assert "methodology default [inferred] | JCM best diesel generator factor" in text
     assert "given by the project | illustrative example value, not read from TH_AM001" in text
 
 

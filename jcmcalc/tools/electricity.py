@@ -7,11 +7,33 @@ diesel generator's 0.533 tCO2/MWh, or the lower of it and the grid factor.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import attrs
+
 from jcmcalc.model.expressions import Term
+from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table
 
 CONNECTION_CASES = ("grid", "grid+captive", "off-grid")
+
+#: Efficiency of the best diesel generator in the JCM's factor (inferred: see the note).
+DIESEL_EFFICIENCY = Fraction("0.49")
+#: The diesel CO2 factor of the derivation: IPCC 2006 gas/diesel oil, lower bound of Table 1.4.
+DIESEL_FUEL = "gas_diesel_oil"
+
+
+def _diesel_co2_t_per_tj() -> Fraction:
+    """72.6 tCO2/TJ, read from the shipped IPCC 2006 fuel table (not a second constant)."""
+    row = next(r for r in table("ipcc2006_fuels") if r["fuel"] == DIESEL_FUEL)
+    return Fraction(row["ef_co2_lower_kg_per_TJ"]) / 1000
+
+
+def best_diesel_derived() -> Fraction:
+    """3.6 GJ/MWh / efficiency x the diesel CO2 factor, in tCO2/MWh (0.5334 before rounding)."""
+    return Fraction("3.6") / DIESEL_EFFICIENCY * _diesel_co2_t_per_tj() / 1000
+
 
 BEST_DIESEL = Default(
     value="0.533 t_CO2/MWh",
@@ -21,13 +43,31 @@ BEST_DIESEL = Default(
     ),
     confidence=Confidence.READ,
     note=(
-        "value read; derivation 3.6 GJ/MWh / 0.49 x 72.6 tCO2/TJ / 1000 rounded to 3 decimals "
-        "is inferred"
+        "value read; its derivation, 3.6 GJ/MWh / 0.49 x "
+        f"{decimal_text(_diesel_co2_t_per_tj())} tCO2/TJ (IPCC 2006 {DIESEL_FUEL}, lower bound, "
+        "from the shipped fuel table) / 1000 rounded to 3 decimals, is inferred"
     ),
 )
 
 GRID_TABLE_NAME = "JCM grid emission factors"
-GRID_TABLE_VERSION = "grid_emission_factors.csv of jcmcalc 0.1 (document editions not recorded)"
+
+
+def grid_document(country: str) -> dict[str, str]:
+    """The document a country's grid factors come from: title, edition, original address and
+    what the table covers (``jcmcalc/data/grid_tables.csv``); empty for a country without one."""
+    return next((row for row in table("grid_tables") if row["country"] == country), {})
+
+
+def _version(country: str) -> str:
+    """The table's edition as the provenance of a result shows it."""
+    document = grid_document(country)
+    if not document:
+        return "grid_emission_factors.csv of jcmcalc (no document for this country)"
+    return (
+        f"grid_emission_factors.csv of jcmcalc: {document['document']}, edition "
+        f"{document['edition']}, address {document['original_address']}; covers "
+        f"{document['coverage']}"
+    )
 
 
 def grid_countries() -> tuple[str, ...]:
@@ -62,13 +102,24 @@ def factor_table(country: str) -> DefaultTable:
             confidence=Confidence.READ if verified else Confidence.INFERRED,
             note=row["basis"],
         )
-    rows.setdefault(("*", "off-grid"), BEST_DIESEL)
+    rows.setdefault(("*", "off-grid"), _off_grid_by_analogy(country))
     return DefaultTable(
         name=f"{GRID_TABLE_NAME} ({country})",
-        version=GRID_TABLE_VERSION,
+        version=_version(country),
         keys=("grid", "connection_case"),
         rows=rows,
         source="jcmcalc/data/grid_emission_factors.csv",
+    )
+
+
+def _off_grid_by_analogy(country: str) -> Default:
+    """The best diesel factor for an off-grid system where the country's document defines no
+    off-grid case: the value is read, its use for this country is inferred."""
+    return attrs.evolve(
+        BEST_DIESEL,
+        confidence=Confidence.INFERRED,
+        note=f"{BEST_DIESEL.note}; the document for {country} defines no off-grid case: "
+        "applied by analogy (inferred)",
     )
 
 
@@ -82,7 +133,7 @@ def reference_factors(country: str) -> DefaultTable:
         name="best diesel generator",
         version=table.version,
         keys=("connection_case",),
-        rows={("off-grid",): BEST_DIESEL},
+        rows={("off-grid",): _off_grid_by_analogy(country)},
         source="jcmcalc.tools.electricity.BEST_DIESEL",
     )
 
@@ -97,7 +148,7 @@ def grid_only_factors(use: str) -> DefaultTable:
     }
     return DefaultTable(
         name=f"{GRID_TABLE_NAME}, grid-only case ({use})",
-        version=GRID_TABLE_VERSION,
+        version="; ".join(_version(country) for country in grid_countries()),
         keys=("country", "grid"),
         rows=rows,
         source="jcmcalc/data/grid_emission_factors.csv",

@@ -35,7 +35,7 @@ ATOMIC_WEIGHTS: Mapping[str, Fraction] = {
     "H": Fraction("1.008"),
     "C": Fraction("12.011"),
     "O": Fraction("15.999"),
-    "F": Fraction("18.998403163"),
+    "F": Fraction("18.998403162"),
     "Cl": Fraction("35.45"),
 }
 ATOMIC_WEIGHTS_SOURCE = (
