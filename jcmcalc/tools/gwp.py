@@ -180,7 +180,10 @@ def molar_mass_table() -> DefaultTable:
     rows = {
         (name,): Default(
             value=f"{decimal_text(molar_mass(row['formula']), None)} kg/kmol",
-            source=f"computed from the formula {row['formula']} and {ATOMIC_WEIGHTS_SOURCE}",
+            source=(
+                f"computed from the formula {row['formula']} ({row['formula_source']}) and "
+                f"{ATOMIC_WEIGHTS_SOURCE}"
+            ),
             confidence=Confidence.STANDARD,
         )
         for name, row in species_rows().items()
@@ -199,7 +202,7 @@ def carbon_atoms_table() -> DefaultTable:
     rows = {
         (name,): Default(
             value=str(carbon_atoms(row["formula"])),
-            source=f"counted in the formula {row['formula']}",
+            source=f"counted in the formula {row['formula']} ({row['formula_source']})",
             confidence=Confidence.STANDARD,
         )
         for name, row in species_rows().items()

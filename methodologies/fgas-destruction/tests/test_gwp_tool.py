@@ -73,3 +73,11 @@ def test_every_species_has_a_gwp_in_both_sets() -> None:
     for species in gwp.fgas_species():
         assert gwp.gwp(species, "AR4") > 0 and gwp.gwp(species, "AR5") > 0
     assert gwp.ozone_depleting("HCFC-22") and not gwp.ozone_depleting("HFC-32")
+
+
+def test_formulas_and_blends_cite_their_source() -> None:
+    from jcmcalc.tools.gwp import carbon_atoms_table, molar_mass_table
+
+    for table in (molar_mass_table(), carbon_atoms_table()):
+        assert all("Table 8.A.1" in row.source for row in table.rows.values())
+    assert "edition not recorded" in gwp.blend_source("R-404A")
