@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,34 @@ def _umask() -> int:
     return mask
 
 
-def _write(content: str | bytes, output: Path | None) -> None:
-    """Print, or write ``output`` atomically: a failed run leaves no half-written file."""
+def _checked(output: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output that is not a regular file or a new path in an existing folder, or
+    that is one of the run's ``inputs`` (no output ever overwrites an input)."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"the folder {str(folder)!r} of the output does not exist", file=output)
+    if not (output.exists() or output.is_symlink()):
+        return
+    if not output.is_file():
+        raise InputError(
+            "is not a regular file (a directory, device, pipe or broken link): write the output "
+            "to a new path or over a regular file",
+            file=output,
+        )
+    for path in inputs:
+        try:
+            same = os.path.samefile(output, path)
+        except OSError:
+            continue
+        if same:
+            raise InputError(
+                f"is an input of this run ({path.name}): write the output elsewhere", file=output
+            )
+
+
+def _write(content: str | bytes, output: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """Print, or write ``output`` atomically: a failed run leaves no half-written file, and no
+    output replaces a device or one of the run's ``inputs`` (:func:`_checked`)."""
     if output is None:
         if isinstance(content, bytes):
             sys.stdout.flush()
@@ -124,6 +150,7 @@ def _write(content: str | bytes, output: Path | None) -> None:
         else:
             sys.stdout.write(content)
         return
+    _checked(output, inputs)
     directory = output.parent if str(output.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
     try:
@@ -196,7 +223,7 @@ def _run(args: argparse.Namespace) -> int:
             text = result.to_json()
         else:
             text = formatting.result_text(result, markdown=args.format == "markdown")
-        _write(text, args.output)
+        _write(text, args.output, result.inputs.project.input_files)
         if args.format == "table" and args.output is None:
             for warning in result.warnings:
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
@@ -219,7 +246,8 @@ def _report(args: argparse.Namespace) -> None:
         + (["--allow-outside"] if args.allow_outside else [])
     )
     timestamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds") if args.timestamp else None
-    _write(report.render(result, args.format, command=command, timestamp=timestamp), args.output)
+    rendered = report.render(result, args.format, command=command, timestamp=timestamp)
+    _write(rendered, args.output, result.inputs.project.input_files)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -245,11 +273,13 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
     if args.format == "parquet" and args.output is None:
         raise InputError("--format parquet needs -o FILE")
     rows = portfolio.calculate(args.path, get, engine=args.engine, progress=True)
+    inputs = args.path.rglob("*") if args.path.is_dir() else [args.path]
     if args.format == "parquet":
+        _checked(args.output, inputs)
         portfolio.write_parquet(rows, args.output)
     else:
         text = portfolio.to_json(rows) if args.format == "json" else portfolio.to_csv(rows)
-        _write(text, args.output)
+        _write(text, args.output, inputs)
     failed = [row for row in rows[:-1] if row.status == "failed"]
     for row in failed:
         print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)

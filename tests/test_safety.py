@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -137,3 +138,46 @@ def test_submitted_workbook_is_read_without_links_or_formulas(monkeypatch, tmp_p
     with pytest.raises(InputError):
         submitted.read_submitted(book, api.get_methodology("TH_AM001"))
     assert seen == {"read_only": True, "data_only": True, "keep_links": False}
+
+
+def _thai_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "thai"
+    shutil.copytree(ROOT / "methodologies/solar-pv/examples/thai-rooftop", folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "words"),
+    [
+        ("calculate", "project.toml", "is an input of this run (project.toml)"),
+        ("report", "monthly-2024H1.csv", "is an input of this run (monthly-2024H1.csv)"),
+        ("calculate", ".", "is not a regular file"),
+        ("calculate", "missing/out.json", "of the output does not exist"),
+    ],
+)
+def test_an_output_never_replaces_an_input_or_a_non_file(
+    tmp_path: Path, cli, command: str, target: str, words: str
+) -> None:
+    folder = _thai_copy(tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    code, _, err = cli(command, folder / "project.toml", "-o", folder / target)
+    assert code == 2 and words in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_device_is_never_replaced_by_an_output(tmp_path: Path, cli) -> None:
+    folder = _thai_copy(tmp_path)
+    code, _, err = cli("calculate", folder / "project.toml", "-o", "/dev/null")
+    assert code == 2 and "is not a regular file" in err
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_portfolio_output_never_replaces_its_table(tmp_path: Path, cli) -> None:
+    table = tmp_path / "portfolio.csv"
+    shutil.copy(ROOT / "methodologies/solar-pv/examples/portfolio.csv", table)
+    before = table.read_bytes()
+    code, _, err = cli("portfolio", table, "-o", table)
+    assert code == 2 and "is an input of this run (portfolio.csv)" in err
+    assert table.read_bytes() == before
+    code, _, _ = cli("portfolio", table, "-o", tmp_path / "credits.csv")
+    assert code in (0, 4) and (tmp_path / "credits.csv").exists()
