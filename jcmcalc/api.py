@@ -36,23 +36,46 @@ def load_project(
     )
 
 
-def calculate(project: str | Path, *, strict: bool = False, allow_outside: bool = False) -> Result:
+def calculate(
+    project: str | Path,
+    *,
+    strict: bool = False,
+    allow_outside: bool = False,
+    allow_ineligible: bool = False,
+) -> Result:
     """Calculate RE, PE, ER and credits for every monitoring period of a project file.
 
-    ``strict`` turns unanswered or unmet eligibility criteria into an error;
+    ``strict`` turns unanswered eligibility criteria into an error (a criterion answered false
+    is one unless ``allow_ineligible``, which computes anyway, marked NOT CREDITABLE);
     ``allow_outside`` lets the project read data files outside its directory.
     """
     return pipeline.calculate(
-        project, get_methodology, mode=Mode.EX_POST, strict=strict, allow_outside=allow_outside
+        project,
+        get_methodology,
+        mode=Mode.EX_POST,
+        strict=strict,
+        allow_outside=allow_outside,
+        allow_ineligible=allow_ineligible,
     )
 
 
-def estimate(project: str | Path, *, strict: bool = False, allow_outside: bool = False) -> Result:
+def estimate(
+    project: str | Path,
+    *,
+    strict: bool = False,
+    allow_outside: bool = False,
+    allow_ineligible: bool = False,
+) -> Result:
     """Expected credits per year of the crediting period from the project's ``[estimate]``.
 
     Design values (rated capacity, specific yield, degradation) become estimated monitored
     values, which run through the same equations as monitored ones.
     """
     return pipeline.calculate(
-        project, get_methodology, mode=Mode.EX_ANTE, strict=strict, allow_outside=allow_outside
+        project,
+        get_methodology,
+        mode=Mode.EX_ANTE,
+        strict=strict,
+        allow_outside=allow_outside,
+        allow_ineligible=allow_ineligible,
     )

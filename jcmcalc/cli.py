@@ -53,9 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--format", choices=FORMATS, default="table")
         command.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
         command.add_argument(
-            "--strict", action="store_true", help="unanswered or unmet eligibility is an error"
+            "--strict", action="store_true", help="unanswered eligibility is an error"
         )
-        _allow_outside(command)
+        _project_options(command)
     report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
     report.add_argument("project", type=Path, help="project file (TOML)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="markdown")
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--timestamp", action="store_true", help="print the time of the run (output then varies)"
     )
-    _allow_outside(report)
+    _project_options(report)
     verify = commands.add_parser("verify", help="compare submitted figures with a recomputation")
     verify.add_argument("project", type=Path, help="project file (TOML)")
     verify.add_argument(
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--tolerance", type=float, default=1e-9, help="relative tolerance (credits: exact)"
     )
-    _allow_outside(verify)
+    _project_options(verify)
     scaffold = commands.add_parser(
         "new-methodology", help="create an installable methodology plugin to start from"
     )
@@ -101,11 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _allow_outside(command: argparse.ArgumentParser) -> None:
+def _project_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allow-outside",
         action="store_true",
         help="let the project read data files outside its directory",
+    )
+    command.add_argument(
+        "--allow-ineligible",
+        action="store_true",
+        help="compute a project that answers an eligibility criterion false (NOT CREDITABLE)",
     )
 
 
@@ -218,7 +223,12 @@ def _run(args: argparse.Namespace) -> int:
         return _portfolio(args, registry.get)
     else:
         run = api.calculate if args.command == "calculate" else api.estimate
-        result = run(args.project, strict=args.strict, allow_outside=args.allow_outside)
+        result = run(
+            args.project,
+            strict=args.strict,
+            allow_outside=args.allow_outside,
+            allow_ineligible=args.allow_ineligible,
+        )
         if args.format == "json":
             text = result.to_json()
         else:
@@ -239,11 +249,17 @@ def _report(args: argparse.Namespace) -> None:
 
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         raise InputError("a workbook is binary: write it to a file with -o FILE.xlsx")
-    result = api.calculate(args.project, strict=args.strict, allow_outside=args.allow_outside)
+    result = api.calculate(
+        args.project,
+        strict=args.strict,
+        allow_outside=args.allow_outside,
+        allow_ineligible=args.allow_ineligible,
+    )
     command = shlex.join(
         ["jcmcalc", "report", args.project.as_posix(), "--format", args.format]
         + (["--strict"] if args.strict else [])
         + (["--allow-outside"] if args.allow_outside else [])
+        + (["--allow-ineligible"] if args.allow_ineligible else [])
     )
     timestamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds") if args.timestamp else None
     rendered = report.render(result, args.format, command=command, timestamp=timestamp)
@@ -259,7 +275,9 @@ def _verify(args: argparse.Namespace) -> int:
 
     if not args.tolerance >= 0:
         raise InputError(f"--tolerance {args.tolerance} must be a number >= 0")
-    result = api.calculate(args.project, allow_outside=args.allow_outside)
+    result = api.calculate(
+        args.project, allow_outside=args.allow_outside, allow_ineligible=args.allow_ineligible
+    )
     figures = read_submitted(args.reported, result.methodology)
     tolerance = Fraction(str(args.tolerance))
     comparisons = verify.compare(result, figures, args.reported, tolerance)

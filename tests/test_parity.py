@@ -338,17 +338,43 @@ values = { "EG_i,p" = "23134 MWh" }
 """
 
 
-def test_an_override_and_unmet_criteria_warn_alike(cli, tmp_path: Path) -> None:
+def test_an_override_and_unanswered_criteria_warn_alike(cli, tmp_path: Path) -> None:
     folder = tmp_path / "override"
     folder.mkdir()
     path = folder / "project.toml"
-    path.write_text(OVERRIDE, encoding="utf-8")
+    path.write_text(OVERRIDE.replace("C2 = false\n", ""), encoding="utf-8")
     expected = via_api(path)
     assert any("override 0.8 t_CO2/MWh replaces the default" in w for w in expected.warnings)
-    assert any(w.endswith(": not met") for w in expected.warnings)
+    assert any(w.endswith("not answered in [eligibility]") for w in expected.warnings)
     assert via_cli(cli, path)[0] == expected
     assert via_folder(cli, path, tmp_path) == expected
     assert via_table(cli, path, tmp_path) == expected
+
+
+def test_a_criterion_answered_false_is_refused_alike_unless_allowed(cli, tmp_path: Path) -> None:
+    """A false answer makes the methodology inapplicable on every route; the API and the CLI
+    may compute anyway, every output then marking the result NOT CREDITABLE."""
+    folder = tmp_path / "unmet"
+    folder.mkdir()
+    path = folder / "project.toml"
+    path.write_text(OVERRIDE, encoding="utf-8")
+    refused = via_api(path)
+    assert "eligibility C2" in refused.error and "does not apply" in refused.error
+    code, _, err = cli("calculate", path)
+    assert code == EXIT_BAD_INPUT and refused.error in err
+    assert refused.error in via_folder(cli, path, tmp_path).error
+    table = tmp_path / "table.csv"
+    table.write_text(
+        "project,methodology,start,end,system,grid,connection_case,"
+        '"EG_i,p [MWh]",eligibility C2\n'
+        "P,MN_AM003@2.0,2023-01-01,2023-12-31,PV-1,national,grid,23134,false\n",
+        encoding="utf-8",
+    )
+    assert refused.error in _rows(cli, table, "P").error
+    allowed = jcmcalc.calculate(path, allow_ineligible=True)
+    assert allowed.warnings[0].startswith("NOT CREDITABLE: eligibility C2")
+    code, out, _ = cli("calculate", path, "--allow-ineligible", "--format", "json")
+    assert code == EXIT_OK and json.loads(out)["warnings"][0].startswith("NOT CREDITABLE")
 
 
 def test_the_table_helper_writes_a_csv_with_every_period() -> None:

@@ -14,9 +14,16 @@ _NO = {False, "no", "false", "not met"}
 
 
 def assess(
-    methodology: Methodology, answers: Mapping[str, Any], path: Path, *, strict: bool = False
+    methodology: Methodology,
+    answers: Mapping[str, Any],
+    path: Path,
+    *,
+    strict: bool = False,
+    allow_ineligible: bool = False,
 ) -> list[str]:
-    """Warnings for unanswered or unmet criteria (an error under ``strict``)."""
+    """Warnings for unanswered criteria (an error under ``strict``). A criterion answered
+    false makes the methodology inapplicable: an error naming it, unless ``allow_ineligible``,
+    which computes anyway with a warning that the result is not creditable."""
     known = [criterion.id for criterion in methodology.criteria]
     for key in answers:
         if key not in known:
@@ -25,21 +32,29 @@ def assess(
                 file=path,
                 at=f"eligibility.{key}",
             )
-    problems = []
+    unanswered, unmet = [], []
     for criterion in methodology.criteria:
         answer = answers.get(criterion.id)
         normal = answer.lower() if isinstance(answer, str) else answer
         label = f"eligibility {criterion.id} ({criterion.text})"
         if answer is None:
-            problems.append(f"{label}: not answered in [eligibility]")
+            unanswered.append(f"{label}: not answered in [eligibility]")
         elif normal in _NO:
-            problems.append(f"{label}: not met")
+            unmet.append(f"{label}: not met")
         elif normal not in _YES:
             raise InputError(
                 f"answer {answer!r} must be true or false",
                 file=path,
                 at=f"eligibility.{criterion.id}",
             )
-    if strict and problems:
-        raise InputError("; ".join(problems), file=path, at="eligibility")
-    return problems
+    if unmet and not allow_ineligible:
+        raise InputError(
+            f"{'; '.join(unmet)}: {methodology.label} does not apply to this project, which "
+            "earns no credits under it (--allow-ineligible computes anyway, marked NOT "
+            "CREDITABLE)",
+            file=path,
+            at="eligibility",
+        )
+    if strict and unanswered:
+        raise InputError("; ".join(unanswered), file=path, at="eligibility")
+    return [f"NOT CREDITABLE: {problem}" for problem in unmet] + unanswered

@@ -63,11 +63,13 @@ def prepare(
     mode: Mode = Mode.EX_POST,
     strict: bool = False,
     allow_outside: bool = False,
+    allow_ineligible: bool = False,
 ) -> Inputs:
     """Checked inputs of the project file ``source``, with every warning of the run.
 
     ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
-    ``strict`` turns unanswered or unmet eligibility criteria into an error.
+    ``strict`` turns unanswered eligibility criteria into an error; ``allow_ineligible``
+    computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
     project, methodology = load(
@@ -75,7 +77,13 @@ def prepare(
     )
     inputs = resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
     problems = [latest_version(methodology)] if project.methodology_version is None else []
-    problems += assess(methodology, project.eligibility, project.path, strict=strict)
+    problems += assess(
+        methodology,
+        project.eligibility,
+        project.path,
+        strict=strict,
+        allow_ineligible=allow_ineligible,
+    )
     problems += expiry_warnings(inputs)
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
 

@@ -132,13 +132,15 @@ def test_a_fuel_declared_but_not_fired_is_no_co_firing(approved_project):
 
 def test_c3_answered_false_is_named(approved_project):
     path = approved_project(SUPPLY, record=("ID_AM001", "1.0"), c3="false")
-    # A criterion answered false warns today (the core's rule) and is an error under strict.
-    result = jcmcalc.calculate(path)
+    # A criterion answered false makes the methodology inapplicable: an error naming it, unless
+    # the run allows it, when the result is marked NOT CREDITABLE.
+    with pytest.raises(InputError, match=r"eligibility C3 .* not met.*does not apply"):
+        jcmcalc.calculate(path)
+    result = jcmcalc.calculate(path, allow_ineligible=True)
     assert any(
-        w.startswith("eligibility C3 (The WHR system uses only waste heat") for w in result.warnings
+        w.startswith("NOT CREDITABLE: eligibility C3 (The WHR system uses only waste heat")
+        for w in result.warnings
     )
-    with pytest.raises(InputError, match=r"eligibility C3 .* not met"):
-        jcmcalc.calculate(path, strict=True)
 
 
 def test_the_gross_minus_auxiliary_option_is_not_offered(approved_project):
