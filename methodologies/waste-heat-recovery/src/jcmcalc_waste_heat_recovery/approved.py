@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jcmcalc.model.expressions import Constant, total
-from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Check, Equation, Methodology
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Check, Equation, Methodology
 from jcmcalc.model.parameters import Confidence, Kind, Parameter
 from jcmcalc.tools.electricity import electricity_emissions
 from jcmcalc.tools.fuel import FUEL_MONITORING, QUANTITY_UNITS
@@ -96,15 +96,7 @@ def build(variant: Mapping[str, Any], notes: list[str]) -> Methodology:
         id=variant["id"],
         version=variant["version"],
         title=variant["title"],
-        about=About(
-            family="waste-heat-recovery",
-            sectoral_scope=parts.SECTORAL_SCOPE,
-            status=variant["status"],
-            source=variant["source"],
-            country=country,
-            approved=variant["approved"],
-            confidence=Confidence(variant["confidence"]),
-        ),
+        about=parts.about(variant),
         indices=(
             parts.systems(country),
             parts.fuels({"fuel": ()}, f"co-fired fossil fuel (refused: {NO_FOSSIL_FUEL})"),

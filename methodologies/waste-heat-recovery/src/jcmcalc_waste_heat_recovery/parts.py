@@ -9,10 +9,11 @@ and in the family's reconstructed form (``WHR_FAMILY``); what differs is assembl
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from jcmcalc.model.expressions import Constant, Term
-from jcmcalc.model.methodology import Check, Index
-from jcmcalc.model.parameters import POSITIVE, Kind, Monitoring, Parameter, metered
+from jcmcalc.model.methodology import About, Check, Index
+from jcmcalc.model.parameters import POSITIVE, Confidence, Kind, Monitoring, Parameter, metered
 from jcmcalc.tools.electricity import CONNECTION_CASES, grids, reference_factors
 
 SECTORAL_SCOPE = "1: Energy industries (renewable / non-renewable sources)"
@@ -107,3 +108,16 @@ def plausibility(electricity: Term, days_inferred: str) -> tuple[list[Parameter]
         inferred="the bound electricity <= P_rated,i x 24 h x D_p is our use of D_p",
     )
     return [capacity, days], bound
+
+
+def about(variant: Mapping[str, Any]) -> About:
+    """The identity and standing of a record of ``variants.toml``."""
+    return About(
+        family="waste-heat-recovery",
+        sectoral_scope=SECTORAL_SCOPE,
+        status=variant["status"],
+        source=variant["source"],
+        country=variant["country"],
+        approved=variant["approved"],
+        confidence=Confidence(variant["confidence"]),
+    )
