@@ -5,7 +5,8 @@
 
 series: one Parquet file of quarter-hour readings (timestamp, system, "EG_i,p [kWh]" with three
 decimals), sorted by system then time, and a MN_AM003 project file with two half-year periods.
-portfolio: one CSV table of single-system TH_AM001 projects (one period each).
+portfolio: one CSV table of single-system TH_AM001 ver 3.0 projects (one period each, the
+eligibility criteria answered).
 """
 
 from __future__ import annotations
@@ -87,15 +88,20 @@ def portfolio(projects: int) -> Path:
     energy = rng.integers(1, 5_000_000, size=projects) / 1000  # MWh, three decimals
     factors = np.array(["0.5113", "0.073", "0.7", "0.6312"])[rng.integers(0, 4, size=projects)]
     grid = rng.random(projects) < 0.8
-    path = DATA / "portfolio.csv"
+    path = DATA / f"portfolio-{projects}.csv"
+    if path.exists():
+        return path
     lines = [
         'project,methodology,start,end,system,connection_case,"EF_RE,i [t_CO2/MWh]",'
-        '"EF_RE,i source","EG_i,p [MWh]"'
+        '"EF_RE,i source","EG_i,p [MWh]",eligibility C1,eligibility C2,eligibility C3'
     ]
     for n in range(projects):
         given = f"{factors[n]},benchmark factor" if grid[n] else ","
         case = "grid" if grid[n] else "off-grid"
-        lines.append(f"P{n:05},TH_AM001,2024-01-01,2024-12-31,S1,{case},{given},{energy[n]:.3f}")
+        lines.append(
+            f"P{n:07},TH_AM001@3.0,2024-01-01,2024-12-31,S1,{case},{given},{energy[n]:.3f},"
+            "true,true,true"
+        )
     path.write_text("\n".join(lines) + "\n")
     return path
 

@@ -1,45 +1,48 @@
-"""Start-up benchmark: `jcmcalc calculate` on the shipped example vs a bare pint registry.
+"""Start-up benchmark: `jcmcalc calculate` on the shipped thai-rooftop example vs the floor
+``benchmarks/floors/startup_floor.py``, which computes the same credits exactly from the same
+files with a cached ``Fraction`` pint registry (the registry jcmcalc builds) and nothing else of
+jcmcalc. Also times ``jcmcalc --help``.
 
     .venv/bin/python benchmarks/startup.py [--repeat N]
 
-Both are timed in this run, alternately, as fresh processes; the figure is the median wall
-time of each and their ratio (target: <= 1.5).
+Both run as fresh processes, alternately, in this run; wall, CPU and peak RSS are medians.
+Targets: calculate <= 1.2 x the floor's wall time; --help <= 0.1 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import measure
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "methodologies" / "solar-pv" / "examples" / "thai-rooftop" / "project.toml"
-FLOOR = [sys.executable, "-c", "import pint; pint.UnitRegistry()"]
-JCMCALC = [str(Path(sys.executable).parent / "jcmcalc"), "calculate", str(EXAMPLE)]
-
-
-def wall_time(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+JCMCALC = str(Path(sys.executable).parent / "jcmcalc")
+FLOOR = [sys.executable, str(measure.HERE / "floors" / "startup_floor.py"), str(EXAMPLE)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
-    wall_time(JCMCALC)  # warm the file cache and pint's definition cache
-    floor, ours = [], []
-    for _ in range(repeat):
-        floor.append(wall_time(FLOOR))
-        ours.append(wall_time(JCMCALC))
-    floor_median, ours_median = statistics.median(floor), statistics.median(ours)
-    print(f"floor  python -c 'import pint; pint.UnitRegistry()': {floor_median * 1000:.0f} ms")
-    print(f"jcmcalc calculate {EXAMPLE.relative_to(ROOT)}: {ours_median * 1000:.0f} ms")
-    print(f"ratio {ours_median / floor_median:.2f} (target <= 1.5; median of {repeat} runs each)")
+    floor_credits = subprocess.run(FLOOR, check=True, capture_output=True, text=True).stdout
+    ours = subprocess.run(
+        [JCMCALC, "calculate", str(EXAMPLE), "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    total = floor_credits.splitlines()[-1].split()[-1]
+    assert f'"total_credits": {total}' in ours, "floor and jcmcalc must give the same credits"
+    floor, subject = measure.paired(FLOOR, [JCMCALC, "calculate", str(EXAMPLE)], repeat)
+    print(f"thai-rooftop example, {total} credits from both")
+    print(measure.ratios("start-up: calculate vs cached-registry floor", floor, subject, repeat))
+    print("  target: wall ratio <= 1.2")
+    helps = [measure.measure([JCMCALC, "--help"]) for _ in range(repeat)]
+    print(f"jcmcalc --help: wall {measure.median(helps).wall:.3f} s (target <= 0.1 s)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,25 @@
-"""jcmcalc: Joint Crediting Mechanism emission reductions, exact and traceable."""
+"""jcmcalc: Joint Crediting Mechanism emission reductions, exact and traceable.
 
-from jcmcalc.api import calculate, estimate, get_methodology, methodologies
-from jcmcalc.plugin.hookspecs import hookimpl
+The names below are imported on first use, so that ``jcmcalc --help`` and plugins importing
+``hookimpl`` do not load the engine.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jcmcalc.api import calculate, estimate, get_methodology, methodologies
+    from jcmcalc.plugin.hookspecs import hookimpl
 
 __all__ = ["calculate", "estimate", "get_methodology", "hookimpl", "methodologies"]
+_HOMES = {"hookimpl": "jcmcalc.plugin.hookspecs"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'jcmcalc' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES.get(name, "jcmcalc.api")), name)
+    globals()[name] = value
+    return value

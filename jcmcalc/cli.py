@@ -209,7 +209,7 @@ def _run(args: argparse.Namespace) -> int:
         identifier, _, version = args.methodology.partition("@")
         methodology = registry.get(identifier, version or None)
         if not version:
-            others = [m.version for m in registry.methodologies() if m.id == identifier]
+            others = registry.versions(identifier)
             print(
                 f"{methodology.label}: the latest installed version of {identifier} "
                 f"(installed: {', '.join(others)}; show another with {identifier}@VERSION)\n"

@@ -75,7 +75,8 @@ def test_equation_of_the_wrong_dimension_names_plugin_and_methodology(faulty, pr
     path = project(PROJECT.format(id="WRONG_UNIT_AM001", extra="", values=VALUES))
     code, out, err = cli("calculate", path)
     assert (code, out) == (1, ""), err
-    assert "'wrongunit' (jcmcalc-wrongunit-plugin), which failed to load" in err
+    # checked when a command first uses it: the error names the methodology and its plugin
+    assert "(plugin 'wrongunit', jcmcalc-wrongunit-plugin 0.0.1)" in err
     assert "WRONG_UNIT_AM001 ver 1.0, equation RE_p: the expression is in megawatt_hour" in err
 
 

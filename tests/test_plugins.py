@@ -101,3 +101,15 @@ def test_misspelled_hook_fails_check_pending() -> None:
 def test_version_spellings_are_the_same_version() -> None:
     registry = plugins.load()
     assert registry.get("MN_AM003", "ver02.0") is registry.get("MN_AM003", "2")
+
+
+def test_a_command_checks_only_the_methodologies_it_uses(monkeypatch) -> None:
+    checked: list[str] = []
+    monkeypatch.setattr(plugins, "check", lambda methodology: checked.append(methodology.label))
+    registry = plugins.load()
+    assert checked == [] and len(registry.versions("TH_AM001")) > 1
+    registry.get("TH_AM001", "1.0")
+    registry.get("TH_AM001", "ver01.0")
+    assert checked == ["TH_AM001 ver 1.0"]
+    plugins.load(strict=True)  # strict: every methodology is checked when the plugins load
+    assert len(checked) == 1 + len(registry.providers)

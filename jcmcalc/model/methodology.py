@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 
 import attrs
@@ -185,7 +187,8 @@ class Methodology:
     notices: tuple[Callable[..., Iterable[str]], ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        check(self)
+        if _DEFERRED.get() is None:
+            check(self)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -247,6 +250,21 @@ class Problem:
 
     message: str
     fatal: bool = True
+
+
+#: Inside :func:`checks_deferred`, methodologies are built unchecked.
+_DEFERRED: ContextVar[bool | None] = ContextVar("jcmcalc_checks_deferred", default=None)
+
+
+@contextmanager
+def checks_deferred() -> Iterator[None]:
+    """Build methodologies without checking them: the plugin registry checks each when a
+    command first uses it (:func:`check`), so a command pays only for what it uses."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def check(methodology: Methodology) -> None:

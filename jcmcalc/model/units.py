@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from fractions import Fraction
-from functools import cache
-from typing import TYPE_CHECKING
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from jcmcalc.model.numbers import decimal_fraction
 
@@ -54,8 +55,7 @@ def registry() -> pint.UnitRegistry:
     cuts its build from about 0.22 s to 0.03 s; a cache that cannot be read or written falls
     back to a fresh parse.
     """
-    import pint
-
+    pint = _import_pint()
     try:
         reg = pint.UnitRegistry(non_int_type=Fraction, cache_folder=_cache_folder())
     except Exception:  # a broken or read-only cache must never stop a calculation
@@ -65,21 +65,46 @@ def registry() -> pint.UnitRegistry:
     return reg
 
 
+def _import_pint() -> Any:
+    """``import pint`` without the Dask that ``pint.compat`` imports whenever Dask is
+    installed (about 70 ms of every command): jcmcalc never puts a Dask array in a pint
+    quantity. Dask is hidden only while pint is first imported (``importlib.util.find_spec``
+    answers None for a module whose ``sys.modules`` entry is None) and importable after it;
+    a process that imported Dask or pint before keeps them as they are.
+    """
+    hide = "dask" not in sys.modules and "pint" not in sys.modules
+    if hide:
+        sys.modules["dask"] = None  # type: ignore[assignment]
+    try:
+        import pint
+    finally:
+        if hide and sys.modules.get("dask", False) is None:
+            del sys.modules["dask"]
+    return pint
+
+
 def parse_unit(text: str) -> pint.Unit:
-    """Parse a unit expression such as ``t_CO2/MWh`` (``ValueError`` if unknown)."""
+    """Parse a unit expression such as ``t_CO2/MWh`` (``ValueError`` if unknown).
+
+    Parsed once per text and process: methodologies and inputs name few distinct units.
+    """
+    return _parsed(text.strip())
+
+
+@lru_cache(maxsize=4096)  # bounded: unit texts can come from input files
+def _parsed(text: str) -> pint.Unit:
     reg = registry()
     for number in _NUMBER_IN_UNIT.findall(text):
         exponent = number.lower().partition("e")[2]
         if len(number) > MAX_NUMBER_IN_UNIT or abs(int(exponent or 0)) > MAX_POWER_IN_UNIT:
-            raise ValueError(f"unit {text.strip()!r}: the number {number} is out of bounds")
+            raise ValueError(f"unit {text!r}: the number {number} is out of bounds")
     for power in re.findall(r"(?:\*\*|\^)\s*[-+(]*\s*(\d+)", text):
         if len(power) > 3 or int(power) > MAX_POWER_IN_UNIT:
-            raise ValueError(f"unit {text.strip()!r}: a power beyond {MAX_POWER_IN_UNIT} is absurd")
+            raise ValueError(f"unit {text!r}: a power beyond {MAX_POWER_IN_UNIT} is absurd")
     try:
-        unit = reg.parse_units(text.strip()) if text.strip() else reg.dimensionless
+        return reg.parse_units(text) if text else reg.dimensionless
     except Exception as exc:
-        raise ValueError(f"unknown unit {text.strip()!r}") from exc
-    return unit
+        raise ValueError(f"unknown unit {text!r}") from exc
 
 
 def split_quantity(text: str) -> tuple[Fraction, str]:

@@ -12,8 +12,8 @@ import pluggy
 from jcmcalc.inputs import sources
 from jcmcalc.inputs.readings import Reader
 from jcmcalc.model import faults
-from jcmcalc.model.errors import InputError, PluginError, suggest
-from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
+from jcmcalc.model.methodology import Methodology, check, checks_deferred
 from jcmcalc.plugin import hookspecs
 
 
@@ -63,6 +63,8 @@ class Registry:
         self.providers: dict[tuple[str, str, str], PluginInfo] = {}
         self._methodologies: dict[tuple[str, str, str], Methodology] = {}
         self._readers: dict[str, tuple[Reader, PluginInfo]] = {}
+        #: Methodologies checked so far: each is checked when first used (:meth:`checked`).
+        self._checked: set[tuple[str, str, str]] = set()
 
     def add(self, plugin: object, name: str, distribution: str, version: str) -> None:
         """Register ``plugin`` and collect its methodologies and readers (a name provided twice
@@ -70,7 +72,8 @@ class Registry:
         self.manager.register(plugin, name=name)
         try:
             self.manager.check_pending()
-            provided = self.call(plugin, "jcmcalc_methodologies")
+            with checks_deferred():
+                provided = self.call(plugin, "jcmcalc_methodologies")
             readers = self.call(plugin, "jcmcalc_readers")
             for item in readers:
                 if not isinstance(item, Reader):
@@ -118,13 +121,33 @@ class Registry:
             reader for _, (reader, _) in sorted(self._readers.items()) if reader.serves(methodology)
         )
 
+    def checked(self, methodology: Methodology) -> Methodology:
+        """``methodology``, once :func:`~jcmcalc.model.methodology.check` found it consistent
+        (a ``MethodologyError`` naming its plugin otherwise)."""
+        if methodology.key not in self._checked:
+            try:
+                check(methodology)
+            except MethodologyError as exc:
+                info = self.providers.get(methodology.key)
+                plugin = f" (plugin {info.name!r}, {info.label})" if info else ""
+                raise MethodologyError(f"{exc}{plugin}") from None
+            self._checked.add(methodology.key)
+        return methodology
+
     def methodologies(self) -> list[Methodology]:
-        """Every methodology, sorted by id and version."""
+        """Every methodology, checked, sorted by id and version."""
+        return [self.checked(m) for m in self._sorted()]
+
+    def versions(self, methodology_id: str) -> list[str]:
+        """The installed versions of ``methodology_id``, oldest first (none checked)."""
+        return [m.version for m in self._sorted() if m.id == methodology_id]
+
+    def _sorted(self) -> list[Methodology]:
         return sorted(self._methodologies.values(), key=lambda m: (m.id, _version_key(m)))
 
     def get(self, methodology_id: str, version: str | None = None) -> Methodology:
-        """The methodology ``methodology_id`` at ``version`` (the latest when None)."""
-        candidates = [m for m in self.methodologies() if m.id == methodology_id]
+        """The methodology ``methodology_id`` at ``version`` (the latest when None), checked."""
+        candidates = [m for m in self._sorted() if m.id == methodology_id]
         if not candidates:
             ids = sorted({m.id for m in self._methodologies.values()})
             for broken in self.broken:
@@ -139,10 +162,10 @@ class Registry:
                 parameter="methodology.id",
             )
         if version is None:
-            return candidates[-1]
+            return self.checked(candidates[-1])
         for methodology in candidates:
             if _normal_version(methodology.version) == _normal_version(version):
-                return methodology
+                return self.checked(methodology)
         known = ", ".join(m.version for m in candidates)
         raise InputError(
             f"{methodology_id} has no version {version!r} (installed: {known})",
@@ -198,7 +221,8 @@ def load(strict: bool = False) -> Registry:
     """Load every plugin of the ``jcmcalc`` entry-point group.
 
     A plugin that fails to import or to register is recorded in ``Registry.broken`` and
-    skipped; with ``strict`` it raises :class:`PluginError` instead.
+    skipped; with ``strict`` it raises :class:`PluginError` instead, and every methodology is
+    checked now (otherwise each is checked when a command first uses it).
     """
     registry = Registry(new_manager())
     entry_points = importlib.metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP)
@@ -208,6 +232,8 @@ def load(strict: bool = False) -> Registry:
         try:
             plugin = entry_point.load()
             registry.add(plugin, entry_point.name, distribution, version)
+            if strict:
+                registry.methodologies()
         except DuplicateError:
             raise
         except Exception as exc:

@@ -1,0 +1,46 @@
+"""Dask benchmark: `jcmcalc portfolio TABLE --engine dask` on a local cluster of worker
+processes vs the numpy engine on the same table (1M projects by default), both writing the same
+CSV, which must be byte-identical. The reference here is jcmcalc's own numpy engine, not a
+floor: the question is what the cluster costs or gains on one machine.
+
+    .venv/bin/python benchmarks/dask_engine.py [--projects 1000000] [--workers 2] [--repeat 3]
+
+Peak RSS is the client process's (the workers are its children, but RUSAGE_CHILDREN reports
+the largest single process, not their sum): the workers' memory is printed by dask's own
+report only when asked. On a 2-core machine shared with other work a cluster cannot be faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import sys
+from pathlib import Path
+
+import generate
+import measure
+
+JCMCALC = str(Path(sys.executable).parent / "jcmcalc")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    table = generate.portfolio(args.projects)
+    numpy_out = generate.DATA / "numpy-output.csv"
+    dask_out = generate.DATA / "dask-output.csv"
+    numpy_command = [JCMCALC, "portfolio", str(table), "-o", str(numpy_out)]
+    dask_command = [JCMCALC, "portfolio", str(table), "-o", str(dask_out), "--engine", "dask"]
+    if args.workers:  # 0: a jcmcalc without --workers (before the distributed engine)
+        dask_command += ["--workers", str(args.workers)]
+    numpy, dask = measure.paired(numpy_command, dask_command, args.repeat)
+    label = f"portfolio {args.projects:,} projects: dask ({args.workers} workers) vs numpy"
+    print(measure.ratios(label, numpy, dask, args.repeat).replace("floor:  ", "numpy:  "))
+    print(f"  outputs byte-identical: {filecmp.cmp(numpy_out, dask_out, shallow=False)}")
+
+
+if __name__ == "__main__":
+    main()
