@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -98,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     portfolio.add_argument(
         "--engine", choices=("numpy", "dask"), default="numpy", help="dask: the 'dask' extra"
     )
+    portfolio.add_argument(
+        "--workers", type=int, metavar="N", help="dask: a local cluster of N worker processes"
+    )
+    portfolio.add_argument(
+        "--scheduler", metavar="ADDRESS", help="dask: an existing scheduler (tcp://host:8786)"
+    )
     return parser
 
 
@@ -155,6 +159,8 @@ def _write(content: str | bytes, output: Path | None, inputs: Iterable[Path] = (
         else:
             sys.stdout.write(content)
         return
+    import tempfile
+
     _checked(output, inputs)
     directory = output.parent if str(output.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
@@ -179,11 +185,10 @@ def _run(args: argparse.Namespace) -> int:
         folder = create(args.name, args.output, args.id)
         print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
         return EXIT_OK
-    from jcmcalc import api
-    from jcmcalc.plugin.registry import provider_label
+    from jcmcalc.plugin.registry import installed, provider_label
     from jcmcalc.views import formatting
 
-    registry = api.registry(strict=args.strict_plugins)
+    registry = installed(strict=args.strict_plugins)
     for broken in registry.broken:
         print(
             f"jcmcalc: warning: plugin {broken.name!r} ({broken.distribution}) was skipped: "
@@ -222,6 +227,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "portfolio":
         return _portfolio(args, registry.get)
     else:
+        from jcmcalc import api
+
         run = api.calculate if args.command == "calculate" else api.estimate
         result = run(
             args.project,
@@ -290,8 +297,29 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
 
     if args.format == "parquet" and args.output is None:
         raise InputError("--format parquet needs -o FILE")
-    rows = portfolio.calculate(args.path, get, engine=args.engine, progress=True)
-    inputs = args.path.rglob("*") if args.path.is_dir() else [args.path]
+    if args.engine != "dask" and (args.workers or args.scheduler):
+        raise InputError("--workers and --scheduler go with --engine dask")
+    inputs = list(args.path.rglob("*")) if args.path.is_dir() else [args.path]
+    if args.engine == "dask" and args.format != "parquet" and args.path.is_file():
+        from jcmcalc.api import get_methodology
+        from jcmcalc.portfolio import distributed
+
+        with distributed.connect(args.workers, args.scheduler) as client:
+            output = distributed.write(args.path, args.format, client, get_methodology)
+        _write(output.text, args.output, inputs)
+        for line in output.failed:
+            print(f"jcmcalc: error: {line}", file=sys.stderr)
+        return EXIT_SOME_FAILED if output.failed else EXIT_OK
+    if args.engine == "dask":
+        from jcmcalc.api import get_methodology as get  # picklable for the workers
+    rows = portfolio.calculate(
+        args.path,
+        get,
+        engine=args.engine,
+        progress=True,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
     if args.format == "parquet":
         _checked(args.output, inputs)
         portfolio.write_parquet(rows, args.output)
@@ -302,6 +330,13 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
     for row in failed:
         print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _traceback(args: argparse.Namespace) -> None:
+    if args.debug:
+        import traceback
+
+        traceback.print_exc()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -318,18 +353,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except InputError as exc:
-        if args.debug:
-            traceback.print_exc()
+        _traceback(args)
         print(f"jcmcalc: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except JcmcalcError as exc:
-        if args.debug:
-            traceback.print_exc()
+        _traceback(args)
         print(f"jcmcalc: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
+        _traceback(args)
         print(
             f"jcmcalc: internal error: {type(exc).__name__}: {exc} (run with --debug for the "
             "traceback)",

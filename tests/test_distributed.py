@@ -52,11 +52,59 @@ def test_dask_dataframe_equals_in_memory(tmp_path: Path, client) -> None:
     assert len(ok) > 200
 
 
-def test_cli_engine_dask_equals_numpy(tmp_path: Path, cli, client) -> None:
+def test_cli_engine_dask_on_two_local_worker_processes_equals_numpy(tmp_path: Path, cli) -> None:
     table = tmp_path / "portfolio.csv"
-    write_table(table, 30, 12)
-    code, numpy_out, _ = cli("portfolio", table)
-    assert code == 0
-    code, dask_out, _ = cli("portfolio", table, "--engine", "dask")
-    assert code == 0
-    assert dask_out == numpy_out
+    write_table(table, 40, 12)
+    for output_format in ("csv", "json"):
+        code, numpy_out, _ = cli("portfolio", table, "--format", output_format)
+        assert code == 0
+        code, dask_out, err = cli(
+            "portfolio", table, "--format", output_format, "--engine", "dask", "--workers", "2"
+        )
+        assert code == 0, err
+        assert dask_out == numpy_out
+
+
+def test_cli_engine_dask_on_a_scheduler_address_equals_numpy(tmp_path: Path, cli) -> None:
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 40, 13)
+    lines = table.read_text().splitlines()
+    broken = lines[7].split(",")
+    broken[-1] = "lots"
+    lines[7] = ",".join(broken)
+    table.write_text("\n".join(lines) + "\n")
+    code, _, numpy_err = cli("portfolio", table, "-o", tmp_path / "numpy.csv")
+    assert code == 4 and "lots" in numpy_err
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None, protocol="tcp"
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        code, _, err = cli(
+            "portfolio",
+            table,
+            "-o",
+            tmp_path / "dask.csv",
+            "--engine",
+            "dask",
+            "--scheduler",
+            address,
+        )
+    assert code == 4 and "lots" in err
+    numpy_rows = (tmp_path / "numpy.csv").read_text().splitlines()
+    dask_rows = (tmp_path / "dask.csv").read_text().splitlines()
+    # one failing project is one failed row; its message counts rows within its partition
+    failed = [n for n, line in enumerate(numpy_rows[:-1]) if ",failed," in line]
+    assert len(failed) == 1 and [line.split(",")[:3] for line in dask_rows] == [
+        line.split(",")[:3] for line in numpy_rows
+    ]
+    assert [r for n, r in enumerate(dask_rows) if n not in failed] == [
+        r for n, r in enumerate(numpy_rows) if n not in failed
+    ]
+
+
+def test_an_unreachable_scheduler_is_bad_input(tmp_path: Path, cli) -> None:
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 2, 14)
+    code, out, err = cli("portfolio", table, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    assert (code, out) == (2, "") and "cannot reach the Dask scheduler" in err

@@ -19,10 +19,14 @@ def calculate(
     *,
     engine: str = "numpy",
     progress: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> list[Row]:
     """Rows of every project under ``path`` (a folder or a table), then the total row.
 
-    ``progress`` shows a bar on a terminal for runs longer than a second.
+    ``progress`` shows a bar on a terminal for runs longer than a second. The ``dask`` engine
+    evaluates a table on a local cluster of ``workers`` processes, or on the Dask scheduler at
+    ``scheduler`` (``tcp://host:8786``), and gathers the rows here.
     """
     if not path.exists():
         raise InputError(
@@ -31,7 +35,15 @@ def calculate(
     total = sum(1 for _ in path.rglob("*.toml")) if path.is_dir() else None
     bar = progress_bar(total) if progress else None
     try:
-        rows = _calculate(path, get, engine, bar.update if bar is not None else lambda n: None)
+        tick = bar.update if bar is not None else lambda n: None
+        if engine == "dask" and not path.is_dir():
+            from jcmcalc.portfolio.distributed import connect, evaluate_dask, read_dask
+
+            with connect(workers, scheduler) as client:
+                partitions = max(1, sum(client.nthreads().values()))
+                rows = evaluate_dask(read_dask(path, partitions), get)
+        else:
+            rows = _calculate(path, get, tick)
     finally:
         if bar is not None:
             bar.close()
@@ -40,18 +52,11 @@ def calculate(
 
 
 def _calculate(
-    path: Path,
-    get: Callable[[str, str | None], Methodology],
-    engine: str,
-    tick: Callable[[int], object],
+    path: Path, get: Callable[[str, str | None], Methodology], tick: Callable[[int], object]
 ) -> list[Row]:
     if path.is_dir():
         prepared, failed = prepare_folder(path, get, tick)
         return evaluate_inputs(prepared) + failed
-    if engine == "dask":
-        from jcmcalc.portfolio.distributed import evaluate_dask, read_dask
-
-        return evaluate_dask(read_dask(path), get)
     from jcmcalc.portfolio import table as portfolio_table
 
     return portfolio_table.evaluate_table(portfolio_table.read(path), get, tick)

@@ -1,76 +1,163 @@
-"""The portfolio table on Dask: the same evaluation per partition, for data larger than memory
-or a cluster (the ``dask`` extra).
+"""The portfolio table on a Dask cluster (the ``dask`` extra): a local cluster of worker
+processes, or an existing scheduler given by its address (see ``docs/portfolio.md``).
 
-Every project's rows are first moved into one partition (a shuffle on ``project``); each
-partition is then evaluated by :func:`jcmcalc.portfolio.table.evaluate_table`, the in-memory
-code, so the result equals the in-memory run. Row numbers in messages count within a partition.
+The table is read by the workers as a Dask DataFrame and range-partitioned on ``project`` (one
+partition per worker thread), so that every project's rows are in one partition and the
+partitions follow the projects' order. Each partition is evaluated on its worker by
+:func:`jcmcalc.portfolio.table.evaluate_table`, the in-memory code, and reduced there to its
+output text (CSV lines or JSON records) and an exact :class:`~jcmcalc.portfolio.rows.Subtotal`:
+the client joins a few texts and adds the subtotals, so the output equals the numpy engine's
+byte for byte. Row numbers in messages count within a partition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 
 from jcmcalc.inputs import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.portfolio.rows import COLUMNS, Row
+from jcmcalc.portfolio.rows import (
+    COLUMNS,
+    Row,
+    Subtotal,
+    combine,
+    csv_body,
+    csv_lines,
+    json_document,
+    json_records,
+    subtotal,
+)
 
 #: Name given to the table in messages about a Dask partition.
 PARTITION = Path("dask-partition")
+_EXTRA = "--engine dask needs the 'dask' extra: pip install 'jcmcalc[dask]'"
+Getter = Callable[[str, str | None], Methodology]
 
 
-def read_dask(path: Path) -> Any:
-    """A portfolio table (CSV as text cells, or Parquet) as a Dask DataFrame."""
+@attrs.frozen
+class Output:
+    """A portfolio's output text and the messages of its failed projects."""
+
+    text: str
+    failed: tuple[str, ...]
+    total: Row
+
+
+@contextmanager
+def connect(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: of the scheduler at ``scheduler`` (``tcp://host:8786``), or
+    of a local cluster of ``workers`` processes (one thread each; default: the CPU count)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(_EXTRA) from None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+        with client:
+            yield client
+        return
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers {workers}: give at least one worker")
+    with (
+        LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def read_dask(path: Path, partitions: int = 1) -> Any:
+    """A portfolio table (CSV as text cells, or Parquet) as a Dask DataFrame, in blocks of
+    about ``1 / partitions`` of the file."""
     try:
         import dask.dataframe as dd
     except ImportError:
-        raise InputError(
-            "--engine dask needs the 'dask' extra: pip install 'jcmcalc[dask]'"
-        ) from None
+        raise InputError(_EXTRA) from None
     if path.suffix.lower() in (".parquet", ".pq"):
         return dd.read_parquet(str(path))
-    return dd.read_csv(str(path), dtype=str, keep_default_na=False, blocksize="64MB")
+    block = max(path.stat().st_size // max(partitions, 1) + 1, 1 << 20)
+    return dd.read_csv(str(path), dtype=str, keep_default_na=False, blocksize=block)
 
 
-def evaluate_dask(frame: Any, get: Callable[[str, str | None], Methodology]) -> list[Row]:
-    """Rows of every project of a Dask DataFrame with the portfolio table's columns."""
+def write(path: Path, output_format: str, client: Any, get: Getter | None = None) -> Output:
+    """The CSV or JSON output of the portfolio table at ``path``, evaluated on ``client``'s
+    workers (``get`` finds a methodology there; default: the plugins installed there)."""
+    from jcmcalc import api
+
+    partitions = max(1, sum(client.nthreads().values()))
+    frame = read_dask(path, partitions)
+    if "project" not in frame.columns:
+        raise InputError("a portfolio table needs a 'project' column", file=path, row=1)
+    ordered = frame.assign(_key=frame["project"]).set_index("_key", npartitions=partitions)
+    meta = {"text": object, "subtotal": object, "failed": object}
+    parts = ordered.map_partitions(
+        _reduced, get or api.get_methodology, output_format, meta=meta
+    ).compute()
+    subtotals: list[Subtotal] = list(parts["subtotal"])
+    total = combine(subtotals)
+    texts = list(parts["text"])
+    if output_format == "json":
+        text = json_document(texts, total)
+    else:
+        text = csv_lines([COLUMNS]) + "".join(texts) + csv_body([total])
+    failed = tuple(line for lines in parts["failed"] for line in lines)
+    return Output(text, failed, total)
+
+
+def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
+    """One partition's output text, subtotal and failure messages (on its worker)."""
+    import pandas as pd
+
+    rows = sorted(_evaluated(frame, get), key=lambda r: (r.project, r.period or 0))
+    text = json_records(rows) if output_format == "json" else csv_body(rows)
+    failed = [f"project {r.project}: {r.message}" for r in rows if r.status == "failed"]
+    record = {"text": [text], "subtotal": [subtotal(rows)], "failed": [failed]}
+    return pd.DataFrame(record, dtype=object)
+
+
+def _evaluated(frame: Any, get: Getter) -> list[Row]:
+    from jcmcalc.portfolio.table import evaluate_table
+
+    if not len(frame):
+        return []
+    frame = frame.reset_index(drop=True)
+    cells = {str(name): frame[name].to_numpy() for name in frame.columns}
+    table = columns.Table(PARTITION, tuple(cells), cells, np.arange(2, len(frame) + 2), {})
+    return evaluate_table(table, get)
+
+
+def evaluate_dask(frame: Any, get: Getter) -> list[Row]:
+    """Rows of every project of a Dask DataFrame with the portfolio table's columns, gathered
+    into this process (on the current ``distributed`` client, if any)."""
     import pandas as pd
 
     if "project" not in frame.columns:
         raise InputError("a portfolio table needs a 'project' column")
     meta = pd.DataFrame({name: pd.Series(dtype=object) for name in COLUMNS})
     shuffled = frame.shuffle(on="project")
-    result = shuffled.map_partitions(_partition, get, meta=meta).compute()
+    result = shuffled.map_partitions(_as_frame, get, meta=meta).compute()
     return [Row(*record) for record in result.itertuples(index=False, name=None)]
 
 
-def _partition(frame: Any, get: Callable[[str, str | None], Methodology]) -> Any:
+def _as_frame(frame: Any, get: Getter) -> Any:
     import pandas as pd
 
-    from jcmcalc.portfolio.table import evaluate_table
-
-    cells = {str(name): frame[name].to_numpy() for name in frame.columns}
-    table = columns.Table(PARTITION, tuple(cells), cells, np.arange(2, len(frame) + 2), {})
-    rows = evaluate_table(table, get) if len(frame) else []
-    records = [
-        (
-            r.project,
-            r.methodology,
-            r.period,
-            r.start,
-            r.end,
-            r.reference,
-            r.project_emissions,
-            r.reductions,
-            r.credits,
-            r.status,
-            r.message,
-            r.warnings,
-        )
-        for r in rows
-    ]
+    records = [attrs.astuple(row, recurse=False) for row in _evaluated(frame, get)]
     return pd.DataFrame(records, columns=list(COLUMNS), dtype=object)

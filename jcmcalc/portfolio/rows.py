@@ -3,8 +3,7 @@ Parquet output."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -74,25 +73,62 @@ def failure(project: str, methodology: str, message: str) -> Row:
     return Row(project=project, methodology=methodology, status="failed", message=message)
 
 
-def totals(rows: Sequence[Row]) -> Row:
-    """The sum of every successful row (exact where every figure is exact)."""
+@attrs.frozen
+class Subtotal:
+    """What the total row needs of some rows, exactly, so that the totals of parts (the
+    partitions of a cluster) combine into the total of the whole (:func:`combine`)."""
+
+    figures: tuple[Fraction, Fraction, Fraction]  # sums of RE, PE, ER as given
+    floated: tuple[Fraction, Fraction, Fraction]  # exact sums of their float64 values
+    exact: tuple[bool, bool, bool]  # whether every figure is a Fraction
+    credits: int
+    done: int
+    rows: int
+    failed: int  # failed projects (a project's rows are never split between parts)
+
+
+def subtotal(rows: Sequence[Row]) -> Subtotal:
     done = [row for row in rows if row.status == "ok"]
+    columns = [[r.reference for r in done], [r.project_emissions for r in done]]
+    columns.append([r.reductions for r in done])
+    return Subtotal(
+        figures=tuple(sum((v for v in c if isinstance(v, Fraction)), Fraction(0)) for c in columns),
+        floated=tuple(
+            sum((Fraction(float(v)) for v in c if v is not None), Fraction(0)) for c in columns
+        ),
+        exact=tuple(all(isinstance(v, Fraction) for v in c) for c in columns),
+        credits=sum(r.credits or 0 for r in done),
+        done=len(done),
+        rows=len(rows),
+        failed=len({r.project for r in rows if r.status == "failed"}),
+    )  # type: ignore[arg-type]
 
-    def add(values: list[Fraction | float | None]) -> Fraction | float:
-        if all(isinstance(v, Fraction) for v in values):
-            return sum(values, Fraction(0))  # type: ignore[arg-type]
-        return math.fsum(float(v) for v in values if v is not None)
 
+def combine(parts: Sequence[Subtotal]) -> Row:
+    """The total row: the sum of every successful row, exact where every figure is exact
+    (else the float64 sum, correctly rounded as ``math.fsum`` gives it)."""
+    sums: list[Fraction | float] = []
+    for n in range(3):
+        if all(part.exact[n] for part in parts):
+            sums.append(sum((part.figures[n] for part in parts), Fraction(0)))
+        else:
+            sums.append(float(sum((part.floated[n] for part in parts), Fraction(0))))
+    done, rows = sum(p.done for p in parts), sum(p.rows for p in parts)
     return Row(
         project=TOTAL,
         methodology="",
-        reference=add([r.reference for r in done]),
-        project_emissions=add([r.project_emissions for r in done]),
-        reductions=add([r.reductions for r in done]),
-        credits=sum(r.credits or 0 for r in done),
-        status="failed" if len(done) < len(rows) else "ok",
-        message=f"{len({r.project for r in rows if r.status == 'failed'})} project(s) failed",
+        reference=sums[0],
+        project_emissions=sums[1],
+        reductions=sums[2],
+        credits=sum(p.credits for p in parts),
+        status="failed" if done < rows else "ok",
+        message=f"{sum(p.failed for p in parts)} project(s) failed",
     )
+
+
+def totals(rows: Sequence[Row]) -> Row:
+    """The sum of every successful row (exact where every figure is exact)."""
+    return combine([subtotal(rows)])
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -106,20 +142,29 @@ def safe_text(cell: object) -> object:
 
 
 def to_csv(rows: Sequence[Row]) -> str:
-    import csv
-    import io
+    """The rows (the total last) as CSV text with a header line."""
+    return csv_lines([COLUMNS]) + csv_body(rows)
 
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        cells = row.cells()
-        writer.writerow(
+
+def csv_body(rows: Sequence[Row]) -> str:
+    """CSV lines of ``rows``, without the header."""
+    return csv_lines(
+        [
             [
                 "" if c is None else (c if i in _NUMERIC else safe_text(c))
                 for i, c in enumerate(cells)
             ]
-        )
+            for cells in (row.cells() for row in rows)
+        ]
+    )
+
+
+def csv_lines(lines: Iterable[Sequence[object]]) -> str:
+    import csv
+    import io
+
+    stream = io.StringIO()
+    csv.writer(stream, lineterminator="\n").writerows(lines)
     return stream.getvalue()
 
 
@@ -127,10 +172,33 @@ _NUMERIC = {2, 5, 6, 7, 8}
 
 
 def to_json(rows: Sequence[Row]) -> str:
+    """The rows as JSON: ``{"rows": [...], "total": {...}}``."""
+    return json_document([json_records(rows[:-1])], rows[-1])
+
+
+def json_records(rows: Sequence[Row]) -> str:
+    """The JSON records of ``rows`` as they appear inside the document's list ("" if none)."""
     import json
 
-    records = [dict(zip(COLUMNS, row.cells(), strict=True)) for row in rows]
-    return json.dumps({"rows": records[:-1], "total": records[-1]}, indent=1) + "\n"
+    return ",\n".join(
+        _indented(json.dumps(dict(zip(COLUMNS, row.cells(), strict=True)), indent=1), "  ")
+        for row in rows
+    )
+
+
+def json_document(parts: Sequence[str], total: Row) -> str:
+    """The JSON document from the records of its parts (:func:`json_records`) and the total;
+    the text ``json.dumps(..., indent=1)`` gives for the whole."""
+    import json
+
+    records = ",\n".join(part for part in parts if part)
+    listed = f"[\n{records}\n ]" if records else "[]"
+    last = _indented(json.dumps(dict(zip(COLUMNS, total.cells(), strict=True)), indent=1), " ")
+    return f'{{\n "rows": {listed},\n "total": {last.lstrip()}\n}}\n'
+
+
+def _indented(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
 
 
 def write_parquet(rows: Sequence[Row], output: Path) -> None:
