@@ -80,32 +80,52 @@ class Project:
         return self.path.parent
 
     def sha256(self) -> str:
-        """Digest of the project file and every data file it reads, names included."""
+        """Digest of the project file and every data file it reads, names included. Files are
+        hashed as they stream (1 MiB at a time): the size guard of :func:`read_bytes` is for
+        files held in memory, not for these."""
         digest = hashlib.sha256()
         for path in self.input_files:
             digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
             digest.update(b"\0")
-            digest.update(read_bytes(path, what="input file"))
+            stream_into(digest, path, what="input file")
             digest.update(b"\0")
         return digest.hexdigest()
 
 
+def stream_into(digest: Any, path: Path, *, what: str = "file") -> None:
+    """Feed the bytes of ``path`` to ``digest`` a block at a time, with :func:`read_bytes`'s
+    errors for a file that is missing, a directory or empty."""
+    _readable(path, what)
+    try:
+        with path.open("rb") as stream:
+            while block := stream.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"{what} cannot be read: {exc.strerror or exc}", file=path) from None
+
+
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""
-    if not path.exists():
-        raise InputError(f"{what} not found", file=path)
-    if path.is_dir():
-        raise InputError(f"{what} is a directory, not a file", file=path)
-    size = path.stat().st_size
+    size = _readable(path, what)
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"{what} is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
             "that jcmcalc reads",
             file=path,
         )
+    return path.read_bytes()
+
+
+def _readable(path: Path, what: str) -> int:
+    """The size of ``path``, an existing, non-empty file (an :class:`InputError` if not)."""
+    if not path.exists():
+        raise InputError(f"{what} not found", file=path)
+    if path.is_dir():
+        raise InputError(f"{what} is a directory, not a file", file=path)
+    size = path.stat().st_size
     if size == 0:
         raise InputError(f"{what} is empty", file=path)
-    return path.read_bytes()
+    return size
 
 
 def inside(
