@@ -89,3 +89,13 @@ def test_cached_registry_converts_like_a_fresh_one(tmp_path) -> None:
 def test_absurd_numbers_in_a_unit_are_refused_before_pint_expands_them(text) -> None:
     with pytest.raises(ValueError, match=r"out of bounds|is absurd"):
         parse_unit(text)
+
+
+def test_the_registry_does_not_import_dask_and_dask_stays_importable() -> None:
+    code = (
+        "import sys; from jcmcalc.model import units; units.registry()\n"
+        "print('dask' in sys.modules)\n"
+        "import dask; print(dask.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "dask"]
