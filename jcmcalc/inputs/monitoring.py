@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns, scaled, series
+from jcmcalc.inputs import boundary, columns, coverage, scaled, series
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
 from jcmcalc.model.errors import InputError
@@ -110,8 +110,8 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
 
     ``context.only`` is the period a file listed under ``[[periods]] data`` belongs to; rows
     dated outside it are an error, as are rows of a file with dates that fall in no period,
-    duplicate times of one member (and meter) and meter readings that go backwards. Gaps in an
-    interval series (a ``timestamp`` column) become notes on the readings.
+    duplicate times of one member (and meter) and meter readings that go backwards. The coverage
+    of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings.
     """
     methodology, only = context.methodology, context.only
     table = columns.load(path)
@@ -132,7 +132,6 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
         time_title,
         only,
         context.time_zone,
-        tuple(column.register for column in value_columns),
     )
     found: dict[Slot, Reading] = {}
     for column in value_columns:
@@ -197,11 +196,56 @@ def _read_column(
         (
             candidates[code // width].number,
             parameter.name,
-            _member(code % width, parameter, members, sizes),
+            _member(code % width, parameter.index, members, sizes),
         )
         for code in np.broadcast_to(group, starts.shape).tolist()
     ]
-    return _readings(table, column, layout.notes, slots, totals, values.scale, firsts, lasts)
+    records = _coverage(table, layout, column, context, candidates, present)
+    own = _own(context.methodology, parameter)
+    return _readings(table, column, own, records, slots, totals, values.scale, firsts, lasts)
+
+
+def _coverage(
+    table: columns.Table,
+    layout: series.Layout,
+    column: Column,
+    context: ReadContext,
+    candidates: list[Period],
+    present: np.ndarray | slice,
+) -> dict[tuple[int, Key], tuple[coverage.Coverage, ...]]:
+    """The coverage records of a dated column by (period number, the key of its members), the
+    members being those of the parameter's indices that the project names (a methodology's own
+    categories split a member's time, they are not members)."""
+    if layout.moments is None:
+        return {}
+    methodology, parameter = context.methodology, column.parameter
+    own = _own(methodology, parameter)
+    sizes = [len(context.members[s]) for s in own]
+    width = max(int(np.prod(sizes)), 1)
+    code = np.zeros(len(layout.rows), dtype=np.int64)
+    for symbol, size in zip(own, sizes, strict=True):
+        code = code * size + layout.codes[symbol]
+    given = np.ones(len(code), dtype=bool) if isinstance(present, slice) else present
+    unknown = np.zeros(len(code), dtype=bool)
+    for symbol in own:
+        unknown |= layout.codes[symbol] < 0
+    group = np.where(unknown, -1, layout.period() * width + code)
+
+    def describe(member: int) -> tuple[Key, str]:
+        key = _member(member, own, context.members, sizes)
+        words = ", ".join(
+            f"{methodology.index(s).title} {m!r}" for s, m in zip(own, key, strict=True)
+        )
+        return key, f" for {words}" if words else ""
+
+    dated = coverage.Series(layout.moments, given, group, layout.rows, layout.zone, column.register)
+    found: dict[tuple[int, Key], tuple[coverage.Coverage, ...]] = {}
+    for record in coverage.coverages(
+        dated, candidates, width, describe, parameter.symbol, table.path.name
+    ):
+        place = (record.period, record.member)
+        found[place] = (*found.get(place, ()), record)
+    return found
 
 
 def _values(
@@ -253,7 +297,8 @@ def _values(
 def _readings(
     table: columns.Table,
     column: Column,
-    notes: tuple[str, ...],
+    own: tuple[str, ...],
+    records: Mapping[tuple[int, Key], tuple[coverage.Coverage, ...]],
     slots: list[Slot],
     totals: list[int],
     scale: int,
@@ -274,7 +319,8 @@ def _readings(
             earlier = found[slot]
             value += earlier.value
             span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
-        found[slot] = Reading(value, table.path, span, basis, notes)
+        key = tuple(m for s, m in zip(parameter.index, slot[2], strict=True) if s in own)
+        found[slot] = Reading(value, table.path, span, basis, records.get((slot[0], key), ()))
     for reading in found.values():
         problem = boundary.refusal(parameter, reading.value, parameter.canonical(column.unit))
         if problem:
@@ -299,11 +345,16 @@ def _runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return np.concatenate(([0], np.flatnonzero(np.diff(ordered) != 0) + 1)), order
 
 
+def _own(methodology: Methodology, parameter: Parameter) -> tuple[str, ...]:
+    """The parameter's indices whose members the project names (not a methodology's list)."""
+    return tuple(s for s in parameter.index if not methodology.index(s).members)
+
+
 def _member(
-    key: int, parameter: Parameter, members: Mapping[str, tuple[str, ...]], sizes: list[int]
+    key: int, index: tuple[str, ...], members: Mapping[str, tuple[str, ...]], sizes: list[int]
 ) -> Key:
     found = []
-    for symbol, size in reversed(list(zip(parameter.index, sizes, strict=True))):
+    for symbol, size in reversed(list(zip(index, sizes, strict=True))):
         key, position = divmod(key, size)
         found.append(members[symbol][position])
     return tuple(reversed(found))

@@ -41,6 +41,10 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
         parts += [f"- {warning}" for warning in result.warnings]
+    coverage = result.coverage_rows()
+    if len(coverage) > 1:
+        parts += ["", "## Coverage of the monitoring data" if markdown else "Coverage:"]
+        parts += [table(coverage)]
     given = [
         row
         for row in result.to_dict()["inputs"]
