@@ -12,7 +12,9 @@ Computed from the dated rows of a monitoring file, per column (parameter), membe
 - meter registers: the days from the first reading's day to the last reading's day against the
   days of the period (energy before the first and after the last reading is not metered).
 
-A blank value cell is a missing reading, never a zero; its rows are listed. A member with one
+A blank value cell is a missing reading, never a zero; its rows are listed (unless the member
+has a value of the parameter at the same time in another row: a file whose rows give different
+quantities). A member with one
 dated value per period (a period total) has no cadence to judge and gets no coverage record.
 Nothing is filled in: incomplete coverage is a warning, an error under ``strict``.
 """
@@ -143,7 +145,10 @@ def coverages(
         period = candidates[code // width]
         member, subject = describe(code % width)
         present = np.unique(moments[first:end][given[first:end]])
-        blank = rows[first:end][~given[first:end]]
+        # a blank cell at a time the member has its value in another row (a wide file whose
+        # rows give different quantities) is not a missing reading
+        empty = ~given[first:end]
+        blank = rows[first:end][empty][~np.isin(moments[first:end][empty], present)]
         counted = _count(present, period, series, step)
         if counted is None and not len(blank):
             continue
@@ -253,3 +258,19 @@ def _duration(step: np.timedelta64) -> str:
 def warnings_of(found: Sequence[Coverage]) -> list[str]:
     """The warnings of the incomplete records of ``found``."""
     return [record.message() for record in found if not record.complete]
+
+
+def summary(found: Sequence[Coverage], period: int) -> str:
+    """One cell for a period's coverage: ``""`` (no dated series), ``"complete"``, or what is
+    incomplete (member, parameter, present of expected)."""
+    records = [record for record in found if record.period == period]
+    if not records:
+        return ""
+    incomplete = [record for record in records if not record.complete]
+    if not incomplete:
+        return "complete"
+    return "incomplete: " + "; ".join(
+        f"{'/'.join(r.member) or '-'} {r.parameter} {r.present} of {r.expected} {r.unit}"
+        + (f", {r.blanks} blank cell(s)" if r.blanks else "")
+        for r in incomplete
+    )
