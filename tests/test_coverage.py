@@ -184,3 +184,37 @@ def test_offsets_still_place_periods_in_the_local_calendar(tmp_path: Path) -> No
     rows = ["2023-03-06T00:30:00-05:00,PV-1,1"]
     with pytest.raises(InputError, match=r"2023-03-06T00:30:00-05:00 is outside"):
         jcmcalc.calculate(write(tmp_path, rows, start="2023-03-05", end="2023-03-05", zone=zone))
+
+
+def test_output_far_above_the_projects_own_estimate_is_flagged(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    project = folder / "project.toml"
+    project.write_text(project.read_text().replace("start = 2025-01-01", "start = 2024-01-01"))
+    assert not [w for w in jcmcalc.calculate(project).warnings if "ex-ante" in w]
+    monthly = folder / "monthly-2024H1.csv"
+    monthly.write_text(monthly.read_text().replace("[kWh]", "[MWh]"), encoding="utf-8")
+    flagged = [w for w in jcmcalc.calculate(project).warnings if "ex-ante estimate" in w]
+    assert len(flagged) == 3 and all("period 1" in w for w in flagged)
+    assert any("PV system 'BKK-01'" in w and "x the project's own" in w for w in flagged)
+
+
+def test_reports_and_portfolio_carry_the_coverage(tmp_path: Path) -> None:
+    from jcmcalc.views.report import render
+
+    folder = example(tmp_path)
+    rewrite(folder / "monthly-2024H1.csv", lambda line: not line.startswith("2024-03-31,AYA-02"))
+    result = jcmcalc.calculate(folder / "project.toml")
+    for form in ("markdown", "html"):
+        text = render(result, form)
+        assert "Coverage of the monitoring data" in text and "5 of 6 months" in text
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(render(result, "xlsx")))
+    cells = [c.value for row in workbook["about"].iter_rows() for c in row]
+    assert "Coverage of the monitoring data" in cells and "5 of 6 months" in cells
+    done = cli("portfolio", tmp_path, "--format", "json")
+    rows = json.loads(done.stdout)["rows"]
+    assert [r["coverage"][:10] for r in rows] == ["incomplete", "complete"]
+    assert "AYA-02 EG_i,p 5 of 6 months" in rows[0]["coverage"]

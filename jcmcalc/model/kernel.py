@@ -66,7 +66,7 @@ CREDITS = Equation(
 )
 CORE = (ER, CREDITS)
 #: A side of a failed check this many times the other suggests a unit slip.
-UNIT_SLIP = 100
+UNIT_SLIP = 10
 #: The unit 1,000x smaller than a canonical unit's leading prefix (MWh -> kWh), for the hint.
 _SMALLER = {"M": "k", "G": "M", "T": "G", "k": ""}
 
@@ -288,8 +288,8 @@ def unit_slip(methodology: Methodology, check: Check, left: Fraction, right: Fra
         larger, smaller = (check.right, right), left
     if smaller <= 0 or larger[1] < UNIT_SLIP * smaller:
         return ""
-    term, ratio = larger[0], larger[1] / smaller
-    unit = methodology.parameter(term.name).unit if isinstance(term, Symbol) else ""
+    named, ratio = symbols(larger[0]), larger[1] / smaller
+    unit = methodology.parameter(named[0].name).unit if len(named) == 1 else ""
     if unit[:1] in _SMALLER and len(unit) > 1:
         slip = f"{_SMALLER[unit[0]]}{unit[1:]} written as {unit}?"
     elif unit.startswith("t"):

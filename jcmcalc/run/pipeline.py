@@ -20,6 +20,7 @@ from jcmcalc.model.methodology import Methodology
 from jcmcalc.run import engine
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.estimate import resolve_estimate
+from jcmcalc.run.expected import against_estimate
 from jcmcalc.run.expiry import expiry_warnings
 from jcmcalc.run.result import Mode, Result
 
@@ -86,6 +87,8 @@ def prepare(
         allow_ineligible=allow_ineligible,
     )
     problems += expiry_warnings(inputs)
+    if not ex_ante:
+        problems += against_estimate(inputs)
     if strict and inputs.incomplete:
         more = len(inputs.incomplete) - 1
         raise InputError(
