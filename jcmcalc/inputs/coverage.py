@@ -22,7 +22,7 @@ Nothing is filled in: incomplete coverage is a warning, an error under ``strict`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -110,46 +110,68 @@ class Coverage:
 @attrs.frozen
 class Series:
     """The dated rows of one value column in layout order: ``moments`` (wall-clock, or UTC
-    when ``zone`` is set), ``given`` (False: a blank cell), ``group`` (period number x members
-    + member code of each row, -1 for no member), and the file's row numbers."""
+    when ``zone`` is set), ``given`` (False: a blank cell; None: every cell given), the file's
+    row numbers, and ``groups``: for each (period position, member code), the stretches
+    ``(first, end)`` of rows that hold it (one per meter or category), times ascending in each."""
 
     moments: np.ndarray
-    given: np.ndarray
-    group: np.ndarray
+    given: np.ndarray | None
     rows: np.ndarray
+    groups: Mapping[tuple[int, int], Sequence[tuple[int, int]]]
     zone: str | None
     register: bool
+
+    def take(self, array: np.ndarray, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``array`` over the rows of ``stretches``."""
+        if len(stretches) == 1:
+            return array[stretches[0][0] : stretches[0][1]]
+        return np.concatenate([array[first:end] for first, end in stretches])
+
+    def present(self, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The distinct times of the given cells of ``stretches``, ascending."""
+        moments = self.take(self.moments, stretches)
+        if self.given is not None:
+            moments = moments[self.take(self.given, stretches)]
+        if len(stretches) > 1:
+            return np.unique(moments)
+        return (
+            moments[np.concatenate(([True], moments[1:] != moments[:-1]))]
+            if len(moments)
+            else moments
+        )
+
+    def blank(self, stretches: Sequence[tuple[int, int]], present: np.ndarray) -> np.ndarray:
+        """Rows of ``stretches`` with a blank cell at a time with no value of the member in
+        another row (a file whose rows give different quantities leaves the others blank)."""
+        if self.given is None:
+            return np.array([], dtype=np.int64)
+        empty = ~self.take(self.given, stretches)
+        if not empty.any():
+            return np.array([], dtype=np.int64)
+        moments = self.take(self.moments, stretches)[empty]
+        return np.sort(self.take(self.rows, stretches)[empty][~np.isin(moments, present)])
 
 
 def coverages(
     series: Series,
     candidates: Sequence[Period],
-    width: int,
     describe: Callable[[int], tuple[tuple[str, ...], str]],
     parameter: str,
     file: str,
 ) -> list[Coverage]:
     """The coverage of every (period, member) group of ``series``; ``describe(code)`` gives
     a member code's key and its words (`` for PV system 'S1'``)."""
-    order = np.lexsort((series.moments, series.group))
-    group, moments = series.group[order], series.moments[order]
-    given, rows = series.given[order], series.rows[order]
-    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
-    ends = np.append(starts[1:], len(group))
-    step = _step(moments[given], group[given])
+    steps = [_step(series.present(stretches)) for stretches in series.groups.values()]
+    step = min((s for s in steps if s is not None), default=None)
+    calendars: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     found = []
-    for first, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        code = int(group[first])
-        if code < 0:
-            continue
-        period = candidates[code // width]
-        member, subject = describe(code % width)
-        present = np.unique(moments[first:end][given[first:end]])
-        # a blank cell at a time the member has its value in another row (a wide file whose
-        # rows give different quantities) is not a missing reading
-        empty = ~given[first:end]
-        blank = rows[first:end][empty][~np.isin(moments[first:end][empty], present)]
-        counted = _count(present, period, series, step)
+    for (position, code), stretches in sorted(series.groups.items()):
+        period = candidates[position]
+        if position not in calendars:
+            calendars[position] = _calendar(period, series.zone)
+        present = series.present(stretches)
+        blank = series.blank(stretches, present)
+        counted = _count(present, calendars[position], series, step)
         if counted is None and not len(blank):
             continue
         unit, expected, have, missing = counted or ("readings", len(present), len(present), [])
@@ -158,38 +180,43 @@ def coverages(
                 period.number,
                 period.label,
                 parameter,
-                member,
-                subject,
+                *describe(code),
                 file,
                 unit,
                 expected,
                 have,
                 tuple(missing[:KEPT]),
                 len(missing),
-                tuple(int(r) for r in np.sort(blank)[:KEPT]),
+                tuple(int(r) for r in blank[:KEPT]),
                 len(blank),
             )
         )
     return found
 
 
-def _step(moments: np.ndarray, group: np.ndarray) -> np.timedelta64 | None:
-    """The shortest positive step between two readings of one group (None: no two)."""
-    if len(moments) < 2:
+def _step(present: np.ndarray) -> np.timedelta64 | None:
+    """The shortest step between two readings (None: fewer than two)."""
+    if len(present) < 2:
         return None
-    steps = np.diff(moments.view(np.int64))
-    steps = steps[(group[1:] == group[:-1]) & (steps > 0)]
-    return np.timedelta64(int(steps.min()), "us") if len(steps) else None
+    return np.timedelta64(int(np.diff(present.view(np.int64)).min()), "us")
 
 
-def _count(
-    present: np.ndarray, period: Period, series: Series, step: np.timedelta64 | None
-) -> tuple[str, int, int, list[tuple[str, str]]] | None:
-    """(unit, expected, present, missing spans) of one group, or None (no cadence)."""
+def _calendar(period: Period, zone: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """The period's days and the day after, and the instants at which each begins."""
     days = np.arange(
         np.datetime64(period.start, "D"), np.datetime64(period.end, "D") + 2 * DAY, DAY
     )
-    edges = midnights(days, series.zone)  # the instants of each day's start, and the end
+    return days, midnights(days, zone)
+
+
+def _count(
+    present: np.ndarray,
+    calendar: tuple[np.ndarray, np.ndarray],
+    series: Series,
+    step: np.timedelta64 | None,
+) -> tuple[str, int, int, list[tuple[str, str]]] | None:
+    """(unit, expected, present, missing spans) of one group, or None (no cadence)."""
+    days, edges = calendar  # the period's days and the next, the instants each begins
     if series.register:
         if not len(present):
             return None
@@ -228,7 +255,7 @@ def _intervals(
 ) -> tuple[str, int, int, list[tuple[str, str]]]:
     """Intervals of ``step`` from ``start`` to ``end`` against the readings present."""
     expected = int((end - start) // step)
-    slots = np.unique(((present - start) // step).astype(np.int64))
+    slots = ((present - start) // step).astype(np.int64)
     slots = slots[(slots >= 0) & (slots < expected)]
     have = np.zeros(expected, dtype=bool)
     have[slots] = True

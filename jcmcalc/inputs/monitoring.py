@@ -132,6 +132,7 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
         time_title,
         only,
         context.time_zone,
+        tuple(column.register for column in value_columns),
     )
     found: dict[Slot, Reading] = {}
     for column in value_columns:
@@ -146,6 +147,29 @@ def _read_column(
     context: ReadContext,
     candidates: list[Period],
 ) -> dict[Slot, Reading]:
+    """The readings of one column, each with the coverage of its member's series (computed
+    once the column's values are summed and freed)."""
+    found, present = _totals(table, layout, column, context, candidates)
+    records = _coverage(table, layout, column, context, candidates, present)
+    if not records:
+        return found
+    own = _own(context.methodology, column.parameter)
+    index = column.parameter.index
+    for slot, reading in found.items():
+        key = tuple(m for s, m in zip(index, slot[2], strict=True) if s in own)
+        found[slot] = attrs.evolve(reading, coverage=records.get((slot[0], key), ()))
+    return found
+
+
+def _totals(
+    table: columns.Table,
+    layout: series.Layout,
+    column: Column,
+    context: ReadContext,
+    candidates: list[Period],
+) -> tuple[dict[Slot, Reading], np.ndarray | slice]:
+    """The readings of one column by slot, and which of its cells (in layout order) hold a
+    value."""
     parameter, members = column.parameter, context.members
     present, values = _values(table, layout, column, context.methodology, members)
     rows = layout.rows[present]
@@ -188,7 +212,7 @@ def _read_column(
             integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
         group = group[starts]
     if not len(integers):  # a column of empty cells gives no reading (missing values say so)
-        return {}
+        return {}, present
     totals = scaled.sums(scaled.Scaled(integers, values.scale, largest), starts)
     firsts = (previous if previous is not None else rows)[starts]
     lasts = rows[np.append(starts[1:], len(integers)) - 1]
@@ -200,9 +224,7 @@ def _read_column(
         )
         for code in np.broadcast_to(group, starts.shape).tolist()
     ]
-    records = _coverage(table, layout, column, context, candidates, present)
-    own = _own(context.methodology, parameter)
-    return _readings(table, column, own, records, slots, totals, values.scale, firsts, lasts)
+    return _readings(table, column, slots, totals, values.scale, firsts, lasts), present
 
 
 def _coverage(
@@ -216,20 +238,30 @@ def _coverage(
     """The coverage records of a dated column by (period number, the key of its members), the
     members being those of the parameter's indices that the project names (a methodology's own
     categories split a member's time, they are not members)."""
-    if layout.moments is None:
+    moments = layout.times(table)
+    if moments is None:
         return {}
     methodology, parameter = context.methodology, column.parameter
     own = _own(methodology, parameter)
     sizes = [len(context.members[s]) for s in own]
-    width = max(int(np.prod(sizes)), 1)
-    code = np.zeros(len(layout.rows), dtype=np.int64)
+    starts = layout.segments
+    code = np.zeros(len(starts), dtype=np.int64)
+    unknown = np.zeros(len(starts), dtype=bool)
     for symbol, size in zip(own, sizes, strict=True):
-        code = code * size + layout.codes[symbol]
-    given = np.ones(len(code), dtype=bool) if isinstance(present, slice) else present
-    unknown = np.zeros(len(code), dtype=bool)
-    for symbol in own:
-        unknown |= layout.codes[symbol] < 0
-    group = np.where(unknown, -1, layout.period() * width + code)
+        at = layout.codes[symbol][starts]
+        code, unknown = code * size + at, unknown | (at < 0)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    ends = np.append(starts[1:], len(layout.rows))
+    for first, end, position, member, bad in zip(
+        starts.tolist(),
+        ends.tolist(),
+        layout.segment_period.tolist(),
+        code.tolist(),
+        unknown.tolist(),
+        strict=True,
+    ):
+        if not bad:
+            groups.setdefault((position, member), []).append((first, end))
 
     def describe(member: int) -> tuple[Key, str]:
         key = _member(member, own, context.members, sizes)
@@ -238,10 +270,11 @@ def _coverage(
         )
         return key, f" for {words}" if words else ""
 
-    dated = coverage.Series(layout.moments, given, group, layout.rows, layout.zone, column.register)
+    given = None if isinstance(present, slice) else present
+    dated = coverage.Series(moments, given, layout.rows, groups, layout.zone, column.register)
     found: dict[tuple[int, Key], tuple[coverage.Coverage, ...]] = {}
     for record in coverage.coverages(
-        dated, candidates, width, describe, parameter.symbol, table.path.name
+        dated, candidates, describe, parameter.symbol, table.path.name
     ):
         place = (record.period, record.member)
         found[place] = (*found.get(place, ()), record)
@@ -297,8 +330,6 @@ def _values(
 def _readings(
     table: columns.Table,
     column: Column,
-    own: tuple[str, ...],
-    records: Mapping[tuple[int, Key], tuple[coverage.Coverage, ...]],
     slots: list[Slot],
     totals: list[int],
     scale: int,
@@ -319,8 +350,7 @@ def _readings(
             earlier = found[slot]
             value += earlier.value
             span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
-        key = tuple(m for s, m in zip(parameter.index, slot[2], strict=True) if s in own)
-        found[slot] = Reading(value, table.path, span, basis, records.get((slot[0], key), ()))
+        found[slot] = Reading(value, table.path, span, basis)
     for reading in found.values():
         problem = boundary.refusal(parameter, reading.value, parameter.canonical(column.unit))
         if problem:

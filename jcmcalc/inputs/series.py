@@ -32,7 +32,8 @@ class Layout:
     """Rows in processing order: by member, meter and time. Arrays are in that order.
 
     ``moments`` are wall-clock times, or UTC instants when ``zone`` is set (times with
-    offsets); None without a time column."""
+    offsets); kept only for meter registers (:meth:`times` reads them again), None without
+    a time column (``time_title``)."""
 
     order: np.ndarray | None
     rows: np.ndarray
@@ -44,6 +45,15 @@ class Layout:
     segments: np.ndarray
     segment_period: np.ndarray
     zone: str | None
+    time_title: str | None
+
+    def times(self, table: columns.Table) -> np.ndarray | None:
+        """The times of the rows in layout order (read again when not kept), or None."""
+        if self.moments is not None or self.time_title is None:
+            return self.moments
+        column = table.cells[self.time_title]
+        moments = instants(column, title=self.time_title, table=table, zone=self.zone)[0]
+        return self.take(moments)
 
     def take(self, array: np.ndarray) -> np.ndarray:
         return array if self.order is None else array[self.order]
@@ -62,6 +72,7 @@ def layout(
     time_title: str | None,
     only: Period | None,
     zone: str | None,
+    registers: tuple[bool, ...],
 ) -> Layout:
     codes: dict[str, np.ndarray] = {}
     composite: np.ndarray | None = None
@@ -104,9 +115,21 @@ def layout(
     else:
         _duplicates(table, change, moments, rows, zone)
         segments, segment_period = _segments(table, moments, rows, runs, candidates, only, zone)
+    if not any(registers):
+        moments = None  # read again for the coverage: not held while the values are read
     parquet.release_memory()
     return Layout(
-        order, rows, codes, meter, meter_names, moments, change, segments, segment_period, zone
+        order,
+        rows,
+        codes,
+        meter,
+        meter_names,
+        moments,
+        change,
+        segments,
+        segment_period,
+        zone,
+        time_title,
     )
 
 
