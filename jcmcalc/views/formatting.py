@@ -109,6 +109,8 @@ def _parameter_text(parameter: Parameter) -> list[str]:
         lines.append(f"    frequency: {monitoring.frequency}")
     if parameter.when_absent is WhenAbsent.ZERO:
         lines.append("    when not given: zero")
+    if parameter.when_absent is WhenAbsent.UNKNOWN:
+        lines.append("    when not given: unknown, the plausibility checks using it are skipped")
     if parameter.name == YEAR_NUMBER.name:
         lines.append("    value: supplied by jcmcalc estimate for each year")
         return lines
