@@ -218,3 +218,22 @@ def test_reports_and_portfolio_carry_the_coverage(tmp_path: Path) -> None:
     rows = json.loads(done.stdout)["rows"]
     assert [r["coverage"][:10] for r in rows] == ["incomplete", "complete"]
     assert "AYA-02 EG_i,p 5 of 6 months" in rows[0]["coverage"]
+
+
+def test_a_register_read_at_month_ends_covers_each_period_from_its_previous_reading(
+    tmp_path: Path,
+) -> None:
+    text = textwrap.dedent(PROJECT).format(zone="", start="2023-01-01", end="2023-06-30")
+    text += "\n[[periods]]\nstart = 2023-07-01\nend = 2023-12-31\n"
+    (tmp_path / "project.toml").write_text(text, encoding="utf-8")
+    ends = ["2023-01-01", *(f"2023-{m:02d}-28" for m in range(1, 13))]
+    lines = ['date,system,"EG_i,p [MWh] register"']
+    lines += [f"{day},PV-1,{100 + 10 * n}" for n, day in enumerate(ends)]
+    (tmp_path / "eg.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = jcmcalc.calculate(tmp_path / "project.toml")
+    second, first = sorted(result.inputs.coverage, key=lambda r: -r.period)
+    # read on 1 January and last on 28 June: 29-30 June are metered in period 2
+    assert first.missing == (("2023-06-29", "2023-06-30"),)
+    # from the reading of 28 June (before the period, so from 1 July) to that of 28 December
+    assert second.missing == (("2023-12-29", "2023-12-31"),)
+    assert second.present == 184 - 3

@@ -112,7 +112,9 @@ class Series:
     """The dated rows of one value column in layout order: ``moments`` (wall-clock, or UTC
     when ``zone`` is set), ``given`` (False: a blank cell; None: every cell given), the file's
     row numbers, and ``groups``: for each (period position, member code), the stretches
-    ``(first, end)`` of rows that hold it (one per meter or category), times ascending in each."""
+    ``(first, end)`` of rows that hold it (one per meter or category), times ascending in each;
+    a register's stretch starts at the meter's last reading before the period, if any (the
+    difference from it counts in the period)."""
 
     moments: np.ndarray
     given: np.ndarray | None
@@ -220,7 +222,8 @@ def _count(
     if series.register:
         if not len(present):
             return None
-        index = np.searchsorted(edges, present[[0, -1]], side="right") - 1
+        # a reading before the period (the meter's previous one) covers it from its start
+        index = np.maximum(np.searchsorted(edges, present[[0, -1]], side="right") - 1, 0)
         covered = np.zeros(len(days) - 1, dtype=bool)
         covered[index[0] : index[1] + 1] = True
         return "days (register span)", len(covered), int(covered.sum()), _day_spans(days, covered)

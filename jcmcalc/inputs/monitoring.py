@@ -261,7 +261,8 @@ def _coverage(
         strict=True,
     ):
         if not bad:
-            groups.setdefault((position, member), []).append((first, end))
+            before = column.register and first > 0 and not layout.change[first - 1]
+            groups.setdefault((position, member), []).append((first - before, end))
 
     def describe(member: int) -> tuple[Key, str]:
         key = _member(member, own, context.members, sizes)
