@@ -25,6 +25,7 @@ COLUMNS = (
     "status",
     "message",
     "warnings",
+    "coverage",
 )
 TOTAL = "TOTAL"
 #: Between the warnings of a row in the ``warnings`` cell.
@@ -47,6 +48,7 @@ class Row:
     status: str = "ok"
     message: str = ""
     warnings: tuple[str, ...] = ()
+    coverage: str = ""
 
     def cells(self) -> list[object]:
         figures = (self.reference, self.project_emissions, self.reductions)
@@ -61,6 +63,7 @@ class Row:
             self.status,
             self.message,
             WARNINGS_SEPARATOR.join(self.warnings),
+            self.coverage,
         ]
 
 
