@@ -33,12 +33,12 @@ class Sample(NamedTuple):
 
 def measure(command: list[str]) -> Sample:
     """One run of ``command`` in a fresh process (its stdout discarded)."""
-    out = subprocess.run(
-        [sys.executable, str(HERE / "measure.py"), *command],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+    done = subprocess.run(
+        [sys.executable, str(HERE / "measure.py"), *command], capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    out = done.stdout.split()
     return Sample(float(out[0]), float(out[1]), int(out[2]) / 1024)
 
 
