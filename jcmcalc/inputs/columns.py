@@ -22,7 +22,7 @@ import numpy as np
 from jcmcalc.inputs import boundary, parquet, scaled
 from jcmcalc.inputs.project import decode, read_bytes
 from jcmcalc.inputs.scaled import Scaled
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import InputError, quoted
 
 _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
 
@@ -197,6 +197,7 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         except ValueError:
             values = None
         if values is not None and np.isfinite(values).all():  # else: each cell says why
+            _underflow(text, values, title, table, unit, np.flatnonzero(present))
             found = scaled.float_scaled(values)
     if found is None:
         found = scaled.from_fractions(
@@ -206,6 +207,19 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
             ]
         )
     return present, found
+
+
+def _underflow(
+    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, where: np.ndarray
+) -> None:
+    """A cell that float64 reads as zero (or subnormal) because of an exponent beyond the
+    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0."""
+    tiny = np.flatnonzero(np.abs(values) < np.finfo(np.float64).tiny)
+    if not len(tiny):
+        return
+    written = np.char.lower(text[tiny])
+    for position in tiny[np.char.find(written, "e") >= 0].tolist():
+        _decimal(str(text[position]), title, table, unit, int(table.rows[where[position]]))
 
 
 def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fraction:
@@ -218,12 +232,12 @@ def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fracti
         pass
     match = _UNIT_IN_CELL.match(cell)
     if match is None:
-        message = f"column {title!r}: {cell!r} is not a finite number"
+        message = f"column {title!r}: {quoted(cell)} is not a finite number"
     elif match["unit"].strip() == unit:
-        message = f"{cell!r}: the unit belongs in the header, not in the cell"
+        message = f"{quoted(cell)}: the unit belongs in the header, not in the cell"
     else:
         message = (
-            f"{cell!r}: mixed units in column {title!r} (the header says {unit!r}): give every "
-            "cell in the header's unit, as a bare number"
+            f"{quoted(cell)}: mixed units in column {title!r} (the header says {unit!r}): give "
+            "every cell in the header's unit, as a bare number"
         )
     raise InputError(message, file=table.path, row=row)

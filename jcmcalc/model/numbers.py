@@ -6,6 +6,8 @@ import math
 import re
 from fractions import Fraction
 
+from jcmcalc.model.errors import quoted
+
 #: Decimal places shown for a value whose decimal expansion does not terminate.
 DISPLAY_PLACES = 6
 
@@ -27,7 +29,7 @@ def decimal_fraction(text: str) -> Fraction:
     exponent = _EXPONENT.search(text)
     if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
         raise OverflowError(
-            f"{text.strip()!r} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
+            f"{quoted(text.strip())} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
         )
     return Fraction(text)
 
