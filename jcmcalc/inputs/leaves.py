@@ -52,6 +52,7 @@ def members_of(
     attributes: dict[str, dict[str, str]] = {}
     parameters: dict[str, Mapping[str, Any]] = {}
     allowed = MEMBER_KEYS + tuple(index.attributes)
+    known = set(allowed)
     for number, table in enumerate(raw, start=1):
         place = f"{index.key}[{number}]"
         if not isinstance(table, Mapping) or "id" not in table:
@@ -59,13 +60,14 @@ def members_of(
         member = member_id(table["id"], file=project.path, at=f"{place}.id")
         if member in ids:
             raise InputError(duplicate_member(index.title, member), file=project.path, at=place)
-        for key in table:
-            if key not in allowed:
-                raise InputError(
-                    f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
-                    file=project.path,
-                    at=place,
-                )
+        unknown = [key for key in table if key not in known]
+        if unknown:
+            key = unknown[0]
+            raise InputError(
+                f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+                file=project.path,
+                at=place,
+            )
         found = {}
         for name, choices in index.attributes.items():
             if name not in table:

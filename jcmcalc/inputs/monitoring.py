@@ -275,10 +275,11 @@ def _readings(
     parameter = column.parameter
     basis = parameter.canonical(column.unit) if parameter.alternatives else ""
     found: dict[Slot, Reading] = {}
+    numerator, denominator = column.factor.numerator, 10**scale * column.factor.denominator
     for slot, total, first, last, count in zip(
         slots, totals, edges[0].tolist(), edges[1].tolist(), counts.tolist(), strict=True
     ):
-        value = Fraction(total, 10**scale) * column.factor
+        value = Fraction(total * numerator, denominator)
         span = (min(first, last), max(first, last))
         if slot in found:
             earlier = found[slot]
@@ -286,7 +287,11 @@ def _readings(
             count += earlier.count
             span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
         found[slot] = Reading(value, table.path, span, basis, notes, count)
-    for reading in found.values():
+    checked = found.values()
+    if len(found) == len(slots):  # no slot summed twice: check the totals as one column
+        refused = boundary.refused(parameter, np.array(totals, dtype=object), scale, column.factor)
+        checked = [found[slots[int(i)]] for i in np.flatnonzero(refused)[:1]]
+    for reading in checked:
         problem = boundary.refusal(parameter, reading.value, parameter.canonical(column.unit))
         if problem:
             raise InputError(

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -99,11 +100,7 @@ class Project:
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""
-    if not path.exists():
-        raise InputError(f"{what} not found", file=path)
-    if path.is_dir():
-        raise InputError(f"{what} is a directory, not a file", file=path)
-    size = path.stat().st_size
+    size = existing(path, what=what).st_size
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"{what} is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
@@ -112,7 +109,21 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
         )
     if size == 0:
         raise InputError(f"{what} is empty", file=path)
-    return path.read_bytes()
+    with file_errors(path):
+        return path.read_bytes()
+
+
+def existing(path: Path, *, what: str) -> os.stat_result:
+    """The status of an input file that exists and is no directory, else an error naming it
+    (a loop of symbolic links, a name too long... as :func:`file_errors` says)."""
+    with file_errors(path):
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            raise InputError(f"{what} not found", file=path) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(f"{what} is a directory, not a file", file=path)
+    return status
 
 
 def inside(

@@ -86,6 +86,7 @@ class Resolver:
         self.member_parameters: dict[str, dict[str, Mapping[str, Any]]] = {}
         self.tables: dict[str, tuple[str, str, str]] = {}
         self.warnings: list[str] = []
+        self.defaults: dict[tuple[str, str], Fraction] = {}
         for index in methodology.indices:
             ids, attributes, parameters = members_of(index, project)
             self.members[index.symbol] = ids
@@ -164,6 +165,13 @@ class Resolver:
             }
         return resolved
 
+    def _default_value(self, parameter: Parameter, default: Default) -> Fraction:
+        """:func:`_default_value`, once per parameter and default (not once per member)."""
+        known = (parameter.name, default.value)
+        if known not in self.defaults:
+            self.defaults[known] = _default_value(self.methodology, parameter, default)
+        return self.defaults[known]
+
     def _default(self, parameter: Parameter, key: Key) -> Default | None:
         default = parameter.default
         if isinstance(default, DefaultTable):
@@ -175,10 +183,9 @@ class Resolver:
 
     def _fixed_value(self, parameter: Parameter, key: Key, leaf: Leaf | None) -> Value:
         default = self._default(parameter, key)
-        subject = f"{parameter.symbol}{describe_key(parameter, key, self.methodology)}"
         if leaf is None:
             if default is not None:
-                value = _default_value(self.methodology, parameter, default)
+                value = self._default_value(parameter, default)
                 unit = _canonical(parameter, default.value)
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if parameter.when_absent is WhenAbsent.ZERO:
@@ -214,7 +221,7 @@ class Resolver:
                 )
             return Value(value, Origin.PROJECT, leaf.source, unit=unit)
         if default is not None:
-            default_value = _default_value(self.methodology, parameter, default)
+            default_value = self._default_value(parameter, default)
             if value == default_value:
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if not (leaf.override and leaf.source):
@@ -228,7 +235,8 @@ class Resolver:
                     parameter=parameter.symbol,
                 )
             self.warnings.append(
-                f"{subject}: override {decimal_text(value)} {unit or parameter.unit} replaces the "
+                f"{parameter.symbol}{describe_key(parameter, key, self.methodology)}: override "
+                f"{decimal_text(value)} {unit or parameter.unit} replaces the "
                 f"default {default.value} (source: {leaf.source})"
             )
             return Value(value, Origin.OVERRIDE, leaf.source, unit=unit)
