@@ -4,16 +4,21 @@
 
 Writes (to benchmarks/data/, gitignored) a TH_AM001 project of N off-grid systems (an id and
 a connection case each) and a CSV with one reading per system. Then times, in this process
-with ``time.perf_counter``, ``jcmcalc.run.pipeline.prepare`` (reading the TOML and the CSV,
-resolving every member and value: what ``calculate`` does before the engine), and the whole
-calculation. Target: 100,000 systems resolved in under 5 s.
+with ``time.perf_counter`` (wall) and ``time.process_time`` (CPU): ``tomllib.loads`` of the
+project file alone (the floor), ``jcmcalc.run.pipeline.prepare`` (reading the TOML and the CSV,
+resolving every member and value: what ``calculate`` does before the engine), and the engine.
+Target: 100,000 systems resolved in under 5 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+import tomllib
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -41,14 +46,24 @@ def main() -> None:
     from jcmcalc.run import engine, pipeline
 
     api.get_methodology("TH_AM001", "3.0")  # load the plugins before the clock starts
-    start = time.perf_counter()
-    inputs = pipeline.prepare(project, api.get_methodology)
-    resolved = time.perf_counter() - start
-    result = engine.run(inputs)
-    total = time.perf_counter() - start
+    text = project.read_text(encoding="utf-8")
+    floor = _timed(lambda: tomllib.loads(text, parse_float=Decimal))[0]
+    resolved, inputs = _timed(lambda: pipeline.prepare(project, api.get_methodology))
+    computed, result = _timed(lambda: engine.run(inputs))
     credits = sum(period.credits for period in result.periods)
-    print(f"{systems:,} systems: read and resolved in {resolved:.2f} s, computed in {total:.2f} s")
-    print(f"({credits} credits); target: resolved in < 5 s: {'met' if resolved < 5 else 'NOT met'}")
+    print(f"{systems:,} systems ({credits} credits), wall / CPU seconds:")
+    print(f"  tomllib.loads of the project file alone: {floor[0]:.2f} / {floor[1]:.2f}")
+    print(f"  read and resolved (pipeline.prepare):    {resolved[0]:.2f} / {resolved[1]:.2f}")
+    print(f"  computed (engine.run):                   {computed[0]:.2f} / {computed[1]:.2f}")
+    verdict = "met" if resolved[1] < 5 else "NOT met"
+    print(f"target: resolved in < 5 s of CPU: {verdict} (wall time depends on the machine's load)")
+
+
+def _timed(work: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
+    """(wall, CPU) seconds of ``work()`` and its result."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    found = work()
+    return (time.perf_counter() - wall, time.process_time() - cpu), found
 
 
 if __name__ == "__main__":

@@ -296,18 +296,21 @@ class Resolver:
     ) -> Value:
         """The monitored value of one member in ``period``: from the project file, from a
         monitoring file, zero where the methodology allows it, or an error."""
-        where = describe_key(parameter, key, self.methodology)
+
+        def where() -> str:  # only for a message: not worked out for every member
+            return describe_key(parameter, key, self.methodology)
+
         needed = required(self.methodology, parameter, key, self.attributes)
         if leaf is not None and reading is not None:
             raise InputError(
-                f"given both in the project file and in {reading.origin}{where}",
+                f"given both in the project file and in {reading.origin}{where()}",
                 file=self.path,
                 at=leaf.at,
                 parameter=parameter.symbol,
             )
         if (leaf is not None or reading is not None) and not needed:
             self.warnings.append(
-                f"{parameter.symbol}{where} in {period.label} is given but not used: the "
+                f"{parameter.symbol}{where()} in {period.label} is given but not used: the "
                 "member's option does not use it"
             )
         if leaf is not None:
@@ -320,7 +323,7 @@ class Resolver:
         if parameter.when_absent is WhenAbsent.ZERO or not needed:
             return Value(Fraction(0), Origin.ABSENT, "not monitored: zero")
         raise InputError(
-            f"missing monitored value{where} in {period.label}",
+            f"missing monitored value{where()} in {period.label}",
             file=self.path,
             at=f"periods[{period.number}]",
             parameter=parameter.symbol,
