@@ -109,7 +109,7 @@ def test_reference_emissions_in_another_unit_do_not_load() -> None:
 
 def test_an_unknown_unit_is_a_methodology_error() -> None:
     wrong = Parameter("W", "wrong", "furlongs_per_fortnight", Kind.PROJECT, "w")
-    with pytest.raises(MethodologyError, match=r"T_AM001 ver 1\.0: W:"):
+    with pytest.raises(MethodologyError, match=r"T_AM001 ver 1\.0: parameter W: unknown unit"):
         _methodology(parameters=(ENERGY, FACTOR, wrong))
 
 

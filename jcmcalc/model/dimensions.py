@@ -9,6 +9,7 @@ from jcmcalc.model.errors import MethodologyError
 from jcmcalc.model.expressions import (
     BinaryOp,
     Constant,
+    Convert,
     Extremum,
     Floor,
     Power,
@@ -43,6 +44,15 @@ class _Units(Visitor):
         if node.op == "/":
             return self.visit(node.left) / self.visit(node.right)
         return self.same([node.left, node.right])
+
+    def visit_Convert(self, node: Convert):
+        found = self.visit(node.left)
+        if not factor_is_one(found, node.source):
+            raise MethodologyError(
+                f"{self.where}: to({to_text(node.left)}, {node.unit}) converts from "
+                f"{node.source}, but the term is in {unit_text(found)}"
+            )
+        return parse_unit(node.unit)
 
     def visit_Extremum(self, node: Extremum):
         return self.same(list(node.terms))
