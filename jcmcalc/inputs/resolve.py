@@ -239,10 +239,14 @@ class Resolver:
                 at=leaf.at,
                 parameter=parameter.symbol,
             )
-        if parameter.kind is Kind.METHODOLOGY and not leaf.source:
+        if (parameter.kind is Kind.METHODOLOGY or parameter.source_required) and not leaf.source:
+            why = (
+                "the methodology requires the source of this value"
+                if parameter.source_required
+                else "this value is fixed by the methodology, whose table is not shipped"
+            )
             raise InputError(
-                "this value is fixed by the methodology, whose table is not shipped: "
-                'give its source, e.g. { value = "...", source = "<document, table>" }',
+                f'{why}: give its source, e.g. {{ value = "...", source = "<document, table>" }}',
                 file=self.path,
                 at=leaf.at,
                 parameter=parameter.symbol,
