@@ -20,6 +20,7 @@ from jcmcalc.model.expressions import (
     Visitor,
     to_text,
 )
+from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.units import dimensionality, factor_is_one, parse_unit, unit_text
 
 
@@ -33,10 +34,16 @@ class _Units(Visitor):
         raise MethodologyError(f"{self.where}: unknown term {node!r}")
 
     def visit_Symbol(self, node: Symbol):
-        return parse_unit(self.units[node.name])
+        return self.parse(self.units[node.name], node.symbol)
 
     def visit_Constant(self, node: Constant):
-        return parse_unit(node.unit)
+        return self.parse(node.unit, decimal_text(node.value))
+
+    def parse(self, unit: str, what: str):
+        try:
+            return parse_unit(unit)
+        except ValueError as exc:
+            raise MethodologyError(f"{self.where}: {what}: {exc}") from None
 
     def visit_BinaryOp(self, node: BinaryOp):
         if node.op == "*":

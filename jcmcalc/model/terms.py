@@ -207,8 +207,12 @@ def to(term: Term, unit: str, source: str) -> Convert:
     ``ValueError`` when the units are unknown or measure different things."""
     try:
         factor = conversion_factor(source, unit)
-    except Exception as exc:
-        raise ValueError(f"to(..., {unit!r}): cannot convert {source} to {unit}: {exc}") from None
+    except ValueError as exc:  # an unknown unit
+        raise ValueError(f"to(..., {unit!r}): {exc}") from None
+    except Exception:  # pint's DimensionalityError
+        raise ValueError(
+            f"to(..., {unit!r}): cannot convert {source} to {unit}: they measure different things"
+        ) from None
     ratio = Constant(factor, unit=f"({unit}) / ({source})", label=f"{unit}/{source}")
     return Convert("*", term, ratio, unit, source)
 

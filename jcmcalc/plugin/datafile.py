@@ -20,7 +20,7 @@ import attrs
 
 from jcmcalc.model.dimensions import unit_of
 from jcmcalc.model.errors import MethodologyError
-from jcmcalc.model.expressions import free_indices
+from jcmcalc.model.expressions import Convert, free_indices
 from jcmcalc.model.expressions import symbols as symbols_of
 from jcmcalc.model.formula import Declared, parse_relation, parse_term
 from jcmcalc.model.methodology import (
@@ -156,7 +156,9 @@ def _estimate(
             raise fail(place, f"{key!r} names no declared monitored parameter")
         term = parse_term(required(item, "formula", place), scope, symbols, place)
         units = {d.symbol.name: d.unit for d in scope.values()}
-        unit = item.get("unit") or unit_text(unit_of(term, units, place))
+        unit = item.get("unit") or (
+            term.unit if isinstance(term, Convert) else unit_text(unit_of(term, units, place))
+        )
         equations.append(
             Equation(
                 target.symbol.symbol,

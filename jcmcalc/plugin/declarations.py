@@ -26,6 +26,7 @@ from jcmcalc.model.parameters import (
     Parameter,
     WhenAbsent,
 )
+from jcmcalc.model.units import parse_unit
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,
     CONNECTION_CASES,
@@ -198,6 +199,11 @@ def parameter(
     kind = KINDS[kind_text]
     indices = tuple(spec.get("index", ()))
     unit = spec.get("unit", "")
+    for text in [unit] if isinstance(unit, str) else unit:
+        try:
+            parse_unit(text)
+        except ValueError as exc:
+            raise fail(where, str(exc)) from None
     default: Default | DefaultTable | None = None
     if "default" in spec:
         default = _default(spec["default"], country, where)
