@@ -208,3 +208,28 @@ def test_formulas_take_every_allowed_form() -> None:
     for bad, message in (("y.__class__", "not allowed"), ("x", r"write x\[i\]"), ("z", "'z'")):
         with pytest.raises(MethodologyError, match=message):
             parse_term(bad, names, {"i"}, "test")
+
+
+def test_the_pytest_plugin_shows_a_plugin_that_fails_to_load_in_full(chiller, tmp_path) -> None:
+    import os
+    import subprocess
+
+    root = chiller("sum(i, EC_PJ[i] * EF_elec)", "sum(i, EC_PJ[i] * EF_elect)")
+    test = tmp_path / "test_mine.py"
+    test.write_text(
+        "def test_conforms(jcmcalc_conformance):\n    jcmcalc_conformance('EXAMPLE_CHILLER@1.0')\n",
+        "utf-8",
+    )
+    path = os.pathsep.join([str(tmp_path / "site"), str(root / "src"), *sys.path])
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1, run.stdout
+    assert "plugin 'example_chiller' (jcmcalc-example-chiller) failed to load" in run.stdout
+    assert "Traceback (most recent call last)" in run.stdout
+    assert "'EF_elect' is not declared (did you mean 'EF_elec'?)" in run.stdout
+    assert "unknown methodology" not in run.stdout

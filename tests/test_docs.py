@@ -212,3 +212,23 @@ def test_the_knowledge_page_labels_every_part_with_its_source_or_reason() -> Non
         "| default | `EF_RE,i (national / grid) = 0.797 t_CO2/MWh` | read | IGES"
         in knowledge_page([api.get_methodology("MN_AM003", "2.0")])
     )
+
+
+def test_checks_render_as_math_on_the_built_pages(site: Path) -> None:
+    """Markdown must not read the underscores of a check as emphasis (tested on the HTML)."""
+    import html
+
+    from jcmcalc.model.expressions import to_latex
+
+    checked = []
+    for methodology in api.methodologies():
+        if not methodology.checks:
+            continue
+        text = (site / "methodologies" / slug(methodology) / "index.html").read_text("utf-8")
+        for check in methodology.checks:
+            relation = "<" if check.strict else r"\le"
+            latex = f"{to_latex(check.left)} {relation} {to_latex(check.right)}"
+            assert f'<span class="arithmatex">\\({html.escape(latex)}\\)</span>' in text, latex
+            assert html.escape(check.description, quote=False) in text, check.description
+        checked.append(methodology.id)
+    assert {"MM_AM005", "ID_AM001", "WHR_FAMILY"} <= set(checked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import traceback
 from functools import cache
 from typing import Any
 
@@ -42,11 +43,16 @@ class PluginInfo:
 
 @attrs.frozen
 class BrokenPlugin:
-    """A plugin that failed to load, with the error it raised."""
+    """A plugin that failed to load, with the error it raised and its traceback."""
 
     name: str
     distribution: str
     error: str
+    trace: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"plugin {self.name!r} ({self.distribution}) failed to load: {self.error}"
 
 
 class Registry:
@@ -142,9 +148,10 @@ class Registry:
                         f"methodology {methodology_id!r} is in plugin {broken.name!r} "
                         f"({broken.distribution}), which failed to load: {broken.error}"
                     )
+            broken = "".join(f"; {b.message}" for b in self.broken)
             raise InputError(
                 f"unknown methodology {methodology_id!r}{suggest(methodology_id, ids)}; "
-                "`jcmcalc methodologies` lists the installed ones",
+                f"`jcmcalc methodologies` lists the installed ones{broken}",
                 parameter="methodology.id",
             )
         if version is None:
@@ -212,5 +219,6 @@ def load(strict: bool = False) -> Registry:
                 raise PluginError(
                     f"plugin {entry_point.name!r} ({distribution}) failed to load: {message}"
                 ) from exc
-            registry.broken.append(BrokenPlugin(entry_point.name, distribution, message))
+            trace = "".join(traceback.format_exception(exc))
+            registry.broken.append(BrokenPlugin(entry_point.name, distribution, message, trace))
     return registry

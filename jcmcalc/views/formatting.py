@@ -145,6 +145,12 @@ def methodology_text(m: Methodology) -> str:
         lines.append(f"  {equation.text}   [{equation.unit}]")
         if equation.inferred:
             lines.append(f"    INFERRED: {equation.inferred}")
+    if m.checks:
+        lines += ["", "Checks (an error check refuses the input; a warning check warns):"]
+        for check in m.checks:
+            lines.append(f"  {check.name} [{check.severity}]: {check.text}: {check.description}")
+            if check.inferred:
+                lines.append(f"    INFERRED: {check.inferred}")
     if m.criteria:
         lines += ["", "Eligibility criteria:"]
         lines += [f"  {c.id} [{c.confidence}]: {c.text}" for c in m.criteria]

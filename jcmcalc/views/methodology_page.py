@@ -207,11 +207,17 @@ def _equations(m: Methodology) -> list[str]:
     return lines
 
 
+def _plain(text: str) -> str:
+    """``text`` with the characters Markdown would read as emphasis escaped."""
+    return text.replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*")
+
+
 def _check_line(check: Check) -> str:
     relation = "<" if check.strict else "\\le"
     inferred = f" **Inferred:** {check.inferred}" if check.inferred else ""
     return (
-        f"- {check.description}: $ {to_latex(check.left)} {relation} {to_latex(check.right)} $"
+        f"- {_plain(check.description)}: "
+        f"${to_latex(check.left)} {relation} {to_latex(check.right)}$"
         f"{inferred}"
     )
 
