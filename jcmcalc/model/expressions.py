@@ -196,7 +196,8 @@ class _Latex(Visitor[str]):
         return latex_symbol(node.symbol)
 
     def visit_Constant(self, node: Constant) -> str:
-        return rf"\mathrm{{{node.label}}}" if node.label else decimal_text(node.value)
+        label = node.label.replace("_", r"\_")
+        return rf"\mathrm{{{label}}}" if node.label else decimal_text(node.value)
 
     def visit_BinaryOp(self, node: BinaryOp) -> str:
         left, right = self.visit(node.left), self.visit(node.right)

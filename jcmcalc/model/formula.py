@@ -97,7 +97,9 @@ class _Parser:
                 parse_unit(unit)
             except ValueError as exc:
                 raise self.fail(f"quantity {value!r}: {exc}") from None
-            return Constant(magnitude, unit=unit or "dimensionless", label=value)
+            # zero is written 0 in any unit, as the equations in Python write it
+            label = value if magnitude else ""
+            return Constant(magnitude, unit=unit or "dimensionless", label=label)
         return Constant(decimal_fraction(repr(value)) if isinstance(value, float) else value)
 
     def _symbol(self, node: ast.Name | ast.Subscript) -> Symbol:

@@ -42,6 +42,8 @@ TOP = {"methodology", "variant", "indices", "parameters", "equations", "checks",
 TOP |= {"estimate"}
 IDENTITY = {"id", "version", "title", "family", "sectoral_scope", "status", "source"}
 IDENTITY |= {"country", "approved", "expired", "confidence", "notes", "unknown", "revises"}
+#: Kept in the data file for the record (who proposed the methodology), shown nowhere yet.
+IDENTITY |= {"proponent"}
 EQUATION = {"symbol", "name", "formula", "unit", "description", "index", "inferred"}
 CHECK = {"name", "formula", "description", "index", "severity", "inferred"}
 UNKNOWN_NOTE = "unknown, required from the project file or reconstructed: "
@@ -69,6 +71,7 @@ def _methodology(
 ) -> Methodology:
     identity = {**base, **variant}
     where = f"{path.name}: {identity.get('id', '?')} ver {identity.get('version', '?')}"
+    specs = _overridden(document.get("parameters", {}), identity.pop("parameters", {}), where)
     known_keys(identity, IDENTITY, f"{where}, [methodology]")
     country = identity.get("country", "")
     indices = tuple(
@@ -77,11 +80,9 @@ def _methodology(
     )
     symbols = {index.symbol for index in indices}
     parameters = [
-        parts.parameter(key, spec, path.parent, country, where)
-        for key, spec in document.get("parameters", {}).items()
+        parts.parameter(key, spec, path.parent, country, where) for key, spec in specs.items()
     ]
-    keys = document.get("parameters", {})
-    names = {key: Declared(p.ref, p.unit) for key, p in zip(keys, parameters, strict=True)}
+    names = {key: Declared(p.ref, p.unit) for key, p in zip(specs, parameters, strict=True)}
     equations = list(_equations(document.get("equations", {}), names, symbols, where))
     estimate = _estimate(document.get("estimate"), names, symbols, path, country, where)
     checks = tuple(_checks(document.get("checks", []), names, symbols, where))
@@ -106,6 +107,19 @@ def _methodology(
         )
     except MethodologyError as exc:
         raise MethodologyError(f"{path.name}: {exc}") from None
+
+
+def _overridden(specs: Mapping[str, Any], changes: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The parameters with a variant's ``changes`` (keys replaced, inner tables merged)."""
+    merged = dict(specs)
+    for key, change in changes.items():
+        if key not in specs:
+            raise fail(where, f"the variant changes the undeclared parameter {key!r}")
+        merged[key] = {**specs[key]}
+        for field, value in change.items():
+            inner = isinstance(value, dict) and isinstance(specs[key].get(field), dict)
+            merged[key][field] = {**specs[key][field], **value} if inner else value
+    return merged
 
 
 def _equations(

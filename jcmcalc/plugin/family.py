@@ -12,30 +12,39 @@
     chiller = "jcmcalc_chiller:plugin"
 
 The family provides every ``*.methodology.toml`` data file of its package
-(:mod:`jcmcalc.plugin.datafile`), the methodologies ``build()`` returns (a family written in
-Python), and the ``examples/`` and ``worked_cases/`` of its source tree (the folder holding
-``src/``), each a folder with a ``project.toml``.
+(:mod:`jcmcalc.plugin.datafile`); for a family written in Python, what ``build(variant)``
+returns for each ``[[variant]]`` of the package's ``variants.toml`` (one methodology or
+several); the monitoring readers ``readers()`` returns; and the ``examples/`` and
+``worked_cases/`` of its source tree (the folder holding ``src/``), each a folder with a
+``project.toml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
+from jcmcalc.inputs.readings import Reader
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin.datafile import files_in, load_file
 from jcmcalc.plugin.hookspecs import hookimpl
 from jcmcalc.plugin.samples import shipped
+from jcmcalc.tools.data import variant_records
 
 
 class Family:
     """The ``jcmcalc`` hooks of the package ``package`` (its ``__name__``)."""
 
     def __init__(
-        self, package: str, build: Callable[[], Iterable[Methodology]] | None = None
+        self,
+        package: str,
+        build: Callable[[Mapping[str, Any]], Methodology | Iterable[Methodology]] | None = None,
+        readers: Callable[[], Iterable[Reader]] | None = None,
     ) -> None:
-        self.package, self.build = package, build
+        self.package, self.build, self.make_readers = package, build, readers
 
     @property
     def folder(self) -> Path:
@@ -47,14 +56,28 @@ class Family:
         """The plugin's source tree: the folder holding ``src/<package>``."""
         return self.folder.parents[1]
 
+    @cached_property
+    def variants(self) -> tuple[dict[str, Any], ...]:
+        """The ``[[variant]]`` records of the package's ``variants.toml`` (none without it)."""
+        if not (self.folder / "variants.toml").is_file():
+            return ()
+        return variant_records(self.package)
+
     def methodologies(self) -> list[Methodology]:
-        """The data files' methodologies, then those ``build()`` returns."""
+        """The data files' methodologies, then those ``build`` makes of each variant."""
         found = [m for path in files_in(self.folder) for m in load_file(path)]
-        return found + list(self.build() if self.build else ())
+        for variant in self.variants if self.build else ():
+            built = self.build(variant)  # type: ignore[misc]
+            found += [built] if isinstance(built, Methodology) else list(built)
+        return found
 
     @hookimpl
     def jcmcalc_methodologies(self) -> list[Methodology]:
         return self.methodologies()
+
+    @hookimpl
+    def jcmcalc_readers(self) -> list[Reader]:
+        return list(self.make_readers()) if self.make_readers else []
 
     @hookimpl
     def jcmcalc_examples(self) -> list[Path]:
