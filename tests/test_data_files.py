@@ -233,3 +233,33 @@ def test_the_pytest_plugin_shows_a_plugin_that_fails_to_load_in_full(chiller, tm
     assert "Traceback (most recent call last)" in run.stdout
     assert "'EF_elect' is not declared (did you mean 'EF_elec'?)" in run.stdout
     assert "unknown methodology" not in run.stdout
+
+
+def test_a_value_the_methodology_requires_a_source_for_needs_one(chiller) -> None:
+    from jcmcalc.model.errors import InputError
+
+    root = chiller()
+    project = root / "examples" / "two-chillers" / "project.toml"
+    text = project.read_text("utf-8")
+    bare = 'project_cop = { value = "6.0", source = "example catalogue sheet" }'
+    assert bare in text
+    project.write_text(text.replace(bare, 'project_cop = "6.0"'), "utf-8")
+    with pytest.raises(InputError, match="the methodology requires the source of this value"):
+        api.calculate(project)
+
+
+def test_variants_change_a_parameter_and_every_form_is_one_file(tmp_path) -> None:
+    """The solar PV data file: VN_AM007 changes what EG means; the rest share everything."""
+    from jcmcalc.plugin.datafile import load_file
+
+    path = ROOT / "methodologies/solar-pv/src/jcmcalc_solar_pv/metered-output.methodology.toml"
+    records = {m.label: m for m in load_file(path)}
+    assert len(records) == 10
+    viet_nam = records["VN_AM007 ver 1.0"].parameter("EG_i,p")
+    thai = records["TH_AM001 ver 1.0"].parameter("EG_i,p")
+    assert "consumed on site or sold" in viet_nam.description
+    assert viet_nam.monitoring.frequency == thai.monitoring.frequency
+    assert viet_nam.monitoring.measurement != thai.monitoring.measurement
+    revised = records["TH_AM001 ver 2.0"]
+    assert revised.about.status == "approved; text not read (equations of ver 1.0 assumed)"
+    assert revised.notes[0].startswith("what differs from ver 1.0 is unknown")

@@ -213,7 +213,8 @@ def to(term: Term, unit: str, source: str) -> Convert:
         raise ValueError(
             f"to(..., {unit!r}): cannot convert {source} to {unit}: they measure different things"
         ) from None
-    ratio = Constant(factor, unit=f"({unit}) / ({source})", label=f"{unit}/{source}")
+    wrapped = f"({source})" if any(sign in source for sign in "*/ ") else source
+    ratio = Constant(factor, unit=f"({unit}) / ({source})", label=f"{unit}/{wrapped}")
     return Convert("*", term, ratio, unit, source)
 
 
