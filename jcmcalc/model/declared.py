@@ -61,9 +61,15 @@ def identity_problems(methodology_id: str, version: str, where: str) -> Iterator
 
 @cache
 def _default_unit_problem(value: str, units: tuple[str, ...]) -> str:
-    """Why the default ``value`` cannot be a value of a parameter in ``units`` ("" if it can)."""
+    """Why the default ``value`` cannot be a value of a parameter in ``units`` ("" if it can).
+
+    Its unit is checked here; its number, like every value's, where it is resolved (a number
+    that is none is a plugin fault there, naming the plugin)."""
     try:
         _, unit = split_quantity(value)
+    except ValueError:
+        unit = value.strip().partition(" ")[2]
+    try:
         parse_unit(unit)
     except ValueError as exc:
         return str(exc)
