@@ -263,3 +263,29 @@ def test_variants_change_a_parameter_and_every_form_is_one_file(tmp_path) -> Non
     revised = records["TH_AM001 ver 2.0"]
     assert revised.about.status == "approved; text not read (equations of ver 1.0 assumed)"
     assert revised.notes[0].startswith("what differs from ver 1.0 is unknown")
+
+
+def test_included_declarations_come_after_a_files_own() -> None:
+    import jcmcalc
+
+    battery = jcmcalc.get_methodology("ID_AM017", "1.0")
+    assert [p.symbol for p in battery.parameters] == [
+        "EG_PV,i,p", "EC_charge,i,p", "EG_discharge,i,p", "EF_RE,i",
+    ]  # fmt: skip
+    assert [e.symbol for e in battery.equations] == ["EG_i,p", "RE_p", "PE_p"]
+    assert [c.id for c in battery.criteria] == ["C1", "C2", "C3", "C4"]
+    assert [p.symbol for p in battery.estimate.parameters][-1] == "n_y"
+    category = jcmcalc.get_methodology("KH_AM002", "1.0")
+    assert category.index("i").attributes == {} and category.estimate is None
+    assert category.parameter("EF_RE,c").default.rows[("off-grid",)].value == "0.533 t_CO2/MWh"
+
+
+def test_an_included_file_includes_no_other(tmp_path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    (tmp_path / "a.toml").write_text('include = ["b.toml"]\n', "utf-8")
+    (tmp_path / "b.toml").write_text("", "utf-8")
+    path = tmp_path / "x.methodology.toml"
+    path.write_text('include = ["a.toml"]\n[methodology]\nid = "X"\n', "utf-8")
+    with pytest.raises(MethodologyError, match=r"a\.toml: an included file includes no other"):
+        load_file(path)

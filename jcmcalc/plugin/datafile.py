@@ -54,13 +54,46 @@ def files_in(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"*{SUFFIX}"))
 
 
-def load_file(path: Path) -> list[Methodology]:
-    """The methodologies of the data file ``path``: one, or one per ``[[variant]]``."""
+def _read(path: Path) -> dict[str, Any]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise MethodologyError(f"{path.name}: cannot read: {exc}") from None
-    known_keys(document, TOP, path.name)
+    known_keys(document, TOP | {"include"}, path.name)
+    return document
+
+
+def _included(document: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``document`` with the files it ``include``s (beside it; they include no other): its own
+    declarations first, then theirs that it does not declare itself; lists (criteria,
+    checks) theirs first."""
+    merged = document
+    for name in document.pop("include", ()):
+        part = _read(path.parent / name)
+        if "include" in part:
+            raise fail(f"{path.name}: {name}", "an included file includes no other")
+        merged = _merge(merged, part)
+    return merged
+
+
+def _merge(own: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(own)
+    for key, value in other.items():
+        mine = own.get(key)
+        if mine is None:
+            merged[key] = value
+        elif isinstance(value, list):
+            merged[key] = [*value, *mine]
+        elif key == "estimate":
+            merged[key] = _merge(mine, value)
+        else:
+            merged[key] = {**mine, **{k: v for k, v in value.items() if k not in mine}}
+    return merged
+
+
+def load_file(path: Path) -> list[Methodology]:
+    """The methodologies of the data file ``path``: one, or one per ``[[variant]]``."""
+    document = _included(_read(path), path)
     base = required(document, "methodology", path.name, dict)
     variants = document.get("variant") or [{}]
     return [_methodology(document, base, variant, path) for variant in variants]

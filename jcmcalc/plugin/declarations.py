@@ -42,6 +42,13 @@ TOOL_DEFAULTS: dict[str, Callable[[str], Default | DefaultTable]] = {
     "electricity.reference_factors": reference_factors,
     "electricity.grid_only_factors": lambda _: grid_only_factors("electricity"),
     "electricity.best_diesel": lambda _: BEST_DIESEL,
+    "electricity.category_of_day_factors": lambda country: DefaultTable(
+        "category-of-day factors",
+        reference_factors(country).version,
+        ("category",),
+        {("off-grid",): BEST_DIESEL},
+        "jcmcalc.tools.electricity.BEST_DIESEL",
+    ),
 }
 #: Allowed values of a member attribute that the core's tools provide, by name.
 TOOL_VALUES: dict[str, Callable[[str], tuple[str, ...]]] = {

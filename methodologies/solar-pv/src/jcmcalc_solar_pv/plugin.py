@@ -1,7 +1,7 @@
-"""Entry point of the solar PV plugin (group ``jcmcalc``): its data file and the forms built
-in Python."""
+"""Entry point of the solar PV plugin (group ``jcmcalc``): the family is its data files,
+``*.methodology.toml``, which include the declarations they share (``solar-pv.toml``,
+``estimate.toml``)."""
 
 from jcmcalc.plugin.family import Family
-from jcmcalc_solar_pv.family import build
 
-plugin = Family("jcmcalc_solar_pv", build)
+plugin = Family("jcmcalc_solar_pv")
