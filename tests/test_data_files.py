@@ -289,3 +289,12 @@ def test_an_included_file_includes_no_other(tmp_path) -> None:
     path.write_text('include = ["a.toml"]\n[methodology]\nid = "X"\n', "utf-8")
     with pytest.raises(MethodologyError, match=r"a\.toml: an included file includes no other"):
         load_file(path)
+
+
+def test_show_says_a_source_is_required(chiller) -> None:
+    from jcmcalc.views.formatting import methodology_text
+
+    chiller()
+    shown = methodology_text(api.get_methodology("EXAMPLE_CHILLER", "1.0"))
+    assert shown.count("source required: the project file gives the value with its source") == 2
+    assert "C1 capacity [error]: 300 USRt <= Cap_i: eligibility C1" in shown

@@ -105,6 +105,8 @@ def _parameter_text(parameter: Parameter) -> list[str]:
         lines.append(f"    frequency: {monitoring.frequency}")
     if parameter.when_absent is WhenAbsent.ZERO:
         lines.append("    when not given: zero")
+    if parameter.source_required:
+        lines.append("    source required: the project file gives the value with its source")
     if parameter.name == YEAR_NUMBER.name:
         lines.append("    value: supplied by jcmcalc estimate for each year")
         return lines

@@ -149,6 +149,8 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
             description += f" (per {', '.join(p.index)})"
         if p.when_absent is WhenAbsent.ZERO:
             description += "; zero when not given"
+        if p.source_required:
+            description += "; the project gives it with its source"
         if p.inferred:
             description += f" **Inferred:** {p.inferred}"
         rows.append(
