@@ -274,6 +274,9 @@ def test_the_tutorial_shows_the_shipped_chiller_files(site: Path) -> None:
     text = (site / "authors" / "tutorial" / "index.html").read_text("utf-8")
     assert "EXAMPLE_CHILLER" in text and "cop_re.csv" in text
     assert "reference_emissions_tco2" in text and "C1 capacity" in text
+    plugin = ROOT / "examples/plugins/jcmcalc-example-chiller/src/jcmcalc_example_chiller"
+    tutorial = (DOCS / "authors" / "tutorial.md").read_text("utf-8")
+    assert (plugin / "__init__.py").read_text("utf-8") in tutorial
     page = (site / "authors" / "data-files" / "index.html").read_text("utf-8")
     from jcmcalc.plugin.declarations import TOOL_DEFAULTS, TOOL_VALUES
 
