@@ -266,12 +266,16 @@ def test_variants_change_a_parameter_and_every_form_is_one_file(tmp_path) -> Non
 
 
 def test_included_declarations_come_after_a_files_own() -> None:
+    from fractions import Fraction
+
     import jcmcalc
 
     battery = jcmcalc.get_methodology("ID_AM017", "1.0")
     assert [p.symbol for p in battery.parameters] == [
-        "EG_PV,i,p", "EC_charge,i,p", "EG_discharge,i,p", "EF_RE,i",
+        "EG_PV,i,p", "EC_charge,i,p", "EG_discharge,i,p", "EF_RE,i", "P_rated,i",
     ]  # fmt: skip
+    assert [c.text for c in battery.checks] == ["EG_PV,i,p <= to(CF_max × P_rated,i × H_p, MWh)"]
+    assert battery.checks[0].right.right.value == Fraction(1, 1000)
     assert [e.symbol for e in battery.equations] == ["EG_i,p", "RE_p", "PE_p"]
     assert [c.id for c in battery.criteria] == ["C1", "C2", "C3", "C4"]
     assert [p.symbol for p in battery.estimate.parameters][-1] == "n_y"

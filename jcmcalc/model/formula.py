@@ -3,7 +3,7 @@ into the expression tree that every walker reads. Nothing is evaluated: the text
 Python's :mod:`ast` and only the nodes below are accepted.
 
 - a name declared by the methodology, subscripted by exactly its indices (``EC_PJ[i]``,
-  ``Q[k, j]``); a name without indices stands alone (``EF_elec``);
+  ``Q[k, j]``); a name without indices stands alone (``EF_elec``), as a named constant does;
 - numbers (``0.5``, ``24``) and quantities as quoted text (``"300 refrigeration_ton"``);
 - ``+ - * /``, unary ``-``, ``**`` (whole-number powers of pure numbers) and parentheses;
 - ``sum(i, body)`` over a declared index, ``min(a, b, ...)``, ``max(a, b, ...)``,
@@ -45,9 +45,10 @@ _COMPARISONS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 @attrs.frozen
 class Declared:
-    """What a name in a formula stands for: its symbol in the tree and its canonical unit."""
+    """What a name in a formula stands for: its symbol in the tree (or a named constant) and
+    its canonical unit."""
 
-    symbol: Symbol
+    symbol: Symbol | Constant
     unit: str
 
 
@@ -102,7 +103,7 @@ class _Parser:
             return Constant(magnitude, unit=unit or "dimensionless", label=label)
         return Constant(decimal_fraction(repr(value)) if isinstance(value, float) else value)
 
-    def _symbol(self, node: ast.Name | ast.Subscript) -> Symbol:
+    def _symbol(self, node: ast.Name | ast.Subscript) -> Symbol | Constant:
         name_node = node.value if isinstance(node, ast.Subscript) else node
         if not isinstance(name_node, ast.Name):
             raise self.fail(f"{ast.unparse(node)!r} is not a declared name")
@@ -110,6 +111,10 @@ class _Parser:
         declared = self.names.get(name)
         if declared is None:
             raise self.fail(f"{name!r} is not declared{suggest(name, self.names)}")
+        if isinstance(declared.symbol, Constant):
+            if isinstance(node, ast.Subscript):
+                raise self.fail(f"{name} is a constant: write it without indices")
+            return declared.symbol
         given: tuple[str, ...] = ()
         if isinstance(node, ast.Subscript):
             parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
@@ -150,7 +155,7 @@ class _Parser:
         if len(call.args) != 2:
             raise self.fail(f'{ast.unparse(call)}: write to(term, "unit")')
         body, unit = self.term(call.args[0]), self._text(call.args[1], call)
-        units = {d.symbol.name: d.unit for d in self.names.values()}
+        units = {d.symbol.name: d.unit for d in self.names.values() if isinstance(d.symbol, Symbol)}
         source = unit_text(unit_of(body, units, self.where))
         try:
             return to(body, unit, source)

@@ -20,10 +20,11 @@ import attrs
 
 from jcmcalc.model.dimensions import unit_of
 from jcmcalc.model.errors import MethodologyError
-from jcmcalc.model.expressions import Convert, free_indices
+from jcmcalc.model.expressions import Constant, Convert, Symbol, free_indices
 from jcmcalc.model.expressions import symbols as symbols_of
 from jcmcalc.model.formula import Declared, parse_relation, parse_term
 from jcmcalc.model.methodology import (
+    PERIOD_HOURS,
     About,
     Criterion,
     Equation,
@@ -32,14 +33,15 @@ from jcmcalc.model.methodology import (
     Severity,
     bound,
 )
+from jcmcalc.model.numbers import decimal_fraction
 from jcmcalc.model.parameters import YEAR_NUMBER, Kind, Parameter
-from jcmcalc.model.units import unit_text
+from jcmcalc.model.units import parse_unit, unit_text
 from jcmcalc.plugin import declarations as parts
 from jcmcalc.plugin.declarations import fail, known_keys, required
 
 SUFFIX = ".methodology.toml"
 TOP = {"methodology", "variant", "indices", "parameters", "equations", "checks", "criteria"}
-TOP |= {"estimate"}
+TOP |= {"estimate", "constants"}
 IDENTITY = {"id", "version", "title", "family", "sectoral_scope", "status", "source"}
 IDENTITY |= {"country", "approved", "expired", "confidence", "notes", "unknown", "revises"}
 #: Kept in the data file for the record (who proposed the methodology), shown nowhere yet.
@@ -116,9 +118,12 @@ def _methodology(
         parts.parameter(key, spec, path.parent, country, where) for key, spec in specs.items()
     ]
     names = {key: Declared(p.ref, p.unit) for key, p in zip(specs, parameters, strict=True)}
+    for key, spec in document.get("constants", {}).items():
+        names[key] = _constant(key, spec, f"{where}, constant {key}")
     equations = list(_equations(document.get("equations", {}), names, symbols, where))
     estimate = _estimate(document.get("estimate"), names, symbols, path, country, where)
-    checks = tuple(_checks(document.get("checks", []), names, symbols, where))
+    hours = Declared(PERIOD_HOURS.ref, PERIOD_HOURS.unit)
+    checks = tuple(_checks(document.get("checks", []), {**names, "H_p": hours}, symbols, where))
     revised = identity.get("revises", "")
     if revised:
         taken = f"taken from ver {revised}: the text of ver {identity['version']} was not read"
@@ -153,6 +158,18 @@ def _overridden(specs: Mapping[str, Any], changes: Mapping[str, Any], where: str
             inner = isinstance(value, dict) and isinstance(specs[key].get(field), dict)
             merged[key][field] = {**specs[key][field], **value} if inner else value
     return merged
+
+
+def _constant(key: str, spec: Mapping[str, Any], where: str) -> Declared:
+    """A named constant (``CF_max = { value = "0.5" }``), shown by its name in formulas."""
+    known_keys(spec, {"value", "unit", "label"}, where)
+    unit = spec.get("unit", "dimensionless")
+    try:
+        parse_unit(unit)
+        value = decimal_fraction(str(required(spec, "value", where)))
+    except ValueError as exc:
+        raise fail(where, str(exc)) from None
+    return Declared(Constant(value, unit=unit, label=spec.get("label", key)), unit)
 
 
 def _equations(
@@ -199,10 +216,10 @@ def _estimate(
         place = f"{where}, estimate {key}"
         known_keys(item, {"formula", "unit", "description"}, place)
         target = names.get(key)
-        if target is None:
+        if target is None or not isinstance(target.symbol, Symbol):
             raise fail(place, f"{key!r} names no declared monitored parameter")
         term = parse_term(required(item, "formula", place), scope, symbols, place)
-        units = {d.symbol.name: d.unit for d in scope.values()}
+        units = {d.symbol.name: d.unit for d in scope.values() if isinstance(d.symbol, Symbol)}
         unit = item.get("unit") or (
             term.unit if isinstance(term, Convert) else unit_text(unit_of(term, units, place))
         )

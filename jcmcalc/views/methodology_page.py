@@ -151,6 +151,8 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
             description += "; zero when not given"
         if p.source_required:
             description += "; the project gives it with its source"
+        if p.when_absent is WhenAbsent.UNKNOWN:
+            description += "; when not given, the plausibility checks using it are skipped"
         if p.inferred:
             description += f" **Inferred:** {p.inferred}"
         rows.append(
