@@ -19,6 +19,7 @@ from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Equation
 from jcmcalc.model.numbers import decimal_text, exact_text, terminates
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
+from jcmcalc.run.eligibility import met
 from jcmcalc.run.result import Result, TraceStep
 
 #: What each monitoring option means (JCM Monitoring Plan guidance; domain reference [read]).
@@ -78,7 +79,7 @@ def _origin(value: Value) -> str:
     return f"{origin} [{value.confidence}]" if value.confidence else origin
 
 
-def _description(parameter: Parameter) -> str:
+def description(parameter: Parameter) -> str:
     note = f" (INFERRED: {parameter.inferred})" if parameter.inferred else ""
     return f"{parameter.name}: {parameter.description}{note}"
 
@@ -94,26 +95,34 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
     rows = [PARAMETER_HEADER]
     for name, values in period.values.items():
         parameter = methodology.parameter(name)
-        monitoring = parameter.monitoring or Monitoring(())
-        options = "/".join(monitoring.options)
-        methods = [monitoring.measurement] if monitoring.measurement else []
-        methods += [f"option {o}: {OPTION_METHODS.get(o, o)}" for o in monitoring.options]
-        method = "; ".join(methods)
+        options, method, frequency = plan_of(parameter)
         for key, value in values.items():
             rows.append(
                 [
                     member_text(parameter, key) or "project",
                     parameter.symbol,
-                    _description(parameter),
+                    description(parameter),
                     value_text(value.value),
                     _unit(parameter, value),
                     options,
                     f"{value.source} ({_origin(value)})",
-                    method or NOT_DECLARED,
-                    monitoring.frequency or NOT_DECLARED,
+                    method,
+                    frequency,
                 ]
             )
     return rows
+
+
+def plan_of(parameter: Parameter) -> tuple[str, str, str]:
+    """Monitoring options, measurement method and frequency a parameter declares."""
+    monitoring = parameter.monitoring or Monitoring(())
+    methods = [monitoring.measurement] if monitoring.measurement else []
+    methods += [f"option {o}: {OPTION_METHODS.get(o, o)}" for o in monitoring.options]
+    return (
+        "/".join(monitoring.options),
+        "; ".join(methods) or NOT_DECLARED,
+        monitoring.frequency or NOT_DECLARED,
+    )
 
 
 def fixed_rows(result: Result) -> list[list[str]]:
@@ -127,7 +136,7 @@ def fixed_rows(result: Result) -> list[list[str]]:
                 [
                     parameter.symbol,
                     member_text(parameter, key),
-                    f"{_description(parameter)} (fixed ex ante by the {kind})",
+                    f"{description(parameter)} (fixed ex ante by the {kind})",
                     value_text(value.value),
                     _unit(parameter, value),
                     _origin(value),
@@ -200,3 +209,29 @@ def reproduce_command(result: Result, command: str | None) -> str:
 def heading(result: Result) -> str:
     m = result.methodology
     return f"Monitoring report: {result.project_name}, {m.label} ({m.title}), {result.mode}"
+
+
+def monitoring_points(result: Result) -> dict[tuple[str, Key], str]:
+    """A number per monitored parameter and member, in the methodology's order: ``(1)``..."""
+    given = {
+        (name, key) for p in result.inputs.periods for name, v in p.values.items() for key in v
+    }
+    points: dict[tuple[str, Key], str] = {}
+    for parameter in result.methodology.parameters:
+        for name, key in sorted(k for k in given if k[0] == parameter.name):
+            points[(name, key)] = f"({len(points) + 1})"
+    return points
+
+
+ELIGIBILITY_HEADER = ["criterion", "requirement", "answer", "confidence of the text"]
+
+
+def eligibility_rows(result: Result) -> list[list[str]]:
+    """The methodology's eligibility criteria with the project's answers (header first)."""
+    answers = result.inputs.project.eligibility
+    rows = [ELIGIBILITY_HEADER]
+    for criterion in result.methodology.criteria:
+        answer = met(answers.get(criterion.id))
+        text = "not answered" if answer is None else "met" if answer else "NOT MET"
+        rows.append([criterion.id, criterion.text, text, str(criterion.confidence)])
+    return rows
