@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import html
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from functools import cache
 from importlib.metadata import version as distribution_version
@@ -214,8 +215,8 @@ class Result:
             ]
         ).set_index("period")
 
-    def table_rows(self) -> list[list[str]]:
-        """Header and rows of the per-period table, as text."""
+    def table_rows(self, text: Callable[[Fraction], str] = decimal_text) -> list[list[str]]:
+        """Header and rows of the per-period table; ``text`` writes a quantity."""
         parties = self.parties
         rows = [["period", "start", "end", "RE [tCO2]", "PE [tCO2]", "ER [tCO2]", "credits"]]
         rows[0] += [f"credits to {party}" for party in parties]
@@ -225,14 +226,14 @@ class Result:
                     str(p.number),
                     p.start.isoformat(),
                     p.end.isoformat(),
-                    decimal_text(p.reference),
-                    decimal_text(p.project),
-                    decimal_text(p.reductions),
+                    text(p.reference),
+                    text(p.project),
+                    text(p.reductions),
                     str(p.credits),
                     *(str(credits) for _, credits in p.allocation),
                 ]
             )
-        total = ["total", "", "", "", "", decimal_text(self.total_reductions)]
+        total = ["total", "", "", "", "", text(self.total_reductions)]
         rows.append([*total, str(self.total_credits), *map(str, self.allocated_totals())])
         return rows
 

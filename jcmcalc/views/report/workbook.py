@@ -18,7 +18,7 @@ import zipfile
 
 from jcmcalc.model.errors import require_xlsxwriter
 from jcmcalc.run.result import Result
-from jcmcalc.views.report import book_calc, book_plan, book_summary
+from jcmcalc.views.report import book_calc, book_ex_ante, book_plan, book_summary
 from jcmcalc.views.report.sheets import Book
 
 #: Document dates when no timestamp is asked for (the zip format's earliest date).
@@ -40,8 +40,15 @@ def _deterministic_zip(data: bytes) -> bytes:
     return output.getvalue()
 
 
-def render(result: Result, *, command: str | None = None, timestamp: str | None = None) -> bytes:
-    """The workbook as bytes; byte-identical for the same inputs unless ``timestamp``."""
+def render(
+    result: Result,
+    *,
+    ex_ante: Result | None = None,
+    command: str | None = None,
+    timestamp: str | None = None,
+) -> bytes:
+    """The workbook as bytes; byte-identical for the same inputs unless ``timestamp``.
+    ``ex_ante`` adds a sheet comparing the estimate with ``result``."""
     xlsxwriter = require_xlsxwriter()
     buffer = io.BytesIO()
     options = {
@@ -60,6 +67,8 @@ def render(result: Result, *, command: str | None = None, timestamp: str | None 
     inputs = book_calc.inputs_sheet(book, result)
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
     cells = book_calc.calculation_sheet(book, result, inputs, members)
+    if ex_ante is not None:
+        book_ex_ante.ex_ante_sheet(book, result, ex_ante)
     book_plan.eligibility_sheet(book, result)
     book_plan.about_sheet(book, result, command, timestamp)
     book_summary.summary_sheet(summary, book, result, cells)
