@@ -12,6 +12,7 @@ from jcmcalc.run.calendar import BY_DAYS, days_by_year
 from jcmcalc.run.result import Result
 from jcmcalc.views.report import content
 from jcmcalc.views.report.book_calc import Cells
+from jcmcalc.views.report.document import COVERAGE
 from jcmcalc.views.report.sheets import Book, Formula, Sheet
 
 SUMMARY = "summary"
@@ -134,5 +135,10 @@ def summary_sheet(sheet: Sheet, book: Book, result: Result, cells: Cells) -> Non
         sheet.title("Warnings", "section")
         for warning in result.warnings:
             sheet.append([warning])
+    if len(coverage := result.coverage_rows()) > 1:
+        sheet.title(COVERAGE, "section")
+        sheet.header(coverage[0], repeat=False)
+        for row in coverage[1:]:
+            sheet.append(row)
     sheet.worksheet.insert_chart(sheet.rows + 1, 0, chart, {"x_scale": 1.2})
     sheet.rows += 16

@@ -1,9 +1,9 @@
 """What a monitoring report says, in reading order, as :mod:`blocks` built from a Result.
 
 A summary first (credits per period and in total, their allocation, ER by calendar year,
-warnings), then the eligibility checklist, the symbols (each described once), the monitoring
-plan, the values fixed ex ante, the equations (each declared once), each period's monitored
-values and calculation, provenance.
+warnings, coverage of the monitoring data), then the eligibility checklist, the symbols (each
+described once), the monitoring plan, the values fixed ex ante, the equations (each declared
+once), each period's monitored values and calculation, provenance.
 Rows and steps whose value is zero are folded. Nothing here recomputes what the engine did.
 """
 
@@ -36,6 +36,7 @@ EX_ANTE_TITLE = (
     "Summary: expected reductions per year of the crediting period (ex ante, the monitoring "
     "plan's estimate; each period is a year of the estimate)"
 )
+COVERAGE = "Coverage of the monitoring data"
 ROUNDING_NOTE = (
     "Credits are ER rounded down to whole tCO2 per period (zero when ER is negative), exactly. "
     "A value ending in … is rounded for display; every other value is exact."
@@ -47,7 +48,8 @@ def _rows(rows: list[list[str]]) -> Table:
 
 
 def summary(result: Result) -> list[Block]:
-    """Credits per period and in total, their allocation, ER per calendar year, warnings."""
+    """Credits per period and in total, their allocation, ER per calendar year, warnings and
+    the coverage of the dated monitoring series."""
     table = _rows(result.table_rows(content.value_text))
     title = "Summary" if result.mode is Mode.EX_POST else EX_ANTE_TITLE
     blocks: list[Block] = [Heading(2, title), table, Text(ROUNDING_NOTE)]
@@ -77,6 +79,8 @@ def summary(result: Result) -> list[Block]:
     ]
     if result.warnings:
         blocks += [Heading(3, "Warnings"), Items(tuple(result.warnings), "warnings")]
+    if len(coverage := result.coverage_rows()) > 1:
+        blocks += [Heading(3, COVERAGE), _rows(coverage)]
     return blocks
 
 
