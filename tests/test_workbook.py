@@ -324,3 +324,21 @@ def test_verify_refuses_a_workbook_that_lost_its_values(cli, tmp_path) -> None:
     code, _, err = cli("verify", THAI, "--reported", path)
     assert code == 2
     assert "sheet calc_process row 2: RE_p has no value" in err and "never calculated" in err
+
+
+def test_every_sheet_prints_on_a4_with_all_columns_on_the_page_width(written) -> None:
+    _, tmp = written
+    with zipfile.ZipFile(tmp / "allocated.xlsx") as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) >= 7
+        for name in sheets:
+            xml = archive.read(name).decode()
+            assert '<pageSetUpPr fitToPage="1"/>' in xml, name
+            assert 'paperSize="9"' in xml and 'fitToHeight="0"' in xml, name
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) >= 2  # credits per period; monitored values per point and period
+    book = openpyxl.load_workbook(tmp / "allocated.xlsx")
+    for sheet in book:
+        assert sheet.column_dimensions["A"].width > 1, sheet.title
+    header = next(book["input"].iter_rows(max_row=1))
+    assert all(cell.font.b for cell in header) and book["input"].freeze_panes == "A2"
