@@ -9,7 +9,7 @@ from __future__ import annotations
 from jcmcalc.model.kernel import CREDITS, ER
 from jcmcalc.model.methodology import PROJECT, REFERENCE
 from jcmcalc.run.calendar import BY_DAYS, days_by_year
-from jcmcalc.run.result import Result
+from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
 from jcmcalc.views.report.book_calc import Cells
 from jcmcalc.views.report.document import COVERAGE
@@ -111,7 +111,10 @@ def widths(result: Result) -> list[float]:
 def summary_sheet(sheet: Sheet, book: Book, result: Result, cells: Cells) -> None:
     """The first sheet a reader sees."""
     sheet.title(content.heading(result))
-    sheet.title("Credits per period (ER rounded down to whole tCO2, never negative)", "section")
+    what = "Credits per period"
+    if result.mode is Mode.EX_ANTE:
+        what = "Expected credits per year of the crediting period (ex ante)"
+    sheet.title(f"{what}: ER rounded down to whole tCO2, never negative", "section")
     first, total = _credits_table(sheet, result, cells)
     allocation = result.inputs.project.allocation
     if result.parties and allocation is not None:
