@@ -161,9 +161,17 @@ def _write(content: str | bytes, output: Path | None, inputs: Iterable[Path] = (
         return
     import tempfile
 
-    _checked(output, inputs)
-    directory = output.parent if str(output.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+    from jcmcalc.inputs.boundary import file_errors
+
+    with file_errors(output):
+        _checked(output, inputs)
+        directory = output.parent if str(output.parent) else Path(".")
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+        _replace(handle, temporary, content, output)
+
+
+def _replace(handle: int, temporary: str, content: str | bytes, output: Path) -> None:
+    """Write ``content`` to the new ``temporary`` file, then move it over ``output``."""
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         if isinstance(content, bytes):
@@ -256,7 +264,7 @@ def _report(args: argparse.Namespace) -> None:
 
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         raise InputError("a workbook is binary: write it to a file with -o FILE.xlsx")
-    result = api.calculate(
+    result, ex_ante = api.report_results(
         args.project,
         strict=args.strict,
         allow_outside=args.allow_outside,
@@ -269,7 +277,9 @@ def _report(args: argparse.Namespace) -> None:
         + (["--allow-ineligible"] if args.allow_ineligible else [])
     )
     timestamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds") if args.timestamp else None
-    rendered = report.render(result, args.format, command=command, timestamp=timestamp)
+    rendered = report.render(
+        result, args.format, ex_ante=ex_ante, command=command, timestamp=timestamp
+    )
     _write(rendered, args.output, result.inputs.project.input_files)
 
 
@@ -277,6 +287,7 @@ def _verify(args: argparse.Namespace) -> int:
     from fractions import Fraction
 
     from jcmcalc import api
+    from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.inputs.submitted import read_submitted
     from jcmcalc.views import verify
 
@@ -285,7 +296,8 @@ def _verify(args: argparse.Namespace) -> int:
     result = api.calculate(
         args.project, allow_outside=args.allow_outside, allow_ineligible=args.allow_ineligible
     )
-    figures = read_submitted(args.reported, result.methodology)
+    with file_errors(args.reported):
+        figures = read_submitted(args.reported, result.methodology)
     tolerance = Fraction(str(args.tolerance))
     comparisons = verify.compare(result, figures, args.reported, tolerance)
     sys.stdout.write(verify.report_text(comparisons, tolerance))
@@ -321,8 +333,11 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
         scheduler=args.scheduler,
     )
     if args.format == "parquet":
-        _checked(args.output, inputs)
-        portfolio.write_parquet(rows, args.output)
+        from jcmcalc.inputs.boundary import file_errors
+
+        with file_errors(args.output):
+            _checked(args.output, inputs)
+            portfolio.write_parquet(rows, args.output)
     else:
         text = portfolio.to_json(rows) if args.format == "json" else portfolio.to_csv(rows)
         _write(text, args.output, inputs)

@@ -11,6 +11,7 @@ workbook and ``verify`` render these declarations.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from jcmcalc.model.allocation import Allocation
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import (
     Attributes,
@@ -43,7 +45,7 @@ from jcmcalc.model.methodology import (
     Methodology,
     Severity,
 )
-from jcmcalc.model.numbers import decimal_text, exact_text
+from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
 from jcmcalc.model.parameters import Kind, Parameter
 
 Key = tuple[str, ...]
@@ -185,7 +187,7 @@ class _Scope:
         return value
 
     def show(self, symbol: Symbol, bindings: Mapping[str, str]) -> str:
-        text = decimal_text(self.lookup(symbol, bindings))
+        text = shown_text(self.lookup(symbol, bindings))
         if symbol.name in self.results:
             return text
         return text + self.source.note(symbol, tuple(bindings[i] for i in symbol.index))
@@ -367,22 +369,55 @@ def _holds(condition: Condition, bindings: Mapping[str, str], attributes: Attrib
     return any(found.get(attribute) == value for found in members.values())
 
 
+#: The select conditions of each parameter's uses, per methodology (kept with it: ``id`` is
+#: not reused while the methodology lives here), so that ``required`` is constant time.
+_USES: dict[int, tuple[Methodology, dict[str, list[Any]]]] = {}
+
+
+def _uses(methodology: Methodology) -> dict[str, list[Any]]:
+    """For each parameter, the conditions of the select cases of each of its uses."""
+    entry = _USES.get(id(methodology))
+    if entry is None or entry[0] is not methodology:
+        estimated = methodology.estimate.equations if methodology.estimate else ()
+        terms = [e.expression for e in (*methodology.equations, *estimated)]
+        terms += [t for check in methodology.checks for t in (check.left, check.right)]
+        found: dict[str, list[Any]] = {}
+        for term in terms:
+            for symbol, conditions in selections(term):
+                found.setdefault(symbol.name, []).append(conditions)
+        entry = _USES[id(methodology)] = (methodology, found)
+    return entry[1]
+
+
 def required(
     methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
 ) -> bool:
     """Whether ``parameter`` needs a value for the members ``key`` names: unless every use of
     it lies in select cases that those members (with their ``attributes``) do not take."""
     bindings = dict(zip(parameter.index, key, strict=True))
-    estimated = methodology.estimate.equations if methodology.estimate else ()
-    terms = [e.expression for e in (*methodology.equations, *estimated)]
-    terms += [t for check in methodology.checks for t in (check.left, check.right)]
-    uses = [
-        conditions
-        for term in terms
-        for symbol, conditions in selections(term)
-        if symbol.name == parameter.name
-    ]
+    uses = _uses(methodology).get(parameter.name, [])
     return not uses or any(
         all(_holds(condition, bindings, attributes) for condition in conditions)
         for conditions in uses
     )
+
+
+def allocate(credits: int, allocation: Allocation, period: int) -> tuple[tuple[str, int], ...]:
+    """Whole credits per party for one period (``period`` counts from 1); they add up to
+    ``credits`` exactly. Given amounts that do not add up are an error of the project."""
+    if allocation.amounts:
+        amounts = allocation.amounts[period - 1]
+        if sum(amounts) != credits:
+            raise InputError(
+                f"amounts of period {period} add up to {sum(amounts)}, not to its {credits} "
+                "credits",
+                file=allocation.source or None,
+                at=f"allocation.amounts[{period}]",
+            )
+        return tuple(zip(allocation.parties, amounts, strict=True))
+    split = {}
+    for party, share in zip(allocation.parties, allocation.shares, strict=True):
+        if party != allocation.remainder:
+            split[party] = math.floor(credits * share)
+    split[allocation.remainder] = credits - sum(split.values())
+    return tuple((party, split[party]) for party in allocation.parties)

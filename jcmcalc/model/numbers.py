@@ -6,8 +6,13 @@ import math
 import re
 from fractions import Fraction
 
+from jcmcalc.model.errors import quoted
+
 #: Decimal places shown for a value whose decimal expansion does not terminate.
 DISPLAY_PLACES = 6
+
+#: Decimal places a trace or report shows of a value; beyond them it is rounded, marked "…".
+SHOWN_PLACES = 10
 
 #: Largest magnitude of any value in its parameter's canonical unit (MWh, t, GJ/t...). A guard
 #: against typing errors, chosen by jcmcalc, not a physical bound: 10^15 of any canonical unit
@@ -17,19 +22,36 @@ MAX_MAGNITUDE = 10**15
 #: would take hours; anything beyond this is refused before it is expanded.
 MAX_EXPONENT = 30
 
+#: Most decimal places of a value written in an input. Exact products of inputs with
+#: thousands of places would exceed what Python converts to text (4,300 digits), so the output
+#: could not be written; no measurement has that many. Chosen by jcmcalc, not a standard.
+MAX_PLACES = 60
+#: Most digits of a number written in an input (a 400-digit integer is still read, and refused
+#: as absurdly large with its magnitude).
+MAX_DIGITS = 1000
+
 
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
 
 
 def decimal_fraction(text: str) -> Fraction:
     """Exact value of decimal text (``"1.5e3"``); ``ValueError`` if it is none. An exponent
-    beyond :data:`MAX_EXPONENT` raises ``OverflowError`` before it is expanded."""
+    beyond :data:`MAX_EXPONENT`, more than :data:`MAX_DIGITS` digits or more than
+    :data:`MAX_PLACES` decimal places raise ``OverflowError`` (a typing error, surely)."""
     exponent = _EXPONENT.search(text)
     if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
         raise OverflowError(
-            f"{text.strip()!r} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
+            f"{quoted(text.strip())} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
         )
-    return Fraction(text)
+    digits = sum(character.isdigit() for character in text)
+    if digits > MAX_DIGITS:
+        raise OverflowError(f"{quoted(text.strip())} has {digits:,} digits")
+    value = Fraction(text)
+    if value.denominator > 10**MAX_PLACES:
+        raise OverflowError(
+            f"{quoted(text.strip())} has more than {MAX_PLACES} digits after the point"
+        )
+    return value
 
 
 def absurd(value: Fraction) -> bool:
@@ -80,3 +102,12 @@ def decimal_text(value: Fraction, places: int | None = DISPLAY_PLACES) -> str:
     whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :]
     fraction = fraction.rstrip("0")
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
+def shown_text(value: Fraction) -> str:
+    """The exact decimal when it has at most :data:`SHOWN_PLACES` decimals, so a value shown
+    reproduces what is computed from it; else rounded to them and marked ``…``."""
+    places = _decimal_places(value)
+    if places is not None and places <= SHOWN_PLACES:
+        return decimal_text(value, places=None)
+    return decimal_text(value, SHOWN_PLACES) + "…"

@@ -57,9 +57,12 @@ def _calculate(
     if path.is_dir():
         prepared, failed = prepare_folder(path, get, tick)
         return evaluate_inputs(prepared) + failed
+    from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.portfolio import table as portfolio_table
 
-    return portfolio_table.evaluate_table(portfolio_table.read(path), get, tick)
+    with file_errors(path):
+        table = portfolio_table.read(path)
+    return portfolio_table.evaluate_table(table, get, tick)
 
 
 def progress_bar(total: int | None) -> Any:

@@ -8,11 +8,14 @@ files here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
 
+from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
@@ -57,6 +60,20 @@ def latest_version(methodology: Methodology) -> str:
     )
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a project is read: a file of 100,000 members makes
+    millions of objects, which it would scan again and again (40 % of the time, measured with
+    benchmarks/members.py); reference counting still frees them, and the collector runs after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare(
     source: str | Path,
     find: Finder,
@@ -74,10 +91,13 @@ def prepare(
     computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
-    project, methodology = load(
-        source, find, require_periods=not ex_ante, allow_outside=allow_outside
-    )
-    inputs = resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
+    with file_errors(source), _no_cycle_collection():
+        project, methodology = load(
+            source, find, require_periods=not ex_ante, allow_outside=allow_outside
+        )
+        inputs = (
+            resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
+        )
     problems = [latest_version(methodology)] if project.methodology_version is None else []
     problems += assess(
         methodology,
@@ -105,3 +125,19 @@ def calculate(
 ) -> Result:
     """The result of the project file ``source``: :func:`prepare`, then the engine."""
     return engine.run(prepare(source, find, mode=mode, **options), mode=mode)
+
+
+def report_results(
+    source: str | Path, find: Finder, **options: bool
+) -> tuple[Result, Result | None]:
+    """What a report shows: the monitored result, with the ex-ante estimate beside it when the
+    project has ``[estimate]`` and its methodology estimates. A project with ``[estimate]`` and
+    no ``[[periods]]`` gives the estimate alone (a monitoring-plan view), ``None`` beside it."""
+    project, methodology = load(
+        source, find, require_periods=False, allow_outside=options.get("allow_outside", False)
+    )
+    estimates = bool(project.estimate) and methodology.estimate is not None
+    if estimates and not project.periods:
+        return calculate(source, find, mode=Mode.EX_ANTE, **options), None
+    ex_post = calculate(source, find, **options)
+    return ex_post, calculate(source, find, mode=Mode.EX_ANTE, **options) if estimates else None
