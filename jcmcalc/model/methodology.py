@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
 from fractions import Fraction
 
 import attrs
@@ -23,6 +21,7 @@ from jcmcalc.model.declared import (
     parameter_problems,
     term_problems,
 )
+from jcmcalc.model.deferred import deferred
 from jcmcalc.model.dimensions import same_unit, unit_of
 from jcmcalc.model.errors import InputError, MethodologyError, suggest
 from jcmcalc.model.expressions import (
@@ -220,7 +219,7 @@ class Methodology:
     notices: tuple[Callable[..., Iterable[str]], ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        if _DEFERRED.get() is None:
+        if not deferred():
             check(self)
 
     @property
@@ -274,21 +273,6 @@ def _select_problems(term: Term, indices: Mapping[str, Index], place: str) -> It
                 f"{place}: select on {node.attribute!r} of index {node.index!r} needs one case "
                 f"for each of its declared values {list(choices)}, not {keys}"
             )
-
-
-#: Inside :func:`checks_deferred`, methodologies are built unchecked.
-_DEFERRED: ContextVar[bool | None] = ContextVar("jcmcalc_checks_deferred", default=None)
-
-
-@contextmanager
-def checks_deferred() -> Iterator[None]:
-    """Build methodologies without checking them: the plugin registry checks each when a
-    command first uses it (:func:`check`), so a command pays only for what it uses."""
-    token = _DEFERRED.set(True)
-    try:
-        yield
-    finally:
-        _DEFERRED.reset(token)
 
 
 def check(methodology: Methodology) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.model.deferred import declared_in
 from jcmcalc.model.dimensions import unit_of
 from jcmcalc.model.errors import MethodologyError
 from jcmcalc.model.expressions import Constant, Convert, Symbol, free_indices
@@ -130,7 +131,7 @@ def _methodology(
         equations = [_label(e, taken) for e in equations]
         parameters = [_label_table(p, taken) for p in parameters]
     try:
-        return Methodology(
+        methodology = Methodology(
             id=required(identity, "id", where),
             version=str(required(identity, "version", where)),
             title=required(identity, "title", where),
@@ -145,6 +146,8 @@ def _methodology(
         )
     except MethodologyError as exc:
         raise MethodologyError(f"{path.name}: {exc}") from None
+    declared_in(methodology, path.name)
+    return methodology
 
 
 def _overridden(specs: Mapping[str, Any], changes: Mapping[str, Any], where: str) -> dict[str, Any]:

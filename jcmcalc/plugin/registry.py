@@ -14,8 +14,9 @@ from jcmcalc.inputs import sources
 from jcmcalc.inputs.readings import Reader
 from jcmcalc.model import faults
 from jcmcalc.model.declared import identity_key, normal_version
+from jcmcalc.model.deferred import checks_deferred
 from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
-from jcmcalc.model.methodology import Methodology, check, checks_deferred
+from jcmcalc.model.methodology import Methodology, check
 from jcmcalc.plugin import hookspecs
 
 
@@ -74,6 +75,8 @@ class Registry:
         self._readers: dict[str, tuple[Reader, PluginInfo]] = {}
         #: Methodologies checked so far: each is checked when first used (:meth:`checked`).
         self._checked: set[tuple[str, str, str]] = set()
+        #: The file each methodology was declared in, where its plugin said (data files).
+        self._places: dict[tuple[str, str, str], str] = {}
 
     def add(self, plugin: object, name: str, distribution: str, version: str) -> None:
         """Register ``plugin`` and collect its methodologies and readers (a name provided twice
@@ -81,7 +84,7 @@ class Registry:
         self.manager.register(plugin, name=name)
         try:
             self.manager.check_pending()
-            with checks_deferred():
+            with checks_deferred() as places:
                 provided = self.call(plugin, "jcmcalc_methodologies")
             readers = self.call(plugin, "jcmcalc_readers")
             for item in readers:
@@ -116,6 +119,7 @@ class Registry:
             self.providers[methodology.key] = info
         self._identities |= seen
         self._readers.update({reader.name: (reader, info) for reader in readers})
+        self._places.update(places)
         self.plugins.append(info)
 
     def call(self, plugin: object, hook: str) -> list[Any]:
@@ -144,7 +148,9 @@ class Registry:
             except MethodologyError as exc:
                 info = self.providers.get(methodology.key)
                 plugin = f" (plugin {info.name!r}, {info.label})" if info else ""
-                raise MethodologyError(f"{exc}{plugin}") from None
+                place = self._places.get(methodology.key)
+                message = f"{place}: {exc}{plugin}" if place else f"{exc}{plugin}"
+                raise MethodologyError(message) from None
             self._checked.add(methodology.key)
         return methodology
 

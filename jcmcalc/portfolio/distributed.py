@@ -128,7 +128,7 @@ def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
     rows = sorted(_evaluated(frame, get), key=lambda r: (r.project, r.period or 0))
     text = json_records(rows) if output_format == "json" else csv_body(rows)
     failed = [f"project {r.project}: {r.message}" for r in rows if r.status == "failed"]
-    record = {"text": [text], "subtotal": [subtotal(rows)], "failed": [failed]}
+    record = {"text": [text], "subtotal": [subtotal(rows, part=True)], "failed": [failed]}
     return pd.DataFrame(record, dtype=object)
 
 

@@ -90,21 +90,38 @@ class Subtotal:
     failed: int  # failed projects (a project's rows are never split between parts)
 
 
-def subtotal(rows: Sequence[Row]) -> Subtotal:
+def subtotal(rows: Sequence[Row], *, part: bool = False) -> Subtotal:
+    """The subtotal of ``rows``; a ``part`` of a whole keeps the exact sum of its figures'
+    float64 values even where every figure is exact (another part may not be)."""
     done = [row for row in rows if row.status == "ok"]
     columns = [[r.reference for r in done], [r.project_emissions for r in done]]
     columns.append([r.reductions for r in done])
+    exact = tuple(all(isinstance(v, Fraction) for v in c) for c in columns)
     return Subtotal(
-        figures=tuple(sum((v for v in c if isinstance(v, Fraction)), Fraction(0)) for c in columns),
-        floated=tuple(
-            sum((Fraction(float(v)) for v in c if v is not None), Fraction(0)) for c in columns
+        figures=tuple(
+            sum(c, Fraction(0)) if e else Fraction(0) for c, e in zip(columns, exact, strict=True)
         ),
-        exact=tuple(all(isinstance(v, Fraction) for v in c) for c in columns),
+        floated=tuple(
+            _float_total(c) if part or not e else Fraction(0)
+            for c, e in zip(columns, exact, strict=True)
+        ),
+        exact=exact,
         credits=sum(r.credits or 0 for r in done),
         done=len(done),
         rows=len(rows),
         failed=len({r.project for r in rows if r.status == "failed"}),
     )  # type: ignore[arg-type]
+
+
+def _float_total(values: Sequence[Fraction | float | None]) -> Fraction:
+    """The exact sum of the float64 values of ``values`` (as integers of 2**-1074, the
+    smallest float64 step, so no Fraction is added per value)."""
+    total = 0
+    for value in values:
+        if value is not None:
+            numerator, denominator = float(value).as_integer_ratio()
+            total += numerator << (1075 - denominator.bit_length())
+    return Fraction(total, 1 << 1074)
 
 
 def combine(parts: Sequence[Subtotal]) -> Row:
