@@ -7,8 +7,6 @@ ever enters a calculation.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -17,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.inputs import digests
 from jcmcalc.inputs.boundary import period_clash, reversed_period
 from jcmcalc.model.errors import InputError, suggest
 
@@ -79,16 +78,6 @@ class Project:
     def directory(self) -> Path:
         return self.path.parent
 
-    def sha256(self) -> str:
-        """Digest of the project file and every data file it reads, names included."""
-        digest = hashlib.sha256()
-        for path in self.input_files:
-            digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(read_bytes(path, what="input file"))
-            digest.update(b"\0")
-        return digest.hexdigest()
-
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""
@@ -105,7 +94,9 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
         )
     if size == 0:
         raise InputError(f"{what} is empty", file=path)
-    return path.read_bytes()
+    data = path.read_bytes()
+    digests.note(path, data)
+    return data
 
 
 def inside(

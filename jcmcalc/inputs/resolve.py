@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import check_bases, evaluate_warning_checks
+from jcmcalc.inputs.digests import Digest
 from jcmcalc.inputs.leaves import (
     Key,
     Leaf,
@@ -55,6 +57,8 @@ class Inputs:
     periods: tuple[PeriodInputs, ...]
     tables: tuple[tuple[str, str, str], ...]
     warnings: tuple[str, ...]
+    #: The digest of each input file, from the bytes its reader parsed (:mod:`.digests`).
+    digests: Mapping[Path, Digest] = attrs.field(factory=dict)
 
 
 def _canonical(parameter: Parameter, text: str) -> str:

@@ -9,6 +9,7 @@ import attrs
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
 from jcmcalc.model.expressions import Symbol
 from jcmcalc.model.kernel import Context, Place, TraceStep, evaluate_period, reduction_warnings
+from jcmcalc.run.eligibility import checklist
 from jcmcalc.run.result import Mode, PeriodResult, Result, provenance
 
 
@@ -71,4 +72,5 @@ def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
         inputs=inputs,
         warnings=tuple(warnings),
         provenance=provenance(inputs),
+        eligibility=checklist(inputs.methodology, inputs.project.eligibility, inputs.project.path),
     )
