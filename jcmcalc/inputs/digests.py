@@ -64,6 +64,9 @@ def digest_of(path: Path, recorded: Mapping[Path, Digest]) -> Digest:
     """The digest of ``path`` recorded when it was read, else of its bytes now."""
     if path in recorded:
         return recorded[path]
+    if not path.is_file():
+        what = "a directory, not a file" if path.is_dir() else "not found"
+        raise InputError(f"input file {what}", file=path)
     digest, size = hashlib.sha256(), 0
     try:
         with path.open("rb") as stream:
