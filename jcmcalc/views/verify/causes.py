@@ -18,11 +18,13 @@ _FACTORS = {
     Fraction(1, 10**6): "a factor of 1/1,000,000: a unit (MWh given as Wh, t as g)?",
     -1: "the sign is reversed?",
 }
+#: Each factor as a float with its margin scale, to sift candidates without exact arithmetic.
+_SIFT = [(float(f), max(abs(float(f)), 1.0), f) for f in _FACTORS]
 
 
 def close(a: Fraction, b: Fraction, tolerance: Fraction) -> bool:
     """``a`` within the relative ``tolerance`` of ``b``."""
-    return abs(a - b) <= tolerance * max(abs(b), Fraction(1))
+    return a == b or abs(a - b) <= tolerance * max(abs(b), Fraction(1))
 
 
 class Causes:
@@ -32,28 +34,42 @@ class Causes:
     def __init__(self, recomputed: Mapping[Key, Fraction], tolerance: Fraction) -> None:
         self.recomputed = recomputed
         self.tolerance = tolerance
-        self.periods: dict[tuple[str, str, Fraction], str] = {}
-        self.members: dict[tuple[str, str, Fraction], str] = {}
-        for (period, quantity, member), value in recomputed.items():
-            if period not in ("", TOTAL):
-                self.periods.setdefault((quantity, member, value), period)
-            self.members.setdefault((period, quantity, value), member)
+        self._periods: dict[tuple[str, str, Fraction], str] | None = None
+        self._members: dict[tuple[str, str, Fraction], str] = {}
+
+    def _index(self) -> dict[tuple[str, str, Fraction], str]:
+        """Which period, and which member, has each recomputed value (built when needed)."""
+        if self._periods is None:
+            self._periods = {}
+            for (period, quantity, member), value in self.recomputed.items():
+                if period not in ("", TOTAL):
+                    self._periods.setdefault((quantity, member, value), period)
+                self._members.setdefault((period, quantity, value), member)
+        return self._periods
 
     def of(self, figure: Figure, recomputed: Fraction) -> str:
         """The likely cause of ``figure`` differing from ``recomputed`` ("" if none is obvious)."""
         submitted = figure.value
-        if recomputed:
-            ratio = submitted / recomputed
-            for factor, cause in _FACTORS.items():
-                if close(ratio, Fraction(factor), self.tolerance):
-                    return cause
-        other = self.periods.get((figure.quantity, figure.member, submitted))
+        for factor in self._factors(submitted, recomputed):
+            if close(submitted / recomputed, Fraction(factor), self.tolerance):
+                return _FACTORS[factor]
+        other = self._index().get((figure.quantity, figure.member, submitted))
         if other is not None and other != figure.period:
             return f"equals the figure of period {other}: periods swapped?"
-        member = self.members.get((figure.period, figure.quantity, submitted))
+        member = self._members.get((figure.period, figure.quantity, submitted))
         if member is not None and member != figure.member:
             return f"equals the figure of {member or '(no member)'}: members swapped?"
         return self._rounding(figure, submitted)
+
+    def _factors(self, submitted: Fraction, recomputed: Fraction) -> list[Fraction | int]:
+        """The factors the ratio of the two values may be within the tolerance of (sifted in
+        floating point, so that only these are checked exactly)."""
+        try:
+            approx = float(submitted) / float(recomputed)
+        except (ZeroDivisionError, OverflowError):
+            return []
+        margin = float(self.tolerance) + 1e-12
+        return [f for value, scale, f in _SIFT if abs(approx - value) <= margin * scale]
 
     def _rounding(self, figure: Figure, submitted: Fraction) -> str:
         if figure.quantity != CREDITS:

@@ -15,13 +15,24 @@ def _what(period: str, quantity: str, member: str) -> str:
     return f"{quantity}{f' [{member}]' if member else ''} ({where})"
 
 
-def _mismatch(c: Comparison) -> str:
+def _mismatch(c: Comparison, row: list[str]) -> str:
     f = c.figure
     line = (
-        f"- {f.place}: {_what(f.period, f.quantity, f.member)}: submitted "
-        f"{decimal_text(f.value)}, recomputed {decimal_text(c.recomputed)}; {c.first_equation}"
+        f"- {f.place}: {_what(f.period, f.quantity, f.member)}: submitted {row[3]}, "
+        f"recomputed {row[4]}; {c.first_equation}"
     )
     return line + (f"; likely cause: {c.cause}" if c.cause else "")
+
+
+def _row(c: Comparison) -> list[str]:
+    f = c.figure
+    submitted = decimal_text(f.value)
+    if f.value == c.recomputed:  # most figures: one decimal text, not three
+        recomputed, difference = submitted, "0"
+    else:
+        recomputed, difference = decimal_text(c.recomputed), decimal_text(f.value - c.recomputed)
+    status = "ok" if c.agrees else "DIFFERS"
+    return [f.period or "fixed", f.quantity, f.member, submitted, recomputed, difference, status]
 
 
 def _finding(f: Finding) -> str:
@@ -35,18 +46,8 @@ def report_text(verification: Verification, tolerance: Fraction) -> str:
     every other difference of the submission."""
     comparisons = verification.comparisons
     rows = [["period", "quantity", "member", "submitted", "recomputed", "difference", "status"]]
-    rows += [
-        [
-            c.figure.period or "fixed",
-            c.figure.quantity,
-            c.figure.member,
-            decimal_text(c.figure.value),
-            decimal_text(c.recomputed),
-            decimal_text(c.figure.value - c.recomputed),
-            "ok" if c.agrees else "DIFFERS",
-        ]
-        for c in comparisons
-    ]
+    texts = [_row(c) for c in comparisons]
+    rows += texts
     lines = [
         f"Tolerance: |submitted - recomputed| <= {float(tolerance):g} x max(|recomputed|, 1); "
         "credits per period must match exactly.",
@@ -54,12 +55,12 @@ def report_text(verification: Verification, tolerance: Fraction) -> str:
         text_table(rows),
         "",
     ]
-    mismatches = [c for c in comparisons if not c.agrees]
+    mismatches = [(c, row) for c, row in zip(comparisons, texts, strict=True) if not c.agrees]
     if not comparisons:
         lines.append("No figures were submitted.")
     elif mismatches:
         lines.append(f"{len(mismatches)} of {len(comparisons)} figures differ:")
-        lines += map(_mismatch, mismatches)
+        lines += [_mismatch(c, row) for c, row in mismatches]
     else:
         lines.append(f"All {len(comparisons)} figures agree.")
     if verification.findings:
