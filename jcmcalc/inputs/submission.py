@@ -105,11 +105,8 @@ def period_text(raw: Any) -> str:
     return str(raw).strip()
 
 
-def _computed_unit(quantity: str, unit: str, methodology: Methodology) -> str | None:
-    """The unit ``quantity``, given in ``unit``, is recomputed in (None: not a quantity)."""
-    for parameter in methodology.all_parameters:
-        if parameter.symbol == quantity:
-            return parameter.canonical(unit)
+def _computed_unit(quantity: str, methodology: Methodology) -> str | None:
+    """The unit equation result ``quantity`` is recomputed in (None: not a result)."""
     for equation in methodology.equations:
         if equation.symbol == quantity:
             return equation.unit
@@ -129,12 +126,15 @@ def converted(
     at: str = "",
 ) -> Fraction:
     """``value`` given in ``unit`` in the unit its quantity is recomputed in, exactly."""
-    target = _computed_unit(quantity, unit, methodology)
-    if not unit or target is None:  # an unknown quantity is reported when it is compared
+    if not unit:
         return value
     parameter = next((p for p in methodology.all_parameters if p.symbol == quantity), None)
     if parameter is not None:  # converted as an input value is, with the same words
-        return value * boundary.factor(parameter, unit, file=file, row=row, at=at)
+        factor = boundary.factor(parameter, unit, file=file, row=row, at=at)
+        return value if factor == 1 else value * factor
+    target = _computed_unit(quantity, methodology)
+    if target is None:  # an unknown quantity is reported when it is compared
+        return value
     try:
         return value * conversion_factor(unit, target)
     except ValueError as exc:
