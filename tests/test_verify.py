@@ -320,6 +320,21 @@ def test_csv_missing_quantities_and_periods_are_named(cli, tmp_path) -> None:
     assert "- EG_i,p [BKK-01] (period 2): not submitted, though given for other periods" in out
 
 
+def test_csv_period_dates_are_checked(cli, tmp_path) -> None:
+    dated = SUBMITTED.replace(
+        "period,quantity,member,value", "period,quantity,member,value,start,end"
+    )
+    dated = dated.replace("1,RE_p,,627.9887797", "1,RE_p,,627.9887797,2024-01-01,2024-06-30")
+    dated = dated.replace("2,RE_p,,582.913556", "2,RE_p,,582.913556,20240701,2024-12-31")
+    code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, dated))
+    assert code == EXIT_OK, out
+    code, out, _ = cli(
+        "verify", THAI, "--reported", _csv(tmp_path, dated.replace("2024-12-31", "2024-11-30"))
+    )
+    assert code == EXIT_MISMATCH
+    assert "- row 8: dates (period 2): submitted '2024-11-30', recomputed '2024-12-31'" in out
+
+
 def test_swapped_periods_are_suggested(cli, tmp_path) -> None:
     swapped = (
         SUBMITTED.replace("1,credits,,627", "1,credits,,X")

@@ -18,9 +18,11 @@ from jcmcalc.inputs.project import read_bytes
 from jcmcalc.inputs.submission import (
     CREDITS,
     ER,
+    TOTAL,
     TOTAL_CREDITS,
     TOTAL_ER,
     Figure,
+    Stated,
     Submission,
     converted,
     number,
@@ -45,11 +47,23 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("period", "quantity", "member", "value")
-#: Optional CSV columns: ``member`` (empty where a quantity has no index) and ``unit``.
-OPTIONAL_COLUMNS = ("member", "unit")
+#: Optional CSV columns: ``member`` (empty where a quantity has no index), ``unit``, and the
+#: period's ``start`` and ``end`` dates.
+OPTIONAL_COLUMNS = ("member", "unit", "start", "end")
 
 
-def _csv(path: Path, methodology: Methodology) -> Iterator[Figure]:
+def _dates(row: dict, row_number: int, dates: dict[str, tuple[Stated, Stated]]) -> None:
+    """The period dates a CSV row states (the first row of a period that gives them)."""
+    period = period_text(row["period"])
+    start, end = ((row.get(key) or "").strip() for key in ("start", "end"))
+    if period not in ("", TOTAL) and (start or end) and period not in dates:
+        where = f"row {row_number}"
+        dates[period] = (Stated(start, where), Stated(end, where))
+
+
+def _csv(
+    path: Path, methodology: Methodology, dates: dict[str, tuple[Stated, Stated]]
+) -> Iterator[Figure]:
     try:
         text = read_bytes(path, what="submitted file").decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -61,7 +75,7 @@ def _csv(path: Path, methodology: Methodology) -> Iterator[Figure]:
         if missing:
             raise InputError(
                 f"missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)} "
-                "(and optionally unit)",
+                "(and optionally unit, start, end)",
                 file=path,
                 row=1,
             )
@@ -69,6 +83,7 @@ def _csv(path: Path, methodology: Methodology) -> Iterator[Figure]:
             if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
                 continue
             where = f"row {row_number}"
+            _dates(row, row_number, dates)
             quantity = (row["quantity"] or "").strip()
             value = number(row["value"], file=path, where=where)
             unit = (row.get("unit") or "").strip()
@@ -89,7 +104,8 @@ def read_submission(path: Path, methodology: Methodology) -> Submission:
     if not path.is_file():
         raise InputError("no such file", file=path)
     if suffix == ".csv":
-        submission = Submission(tuple(_csv(path, methodology)))
+        dates: dict[str, tuple[Stated, Stated]] = {}
+        submission = Submission(tuple(_csv(path, methodology, dates)), periods=dates)
     elif suffix == ".json":
         submission = read_json(path, methodology)
     elif suffix == ".xlsx":

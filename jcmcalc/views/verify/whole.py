@@ -3,6 +3,7 @@ its methodology, mode and inputs, and its own arithmetic (ER = RE - PE, credits 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
@@ -83,6 +84,14 @@ def _differs(what: str, stated: Stated | None, expected: str, cause: str = "") -
     return [Finding("", what, "", stated.place, message, cause)]
 
 
+def _iso(stated: Stated) -> Stated:
+    """A stated date in ISO form (``2024-7-1`` is not one; it stays as written)."""
+    try:
+        return Stated(dt.date.fromisoformat(stated.value.strip()).isoformat(), stated.place)
+    except ValueError:
+        return stated
+
+
 def statements(result: Result, submission: Submission) -> Iterator[Finding]:
     """Period dates, methodology, mode, creditability and inputs against the recomputation."""
     starts = {p.start.isoformat(): str(p.number) for p in result.periods}
@@ -90,7 +99,7 @@ def statements(result: Result, submission: Submission) -> Iterator[Finding]:
         number = str(period.number)
         dates = submission.periods.get(number)
         for stated, date in zip(dates or (), (period.start, period.end), strict=False):
-            for found in _differs(f"period {number} dates", stated, date.isoformat()):
+            for found in _differs(f"period {number} dates", _iso(stated), date.isoformat()):
                 other = starts.get(stated.value)
                 cause = f"the dates of period {other}: periods swapped?" if other else ""
                 yield Finding(number, "dates", "", found.place, found.message, cause)
