@@ -128,6 +128,10 @@ def test_unknown_quantity_or_member_is_a_difference_naming_the_row(cli, tmp_path
     assert "- row 15: EG_x (period 1): unknown quantity 'EG_x'" in out
     code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, SUBMITTED + "1,RE_p,X,1\n"))
     assert code == EXIT_MISMATCH and "row 15: RE_p [X] (period 1): RE_p has no member 'X'" in out
+    extra = SUBMITTED + "3,EF_RE,i,AYA-02,0.4\n"  # a fixed value, but for a period not there
+    code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, extra))
+    assert code == EXIT_MISMATCH
+    assert "- row 15: EF_RE,i (period 3): period '3' is not a period of the project" in out
 
 
 def test_unreadable_numbers_are_bad_input(cli, tmp_path) -> None:

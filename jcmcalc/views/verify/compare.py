@@ -65,6 +65,8 @@ class _Unknown:
 
     def __init__(self, result: Result, recomputed: Mapping[Key, Fraction]) -> None:
         self.periods = {str(p.number) for p in result.periods}
+        #: Where a figure may be: a period of the project, fixed (``""``) or the totals.
+        self.known = self.periods | {"", TOTAL}
         self.quantities = sorted({k[1] for k in recomputed})
         self.members: dict[str, set[str]] = {}
         for _, quantity, member in recomputed:
@@ -73,7 +75,7 @@ class _Unknown:
 
     def finding(self, figure: Figure) -> Finding | None:
         """What is wrong with ``figure``; None for an extra period (grouped: :meth:`extras`)."""
-        if figure.period not in self.periods and figure.period not in ("", TOTAL):
+        if figure.period not in self.known:
             self.extra.setdefault(figure.period, []).append(figure)
             return None
         if figure.quantity not in self.members:
@@ -114,7 +116,7 @@ def compare(
     submitted: dict[Key, Figure] = {}
     for figure in submission.figures:
         value = recomputed.get(figure.key)
-        if value is None:
+        if value is None and figure.period in unknown.known:  # a fixed value, given per period
             value = recomputed.get(("", figure.quantity, figure.member))
         if value is None:
             found = unknown.finding(figure)
