@@ -130,3 +130,19 @@ def test_the_checklist_is_in_the_json_and_the_table(cli, tmp_path) -> None:
     assert result.creditable
     assert [str(a.answer) for a in result.eligibility.answers] == ["true", "unanswered", "true"]
     assert json.loads(result.to_json())["creditable"] is True
+
+
+def test_a_file_read_twice_with_other_bytes_is_refused(tmp_path) -> None:
+    import pytest
+
+    from jcmcalc.inputs import digests
+    from jcmcalc.model.errors import InputError
+
+    path = tmp_path / "data.csv"
+    digests.note(path, b"outside a run: not recorded")
+    with digests.recording() as found:
+        digests.note(path, b"a,b\n1,2\n")
+        digests.note(path, b"a,b\n1,2\n")  # the same bytes again: one digest
+        assert found[path].sha256 == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+        with pytest.raises(InputError, match="changed while jcmcalc was reading it"):
+            digests.note(path, b"a,b\n1,2\n3,4\n")
