@@ -412,3 +412,14 @@ def test_verify_takes_time_linear_in_the_figures() -> None:
 
     small, large = seconds(2000), seconds(16000)
     assert large < 24 * small, (small, large)  # linear: about 8x; quadratic: about 64x
+
+
+def test_incomplete_monitoring_data_is_a_difference(cli, tmp_path) -> None:
+    """verify holds a recomputation on incomplete readings to be a difference, as --strict."""
+    project = ROOT / "tests" / "bad_inputs" / "monitoring-missing-month-strict" / "project.toml"
+    submitted = tmp_path / "submitted.json"
+    assert cli("calculate", project, "--format", "json", "-o", submitted)[0] == EXIT_OK
+    code, out, _ = cli("verify", project, "--reported", submitted)
+    assert code == EXIT_MISMATCH
+    assert "- monthly.csv: EG_i,p [B] (period 1): incomplete coverage" in out
+    assert "5 of 6 months present; missing 2024-03" in out

@@ -27,6 +27,7 @@ COLUMNS = (
     "status",
     "message",
     "warnings",
+    "coverage",
 )
 #: The columns of the output: a row's fields, then whether it is creditable.
 HEADER = (*COLUMNS, "creditable")
@@ -51,6 +52,7 @@ class Row:
     status: str = "ok"
     message: str = ""
     warnings: tuple[str, ...] = ()
+    coverage: str = ""
 
     def cells(self) -> list[object]:
         figures = (self.reference, self.project_emissions, self.reductions)
@@ -65,6 +67,7 @@ class Row:
             self.status,
             self.message,
             WARNINGS_SEPARATOR.join(self.warnings),
+            self.coverage,
             self.creditable,
         ]
 

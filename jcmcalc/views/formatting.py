@@ -45,6 +45,10 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
         verdict = "creditable" if result.creditable else "NOT CREDITABLE"
         parts += ["", f"## Eligibility: {verdict}" if markdown else f"Eligibility: {verdict}"]
         parts += ["", table(result.eligibility.rows())]
+    coverage = result.coverage_rows()
+    if len(coverage) > 1:
+        parts += ["", "## Coverage of the monitoring data" if markdown else "Coverage:"]
+        parts += [table(coverage)]
     given = [
         row
         for row in result.to_dict()["inputs"]
@@ -114,6 +118,8 @@ def _parameter_text(parameter: Parameter) -> list[str]:
         lines.append(f"    frequency: {monitoring.frequency}")
     if parameter.when_absent is WhenAbsent.ZERO:
         lines.append("    when not given: zero")
+    if parameter.when_absent is WhenAbsent.UNKNOWN:
+        lines.append("    when not given: unknown, the plausibility checks using it are skipped")
     if parameter.name == YEAR_NUMBER.name:
         lines.append("    value: supplied by jcmcalc estimate for each year")
         return lines

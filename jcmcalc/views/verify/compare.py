@@ -14,7 +14,7 @@ from jcmcalc.run.result import Result
 from jcmcalc.views.verify.causes import Causes, close
 from jcmcalc.views.verify.figures import Key, recomputed_figures
 from jcmcalc.views.verify.tracing import Tracer
-from jcmcalc.views.verify.whole import consistency, periods, statements
+from jcmcalc.views.verify.whole import consistency, coverage, periods, statements
 
 #: Default relative tolerance of every figure but credits (which must match exactly).
 TOLERANCE = Fraction(1, 10**9)
@@ -145,4 +145,5 @@ def compare(
     findings += periods(result, submitted, recomputed)
     findings += statements(result, submission)
     findings += consistency(result, submitted, tolerance)
+    findings += coverage(result)
     return Verification(comparisons, tuple(findings))

@@ -176,6 +176,14 @@ def consistency(
     yield from _total(submitted, TOTAL_CREDITS, credits, Fraction(0))
 
 
+def coverage(result: Result) -> Iterator[Finding]:
+    """Monitoring data that miss part of their period: for a validator, a difference (the
+    recomputation itself rests on incomplete readings)."""
+    for record in result.inputs.incomplete:
+        member = "/".join(record.member)
+        yield Finding(str(record.period), record.parameter, member, record.file, record.message())
+
+
 def _floored(credits: Fraction, reductions: Fraction, tolerance: Fraction) -> bool:
     """``credits`` is the floor of ``reductions`` (either side of a whole tonne that
     ``reductions`` lies within the tolerance of: a spreadsheet may show 5111.999... as 5112)."""
