@@ -257,15 +257,25 @@ class Resolver:
                 at=leaf.at,
                 parameter=parameter.symbol,
             )
-        if parameter.kind is Kind.METHODOLOGY and not leaf.source:
-            raise InputError(
-                "this value is fixed by the methodology, whose table is not shipped: "
-                'give its source, e.g. { value = "...", source = "<document, table>" }',
-                file=self.path,
-                at=leaf.at,
-                parameter=parameter.symbol,
-            )
+        self._require_source(parameter, leaf)
         return Value(value, Origin.PROJECT, leaf.source or f"{self.path.name} {leaf.at}", unit=unit)
+
+    def _require_source(self, parameter: Parameter, leaf: Leaf) -> None:
+        """A value the methodology fixes (its table not shipped), or one whose source it
+        requires, comes with its source."""
+        if leaf.source or not (parameter.kind is Kind.METHODOLOGY or parameter.source_required):
+            return
+        why = (
+            "the methodology requires the source of this value"
+            if parameter.source_required
+            else "this value is fixed by the methodology, whose table is not shipped"
+        )
+        raise InputError(
+            f'{why}: give its source, e.g. {{ value = "...", source = "<document, table>" }}',
+            file=self.path,
+            at=leaf.at,
+            parameter=parameter.symbol,
+        )
 
     def monitored(
         self,

@@ -30,6 +30,8 @@ DEFINITIONS = (
     "normal_cubic_meter = meter ** 3 = Nm3",
     "kilowatt_peak = kilowatt = kWp",
     "megawatt_peak = megawatt = MWp",
+    # pint's refrigeration_ton (12,000 Btu/h); "RT" would parse as ronnatesla.
+    "@alias refrigeration_ton = USRt",
 )
 
 #: A number inside a unit expression (``1e3 kWh``, ``m**2``): pint expands it exactly, so its
