@@ -84,6 +84,12 @@ def _csv(
                 continue
             where = f"row {row_number}"
             _dates(row, row_number, dates)
+            if None in row:  # cells beyond the header: a shifted row, not ignored
+                raise InputError(
+                    f"{len(fields) + len(row[None])} cells where the header has {len(fields)}",
+                    file=path,
+                    row=row_number,
+                )
             quantity = (row["quantity"] or "").strip()
             value = number(row["value"], file=path, where=where)
             unit = (row.get("unit") or "").strip()
