@@ -20,7 +20,9 @@ from typing import Any
 import attrs
 
 from jcmcalc.inputs import digests
+from jcmcalc.inputs.allocation import parse_allocation
 from jcmcalc.inputs.boundary import file_errors, period_clash, reversed_period
+from jcmcalc.model.allocation import Allocation
 from jcmcalc.model.errors import InputError, quoted, suggest
 
 TOP_LEVEL = (
@@ -31,6 +33,7 @@ TOP_LEVEL = (
     "periods",
     "monitoring",
     "estimate",
+    "allocation",
 )
 PERIOD_KEYS = ("start", "end", "values", "data", "label")
 
@@ -82,6 +85,7 @@ class Project:
     estimate: Mapping[str, Any]
     tables: Mapping[str, Any]
     input_files: tuple[Path, ...]
+    allocation: Allocation | None = None
 
     @property
     def directory(self) -> Path:
@@ -283,6 +287,7 @@ def parse_project(
         estimate=_table(document, "estimate", file=path),
         tables={key: document[key] for key in index_keys if key in document},
         input_files=(path, *sorted(data_files)),
+        allocation=parse_allocation(document.get("allocation"), len(periods), file=path),
     )
 
 

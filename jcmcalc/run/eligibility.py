@@ -16,6 +16,12 @@ _YES = {True, "yes", "true", "met"}
 _NO = {False, "no", "false", "not met"}
 
 
+def met(answer: Any) -> bool | None:
+    """Whether an answer says a criterion is met (None: unanswered or not a yes/no answer)."""
+    normal = answer.lower() if isinstance(answer, str) else answer
+    return True if normal in _YES else False if normal in _NO else None
+
+
 class Answer(enum.StrEnum):
     """A project's answer to one criterion."""
 
@@ -76,13 +82,11 @@ def checklist(methodology: Methodology, answers: Mapping[str, Any], path: Path) 
     found = []
     for criterion in methodology.criteria:
         answer = answers.get(criterion.id)
-        normal = answer.lower() if isinstance(answer, str) else answer
+        verdict = met(answer)
         if answer is None:
             found.append(Answered(criterion, Answer.UNANSWERED))
-        elif normal in _NO:
-            found.append(Answered(criterion, Answer.FALSE))
-        elif normal in _YES:
-            found.append(Answered(criterion, Answer.TRUE))
+        elif verdict is not None:
+            found.append(Answered(criterion, Answer.TRUE if verdict else Answer.FALSE))
         else:
             raise InputError(
                 f"answer {answer!r} must be true or false",
