@@ -109,7 +109,7 @@ def read_json(path: Path, methodology: Methodology) -> Submission:
     try:
         data = json.loads(read_bytes(path, what="submitted file").decode("utf-8"))
         periods = data["periods"]
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # too deep: file_errors says
         raise InputError(f"not JSON: {exc}", file=path) from None
     except (KeyError, TypeError):
         raise InputError("not the JSON of jcmcalc calculate: no 'periods'", file=path) from None
