@@ -30,17 +30,3 @@ def test_prepare_gives_eligibility_warnings_ex_ante_too(tmp_path: Path) -> None:
     assert any(w.startswith("eligibility C1") for w in inputs.warnings)
     assert len(inputs.periods) == 10
 
-
-def test_the_inputs_digest_streams_files_beyond_the_in_memory_guard(monkeypatch) -> None:
-    import hashlib
-    import os
-
-    from jcmcalc.inputs import project as projects
-
-    project, _ = api.load_project(THAI)
-    expected = hashlib.sha256()
-    for path in project.input_files:
-        expected.update(Path(os.path.relpath(path, project.directory)).as_posix().encode())
-        expected.update(b"\0" + path.read_bytes() + b"\0")
-    monkeypatch.setattr(projects, "MAX_FILE_BYTES", 16)  # every file is over the guard
-    assert project.sha256() == expected.hexdigest()

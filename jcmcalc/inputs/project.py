@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import stat
@@ -20,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.inputs import digests
 from jcmcalc.inputs.allocation import parse_allocation
 from jcmcalc.inputs.boundary import file_errors, period_clash, reversed_period
 from jcmcalc.model.allocation import Allocation
@@ -91,47 +91,22 @@ class Project:
     def directory(self) -> Path:
         return self.path.parent
 
-    def sha256(self) -> str:
-        """Digest of the project file and every data file it reads, names included. Files are
-        hashed as they stream (1 MiB at a time): the size guard of :func:`read_bytes` is for
-        files held in memory, not for these."""
-        digest = hashlib.sha256()
-        for path in self.input_files:
-            digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
-            digest.update(b"\0")
-            stream_into(digest, path, what="input file")
-            digest.update(b"\0")
-        return digest.hexdigest()
-
-
-def stream_into(digest: Any, path: Path, *, what: str = "file") -> None:
-    """Feed the bytes of ``path`` to ``digest`` a block at a time, with :func:`read_bytes`'s
-    errors for a file that is missing, a directory or empty (no size guard: nothing is held)."""
-    _readable(path, what)
-    with file_errors(path), path.open("rb") as stream:
-        while block := stream.read(1 << 20):
-            digest.update(block)
-
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""
-    size = _readable(path, what)
+    size = existing(path, what=what).st_size
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"{what} is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
             "that jcmcalc reads",
             file=path,
         )
-    with file_errors(path):
-        return path.read_bytes()
-
-
-def _readable(path: Path, what: str) -> int:
-    """The size of ``path``, an existing, non-empty file (an :class:`InputError` if not)."""
-    size = existing(path, what=what).st_size
     if size == 0:
         raise InputError(f"{what} is empty", file=path)
-    return size
+    with file_errors(path):
+        data = path.read_bytes()
+    digests.note(path, data)
+    return data
 
 
 def existing(path: Path, *, what: str) -> os.stat_result:

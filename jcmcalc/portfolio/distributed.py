@@ -27,6 +27,7 @@ from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.rows import (
     COLUMNS,
+    HEADER,
     Row,
     Subtotal,
     combine,
@@ -116,7 +117,7 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
     if output_format == "json":
         text = json_document(texts, total)
     else:
-        text = csv_lines([COLUMNS]) + "".join(texts) + csv_body([total])
+        text = csv_lines([HEADER]) + "".join(texts) + csv_body([total])
     failed = tuple(line for lines in parts["failed"] for line in lines)
     return Output(text, failed, total)
 

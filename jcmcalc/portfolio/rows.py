@@ -12,6 +12,7 @@ import attrs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
 
+#: The fields of a :class:`Row`, in order.
 COLUMNS = (
     "project",
     "methodology",
@@ -27,6 +28,8 @@ COLUMNS = (
     "warnings",
     "coverage",
 )
+#: The columns of the output: a row's fields, then whether it is creditable.
+HEADER = (*COLUMNS, "creditable")
 TOTAL = "TOTAL"
 #: Between the warnings of a row in the ``warnings`` cell.
 WARNINGS_SEPARATOR = " | "
@@ -64,7 +67,16 @@ class Row:
             self.message,
             WARNINGS_SEPARATOR.join(self.warnings),
             self.coverage,
+            self.creditable,
         ]
+
+    @property
+    def creditable(self) -> bool | None:
+        """Whether a computed project-period is creditable (None for a failure or the total):
+        false when a warning says NOT CREDITABLE (an eligibility criterion answered false)."""
+        if self.status != "ok" or self.period is None:
+            return None
+        return not any(warning.startswith("NOT CREDITABLE") for warning in self.warnings)
 
 
 def _figure(value: Fraction | float) -> str:
@@ -163,20 +175,12 @@ def safe_text(cell: object) -> object:
 
 def to_csv(rows: Sequence[Row]) -> str:
     """The rows (the total last) as CSV text with a header line."""
-    return csv_lines([COLUMNS]) + csv_body(rows)
+    return csv_lines([HEADER]) + csv_body(rows)
 
 
 def csv_body(rows: Sequence[Row]) -> str:
     """CSV lines of ``rows``, without the header."""
-    return csv_lines(
-        [
-            [
-                "" if c is None else (c if i in _NUMERIC else safe_text(c))
-                for i, c in enumerate(cells)
-            ]
-            for cells in (row.cells() for row in rows)
-        ]
-    )
+    return csv_lines([[_csv_cell(i, c) for i, c in enumerate(row.cells())] for row in rows])
 
 
 def csv_lines(lines: Iterable[Sequence[object]]) -> str:
@@ -191,6 +195,14 @@ def csv_lines(lines: Iterable[Sequence[object]]) -> str:
 _NUMERIC = {2, 5, 6, 7, 8}
 
 
+def _csv_cell(position: int, cell: object) -> object:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    return cell if position in _NUMERIC else safe_text(cell)
+
+
 def to_json(rows: Sequence[Row]) -> str:
     """The rows as JSON: ``{"rows": [...], "total": {...}}``."""
     return json_document([json_records(rows[:-1])], rows[-1])
@@ -201,7 +213,7 @@ def json_records(rows: Sequence[Row]) -> str:
     import json
 
     return ",\n".join(
-        _indented(json.dumps(dict(zip(COLUMNS, row.cells(), strict=True)), indent=1), "  ")
+        _indented(json.dumps(dict(zip(HEADER, row.cells(), strict=True)), indent=1), "  ")
         for row in rows
     )
 
@@ -213,7 +225,7 @@ def json_document(parts: Sequence[str], total: Row) -> str:
 
     records = ",\n".join(part for part in parts if part)
     listed = f"[\n{records}\n ]" if records else "[]"
-    last = _indented(json.dumps(dict(zip(COLUMNS, total.cells(), strict=True)), indent=1), " ")
+    last = _indented(json.dumps(dict(zip(HEADER, total.cells(), strict=True)), indent=1), " ")
     return f'{{\n "rows": {listed},\n "total": {last.lstrip()}\n}}\n'
 
 
@@ -232,7 +244,7 @@ def write_parquet(rows: Sequence[Row], output: Path) -> None:
     except ImportError:
         raise InputError("--format parquet needs pyarrow: pip install 'jcmcalc[parquet]'") from None
     cells = list(zip(*(row.cells() for row in rows), strict=True))
-    table = pa.table({name: list(column) for name, column in zip(COLUMNS, cells, strict=True)})
+    table = pa.table({name: list(column) for name, column in zip(HEADER, cells, strict=True)})
     handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
     os.close(handle)
     try:

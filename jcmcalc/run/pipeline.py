@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from jcmcalc.inputs.boundary import file_errors
+from jcmcalc.inputs.digests import recording
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
@@ -91,13 +92,12 @@ def prepare(
     computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
-    with file_errors(source), _no_cycle_collection():
+    with file_errors(source), _no_cycle_collection(), recording() as digests:
         project, methodology = load(
             source, find, require_periods=not ex_ante, allow_outside=allow_outside
         )
-        inputs = (
-            resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
-        )
+        resolved = resolve_estimate if ex_ante else resolve
+        inputs = attrs.evolve(resolved(methodology, project), digests=digests)
     problems = [latest_version(methodology)] if project.methodology_version is None else []
     problems += assess(
         methodology,
