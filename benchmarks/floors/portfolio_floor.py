@@ -76,6 +76,8 @@ def main() -> None:
             "status": "ok",
             "message": "",
             "warnings": "",
+            "coverage": "",
+            "creditable": "true",
         }
     )
     quotient, rest = divmod(sum(reference.tolist()), 10)  # Python ints: no overflow
@@ -84,7 +86,7 @@ def main() -> None:
     credits = sum((reference // 10**7).tolist())
     frame.to_csv(output, index=False, lineterminator="\n")
     with open(output, "a", encoding="utf-8") as stream:
-        stream.write(f"TOTAL,,,,,{total},0,{total},{credits},ok,0 project(s) failed,\n")
+        stream.write(f"TOTAL,,,,,{total},0,{total},{credits},ok,0 project(s) failed,,,\n")
 
 
 if __name__ == "__main__":
