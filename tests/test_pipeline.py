@@ -29,4 +29,3 @@ def test_prepare_gives_eligibility_warnings_ex_ante_too(tmp_path: Path) -> None:
     inputs = prepare(tmp_path / "project.toml", api.get_methodology, mode=Mode.EX_ANTE)
     assert any(w.startswith("eligibility C1") for w in inputs.warnings)
     assert len(inputs.periods) == 10
-
