@@ -12,7 +12,10 @@ values, first-order propagation through division), and every project-period wher
 (the credits' rounding of ER) or a check lies within a relative margin of that bound from a
 whole number or from its limit (or is not finite) is evaluated again exactly by the kernel's
 :func:`~jcmcalc.model.kernel.evaluate_period`, the engine's own loop. Credits therefore equal
-the exact per-project path. A tree this evaluator cannot take is said so in
+the exact per-project path. The same holds for the figures printed: every project-period whose
+RE, PE or ER lies within the float64 error bound of a rounding boundary at
+:data:`~jcmcalc.model.numbers.DISPLAY_PLACES` decimals is evaluated exactly, so the digits
+printed from float64 are those of the exact value. A tree this evaluator cannot take is said so in
 :attr:`Outcome.fallback`, and every project-period goes through the kernel.
 """
 
@@ -48,10 +51,15 @@ from jcmcalc.model.kernel import (
     evaluate_period,
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
+from jcmcalc.model.numbers import DISPLAY_PLACES
 
 #: Relative margin around whole numbers (and zero) inside which ER is re-evaluated exactly.
 #: Float64 rounding is 2**-53 per operation; 2**-30 leaves room for 2**23 operations per value.
 MARGIN = 2.0**-30
+
+#: Relative error of one float64 rounding (2**-53), widened 8x for the first-order bound and the
+#: inputs' conversion; multiplied by the number of roundings counted while evaluating.
+ROUNDING = 2.0**-50
 
 Exact = Callable[[tuple[int, ...]], Fraction]
 
@@ -168,7 +176,19 @@ def _floats(batch: Batch) -> tuple[dict[str, Pair], np.ndarray]:
             floats.doubt(~np.isfinite(left - right))
         reductions, size = scope[ER.name]
         floats.doubt(~np.isfinite(reductions) | ~np.isfinite(size))
+        for name in (REFERENCE, PROJECT, ER.name):
+            floats.doubt(_near_rounding(*scope[name], floats.operations))
     return scope, floats.doubtful
+
+
+def _near_rounding(value: np.ndarray, size: np.ndarray, operations: int) -> np.ndarray:
+    """Where the exact value, within ``operations`` roundings of ``value`` (magnitude bound
+    ``size``), could round to other digits at :data:`DISPLAY_PLACES` than ``value`` does: near
+    a half step (or too large for float64 to tell)."""
+    scaled = value * 10.0**DISPLAY_PLACES
+    error = (operations * size + np.abs(value)) * ROUNDING * 10.0**DISPLAY_PLACES
+    half = np.abs(scaled - np.floor(scaled) - 0.5)
+    return ~(half > error + 1e-300) | ~(np.abs(scaled) < 2.0**50)
 
 
 def _exact(batch: Batch, position: int, outcome: Outcome, place: Place) -> None:
@@ -218,6 +238,8 @@ class _Floats(Visitor[Pair]):
     def __init__(self, batch: Batch, scope: Mapping[str, Pair]) -> None:
         self.batch, self.scope = batch, scope
         self.doubtful = np.zeros(batch.count, dtype=bool)
+        #: An upper bound on the roundings behind any value so far (inputs: 4 each).
+        self.operations = 4
 
     def doubt(self, where: np.ndarray) -> None:
         """Mark the project-periods where ``where`` holds for any member."""
@@ -233,12 +255,14 @@ class _Floats(Visitor[Pair]):
         return self.scope[node.name]
 
     def visit_Constant(self, node: Constant) -> Pair:
+        self.operations += 1
         value = np.full((1,) * (1 + len(self.batch.symbols)), float(node.value))
         return value, np.abs(value)
 
     def visit_BinaryOp(self, node: BinaryOp) -> Pair:
         a, a_size = self.visit(node.left)
         b, b_size = self.visit(node.right)
+        self.operations += 1
         if node.op == "+":
             return a + b, a_size + b_size
         if node.op == "-":
@@ -251,6 +275,7 @@ class _Floats(Visitor[Pair]):
     def visit_Power(self, node: Power) -> Pair:
         base, base_size = self.visit(node.base)
         exponent, _ = self.visit(node.exponent)
+        self.operations += 2
         value = np.power(base, exponent)
         # |d(b**n)| <= |n| |b|**(n-1) |db|: a bound relative to the value, widened by the exponent.
         relative = np.abs(exponent) * base_size / np.abs(base)
@@ -259,6 +284,7 @@ class _Floats(Visitor[Pair]):
     def visit_Total(self, node: Total) -> Pair:
         body, body_size = self.visit(node.body)
         axis = self.batch.axis(node.index)
+        self.operations += self.batch.sizes[node.index]
         target = list(body.shape)
         target[axis] = self.batch.sizes[node.index]
         body, body_size = np.broadcast_to(body, target), np.broadcast_to(body_size, target)
