@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, parquet, scaled
+from jcmcalc.inputs import boundary, dialect, parquet, scaled
 from jcmcalc.inputs.project import decode, read_bytes
 from jcmcalc.inputs.scaled import Scaled
 from jcmcalc.model.errors import InputError
@@ -68,6 +68,7 @@ class Table:
     cells: Mapping[str, Any]
     rows: Any
     units: dict[str, str]
+    decimal: str = "."
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -77,16 +78,17 @@ class Table:
         return int(self.rows[int(positions[0])])
 
 
-def load(path: Path) -> Table:
-    """Read a CSV or Parquet monitoring file into columns."""
+def load(path: Path, separator: str = ",", decimal: str = ".") -> Table:
+    """Read a CSV (cells split at ``separator``, numbers with the ``decimal`` mark) or Parquet
+    monitoring file into columns."""
     if path.suffix.lower() in (".parquet", ".pq"):
         return _parquet(path)
-    return _csv(path)
+    return _csv(path, separator, decimal)
 
 
-def _csv(path: Path) -> Table:
+def _csv(path: Path, separator: str, decimal: str) -> Table:
     text = decode(read_bytes(path, what="monitoring file"), path)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
     try:
         records = list(reader)
     except csv.Error as exc:  # a field beyond the csv module's limit, for one
@@ -94,6 +96,7 @@ def _csv(path: Path) -> Table:
     if not records or not any(cell.strip() for cell in records[0]):
         raise InputError("no header row", file=path, row=1)
     header = tuple(cell.strip() for cell in records[0])
+    dialect.check_header(header, separator, path)
     body = records[1:]
     lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
     rows = np.flatnonzero(lengths) + 2  # an empty line is no row
@@ -105,7 +108,8 @@ def _csv(path: Path) -> Table:
         for position in wrong:
             if any(cell.strip() for cell in body[position]):
                 raise InputError(
-                    f"{len(body[position])} cells where the header has {len(header)}",
+                    f"{len(body[position])} cells where the header has {len(header)}"
+                    + dialect.hint(body[position], len(header), separator),
                     file=path,
                     row=int(rows[position]),
                 )
@@ -126,7 +130,7 @@ def _csv(path: Path) -> Table:
     if len(set(header)) != len(header):
         duplicate = next(t for t in header if header.count(t) > 1)
         raise InputError(f"column {duplicate!r} appears twice", file=path, row=1)
-    return Table(path, header, cells, rows, {})
+    return Table(path, header, cells, rows, {}, decimal)
 
 
 def _parquet(path: Path) -> Table:
@@ -189,7 +193,13 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         return present, scaled.from_floats(values)
     cells = text_cells(column)
     present = np.char.str_len(cells) > 0
-    text = cells[present]
+    text = dialect.points(
+        cells[present],
+        table.decimal,
+        title=title,
+        file=table.path,
+        row=lambda i: int(table.rows[np.flatnonzero(present)[i]]),
+    )
     found = None
     if np.all(np.char.str_len(text) <= 15) if len(text) else True:
         try:
@@ -218,7 +228,7 @@ def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fracti
         pass
     match = _UNIT_IN_CELL.match(cell)
     if match is None:
-        message = f"column {title!r}: {cell!r} is not a finite number"
+        message = f"column {title!r}: {cell!r} is not a finite number{dialect.comma_hint(cell)}"
     elif match["unit"].strip() == unit:
         message = f"{cell!r}: the unit belongs in the header, not in the cell"
     else:

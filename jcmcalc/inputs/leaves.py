@@ -65,26 +65,44 @@ def members_of(
                     file=project.path,
                     at=place,
                 )
-        found = {}
-        for name, choices in index.attributes.items():
-            if name not in table:
-                hint = f" (one of: {', '.join(choices)})" if choices else ""
-                raise InputError(
-                    f"{index.title} {member!r} needs {name!r}{hint}", file=project.path, at=place
-                )
-            value = str(table[name])
-            if choices and value not in choices:
-                raise InputError(
-                    f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
-                    f"allowed: {', '.join(choices)}",
-                    file=project.path,
-                    at=f"{place}.{name}",
-                )
-            found[name] = value
+        found = _attributes(index, table, member, file=project.path, at=place)
         ids.append(member)
         attributes[member] = found
         parameters[member] = table.get("parameters", {})
     return tuple(ids), attributes, parameters
+
+
+def _attributes(
+    index: Index, table: Mapping[str, Any], member: str, *, file: Path, at: str
+) -> dict[str, str]:
+    """The attributes of one member's table: each given, defaulted (``index.defaults``) or not
+    needed (``index.unless``); ``true``/``false`` are written in lower case."""
+    written = {
+        name: ("true" if value else "false") if isinstance(value, bool) else str(value)
+        for name, value in table.items()
+    }
+    found = {}
+    for name, choices in index.attributes.items():
+        if name not in written:
+            other, case = index.unless.get(name, ("", None))
+            if name in index.defaults:
+                written[name] = index.defaults[name]
+            elif case is not None and written.get(other) == case:
+                found[name] = ""
+                continue
+            else:
+                hint = f" (one of: {', '.join(choices)})" if choices else ""
+                raise InputError(f"{index.title} {member!r} needs {name!r}{hint}", file=file, at=at)
+        value = written[name]
+        if choices and value not in choices:
+            raise InputError(
+                f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
+                f"allowed: {', '.join(choices)}",
+                file=file,
+                at=f"{at}.{name}",
+            )
+        found[name] = value
+    return found
 
 
 def as_leaf(raw: Any, *, path: Path, at: str) -> Leaf:

@@ -51,7 +51,12 @@ def read_files(
     found: dict[Slot, Reading] = {}
     for path, period in sources:
         context = ReadContext(
-            methodology, project.periods, members, period, None if zone is None else str(zone)
+            methodology,
+            project.periods,
+            members,
+            period,
+            None if zone is None else str(zone),
+            project.file_options.get(path, {}),
         )
         for slot, reading in read_file(path, context, readers).items():
             if slot in found:

@@ -36,6 +36,15 @@ def times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndar
     empty = np.flatnonzero(np.char.str_len(cells) == 0)
     if len(empty):
         raise InputError(f"column {title!r} is empty here", file=table.path, row=table.row(empty))
+    serial = np.flatnonzero(np.char.isdigit(np.char.replace(cells[:1], ".", "")))
+    if len(serial):
+        raise InputError(
+            f"column {title!r}: {str(cells[0])!r} looks like an Excel serial date (days since "
+            "1899-12-30), not an ISO date: format the column as yyyy-mm-dd (hh:mm) text before "
+            "saving as CSV, or read the .xlsx workbook itself",
+            file=table.path,
+            row=table.row(serial),
+        )
     if len(cells) and not _OFFSET.search(str(cells[0])):
         try:
             with warnings.catch_warnings():
@@ -66,8 +75,11 @@ def _python_times(cells: np.ndarray, *, title: str, table: Table, zone: str | No
         try:
             moment = dt.datetime.fromisoformat(str(cell))
         except ValueError:
+            shown = "/" in str(cell) or "." in str(cell)
+            hint = " (a date as a spreadsheet shows it: write ISO 8601, 2025-01-31T13:00)"
             raise InputError(
-                f"column {title!r}: {str(cell)!r} is not an ISO date or timestamp",
+                f"column {title!r}: {str(cell)!r} is not an ISO date or timestamp"
+                + (hint if shown else ""),
                 file=table.path,
                 row=row,
             ) from None

@@ -327,16 +327,37 @@ def required(
     """Whether ``parameter`` needs a value for the members ``key`` names: unless every use of
     it lies in select cases that those members (with their ``attributes``) do not take."""
     bindings = dict(zip(parameter.index, key, strict=True))
+    uses = _uses(methodology, parameter)
+    return not uses or any(
+        all(_holds(condition, bindings, attributes) for condition in conditions)
+        for conditions in uses
+    )
+
+
+def _uses(methodology: Methodology, parameter: Parameter) -> list[tuple[Condition, ...]]:
+    """The select cases each use of ``parameter`` lies in (an empty tuple: always used)."""
     estimated = methodology.estimate.equations if methodology.estimate else ()
     terms = [e.expression for e in (*methodology.equations, *estimated)]
     terms += [t for check in methodology.checks for t in (check.left, check.right)]
-    uses = [
+    return [
         conditions
         for term in terms
         for symbol, conditions in selections(term)
         if symbol.name == parameter.name
     ]
-    return not uses or any(
-        all(_holds(condition, bindings, attributes) for condition in conditions)
-        for conditions in uses
-    )
+
+
+def why_unused(
+    methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
+) -> str:
+    """Why the members ``key`` names need no value of ``parameter`` (see :func:`required`):
+    the attributes that choose its select cases, ``no battery`` for ``battery = false``."""
+    bindings = dict(zip(parameter.index, key, strict=True))
+    found = []
+    deciding = {condition for cases in _uses(methodology, parameter) for condition in cases}
+    for index, attribute, _ in sorted(deciding):
+        value = attributes.get(index, {}).get(bindings.get(index, ""), {}).get(attribute)
+        text = f"no {attribute}" if value == "false" else f"{attribute} = {value}"
+        if value is not None and text not in found:
+            found.append(text)
+    return ", ".join(found)

@@ -100,6 +100,7 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
         methods += [f"option {o}: {OPTION_METHODS.get(o, o)}" for o in monitoring.options]
         method = "; ".join(methods)
         for key, value in values.items():
+            absent = value.origin == "absent"  # nothing monitored: no meter to claim
             rows.append(
                 [
                     member_text(parameter, key) or "project",
@@ -107,10 +108,10 @@ def monitored_rows(result: Result, number: int) -> list[list[str]]:
                     _description(parameter),
                     value_text(value.value),
                     _unit(parameter, value),
-                    options,
+                    "none" if absent else options,
                     f"{value.source} ({_origin(value)})",
-                    method or NOT_DECLARED,
-                    monitoring.frequency or NOT_DECLARED,
+                    "not monitored" if absent else method or NOT_DECLARED,
+                    "not monitored" if absent else monitoring.frequency or NOT_DECLARED,
                 ]
             )
     return rows

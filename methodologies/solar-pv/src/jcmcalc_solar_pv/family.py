@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from jcmcalc.model.expressions import Constant, Term, total
+from jcmcalc.model.expressions import Constant, Term, select, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
@@ -76,11 +76,24 @@ def _criteria(form: str) -> tuple[Criterion, ...]:
     return tuple(criteria)
 
 
-def _systems(country: str, with_grid: bool) -> Index:
+def _systems(country: str, with_grid: bool, battery: bool) -> Index:
+    """The PV systems: an off-grid system names no grid; with ``battery`` (ID_AM017), a system
+    says ``battery = true`` when it has one (without it, none: its terms are zero)."""
     attributes: dict[str, tuple[str, ...]] = {"connection_case": CONNECTION_CASES}
     if with_grid:
         attributes = {"grid": grids(country), **attributes}
-    return Index("i", "systems", "PV system", attributes=attributes)
+    defaults = {}
+    if battery:
+        attributes["battery"] = ("true", "false")
+        defaults["battery"] = "false"
+    return Index(
+        "i",
+        "systems",
+        "PV system",
+        attributes=attributes,
+        defaults=defaults,
+        unless={"grid": ("connection_case", "off-grid")},
+    )
 
 
 def _factor(table: DefaultTable) -> Parameter:
@@ -187,7 +200,7 @@ BATTERY_CHARGE = Parameter(
     "MWh",
     Kind.MONITORED,
     "Electricity charged into the storage battery from PV system i "
-    "(give 0 when the option meters delivered output directly)",
+    "(a system without a battery gives none)",
     index=("i",),
     monitoring=metered(BATTERY_METER),
 )
@@ -197,16 +210,23 @@ BATTERY_DISCHARGE = Parameter(
     "MWh",
     Kind.MONITORED,
     "Electricity discharged from the storage battery of PV system i "
-    "(give 0 when the option meters delivered output directly)",
+    "(a system without a battery gives none)",
     index=("i",),
     monitoring=metered(BATTERY_METER),
 )
 DELIVERED = Equation(
     "EG_i,p",
     "electricity_delivered",
-    PV_OUTPUT.ref - BATTERY_CHARGE.ref + BATTERY_DISCHARGE.ref,
+    select(
+        "battery",
+        {
+            "true": PV_OUTPUT.ref - BATTERY_CHARGE.ref + BATTERY_DISCHARGE.ref,
+            "false": PV_OUTPUT.ref,
+        },
+    ),
     "MWh",
-    "Electricity delivered by PV system i and its battery",
+    "Electricity delivered by PV system i and its battery (battery = true), or its PV output "
+    "alone (a system without a battery: battery = false or not given)",
     index=("i",),
     inferred="delivered = PV output - battery charge + battery discharge (battery "
     "charged from PV only)",
@@ -331,7 +351,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         indices = CATEGORY_INDICES
         parameters, equations = _category_of_day(table)
     else:
-        indices = (_systems(country, bool(grids(country))),)
+        indices = (_systems(country, bool(grids(country)), form == "battery"),)
         if form == "battery":
             parameters, equations = _battery(table)
         else:

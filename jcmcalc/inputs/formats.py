@@ -1,0 +1,28 @@
+"""Which reader turns a monitoring file into columns, by its name: CSV (with the separator and
+decimal mark its project file declares), Parquet or an Excel workbook."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from jcmcalc.inputs import columns, excel
+from jcmcalc.model.errors import InputError
+
+EXCEL = (".xlsx", ".xlsm")
+
+
+def load(path: Path, options: Mapping[str, str]) -> columns.Table:
+    """The columns of a monitoring file, read with its ``options`` from the project file."""
+    workbook = path.suffix.lower() in EXCEL
+    for key, applies in (
+        ("sheet", workbook),
+        ("separator", not workbook),
+        ("decimal", not workbook),
+    ):
+        if key in options and not applies:
+            kind = "an Excel workbook" if workbook else "a CSV or Parquet file"
+            raise InputError(f"{key} = {options[key]!r} does not apply to {kind}", file=path)
+    if workbook:
+        return excel.load(path, options.get("sheet"))
+    return columns.load(path, options.get("separator", ","), options.get("decimal", "."))
