@@ -263,3 +263,57 @@ def test_excel_floats_are_their_shortest_decimals(tmp_path) -> None:
     table = excel.load(tmp_path / "f.xlsx")
     assert [str(float(v)) for v in table.cells["value"]] == ["0.3333333333333333", "1234.5678"]
     assert np.array_equal(table.rows, [2, 3])
+
+
+def _frames() -> tuple[object, object]:
+    pandas = pytest.importorskip("pandas")
+    members = pandas.DataFrame(
+        {
+            "id": list(SYSTEMS),
+            "grid": ["jamali", "sumatra", None],
+            "connection_case": ["grid+captive", "grid", "off-grid"],
+            "battery": [True, None, False],
+        }
+    )
+    year = _year()
+    readings = pandas.DataFrame(
+        {
+            "timestamp": [moment for moment, _, _ in year],
+            "system": [system for _, system, _ in year],
+            **{
+                header: [float(v[p]) if v[p] else float("nan") for *_, v in year]
+                for p, header in enumerate(HEADER)
+            },
+        }
+    )
+    return members, readings
+
+
+def test_a_project_from_dataframes_equals_its_toml_twin(tmp_path, expected) -> None:
+    import tomllib
+
+    members, readings = _frames()
+    document = tomllib.loads(PROJECT)
+    document["systems"] = members
+    document["monitoring"] = [readings]
+    result = jcmcalc.calculate(document, folder=tmp_path)
+    assert _figures(result) == expected
+    assert (
+        result.provenance["inputs_sha256"]
+        == jcmcalc.calculate(document).provenance["inputs_sha256"]
+    )
+
+
+def test_a_project_dict_is_checked_as_a_project_file_is(tmp_path) -> None:
+    import tomllib
+
+    members, readings = _frames()
+    document = tomllib.loads(PROJECT)
+    document["systems"] = members
+    document["monitoring"] = [readings.assign(system=readings["system"].replace("PV-OFF", "X"))]
+    with pytest.raises(InputError, match=r"<frame monitoring\[1\]>.*unknown PV system 'X'"):
+        jcmcalc.calculate(document, folder=tmp_path)
+    document["monitoring"] = [readings]
+    document["estimate"] = {"start": dt.date(2025, 1, 1), "years": 1, "periods": []}
+    with pytest.raises(InputError, match=r"'periods' is written inside \[estimate\]"):
+        jcmcalc.calculate(document, folder=tmp_path)

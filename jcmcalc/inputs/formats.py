@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from jcmcalc.inputs import columns, excel
+from jcmcalc.inputs import columns, excel, memory
 from jcmcalc.model.errors import InputError
 
 EXCEL = (".xlsx", ".xlsm")
 
 
-def load(path: Path, options: Mapping[str, str]) -> columns.Table:
-    """The columns of a monitoring file, read with its ``options`` from the project file."""
+def load(path: Path, options: Mapping[str, str], frame: Any = None) -> columns.Table:
+    """The columns of a monitoring file, read with its ``options`` from the project file; or
+    those of a DataFrame ``frame`` of a project built in Python."""
+    if frame is not None:
+        return memory.table(path, frame)
     workbook = path.suffix.lower() in EXCEL
     for key, applies in (
         ("sheet", workbook),

@@ -129,7 +129,7 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     interval series (a ``timestamp`` column) become notes on the readings.
     """
     methodology, only = context.methodology, context.only
-    table = formats.load(path, context.options)
+    table = formats.load(path, context.options, context.frame)
     if wide.is_wide(table):
         table = wide.to_long(table, methodology)
     value_columns = _columns(table, methodology)

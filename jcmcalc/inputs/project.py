@@ -76,6 +76,10 @@ class Project:
     input_files: tuple[Path, ...]
     #: How data files are read (``separator``, ``decimal``, ``sheet``), by path.
     file_options: Mapping[Path, Mapping[str, str]] = attrs.field(factory=dict)
+    #: A project built in Python: its DataFrames of monitoring data by pseudo path, and the
+    #: bytes hashed in place of the inputs not on disk (see :mod:`jcmcalc.inputs.memory`).
+    frames: Mapping[Path, Any] = attrs.field(factory=dict)
+    memory: Mapping[Path, bytes] = attrs.field(factory=dict)
 
     @property
     def directory(self) -> Path:
@@ -87,7 +91,8 @@ class Project:
         for path in self.input_files:
             digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
             digest.update(b"\0")
-            digest.update(read_bytes(path, what="input file"))
+            data = self.memory.get(path)
+            digest.update(read_bytes(path, what="input file") if data is None else data)
             digest.update(b"\0")
         return digest.hexdigest()
 

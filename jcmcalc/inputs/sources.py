@@ -57,6 +57,7 @@ def read_files(
             period,
             None if zone is None else str(zone),
             project.file_options.get(path, {}),
+            project.frames.get(path),
         )
         for slot, reading in read_file(path, context, readers).items():
             if slot in found:
