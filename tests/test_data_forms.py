@@ -317,3 +317,45 @@ def test_a_project_dict_is_checked_as_a_project_file_is(tmp_path) -> None:
     document["estimate"] = {"start": dt.date(2025, 1, 1), "years": 1, "periods": []}
     with pytest.raises(InputError, match=r"'periods' is written inside \[estimate\]"):
         jcmcalc.calculate(document, folder=tmp_path)
+
+
+def test_months_and_years_split_the_exact_er_and_keep_the_credits(tmp_path, expected) -> None:
+    from fractions import Fraction
+
+    from jcmcalc.run.calendar import apportion
+
+    _long_csv(tmp_path, "long.csv")
+    result = jcmcalc.calculate(_project(tmp_path, '["long.csv"]'))
+    for by, count in (("month", 12), ("year", 1)):
+        shares = apportion(result.periods, by)
+        assert len({s.label for s in shares}) == count
+        for period in result.periods:
+            mine = [s for s in shares if s.period == period.number]
+            assert sum(s.reductions for s in mine) == period.reductions
+            assert sum(s.credits for s in mine) == period.credits
+            assert sum(s.days for s in mine) == (period.end - period.start).days + 1
+    january = next(s for s in apportion(result.periods) if s.label == "2025-01")
+    assert january.reductions == result.periods[0].reductions * Fraction(31, 181)
+    assert _figures(result) == expected  # the breakdown changes nothing
+
+
+def test_result_tables_reprs_and_warnings(tmp_path) -> None:
+    from decimal import Decimal
+
+    pytest.importorskip("pandas")
+    _long_csv(tmp_path, "long.csv")
+    result = jcmcalc.calculate(_project(tmp_path, '["long.csv"]'))
+    periods = result.to_dataframe(numbers="decimal")
+    exact = result.periods[0].reductions
+    assert (
+        periods["emission_reductions_tco2"].iloc[0] == Decimal(exact.numerator) / exact.denominator
+    )
+    assert periods["start"].dtype.kind == "M"
+    inputs = result.to_dataframe("inputs")
+    assert set(inputs["origin"]) >= {"monitored", "absent", "default"}
+    assert len(result.to_dataframe("trace")) == len(result.trace)
+    assert "/" not in repr(result.total_reductions) and str(result.total_credits) in repr(result)
+    html = result._repr_html_()
+    assert ("no warnings" in html) == (not result.warnings)
+    for warning in result.warnings:
+        assert warning.split(":")[0] in html

@@ -131,7 +131,7 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     methodology, only = context.methodology, context.only
     table = formats.load(path, context.options, context.frame)
     if wide.is_wide(table):
-        table = wide.to_long(table, methodology)
+        table = wide.to_long(table, methodology, context.members)
     value_columns = _columns(table, methodology)
     time_title = next((c for c in _TIME_COLUMNS if c in table.titles), None)
     if time_title is None and only is None:

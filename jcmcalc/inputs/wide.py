@@ -12,6 +12,7 @@ through the same checks and give the same readings.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -35,9 +36,9 @@ def is_wide(table: Table) -> bool:
     return any(_WIDE.match(title) for title in table.titles)
 
 
-def to_long(table: Table, methodology: Methodology) -> Table:
+def to_long(table: Table, methodology: Methodology, known: Mapping[str, tuple[str, ...]]) -> Table:
     """The long table of a wide file: time, member and meter columns, one value column per
-    parameter, one row per (file row, member, meter)."""
+    parameter, one row per (file row, member, meter); ``known`` are the members by index."""
     path = table.path
     times = [title for title in table.titles if title in TIME_COLUMNS]
     groups: dict[tuple[tuple[str, ...], str], dict[str, str]] = {}
@@ -58,6 +59,14 @@ def to_long(table: Table, methodology: Methodology) -> Table:
         head = _head(table, title, match["head"])
         parameter = _parameter(methodology, head, title, path)
         members = tuple(m.strip() for m in match["members"].split(","))
+        for symbol, member in zip(parameter.index, members, strict=False):
+            if member not in known[symbol]:
+                raise InputError(
+                    f"column {title!r}: unknown {methodology.index(symbol).title} {member!r} "
+                    f"(known: {', '.join(known[symbol])})",
+                    file=path,
+                    row=1,
+                )
         if len(members) != len(parameter.index):
             names = ", ".join(methodology.index(s).title for s in parameter.index) or "none"
             raise InputError(

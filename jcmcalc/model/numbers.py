@@ -80,3 +80,14 @@ def decimal_text(value: Fraction, places: int | None = DISPLAY_PLACES) -> str:
     whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :]
     fraction = fraction.rstrip("0")
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
+class Exact(Fraction):
+    """An exact number that shows itself as a decimal: ``756.67``, or rounded to
+    :data:`DISPLAY_PLACES` places with ``...`` when its decimals do not end (never as a
+    40-digit fraction). Arithmetic on it gives plain Fractions."""
+
+    def __repr__(self) -> str:
+        return decimal_text(self, places=None) + ("" if terminates(self) else "...")
+
+    __str__ = __repr__
