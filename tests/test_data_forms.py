@@ -359,3 +359,38 @@ def test_result_tables_reprs_and_warnings(tmp_path) -> None:
     assert ("no warnings" in html) == (not result.warnings)
     for warning in result.warnings:
         assert warning.split(":")[0] in html
+
+
+def test_the_fast_csv_reader_reads_as_the_careful_one(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("pyarrow")
+    from jcmcalc.inputs import fastcsv
+
+    _long_csv(tmp_path, "long.csv")
+    lines = (tmp_path / "long.csv").read_text("utf-8").splitlines()
+    lines[5] = lines[5].replace(lines[5].split(",")[-3], "0.12345678901234567")  # > 15 digits
+    (tmp_path / "long.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = _project(tmp_path, '["long.csv"]')
+    assert fastcsv.load(tmp_path / "long.csv", ",") is not None
+    fast = jcmcalc.calculate(path)
+    monkeypatch.setattr(fastcsv, "load", lambda *_: None)
+    careful = jcmcalc.calculate(path)
+    assert _figures(fast) == _figures(careful)
+    assert fast.to_json() == careful.to_json()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [("nan", "not a finite number"), ("12.5 kWh", "the unit belongs in the header")],
+)
+def test_the_fast_csv_reader_leaves_bad_cells_to_the_careful_messages(
+    tmp_path, cell, message
+) -> None:
+    pytest.importorskip("pyarrow")
+    (tmp_path / "bad.csv").write_text(
+        f'timestamp,system,"EG_PV,i,p [kWh]"\n2025-01-01T00:00,PV-ONLY,1\n'
+        f"2025-01-01T01:00,PV-ONLY,{cell}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=message) as caught:
+        jcmcalc.calculate(_project(tmp_path, '["bad.csv"]'))
+    assert caught.value.row == 3

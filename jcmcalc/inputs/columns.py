@@ -27,6 +27,9 @@ from jcmcalc.model.errors import InputError
 _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
 
 
+PARQUET = (".parquet", ".pq")
+
+
 @attrs.frozen
 class Counting:
     """Row numbers ``first``, ``first + 1``, ... of ``length`` records, without storing them."""
@@ -81,7 +84,7 @@ class Table:
 def load(path: Path, separator: str = ",", decimal: str = ".") -> Table:
     """Read a CSV (cells split at ``separator``, numbers with the ``decimal`` mark) or Parquet
     monitoring file into columns."""
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if path.suffix.lower() in PARQUET:
         return _parquet(path)
     return _csv(path, separator, decimal)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jcmcalc.inputs import columns, excel, memory
+from jcmcalc.inputs import columns, excel, fastcsv, memory
 from jcmcalc.model.errors import InputError
 
 EXCEL = (".xlsx", ".xlsm")
@@ -29,4 +29,9 @@ def load(path: Path, options: Mapping[str, str], frame: Any = None) -> columns.T
             raise InputError(f"{key} = {options[key]!r} does not apply to {kind}", file=path)
     if workbook:
         return excel.load(path, options.get("sheet"))
-    return columns.load(path, options.get("separator", ","), options.get("decimal", "."))
+    separator, decimal = options.get("separator", ","), options.get("decimal", ".")
+    if decimal == "." and path.suffix.lower() not in columns.PARQUET:
+        table = fastcsv.load(path, separator)
+        if table is not None:
+            return table
+    return columns.load(path, separator, decimal)
