@@ -394,3 +394,28 @@ def test_the_fast_csv_reader_leaves_bad_cells_to_the_careful_messages(
     with pytest.raises(InputError, match=message) as caught:
         jcmcalc.calculate(_project(tmp_path, '["bad.csv"]'))
     assert caught.value.row == 3
+
+
+def test_wide_columns_of_mixed_kinds_read_as_their_long_twin(tmp_path) -> None:
+    (tmp_path / "wide.csv").write_text(
+        'timestamp,"EG_PV,i,p [kWh] @ PV-ONLY","EG_PV,i,p [kWh] @ PV-OFF",'
+        '"EG_PV,i,p [kWh] @ PV-BAT"\n'
+        "2025-01-01T00:00,0.12345678901234567,2.5,3\n2025-01-01T01:00,1,,3\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "long.csv").write_text(
+        'timestamp,system,"EG_PV,i,p [kWh]"\n2025-01-01T00:00,PV-ONLY,0.12345678901234567\n'
+        "2025-01-01T01:00,PV-ONLY,1\n2025-01-01T00:00,PV-OFF,2.5\n"
+        "2025-01-01T00:00,PV-BAT,3\n2025-01-01T01:00,PV-BAT,3\n",
+        encoding="utf-8",
+    )
+    text = PROJECT.replace("battery = true\n", "").split("[[periods]]")[0]
+    text += "[[periods]]\nstart = 2025-01-01\nend = 2025-01-01\n"
+    figures = []
+    for name in ("wide.csv", "long.csv"):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f'monitoring = ["{name}"]\n\n{text}', encoding="utf-8")
+        result = jcmcalc.calculate(path)
+        figures.append(_figures(result))
+    assert figures[0] == figures[1]
+    assert figures[0][0][0] > 0

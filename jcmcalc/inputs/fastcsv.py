@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
 from jcmcalc.inputs import dialect
 from jcmcalc.inputs.columns import Counting, Table
-from jcmcalc.inputs.project import read_bytes
+from jcmcalc.inputs.project import MAX_FILE_BYTES
 
 TIME_COLUMNS = ("timestamp", "date")
+#: Bytes read to find the header line.
+HEAD = 1 << 16
 #: Longest cell read through a float: 15 characters hold at most 15 significant digits.
 FLOAT_CHARACTERS = 15
 
@@ -35,47 +38,59 @@ def load(path: Path, separator: str) -> Table | None:
         import pyarrow.csv
     except ImportError:
         return None
-    data = read_bytes(path, what="monitoring file").removeprefix(codecs.BOM_UTF8)
-    end = data.find(b"\n")
-    try:
-        first = (data if end < 0 else data[:end]).decode().removesuffix("\r")
-        raw = next(csv.reader([first], delimiter=separator))
-    except (UnicodeDecodeError, StopIteration, csv.Error):
+    raw = _header(path, separator)
+    if raw is None:
         return None
     header = tuple(cell.strip() for cell in raw)
     if not any(header) or len(set(raw)) != len(header):
         return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return None  # lone carriage returns end lines too: the careful reader counts them
     dialect.check_header(header, separator, path)
     times = {
         name: pa.timestamp("us")
         for name, title in zip(raw, header, strict=True)
         if title in TIME_COLUMNS
     }
-    table = _read(data, separator, raw, times) or (
-        _read(data, separator, raw, {}) if times else None
+    table = _read(path, separator, raw, times) or (
+        _read(path, separator, raw, {}) if times else None
     )
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if table is None or table.num_columns != len(header) or table.num_rows + 1 != lines:
-        return None  # an empty line or a cell spanning lines: the careful reader numbers rows
+    if table is None or table.num_columns != len(header):
+        return None
     table = table.rename_columns(list(header))
     if table.num_rows and table.column(0).null_count:
-        return None  # a row of empty cells, which is no row
+        return None  # an empty line or a row of empty cells, which is no row
     cells = {title: _column(title, table.column(title)) for title in header}
     if any(cell is None for cell in cells.values()):
         return None
     return Table(path, header, cells, Counting(2, table.num_rows), {})
 
 
-def _read(data: bytes, separator: str, raw: list[str], types: dict[str, Any]) -> Any:
+def _header(path: Path, separator: str) -> list[str] | None:
+    """The cells of the first line of a file of a size jcmcalc reads; None if there is none."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(HEAD)
+    except OSError:
+        return None  # the careful reader says why
+    if not 0 < size <= MAX_FILE_BYTES:
+        return None
+    line = re.split(rb"\r\n|\r|\n", head.removeprefix(codecs.BOM_UTF8), maxsplit=1)
+    if len(line) == 1 and size > len(head):
+        return None
+    try:
+        return next(csv.reader([line[0].decode()], delimiter=separator))
+    except (UnicodeDecodeError, StopIteration, csv.Error):
+        return None
+
+
+def _read(path: Path, separator: str, raw: list[str], types: dict[str, Any]) -> Any:
     """The file as an arrow table of text (and of ``types`` where given); None if it fails."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     try:
         return pacsv.read_csv(
-            pa.py_buffer(data),
+            str(path),
             parse_options=pacsv.ParseOptions(delimiter=separator, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={**dict.fromkeys(raw, pa.string()), **types},
@@ -88,22 +103,36 @@ def _read(data: bytes, separator: str, raw: list[str], types: dict[str, Any]) ->
 
 
 def _column(title: str, column: Any) -> Any:
-    """A time column as timestamps and a value column as float64 where that is exact; None
-    for a cell beyond the standard library's field limit (the careful reader refuses it)."""
+    """A value column as float64 where that is exact (times were cast in the read); None for a
+    text column the careful reader must read: a cell beyond the standard library's field limit
+    (which it refuses) or one spanning lines (whose rows it numbers)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not len(column) or not pa.types.is_string(column.type):  # times cast in the read
+    if not len(column) or not pa.types.is_string(column.type):
         return column
     longest = pc.max(pc.utf8_length(column)).as_py()
     if longest is not None and longest > csv.field_size_limit():
         return None
-    if "[" not in title or title in TIME_COLUMNS or longest is None or longest > FLOAT_CHARACTERS:
-        return column
+    if "[" in title and title not in TIME_COLUMNS and (longest or 0) <= FLOAT_CHARACTERS:
+        numbers = _floats(column)
+        if numbers is not None:
+            return numbers
+    if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+        return None
+    return column
+
+
+def _floats(column: Any) -> Any:
+    """Cells of at most 15 characters as float64 (NaN where empty); None when a cell is no
+    finite number (the careful path says which)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     try:
         numbers = column.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return column  # text that is no number: the careful path says which
+        return None
     if not pc.all(pc.is_finite(numbers)).as_py():  # nan and inf are errors, not missing cells
-        return column
+        return None
     return numbers.to_numpy()

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from jcmcalc.inputs.columns import Table, is_arrow
+from jcmcalc.inputs.columns import Table, is_arrow, text_cells
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 
@@ -154,36 +154,28 @@ def _tile(column: Any, times: int) -> Any:
 
 def _stack(parts: list[Any], count: int) -> Any:
     """The cells of one parameter's columns end to end; a member without the column gives empty
-    cells (no reading)."""
+    cells (no reading). Columns of one kind stay so (arrow, float64); mixed ones become text."""
     given = [part for part in parts if part is not None]
-    if any(is_arrow(part) for part in given):
+    if all(is_arrow(part) for part in given) and len({part.type for part in given}) == 1:
         import pyarrow as pa
 
-        arrays = [part if is_arrow(part) else pa.chunked_array([pa.array(part)]) for part in given]
-        kind = arrays[0].type
-        if any(array.type != kind for array in arrays):
-            kind = (
-                pa.float64()
-                if all(pa.types.is_floating(a.type) or pa.types.is_integer(a.type) for a in arrays)
-                else pa.string()
-            )
+        kind = given[0].type
         chunks = []
-        found = iter(arrays)
         for part in parts:
-            if part is None:
-                chunks.append(pa.nulls(count, type=kind))
-            else:
-                chunks += next(found).cast(kind).chunks
+            chunks += [pa.nulls(count, type=kind)] if part is None else part.chunks
         return pa.chunked_array(chunks, type=kind)
-    kinds = {part.dtype.kind for part in given}
-    if kinds <= {"f"}:
+    if all(not is_arrow(part) and part.dtype.kind == "f" for part in given):
         empty: Any = np.full(count, np.nan)
-    elif kinds <= {"U"}:
-        empty = np.full(count, "", dtype=str)
     else:
-        from jcmcalc.inputs.columns import text_cells
-
-        given = [text_cells(part) for part in given]
-        parts = [None if part is None else text_cells(part) for part in parts]
+        parts = [None if part is None else _text(part) for part in parts]
         empty = np.full(count, "", dtype=str)
     return np.concatenate([empty if part is None else part for part in parts])
+
+
+def _text(part: Any) -> np.ndarray:
+    """Cells as text; a float column's NaN (a missing cell) as an empty cell."""
+    if is_arrow(part) or part.dtype.kind != "f":
+        return text_cells(part)
+    cells = part.astype(str)
+    cells[np.isnan(part)] = ""
+    return cells
