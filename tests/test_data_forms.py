@@ -3,6 +3,7 @@ workbooks and Parquet give the same credits; optional battery terms; misplaced T
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
 from pathlib import Path
@@ -419,3 +420,21 @@ def test_wide_columns_of_mixed_kinds_read_as_their_long_twin(tmp_path) -> None:
         figures.append(_figures(result))
     assert figures[0] == figures[1]
     assert figures[0][0][0] > 0
+
+
+def test_the_project_file_may_map_a_portal_export_to_members(tmp_path, expected) -> None:
+    _wide_csv(tmp_path)
+    lines = (tmp_path / "wide.csv").read_text("utf-8").split("\n", 1)
+    header = next(csv.reader([lines[0]]))
+    plain = ["Time", *(title.split(" @ ")[1] + " " + title.split(" [")[0] for title in header[1:])]
+    quoted = ",".join(f'"{name}"' for name in plain)
+    (tmp_path / "portal.csv").write_text(quoted + "\n" + lines[1], encoding="utf-8")
+    mapping = ", ".join(
+        f'"{new}" = "{old}"' for new, old in zip(plain, ["timestamp", *header[1:]], strict=True)
+    )
+    result = jcmcalc.calculate(
+        _project(tmp_path, f'[{{ file = "portal.csv", columns = {{ {mapping} }} }}]')
+    )
+    assert _figures(result) == expected
+    with pytest.raises(InputError, match="the file does not have"):
+        jcmcalc.calculate(_project(tmp_path, '[{ file = "portal.csv", columns = { X = "Y" } }]'))

@@ -74,8 +74,8 @@ class Project:
     estimate: Mapping[str, Any]
     tables: Mapping[str, Any]
     input_files: tuple[Path, ...]
-    #: How data files are read (``separator``, ``decimal``, ``sheet``), by path.
-    file_options: Mapping[Path, Mapping[str, str]] = attrs.field(factory=dict)
+    #: How data files are read (``separator``, ``decimal``, ``sheet``, ``columns``), by path.
+    file_options: Mapping[Path, Mapping[str, Any]] = attrs.field(factory=dict)
     #: A project built in Python: its DataFrames of monitoring data by pseudo path, and the
     #: bytes hashed in place of the inputs not on disk (see :mod:`jcmcalc.inputs.memory`).
     frames: Mapping[Path, Any] = attrs.field(factory=dict)
@@ -189,6 +189,7 @@ FILE_OPTIONS = {
     "separator": (",", ";", "\t", "|"),
     "decimal": (".", ","),
     "sheet": (),
+    "columns": (),
 }
 
 
@@ -199,7 +200,7 @@ def _files(
     file: Path,
     at: str,
     allow_outside: bool,
-    options: dict[Path, Mapping[str, str]],
+    options: dict[Path, Mapping[str, Any]],
 ) -> tuple[Path, ...]:
     """The data files named at ``at``: names, or tables ``{ file = NAME, OPTION = ... }`` whose
     reading options (:data:`FILE_OPTIONS`) go into ``options``."""
@@ -218,7 +219,16 @@ def _files(
         _check_keys(given, tuple(FILE_OPTIONS), file=file, at=at)
         for key, choice in given.items():
             allowed = FILE_OPTIONS[key]
-            if not isinstance(choice, str) or (allowed and choice not in allowed):
+            if key == "columns":
+                if not isinstance(choice, Mapping) or not all(
+                    isinstance(v, str) for v in choice.values()
+                ):
+                    raise InputError(
+                        'columns = { "file header" = "SYMBOL [unit] @ MEMBER", ... } expected',
+                        file=file,
+                        at=at,
+                    )
+            elif not isinstance(choice, str) or (allowed and choice not in allowed):
                 shown = ", ".join(repr(a) for a in allowed) or "a sheet name"
                 raise InputError(f"{key} = {choice!r}: expected {shown}", file=file, at=at)
         path = inside(directory, name, file=file, at=at, allow_outside=allow_outside)
@@ -268,7 +278,7 @@ def parse_project(
     methodology_id, methodology_version = methodology_reference(document, path)
     directory = path.parent
     periods = []
-    options: dict[Path, Mapping[str, str]] = {}
+    options: dict[Path, Mapping[str, Any]] = {}
     raw_periods = document.get("periods", [])
     if not isinstance(raw_periods, list) or (require_periods and not raw_periods):
         raise InputError("no [[periods]]: give at least one monitoring period", file=path)
