@@ -438,3 +438,48 @@ def test_the_project_file_may_map_a_portal_export_to_members(tmp_path, expected)
     assert _figures(result) == expected
     with pytest.raises(InputError, match="the file does not have"):
         jcmcalc.calculate(_project(tmp_path, '[{ file = "portal.csv", columns = { X = "Y" } }]'))
+
+
+def test_an_id_am017_pv_only_project_needs_no_battery_entries(tmp_path) -> None:
+    path = tmp_path / "project.toml"
+    path.write_text(
+        """\
+[project]
+name = "PV only"
+
+[methodology]
+id = "ID_AM017"
+version = "1.0"
+
+[[systems]]
+id = "PV-1"
+grid = "jamali"
+connection_case = "grid"
+
+[systems.parameters]
+rated_capacity = "100 kWp"
+specific_yield = "1300 kWh/kWp/year"
+degradation_rate = "0.5 %"
+
+[estimate]
+start = 2025-01-01
+years = 2
+
+[[periods]]
+start = 2025-01-01
+end = 2025-12-31
+values = { "EG_PV,i,p" = { PV-1 = "130 MWh" } }
+""",
+        encoding="utf-8",
+    )
+    result = jcmcalc.calculate(path)
+    delivered = next(s for s in result.trace if s.symbol == "EG_i,p")
+    assert delivered.value == 130
+    assert not any("EC_charge" in w or "EG_discharge" in w for w in result.warnings)
+    assert jcmcalc.estimate(path).periods[0].reference > 0
+    text = path.read_text("utf-8").replace(
+        'connection_case = "grid"', 'battery = true\nconnection_case = "grid"'
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="missing monitored value"):
+        jcmcalc.calculate(path)
