@@ -483,3 +483,12 @@ values = { "EG_PV,i,p" = { PV-1 = "130 MWh" } }
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="missing monitored value"):
         jcmcalc.calculate(path)
+
+
+def test_battery_values_without_battery_true_are_an_error_not_ignored(tmp_path) -> None:
+    example = Path(__file__).parents[1] / "methodologies/solar-pv/examples/indonesia-battery"
+    text = (example / "project.toml").read_text("utf-8").replace("battery = true\n", "")
+    path = tmp_path / "project.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"add battery = true to its \[\[systems\]\] table"):
+        jcmcalc.calculate(path)

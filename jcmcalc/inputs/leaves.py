@@ -105,6 +105,15 @@ def _attributes(
     return found
 
 
+def defaulted(index: Index, project: Project, member: str) -> list[str]:
+    """The attributes of ``index.defaults`` that ``member``'s table leaves out."""
+    tables = project.tables.get(index.key)
+    table = next(
+        (t for t in tables or () if isinstance(t, Mapping) and str(t.get("id")) == member), {}
+    )
+    return [name for name in index.defaults if name not in table]
+
+
 def as_leaf(raw: Any, *, path: Path, at: str) -> Leaf:
     if isinstance(raw, str):
         return Leaf(raw, at)

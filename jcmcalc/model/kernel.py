@@ -347,6 +347,12 @@ def _uses(methodology: Methodology, parameter: Parameter) -> list[tuple[Conditio
     ]
 
 
+def deciding(methodology: Methodology, parameter: Parameter) -> list[tuple[str, str]]:
+    """The (index, attribute) pairs whose select cases decide whether ``parameter`` is used."""
+    cases = {condition[:2] for uses in _uses(methodology, parameter) for condition in uses}
+    return sorted(cases)
+
+
 def why_unused(
     methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
 ) -> str:
@@ -354,8 +360,7 @@ def why_unused(
     the attributes that choose its select cases, ``no battery`` for ``battery = false``."""
     bindings = dict(zip(parameter.index, key, strict=True))
     found = []
-    deciding = {condition for cases in _uses(methodology, parameter) for condition in cases}
-    for index, attribute, _ in sorted(deciding):
+    for index, attribute in deciding(methodology, parameter):
         value = attributes.get(index, {}).get(bindings.get(index, ""), {}).get(attribute)
         text = f"no {attribute}" if value == "false" else f"{attribute} = {value}"
         if value is not None and text not in found:
