@@ -14,7 +14,7 @@ from jcmcalc.authoring.conformance import declaration_problems
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.values import Origin, Value
-from jcmcalc.model.expressions import Constant
+from jcmcalc.model.expressions import Constant, Symbol
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
@@ -113,11 +113,14 @@ def test_an_unknown_unit_is_a_methodology_error() -> None:
         _methodology(parameters=(ENERGY, FACTOR, wrong))
 
 
-def test_a_warning_check_may_use_fixed_parameters_only() -> None:
+def test_a_warning_check_may_use_parameters_and_hours_not_results() -> None:
     check = Check("c", ENERGY.ref, ENERGY.ref, "x", index=("i",), severity=Severity.WARNING)
-    with pytest.raises(MethodologyError, match="warning check may use fixed parameters only"):
-        _methodology(checks=(check,))
-    assert _methodology(checks=(attrs.evolve(check, severity=Severity.ERROR),)).checks
+    assert _methodology(checks=(check,)).checks  # a monitored parameter: judged per period
+    result = Symbol(REFERENCE, "RE_p")
+    on_result = Check("r", result, result, "x", severity=Severity.WARNING)
+    with pytest.raises(MethodologyError, match="not the result RE_p"):
+        _methodology(checks=(on_result,))
+    assert _methodology(checks=(attrs.evolve(on_result, severity=Severity.ERROR),)).checks
 
 
 def test_conformance_reports_the_validator_s_problems_gaps_first_fatal_last() -> None:

@@ -98,11 +98,12 @@ def test_a_gap_is_reported_not_filled(tmp_path: Path) -> None:
     kept = times[:3] + times[6:]  # three readings missing
     data = series_csv({"PV-1": [(t, "2") for t in kept], "PV-2": [(t, "2") for t in times]})
     result = jcmcalc.calculate(write(tmp_path, data))
-    gaps = [w for w in result.warnings if "gap" in w]
-    assert len(gaps) == 1
-    assert "1 gap(s)" in gaps[0] and "3 missing" in gaps[0] and "after row 4" in gaps[0]
+    record = next(r for r in result.inputs.coverage if r.member == ("PV-1",))
+    assert (record.present, record.expected, record.spans) == (7, 365 * 96, 3)
+    assert record.missing[1] == ("2023-06-01T00:45:00", "2023-06-01T01:15:00")
+    warning = next(w for w in result.warnings if "PV system 'PV-1'" in w)
+    assert "7 of 35040 intervals of 0:15:00" in warning and "2023-06-01T00:45" in warning
     assert energy(result, 1, "PV-1") == Fraction(14, 1000)  # 7 readings, none invented
-    assert any("not all of period 1" in w for w in result.warnings)
 
 
 def test_duplicate_timestamp_is_an_error_naming_both_rows(tmp_path: Path) -> None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 import attrs
 
 from jcmcalc.inputs.leaves import Key, coincide, describe_key
+from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Attributes, Symbol, Term, to_text
-from jcmcalc.model.kernel import Context, Place, warning_breaches
-from jcmcalc.model.methodology import Check, Methodology
+from jcmcalc.model.kernel import Context, Place, unit_slip, warning_breaches
+from jcmcalc.model.methodology import PERIOD_HOURS, Check, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
 
@@ -60,16 +61,25 @@ def check_bases(
 
 @attrs.frozen
 class _Fixed:
-    """Fixed values as the kernel's source of inputs."""
+    """Fixed values (and a period's values and hours) as the kernel's source of inputs."""
 
     values: Values
+    period: Values = attrs.field(factory=dict)
+    hours: Fraction | None = None
 
     def value(self, symbol: Symbol, key: Key) -> Fraction | None:
-        found = self.values.get(symbol.name, {}).get(key)
+        if symbol.name == PERIOD_HOURS.name:
+            return self.hours
+        found = (self.period.get(symbol.name) or self.values.get(symbol.name, {})).get(key)
         return None if found is None else found.value
 
     def note(self, symbol: Symbol, key: Key) -> str:
         return ""
+
+
+def hours(period: Period) -> Fraction:
+    """Hours in ``period``: 24 per day of its dates (:data:`PERIOD_HOURS`)."""
+    return Fraction(24 * ((period.end - period.start).days + 1))
 
 
 def evaluate_warning_checks(
@@ -77,11 +87,23 @@ def evaluate_warning_checks(
     fixed: Values,
     members: Mapping[str, tuple[str, ...]],
     attributes: Attributes,
+    periods: Sequence[tuple[Period, Values]] = (),
 ) -> list[str]:
-    """The warnings of the warning checks (on fixed parameters) that the values breach,
-    evaluated by the kernel."""
+    """The warnings of the warning checks that the values breach, evaluated by the kernel:
+    those on fixed parameters once, those on a period's values (``periods``) per period."""
     context = Context(methodology, members, attributes)
-    place = Place(0, "the fixed values")
+    found = _messages(methodology, warning_breaches(context, _Fixed(fixed), Place(0, "")), "")
+    for period, values in periods:
+        place = Place(period.number, period.label)
+        source = _Fixed(fixed, values, hours(period))
+        breaches = warning_breaches(context, source, place, period=True)
+        found += _messages(methodology, breaches, f"{period.label}: ")
+    return found
+
+
+def _messages(
+    methodology: Methodology, breaches: list[tuple[Check, Key, Fraction, Fraction]], where: str
+) -> list[str]:
 
     def side(term: Term, key: Key, check: Check) -> str:
         if not isinstance(term, Symbol):
@@ -91,10 +113,10 @@ def evaluate_warning_checks(
         return f"{term.symbol}{describe_key(term, own, methodology)}"
 
     return [
-        f"{side(check.right, key, check)} = {decimal_text(right)} is not "
+        f"{where}{side(check.right, key, check)} = {decimal_text(right)} is not "
         f"{_relation(check)} {side(check.left, key, check)} = {decimal_text(left)} "
-        f"as expected: {check.description}"
-        for check, key, left, right in warning_breaches(context, _Fixed(fixed), place)
+        f"as expected: {check.description}{unit_slip(methodology, check, left, right)}"
+        for check, key, left, right in breaches
     ]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns, formats, scaled, series, wide
+from jcmcalc.inputs import boundary, columns, coverage, formats, scaled, series, wide
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
 from jcmcalc.model.errors import InputError
@@ -125,8 +125,8 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
 
     ``context.only`` is the period a file listed under ``[[periods]] data`` belongs to; rows
     dated outside it are an error, as are rows of a file with dates that fall in no period,
-    duplicate times of one member (and meter) and meter readings that go backwards. Gaps in an
-    interval series (a ``timestamp`` column) become notes on the readings.
+    duplicate times of one member (and meter) and meter readings that go backwards. The coverage
+    of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings.
     """
     methodology, only = context.methodology, context.only
     table = formats.load(path, context.options, context.frame)
@@ -164,6 +164,29 @@ def _read_column(
     context: ReadContext,
     candidates: list[Period],
 ) -> dict[Slot, Reading]:
+    """The readings of one column, each with the coverage of its member's series (computed
+    once the column's values are summed and freed)."""
+    found, present = _totals(table, layout, column, context, candidates)
+    records = _coverage(table, layout, column, context, candidates, present)
+    if not records:
+        return found
+    own = _own(context.methodology, column.parameter)
+    index = column.parameter.index
+    for slot, reading in found.items():
+        key = tuple(m for s, m in zip(index, slot[2], strict=True) if s in own)
+        found[slot] = attrs.evolve(reading, coverage=records.get((slot[0], key), ()))
+    return found
+
+
+def _totals(
+    table: columns.Table,
+    layout: series.Layout,
+    column: Column,
+    context: ReadContext,
+    candidates: list[Period],
+) -> tuple[dict[Slot, Reading], np.ndarray | slice]:
+    """The readings of one column by slot, and which of its cells (in layout order) hold a
+    value."""
     parameter, members = column.parameter, context.members
     present, values = _values(table, layout, column, context.methodology, members)
     rows = layout.rows[present]
@@ -206,7 +229,7 @@ def _read_column(
             integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
         group = group[starts]
     if not len(integers):  # a column of empty cells gives no reading (missing values say so)
-        return {}
+        return {}, present
     totals = scaled.sums(scaled.Scaled(integers, values.scale, largest), starts)
     firsts = (previous if previous is not None else rows)[starts]
     lasts = rows[np.append(starts[1:], len(integers)) - 1]
@@ -214,11 +237,66 @@ def _read_column(
         (
             candidates[code // width].number,
             parameter.name,
-            _member(code % width, parameter, members, sizes),
+            _member(code % width, parameter.index, members, sizes),
         )
         for code in np.broadcast_to(group, starts.shape).tolist()
     ]
-    return _readings(table, column, layout.notes, slots, totals, values.scale, firsts, lasts)
+    return _readings(table, column, slots, totals, values.scale, firsts, lasts), present
+
+
+def _coverage(
+    table: columns.Table,
+    layout: series.Layout,
+    column: Column,
+    context: ReadContext,
+    candidates: list[Period],
+    present: np.ndarray | slice,
+) -> dict[tuple[int, Key], tuple[coverage.Coverage, ...]]:
+    """The coverage records of a dated column by (period number, the key of its members), the
+    members being those of the parameter's indices that the project names (a methodology's own
+    categories split a member's time, they are not members)."""
+    moments = layout.times(table)
+    if moments is None:
+        return {}
+    methodology, parameter = context.methodology, column.parameter
+    own = _own(methodology, parameter)
+    sizes = [len(context.members[s]) for s in own]
+    starts = layout.segments
+    code = np.zeros(len(starts), dtype=np.int64)
+    unknown = np.zeros(len(starts), dtype=bool)
+    for symbol, size in zip(own, sizes, strict=True):
+        at = layout.codes[symbol][starts]
+        code, unknown = code * size + at, unknown | (at < 0)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    ends = np.append(starts[1:], len(layout.rows))
+    for first, end, position, member, bad in zip(
+        starts.tolist(),
+        ends.tolist(),
+        layout.segment_period.tolist(),
+        code.tolist(),
+        unknown.tolist(),
+        strict=True,
+    ):
+        if not bad:
+            before = column.register and first > 0 and not layout.change[first - 1]
+            groups.setdefault((position, member), []).append((first - before, end))
+
+    def describe(member: int) -> tuple[Key, str]:
+        key = _member(member, own, context.members, sizes)
+        words = ", ".join(
+            f"{methodology.index(s).title} {m!r}" for s, m in zip(own, key, strict=True)
+        )
+        return key, f" for {words}" if words else ""
+
+    given = None if isinstance(present, slice) else present
+    dated = coverage.Series(moments, given, layout.rows, groups, layout.zone, column.register)
+    found: dict[tuple[int, Key], tuple[coverage.Coverage, ...]] = {}
+    for record in coverage.coverages(
+        dated, candidates, describe, parameter.symbol, table.path.name
+    ):
+        place = (record.period, record.member)
+        found[place] = (*found.get(place, ()), record)
+    return found
 
 
 def _values(
@@ -270,7 +348,6 @@ def _values(
 def _readings(
     table: columns.Table,
     column: Column,
-    notes: tuple[str, ...],
     slots: list[Slot],
     totals: list[int],
     scale: int,
@@ -291,7 +368,7 @@ def _readings(
             earlier = found[slot]
             value += earlier.value
             span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
-        found[slot] = Reading(value, table.path, span, basis, notes)
+        found[slot] = Reading(value, table.path, span, basis)
     for reading in found.values():
         problem = boundary.refusal(parameter, reading.value, parameter.canonical(column.unit))
         if problem:
@@ -316,11 +393,16 @@ def _runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return np.concatenate(([0], np.flatnonzero(np.diff(ordered) != 0) + 1)), order
 
 
+def _own(methodology: Methodology, parameter: Parameter) -> tuple[str, ...]:
+    """The parameter's indices whose members the project names (not a methodology's list)."""
+    return tuple(s for s in parameter.index if not methodology.index(s).members)
+
+
 def _member(
-    key: int, parameter: Parameter, members: Mapping[str, tuple[str, ...]], sizes: list[int]
+    key: int, index: tuple[str, ...], members: Mapping[str, tuple[str, ...]], sizes: list[int]
 ) -> Key:
     found = []
-    for symbol, size in reversed(list(zip(parameter.index, sizes, strict=True))):
+    for symbol, size in reversed(list(zip(index, sizes, strict=True))):
         key, position = divmod(key, size)
         found.append(members[symbol][position])
     return tuple(reversed(found))

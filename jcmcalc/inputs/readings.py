@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from jcmcalc.inputs import boundary
+from jcmcalc.inputs.coverage import Coverage
 from jcmcalc.inputs.project import Period
 from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import Methodology
@@ -34,14 +35,15 @@ class Reading:
     """A monitored value summed from file rows: the first and last row it came from.
 
     ``unit`` is the canonical unit of a parameter with alternative units (its basis).
-    ``notes`` are warnings about the file it came from (gaps in an interval series).
+    ``coverage``: what part of the period the readings of its member cover, from a dated
+    series (:mod:`jcmcalc.inputs.coverage`).
     """
 
     value: Fraction
     file: Path
     rows: tuple[int, ...]
     unit: str = ""
-    notes: tuple[str, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
 
     @property
     def origin(self) -> str:

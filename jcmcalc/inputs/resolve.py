@@ -14,6 +14,7 @@ import attrs
 
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import check_bases, evaluate_warning_checks
+from jcmcalc.inputs.coverage import Coverage
 from jcmcalc.inputs.leaves import (
     Key,
     Leaf,
@@ -56,6 +57,12 @@ class Inputs:
     periods: tuple[PeriodInputs, ...]
     tables: tuple[tuple[str, str, str], ...]
     warnings: tuple[str, ...]
+    coverage: tuple[Coverage, ...] = ()
+
+    @property
+    def incomplete(self) -> tuple[Coverage, ...]:
+        """The coverage records of readings that miss part of their period."""
+        return tuple(record for record in self.coverage if not record.complete)
 
 
 def _canonical(parameter: Parameter, text: str) -> str:
@@ -87,6 +94,8 @@ class Resolver:
         self.member_parameters: dict[str, dict[str, Mapping[str, Any]]] = {}
         self.tables: dict[str, tuple[str, str, str]] = {}
         self.warnings: list[str] = []
+        self.coverage: dict[Coverage, None] = {}
+        self.estimating = False
         for index in methodology.indices:
             ids, attributes, parameters = members_of(index, project)
             self.members[index.symbol] = ids
@@ -159,10 +168,11 @@ class Resolver:
             if parameter.kind is Kind.MONITORED:
                 continue
             leaves = given.get(parameter.name, {})
-            resolved[parameter.name] = {
+            found = {
                 key: self._fixed_value(parameter, key, leaves.get(key))
                 for key in member_keys(parameter, self.members)
             }
+            resolved[parameter.name] = {k: v for k, v in found.items() if v is not None}
         return resolved
 
     def _default(self, parameter: Parameter, key: Key) -> Default | None:
@@ -174,7 +184,9 @@ class Resolver:
             return row
         return default
 
-    def _fixed_value(self, parameter: Parameter, key: Key, leaf: Leaf | None) -> Value:
+    def _fixed_value(self, parameter: Parameter, key: Key, leaf: Leaf | None) -> Value | None:
+        """The value of ``parameter`` for ``key``; None for an unknown value that only warning
+        checks use (:attr:`WhenAbsent.UNKNOWN`), unless an estimate needs it."""
         default = self._default(parameter, key)
         subject = f"{parameter.symbol}{describe_key(parameter, key, self.methodology)}"
         if leaf is None:
@@ -184,6 +196,8 @@ class Resolver:
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if parameter.when_absent is WhenAbsent.ZERO:
                 return Value(Fraction(0), Origin.ABSENT, "not given: counted as zero")
+            if parameter.when_absent is WhenAbsent.UNKNOWN and not self.estimating:
+                return None
             table = parameter.default
             why = (
                 f"the table {table.name!r} has no row for "
@@ -350,7 +364,8 @@ class Resolver:
         """The readings of the project's monitoring files (see :mod:`jcmcalc.inputs.sources`)."""
         found = read_files(self.methodology, self.project, self.members, self.readers)
         for reading in found.values():
-            self.warnings.extend(n for n in reading.notes if n not in self.warnings)
+            self.coverage.update(dict.fromkeys(reading.coverage))
+        self.warnings.extend(r.message() for r in self.coverage if not r.complete)
         return found
 
 
@@ -383,6 +398,7 @@ def resolve(
         readings = resolver.readings()
         periods = tuple(resolver.monitored(period, readings) for period in project.periods)
     else:
+        resolver.estimating = True
         fixed = resolver.fixed(estimation.parameters)
         members, attributes = resolver.members, resolver.attributes
         periods = tuple(
@@ -395,7 +411,13 @@ def resolve(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )
     resolver.warnings.extend(
-        evaluate_warning_checks(methodology, fixed, resolver.members, resolver.attributes)
+        evaluate_warning_checks(
+            methodology,
+            fixed,
+            resolver.members,
+            resolver.attributes,
+            tuple((p.period, p.values) for p in periods),
+        )
     )
     inputs = Inputs(
         methodology=methodology,
@@ -406,6 +428,7 @@ def resolve(
         periods=periods,
         tables=tuple(sorted(resolver.tables.values())),
         warnings=tuple(resolver.warnings),
+        coverage=tuple(resolver.coverage),
     )
     notices = []
     for notice in methodology.notices:

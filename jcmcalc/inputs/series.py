@@ -1,5 +1,5 @@
 """Time series of monitoring files: rows ordered by member, meter and time, cut at the period
-boundaries, checked for duplicate times, gaps and meters that overlap.
+boundaries, checked for duplicate times and meters that overlap (gaps: :mod:`coverage`).
 
 Columns are processed whole with numpy; long series are scanned in blocks of
 :data:`STEP_BLOCK` rows so that no array of every step is held.
@@ -16,14 +16,12 @@ import numpy as np
 
 from jcmcalc.inputs import columns, parquet
 from jcmcalc.inputs.project import Period
-from jcmcalc.inputs.times import times
+from jcmcalc.inputs.times import instants, midnights, shown
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Parameter
 
 METER_COLUMN = "meter"
-#: Gaps listed by name in a warning; more are counted.
-LISTED_GAPS = 3
 DAY = np.timedelta64(1, "D")
 #: Rows per block when scanning the time steps of a long series.
 STEP_BLOCK = 1 << 22
@@ -31,7 +29,11 @@ STEP_BLOCK = 1 << 22
 
 @attrs.frozen
 class Layout:
-    """Rows in processing order: by member, meter and time. Arrays are in that order."""
+    """Rows in processing order: by member, meter and time. Arrays are in that order.
+
+    ``moments`` are wall-clock times, or UTC instants when ``zone`` is set (times with
+    offsets); kept only for meter registers (:meth:`times` reads them again), None without
+    a time column (``time_title``)."""
 
     order: np.ndarray | None
     rows: np.ndarray
@@ -42,7 +44,16 @@ class Layout:
     change: np.ndarray
     segments: np.ndarray
     segment_period: np.ndarray
-    notes: tuple[str, ...]
+    zone: str | None
+    time_title: str | None
+
+    def times(self, table: columns.Table) -> np.ndarray | None:
+        """The times of the rows in layout order (read again when not kept), or None."""
+        if self.moments is not None or self.time_title is None:
+            return self.moments
+        column = table.cells[self.time_title]
+        moments = instants(column, title=self.time_title, table=table, zone=self.zone)[0]
+        return self.take(moments)
 
     def take(self, array: np.ndarray) -> np.ndarray:
         return array if self.order is None else array[self.order]
@@ -83,10 +94,12 @@ def layout(
         composite = _combine(composite, meter, len(meter_names))
     if composite is None:
         composite = np.zeros(len(table), dtype=np.int32)
-    moments = None
+    moments, absolute = None, False
     if time_title is not None:
-        moments = times(table.cells[time_title], title=time_title, table=table, zone=zone)
+        column = table.cells[time_title]
+        moments, absolute = instants(column, title=time_title, table=table, zone=zone)
         parquet.release_memory()
+    zone = zone if absolute else None
     order = _order(composite, moments)
     rows = table.rows if order is None else table.rows[order]
     if order is not None:
@@ -97,19 +110,26 @@ def layout(
     change = composite[1:] != composite[:-1]
     del composite
     runs = np.concatenate(([0], np.flatnonzero(change) + 1))
-    notes: tuple[str, ...] = ()
     if moments is None:
         segments, segment_period = runs, np.zeros(len(runs), dtype=np.int64)
     else:
-        _duplicates(table, change, moments, rows)
-        segments, segment_period = _segments(table, moments, rows, runs, candidates, only)
-        if time_title == "timestamp" and not all(registers):
-            notes = _gaps(table, moments, rows, change, segments, segment_period, candidates)
+        _duplicates(table, change, moments, rows, zone)
+        segments, segment_period = _segments(table, moments, rows, runs, candidates, only, zone)
     if not any(registers):
-        moments = None  # only meter registers need the times from here on
+        moments = None  # read again for the coverage: not held while the values are read
     parquet.release_memory()
     return Layout(
-        order, rows, codes, meter, meter_names, moments, change, segments, segment_period, notes
+        order,
+        rows,
+        codes,
+        meter,
+        meter_names,
+        moments,
+        change,
+        segments,
+        segment_period,
+        zone,
+        time_title,
     )
 
 
@@ -145,7 +165,11 @@ def _steps(moments: np.ndarray, change: np.ndarray) -> Iterator[tuple[int, np.nd
 
 
 def _duplicates(
-    table: columns.Table, change: np.ndarray, moments: np.ndarray, rows: np.ndarray
+    table: columns.Table,
+    change: np.ndarray,
+    moments: np.ndarray,
+    rows: np.ndarray,
+    zone: str | None,
 ) -> None:
     same = next(
         (
@@ -158,8 +182,9 @@ def _duplicates(
     if same is not None:
         first = int(same)
         raise InputError(
-            f"duplicate time {moments[first]}: rows {rows[first]} and {rows[first + 1]} give the "
-            "same member (and meter) at the same time; each reading may appear once",
+            f"duplicate time {shown(moments[first], zone)}: rows {rows[first]} and "
+            f"{rows[first + 1]} give the same member (and meter) at the same time; each reading "
+            "may appear once",
             file=table.path,
             row=int(rows[first + 1]),
         )
@@ -172,19 +197,22 @@ def _segments(
     runs: np.ndarray,
     candidates: list[Period],
     only: Period | None,
+    zone: str | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Where each (member, period) stretch of rows starts, and its period (index into the
     sorted ``candidates``). Times ascend within a member, so each member's rows are cut at the
-    period boundaries by binary search; a row in no period is an error."""
+    period boundaries (the instants of their local midnights) by binary search; a row in no
+    period is an error."""
     ticks = moments.view(np.int64)
-    edges = np.array(
+    days = np.array(
         [
-            int(np.datetime64(day, "us").astype(np.int64))
+            day
             for p in candidates
             for day in (np.datetime64(p.start, "D"), np.datetime64(p.end, "D") + DAY)
         ],
-        dtype=np.int64,
+        dtype="datetime64[D]",
     )
+    edges = midnights(days, zone).view(np.int64)
     ends = np.append(runs[1:], len(ticks))
     starts, periods, outside = [], [], []
     for first, end in zip(runs.tolist(), ends.tolist(), strict=True):
@@ -201,63 +229,11 @@ def _segments(
         first = min(outside, key=lambda position: int(rows[position]))
         where = only.label if only else "any monitoring period"
         raise InputError(
-            f"{str(moments[first]).replace('T00:00:00.000000', '')} is outside {where}",
+            f"{shown(moments[first], zone)} is outside {where}",
             file=table.path,
             row=int(rows[first]),
         )
     return np.array(starts, dtype=np.int64), np.array(periods, dtype=np.int64)
-
-
-def _gaps(
-    table: columns.Table,
-    moments: np.ndarray,
-    rows: Any,
-    change: np.ndarray,
-    segments: np.ndarray,
-    segment_period: np.ndarray,
-    candidates: list[Period],
-) -> tuple[str, ...]:
-    """Warnings for missing intervals of an interval series (not for meter registers); the
-    interval is the shortest step between two rows of one member."""
-    largest = np.iinfo(np.int64).max
-    interval = min(
-        (int(np.where(step < 0, largest, step).min()) for _, step in _steps(moments, change)),
-        default=largest,
-    )
-    if interval in (largest, 0):
-        return ()
-    found, counts = [], []
-    for first, step in _steps(moments, change):
-        longer = np.flatnonzero(step > interval)
-        found.append(first + longer)
-        counts.append(int(((step[longer] // interval) - 1).sum()))
-    where = np.concatenate(found)
-    notes = []
-    if len(where):
-        missing = sum(counts)
-        listed = ", ".join(
-            f"after row {rows[i]} ({moments[i]}) to row {rows[i + 1]} ({moments[i + 1]})"
-            for i in where[:LISTED_GAPS].tolist()
-        )
-        more = f" and {len(where) - LISTED_GAPS} more" if len(where) > LISTED_GAPS else ""
-        notes.append(
-            f"{table.path.name}: {len(where)} gap(s) in the interval series, about {missing} "
-            f"missing reading(s) of {np.timedelta64(interval, 'us')}: {listed}{more}; missing "
-            "readings count as nothing generated"
-        )
-    lasts = np.append(segments[1:], len(moments)) - 1
-    for first, last, number in zip(
-        segments.tolist(), lasts.tolist(), segment_period.tolist(), strict=True
-    ):
-        period = candidates[number]
-        start = np.datetime64(period.start, "us")
-        end = (np.datetime64(period.end, "D") + DAY).astype("datetime64[us]")
-        if moments[first] > start or moments[last] + np.timedelta64(interval, "us") < end:
-            notes.append(
-                f"{table.path.name}: rows {rows[first]}-{rows[last]} cover "
-                f"{moments[first]} to {moments[last]}, not all of {period.label}"
-            )
-    return tuple(notes)
 
 
 def deltas(

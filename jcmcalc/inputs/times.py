@@ -1,8 +1,10 @@
-"""Time columns of monitoring files as wall-clock times in the project's zone.
+"""Time columns of monitoring files.
 
 Naive times are the project's local time, the frame its period dates are written in. Times
-with a UTC offset (or a Parquet column with a time zone) need the project's ``time_zone``,
-into which they are converted.
+with a UTC offset (or a Parquet column with a time zone) need the project's ``time_zone`` and
+are kept as absolute instants (naive UTC), so that they are ordered and told apart by the
+instant they name: the repeated hour of a daylight-saving fall-back is no duplicate. Periods
+are then placed by the instants of their local midnights (:func:`midnights`).
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ NO_ZONE = (
 
 
 def times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndarray:
-    """Wall-clock times of a column in the project's zone as ``datetime64[us]``."""
+    """The times of a column as ``datetime64[us]`` (see :func:`instants`)."""
+    return instants(column, title=title, table=table, zone=zone)[0]
+
+
+def instants(column: Any, *, title: str, table: Table, zone: str | None) -> tuple[np.ndarray, bool]:
+    """The times of a column as ``datetime64[us]``, and whether they are absolute (UTC, from
+    times with offsets or a zone-aware column) rather than the project's wall-clock times."""
     if is_arrow(column) and _temporal(column):
         return _arrow_times(column, title=title, table=table, zone=zone)
     if not is_arrow(column) and column.dtype.kind == "M":
-        return column.astype("datetime64[us]")
+        return column.astype("datetime64[us]"), False
     cells = text_cells(column)
     empty = np.flatnonzero(np.char.str_len(cells) == 0)
     if len(empty):
@@ -49,10 +57,40 @@ def times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndar
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                return cells.astype("datetime64[us]")
+                return cells.astype("datetime64[us]"), False
         except (ValueError, DeprecationWarning, UserWarning):
             pass
     return _python_times(cells, title=title, table=table, zone=zone)
+
+
+def midnights(days: np.ndarray, zone: str | None) -> np.ndarray:
+    """The instants (``datetime64[us]``) at which the local ``days`` (``datetime64[D]``)
+    begin: wall-clock midnights, or their UTC instants in ``zone`` (for absolute times)."""
+    found = days.astype("datetime64[us]")
+    if zone is None:
+        return found
+    target = zoneinfo.ZoneInfo(zone)
+    return np.array(
+        [
+            np.datetime64(
+                dt.datetime.fromisoformat(str(day))
+                .replace(tzinfo=target)
+                .astimezone(dt.UTC)
+                .replace(tzinfo=None),
+                "us",
+            )
+            for day in days.tolist()
+        ],
+        dtype="datetime64[us]",
+    ).reshape(found.shape)
+
+
+def shown(moment: np.datetime64, zone: str | None) -> str:
+    """``moment`` as text: a wall-clock time, or an absolute one in ``zone`` with its offset."""
+    instant = moment.astype("datetime64[us]").astype(dt.datetime)
+    if zone is None:
+        return instant.isoformat().removesuffix("T00:00:00")
+    return instant.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(zone)).isoformat()
 
 
 def local(moment: dt.datetime, target: dt.tzinfo | None, *, what: str) -> dt.datetime:
@@ -65,8 +103,11 @@ def local(moment: dt.datetime, target: dt.tzinfo | None, *, what: str) -> dt.dat
     return moment.astimezone(target).replace(tzinfo=None)
 
 
-def _python_times(cells: np.ndarray, *, title: str, table: Table, zone: str | None) -> np.ndarray:
-    """The slow path: one ``fromisoformat`` per cell, for times with UTC offsets."""
+def _python_times(
+    cells: np.ndarray, *, title: str, table: Table, zone: str | None
+) -> tuple[np.ndarray, bool]:
+    """The slow path: one ``fromisoformat`` per cell, for times with UTC offsets (kept as
+    their UTC instants, checked against the project's zone)."""
     target = project_zone(zone, table.path) if zone else None
     found = np.empty(len(cells), dtype="datetime64[us]")
     kinds = set()
@@ -90,12 +131,13 @@ def _python_times(cells: np.ndarray, *, title: str, table: Table, zone: str | No
                 file=table.path,
                 row=row,
             )
-        try:
-            moment = local(moment, target, what=f"column {title!r}: {str(cell)!r}")
-        except ValueError as exc:
-            raise InputError(str(exc), file=table.path, row=row) from None
+        if moment.tzinfo is not None:
+            if target is None:
+                what = f"column {title!r}: {str(cell)!r}"
+                raise InputError(f"{what} has a UTC offset, {NO_ZONE}", file=table.path, row=row)
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
         found[position] = np.datetime64(moment, "us")
-    return found
+    return found, True in kinds
 
 
 def project_zone(name: str, file: object) -> dt.tzinfo:
@@ -116,7 +158,9 @@ def _temporal(column: Any) -> bool:
     return pa.types.is_timestamp(column.type) or pa.types.is_date(column.type)
 
 
-def _arrow_times(column: Any, *, title: str, table: Table, zone: str | None) -> np.ndarray:
+def _arrow_times(
+    column: Any, *, title: str, table: Table, zone: str | None
+) -> tuple[np.ndarray, bool]:
     import pyarrow as pa
 
     if column.null_count:
@@ -129,23 +173,20 @@ def _arrow_times(column: Any, *, title: str, table: Table, zone: str | None) -> 
                 f"column {title!r} has the time zone {kind.tz}, {NO_ZONE}", file=table.path
             )
         project_zone(zone, table.path)
-        whole = column.whole() if isinstance(column, parquet.ParquetColumn) else column
-        return _local(whole, zone)
     found = np.empty(len(column), dtype="datetime64[us]")
     offset = 0
     for piece in parquet.pieces(column):
-        found[offset : offset + len(piece)] = _local(piece, None)
+        found[offset : offset + len(piece)] = _naive(piece)
         offset += len(piece)
-    return found
+    return found, pa.types.is_timestamp(kind) and kind.tz is not None
 
 
-def _local(column: Any, zone: str | None) -> np.ndarray:
-    """Arrow dates or timestamps as naive ``datetime64[us]``, in ``zone`` when given."""
+def _naive(column: Any) -> np.ndarray:
+    """Arrow dates or timestamps as naive ``datetime64[us]`` (UTC for a zone-aware column)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    if zone is not None:
-        column = pc.local_timestamp(column.cast(pa.timestamp(column.type.unit, tz=zone)))
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        column = column.cast(pa.timestamp(column.type.unit))
     if not pa.types.is_timestamp(column.type) or column.type.unit != "us":
         column = column.cast(pa.timestamp("us"))
     return column.to_numpy(zero_copy_only=False).astype("datetime64[us]", copy=False)

@@ -30,10 +30,12 @@ from jcmcalc.model.expressions import (
     maximum,
     selections,
     substituted,
+    symbols,
     to_text,
 )
 from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import (
+    PERIOD_HOURS,
     PROJECT,
     REFERENCE,
     Check,
@@ -42,7 +44,7 @@ from jcmcalc.model.methodology import (
     Severity,
 )
 from jcmcalc.model.numbers import decimal_text, exact_text
-from jcmcalc.model.parameters import Parameter
+from jcmcalc.model.parameters import Kind, Parameter
 
 Key = tuple[str, ...]
 
@@ -63,6 +65,10 @@ CREDITS = Equation(
     "Credits of period p: emission reductions rounded down to whole tonnes, zero when negative",
 )
 CORE = (ER, CREDITS)
+#: A side of a failed check this many times the other suggests a unit slip.
+UNIT_SLIP = 10
+#: The unit 1,000x smaller than a canonical unit's leading prefix (MWh -> kWh), for the hint.
+_SMALLER = {"M": "k", "G": "M", "T": "G", "k": ""}
 
 
 def reduction_warnings(label: str, reductions: Fraction | float) -> list[str]:
@@ -258,14 +264,39 @@ def _equations(
 def _breached(
     context: Context, checks: Sequence[Check], scope: _Scope, place: Place
 ) -> Iterator[tuple[Check, Key, Fraction, Fraction]]:
-    """The one loop over checks: each check, member and both sides of one that fails."""
+    """The one loop over checks: each check, member and both sides of one that fails. A
+    warning check is not judged for a member lacking a value it uses (an unknown capacity)."""
     for check in checks:
         for key in _keys(check.index, context.members):
             bindings = dict(zip(check.index, key, strict=True))
-            left = _exact(context, scope, check.left, bindings, check, place)
-            right = _exact(context, scope, check.right, bindings, check, place)
+            try:
+                left = _exact(context, scope, check.left, bindings, check, place)
+                right = _exact(context, scope, check.right, bindings, check, place)
+            except KeyError:
+                if check.severity is Severity.WARNING:
+                    continue
+                raise
             if not check.holds(left, right):
                 yield check, key, left, right
+
+
+def unit_slip(methodology: Methodology, check: Check, left: Fraction, right: Fraction) -> str:
+    """A hint for a failed check whose sides differ by :data:`UNIT_SLIP` times or more: the
+    larger side's value may be in a unit 1,000x smaller than written (kWh written as MWh)."""
+    larger, smaller = (check.left, left), right
+    if right > left:
+        larger, smaller = (check.right, right), left
+    if smaller <= 0 or larger[1] < UNIT_SLIP * smaller:
+        return ""
+    named, ratio = symbols(larger[0]), larger[1] / smaller
+    unit = methodology.parameter(named[0].name).unit if len(named) == 1 else ""
+    if unit[:1] in _SMALLER and len(unit) > 1:
+        slip = f"{_SMALLER[unit[0]]}{unit[1:]} written as {unit}?"
+    elif unit.startswith("t"):
+        slip = f"kg written as {unit}?"
+    else:
+        slip = "a unit 1,000x too large?"
+    return f" ({float(ratio):,.0f}x: {slip})"
 
 
 def _checks(context: Context, scope: _Scope, place: Place) -> None:
@@ -278,17 +309,32 @@ def _checks(context: Context, scope: _Scope, place: Place) -> None:
         raise InputError(
             f"{place.label}{member}: check {check.name!r} fails, "
             f"{check.description}: {check.text}, but {decimal_text(left)} "
-            f"{'>=' if check.strict else '>'} {decimal_text(right)}",
+            f"{'>=' if check.strict else '>'} {decimal_text(right)}"
+            f"{unit_slip(context.methodology, check, left, right)}",
             file=place.file,
             at=place.at,
         )
 
 
+def per_period(methodology: Methodology, check: Check) -> bool:
+    """Whether a warning check uses a monitored parameter or the period's hours (judged per
+    period) rather than fixed parameters only (judged once)."""
+    monitored = {p.name for p in methodology.parameters if p.kind is Kind.MONITORED}
+    monitored.add(PERIOD_HOURS.name)
+    return any(s.name in monitored for t in (check.left, check.right) for s in symbols(t))
+
+
 def warning_breaches(
-    context: Context, source: Source, place: Place
+    context: Context, source: Source, place: Place, *, period: bool = False
 ) -> list[tuple[Check, Key, Fraction, Fraction]]:
-    """The warning checks that the values of ``source`` (fixed ones) fail, with both sides."""
-    warnings = [c for c in context.methodology.checks if c.severity is Severity.WARNING]
+    """The warning checks that the values of ``source`` fail, with both sides: those on
+    fixed parameters only, or with ``period`` those that use a period's values."""
+    methodology = context.methodology
+    warnings = [
+        c
+        for c in methodology.checks
+        if c.severity is Severity.WARNING and per_period(methodology, c) == period
+    ]
     return list(_breached(context, warnings, _Scope(source), place))
 
 

@@ -40,6 +40,17 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+#: Hours in a period (24 per day of its dates), supplied by the core to warning checks that
+#: bound a monitored energy by capacity x time.
+PERIOD_HOURS = Parameter(
+    "H_p",
+    "hours_in_period",
+    "h",
+    Kind.PROJECT,
+    "Hours in period p: 24 per day from its start to its end date (supplied by jcmcalc)",
+)
+
+
 @attrs.frozen
 class Index:
     """An index of the equations (``i`` for PV systems) and where its members come from.
@@ -105,7 +116,8 @@ class Equation:
 class Check:
     """A plausibility bound ``left <= right`` (``<`` if ``strict``), tested per period (and per
     ``index`` member) after the equations, on parameters and equation results. A breach of an
-    error check is bad input; a warning check (on fixed parameters only) adds a warning."""
+    error check is bad input; a warning check (on parameters, fixed or monitored, and the
+    period's hours :data:`PERIOD_HOURS`) adds a warning, naming a likely unit slip."""
 
     name: str
     left: Term
@@ -301,7 +313,8 @@ def _problems(methodology: Methodology) -> Iterator[Problem]:
         t for c in methodology.checks for t in (c.left, c.right)
     ]:
         yield from _select_problems(term, indices, where)
-    fixed = {p.name for p in methodology.all_parameters if p.kind is not Kind.MONITORED}
+    fixed = {p.name for p in methodology.all_parameters} | {PERIOD_HOURS.name}
+    units.setdefault(PERIOD_HOURS.name, PERIOD_HOURS.unit)
     for bound in methodology.checks:
         yield from _check_problems(
             bound, units, index_symbols, fixed, f"{where}, check {bound.name}"
@@ -373,7 +386,8 @@ def _check_problems(
                 yield Problem(f"{place}: {symbol.symbol} is not declared")
             elif bound.severity is Severity.WARNING and symbol.name not in fixed:
                 yield Problem(
-                    f"{place}: a warning check may use fixed parameters only, not {symbol.symbol}"
+                    f"{place}: a warning check may use parameters (fixed or monitored) and "
+                    f"{PERIOD_HOURS.symbol} only, not the result {symbol.symbol}"
                 )
         free = free_indices(term)
         if not free <= set(bound.index) or not set(bound.index) <= index_symbols:

@@ -77,6 +77,7 @@ class WhenAbsent(enum.StrEnum):
 
     ERROR = "error"
     ZERO = "zero"  # a term the methodology lets a project omit
+    UNKNOWN = "unknown"  # a value only warning checks use: absent, they are not judged
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import numpy as np
 
+from jcmcalc.inputs.coverage import summary
 from jcmcalc.inputs.project import period_label
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.kernel import Place, reduction_warnings
@@ -19,13 +20,15 @@ from jcmcalc.portfolio.rows import Row, failure
 
 @attrs.frozen
 class Element:
-    """One project-period of a batch: whose, which period, its dates, its project's warnings."""
+    """One project-period of a batch: whose, which period, its dates, its project's warnings
+    and the coverage of its monitoring data (:func:`jcmcalc.inputs.coverage.summary`)."""
 
     project: str
     period: int
     start: str
     end: str
     warnings: tuple[str, ...] = ()
+    coverage: str = ""
 
 
 def batch_from_inputs(
@@ -36,7 +39,14 @@ def batch_from_inputs(
     symbols = [index.symbol for index in methodology.indices]
     sizes = {s: len(projects[0][1].members[s]) for s in symbols}
     elements = [
-        Element(name, p.period.number, str(p.period.start), str(p.period.end), inputs.warnings)
+        Element(
+            name,
+            p.period.number,
+            str(p.period.start),
+            str(p.period.end),
+            inputs.warnings,
+            summary(inputs.coverage, p.period.number),
+        )
         for name, inputs in projects
         for p in inputs.periods
     ]
@@ -122,6 +132,7 @@ def rows_of(
             reductions=outcome.reductions[n],
             credits=int(outcome.credits[n]),
             warnings=element.warnings + method + negative.get(n, ()),
+            coverage=element.coverage,
         )
         for n, element in enumerate(elements)
         if element.project not in failed

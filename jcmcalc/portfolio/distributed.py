@@ -70,6 +70,7 @@ def _partition(frame: Any, get: Callable[[str, str | None], Methodology]) -> Any
             r.status,
             r.message,
             r.warnings,
+            r.coverage,
         )
         for r in rows
     ]

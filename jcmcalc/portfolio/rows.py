@@ -26,6 +26,7 @@ COLUMNS = (
     "status",
     "message",
     "warnings",
+    "coverage",
 )
 TOTAL = "TOTAL"
 #: Between the warnings of a row in the ``warnings`` cell.
@@ -48,6 +49,7 @@ class Row:
     status: str = "ok"
     message: str = ""
     warnings: tuple[str, ...] = ()
+    coverage: str = ""
 
     def cells(self) -> list[object]:
         figures = (self.reference, self.project_emissions, self.reductions)
@@ -62,6 +64,7 @@ class Row:
             self.status,
             self.message,
             WARNINGS_SEPARATOR.join(self.warnings),
+            self.coverage,
         ]
 
 

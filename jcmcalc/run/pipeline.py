@@ -22,6 +22,7 @@ from jcmcalc.model.methodology import Methodology
 from jcmcalc.run import engine
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.estimate import resolve_estimate
+from jcmcalc.run.expected import against_estimate
 from jcmcalc.run.expiry import expiry_warnings
 from jcmcalc.run.result import Mode, Result
 
@@ -91,7 +92,8 @@ def prepare(
     ``folder``), with every warning of the run.
 
     ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
-    ``strict`` turns unanswered eligibility criteria into an error; ``allow_ineligible``
+    ``strict`` turns unanswered eligibility criteria and incomplete coverage of the monitoring
+    data (:mod:`jcmcalc.inputs.coverage`) into errors; ``allow_ineligible``
     computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
@@ -108,6 +110,16 @@ def prepare(
         allow_ineligible=allow_ineligible,
     )
     problems += expiry_warnings(inputs)
+    if not ex_ante:
+        problems += against_estimate(inputs)
+    if strict and inputs.incomplete:
+        more = len(inputs.incomplete) - 1
+        raise InputError(
+            inputs.incomplete[0].message()
+            + (f" (and {more} more incomplete series)" if more else "")
+            + " [--strict]",
+            file=project.path,
+        )
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
 
 

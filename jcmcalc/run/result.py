@@ -138,6 +138,7 @@ class Result:
             "total_emission_reductions_tco2": float(self.total_reductions),
             "total_credits": self.total_credits,
             "warnings": list(self.warnings),
+            "coverage": [record.to_dict() for record in self.inputs.coverage],
             "inputs": self._inputs(),
             "trace": [step.to_dict() for step in self.trace],
             "provenance": self.provenance,
@@ -198,6 +199,28 @@ class Result:
         rows.append(
             ["total", "", "", "", "", decimal_text(self.total_reductions), str(self.total_credits)]
         )
+        return rows
+
+    def coverage_rows(self) -> list[list[str]]:
+        """Header and rows of the coverage of the dated monitoring series, as text (only the
+        header when no series is dated)."""
+        rows = [["period", "parameter", "member", "file", "present", "missing"]]
+        for record in self.inputs.coverage:
+            missing = "; ".join(a if a == b else f"{a} to {b}" for a, b in record.missing[:3])
+            if record.spans > 3:
+                missing += f"; and {record.spans - 3} more"
+            if record.blanks:
+                missing += f"{'; ' if missing else ''}{record.blanks} blank cell(s)"
+            rows.append(
+                [
+                    str(record.period),
+                    record.parameter,
+                    "/".join(record.member),
+                    record.file,
+                    f"{record.present} of {record.expected} {record.unit}",
+                    missing or "none",
+                ]
+            )
         return rows
 
     def _repr_html_(self) -> str:

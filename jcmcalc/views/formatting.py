@@ -41,6 +41,10 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
         parts += [f"- {warning}" for warning in result.warnings]
+    coverage = result.coverage_rows()
+    if len(coverage) > 1:
+        parts += ["", "## Coverage of the monitoring data" if markdown else "Coverage:"]
+        parts += [table(coverage)]
     given = [
         row
         for row in result.to_dict()["inputs"]
@@ -105,6 +109,8 @@ def _parameter_text(parameter: Parameter) -> list[str]:
         lines.append(f"    frequency: {monitoring.frequency}")
     if parameter.when_absent is WhenAbsent.ZERO:
         lines.append("    when not given: zero")
+    if parameter.when_absent is WhenAbsent.UNKNOWN:
+        lines.append("    when not given: unknown, the plausibility checks using it are skipped")
     if parameter.name == YEAR_NUMBER.name:
         lines.append("    value: supplied by jcmcalc estimate for each year")
         return lines

@@ -149,6 +149,8 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
             description += f" (per {', '.join(p.index)})"
         if p.when_absent is WhenAbsent.ZERO:
             description += "; zero when not given"
+        if p.when_absent is WhenAbsent.UNKNOWN:
+            description += "; when not given, the plausibility checks using it are skipped"
         if p.inferred:
             description += f" **Inferred:** {p.inferred}"
         rows.append(

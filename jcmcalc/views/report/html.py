@@ -89,6 +89,8 @@ def render(result: Result, *, command: str | None = None, timestamp: str | None 
         parts.append(f"<p>Generated {escape(timestamp)}.</p>")
     if result.warnings:
         parts += ["<h2>Warnings</h2>", _list(list(result.warnings))]
+    if len(coverage := result.coverage_rows()) > 1:
+        parts += ["<h2>Coverage of the monitoring data</h2>", _table(coverage)]
     parts += ["<h2>Parameters fixed ex ante</h2>", _table(content.fixed_rows(result))]
     for period in result.periods:
         parts += [

@@ -25,6 +25,8 @@ def render(result: Result, *, command: str | None = None, timestamp: str | None 
         parts += [f"Generated {_safe(timestamp)}.", ""]
     if result.warnings:
         parts += ["## Warnings", "", *(f"- {_safe(w)}" for w in result.warnings), ""]
+    if len(coverage := result.coverage_rows()) > 1:
+        parts += ["## Coverage of the monitoring data", "", _table(coverage), ""]
     parts += ["## Parameters fixed ex ante", "", _table(content.fixed_rows(result)), ""]
     for period in result.periods:
         parts += [

@@ -167,6 +167,10 @@ def _about(sheet, result: Result, command: str | None, timestamp: str | None) ->
     _append(sheet, ["Warnings"])
     for warning in result.warnings:
         _append(sheet, [warning])
+    if len(coverage := result.coverage_rows()) > 1:
+        _append(sheet, ["Coverage of the monitoring data"])
+        for row in coverage:
+            _append(sheet, list(row))
 
 
 def _deterministic_zip(data: bytes) -> bytes:

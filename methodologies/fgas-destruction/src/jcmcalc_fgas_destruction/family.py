@@ -27,13 +27,16 @@ from typing import Any
 
 from jcmcalc.model.expressions import Constant, total
 from jcmcalc.model.methodology import (
+    PERIOD_HOURS,
     PROJECT,
     REFERENCE,
     About,
+    Check,
     Criterion,
     Equation,
     Index,
     Methodology,
+    Severity,
 )
 from jcmcalc.model.parameters import (
     FRACTION,
@@ -120,6 +123,29 @@ MASS_DESTROYED = Parameter(
         "destruction protocols)",
         "every cylinder fed to the destruction unit, totalled for the monitoring period (inferred)",
     ),
+)
+#: The destruction unit's rated feed capacity: where the project states it, the mass destroyed in
+#: a period is checked against it.
+FEED_CAPACITY = Parameter(
+    "Q_feed",
+    "feed_capacity",
+    "kg/h",
+    Kind.PROJECT,
+    "Rated feed capacity of the destruction unit (not given: the plausibility check on the "
+    "mass destroyed is skipped)",
+    bounds=POSITIVE,
+    when_absent=WhenAbsent.UNKNOWN,
+    inferred="used only for the plausibility bound on the mass destroyed",
+)
+#: The mass destroyed cannot exceed what the unit can take in the period at its rated feed.
+FEED_BOUND = Check(
+    "feed capacity",
+    total(SPECIES_INDEX, MASS_DESTROYED.ref),
+    FEED_CAPACITY.ref * PERIOD_HOURS.ref * Constant(Fraction(1, 1000), "t/kg", "1 t/1000 kg"),
+    "the gas destroyed in a period cannot exceed the destruction unit's rated feed capacity "
+    "x the hours in the period [plausibility bound of jcmcalc, not of the methodology]",
+    inferred="the bound sum_k W_k,p <= Q_feed x H_p is our use of the rated feed capacity",
+    severity=Severity.WARNING,
 )
 MOLAR_MASS_CO2 = Parameter(
     "M_CO2",
@@ -340,8 +366,10 @@ def build(variant: Mapping[str, Any]) -> Methodology:
             FUEL_CONSUMED,
             ncv,
             fuel_factor,
+            FEED_CAPACITY,
         ),
         equations=(reference, *_project_equations(gwp, carbon, molar, ncv, fuel_factor)),
+        checks=(FEED_BOUND,),
         criteria=CRITERIA,
         notes=_notes(variant),
         notices=(hfcs_only(variant), destroyed_not_credited(variant)),

@@ -8,6 +8,7 @@ inferred), and in a storage battery (ID_AM017, equation inferred).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -15,24 +16,29 @@ import attrs
 
 from jcmcalc.model.expressions import Constant, Term, select, total
 from jcmcalc.model.methodology import (
+    PERIOD_HOURS,
     PROJECT,
     REFERENCE,
     About,
+    Check,
     Criterion,
     Equation,
     Estimate,
     Index,
     Methodology,
+    Severity,
 )
 from jcmcalc.model.parameters import (
     FRACTION,
     NON_NEGATIVE,
+    POSITIVE,
     Bounds,
     Confidence,
     DefaultTable,
     Kind,
     Monitoring,
     Parameter,
+    WhenAbsent,
     metered,
 )
 from jcmcalc.run.estimate import YEAR_NUMBER
@@ -110,15 +116,43 @@ def _factor(table: DefaultTable) -> Parameter:
     )
 
 
-def _estimate(target: Parameter) -> Estimate:
-    capacity = Parameter(
-        "P_rated,i",
-        "rated_capacity",
-        "kWp",
-        Kind.PROJECT,
-        "Rated capacity of PV system i (ex-ante estimate only)",
+#: Rated (DC, peak) capacity of a PV system: an ordinary fixed parameter of the project, used
+#: by the ex-ante estimate and by the plausibility bound of the monitored output.
+CAPACITY = Parameter(
+    "P_rated,i",
+    "rated_capacity",
+    "kWp",
+    Kind.PROJECT,
+    "Rated (peak) capacity of PV system i: the ex-ante estimate uses it, and the monitored "
+    "output is checked against it (not given: the check is skipped)",
+    index=("i",),
+    bounds=POSITIVE,
+    when_absent=WhenAbsent.UNKNOWN,
+)
+#: The largest plausible capacity factor of a PV system in any period, against its peak
+#: rating. jcmcalc's own bound, NOT from a methodology: at the rating's 1,000 W/m2 it means
+#: 12 full-load hours every day, about twice what the sunniest sites yield in a year.
+MAX_CAPACITY_FACTOR = Constant(Fraction(1, 2), label="CF_max")
+MWH_PER_KWH = Constant(Fraction(1, 1000), unit="MWh/kWh", label="1/1000 MWh/kWh")
+
+
+def _plausible(generated: Parameter) -> Check:
+    """A warning: the metered output of a system above CF_max x P_rated,i x H_p."""
+    return Check(
+        "capacity factor",
+        generated.ref,
+        MAX_CAPACITY_FACTOR * CAPACITY.ref * PERIOD_HOURS.ref * MWH_PER_KWH,
+        "a PV system's output cannot plausibly exceed a capacity factor of 50% (CF_max, "
+        "12 full-load hours a day) of its rated capacity over the period",
         index=("i",),
+        inferred="plausibility bound of jcmcalc, not of the methodology: CF_max = 0.5 is our "
+        "labelled upper limit, not a sourced figure",
+        severity=Severity.WARNING,
     )
+
+
+def _estimate(target: Parameter) -> Estimate:
+    capacity = CAPACITY
     yield_ = Parameter(
         "SY_i",
         "specific_yield",
@@ -151,7 +185,7 @@ def _estimate(target: Parameter) -> Estimate:
         "Expected electricity in year n_y of the crediting period (standard engineering practice)",
         index=("i",),
     )
-    return Estimate((capacity, yield_, degradation, YEAR_NUMBER), (equation,))
+    return Estimate((yield_, degradation, YEAR_NUMBER), (equation,))
 
 
 #: The summaries read: reference emissions "on the basis of the AC output of the solar PV
@@ -356,8 +390,12 @@ def build(variant: Mapping[str, Any]) -> Methodology:
             parameters, equations = _battery(table)
         else:
             parameters, equations = _metered_output(form, table)
-    # the estimate predicts the metered output, the first parameter (EG_i,p or EG_PV,i,p)
-    estimate = None if form == "category-of-day" else _estimate(parameters[0])
+    # the estimate predicts the metered output, the first parameter (EG_i,p or EG_PV,i,p),
+    # which the capacity also bounds
+    estimate = checks = None
+    if form != "category-of-day":
+        estimate, checks = _estimate(parameters[0]), (_plausible(parameters[0]),)
+        parameters = [*parameters, CAPACITY]
     parameters, equations, revision = _unread_revision(
         variant, parameters, [*equations, NO_PROJECT_EMISSIONS]
     )
@@ -378,6 +416,7 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         parameters=tuple(parameters),
         equations=tuple(equations),
         criteria=_criteria(form),
+        checks=checks or (),
         estimate=estimate,
         notes=(*revision, *notes),
     )

@@ -1,0 +1,306 @@
+"""Coverage: what part of each monitoring period a member's readings of a parameter cover.
+
+Computed from the dated rows of a monitoring file, per column (parameter), member and period:
+
+- an interval series (``timestamp`` rows a fixed step apart, less than a day): the intervals of
+  the period against the readings present; with absolute times (UTC offsets) the period runs
+  from the instant of its first local midnight to that of the day after its last, so a
+  daylight-saving day has its 23 or 25 hours;
+- daily values: the days of the period against the days with a reading;
+- monthly values (steps of 28 days or more): the months the period touches against the months
+  with a reading;
+- meter registers: the days from the first reading's day to the last reading's day against the
+  days of the period (energy before the first and after the last reading is not metered).
+
+A blank value cell is a missing reading, never a zero; its rows are listed (unless the member
+has a value of the parameter at the same time in another row: a file whose rows give different
+quantities). A member with one
+dated value per period (a period total) has no cadence to judge and gets no coverage record.
+Nothing is filled in: incomplete coverage is a warning, an error under ``strict``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from jcmcalc.inputs.project import Period
+from jcmcalc.inputs.times import midnights, shown
+
+#: Missing spans named in a message; the rest are counted.
+LISTED_SPANS = 3
+#: Missing spans and blank rows kept per record (the count is exact beyond it).
+KEPT = 1000
+DAY = np.timedelta64(1, "D")
+MONTH_STEP = np.timedelta64(28, "D").astype("timedelta64[us]")
+
+
+@attrs.frozen
+class Coverage:
+    """One member's readings of one parameter in one period, against what the period needs.
+
+    ``unit`` is what is counted (``"days"``, ``"months"``, ``"intervals of 0:15:00"``,
+    ``"days (register span)"``); ``missing`` holds the missing spans as inclusive
+    ``(first, last)`` texts (dates, or the times of the first and last missing readings);
+    ``spans`` counts them all; ``blank`` lists rows whose value cell is blank.
+    """
+
+    period: int
+    label: str
+    parameter: str
+    member: tuple[str, ...]
+    subject: str
+    file: str
+    unit: str
+    expected: int
+    present: int
+    missing: tuple[tuple[str, str], ...] = ()
+    spans: int = 0
+    blank: tuple[int, ...] = ()
+    blanks: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.present >= self.expected and not self.blanks
+
+    @property
+    def fraction(self) -> float:
+        return min(self.present / self.expected, 1.0) if self.expected else 1.0
+
+    def message(self) -> str:
+        """A warning naming the member, parameter, period, file and the missing spans."""
+        text = (
+            f"incomplete coverage: {self.parameter}{self.subject} in {self.label} "
+            f"({self.file}): {self.present} of {self.expected} {self.unit} present"
+        )
+        if self.missing:
+            listed = ", ".join(
+                first if first == last else f"{first} to {last}"
+                for first, last in self.missing[:LISTED_SPANS]
+            )
+            more = self.spans - min(self.spans, LISTED_SPANS)
+            text += f"; missing {listed}" + (f" and {more} more span(s)" if more else "")
+        if self.blanks:
+            rows = ", ".join(str(row) for row in self.blank[:LISTED_SPANS])
+            more = f" and {self.blanks - LISTED_SPANS} more" if self.blanks > LISTED_SPANS else ""
+            text += f"; blank value cell(s) at row(s) {rows}{more} (missing readings, not zero)"
+        return text + "; nothing is filled in"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "parameter": self.parameter,
+            "member": list(self.member),
+            "file": self.file,
+            "unit": self.unit,
+            "expected": self.expected,
+            "present": self.present,
+            "complete": self.complete,
+            "missing": [list(span) for span in self.missing],
+            "missing_spans": self.spans,
+            "blank_rows": list(self.blank),
+            "blank_cells": self.blanks,
+        }
+
+
+@attrs.frozen
+class Series:
+    """The dated rows of one value column in layout order: ``moments`` (wall-clock, or UTC
+    when ``zone`` is set), ``given`` (False: a blank cell; None: every cell given), the file's
+    row numbers, and ``groups``: for each (period position, member code), the stretches
+    ``(first, end)`` of rows that hold it (one per meter or category), times ascending in each;
+    a register's stretch starts at the meter's last reading before the period, if any (the
+    difference from it counts in the period)."""
+
+    moments: np.ndarray
+    given: np.ndarray | None
+    rows: np.ndarray
+    groups: Mapping[tuple[int, int], Sequence[tuple[int, int]]]
+    zone: str | None
+    register: bool
+
+    def take(self, array: np.ndarray, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``array`` over the rows of ``stretches``."""
+        if len(stretches) == 1:
+            return array[stretches[0][0] : stretches[0][1]]
+        return np.concatenate([array[first:end] for first, end in stretches])
+
+    def present(self, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The distinct times of the given cells of ``stretches``, ascending."""
+        moments = self.take(self.moments, stretches)
+        if self.given is not None:
+            moments = moments[self.take(self.given, stretches)]
+        if len(stretches) > 1:
+            return np.unique(moments)
+        return (
+            moments[np.concatenate(([True], moments[1:] != moments[:-1]))]
+            if len(moments)
+            else moments
+        )
+
+    def blank(self, stretches: Sequence[tuple[int, int]], present: np.ndarray) -> np.ndarray:
+        """Rows of ``stretches`` with a blank cell at a time with no value of the member in
+        another row (a file whose rows give different quantities leaves the others blank)."""
+        if self.given is None:
+            return np.array([], dtype=np.int64)
+        empty = ~self.take(self.given, stretches)
+        if not empty.any():
+            return np.array([], dtype=np.int64)
+        moments = self.take(self.moments, stretches)[empty]
+        return np.sort(self.take(self.rows, stretches)[empty][~np.isin(moments, present)])
+
+
+def coverages(
+    series: Series,
+    candidates: Sequence[Period],
+    describe: Callable[[int], tuple[tuple[str, ...], str]],
+    parameter: str,
+    file: str,
+) -> list[Coverage]:
+    """The coverage of every (period, member) group of ``series``; ``describe(code)`` gives
+    a member code's key and its words (`` for PV system 'S1'``)."""
+    steps = [_step(series.present(stretches)) for stretches in series.groups.values()]
+    step = min((s for s in steps if s is not None), default=None)
+    calendars: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    found = []
+    for (position, code), stretches in sorted(series.groups.items()):
+        period = candidates[position]
+        if position not in calendars:
+            calendars[position] = _calendar(period, series.zone)
+        present = series.present(stretches)
+        blank = series.blank(stretches, present)
+        counted = _count(present, calendars[position], series, step)
+        if counted is None and not len(blank):
+            continue
+        unit, expected, have, missing = counted or ("readings", len(present), len(present), [])
+        found.append(
+            Coverage(
+                period.number,
+                period.label,
+                parameter,
+                *describe(code),
+                file,
+                unit,
+                expected,
+                have,
+                tuple(missing[:KEPT]),
+                len(missing),
+                tuple(int(r) for r in blank[:KEPT]),
+                len(blank),
+            )
+        )
+    return found
+
+
+def _step(present: np.ndarray) -> np.timedelta64 | None:
+    """The shortest step between two readings (None: fewer than two)."""
+    if len(present) < 2:
+        return None
+    return np.timedelta64(int(np.diff(present.view(np.int64)).min()), "us")
+
+
+def _calendar(period: Period, zone: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """The period's days and the day after, and the instants at which each begins."""
+    days = np.arange(
+        np.datetime64(period.start, "D"), np.datetime64(period.end, "D") + 2 * DAY, DAY
+    )
+    return days, midnights(days, zone)
+
+
+def _count(
+    present: np.ndarray,
+    calendar: tuple[np.ndarray, np.ndarray],
+    series: Series,
+    step: np.timedelta64 | None,
+) -> tuple[str, int, int, list[tuple[str, str]]] | None:
+    """(unit, expected, present, missing spans) of one group, or None (no cadence)."""
+    days, edges = calendar  # the period's days and the next, the instants each begins
+    if series.register:
+        if not len(present):
+            return None
+        # a reading before the period (the meter's previous one) covers it from its start
+        index = np.maximum(np.searchsorted(edges, present[[0, -1]], side="right") - 1, 0)
+        covered = np.zeros(len(days) - 1, dtype=bool)
+        covered[index[0] : index[1] + 1] = True
+        return "days (register span)", len(covered), int(covered.sum()), _day_spans(days, covered)
+    if step is None:
+        return None
+    if step >= MONTH_STEP:
+        return _months(present, edges, days)
+    if step == DAY:
+        covered = np.zeros(len(days) - 1, dtype=bool)
+        covered[np.searchsorted(edges, present, side="right") - 1] = True
+        return "days", len(covered), int(covered.sum()), _day_spans(days, covered)
+    return _intervals(present, edges[0], edges[-1], step, series.zone)
+
+
+def _months(
+    present: np.ndarray, edges: np.ndarray, days: np.ndarray
+) -> tuple[str, int, int, list[tuple[str, str]]]:
+    """Months the period touches against the months with a reading."""
+    local = days[np.searchsorted(edges, present, side="right") - 1]
+    months = np.unique(days[:-1].astype("datetime64[M]"))
+    have = np.isin(months, local.astype("datetime64[M]"))
+    spans = [(str(months[a]), str(months[b])) for a, b in _runs(~have)]
+    return "months", len(months), int(have.sum()), spans
+
+
+def _intervals(
+    present: np.ndarray,
+    start: np.datetime64,
+    end: np.datetime64,
+    step: np.timedelta64,
+    zone: str | None,
+) -> tuple[str, int, int, list[tuple[str, str]]]:
+    """Intervals of ``step`` from ``start`` to ``end`` against the readings present."""
+    expected = int((end - start) // step)
+    slots = ((present - start) // step).astype(np.int64)
+    slots = slots[(slots >= 0) & (slots < expected)]
+    have = np.zeros(expected, dtype=bool)
+    have[slots] = True
+    spans = [
+        (shown(start + a * step, zone), shown(start + b * step, zone)) for a, b in _runs(~have)
+    ]
+    return f"intervals of {_duration(step)}", expected, int(have.sum()), spans
+
+
+def _day_spans(days: np.ndarray, covered: np.ndarray) -> list[tuple[str, str]]:
+    return [(str(days[a]), str(days[b])) for a, b in _runs(~covered)]
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (first, last) positions of each run of True in ``flags``."""
+    if not flags.any():
+        return []
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    change = np.flatnonzero(np.diff(padded))
+    return [(int(a), int(b) - 1) for a, b in zip(change[::2], change[1::2], strict=True)]
+
+
+def _duration(step: np.timedelta64) -> str:
+    return str(dt.timedelta(microseconds=int(step.astype("timedelta64[us]").astype(np.int64))))
+
+
+def warnings_of(found: Sequence[Coverage]) -> list[str]:
+    """The warnings of the incomplete records of ``found``."""
+    return [record.message() for record in found if not record.complete]
+
+
+def summary(found: Sequence[Coverage], period: int) -> str:
+    """One cell for a period's coverage: ``""`` (no dated series), ``"complete"``, or what is
+    incomplete (member, parameter, present of expected)."""
+    records = [record for record in found if record.period == period]
+    if not records:
+        return ""
+    incomplete = [record for record in records if not record.complete]
+    if not incomplete:
+        return "complete"
+    return "incomplete: " + "; ".join(
+        f"{'/'.join(r.member) or '-'} {r.parameter} {r.present} of {r.expected} {r.unit}"
+        + (f", {r.blanks} blank cell(s)" if r.blanks else "")
+        for r in incomplete
+    )
