@@ -155,9 +155,17 @@ def _write(content: str | bytes, output: Path | None, inputs: Iterable[Path] = (
         else:
             sys.stdout.write(content)
         return
-    _checked(output, inputs)
-    directory = output.parent if str(output.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+    from jcmcalc.inputs.boundary import file_errors
+
+    with file_errors(output):
+        _checked(output, inputs)
+        directory = output.parent if str(output.parent) else Path(".")
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+        _replace(handle, temporary, content, output)
+
+
+def _replace(handle: int, temporary: str, content: str | bytes, output: Path) -> None:
+    """Write ``content`` to the new ``temporary`` file, then move it over ``output``."""
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         if isinstance(content, bytes):
@@ -270,6 +278,7 @@ def _verify(args: argparse.Namespace) -> int:
     from fractions import Fraction
 
     from jcmcalc import api
+    from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.inputs.submitted import read_submitted
     from jcmcalc.views import verify
 
@@ -278,7 +287,8 @@ def _verify(args: argparse.Namespace) -> int:
     result = api.calculate(
         args.project, allow_outside=args.allow_outside, allow_ineligible=args.allow_ineligible
     )
-    figures = read_submitted(args.reported, result.methodology)
+    with file_errors(args.reported):
+        figures = read_submitted(args.reported, result.methodology)
     tolerance = Fraction(str(args.tolerance))
     comparisons = verify.compare(result, figures, args.reported, tolerance)
     sys.stdout.write(verify.report_text(comparisons, tolerance))
@@ -293,8 +303,11 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
     rows = portfolio.calculate(args.path, get, engine=args.engine, progress=True)
     inputs = args.path.rglob("*") if args.path.is_dir() else [args.path]
     if args.format == "parquet":
-        _checked(args.output, inputs)
-        portfolio.write_parquet(rows, args.output)
+        from jcmcalc.inputs.boundary import file_errors
+
+        with file_errors(args.output):
+            _checked(args.output, inputs)
+            portfolio.write_parquet(rows, args.output)
     else:
         text = portfolio.to_json(rows) if args.format == "json" else portfolio.to_csv(rows)
         _write(text, args.output, inputs)

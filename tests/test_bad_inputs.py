@@ -12,6 +12,9 @@ CSV) and ``case.toml``::
     project = "project.toml"      # optional: the project file named on the command line
     mkdir = ["eg.csv"]            # optional: directories made before the run
     sparse = { name = "big.csv", bytes = 2147483648 }  # optional: a sparse file, never committed
+    symlinks = { "a.csv" = "b.csv" }  # optional: symbolic links made before the run
+    unreadable = "eg.csv"         # optional: a file made unreadable (chmod 000; as root, where
+                                  # that does not stop a read, reading it raises EACCES)
     plugin = "faulty"             # optional: tests/plugins/jcmcalc-<plugin>-plugin installed
 
 The case runs in a copy of its folder with ``-o``: nothing may be written, the output file
@@ -20,6 +23,8 @@ least of all.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -48,7 +53,24 @@ def _prepare(name: str, folder: Path) -> Path:
     if "sparse" in case:
         with open(folder / case["sparse"]["name"], "wb") as stream:
             stream.truncate(case["sparse"]["bytes"])
+    for link, target in case.get("symlinks", {}).items():
+        (folder / link).symlink_to(target)
     return folder / case.get("project", "project.toml")
+
+
+def _unreadable(path: Path, monkeypatch) -> None:
+    """Make ``path`` unreadable; as root (who reads it anyway) reading it raises EACCES."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        return
+    read_bytes = Path.read_bytes
+
+    def refused(self: Path) -> bytes:
+        if self.name == path.name:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -59,6 +81,8 @@ def test_bad_input(name, tmp_path, cli, installed_plugins, monkeypatch) -> None:
         api.registry.cache_clear()
     folder = tmp_path / "case"
     project = _prepare(name, folder)
+    if "unreadable" in case:
+        _unreadable(folder / case["unreadable"], monkeypatch)
     before = sorted(p.name for p in folder.iterdir())
     output = folder / "out.txt"
     try:
@@ -78,7 +102,7 @@ def test_bad_input(name, tmp_path, cli, installed_plugins, monkeypatch) -> None:
 
 
 def test_catalogue_covers_every_category_and_family() -> None:
-    assert len(CASES) >= 60
+    assert len(CASES) >= 166
     categories = [_case(name)["category"] for name in CASES]
     assert set(categories) == set(CATEGORIES)
     families = set()
@@ -88,6 +112,12 @@ def test_catalogue_covers_every_category_and_family() -> None:
             try:
                 document = tomllib.loads(project.read_text(encoding="utf-8"))
                 families.add(api.get_methodology(document["methodology"]["id"]).about.family)
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, InputError):
+            except (
+                tomllib.TOMLDecodeError,
+                UnicodeDecodeError,
+                KeyError,
+                InputError,
+                RecursionError,
+            ):
                 continue  # the case is about a broken project file or methodology reference
     assert families == set(FAMILIES)

@@ -69,6 +69,15 @@ def test_show_prints_parameters_equations_defaults_sources_and_inferred(cli) -> 
     assert "INFERRED" in out
 
 
+def test_show_lists_the_checks(cli) -> None:
+    code, out, _ = cli("show", "BOILER_FAMILY_FUEL@1.0")
+    assert code == 0
+    assert (
+        "  eta_PJ,k above eta_RE,k [warning]: eta_RE,k < eta_PJ,k: emission reductions may be "
+        "negative" in out
+    )
+
+
 def test_show_unknown_methodology_exits_2(cli) -> None:
     code, out, err = cli("show", "XX_AM001")
     assert code == 2 and out == "" and "unknown methodology 'XX_AM001'" in err

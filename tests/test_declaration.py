@@ -14,17 +14,19 @@ from jcmcalc.authoring.conformance import declaration_problems
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.values import Origin, Value
-from jcmcalc.model.expressions import Constant, Symbol
+from jcmcalc.model.expressions import Constant, Symbol, to, to_text, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
     About,
     Check,
     Equation,
+    Estimate,
     Index,
     Methodology,
     MethodologyError,
     Severity,
+    bound,
     expectation,
     problems,
 )
@@ -109,7 +111,7 @@ def test_reference_emissions_in_another_unit_do_not_load() -> None:
 
 def test_an_unknown_unit_is_a_methodology_error() -> None:
     wrong = Parameter("W", "wrong", "furlongs_per_fortnight", Kind.PROJECT, "w")
-    with pytest.raises(MethodologyError, match=r"T_AM001 ver 1\.0: W:"):
+    with pytest.raises(MethodologyError, match=r"T_AM001 ver 1\.0: parameter W: unknown unit"):
         _methodology(parameters=(ENERGY, FACTOR, wrong))
 
 
@@ -239,3 +241,54 @@ def test_the_best_diesel_factor_derives_from_the_fuel_table_and_grid_tables_say_
     assert indonesia.rows[("*", "off-grid")].confidence is Confidence.INFERRED
     assert factor_table("MN").rows[("*", "off-grid")].confidence is Confidence.READ
     assert grid_document("MN")["edition"] == "not recorded"
+
+
+def _emissions(term) -> tuple[Equation, Equation]:
+    return (
+        Equation("RE_p", REFERENCE, term, "t_CO2", "reference"),
+        Equation("PE_p", PROJECT, Constant(0, unit="t_CO2"), "t_CO2", "project"),
+    )
+
+
+def test_a_symbol_written_otherwise_than_declared_does_not_load() -> None:
+    wrong = Symbol(ENERGY.name, "E_WRONG", ENERGY.index)
+    with pytest.raises(MethodologyError, match=r"equation RE_p: 'energy' is written E_WRONG"):
+        _methodology(equations=_emissions(total("i", wrong * FACTOR.ref)))
+
+
+def test_a_sum_over_an_undeclared_index_does_not_load() -> None:
+    with pytest.raises(MethodologyError, match=r"RE_p: a sum over the undeclared index 'k'"):
+        _methodology(equations=_emissions(total("k", total("i", ENERGY.ref * FACTOR.ref))))
+
+
+def test_an_estimate_in_another_unit_than_its_parameter_does_not_load() -> None:
+    power = Parameter("P", "power", "kW", Kind.PROJECT, "power")
+    hours = Constant(8760, unit="h", label="8760 h")
+    estimate = Estimate((power,), (Equation("E_i,p", "energy", power.ref * hours, "kWh", "e"),))
+    with pytest.raises(MethodologyError, match=r"estimate E_i,p is in kWh, but .* is in MWh"):
+        _methodology(estimate=estimate)
+    exact = to(power.ref * hours, "MWh", "kW * h")
+    fixed = Equation("E_i,p", "energy", exact, "MWh", "e", index=("i",))
+    assert _methodology(estimate=Estimate((power,), (fixed,))).estimate.equations[0].unit == "MWh"
+    assert to_text(exact) == "to(P × 8760 h, MWh)" and exact.right.value == Fraction(1, 1000)
+
+
+def test_to_refuses_units_of_another_dimension() -> None:
+    with pytest.raises(ValueError, match="cannot convert kW to MWh"):
+        to(Constant(1, unit="kW"), "MWh", "kW")
+
+
+def test_ids_and_versions_follow_the_rule() -> None:
+    with pytest.raises(MethodologyError, match=r"id 't_am001' must be upper-case"):
+        _methodology(id="t_am001")
+    with pytest.raises(MethodologyError, match=r"version 'one' is not a version number"):
+        _methodology(version="one")
+
+
+def test_checks_take_each_comparison() -> None:
+    for relation, left, strict in (("<", "a_i", True), ("<=", "a_i", False), (">", "b_i", True)):
+        check = bound("c", HIGH.ref, relation, LOW.ref, "d", index=("i",))
+        assert (to_text(check.left), check.strict) == (left, strict)
+    assert bound("c", HIGH.ref, ">=", LOW.ref, "d").text == "b_i <= a_i"
+    with pytest.raises(ValueError, match="'==' is not one of"):
+        bound("c", HIGH.ref, "==", LOW.ref, "d")

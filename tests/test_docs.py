@@ -217,3 +217,72 @@ def test_the_knowledge_page_labels_every_part_with_its_source_or_reason() -> Non
         "| default | `EF_RE,i (national / grid) = 0.797 t_CO2/MWh` | read | IGES"
         in knowledge_page([api.get_methodology("MN_AM003", "2.0")])
     )
+
+
+def test_checks_render_as_math_on_the_built_pages(site: Path) -> None:
+    """Markdown must not read the underscores of a check as emphasis (tested on the HTML)."""
+    import html
+
+    from jcmcalc.model.expressions import to_latex
+
+    checked = []
+    for methodology in api.methodologies():
+        if not methodology.checks:
+            continue
+        text = (site / "methodologies" / slug(methodology) / "index.html").read_text("utf-8")
+        for check in methodology.checks:
+            relation = "<" if check.strict else r"\le"
+            latex = f"{to_latex(check.left)} {relation} {to_latex(check.right)}"
+            assert f'<span class="arithmatex">\\({html.escape(latex)}\\)</span>' in text, latex
+            assert html.escape(check.description, quote=False) in text, check.description
+        checked.append(methodology.id)
+    assert {"MM_AM005", "ID_AM001", "WHR_FAMILY"} <= set(checked)
+
+
+def test_every_declaration_field_is_on_the_reference_page(site: Path) -> None:
+    """The declaration API page is generated from the code: each record's own fields."""
+    import attrs
+
+    from jcmcalc.model import methodology, parameters, terms
+
+    text = (site / "authors" / "declarations" / "index.html").read_text("utf-8")
+    records = {
+        methodology: ("Methodology", "About", "Index", "Criterion", "Equation", "Check"),
+        parameters: ("Parameter", "Bounds", "Default", "DefaultTable", "Monitoring"),
+        terms: ("Symbol", "Constant", "Convert"),
+    }
+    missing = [
+        f"{name}.{field.name}"
+        for module, names in records.items()
+        for name in names
+        for field in attrs.fields(getattr(module, name))
+        if field.name in getattr(module, name).__annotations__
+        and f'id="{module.__name__}.{name}.{field.name}"' not in text
+    ]
+    assert records[methodology][0] in text and not missing, missing
+    assert 'id="jcmcalc.model.methodology.Estimate"' in text
+    assert 'id="jcmcalc.plugin.family.Family"' in text
+
+
+def test_the_unit_page_is_generated_from_the_registry(site: Path) -> None:
+    text = (site / "authors" / "units" / "index.html").read_text("utf-8")
+    for unit, name in (("USRt", "refrigeration_ton"), ("Nm3", "normal_cubic_meter"),
+                       ("toe", "tonne_of_oil_equivalent"), ("kcal", "kilocalorie"),
+                       ("Btu", "british_thermal_unit")):  # fmt: skip
+        assert f"<code>{unit}</code>" in text and f"<code>{name}</code>" in text, unit
+    assert "41868000000 J" in text  # 1 toe, exact
+    assert "Adding a unit" in text
+
+
+def test_the_tutorial_shows_the_shipped_chiller_files(site: Path) -> None:
+    """The tutorial includes the plugin's files, so it cannot drift from them."""
+    text = (site / "authors" / "tutorial" / "index.html").read_text("utf-8")
+    assert "EXAMPLE_CHILLER" in text and "cop_re.csv" in text
+    assert "reference_emissions_tco2" in text and "C1 capacity" in text
+    plugin = ROOT / "examples/plugins/jcmcalc-example-chiller/src/jcmcalc_example_chiller"
+    tutorial = (DOCS / "authors" / "tutorial.md").read_text("utf-8")
+    assert (plugin / "__init__.py").read_text("utf-8") in tutorial
+    page = (site / "authors" / "data-files" / "index.html").read_text("utf-8")
+    from jcmcalc.plugin.declarations import TOOL_DEFAULTS, TOOL_VALUES
+
+    assert all(f"tool:{name}" in page for name in [*TOOL_DEFAULTS, *TOOL_VALUES])

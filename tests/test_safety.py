@@ -104,7 +104,7 @@ def test_output_is_written_atomically(tmp_path, monkeypatch) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InputError, match=r"out\.json: disk full"):  # exit 2, naming the output
         cli._write("new text", output)
     assert output.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]

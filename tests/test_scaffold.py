@@ -31,10 +31,20 @@ def test_scaffold_installs_lists_and_its_tests_pass(tmp_path: Path, cli) -> None
     target = tmp_path / "site-packages"
     install = pip_install_target(folder, target)
     assert install.returncode == 0, install.stderr
-    # installed, not editable: the examples and worked cases travel as package data
+    # the shape of the built-in plugins: the methodology as a data file in the package, the
+    # examples and worked cases in the source tree
     package = target / "jcmcalc_rice_husk_power"
-    assert (package / "worked_cases" / "basic" / "expected.toml").is_file()
-    assert (package / "defaults.csv").read_text("utf-8").startswith("parameter,value,unit,")
+    assert (package / "rice-husk-power.methodology.toml").is_file()
+    assert (package / "reference_factor.csv").read_text("utf-8").startswith("value,unit,")
+    assert (folder / "examples" / "example" / "expected.toml").is_file()
+    assert (folder / "worked_cases" / "basic" / "expected.toml").is_file()
+    assert sorted(p.name for p in (folder / "src" / package.name).iterdir()) == [
+        "__init__.py",
+        "reference_factor.csv",
+        "rice-husk-power.methodology.toml",
+    ]
+    # the installed distribution, its package imported from the source tree (as editable)
+    developing = Path(f"{folder / 'src'}{os.pathsep}{target}")
 
     listed = _run(
         sys.executable, "-m", "jcmcalc.cli", "methodologies", cwd=tmp_path, pythonpath=target
@@ -52,10 +62,10 @@ def test_scaffold_installs_lists_and_its_tests_pass(tmp_path: Path, cli) -> None
         "no:cacheprovider",
         "tests",
         cwd=folder,
-        pythonpath=target,
+        pythonpath=developing,
     )
     assert tests.returncode == 0, tests.stdout[-3000:]
-    assert "4 passed" in tests.stdout
+    assert "5 passed" in tests.stdout
 
     lint = _run(sys.executable, "-m", "ruff", "check", ".", cwd=folder, pythonpath=target)
     assert lint.returncode == 0, lint.stdout

@@ -136,10 +136,16 @@ def test_a_copy_of_a_built_in_family_conforms(solar_pv_copy: Path) -> None:
 def test_removing_a_unit_or_a_source_in_a_family_copy_fails_conformance(
     solar_pv_copy: Path,
 ) -> None:
-    family = solar_pv_copy / "src" / "jcmcalc_solar_pv" / "family.py"
-    _mutate(family, '"dimensionless",\n        Kind.PROJECT,', '"",\n        Kind.PROJECT,')
-    _mutate(family, 'source="jcmcalc.tools.electricity.BEST_DIESEL",', 'source="",')
+    family = solar_pv_copy / "src" / "jcmcalc_solar_pv"
+    _mutate(family / "estimate.toml", 'unit = "dimensionless"', 'unit = ""')
+    category = family / "category-of-day.methodology.toml"
+    described = next(
+        line
+        for line in category.read_text(encoding="utf-8").splitlines()
+        if line.startswith('description = "Reference emission factor of category of day c')
+    )
+    _mutate(category, described, 'description = ""')
     run = _conformance_run(solar_pv_copy / "src")
     assert run.returncode == 1, run.stdout[-3000:]
     assert "parameter r_deg,i has no unit" in run.stdout
-    assert "default table 'category-of-day factors' has no source" in run.stdout
+    assert "parameter EF_RE,c has no description" in run.stdout

@@ -56,7 +56,7 @@ def registry_problems(registry: Registry) -> list[str]:
     shipped = samples(registry)
     for plugin in registry.plugins:
         mine = [s for s in shipped if s.plugin == plugin.distribution]
-        if plugin.methodologies and not any(not s.worked for s in mine):
+        if plugin.methodologies and not any(s.example for s in mine):
             found.append(f"plugin {plugin.distribution} ships no example project")
         if plugin.methodologies and not any(s.worked for s in mine):
             found.append(f"plugin {plugin.distribution} ships no worked case")

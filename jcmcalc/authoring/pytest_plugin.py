@@ -2,7 +2,8 @@
 is installed.
 
 Fixtures: ``jcmcalc_manager`` (a fresh plugin manager with jcmcalc's hookspecs),
-``jcmcalc_registry`` (the installed plugins, loaded afresh for the test),
+``jcmcalc_registry`` (the installed plugins, loaded afresh for the test; a plugin that fails
+to load fails the test with its full traceback),
 ``jcmcalc_worked_case`` (loads a worked-case folder: result and expectations) and
 ``jcmcalc_conformance`` (fails with every conformance problem of a methodology). A test
 taking ``jcmcalc_methodology`` runs once per installed methodology. Quantities are compared
@@ -24,7 +25,10 @@ from jcmcalc.run.result import Result
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "jcmcalc_methodology" in metafunc.fixturenames:
-        methodologies = plugins.load().methodologies()
+        registry = plugins.load()
+        for broken in registry.broken:  # the test of its methodologies would silently vanish
+            raise pytest.UsageError(f"{broken.message}\n{broken.trace}")
+        methodologies = registry.methodologies()
         metafunc.parametrize(
             "jcmcalc_methodology",
             methodologies,
@@ -40,8 +44,12 @@ def jcmcalc_manager() -> pluggy.PluginManager:
 
 @pytest.fixture
 def jcmcalc_registry() -> plugins.Registry:
-    """The plugins installed in this environment, loaded afresh for this test."""
-    return plugins.load()
+    """The plugins installed in this environment, loaded afresh for this test; a plugin that
+    fails to load fails the test with its whole traceback."""
+    registry = plugins.load()
+    if registry.broken:
+        pytest.fail("\n".join(f"{b.message}\n{b.trace}" for b in registry.broken), pytrace=False)
+    return registry
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """``jcmcalc new-methodology NAME``: a new, installable methodology plugin from templates.
 
-The templates (``jcmcalc/templates/plugin``) hold a pyproject with the ``jcmcalc`` entry
-point, a methodology module with its parameters and equations, a default-data CSV with a
-source column, an example project, a worked case and tests using the test kit.
+The templates (``jcmcalc/authoring/templates/plugin``) give the shape of the built-in plugins:
+a pyproject with the ``jcmcalc`` entry point, the package with its one-line entry point
+(:class:`jcmcalc.plugin.family.Family`), the methodology as a data file with a CSV table of
+defaults with their sources, ``examples/`` (an example that is also a worked case) and
+``worked_cases/`` in the source tree, and tests using the test kit.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def create(name: str, parent: str | Path = ".", methodology_id: str | None = Non
         with as_file(files("jcmcalc.authoring").joinpath("templates", "plugin")) as templates:
             for template in sorted(Path(templates).rglob(f"*{SUFFIX}")):
                 relative = template.relative_to(templates).as_posix().removesuffix(SUFFIX)
-                path = building / relative.replace("__package__", values["package"])
+                relative = relative.replace("__package__", values["package"])
+                path = building / relative.replace("__name__", values["name"])
                 path.parent.mkdir(parents=True, exist_ok=True)
                 text = string.Template(template.read_text(encoding="utf-8"))
                 path.write_text(text.substitute(values), encoding="utf-8")

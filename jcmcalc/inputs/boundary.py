@@ -15,21 +15,26 @@ form (exact scaled integers, see :mod:`jcmcalc.inputs.scaled`) that agree value 
 - a value outside its parameter's bounds is refused.
 
 Monitoring periods (overlapping or repeated) and index members (given twice) are checked here
-too, once for project files and portfolio tables alike.
+too, once for project files and portfolio tables alike. :func:`file_errors` is the one place
+where the ways the operating system, a parser or Arrow refuse a file become an
+:class:`~jcmcalc.model.errors.InputError` naming that file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import itertools
 import math
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import Any, Protocol
 
 import numpy as np
 
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import InputError, quoted
 from jcmcalc.model.numbers import (
     MAX_MAGNITUDE,
     absurd,
@@ -47,8 +52,61 @@ def decimal(text: str) -> Fraction:
     """Exact value of decimal text; ``ValueError`` when it is none (``1/3``, ``nan``, ``1 kWh``),
     ``OverflowError`` for an exponent beyond the guard."""
     if not _DECIMAL.match(text):
-        raise ValueError(f"{text!r} is not a decimal number")
+        raise ValueError(f"{quoted(text)} is not a decimal number")
     return decimal_fraction(text)
+
+
+_OS_PROBLEMS = {
+    errno.EACCES: "permission denied: the file or its folder cannot be read or written",
+    errno.EPERM: "operation not permitted on this file",
+    errno.ELOOP: "a loop of symbolic links: the name never reaches a file",
+    errno.ENAMETOOLONG: "the file name is too long for the file system",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "no space left on the device",
+    errno.EISDIR: "is a directory, not a file",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.ENOENT: "not found",
+}
+
+
+@contextlib.contextmanager
+def file_errors(file: object) -> Iterator[None]:
+    """Turn every way the OS, a parser or Arrow refuses ``file`` into an :class:`InputError`
+    naming it (the file the OS names, when it names one): exit 2, never an internal error."""
+    try:
+        yield
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(
+            "nested too deeply to read (tables or lists within each other hundreds of levels "
+            "deep): a damaged file?",
+            file=file,
+        ) from None
+    except OSError as exc:
+        problem = _OS_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise InputError(problem, file=exc.filename or file) from None
+    except Exception as exc:
+        problem = _parser_problem(exc)
+        if problem is None:
+            raise
+        raise InputError(problem, file=file) from None
+
+
+def _parser_problem(exc: Exception) -> str | None:
+    """What a parser's or Arrow's exception says about an input, None for any other exception
+    (a fault of jcmcalc, reported as an internal error)."""
+    text = str(exc)
+    if isinstance(exc, ValueError) and "null byte" in text:
+        return "a file name holds a NUL character"
+    if isinstance(exc, RuntimeError) and text.startswith("Symlink loop"):
+        return _OS_PROBLEMS[errno.ELOOP]
+    if isinstance(exc, ValueError) and "integer string conversion" in text:
+        return f"a number with more digits than can be read or written ({text})"
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None and isinstance(exc, arrow.lib.ArrowException):
+        return f"cannot be read as data jcmcalc takes: {type(exc).__name__}: {text}"
+    return None
 
 
 def quantity(
@@ -66,13 +124,13 @@ def quantity(
     except ValueError:
         kind = "a finite number" if text.strip().lower()[:3] in {"nan", "inf"} else "a number"
         raise InputError(
-            f"{text!r} is not {kind} with a unit (expected e.g. '1 {parameter.unit}')",
+            f"{quoted(text)} is not {kind} with a unit (expected e.g. '1 {parameter.unit}')",
             **where,
             parameter=parameter.symbol,
         ) from None
     if not unit and not parameter.dimensionless:
         raise InputError(
-            f"{text!r} has no unit; expected a unit of {dimensionality(parameter.unit)} "
+            f"{quoted(text)} has no unit; expected a unit of {dimensionality(parameter.unit)} "
             f"such as {parameter.unit}",
             **where,
             parameter=parameter.symbol,
@@ -94,7 +152,7 @@ def factor(
         ) from None
     except Exception:
         raise InputError(
-            f"unit {unit!r} ({dimensionality(unit)}) cannot be converted to {expected} "
+            f"unit {quoted(unit)} ({dimensionality(unit)}) cannot be converted to {expected} "
             f"({' or '.join(dimensionality(u) for u in parameter.units)})",
             **where,
             parameter=parameter.symbol,
@@ -235,4 +293,4 @@ def overlapping(
 
 def duplicate_member(title: str, member: str) -> str:
     """The message for a member given twice (a project file's tables or a table's rows)."""
-    return f"duplicate {title} id {member!r}"
+    return f"duplicate {title} id {quoted(member)}"

@@ -9,9 +9,8 @@ scaled by a common power of ten (``12.345`` -> ``12345`` at scale 3, see
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,10 @@ import numpy as np
 from jcmcalc.inputs import boundary, dialect, parquet, scaled
 from jcmcalc.inputs.project import decode, read_bytes
 from jcmcalc.inputs.scaled import Scaled
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import InputError, quoted
 
+#: Records of a CSV file turned into numpy columns at a time (bounds the Python strings held).
+CSV_BLOCK = 1 << 16
 _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
 
 
@@ -91,49 +92,74 @@ def load(path: Path, separator: str = ",", decimal: str = ".") -> Table:
 
 def _csv(path: Path, separator: str, decimal: str) -> Table:
     text = decode(read_bytes(path, what="monitoring file"), path)
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    reader = csv.reader(_lines(text), delimiter=separator)
     try:
-        records = list(reader)
+        header = tuple(cell.strip() for cell in next(reader, []))
+        if not any(header):
+            raise InputError("no header row", file=path, row=1)
+        dialect.check_header(header, separator, path)
+        cells, rows = _body(reader, path, len(header), separator)
     except csv.Error as exc:  # a field beyond the csv module's limit, for one
         raise InputError(f"unreadable CSV: {exc}", file=path, row=reader.line_num) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise InputError("no header row", file=path, row=1)
-    header = tuple(cell.strip() for cell in records[0])
-    dialect.check_header(header, separator, path)
-    body = records[1:]
-    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    rows = np.flatnonzero(lengths) + 2  # an empty line is no row
-    if len(rows) < len(body):
-        body = [body[i] for i in rows - 2]
-        lengths = lengths[rows - 2]
-    wrong = np.flatnonzero(lengths != len(header)).tolist()
-    if wrong:  # a row of another length is an error unless all its cells are empty
-        for position in wrong:
-            if any(cell.strip() for cell in body[position]):
-                raise InputError(
-                    f"{len(body[position])} cells where the header has {len(header)}"
-                    + dialect.hint(body[position], len(header), separator),
-                    file=path,
-                    row=int(rows[position]),
-                )
-        dropped = set(wrong)
-        body = [row for position, row in enumerate(body) if position not in dropped]
-        rows = np.delete(rows, wrong)
-    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
-    cells = {
-        title: np.char.strip(np.array(column, dtype=str))
-        for title, column in zip(header, columns, strict=True)
-    }
+    del text
     blank = np.ones(len(rows), dtype=bool)
-    for column in cells.values():
+    for column in cells:
         blank &= np.char.str_len(column) == 0
     if blank.any():  # a row of empty cells (",,,") is no row either
-        cells = {title: column[~blank] for title, column in cells.items()}
+        cells = [column[~blank] for column in cells]
         rows = rows[~blank]
     if len(set(header)) != len(header):
         duplicate = next(t for t in header if header.count(t) > 1)
         raise InputError(f"column {duplicate!r} appears twice", file=path, row=1)
-    return Table(path, header, cells, rows, {}, decimal)
+    return Table(path, header, dict(zip(header, cells, strict=True)), rows, {}, decimal)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (a ``StringIO`` would hold a copy of it at four
+    bytes a character)."""
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find("\n", start)
+        end = length if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _body(
+    reader: Any, path: Path, width: int, separator: str
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The stripped cells of each column and the row number of each record, built
+    :data:`CSV_BLOCK` records at a time so that no Python string of every cell is held. An
+    empty line is no row; a row of another length is an error unless all its cells are empty."""
+    blocks: list[list[np.ndarray]] = [[] for _ in range(width)]
+    numbers: list[np.ndarray] = []
+    block: list[list[str]] = []
+    kept: list[int] = []
+
+    def flush() -> None:
+        columns = list(zip(*block, strict=True)) if block else [() for _ in range(width)]
+        for found, column in zip(blocks, columns, strict=True):
+            found.append(np.char.strip(np.array(column, dtype=str)))
+        numbers.append(np.array(kept, dtype=np.int64))
+        block.clear()
+        kept.clear()
+
+    for number, record in enumerate(reader, start=2):
+        if len(record) != width:
+            if any(cell.strip() for cell in record):
+                raise InputError(
+                    f"{len(record)} cells where the header has {width}"
+                    + dialect.hint(record, width, separator),
+                    file=path,
+                    row=number,
+                )
+            continue
+        block.append(record)
+        kept.append(number)
+        if len(block) == CSV_BLOCK:
+            flush()
+    flush()
+    return [np.concatenate(found) for found in blocks], np.concatenate(numbers)
 
 
 def _parquet(path: Path) -> Table:
@@ -210,6 +236,7 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         except ValueError:
             values = None
         if values is not None and np.isfinite(values).all():  # else: each cell says why
+            _underflow(text, values, title, table, unit, np.flatnonzero(present))
             found = scaled.float_scaled(values)
     if found is None:
         found = scaled.from_fractions(
@@ -219,6 +246,19 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
             ]
         )
     return present, found
+
+
+def _underflow(
+    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, where: np.ndarray
+) -> None:
+    """A cell that float64 reads as zero (or subnormal) because of an exponent beyond the
+    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0."""
+    tiny = np.flatnonzero(np.abs(values) < np.finfo(np.float64).tiny)
+    if not len(tiny):
+        return
+    written = np.char.lower(text[tiny])
+    for position in tiny[np.char.find(written, "e") >= 0].tolist():
+        _decimal(str(text[position]), title, table, unit, int(table.rows[where[position]]))
 
 
 def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fraction:
@@ -231,12 +271,14 @@ def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fracti
         pass
     match = _UNIT_IN_CELL.match(cell)
     if match is None:
-        message = f"column {title!r}: {cell!r} is not a finite number{dialect.comma_hint(cell)}"
+        message = (
+            f"column {title!r}: {quoted(cell)} is not a finite number{dialect.comma_hint(cell)}"
+        )
     elif match["unit"].strip() == unit:
-        message = f"{cell!r}: the unit belongs in the header, not in the cell"
+        message = f"{quoted(cell)}: the unit belongs in the header, not in the cell"
     else:
         message = (
-            f"{cell!r}: mixed units in column {title!r} (the header says {unit!r}): give every "
-            "cell in the header's unit, as a bare number"
+            f"{quoted(cell)}: mixed units in column {title!r} (the header says {unit!r}): give "
+            "every cell in the header's unit, as a bare number"
         )
     raise InputError(message, file=table.path, row=row)

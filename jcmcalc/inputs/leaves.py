@@ -4,6 +4,7 @@ and the members of each index (the ``[[systems]]`` tables)."""
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -47,26 +48,28 @@ def members_of(
             f"(index {index.symbol})",
             file=project.path,
         )
-    ids: list[str] = []
+    ids: dict[str, None] = {}  # ordered, and a member is found in constant time
     attributes: dict[str, dict[str, str]] = {}
     parameters: dict[str, Mapping[str, Any]] = {}
     allowed = MEMBER_KEYS + tuple(index.attributes)
+    known = set(allowed)
     for number, table in enumerate(raw, start=1):
         place = f"{index.key}[{number}]"
         if not isinstance(table, Mapping) or "id" not in table:
             raise InputError(f"each {at} entry needs an 'id'", file=project.path, at=place)
-        member = str(table["id"])
+        member = member_id(table["id"], file=project.path, at=f"{place}.id")
         if member in ids:
             raise InputError(duplicate_member(index.title, member), file=project.path, at=place)
-        for key in table:
-            if key not in allowed:
-                raise InputError(
-                    f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
-                    file=project.path,
-                    at=place,
-                )
+        unknown = [key for key in table if key not in known]
+        if unknown:
+            key = unknown[0]
+            raise InputError(
+                f"unknown key {key!r}{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+                file=project.path,
+                at=place,
+            )
         found = _attributes(index, table, member, file=project.path, at=place)
-        ids.append(member)
+        ids[member] = None
         attributes[member] = found
         parameters[member] = table.get("parameters", {})
     return tuple(ids), attributes, parameters
@@ -114,6 +117,23 @@ def defaulted(index: Index, project: Project, member: str) -> list[str]:
     return [name for name in index.defaults if name not in table]
 
 
+def member_id(raw: Any, *, file: Path, at: str) -> str:
+    """A member's id as written, or an error: ids are exact text, compared as written after
+    Unicode NFC normalisation (``é`` typed as one or as two code points is one id); an empty id,
+    or one with spaces around it, is refused (a monitoring file's cells are read stripped, so
+    such an id could never be matched)."""
+    if not isinstance(raw, str | int) or isinstance(raw, bool):
+        raise InputError(f'{raw!r} is not an id (write a text such as "PV-1")', file=file, at=at)
+    member = unicodedata.normalize("NFC", str(raw))
+    if not member.strip():
+        raise InputError(f"the id {member!r} is empty: give each member a name", file=file, at=at)
+    if member != member.strip():
+        raise InputError(
+            f"the id {member!r} has spaces around it: write it without them", file=file, at=at
+        )
+    return member
+
+
 def as_leaf(raw: Any, *, path: Path, at: str) -> Leaf:
     if isinstance(raw, str):
         return Leaf(raw, at)
@@ -144,6 +164,7 @@ def flatten(
         return {prefix: as_leaf(raw, path=path, at=at)}
     symbol = parameter.index[depth]
     choices = members[symbol]
+    known = set(choices)
     is_leaf = not isinstance(raw, Mapping) or "value" in raw
     if is_leaf and len(choices) == 1:
         return flatten(
@@ -159,8 +180,9 @@ def flatten(
             parameter=parameter.symbol,
         )
     leaves: dict[Key, Leaf] = {}
-    for member, value in raw.items():
-        if member not in choices:
+    for written, value in raw.items():
+        member = unicodedata.normalize("NFC", written)
+        if member not in known:
             title = methodology.index(symbol).title
             raise InputError(
                 f"unknown {title} {member!r}{suggest(member, choices)}",

@@ -24,7 +24,7 @@ import numpy as np
 from jcmcalc.inputs import boundary, columns, coverage, formats, scaled, series, wide
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import InputError, listing, quoted
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
 
@@ -133,7 +133,14 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     if wide.is_wide(table):
         table = wide.to_long(table, methodology, context.members)
     value_columns = _columns(table, methodology)
-    time_title = next((c for c in _TIME_COLUMNS if c in table.titles), None)
+    time_titles = [c for c in _TIME_COLUMNS if c in table.titles]
+    if len(time_titles) > 1:  # one would be ignored, even where the two disagree
+        raise InputError(
+            "both a 'timestamp' and a 'date' column: give one (the timestamp holds the date)",
+            file=path,
+            row=1,
+        )
+    time_title = time_titles[0] if time_titles else None
     if time_title is None and only is None:
         raise InputError(
             "a file under [monitoring] needs a 'date' or 'timestamp' column", file=path, row=1
@@ -231,8 +238,9 @@ def _totals(
     if not len(integers):  # a column of empty cells gives no reading (missing values say so)
         return {}, present
     totals = scaled.sums(scaled.Scaled(integers, values.scale, largest), starts)
-    firsts = (previous if previous is not None else rows)[starts]
-    lasts = rows[np.append(starts[1:], len(integers)) - 1]
+    ends = np.append(starts[1:], len(integers))
+    edges = (previous if previous is not None else rows)[starts], rows[ends - 1]
+    counts = ends - starts + (1 if column.register else 0)  # a register's first reading too
     slots = [
         (
             candidates[code // width].number,
@@ -241,7 +249,7 @@ def _totals(
         )
         for code in np.broadcast_to(group, starts.shape).tolist()
     ]
-    return _readings(table, column, slots, totals, values.scale, firsts, lasts), present
+    return _readings(table, column, slots, totals, values.scale, edges, counts), present
 
 
 def _coverage(
@@ -333,9 +341,11 @@ def _values(
             index = methodology.index(symbol)
             row = int(layout.rows[present][unknown[0]])
             cells = columns.text_cells(table.cells[index.csv_column])
-            cell = cells[columns.position(table.rows, row)]
+            cell = str(cells[columns.position(table.rows, row)])
             raise InputError(
-                f"unknown {index.title} {str(cell)!r} (known: {', '.join(members[symbol])})",
+                f"column {index.csv_column!r} is empty here (each row names its {index.title})"
+                if not cell
+                else f"unknown {index.title} {quoted(cell)} (known: {listing(members[symbol])})",
                 file=path,
                 row=row,
             )
@@ -351,25 +361,31 @@ def _readings(
     slots: list[Slot],
     totals: list[int],
     scale: int,
-    firsts: np.ndarray,
-    lasts: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray],
+    counts: np.ndarray,
 ) -> dict[Slot, Reading]:
     """One reading per slot from the totals of its runs of rows; a total is checked at the
     boundary like a value written in a project file."""
     parameter = column.parameter
     basis = parameter.canonical(column.unit) if parameter.alternatives else ""
     found: dict[Slot, Reading] = {}
-    for slot, total, first, last in zip(
-        slots, totals, firsts.tolist(), lasts.tolist(), strict=True
+    numerator, denominator = column.factor.numerator, 10**scale * column.factor.denominator
+    for slot, total, first, last, count in zip(
+        slots, totals, edges[0].tolist(), edges[1].tolist(), counts.tolist(), strict=True
     ):
-        value = Fraction(total, 10**scale) * column.factor
-        span = (int(first), int(last))
+        value = Fraction(total * numerator, denominator)
+        span = (min(first, last), max(first, last))
         if slot in found:
             earlier = found[slot]
             value += earlier.value
+            count += earlier.count
             span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
-        found[slot] = Reading(value, table.path, span, basis)
-    for reading in found.values():
+        found[slot] = Reading(value, table.path, span, basis, count=count)
+    checked = found.values()
+    if len(found) == len(slots):  # no slot summed twice: check the totals as one column
+        refused = boundary.refused(parameter, np.array(totals, dtype=object), scale, column.factor)
+        checked = [found[slots[int(i)]] for i in np.flatnonzero(refused)[:1]]
+    for reading in checked:
         problem = boundary.refusal(parameter, reading.value, parameter.canonical(column.unit))
         if problem:
             raise InputError(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from jcmcalc.inputs import scaled
+from jcmcalc.inputs.project import existing
 from jcmcalc.model.errors import InputError
 
 
@@ -107,6 +108,12 @@ def open_parquet(path: Path) -> tuple[tuple[str, ...], ParquetColumns, int, dict
         raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
     units = {}
     for field in schema:
+        if field.type.num_fields:  # a list, struct or map in each cell
+            raise InputError(
+                f"column {field.name!r} holds {field.type} in each cell: give one value per cell",
+                file=path,
+                row=1,
+            )
         metadata = field.metadata or {}
         if b"unit" in metadata:
             try:
@@ -123,11 +130,7 @@ def open_parquet(path: Path) -> tuple[tuple[str, ...], ParquetColumns, int, dict
 def _check_file(path: Path) -> None:
     """The checks :func:`~jcmcalc.inputs.project.read_bytes` makes, without reading a file that
     pyarrow maps itself."""
-    if not path.exists():
-        raise InputError("monitoring file not found", file=path)
-    if path.is_dir():
-        raise InputError("monitoring file is a directory, not a file", file=path)
-    if path.stat().st_size == 0:
+    if existing(path, what="monitoring file").st_size == 0:
         raise InputError("monitoring file is empty", file=path)
 
 

@@ -6,9 +6,12 @@ ever enters a calculation.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -17,8 +20,8 @@ from typing import Any
 
 import attrs
 
-from jcmcalc.inputs.boundary import period_clash, reversed_period
-from jcmcalc.model.errors import InputError, suggest
+from jcmcalc.inputs.boundary import file_errors, period_clash, reversed_period
+from jcmcalc.model.errors import InputError, quoted, suggest
 
 TOP_LEVEL = (
     "project",
@@ -30,6 +33,11 @@ TOP_LEVEL = (
     "estimate",
 )
 PERIOD_KEYS = ("start", "end", "values", "data", "label")
+
+#: The years a date may lie in: a guard against typing errors (``9999-01-01``), chosen by
+#: jcmcalc, not a rule of the JCM (whose first projects were registered in 2014).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Largest file jcmcalc reads; a larger one is refused before it is read.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -99,11 +107,7 @@ class Project:
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""
-    if not path.exists():
-        raise InputError(f"{what} not found", file=path)
-    if path.is_dir():
-        raise InputError(f"{what} is a directory, not a file", file=path)
-    size = path.stat().st_size
+    size = existing(path, what=what).st_size
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"{what} is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
@@ -112,7 +116,21 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
         )
     if size == 0:
         raise InputError(f"{what} is empty", file=path)
-    return path.read_bytes()
+    with file_errors(path):
+        return path.read_bytes()
+
+
+def existing(path: Path, *, what: str) -> os.stat_result:
+    """The status of an input file that exists and is no directory, else an error naming it
+    (a loop of symbolic links, a name too long... as :func:`file_errors` says)."""
+    with file_errors(path):
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            raise InputError(f"{what} not found", file=path) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(f"{what} is a directory, not a file", file=path)
+    return status
 
 
 def inside(
@@ -120,8 +138,14 @@ def inside(
 ) -> Path:
     """Resolve ``reference`` against ``directory``; it may not leave that directory (symbolic
     links resolved) unless ``allow_outside``."""
+    if "\0" in reference:
+        raise InputError(
+            f"the file name {quoted(reference)} holds a NUL character", file=file, at=at
+        )
     target = directory / reference
-    if not allow_outside and not target.resolve().is_relative_to(directory.resolve()):
+    with file_errors(target):
+        outside = not target.resolve().is_relative_to(directory.resolve())
+    if outside and not allow_outside:
         raise InputError(
             f"{reference!r} lies outside the project directory {directory} (move it in, or "
             "pass --allow-outside)",
@@ -132,16 +156,31 @@ def inside(
 
 
 def parse_date(value: Any, *, file: Path, at: str) -> dt.date:
+    """A date of the project file: a TOML date, a local date-time at midnight or the text
+    ``YYYY-MM-DD``, in the years :data:`EARLIEST_YEAR` to :data:`LATEST_YEAR`. A time of day or
+    a UTC offset is refused, not dropped: periods are whole days of the project's calendar."""
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InputError(f"{value!r} is not a date (write 2024-01-31)", file=file, at=at)
+        if value.tzinfo is not None or value.time() != dt.time():
+            raise InputError(
+                f"{value.isoformat()} is a date and time (its time or UTC offset would be "
+                "dropped): periods are whole days, write the date alone (2024-01-31)",
+                file=file,
+                at=at,
+            )
+        value = value.date()
+    elif isinstance(value, str) and _ISO_DATE.match(value):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if not isinstance(value, dt.date):
+        raise InputError(f"{quoted(value)} is not a date (write 2024-01-31)", file=file, at=at)
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InputError(
+            f"{value} lies outside the years {EARLIEST_YEAR} to {LATEST_YEAR} that jcmcalc "
+            "takes: a typing error?",
+            file=file,
+            at=at,
+        )
+    return value
 
 
 def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], *, file: Path, at: str):

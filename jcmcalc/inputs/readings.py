@@ -44,11 +44,18 @@ class Reading:
     rows: tuple[int, ...]
     unit: str = ""
     coverage: tuple[Coverage, ...] = ()
+    #: How many rows were summed (0: not counted); fewer than the span says rows lie between.
+    count: int = 0
 
     @property
     def origin(self) -> str:
-        first, last = self.rows[0], self.rows[-1]
-        rows = f"row {first}" if first == last else f"rows {first}-{last}"
+        first, last = min(self.rows), max(self.rows)
+        if first == last:
+            rows = f"row {first}"
+        elif self.count and self.count < last - first + 1:
+            rows = f"{self.count} rows from row {first} to row {last}, not contiguous"
+        else:
+            rows = f"rows {first}-{last}"
         return f"{self.file.name} {rows}"
 
 

@@ -94,6 +94,7 @@ class Resolver:
         self.member_parameters: dict[str, dict[str, Mapping[str, Any]]] = {}
         self.tables: dict[str, tuple[str, str, str]] = {}
         self.warnings: list[str] = []
+        self.defaults: dict[tuple[str, str], Fraction] = {}
         self.coverage: dict[Coverage, None] = {}
         self.estimating = False
         for index in methodology.indices:
@@ -175,6 +176,13 @@ class Resolver:
             resolved[parameter.name] = {k: v for k, v in found.items() if v is not None}
         return resolved
 
+    def _default_value(self, parameter: Parameter, default: Default) -> Fraction:
+        """:func:`_default_value`, once per parameter and default (not once per member)."""
+        known = (parameter.name, default.value)
+        if known not in self.defaults:
+            self.defaults[known] = _default_value(self.methodology, parameter, default)
+        return self.defaults[known]
+
     def _default(self, parameter: Parameter, key: Key) -> Default | None:
         default = parameter.default
         if isinstance(default, DefaultTable):
@@ -188,10 +196,9 @@ class Resolver:
         """The value of ``parameter`` for ``key``; None for an unknown value that only warning
         checks use (:attr:`WhenAbsent.UNKNOWN`), unless an estimate needs it."""
         default = self._default(parameter, key)
-        subject = f"{parameter.symbol}{describe_key(parameter, key, self.methodology)}"
         if leaf is None:
             if default is not None:
-                value = _default_value(self.methodology, parameter, default)
+                value = self._default_value(parameter, default)
                 unit = _canonical(parameter, default.value)
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if parameter.when_absent is WhenAbsent.ZERO:
@@ -229,7 +236,7 @@ class Resolver:
                 )
             return Value(value, Origin.PROJECT, leaf.source, unit=unit)
         if default is not None:
-            default_value = _default_value(self.methodology, parameter, default)
+            default_value = self._default_value(parameter, default)
             if value == default_value:
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if not (leaf.override and leaf.source):
@@ -243,7 +250,8 @@ class Resolver:
                     parameter=parameter.symbol,
                 )
             self.warnings.append(
-                f"{subject}: override {decimal_text(value)} {unit or parameter.unit} replaces the "
+                f"{parameter.symbol}{describe_key(parameter, key, self.methodology)}: override "
+                f"{decimal_text(value)} {unit or parameter.unit} replaces the "
                 f"default {default.value} (source: {leaf.source})"
             )
             return Value(value, Origin.OVERRIDE, leaf.source, unit=unit)
@@ -254,15 +262,25 @@ class Resolver:
                 at=leaf.at,
                 parameter=parameter.symbol,
             )
-        if parameter.kind is Kind.METHODOLOGY and not leaf.source:
-            raise InputError(
-                "this value is fixed by the methodology, whose table is not shipped: "
-                'give its source, e.g. { value = "...", source = "<document, table>" }',
-                file=self.path,
-                at=leaf.at,
-                parameter=parameter.symbol,
-            )
+        self._require_source(parameter, leaf)
         return Value(value, Origin.PROJECT, leaf.source or f"{self.path.name} {leaf.at}", unit=unit)
+
+    def _require_source(self, parameter: Parameter, leaf: Leaf) -> None:
+        """A value the methodology fixes (its table not shipped), or one whose source it
+        requires, comes with its source."""
+        if leaf.source or not (parameter.kind is Kind.METHODOLOGY or parameter.source_required):
+            return
+        why = (
+            "the methodology requires the source of this value"
+            if parameter.source_required
+            else "this value is fixed by the methodology, whose table is not shipped"
+        )
+        raise InputError(
+            f'{why}: give its source, e.g. {{ value = "...", source = "<document, table>" }}',
+            file=self.path,
+            at=leaf.at,
+            parameter=parameter.symbol,
+        )
 
     def monitored(
         self,
@@ -303,11 +321,14 @@ class Resolver:
     ) -> Value:
         """The monitored value of one member in ``period``: from the project file, from a
         monitoring file, zero where the methodology allows it, or an error."""
-        where = describe_key(parameter, key, self.methodology)
+
+        def where() -> str:  # only for a message: not worked out for every member
+            return describe_key(parameter, key, self.methodology)
+
         needed = required(self.methodology, parameter, key, self.attributes)
         if leaf is not None and reading is not None:
             raise InputError(
-                f"given both in the project file and in {reading.origin}{where}",
+                f"given both in the project file and in {reading.origin}{where()}",
                 file=self.path,
                 at=leaf.at,
                 parameter=parameter.symbol,
@@ -315,7 +336,7 @@ class Resolver:
         if (leaf is not None or reading is not None) and not needed:
             self._undeclared(parameter, key, leaf, reading)
             self.warnings.append(
-                f"{parameter.symbol}{where} in {period.label} is given but not used: the "
+                f"{parameter.symbol}{where()} in {period.label} is given but not used: the "
                 "member's option does not use it"
             )
         if leaf is not None:
@@ -331,7 +352,7 @@ class Resolver:
         if parameter.when_absent is WhenAbsent.ZERO:
             return Value(Fraction(0), Origin.ABSENT, "not monitored: zero")
         raise InputError(
-            f"missing monitored value{where} in {period.label}",
+            f"missing monitored value{where()} in {period.label}",
             file=self.path,
             at=f"periods[{period.number}]",
             parameter=parameter.symbol,

@@ -7,6 +7,7 @@ Columns are processed whole with numpy; long series are scanned in blocks of
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import Any
@@ -19,6 +20,7 @@ from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import instants, midnights, shown
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
 
 METER_COLUMN = "meter"
@@ -81,7 +83,9 @@ def layout(
             continue
         code, found = columns.members(table.cells[index.csv_column])
         known = {member: position for position, member in enumerate(members[index.symbol])}
-        lookup = np.array([known.get(name, -1) for name in found], dtype=np.int32)
+        lookup = np.array(  # ids are compared NFC-normalised, as a project file's are
+            [known.get(unicodedata.normalize("NFC", name), -1) for name in found], dtype=np.int32
+        )
         if not np.array_equal(lookup, np.arange(len(lookup))):
             code = lookup[code]
         parquet.release_memory()
@@ -263,7 +267,8 @@ def deltas(
             else f"; if the meter was replaced, add a {METER_COLUMN!r} column naming each meter"
         )
         raise InputError(
-            f"meter reading goes backwards: {before} at row {rows[i]}, then {after} "
+            f"meter reading goes backwards: {decimal_text(before)} at row {rows[i]}, then "
+            f"{decimal_text(after)} "
             f"{parameter.canonical(unit)}{hint}",
             file=table.path,
             row=int(rows[i + 1]),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.monitoring import read_monitoring
 from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.readings import HEAD_BYTES, ReadContext, Reader, Reading, Slot, check_readings
@@ -111,7 +112,8 @@ def read_file(path: Path, context: ReadContext, readers: Sequence[Reader] = ()) 
         names = " and ".join(repr(reader.name) for reader in accepting)
         raise plugin_fault(methodology, f"the monitoring readers {names} both accept {path.name}")
     if not accepting:
-        return read_monitoring(path, context)
+        with file_errors(path):
+            return read_monitoring(path, context)
     reader = accepting[0]
     what = f"its monitoring reader {reader.name!r} (reading {path.name})"
     with plugin_code(methodology, what):

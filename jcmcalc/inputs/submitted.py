@@ -127,6 +127,12 @@ def _csv(path: Path, methodology: Methodology) -> Iterator[Figure]:
             if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
                 continue
             where = f"row {row_number}"
+            if None in row:  # cells beyond the header: a shifted row, not ignored
+                raise InputError(
+                    f"{len(fields) + len(row[None])} cells where the header has {len(fields)}",
+                    file=path,
+                    row=row_number,
+                )
             quantity = (row["quantity"] or "").strip()
             value = _number(row["value"], file=path, where=where)
             unit = (row.get("unit") or "").strip()

@@ -19,7 +19,7 @@ import numpy as np
 
 from jcmcalc.inputs import parquet
 from jcmcalc.inputs.columns import Table, is_arrow, text_cells
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import InputError, quoted
 
 _OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
 NO_ZONE = (
@@ -41,7 +41,8 @@ def instants(column: Any, *, title: str, table: Table, zone: str | None) -> tupl
     if not is_arrow(column) and column.dtype.kind == "M":
         return column.astype("datetime64[us]"), False
     cells = text_cells(column)
-    empty = np.flatnonzero(np.char.str_len(cells) == 0)
+    lengths = np.char.str_len(cells)
+    empty = np.flatnonzero(lengths == 0)
     if len(empty):
         raise InputError(f"column {title!r} is empty here", file=table.path, row=table.row(empty))
     serial = np.flatnonzero(np.char.isdigit(np.char.replace(cells[:1], ".", "")))
@@ -52,6 +53,14 @@ def instants(column: Any, *, title: str, table: Table, zone: str | None) -> tupl
             "saving as CSV, or read the .xlsx workbook itself",
             file=table.path,
             row=table.row(serial),
+        )
+    short = np.flatnonzero(lengths < len("2024-01-31"))
+    if len(short):  # numpy would read 2024 as 2024-01-01, and "today" or "now" as the run's day
+        raise InputError(
+            f"column {title!r}: {quoted(cells[short[0]])} is not a whole date (write 2024-01-31, "
+            "or 2024-01-31T00:15 for a time)",
+            file=table.path,
+            row=table.row(short),
         )
     if len(cells) and not _OFFSET.search(str(cells[0])):
         try:

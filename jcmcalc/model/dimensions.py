@@ -9,6 +9,7 @@ from jcmcalc.model.errors import MethodologyError
 from jcmcalc.model.expressions import (
     BinaryOp,
     Constant,
+    Convert,
     Extremum,
     Floor,
     Power,
@@ -19,6 +20,7 @@ from jcmcalc.model.expressions import (
     Visitor,
     to_text,
 )
+from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.units import dimensionality, factor_is_one, parse_unit, unit_text
 
 
@@ -32,10 +34,16 @@ class _Units(Visitor):
         raise MethodologyError(f"{self.where}: unknown term {node!r}")
 
     def visit_Symbol(self, node: Symbol):
-        return parse_unit(self.units[node.name])
+        return self.parse(self.units[node.name], node.symbol)
 
     def visit_Constant(self, node: Constant):
-        return parse_unit(node.unit)
+        return self.parse(node.unit, decimal_text(node.value))
+
+    def parse(self, unit: str, what: str):
+        try:
+            return parse_unit(unit)
+        except ValueError as exc:
+            raise MethodologyError(f"{self.where}: {what}: {exc}") from None
 
     def visit_BinaryOp(self, node: BinaryOp):
         if node.op == "*":
@@ -43,6 +51,15 @@ class _Units(Visitor):
         if node.op == "/":
             return self.visit(node.left) / self.visit(node.right)
         return self.same([node.left, node.right])
+
+    def visit_Convert(self, node: Convert):
+        found = self.visit(node.left)
+        if not factor_is_one(found, node.source):
+            raise MethodologyError(
+                f"{self.where}: to({to_text(node.left)}, {node.unit}) converts from "
+                f"{node.source}, but the term is in {unit_text(found)}"
+            )
+        return parse_unit(node.unit)
 
     def visit_Extremum(self, node: Extremum):
         return self.same(list(node.terms))

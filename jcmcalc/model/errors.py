@@ -71,6 +71,29 @@ class MethodologyError(PluginError):
     """A methodology declaration is inconsistent (an author's error, found at load time)."""
 
 
+#: Characters of a value or id quoted in a message; a longer one is cut (its length is said).
+QUOTED_CHARACTERS = 60
+#: Names listed in a message before the rest are counted.
+LISTED_NAMES = 10
+
+
+def quoted(text: object) -> str:
+    """``text`` as Python writes a string (quotes, escapes: ``'A '`` and ``'A'`` differ), cut
+    to :data:`QUOTED_CHARACTERS` with its length when longer (a 5,000-digit cell)."""
+    text = str(text)
+    if len(text) <= QUOTED_CHARACTERS:
+        return repr(text)
+    return f"{text[:QUOTED_CHARACTERS]!r}... ({len(text):,} characters)"
+
+
+def listing(names: Iterable[object]) -> str:
+    """Names quoted and joined, the first :data:`LISTED_NAMES` of them, then a count."""
+    names = list(names)
+    shown = ", ".join(quoted(n) for n in names[:LISTED_NAMES])
+    more = len(names) - LISTED_NAMES
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

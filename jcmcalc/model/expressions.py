@@ -16,6 +16,7 @@ from jcmcalc.model.terms import (
     BinaryOp,
     Collector,
     Constant,
+    Convert,
     Extremum,
     Floor,
     Maximum,
@@ -30,12 +31,14 @@ from jcmcalc.model.terms import (
     maximum,
     minimum,
     select,
+    to,
     total,
 )
 
 __all__ = [
     "BinaryOp",
     "Constant",
+    "Convert",
     "Extremum",
     "Floor",
     "Maximum",
@@ -56,6 +59,7 @@ __all__ = [
     "selections",
     "substituted",
     "symbols",
+    "to",
     "to_latex",
     "to_text",
     "total",
@@ -118,6 +122,11 @@ class _Text(Visitor[str]):
         lhs = _wrap(node.left, node.precedence, self.visit(node.left))
         rhs = _wrap(node.right, node.precedence, self.visit(node.right), right=node.op in "-/")
         return f"{lhs} {_SIGNS[node.op]} {rhs}"
+
+    def visit_Convert(self, node: Convert) -> str:
+        if self.members is not None:  # substituted: the factor's value shows
+            return self.visit_BinaryOp(node)
+        return f"to({self.visit(node.left)}, {node.unit})"
 
     def visit_Power(self, node: Power) -> str:
         base, exponent = self.visit(node.base), self.visit(node.exponent)
@@ -187,7 +196,8 @@ class _Latex(Visitor[str]):
         return latex_symbol(node.symbol)
 
     def visit_Constant(self, node: Constant) -> str:
-        return rf"\mathrm{{{node.label}}}" if node.label else decimal_text(node.value)
+        label = node.label.replace("_", r"\_")
+        return rf"\mathrm{{{label}}}" if node.label else decimal_text(node.value)
 
     def visit_BinaryOp(self, node: BinaryOp) -> str:
         left, right = self.visit(node.left), self.visit(node.right)

@@ -367,35 +367,44 @@ def _holds(condition: Condition, bindings: Mapping[str, str], attributes: Attrib
     return any(found.get(attribute) == value for found in members.values())
 
 
+#: The select conditions of each parameter's uses, per methodology (kept with it: ``id`` is
+#: not reused while the methodology lives here), so that ``required`` is constant time.
+_USES: dict[int, tuple[Methodology, dict[str, list[Any]]]] = {}
+
+
+def _uses(methodology: Methodology) -> dict[str, list[Any]]:
+    """For each parameter, the conditions of the select cases of each of its uses."""
+    entry = _USES.get(id(methodology))
+    if entry is None or entry[0] is not methodology:
+        estimated = methodology.estimate.equations if methodology.estimate else ()
+        terms = [e.expression for e in (*methodology.equations, *estimated)]
+        terms += [t for check in methodology.checks for t in (check.left, check.right)]
+        found: dict[str, list[Any]] = {}
+        for term in terms:
+            for symbol, conditions in selections(term):
+                found.setdefault(symbol.name, []).append(conditions)
+        entry = _USES[id(methodology)] = (methodology, found)
+    return entry[1]
+
+
 def required(
     methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
 ) -> bool:
     """Whether ``parameter`` needs a value for the members ``key`` names: unless every use of
     it lies in select cases that those members (with their ``attributes``) do not take."""
     bindings = dict(zip(parameter.index, key, strict=True))
-    uses = _uses(methodology, parameter)
+    uses = _uses(methodology).get(parameter.name, [])
     return not uses or any(
         all(_holds(condition, bindings, attributes) for condition in conditions)
         for conditions in uses
     )
 
 
-def _uses(methodology: Methodology, parameter: Parameter) -> list[tuple[Condition, ...]]:
-    """The select cases each use of ``parameter`` lies in (an empty tuple: always used)."""
-    estimated = methodology.estimate.equations if methodology.estimate else ()
-    terms = [e.expression for e in (*methodology.equations, *estimated)]
-    terms += [t for check in methodology.checks for t in (check.left, check.right)]
-    return [
-        conditions
-        for term in terms
-        for symbol, conditions in selections(term)
-        if symbol.name == parameter.name
-    ]
-
-
 def deciding(methodology: Methodology, parameter: Parameter) -> list[tuple[str, str]]:
     """The (index, attribute) pairs whose select cases decide whether ``parameter`` is used."""
-    cases = {condition[:2] for uses in _uses(methodology, parameter) for condition in uses}
+    cases = {
+        condition[:2] for uses in _uses(methodology).get(parameter.name, []) for condition in uses
+    }
     return sorted(cases)
 
 

@@ -14,6 +14,13 @@ from fractions import Fraction
 
 import attrs
 
+from jcmcalc.model.declared import (
+    Problem,
+    basis_problems,
+    identity_problems,
+    parameter_problems,
+    term_problems,
+)
 from jcmcalc.model.dimensions import same_unit, unit_of
 from jcmcalc.model.errors import InputError, MethodologyError, suggest
 from jcmcalc.model.expressions import (
@@ -24,7 +31,7 @@ from jcmcalc.model.expressions import (
     symbols,
     to_text,
 )
-from jcmcalc.model.parameters import Confidence, DefaultTable, Kind, Parameter
+from jcmcalc.model.parameters import Confidence, Kind, Parameter
 from jcmcalc.model.units import factor_is_one, parse_unit, unit_text
 
 REFERENCE = "reference_emissions"
@@ -135,6 +142,20 @@ class Check:
     def holds(self, left: Fraction, right: Fraction) -> bool:
         """Whether the values ``left`` and ``right`` of the two sides satisfy the bound."""
         return left < right if self.strict else left <= right
+
+
+#: A comparison as ``(swap the sides, strict)`` of the bound ``left <= right``.
+RELATIONS = {"<": (False, True), "<=": (False, False), ">": (True, True), ">=": (True, False)}
+
+
+def bound(name: str, left: Term, relation: str, right: Term, description: str, **extra) -> Check:
+    """The check ``left relation right`` for ``relation`` one of ``<``, ``<=``, ``>``, ``>=``
+    (``a > b`` is kept as ``b < a``)."""
+    if relation not in RELATIONS:
+        raise ValueError(f"check {name!r}: {relation!r} is not one of {', '.join(RELATIONS)}")
+    swap, strict = RELATIONS[relation]
+    left, right = (right, left) if swap else (left, right)
+    return Check(name, left, right, description, strict=strict, **extra)
 
 
 def expectation(parameter: Parameter, above: Parameter, description: str) -> Check:
@@ -257,15 +278,6 @@ def _select_problems(term: Term, indices: Mapping[str, Index], place: str) -> It
             )
 
 
-@attrs.frozen
-class Problem:
-    """A flaw of a declaration: a ``fatal`` one (an inconsistency) stops it loading, the
-    others (a missing description or source) fail the conformance check."""
-
-    message: str
-    fatal: bool = True
-
-
 def check(methodology: Methodology) -> None:
     """Raise :class:`MethodologyError` when the declaration is inconsistent (at load time)."""
     for problem in _problems(methodology):
@@ -286,14 +298,20 @@ def problems(methodology: Methodology) -> list[Problem]:
 def _problems(methodology: Methodology) -> Iterator[Problem]:
     """Every flaw in order; after a fatal one, later checks may rely on what it broke."""
     where = methodology.label
+    yield from identity_problems(methodology.id, methodology.version, where)
     index_symbols = {index.symbol for index in methodology.indices}
     units: dict[str, str] = {}
     for parameter in methodology.all_parameters:
         if parameter.name in units:
             yield Problem(f"{where}: parameter {parameter.name!r} declared twice")
-        yield from _parameter_problems(parameter, index_symbols, where)
+        yield from parameter_problems(parameter, index_symbols, where)
         units[parameter.name] = parameter.unit
-    yield from _basis_problems(methodology.all_parameters, where)
+    refs = {p.name: p.ref for p in methodology.all_parameters}
+    estimated = methodology.estimate.equations if methodology.estimate else ()
+    refs |= {e.name: e.ref for e in methodology.equations}
+    for place, term in _terms(methodology):
+        yield from term_problems(term, refs, index_symbols, f"{where}, {place}")
+    yield from basis_problems(methodology.all_parameters, where)
     names = [e.name for e in methodology.equations]
     for required in (REFERENCE, PROJECT):
         if required not in names:
@@ -308,7 +326,6 @@ def _problems(methodology: Methodology) -> Iterator[Problem]:
                 f"{unit_text(parse_unit(equation.unit))}, not {TONNES_CO2}"
             )
     indices = {index.symbol: index for index in methodology.indices}
-    estimated = methodology.estimate.equations if methodology.estimate else ()
     for term in [e.expression for e in (*methodology.equations, *estimated)] + [
         t for c in methodology.checks for t in (c.left, c.right)
     ]:
@@ -320,57 +337,50 @@ def _problems(methodology: Methodology) -> Iterator[Problem]:
             bound, units, index_symbols, fixed, f"{where}, check {bound.name}"
         )
     if methodology.estimate:
-        monitored = {p.name for p in methodology.parameters if p.kind is Kind.MONITORED}
+        monitored = {p.name: p for p in methodology.parameters if p.kind is Kind.MONITORED}
         for equation in methodology.estimate.equations:
-            if equation.name not in monitored:
-                yield Problem(f"{where}: estimate {equation.symbol} names no monitored parameter")
+            yield from _estimate_problems(equation, monitored.get(equation.name), where)
         yield from _equation_problems(
             methodology.estimate.equations, dict(units), index_symbols, where
         )
 
 
-def _parameter_problems(
-    parameter: Parameter, index_symbols: set[str], where: str
+def _terms(methodology: Methodology) -> Iterator[tuple[str, Term]]:
+    """Every term the methodology declares, with the place it is declared."""
+    for equation in methodology.equations:
+        yield f"equation {equation.symbol}", equation.expression
+    for equation in methodology.estimate.equations if methodology.estimate else ():
+        yield f"estimate {equation.symbol}", equation.expression
+    for bound in methodology.checks:
+        yield f"check {bound.name}", bound.left
+        yield f"check {bound.name}", bound.right
+
+
+def _estimate_problems(
+    equation: Equation, estimated: Parameter | None, where: str
 ) -> Iterator[Problem]:
-    unknown = set(parameter.index) - index_symbols
-    if unknown:
-        yield Problem(f"{where}: {parameter.symbol} uses undeclared index {unknown}")
-    if parameter.kind is Kind.MONITORED and not parameter.options:
-        yield Problem(f"{where}: {parameter.symbol} has no monitoring option")
-    for unit in parameter.units:
-        try:
-            parse_unit(unit)
-        except ValueError as exc:
-            yield Problem(f"{where}: {parameter.symbol}: {exc}")
-    gap = f"{where}: parameter {parameter.symbol} "
-    if not parameter.unit.strip():
-        yield Problem(gap + 'has no unit (write "dimensionless" for a pure number)', fatal=False)
-    if not parameter.description.strip():
-        yield Problem(gap + "has no description", fatal=False)
-    if not isinstance(parameter.kind, Kind):
-        yield Problem(gap + f"has no kind (one of {', '.join(k.name for k in Kind)})", fatal=False)
-    default = parameter.default
-    if isinstance(default, DefaultTable):
-        table = f"default table {default.name!r}"
-        unsourced = [
-            f"{table} row {' / '.join(k)}" for k, r in default.rows.items() if not r.source.strip()
-        ]
-        for what in ([table] if not default.source.strip() else []) + unsourced:
-            yield Problem(f"{gap}{what} has no source", fatal=False)
-    elif default is not None and not default.source.strip():
-        yield Problem(f"{gap}default {default.value!r} has no source", fatal=False)
-
-
-def _basis_problems(parameters: Iterable[Parameter], where: str) -> Iterator[Problem]:
-    """Parameters with unit choices share one list of bases: the n-th unit is the n-th basis."""
-    choices = [p for p in parameters if p.alternatives]
-    for parameter in choices[1:]:
-        if len(parameter.units) != len(choices[0].units):
-            yield Problem(
-                f"{where}: {parameter.symbol} has the unit choices {', '.join(parameter.units)} "
-                f"and {choices[0].symbol} {', '.join(choices[0].units)}: the n-th unit of "
-                "each is its n-th basis of measurement, so their numbers must agree"
-            )
+    """An estimate equation names a monitored parameter and gives it in that parameter's unit
+    (a kWh estimate of a MWh parameter would be 1000 times too large) and indices."""
+    place = f"{where}, estimate {equation.symbol}"
+    if estimated is None:
+        yield Problem(f"{place} names no monitored parameter ({equation.name!r})")
+        return
+    try:
+        fits = factor_is_one(parse_unit(equation.unit), estimated.unit)
+    except ValueError as exc:
+        yield Problem(f"{place}: {exc}")
+        return
+    if not fits:
+        yield Problem(
+            f"{place} is in {equation.unit}, but the parameter it estimates, "
+            f"{estimated.symbol}, is in {estimated.unit}: convert it (to(..., "
+            f'"{estimated.unit}"))'
+        )
+    if equation.index != estimated.index:
+        yield Problem(
+            f"{place} has indices {list(equation.index)}, but {estimated.symbol} "
+            f"has {list(estimated.index)}"
+        )
 
 
 def _check_problems(

@@ -6,6 +6,8 @@ import math
 import re
 from fractions import Fraction
 
+from jcmcalc.model.errors import quoted
+
 #: Decimal places shown for a value whose decimal expansion does not terminate.
 DISPLAY_PLACES = 6
 
@@ -17,19 +19,36 @@ MAX_MAGNITUDE = 10**15
 #: would take hours; anything beyond this is refused before it is expanded.
 MAX_EXPONENT = 30
 
+#: Most decimal places of a value written in an input. Exact products of inputs with
+#: thousands of places would exceed what Python converts to text (4,300 digits), so the output
+#: could not be written; no measurement has that many. Chosen by jcmcalc, not a standard.
+MAX_PLACES = 60
+#: Most digits of a number written in an input (a 400-digit integer is still read, and refused
+#: as absurdly large with its magnitude).
+MAX_DIGITS = 1000
+
 
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
 
 
 def decimal_fraction(text: str) -> Fraction:
     """Exact value of decimal text (``"1.5e3"``); ``ValueError`` if it is none. An exponent
-    beyond :data:`MAX_EXPONENT` raises ``OverflowError`` before it is expanded."""
+    beyond :data:`MAX_EXPONENT`, more than :data:`MAX_DIGITS` digits or more than
+    :data:`MAX_PLACES` decimal places raise ``OverflowError`` (a typing error, surely)."""
     exponent = _EXPONENT.search(text)
     if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
         raise OverflowError(
-            f"{text.strip()!r} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
+            f"{quoted(text.strip())} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
         )
-    return Fraction(text)
+    digits = sum(character.isdigit() for character in text)
+    if digits > MAX_DIGITS:
+        raise OverflowError(f"{quoted(text.strip())} has {digits:,} digits")
+    value = Fraction(text)
+    if value.denominator > 10**MAX_PLACES:
+        raise OverflowError(
+            f"{quoted(text.strip())} has more than {MAX_PLACES} digits after the point"
+        )
+    return value
 
 
 def absurd(value: Fraction) -> bool:

@@ -153,6 +153,8 @@ class Parameter:
     member does not take (:func:`jcmcalc.model.kernel.required`).
     ``inferred`` explains a part of its use that is reconstructed, not read in the text.
     ``monitoring`` describes how a monitored parameter is monitored.
+    ``source_required``: a value the project file fixes must carry its source (a catalogue,
+    a performance test), as a value the methodology fixes always must.
     """
 
     symbol: str
@@ -166,6 +168,7 @@ class Parameter:
     when_absent: WhenAbsent = WhenAbsent.ERROR
     inferred: str = ""
     monitoring: Monitoring | None = None
+    source_required: bool = False
 
     @property
     def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic
@@ -202,3 +205,14 @@ class Parameter:
             except ValueError:
                 break
         return self.unit
+
+
+#: Year of the crediting period (1 for the first), supplied by the estimate to its equations.
+YEAR_NUMBER = Parameter(
+    "n_y",
+    "year_number",
+    "dimensionless",
+    Kind.PROJECT,
+    "Year of the crediting period, 1 for the first (supplied by jcmcalc estimate)",
+    bounds=POSITIVE,
+)

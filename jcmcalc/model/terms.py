@@ -2,7 +2,8 @@
 
 Build trees from :attr:`Parameter.ref` and :attr:`Equation.ref` with ``+ - * /``,
 :func:`total` (a sum over an index), :func:`minimum`, :func:`maximum`, :class:`Floor`,
-:func:`select` (a term chosen per member by one of its attributes) and :class:`Constant`.
+:func:`select` (a term chosen per member by one of its attributes), :func:`to` (an exact unit
+conversion) and :class:`Constant`.
 Every walker over a tree (text, LaTeX, exact and array evaluation, units, spreadsheet
 formulas) is a :class:`Visitor` subclass.
 """
@@ -15,6 +16,8 @@ from functools import cache
 from typing import Generic, TypeVar
 
 import attrs
+
+from jcmcalc.model.units import conversion_factor
 
 
 class Term:
@@ -90,6 +93,17 @@ class BinaryOp(Term):
 
     def children(self) -> Sequence[Term]:
         return (self.left, self.right)
+
+
+@attrs.frozen(eq=False)
+class Convert(BinaryOp):
+    """``to(term, unit)``: ``term`` times the exact factor from its unit ``source`` to ``unit``.
+
+    A product with a constant, so every walker evaluates it as one; the text shows ``to()``.
+    """
+
+    unit: str = ""
+    source: str = ""
 
 
 @attrs.frozen(eq=False)
@@ -186,6 +200,22 @@ def minimum(*terms: object) -> Minimum:
 def maximum(*terms: object) -> Maximum:
     """``max(a, b, ...)``."""
     return Maximum(tuple(as_term(t) for t in terms))
+
+
+def to(term: Term, unit: str, source: str) -> Convert:
+    """``term`` (in ``source``) converted to ``unit`` by the exact factor the registry computes;
+    ``ValueError`` when the units are unknown or measure different things."""
+    try:
+        factor = conversion_factor(source, unit)
+    except ValueError as exc:  # an unknown unit
+        raise ValueError(f"to(..., {unit!r}): {exc}") from None
+    except Exception:  # pint's DimensionalityError
+        raise ValueError(
+            f"to(..., {unit!r}): cannot convert {source} to {unit}: they measure different things"
+        ) from None
+    wrapped = f"({source})" if any(sign in source for sign in "*/ ") else source
+    ratio = Constant(factor, unit=f"({unit}) / ({source})", label=f"{unit}/{wrapped}")
+    return Convert("*", term, ratio, unit, source)
 
 
 def select(attribute: str, cases: Mapping[str, object], *, index: str = "") -> Select:

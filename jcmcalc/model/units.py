@@ -13,6 +13,7 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING
 
+from jcmcalc.model.errors import quoted
 from jcmcalc.model.numbers import decimal_fraction
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ DEFINITIONS = (
     "normal_cubic_meter = meter ** 3 = Nm3",
     "kilowatt_peak = kilowatt = kWp",
     "megawatt_peak = megawatt = MWp",
+    # pint's refrigeration_ton (12,000 Btu/h); "RT" would parse as ronnatesla.
+    "@alias refrigeration_ton = USRt",
 )
 
 #: A number inside a unit expression (``1e3 kWh``, ``m**2``): pint expands it exactly, so its
@@ -71,14 +74,16 @@ def parse_unit(text: str) -> pint.Unit:
     for number in _NUMBER_IN_UNIT.findall(text):
         exponent = number.lower().partition("e")[2]
         if len(number) > MAX_NUMBER_IN_UNIT or abs(int(exponent or 0)) > MAX_POWER_IN_UNIT:
-            raise ValueError(f"unit {text.strip()!r}: the number {number} is out of bounds")
+            raise ValueError(f"unit {quoted(text.strip())}: the number {number} is out of bounds")
     for power in re.findall(r"(?:\*\*|\^)\s*[-+(]*\s*(\d+)", text):
         if len(power) > 3 or int(power) > MAX_POWER_IN_UNIT:
-            raise ValueError(f"unit {text.strip()!r}: a power beyond {MAX_POWER_IN_UNIT} is absurd")
+            raise ValueError(
+                f"unit {quoted(text.strip())}: a power beyond {MAX_POWER_IN_UNIT} is absurd"
+            )
     try:
         unit = reg.parse_units(text.strip()) if text.strip() else reg.dimensionless
     except Exception as exc:
-        raise ValueError(f"unknown unit {text.strip()!r}") from exc
+        raise ValueError(f"unknown unit {quoted(text.strip())}") from exc
     return unit
 
 
@@ -86,7 +91,7 @@ def split_quantity(text: str) -> tuple[Fraction, str]:
     """Split ``"1234.5 MWh"`` into its exact magnitude and its unit text."""
     match = _NUMBER.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a number followed by a unit")
+        raise ValueError(f"{quoted(text)} is not a number followed by a unit")
     return decimal_fraction(match.group(1)), match.group(2)
 
 

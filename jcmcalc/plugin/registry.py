@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import traceback
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ import pluggy
 from jcmcalc.inputs import sources
 from jcmcalc.inputs.readings import Reader
 from jcmcalc.model import faults
+from jcmcalc.model.declared import identity_key, normal_version
 from jcmcalc.model.errors import InputError, PluginError, suggest
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin import hookspecs
@@ -41,11 +43,16 @@ class PluginInfo:
 
 @attrs.frozen
 class BrokenPlugin:
-    """A plugin that failed to load, with the error it raised."""
+    """A plugin that failed to load, with the error it raised and its traceback."""
 
     name: str
     distribution: str
     error: str
+    trace: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"plugin {self.name!r} ({self.distribution}) failed to load: {self.error}"
 
 
 class Registry:
@@ -61,6 +68,8 @@ class Registry:
         self.broken: list[BrokenPlugin] = []
         #: The plugin providing each methodology, by (programme, id, version).
         self.providers: dict[tuple[str, str, str], PluginInfo] = {}
+        #: The methodology of each identity (id without case, normalised version).
+        self._identities: dict[tuple[str, tuple[int, ...]], Methodology] = {}
         self._methodologies: dict[tuple[str, str, str], Methodology] = {}
         self._readers: dict[str, tuple[Reader, PluginInfo]] = {}
 
@@ -79,14 +88,18 @@ class Registry:
             self.manager.unregister(plugin)
             raise
         info = PluginInfo(name, distribution, version, tuple(m.label for m in provided))
-        seen: dict[tuple[str, str, str], PluginInfo] = {}
+        seen: dict[tuple[str, tuple[int, ...]], Methodology] = {}
         for methodology in provided:
-            existing = self.providers.get(methodology.key) or seen.get(methodology.key)
-            seen[methodology.key] = info
-            if existing is not None:
+            identity = identity_key(methodology.id, methodology.version)
+            other = self._identities.get(identity) or seen.get(identity)
+            seen[identity] = methodology
+            if other is not None:
+                existing = self.providers.get(other.key, info)
                 raise DuplicateMethodologyError(
                     f"methodology {methodology.label} is provided twice: by plugin "
-                    f"{existing.distribution!r} and by plugin {distribution!r}"
+                    f"{existing.distribution!r} (as {other.label}) and by plugin "
+                    f"{distribution!r} (as {methodology.label}); ids are compared without "
+                    "regard to case and versions as numbers"
                 )
         for reader in readers:
             if reader.name in self._readers:
@@ -98,6 +111,7 @@ class Registry:
         for methodology in provided:
             self._methodologies[methodology.key] = methodology
             self.providers[methodology.key] = info
+        self._identities |= seen
         self._readers.update({reader.name: (reader, info) for reader in readers})
         self.plugins.append(info)
 
@@ -124,7 +138,8 @@ class Registry:
 
     def get(self, methodology_id: str, version: str | None = None) -> Methodology:
         """The methodology ``methodology_id`` at ``version`` (the latest when None)."""
-        candidates = [m for m in self.methodologies() if m.id == methodology_id]
+        wanted = methodology_id.casefold()
+        candidates = [m for m in self.methodologies() if m.id.casefold() == wanted]
         if not candidates:
             ids = sorted({m.id for m in self._methodologies.values()})
             for broken in self.broken:
@@ -133,15 +148,16 @@ class Registry:
                         f"methodology {methodology_id!r} is in plugin {broken.name!r} "
                         f"({broken.distribution}), which failed to load: {broken.error}"
                     )
+            broken = "".join(f"; {b.message}" for b in self.broken)
             raise InputError(
                 f"unknown methodology {methodology_id!r}{suggest(methodology_id, ids)}; "
-                "`jcmcalc methodologies` lists the installed ones",
+                f"`jcmcalc methodologies` lists the installed ones{broken}",
                 parameter="methodology.id",
             )
         if version is None:
             return candidates[-1]
         for methodology in candidates:
-            if _normal_version(methodology.version) == _normal_version(version):
+            if normal_version(methodology.version) == normal_version(version):
                 return methodology
         known = ", ".join(m.version for m in candidates)
         raise InputError(
@@ -150,21 +166,8 @@ class Registry:
         )
 
 
-@cache
-def _normal_version(version: str) -> tuple[int, ...]:
-    """``"ver02.0"``, ``"Ver2"`` and ``"2.0"`` are the same version."""
-    text = version.lower().removeprefix("ver").strip(" .")
-    try:
-        parts = [int(part) for part in text.split(".")]
-    except ValueError:
-        return (-1,)
-    while len(parts) > 1 and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
-
-
 def _version_key(methodology: Methodology) -> tuple[int, ...]:
-    return _normal_version(methodology.version)
+    return normal_version(methodology.version)
 
 
 @cache
@@ -216,5 +219,6 @@ def load(strict: bool = False) -> Registry:
                 raise PluginError(
                     f"plugin {entry_point.name!r} ({distribution}) failed to load: {message}"
                 ) from exc
-            registry.broken.append(BrokenPlugin(entry_point.name, distribution, message))
+            trace = "".join(traceback.format_exception(exc))
+            registry.broken.append(BrokenPlugin(entry_point.name, distribution, message, trace))
     return registry

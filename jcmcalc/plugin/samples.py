@@ -26,6 +26,12 @@ class Sample:
         return self.folder / "project.toml"
 
     @property
+    def example(self) -> bool:
+        """An example project (under ``examples/``); with an ``expected.toml`` it is a worked
+        case as well, so its data need not be copied into one."""
+        return self.folder.parent.name == "examples"
+
+    @property
     def worked(self) -> bool:
         """A worked case: ``expected.toml`` holds figures computed by hand."""
         return (self.folder / "expected.toml").is_file()

@@ -52,9 +52,12 @@ def _calculate(
         from jcmcalc.portfolio.distributed import evaluate_dask, read_dask
 
         return evaluate_dask(read_dask(path), get)
+    from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.portfolio import table as portfolio_table
 
-    return portfolio_table.evaluate_table(portfolio_table.read(path), get, tick)
+    with file_errors(path):
+        table = portfolio_table.read(path)
+    return portfolio_table.evaluate_table(table, get, tick)
 
 
 def progress_bar(total: int | None) -> Any:

@@ -25,6 +25,8 @@ def prepare_folder(
             prepared.append((name, prepare(path, find)))
         except JcmcalcError as exc:
             failed.append(failure(name, "", str(exc)))
+        except Exception as exc:  # a fault of jcmcalc or a plugin: this project fails alone
+            failed.append(failure(name, "", f"internal error: {type(exc).__name__}: {exc}"))
         progress(1)
     if not prepared and not failed:
         raise InputError("no project files (*.toml) in this folder", file=folder)

@@ -44,6 +44,8 @@ from jcmcalc.portfolio.table_projects import (
 )
 
 REQUIRED = ("project", "methodology", "start", "end")
+#: The date a bad date cell is read as once its project has failed (never computed).
+_STANDIN = "2000-01-01"
 _VALUE = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
 
 
@@ -85,9 +87,10 @@ def evaluate_table(
             eligible = eligibility(part, methodology, given)
             found = _Group(part, methodology, eligible).rows() if len(part) else []
             rows += expiry(found, part, methodology, given, eligible)
-        except JcmcalcError as exc:
+        except Exception as exc:  # the library's own errors, and any other, fail this group
             label = f"{methodology.id}@{methodology.version}"
-            rows += [failure(project, label, str(exc)) for project in named]
+            text = str(exc) if isinstance(exc, JcmcalcError) else f"internal error: {exc!r}"
+            rows += [failure(project, label, text) for project in named]
         if progress is not None:
             progress(len(named))
     return rows
@@ -173,8 +176,7 @@ class _Group:
 
     def rows(self) -> list[Row]:
         table = self.table
-        starts = times(table.cells["start"], title="start", table=table, zone=None)
-        ends = times(table.cells["end"], title="end", table=table, zone=None)
+        starts, ends = self._dates("start"), self._dates("end")
         member = (
             columns.text_cells(table.cells[self.index.csv_column])
             if self.index is not None and self.index.csv_column in table.titles
@@ -236,6 +238,22 @@ class _Group:
             found += rows
         found = [r for r in found if r.project not in self.failed]
         return found + [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
+
+    def _dates(self, title: str) -> np.ndarray:
+        """A date column; a cell that is no date fails its own project only (and is read as
+        :data:`_STANDIN`, so that the other projects go on)."""
+        cells = self.table.cells[title]
+        while True:
+            try:
+                return times(cells, title=title, table=self.table, zone=None)
+            except InputError as exc:
+                if exc.row is None:
+                    raise
+                position = columns.position(self.table.rows, exc.row)
+                self._fail(np.array([position]), exc.message)
+                text = columns.text_cells(cells).astype(object)
+                text[position] = _STANDIN
+                cells = text.astype(str)
 
     def _check_periods(self, starts: np.ndarray, ends: np.ndarray, projects: np.ndarray) -> None:
         """Periods that end before they start, or overlap another period of their project, fail

@@ -23,17 +23,7 @@ from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Attributes, Symbol
 from jcmcalc.model.kernel import Context, Place, evaluate_equations
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import POSITIVE, Kind, Parameter
-
-#: Year of the crediting period (1 for the first), supplied by the estimate to its equations.
-YEAR_NUMBER = Parameter(
-    "n_y",
-    "year_number",
-    "dimensionless",
-    Kind.PROJECT,
-    "Year of the crediting period, 1 for the first (supplied by jcmcalc estimate)",
-    bounds=POSITIVE,
-)
+from jcmcalc.model.parameters import YEAR_NUMBER
 
 MAX_YEARS = 100
 ESTIMATE_KEYS = ("start", "years", "values")

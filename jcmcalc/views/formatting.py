@@ -109,6 +109,8 @@ def _parameter_text(parameter: Parameter) -> list[str]:
         lines.append(f"    frequency: {monitoring.frequency}")
     if parameter.when_absent is WhenAbsent.ZERO:
         lines.append("    when not given: zero")
+    if parameter.source_required:
+        lines.append("    source required: the project file gives the value with its source")
     if parameter.when_absent is WhenAbsent.UNKNOWN:
         lines.append("    when not given: unknown, the plausibility checks using it are skipped")
     if parameter.name == YEAR_NUMBER.name:
@@ -151,6 +153,12 @@ def methodology_text(m: Methodology) -> str:
         lines.append(f"  {equation.text}   [{equation.unit}]")
         if equation.inferred:
             lines.append(f"    INFERRED: {equation.inferred}")
+    if m.checks:
+        lines += ["", "Checks (an error check refuses the input; a warning check warns):"]
+        for check in m.checks:
+            lines.append(f"  {check.name} [{check.severity}]: {check.text}: {check.description}")
+            if check.inferred:
+                lines.append(f"    INFERRED: {check.inferred}")
     if m.criteria:
         lines += ["", "Eligibility criteria:"]
         lines += [f"  {c.id} [{c.confidence}]: {c.text}" for c in m.criteria]

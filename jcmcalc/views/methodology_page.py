@@ -149,6 +149,8 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
             description += f" (per {', '.join(p.index)})"
         if p.when_absent is WhenAbsent.ZERO:
             description += "; zero when not given"
+        if p.source_required:
+            description += "; the project gives it with its source"
         if p.when_absent is WhenAbsent.UNKNOWN:
             description += "; when not given, the plausibility checks using it are skipped"
         if p.inferred:
@@ -209,11 +211,17 @@ def _equations(m: Methodology) -> list[str]:
     return lines
 
 
+def _plain(text: str) -> str:
+    """``text`` with the characters Markdown would read as emphasis escaped."""
+    return text.replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*")
+
+
 def _check_line(check: Check) -> str:
     relation = "<" if check.strict else "\\le"
     inferred = f" **Inferred:** {check.inferred}" if check.inferred else ""
     return (
-        f"- {check.description}: $ {to_latex(check.left)} {relation} {to_latex(check.right)} $"
+        f"- {_plain(check.description)}: "
+        f"${to_latex(check.left)} {relation} {to_latex(check.right)}$"
         f"{inferred}"
     )
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from jcmcalc_fgas_destruction.creditable import is_hfc
-from jcmcalc_fgas_destruction.family import build, variants
+from jcmcalc_fgas_destruction.family import build
+from jcmcalc_fgas_destruction.plugin import plugin
 
 import jcmcalc
 from jcmcalc.model.errors import InputError
@@ -33,7 +34,7 @@ def test_every_record_credits_hfcs_only(methodology) -> None:
 
 @pytest.mark.parametrize("species", ["HCFC-22", "CFC-12"])
 def test_a_record_crediting_an_ods_is_refused(species: str) -> None:
-    variant = {**variants()[0], "id": "FGAS_TEST", "creditable": ["HFC-32", species]}
+    variant = {**plugin.variants[0], "id": "FGAS_TEST", "creditable": ["HFC-32", species]}
     with pytest.raises(ValueError, match=f"only HFCs may be creditable.*{species}"):
         build(variant)
 

@@ -19,7 +19,6 @@ records (``records.py``) carry their identity as read and the family's equations
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from jcmcalc.model.expressions import Term, total
@@ -33,7 +32,6 @@ from jcmcalc.model.methodology import (
     expectation,
 )
 from jcmcalc.model.parameters import FRACTION, Kind, Parameter, metered
-from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions, grid_only_factors
 from jcmcalc.tools.fuel import fuel_combustion, ipcc_fuels
 from jcmcalc_boilers import records
@@ -271,13 +269,3 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
         notes=records.notes(variant, aux),
         notices=() if form == "fuel" else (same_fuel_same_factor,),
     )
-
-
-@cache
-def variants() -> tuple[dict[str, Any], ...]:
-    """The variant records of ``variants.toml``."""
-    return variant_records(__package__)
-
-
-def methodologies() -> list[Methodology]:
-    return [build(variant, aux) for variant in variants() for aux in variant["aux"]]

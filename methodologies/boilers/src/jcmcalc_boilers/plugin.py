@@ -1,21 +1,7 @@
-"""Entry point of the boiler plugin (group ``jcmcalc``)."""
+"""Entry point of the boiler plugin (group ``jcmcalc``): each variant with and without
+auxiliary electricity."""
 
-from __future__ import annotations
+from jcmcalc.plugin.family import Family
+from jcmcalc_boilers.family import build
 
-from pathlib import Path
-
-from jcmcalc import hookimpl
-from jcmcalc.model.methodology import Methodology
-from jcmcalc.plugin.samples import shipped
-from jcmcalc_boilers.family import methodologies
-
-
-@hookimpl
-def jcmcalc_methodologies() -> list[Methodology]:
-    return methodologies()
-
-
-@hookimpl
-def jcmcalc_examples() -> list[Path]:
-    """The family's ``examples/`` and ``worked_cases/`` (in the source tree)."""
-    return shipped(Path(__file__).resolve().parents[2])
+plugin = Family("jcmcalc_boilers", lambda variant: [build(variant, aux) for aux in variant["aux"]])

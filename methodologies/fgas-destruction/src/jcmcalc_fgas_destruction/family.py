@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from functools import cache
 from typing import Any
 
 from jcmcalc.model.expressions import Constant, total
@@ -50,7 +49,6 @@ from jcmcalc.model.parameters import (
     WhenAbsent,
     metered,
 )
-from jcmcalc.tools.data import variant_records
 from jcmcalc.tools.electricity import electricity_emissions
 from jcmcalc.tools.fuel import FUEL_MONITORING, fuel_combustion, ipcc_default, ipcc_fuels
 from jcmcalc.tools.gwp import (
@@ -374,13 +372,3 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         notes=_notes(variant),
         notices=(hfcs_only(variant), destroyed_not_credited(variant)),
     )
-
-
-@cache
-def variants() -> tuple[dict[str, Any], ...]:
-    """The variant records of ``variants.toml``."""
-    return variant_records(__package__)
-
-
-def methodologies() -> list[Methodology]:
-    return [build(variant) for variant in variants()]

@@ -13,11 +13,9 @@ Each ``[[variant]]`` of ``variants.toml`` is built in one of two forms:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.tools.data import variant_records
 from jcmcalc_waste_heat_recovery import approved, reconstructed
 
 FORMS = {"approved": approved.build, "family": reconstructed.build}
@@ -31,13 +29,3 @@ def build(variant: Mapping[str, Any]) -> Methodology:
     if variant["criteria_confidence"] != "read":
         notes.append(f"eligibility criteria: {variant['criteria_source']}")
     return FORMS[variant["form"]](variant, notes)
-
-
-@cache
-def variants() -> tuple[dict[str, Any], ...]:
-    """The variant records of ``variants.toml``."""
-    return variant_records(__package__)
-
-
-def methodologies() -> list[Methodology]:
-    return [build(variant) for variant in variants()]

@@ -1,0 +1,304 @@
+"""Methodologies as data files: the example chiller plugin passes the conformance kit, and each
+slip of a declaration stops it loading with a message naming plugin, methodology and place."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jcmcalc import api
+from jcmcalc.authoring.conformance import problems, registry_problems
+from jcmcalc.model.errors import MethodologyError, PluginError
+from jcmcalc.plugin import registry as plugins
+from jcmcalc.plugin.registry import DuplicateMethodologyError
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILLER = ROOT / "examples" / "plugins" / "jcmcalc-example-chiller"
+PACKAGE = "jcmcalc_example_chiller"
+DATA_FILE = "chiller.methodology.toml"
+#: What a load error of the chiller names: the plugin, its distribution, file and methodology.
+NAMED = r"'example_chiller' \(jcmcalc-example-chiller\).*chiller\.methodology\.toml: "
+NAMED += r"EXAMPLE_CHILLER ver 1\.0"
+
+
+def fake_distribution(site: Path, entry_point: str = f"{PACKAGE}:plugin") -> None:
+    """A .dist-info in ``site`` registering ``entry_point`` in the ``jcmcalc`` group."""
+    info = site / "jcmcalc_example_chiller-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: jcmcalc-example-chiller\nVersion: 0.1.0\n", "utf-8"
+    )
+    (info / "entry_points.txt").write_text(f"[jcmcalc]\nexample_chiller = {entry_point}\n")
+
+
+@pytest.fixture
+def chiller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Install the example chiller plugin (a copy, as edited) from its source tree; returns
+    the copy's root. The built-in plugins stay installed beside it."""
+
+    def install(old: str = "", new: str = "") -> Path:
+        root = tmp_path / "jcmcalc-example-chiller"
+        shutil.copytree(CHILLER, root)
+        data = root / "src" / PACKAGE / DATA_FILE
+        text = data.read_text("utf-8")
+        assert old in text, old
+        data.write_text(text.replace(old, new, 1), "utf-8")
+        fake_distribution(tmp_path / "site")
+        monkeypatch.syspath_prepend(str(root / "src"))
+        monkeypatch.syspath_prepend(str(tmp_path / "site"))
+        monkeypatch.delitem(sys.modules, PACKAGE, raising=False)
+        api.registry.cache_clear()
+        return root
+
+    yield install
+    sys.modules.pop(PACKAGE, None)
+    api.registry.cache_clear()
+
+
+def test_the_chiller_example_conforms(chiller) -> None:
+    root = chiller()
+    registry = api.registry()
+    methodology = registry.get("EXAMPLE_CHILLER", "1.0")
+    assert registry.provider(methodology).distribution == "jcmcalc-example-chiller"
+    assert problems(methodology, registry) == []
+    assert not [p for p in registry_problems(registry) if "chiller" in p]
+    assert len((root / "src" / PACKAGE / DATA_FILE).read_text("utf-8").splitlines()) <= 80
+    assert [c.text for c in methodology.checks] == ["300 USRt <= Cap_i", "COP_thr < COP_PJ,i"]
+
+
+def test_the_example_is_a_worked_case_too(chiller) -> None:
+    from jcmcalc.authoring.testing import assert_worked_case
+
+    root = chiller()
+    example = root / "examples" / "two-chillers"
+    assert_worked_case(example)
+    assert api.calculate(example / "project.toml").total_credits == 181
+    assert_worked_case(root / "worked_cases" / "estimate")
+
+
+def test_a_chiller_below_300_usrt_is_refused(chiller, tmp_path) -> None:
+    from jcmcalc.model.errors import InputError
+
+    root = chiller()
+    project = root / "examples" / "two-chillers" / "project.toml"
+    project.write_text(project.read_text("utf-8").replace('"350 USRt"', '"299 USRt"'), "utf-8")
+    with pytest.raises(InputError, match=r"CH2: check 'C1 capacity' fails"):
+        api.calculate(project)
+
+
+SLIPS = {
+    "estimate in kWh for a MWh parameter": (
+        '"MWh")\'',
+        '"kWh")\'',
+        r", estimate EC_PJ,i,p is in kWh, but the parameter it estimates, EC_PJ,i,p, is in MWh",
+    ),
+    "estimate of a power for an energy": (
+        'to(Cap[i] * LF[i] * H[i] * "1 year" / COP_PJ[i], "MWh")',
+        "Cap[i] * LF[i] / COP_PJ[i]",
+        r", estimate EC_PJ,i,p is in refrigeration_ton, but .* is in MWh",
+    ),
+    "default in a unit of another dimension": (
+        'value = "5.5"',
+        'value = "5.5 kW"',
+        r": parameter COP_thr, default: '5.5 kW' is not in a unit of the dimension",
+    ),
+    "default in a misspelled unit": (
+        'value = "5.5"',
+        'value = "5.5 precent"',
+        r": parameter COP_thr, default: unknown unit 'precent'",
+    ),
+    "unknown unit of a parameter": (
+        'unit = "USRt"',
+        'unit = "RTon"',
+        r", parameter Cap: unknown unit 'RTon'",
+    ),
+    "sum over an undeclared index": (
+        "sum(i, EC_PJ[i] * EF_elec)",
+        "sum(k, EC_PJ[i] * EF_elec)",
+        r", equation PE: sum\(k, .*\): 'k' is not a declared index",
+    ),
+    "a symbol without its indices": (
+        "sum(i, EC_PJ[i] * EF_elec)",
+        "sum(i, EC_PJ * EF_elec)",
+        r", equation PE: write EC_PJ\[i\], not EC_PJ",
+    ),
+    "an id in lower case": (
+        'id = "EXAMPLE_CHILLER"',
+        'id = "example_chiller"',
+        r"example_chiller ver 1\.0: id 'example_chiller' must be upper-case",
+    ),
+    "a misspelled key": ('bounds = "> 0"', 'bonds = "> 0"', r"unknown key 'bonds' \(did you mean"),
+    "a comparison that is no check": (
+        '"COP_PJ[i] > COP_thr"',
+        '"COP_PJ[i] == COP_thr"',
+        r", check C2 COP: .* is not one comparison with <, <=, > or >=",
+    ),
+    "a function that is not allowed": (
+        "sum(i, EC_PJ[i] * EF_elec)",
+        "__import__('os')",
+        r", equation PE: unknown function '__import__'",
+    ),
+}
+
+
+@pytest.mark.parametrize("slip", SLIPS, ids=list(SLIPS))
+def test_each_slip_stops_the_plugin_loading(chiller, slip: str) -> None:
+    old, new, message = SLIPS[slip]
+    chiller(old, new)
+    place = NAMED.replace(r"EXAMPLE_CHILLER ver 1\.0", "") if "lower case" in slip else NAMED
+    with pytest.raises(PluginError, match=place + ".*" + message):
+        plugins.load(strict=True)
+
+
+@pytest.mark.parametrize("version", ["Ver1", "1", "ver 1.0"])
+def test_a_plugin_cannot_shadow_a_built_in(chiller, version: str) -> None:
+    chiller('id = "EXAMPLE_CHILLER"\nversion = "1.0"', f'id = "TH_AM001"\nversion = "{version}"')
+    with pytest.raises(DuplicateMethodologyError, match=r"TH_AM001 .* provided twice") as raised:
+        plugins.load()
+    message = str(raised.value)
+    assert "'jcmcalc-solar-pv' (as TH_AM001 ver 1.0)" in message
+    assert f"'jcmcalc-example-chiller' (as TH_AM001 ver {version})" in message
+
+
+def test_ids_are_looked_up_without_regard_to_case() -> None:
+    assert api.registry().get("th_am001", "Ver1").label == "TH_AM001 ver 1.0"
+
+
+def test_a_lower_case_id_is_refused_where_a_built_in_has_it(chiller) -> None:
+    chiller('id = "EXAMPLE_CHILLER"', 'id = "th_am001"')
+    with pytest.raises(PluginError, match=r"id 'th_am001' must be upper-case"):
+        plugins.load(strict=True)
+
+
+def test_an_unreadable_data_file_is_named(tmp_path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    path = tmp_path / "x.methodology.toml"
+    path.write_text("[methodology\n", "utf-8")
+    with pytest.raises(MethodologyError, match=r"x\.methodology\.toml: cannot read"):
+        load_file(path)
+
+
+def test_formulas_take_every_allowed_form() -> None:
+    from fractions import Fraction
+
+    from jcmcalc.model.expressions import evaluate, to_text
+    from jcmcalc.model.formula import Declared, parse_term
+    from jcmcalc.model.terms import Symbol
+
+    names = {
+        "x": Declared(Symbol("x", "x_i", ("i",)), "MWh"),
+        "y": Declared(Symbol("y", "y"), "MWh"),
+    }
+    text = 'max(0.1 * y, -min(y, "500 kWh")) + sum(i, floor(x[i])) + (1 - 0.5) ** 2 * y'
+    term = parse_term(text, names, {"i"}, "test")
+    values = {"x": {("a",): Fraction(5, 2), ("b",): Fraction(1)}, "y": {(): Fraction(3)}}
+
+    def lookup(symbol, bindings):
+        return values[symbol.name][tuple(bindings[i] for i in symbol.index)]
+
+    assert evaluate(term, lookup, {"i": ("a", "b")}, {}) == Fraction(3, 10) + 3 + Fraction(3, 4)
+    assert to_text(term).startswith("max(0.1 × y, 0 - min(y, 500 kWh))")
+    chosen = parse_term('select(i, "kind", {"a": x[i], "b": 2 * x[i]})', names, {"i"}, "t")
+    assert [key for key, _ in chosen.cases] == ["a", "b"]
+    for bad, message in (("y.__class__", "not allowed"), ("x", r"write x\[i\]"), ("z", "'z'")):
+        with pytest.raises(MethodologyError, match=message):
+            parse_term(bad, names, {"i"}, "test")
+
+
+def test_the_pytest_plugin_shows_a_plugin_that_fails_to_load_in_full(chiller, tmp_path) -> None:
+    import os
+    import subprocess
+
+    root = chiller("sum(i, EC_PJ[i] * EF_elec)", "sum(i, EC_PJ[i] * EF_elect)")
+    test = tmp_path / "test_mine.py"
+    test.write_text(
+        "def test_conforms(jcmcalc_conformance):\n    jcmcalc_conformance('EXAMPLE_CHILLER@1.0')\n",
+        "utf-8",
+    )
+    path = os.pathsep.join([str(tmp_path / "site"), str(root / "src"), *sys.path])
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1, run.stdout
+    assert "plugin 'example_chiller' (jcmcalc-example-chiller) failed to load" in run.stdout
+    assert "Traceback (most recent call last)" in run.stdout
+    assert "'EF_elect' is not declared (did you mean 'EF_elec'?)" in run.stdout
+    assert "unknown methodology" not in run.stdout
+
+
+def test_a_value_the_methodology_requires_a_source_for_needs_one(chiller) -> None:
+    from jcmcalc.model.errors import InputError
+
+    root = chiller()
+    project = root / "examples" / "two-chillers" / "project.toml"
+    text = project.read_text("utf-8")
+    bare = 'project_cop = { value = "6.0", source = "example catalogue sheet" }'
+    assert bare in text
+    project.write_text(text.replace(bare, 'project_cop = "6.0"'), "utf-8")
+    with pytest.raises(InputError, match="the methodology requires the source of this value"):
+        api.calculate(project)
+
+
+def test_variants_change_a_parameter_and_every_form_is_one_file(tmp_path) -> None:
+    """The solar PV data file: VN_AM007 changes what EG means; the rest share everything."""
+    from jcmcalc.plugin.datafile import load_file
+
+    path = ROOT / "methodologies/solar-pv/src/jcmcalc_solar_pv/metered-output.methodology.toml"
+    records = {m.label: m for m in load_file(path)}
+    assert len(records) == 10
+    viet_nam = records["VN_AM007 ver 1.0"].parameter("EG_i,p")
+    thai = records["TH_AM001 ver 1.0"].parameter("EG_i,p")
+    assert "consumed on site or sold" in viet_nam.description
+    assert viet_nam.monitoring.frequency == thai.monitoring.frequency
+    assert viet_nam.monitoring.measurement != thai.monitoring.measurement
+    revised = records["TH_AM001 ver 2.0"]
+    assert revised.about.status == "approved; text not read (equations of ver 1.0 assumed)"
+    assert revised.notes[0].startswith("what differs from ver 1.0 is unknown")
+
+
+def test_included_declarations_come_after_a_files_own() -> None:
+    from fractions import Fraction
+
+    import jcmcalc
+
+    battery = jcmcalc.get_methodology("ID_AM017", "1.0")
+    assert [p.symbol for p in battery.parameters] == [
+        "EG_PV,i,p", "EC_charge,i,p", "EG_discharge,i,p", "EF_RE,i", "P_rated,i",
+    ]  # fmt: skip
+    assert [c.text for c in battery.checks] == ["EG_PV,i,p <= to(CF_max × P_rated,i × H_p, MWh)"]
+    assert battery.checks[0].right.right.value == Fraction(1, 1000)
+    assert [e.symbol for e in battery.equations] == ["EG_i,p", "RE_p", "PE_p"]
+    assert [c.id for c in battery.criteria] == ["C1", "C2", "C3", "C4"]
+    assert [p.symbol for p in battery.estimate.parameters][-1] == "n_y"
+    category = jcmcalc.get_methodology("KH_AM002", "1.0")
+    assert category.index("i").attributes == {} and category.estimate is None
+    assert category.parameter("EF_RE,c").default.rows[("off-grid",)].value == "0.533 t_CO2/MWh"
+
+
+def test_an_included_file_includes_no_other(tmp_path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    (tmp_path / "a.toml").write_text('include = ["b.toml"]\n', "utf-8")
+    (tmp_path / "b.toml").write_text("", "utf-8")
+    path = tmp_path / "x.methodology.toml"
+    path.write_text('include = ["a.toml"]\n[methodology]\nid = "X"\n', "utf-8")
+    with pytest.raises(MethodologyError, match=r"a\.toml: an included file includes no other"):
+        load_file(path)
+
+
+def test_show_says_a_source_is_required(chiller) -> None:
+    from jcmcalc.views.formatting import methodology_text
+
+    chiller()
+    shown = methodology_text(api.get_methodology("EXAMPLE_CHILLER", "1.0"))
+    assert shown.count("source required: the project file gives the value with its source") == 2
+    assert "C1 capacity [error]: 300 USRt <= Cap_i: eligibility C1" in shown
