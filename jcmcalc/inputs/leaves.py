@@ -15,6 +15,7 @@ import attrs
 from jcmcalc.inputs.boundary import duplicate_member
 from jcmcalc.inputs.project import Project
 from jcmcalc.model.errors import InputError, suggest
+from jcmcalc.model.kernel import deciding
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Parameter
 
@@ -115,6 +116,29 @@ def defaulted(index: Index, project: Project, member: str) -> list[str]:
         (t for t in tables or () if isinstance(t, Mapping) and str(t.get("id")) == member), {}
     )
     return [name for name in index.defaults if name not in table]
+
+
+def undeclared(
+    methodology: Methodology, project: Project, parameter: Parameter, key: Key, *, at: str | None
+) -> None:
+    """A value given for a member that leaves out the attribute (``battery``) that would use
+    it is an error: a project file of the time before the attribute gave such values."""
+    choosing = deciding(methodology, parameter)
+    for symbol, member in zip(parameter.index, key, strict=True):
+        index = methodology.index(symbol)
+        for name in defaulted(index, project, member):
+            if (symbol, name) not in choosing:
+                continue
+            others = [c for c in index.attributes[name] if c != index.defaults[name]]
+            raise InputError(
+                f"given for {index.title} {member!r}, which does not say {name} = "
+                f"{' or '.join(others)} (without it, {name} = {index.defaults[name]}: the "
+                f"value would not be used): add {name} = {others[0] if others else '...'} "
+                f"to its [[{index.key}]] table, or remove the value",
+                file=project.path,
+                parameter=parameter.symbol,
+                at=at,
+            )
 
 
 def member_id(raw: Any, *, file: Path, at: str) -> str:

@@ -20,11 +20,11 @@ from jcmcalc.inputs.leaves import (
     Leaf,
     as_leaf,
     attributes_of,
-    defaulted,
     describe_key,
     flatten,
     member_keys,
     members_of,
+    undeclared,
 )
 from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.readings import Reader, Reading, Slot
@@ -32,7 +32,7 @@ from jcmcalc.inputs.sources import read_files
 from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
-from jcmcalc.model.kernel import deciding, required, why_unused
+from jcmcalc.model.kernel import required, why_unused
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
@@ -334,7 +334,8 @@ class Resolver:
                 parameter=parameter.symbol,
             )
         if (leaf is not None or reading is not None) and not needed:
-            self._undeclared(parameter, key, leaf, reading)
+            at = leaf.at if leaf else reading.origin if reading else None
+            undeclared(self.methodology, self.project, parameter, key, at=at)
             self.warnings.append(
                 f"{parameter.symbol}{where()} in {period.label} is given but not used: the "
                 "member's option does not use it"
@@ -357,29 +358,6 @@ class Resolver:
             at=f"periods[{period.number}]",
             parameter=parameter.symbol,
         )
-
-    def _undeclared(
-        self, parameter: Parameter, key: Key, leaf: Leaf | None, reading: Reading | None
-    ) -> None:
-        """A value given for a member that leaves out the attribute (``battery``) that would
-        use it is an error: a project file of the time before the attribute gave such values."""
-        choosing = deciding(self.methodology, parameter)
-        for symbol, member in zip(parameter.index, key, strict=True):
-            index = self.methodology.index(symbol)
-            for name in defaulted(index, self.project, member):
-                if (symbol, name) not in choosing:
-                    continue
-                others = [c for c in index.attributes[name] if c != index.defaults[name]]
-                place = {"at": leaf.at} if leaf else {"at": reading.origin if reading else None}
-                raise InputError(
-                    f"given for {index.title} {member!r}, which does not say {name} = "
-                    f"{' or '.join(others)} (without it, {name} = {index.defaults[name]}: the "
-                    f"value would not be used): add {name} = {others[0] if others else '...'} "
-                    f"to its [[{index.key}]] table, or remove the value",
-                    file=self.path,
-                    parameter=parameter.symbol,
-                    **place,
-                )
 
     def readings(self) -> dict[Slot, Reading]:
         """The readings of the project's monitoring files (see :mod:`jcmcalc.inputs.sources`)."""
