@@ -120,7 +120,10 @@ def _column(title: str, column: Any) -> Any:
             return numbers
     if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
         return None
-    return column
+    if "[" in title or title in TIME_COLUMNS:
+        return column
+    # member and meter names: one dictionary for the whole column, read once
+    return pa.chunked_array([column.combine_chunks().dictionary_encode()])
 
 
 def _floats(column: Any) -> Any:
