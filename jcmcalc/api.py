@@ -86,3 +86,21 @@ def estimate(
         allow_ineligible=allow_ineligible,
         folder=folder,
     )
+
+
+def report_results(
+    project: str | Path,
+    *,
+    strict: bool = False,
+    allow_outside: bool = False,
+    allow_ineligible: bool = False,
+) -> tuple[Result, Result | None]:
+    """The results a monitoring report shows: ex post with the ex-ante estimate beside it
+    (``None`` without ``[estimate]``); for a project with only ``[estimate]``, the estimate."""
+    return pipeline.report_results(
+        project,
+        get_methodology,
+        strict=strict,
+        allow_outside=allow_outside,
+        allow_ineligible=allow_ineligible,
+    )

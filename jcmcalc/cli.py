@@ -257,7 +257,7 @@ def _report(args: argparse.Namespace) -> None:
 
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         raise InputError("a workbook is binary: write it to a file with -o FILE.xlsx")
-    result = api.calculate(
+    result, ex_ante = api.report_results(
         args.project,
         strict=args.strict,
         allow_outside=args.allow_outside,
@@ -270,7 +270,9 @@ def _report(args: argparse.Namespace) -> None:
         + (["--allow-ineligible"] if args.allow_ineligible else [])
     )
     timestamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds") if args.timestamp else None
-    rendered = report.render(result, args.format, command=command, timestamp=timestamp)
+    rendered = report.render(
+        result, args.format, ex_ante=ex_ante, command=command, timestamp=timestamp
+    )
     _write(rendered, args.output, result.inputs.project.input_files)
 
 

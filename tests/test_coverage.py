@@ -212,7 +212,7 @@ def test_reports_and_portfolio_carry_the_coverage(tmp_path: Path) -> None:
     import openpyxl
 
     workbook = openpyxl.load_workbook(io.BytesIO(render(result, "xlsx")))
-    cells = [c.value for row in workbook["about"].iter_rows() for c in row]
+    cells = [c.value for row in workbook["summary"].iter_rows() for c in row]
     assert "Coverage of the monitoring data" in cells and "5 of 6 months" in cells
     done = cli("portfolio", tmp_path, "--format", "json")
     rows = json.loads(done.stdout)["rows"]

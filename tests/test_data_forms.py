@@ -323,19 +323,19 @@ def test_a_project_dict_is_checked_as_a_project_file_is(tmp_path) -> None:
 def test_months_and_years_split_the_exact_er_and_keep_the_credits(tmp_path, expected) -> None:
     from fractions import Fraction
 
-    from jcmcalc.run.calendar import apportion
+    from jcmcalc.run.calendar import shares
 
     _long_csv(tmp_path, "long.csv")
     result = jcmcalc.calculate(_project(tmp_path, '["long.csv"]'))
     for by, count in (("month", 12), ("year", 1)):
-        shares = apportion(result.periods, by)
-        assert len({s.label for s in shares}) == count
+        found = shares(result.periods, by)
+        assert len({s.label for s in found}) == count
         for period in result.periods:
-            mine = [s for s in shares if s.period == period.number]
+            mine = [s for s in found if s.period == period.number]
             assert sum(s.reductions for s in mine) == period.reductions
             assert sum(s.credits for s in mine) == period.credits
             assert sum(s.days for s in mine) == (period.end - period.start).days + 1
-    january = next(s for s in apportion(result.periods) if s.label == "2025-01")
+    january = next(s for s in shares(result.periods) if s.label == "2025-01")
     assert january.reductions == result.periods[0].reductions * Fraction(31, 181)
     assert _figures(result) == expected  # the breakdown changes nothing
 

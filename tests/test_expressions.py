@@ -208,7 +208,11 @@ def attribute_cell(index: str, attribute: str, member: str) -> str:
 
 def test_formulas_of_the_new_nodes() -> None:
     formula = Formula(cell, MEMBERS, {"i": "B"}, attribute_cell)
-    assert formula.visit(maximum(0, Floor(SUP))) == "MAX(0,INT(supplied_B))"
+    # max(0, floor(x)) = max(0, ROUNDDOWN(x, 0)) for every x; a floor alone stays INT, which
+    # rounds toward minus infinity as floor does.
+    assert formula.visit(maximum(0, Floor(SUP))) == "MAX(0,ROUNDDOWN(supplied_B,0))"
+    assert formula.visit(Floor(SUP)) == "INT(supplied_B)"
+    assert formula.visit(maximum(1, Floor(SUP))) == "MAX(1,INT(supplied_B))"
     assert formula.visit(NET) == (
         'IF(members!net_B="sup",supplied_B,IF(members!net_B="gross",(gross_B-aux_B),NA()))'
     )

@@ -13,9 +13,9 @@ from tests.conftest import chromium
 from tests.test_report import EXAMPLES, HOSTILE, THAI
 
 
-def dump_dom(path: Path) -> str:
+def dump_dom(path: Path, *options: str) -> str:
     """The DOM of ``path`` after its scripts ran, from headless Chromium."""
-    completed = chromium("--dump-dom", path.as_uri())
+    completed = chromium(*options, "--dump-dom", path.as_uri())
     assert completed.returncode == 0, completed.stderr
     return completed.stdout
 
@@ -25,7 +25,8 @@ def test_html_is_self_contained() -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
     assert "url(fonts/" not in text and ".woff)" not in text and ".ttf)" not in text
     assert text.count("data:font/woff2;base64,") == 20
-    assert text.count('<div class="tex">') == len(jcmcalc.calculate(THAI).trace)
+    assert text.count('<div class="tex">') == len(_declared(jcmcalc.calculate(THAI)))
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in text
 
 
 def test_html_escapes_input_text(project) -> None:
@@ -44,12 +45,60 @@ def test_html_is_byte_identical_across_runs(cli, tmp_path) -> None:
     assert outputs[0] == outputs[1]
 
 
+def _declared(result: jcmcalc.Result) -> set[str]:
+    """The equations of a result's trace, each typeset once."""
+    return {step.symbol for step in result.trace}
+
+
+#: Width in CSS pixels of an A4 page less the print stylesheet's margins (210 mm - 2 x 10 mm).
+A4_PRINTABLE = round((210 - 20) / 25.4 * 96)
+#: Appended to a copy of a report: after KaTeX ran, measure what would not fit (KaTeX's MathML
+#: copy, clipped to nothing for screen readers, aside) and the charts.
+MEASURE = """<script>
+const width = document.documentElement.clientWidth;
+const wide = [...document.querySelectorAll("body *")].filter(
+  (node) => node.getBoundingClientRect().right > width + 0.5 && !node.closest(".katex-mathml"));
+const charts = [...document.querySelectorAll("svg.chart")];
+document.body.dataset.width = width;
+document.body.dataset.overflow = wide.map((node) => node.tagName + ":" +
+  node.textContent.slice(0, 40)).join(" | ");
+document.body.dataset.charts = charts.length;
+document.body.dataset.drawn = charts.filter((svg) => svg.getBBox().width > 100 &&
+  svg.querySelectorAll("rect").length > 0).length;
+</script></body>"""
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")
-def test_chromium_typesets_every_equation(example, tmp_path) -> None:
+def test_chromium_typesets_equations_and_draws_charts(example, tmp_path) -> None:
     result = jcmcalc.calculate(example)
     path = tmp_path / "report.html"
-    path.write_text(render(result, "html"), encoding="utf-8")
+    path.write_text(render(result, "html").replace("</body>", MEASURE), encoding="utf-8")
     dom = dump_dom(path)
-    assert dom.count('<span class="katex">') == len(result.trace)
+    assert dom.count('<span class="katex">') == len(_declared(result))
     assert '<span class="katex-error"' not in dom
     assert "katex-mathml" in dom
+    charts = int(re.search(r'data-charts="(\d+)"', dom).group(1))
+    assert charts >= 2 and re.search(rf'data-drawn="{charts}"', dom)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")
+def test_printed_report_fits_the_width_of_an_a4_page(example, tmp_path) -> None:
+    """Laid out with the print stylesheet at the printable width of A4, nothing sticks out
+    (a table column cut off in the PDF would); then Chromium prints it to an A4 PDF."""
+    text = render(jcmcalc.calculate(example), "html")
+    assert '<style media="print">' in text
+    path = tmp_path / "print.html"
+    path.write_text(
+        text.replace('<style media="print">', "<style>").replace("</body>", MEASURE),
+        encoding="utf-8",
+    )
+    dom = dump_dom(path, f"--window-size={A4_PRINTABLE},1000", "--hide-scrollbars")
+    assert f'data-width="{A4_PRINTABLE}"' in dom
+    assert 'data-overflow=""' in dom, re.search(r'data-overflow="([^"]*)"', dom).group(1)
+    report = tmp_path / "report.html"
+    report.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    completed = chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    assert completed.returncode == 0, completed.stderr
+    boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}  # A4 in pt

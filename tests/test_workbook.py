@@ -17,6 +17,7 @@ from jcmcalc.model.errors import EXIT_MISMATCH, EXIT_OK
 from jcmcalc.views.report import render
 from jcmcalc.views.verify import recomputed_figures
 from tests.conftest import program
+from tests.test_allocation import ALLOCATED
 from tests.test_report import EXAMPLES, HOSTILE, THAI
 
 
@@ -48,15 +49,94 @@ def recalculate(files: list[Path], tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path]:
+def written(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path]:
+    """The workbook of every example and of the allocation test project, as jcmcalc wrote it."""
     tmp = tmp_path_factory.mktemp("workbooks")
-    results, files = {}, []
-    for example in EXAMPLES:
-        results[_name(example)] = jcmcalc.calculate(example)
-        path = tmp / f"{_name(example)}.xlsx"
-        path.write_bytes(render(results[_name(example)], "xlsx"))
-        files.append(path)
-    return results, recalculate(files, tmp)
+    allocated = tmp / "allocated" / "project.toml"
+    allocated.parent.mkdir()
+    allocated.write_text(ALLOCATED, encoding="utf-8")
+    results = {}
+    for example in [*EXAMPLES, allocated]:
+        name = "allocated" if example == allocated else _name(example)
+        results[name] = jcmcalc.calculate(example)
+        (tmp / f"{name}.xlsx").write_bytes(render(results[name], "xlsx"))
+    return results, tmp
+
+
+@pytest.fixture(scope="module")
+def recalculated(written) -> tuple[dict[str, jcmcalc.Result], Path]:
+    results, tmp = written
+    return results, recalculate([tmp / f"{name}.xlsx" for name in results], tmp)
+
+
+def _cached(path: Path) -> dict[tuple[str, str], object]:
+    """Every formula cell's value as the file stores it, without recalculation."""
+    formulas = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(path, data_only=True)
+    return {
+        (sheet.title, cell.coordinate): values[sheet.title][cell.coordinate].value
+        for sheet in formulas
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
+
+
+def test_every_formula_libreoffice_recalculates_equals_its_cached_value(recalculated) -> None:
+    results, out = recalculated
+    for name, result in results.items():
+        cached = _cached(out.parent / f"{name}.xlsx")  # as written, next to the recalculated
+        assert len(cached) > len(result.trace)
+        book = openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True)
+        for (sheet, coordinate), value in cached.items():
+            again = book[sheet][coordinate].value
+            assert isinstance(value, int | float), (name, sheet, coordinate, value)
+            assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (
+                name,
+                sheet,
+                coordinate,
+            )
+
+
+def test_openpyxl_finds_the_credits_without_recalculation(written) -> None:
+    results, tmp = written
+    for name, result in results.items():
+        book = openpyxl.load_workbook(tmp / f"{name}.xlsx", data_only=True)
+        rows = list(book["calc_process"].iter_rows(min_row=2, values_only=True))
+        credits = {r[0]: r[3] for r in rows if r[1] == "credits"}
+        assert credits == {
+            **{p.number: p.credits for p in result.periods},
+            "total": result.total_credits,
+        }
+        summary = {
+            row[0]: row
+            for row in book["summary"].iter_rows(values_only=True)
+            if row[0] in [*credits, "total"] and isinstance(row[6], int)
+        }
+        assert [summary[p.number][6] for p in result.periods] == [p.credits for p in result.periods]
+        assert summary["total"][6] == result.total_credits
+        for period in result.periods:
+            assert summary[period.number][7 : 7 + len(result.parties)] == tuple(
+                credits for _, credits in period.allocation
+            )
+
+
+def test_allocation_and_calendar_years_in_the_workbook(written) -> None:
+    results, tmp = written
+    book = openpyxl.load_workbook(tmp / "allocated.xlsx")
+    sheet = book["summary"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "period")
+    assert header[7:9] == ("credits to Mongolia", "credits to Japan")
+    first = next(r for r in sheet.iter_rows() if r[0].value == 1)
+    assert first[7].value == "=ROUNDDOWN(G4*1/5,0)" and first[8].value == "=G4-H4"
+    years = [r for r in sheet.iter_rows(values_only=True) if r[1] in (2023, 2024)]
+    assert [(r[0], r[1], r[2], r[3]) for r in years[:2]] == [
+        (1, 2023, 184, 366),
+        (1, 2024, 182, 366),
+    ]
+    values = openpyxl.load_workbook(tmp / "allocated.xlsx", data_only=True)["summary"]
+    parts = [r[4] for r in values.iter_rows(values_only=True) if r[0] == 1 and r[1] in (2023, 2024)]
+    assert math.isclose(sum(parts), float(results["allocated"].periods[0].reductions))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=_name)
@@ -194,7 +274,7 @@ def test_workbook_has_formulas_not_numbers_in_the_calculation_sheet(tmp_path) ->
     sheet = openpyxl.load_workbook(path)["calc_process"]
     values = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert values and all(isinstance(v, str) and v.startswith("=") for v in values)
-    assert "=MAX(0,INT($D$4))" in values  # credits of the kernel's declaration, from its tree
+    assert "=MAX(0,ROUNDDOWN($D$4,0))" in values  # the kernel's declaration, from its tree
     assert any("input!$D$" in v for v in values)
 
 
@@ -212,7 +292,8 @@ def test_input_text_never_becomes_a_formula(project, tmp_path) -> None:
     hostile = [c for c in texts if "cmd|" in c.value or "HYPERLINK" in c.value]
     assert hostile and all(c.data_type == "s" for c in hostile)
     formulas = [c for c in texts if c.data_type == "f"]
-    assert formulas and all(c.parent.title == "calc_process" and c.column == 4 for c in formulas)
+    assert formulas and not [c for c in formulas if "cmd|" in c.value or "HYPERLINK" in c.value]
+    assert {c.parent.title for c in formulas} == {"calc_process", "summary", "readings"}
 
 
 def test_workbook_is_byte_identical_across_runs(cli, tmp_path) -> None:
@@ -228,9 +309,36 @@ def test_workbook_is_byte_identical_across_runs(cli, tmp_path) -> None:
         assert b"1980-01-01T00:00:00Z" in archive.read("docProps/core.xml")
 
 
-def test_verify_refuses_a_workbook_never_calculated(cli, tmp_path) -> None:
+def test_verify_accepts_a_workbook_as_written(cli, tmp_path) -> None:
     path = tmp_path / "thai.xlsx"
     path.write_bytes(render(jcmcalc.calculate(THAI), "xlsx"))
+    code, stdout, err = cli("verify", THAI, "--reported", path)
+    assert code == EXIT_OK, err
+    assert "figures agree" in stdout
+
+
+def test_verify_refuses_a_workbook_that_lost_its_values(cli, tmp_path) -> None:
+    path = tmp_path / "thai.xlsx"
+    path.write_bytes(render(jcmcalc.calculate(THAI), "xlsx"))
+    openpyxl.load_workbook(path).save(path)  # openpyxl keeps formulas, drops cached values
     code, _, err = cli("verify", THAI, "--reported", path)
     assert code == 2
     assert "sheet calc_process row 2: RE_p has no value" in err and "never calculated" in err
+
+
+def test_every_sheet_prints_on_a4_with_all_columns_on_the_page_width(written) -> None:
+    _, tmp = written
+    with zipfile.ZipFile(tmp / "allocated.xlsx") as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) >= 7
+        for name in sheets:
+            xml = archive.read(name).decode()
+            assert '<pageSetUpPr fitToPage="1"/>' in xml, name
+            assert 'paperSize="9"' in xml and 'fitToHeight="0"' in xml, name
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) >= 2  # credits per period; monitored values per point and period
+    book = openpyxl.load_workbook(tmp / "allocated.xlsx")
+    for sheet in book:
+        assert sheet.column_dimensions["A"].width > 1, sheet.title
+    header = next(book["input"].iter_rows(max_row=1))
+    assert all(cell.font.b for cell in header) and book["input"].freeze_panes == "A2"

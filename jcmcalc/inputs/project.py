@@ -20,7 +20,9 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.inputs.allocation import parse_allocation
 from jcmcalc.inputs.boundary import file_errors, period_clash, reversed_period
+from jcmcalc.model.allocation import Allocation
 from jcmcalc.model.errors import InputError, quoted, suggest
 
 TOP_LEVEL = (
@@ -31,6 +33,7 @@ TOP_LEVEL = (
     "periods",
     "monitoring",
     "estimate",
+    "allocation",
 )
 PERIOD_KEYS = ("start", "end", "values", "data", "label")
 
@@ -88,6 +91,7 @@ class Project:
     #: bytes hashed in place of the inputs not on disk (see :mod:`jcmcalc.inputs.memory`).
     frames: Mapping[Path, Any] = attrs.field(factory=dict)
     memory: Mapping[Path, bytes] = attrs.field(factory=dict)
+    allocation: Allocation | None = None
 
     @property
     def directory(self) -> Path:
@@ -373,6 +377,7 @@ def parse_project(
         tables={key: document[key] for key in index_keys if key in document},
         input_files=(path, *sorted(data_files)),
         file_options=options,
+        allocation=parse_allocation(document.get("allocation"), len(periods), file=path),
     )
 
 

@@ -107,3 +107,12 @@ def require_openpyxl():  # -> the openpyxl module
     except ImportError:
         raise JcmcalcError("workbooks need openpyxl: pip install 'jcmcalc[xlsx]'") from None
     return openpyxl
+
+
+def require_xlsxwriter():  # -> the xlsxwriter module
+    """XlsxWriter, or an error saying how to install it (the ``xlsx`` extra)."""
+    try:
+        import xlsxwriter
+    except ImportError:
+        raise JcmcalcError("workbooks need XlsxWriter: pip install 'jcmcalc[xlsx]'") from None
+    return xlsxwriter

@@ -11,6 +11,7 @@ workbook and ``verify`` render these declarations.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from jcmcalc.model.allocation import Allocation
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import (
     Attributes,
@@ -43,7 +45,7 @@ from jcmcalc.model.methodology import (
     Methodology,
     Severity,
 )
-from jcmcalc.model.numbers import decimal_text, exact_text
+from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
 from jcmcalc.model.parameters import Kind, Parameter
 
 Key = tuple[str, ...]
@@ -185,7 +187,7 @@ class _Scope:
         return value
 
     def show(self, symbol: Symbol, bindings: Mapping[str, str]) -> str:
-        text = decimal_text(self.lookup(symbol, bindings))
+        text = shown_text(self.lookup(symbol, bindings))
         if symbol.name in self.results:
             return text
         return text + self.source.note(symbol, tuple(bindings[i] for i in symbol.index))
@@ -421,3 +423,24 @@ def why_unused(
         if value is not None and text not in found:
             found.append(text)
     return ", ".join(found)
+
+
+def allocate(credits: int, allocation: Allocation, period: int) -> tuple[tuple[str, int], ...]:
+    """Whole credits per party for one period (``period`` counts from 1); they add up to
+    ``credits`` exactly. Given amounts that do not add up are an error of the project."""
+    if allocation.amounts:
+        amounts = allocation.amounts[period - 1]
+        if sum(amounts) != credits:
+            raise InputError(
+                f"amounts of period {period} add up to {sum(amounts)}, not to its {credits} "
+                "credits",
+                file=allocation.source or None,
+                at=f"allocation.amounts[{period}]",
+            )
+        return tuple(zip(allocation.parties, amounts, strict=True))
+    split = {}
+    for party, share in zip(allocation.parties, allocation.shares, strict=True):
+        if party != allocation.remainder:
+            split[party] = math.floor(credits * share)
+    split[allocation.remainder] = credits - sum(split.values())
+    return tuple((party, split[party]) for party in allocation.parties)

@@ -11,6 +11,9 @@ from jcmcalc.model.errors import quoted
 #: Decimal places shown for a value whose decimal expansion does not terminate.
 DISPLAY_PLACES = 6
 
+#: Decimal places a trace or report shows of a value; beyond them it is rounded, marked "…".
+SHOWN_PLACES = 10
+
 #: Largest magnitude of any value in its parameter's canonical unit (MWh, t, GJ/t...). A guard
 #: against typing errors, chosen by jcmcalc, not a physical bound: 10^15 of any canonical unit
 #: lies far beyond a single project.
@@ -110,3 +113,12 @@ class Exact(Fraction):
         return decimal_text(self, places=None) + ("" if terminates(self) else "...")
 
     __str__ = __repr__
+
+
+def shown_text(value: Fraction) -> str:
+    """The exact decimal when it has at most :data:`SHOWN_PLACES` decimals, so a value shown
+    reproduces what is computed from it; else rounded to them and marked ``…``."""
+    places = _decimal_places(value)
+    if places is not None and places <= SHOWN_PLACES:
+        return decimal_text(value, places=None)
+    return decimal_text(value, SHOWN_PLACES) + "…"

@@ -1,44 +1,78 @@
-"""Monitoring-period results by calendar month or year: information, never credits.
+"""A period's exact emission reductions apportioned to other spans of time by days: to calendar
+years (the JCM monitoring report form asks for reductions per year), or to the years of an
+ex-ante estimate to set beside them. The credits of a period are not split or changed.
 
-Credits are whole tonnes per monitoring period (floor of each period's ER); splitting a period
-and rounding the parts would give other credits. :func:`apportion` therefore splits each
-period's exact ER (and, as information, its credits) over the calendar months or years it
-covers **in proportion to the days** in each (jcmcalc's own convention, not a JCM rule): the
-shares of a period add up to its ER exactly, and nothing is rounded.
+Only period totals reach the engine, so the split is by days: each span gets the period's ER
+times its share of the period's days (both dates inclusive). The parts are exact fractions; over
+spans that cover the period they add up to its ER exactly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Protocol
+from typing import Any
 
 import attrs
 
-#: The calendar spans a breakdown may use.
-SPANS = ("month", "year")
+#: How the split was made, as every output states it.
+BY_DAYS = "by days: the period's ER times each year's share of the period's days"
+
+Span = tuple[dt.date, dt.date]  # first and last day, both inclusive
 
 
-class Figures(Protocol):
-    """A period's figures as far as :func:`apportion` needs them."""
+def overlap(start: dt.date, end: dt.date, span: Span) -> int:
+    """Days of ``start``..``end`` inside ``span`` (both inclusive)."""
+    first, last = max(start, span[0]), min(end, span[1])
+    return max((last - first).days + 1, 0)
 
-    @property
-    def number(self) -> int: ...
-    @property
-    def start(self) -> dt.date: ...
-    @property
-    def end(self) -> dt.date: ...
-    @property
-    def reductions(self) -> Fraction: ...
-    @property
-    def credits(self) -> int: ...
+
+def apportion(
+    value: Fraction, start: dt.date, end: dt.date, spans: Sequence[Span]
+) -> tuple[Fraction, ...]:
+    """``value`` of the period ``start``..``end`` shared among ``spans`` by days."""
+    total = (end - start).days + 1
+    return tuple(value * overlap(start, end, span) / total for span in spans)
+
+
+def calendar_years(start: dt.date, end: dt.date) -> tuple[Span, ...]:
+    """The calendar years the period touches, as spans."""
+    return tuple(
+        (dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in range(start.year, end.year + 1)
+    )
+
+
+def days_by_year(start: dt.date, end: dt.date) -> tuple[tuple[int, int], ...]:
+    """Days of the period ``start``..``end`` (inclusive) falling in each calendar year."""
+    return tuple((s[0].year, overlap(start, end, s)) for s in calendar_years(start, end))
+
+
+def split_by_year(
+    reductions: Fraction, start: dt.date, end: dt.date
+) -> tuple[tuple[int, Fraction], ...]:
+    """``reductions`` apportioned to the calendar years of the period, exactly."""
+    spans = calendar_years(start, end)
+    parts = apportion(reductions, start, end, spans)
+    return tuple((span[0].year, part) for span, part in zip(spans, parts, strict=True))
+
+
+def calendar_months(start: dt.date, end: dt.date) -> tuple[Span, ...]:
+    """The calendar months the period touches, as spans."""
+    spans = []
+    first = dt.date(start.year, start.month, 1)
+    while first <= end:
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        spans.append((first, following - dt.timedelta(days=1)))
+        first = following
+    return tuple(spans)
 
 
 @attrs.frozen
 class Share:
     """The part of monitoring period ``period`` in one calendar month or year (``label``
-    ``2025-01`` or ``2025``): its days, and its exact shares of the period's ER and credits."""
+    ``2025-01`` or ``2025``): its days, and its exact shares of the period's ER and credits
+    (information: credits stay whole per period)."""
 
     period: int
     label: str
@@ -49,38 +83,19 @@ class Share:
     credits: Fraction
 
 
-def apportion(periods: Iterable[Figures], by: str = "month") -> list[Share]:
-    """Each period's ER and credits split over the calendar ``by`` (``month`` or ``year``)
-    spans it covers, in proportion to days, exactly."""
-    if by not in SPANS:
-        raise ValueError(f"by = {by!r}: expected one of {', '.join(SPANS)}")
-    shares = []
-    for period in periods:
-        total = (period.end - period.start).days + 1
-        start = period.start
-        while start <= period.end:
-            end = min(_span_end(start, by), period.end)
-            days = (end - start).days + 1
-            part = Fraction(days, total)
-            label = f"{start.year}" if by == "year" else f"{start.year}-{start.month:02d}"
-            shares.append(
-                Share(
-                    period.number,
-                    label,
-                    start,
-                    end,
-                    days,
-                    period.reductions * part,
-                    period.credits * part,
-                )
-            )
-            start = end + dt.timedelta(days=1)
-    return shares
-
-
-def _span_end(day: dt.date, by: str) -> dt.date:
-    """The last day of the calendar month or year holding ``day``."""
-    if by == "year":
-        return dt.date(day.year, 12, 31)
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
+def shares(periods: Iterable[Any], by: str = "month") -> list[Share]:
+    """Each period's ER and credits split by :func:`apportion` over the calendar ``by``
+    (``month`` or ``year``) spans it touches, exactly."""
+    if by not in ("month", "year"):
+        raise ValueError(f"by = {by!r}: expected month or year")
+    found = []
+    for p in periods:
+        spans = (calendar_months if by == "month" else calendar_years)(p.start, p.end)
+        parts = apportion(p.reductions, p.start, p.end, spans)
+        credits = apportion(Fraction(p.credits), p.start, p.end, spans)
+        for span, part, credit in zip(spans, parts, credits, strict=True):
+            first, last = max(p.start, span[0]), min(p.end, span[1])
+            label = f"{first.year}" if by == "year" else f"{first.year}-{first.month:02d}"
+            days = overlap(p.start, p.end, span)
+            found.append(Share(p.number, label, first, last, days, part, credit))
+    return found

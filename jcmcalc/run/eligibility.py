@@ -13,6 +13,12 @@ _YES = {True, "yes", "true", "met"}
 _NO = {False, "no", "false", "not met"}
 
 
+def met(answer: Any) -> bool | None:
+    """Whether an answer says a criterion is met (None: unanswered or not a yes/no answer)."""
+    normal = answer.lower() if isinstance(answer, str) else answer
+    return True if normal in _YES else False if normal in _NO else None
+
+
 def assess(
     methodology: Methodology,
     answers: Mapping[str, Any],

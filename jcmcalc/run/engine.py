@@ -8,7 +8,14 @@ import attrs
 
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
 from jcmcalc.model.expressions import Symbol
-from jcmcalc.model.kernel import Context, Place, TraceStep, evaluate_period, reduction_warnings
+from jcmcalc.model.kernel import (
+    Context,
+    Place,
+    TraceStep,
+    allocate,
+    evaluate_period,
+    reduction_warnings,
+)
 from jcmcalc.run.result import Mode, PeriodResult, Result, provenance
 
 
@@ -43,6 +50,9 @@ def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
     periods = []
     trace: list[TraceStep] = []
     warnings = list(inputs.warnings)
+    allocation = inputs.project.allocation
+    if allocation is not None and allocation.amounts and mode is not Mode.EX_POST:
+        allocation = None  # amounts are given per monitoring period, not per estimated year
     for period_inputs in inputs.periods:
         period = period_inputs.period
         place = Place(
@@ -60,6 +70,9 @@ def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
                 project=found.project,
                 reductions=found.reductions,
                 credits=found.credits,
+                allocation=()
+                if allocation is None
+                else allocate(found.credits, allocation, period.number),
             )
         )
     return Result(

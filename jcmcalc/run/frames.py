@@ -2,7 +2,7 @@
 
 Tables: ``periods`` (one row per monitoring period), ``inputs`` (one row per parameter, member
 and period), ``trace`` (one row per evaluated equation and member), ``months`` and ``years``
-(each period's ER split over calendar spans, :func:`jcmcalc.run.calendar.apportion`:
+(each period's ER split over calendar spans, :func:`jcmcalc.run.calendar.shares`:
 information, not credits). Dates are ``datetime64``; numbers are floats, or with
 ``numbers="decimal"`` exact :class:`~decimal.Decimal` (a value whose decimals do not end is
 given to 28 significant digits).
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from jcmcalc.run.calendar import apportion
+from jcmcalc.run.calendar import shares
 
 if TYPE_CHECKING:
     import pandas
@@ -117,7 +117,7 @@ def _calendar(by: str) -> Callable[[Result, Number], list[dict[str, Any]]]:
                 "emission_reductions_tco2": number(share.reductions),
                 "credits_share": number(share.credits),
             }
-            for share in apportion(result.periods, by)
+            for share in shares(result.periods, by)
         ]
 
     return rows

@@ -147,3 +147,19 @@ def prepare(
 def calculate(source: Source, find: Finder, *, mode: Mode = Mode.EX_POST, **options: Any) -> Result:
     """The result of the project file ``source``: :func:`prepare`, then the engine."""
     return engine.run(prepare(source, find, mode=mode, **options), mode=mode)
+
+
+def report_results(
+    source: str | Path, find: Finder, **options: bool
+) -> tuple[Result, Result | None]:
+    """What a report shows: the monitored result, with the ex-ante estimate beside it when the
+    project has ``[estimate]`` and its methodology estimates. A project with ``[estimate]`` and
+    no ``[[periods]]`` gives the estimate alone (a monitoring-plan view), ``None`` beside it."""
+    project, methodology = load(
+        source, find, require_periods=False, allow_outside=options.get("allow_outside", False)
+    )
+    estimates = bool(project.estimate) and methodology.estimate is not None
+    if estimates and not project.periods:
+        return calculate(source, find, mode=Mode.EX_ANTE, **options), None
+    ex_post = calculate(source, find, **options)
+    return ex_post, calculate(source, find, mode=Mode.EX_ANTE, **options) if estimates else None

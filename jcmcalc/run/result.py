@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import html
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from functools import cache
 from importlib.metadata import version as distribution_version
@@ -16,6 +17,7 @@ import attrs
 from jcmcalc.model.kernel import TraceStep
 from jcmcalc.model.numbers import Exact, decimal_text, exact_text
 from jcmcalc.plugin.registry import provider_of
+from jcmcalc.run.calendar import BY_DAYS, split_by_year
 
 __all__ = ["PeriodResult", "Result", "TraceStep", "provenance"]
 
@@ -44,9 +46,16 @@ class PeriodResult:
     project: Fraction
     reductions: Fraction
     credits: int
+    #: Whole credits per party when the project states an ``[allocation]`` (else empty).
+    allocation: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def calendar_years(self) -> tuple[tuple[int, Fraction], ...]:
+        """The exact ER split by calendar year (:mod:`jcmcalc.run.calendar`)."""
+        return split_by_year(self.reductions, self.start, self.end)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "number": self.number,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
@@ -59,7 +68,19 @@ class PeriodResult:
                 "project_emissions_tco2": exact_text(self.project),
                 "emission_reductions_tco2": exact_text(self.reductions),
             },
+            "calendar_years": [
+                {
+                    "year": year,
+                    "emission_reductions_tco2": float(part),
+                    "exact": exact_text(part),
+                }
+                for year, part in self.calendar_years
+            ],
+            "calendar_split": BY_DAYS,
         }
+        if self.allocation:
+            found["allocation"] = dict(self.allocation)
+        return found
 
 
 @cache
@@ -137,11 +158,23 @@ class Result:
             "periods": [period.to_dict() for period in self.periods],
             "total_emission_reductions_tco2": float(self.total_reductions),
             "total_credits": self.total_credits,
+            **self._allocation(),
             "warnings": list(self.warnings),
             "coverage": [record.to_dict() for record in self.inputs.coverage],
             "inputs": self._inputs(),
             "trace": [step.to_dict() for step in self.trace],
             "provenance": self.provenance,
+        }
+
+    def _allocation(self) -> dict[str, Any]:
+        allocation = self.inputs.project.allocation
+        if not self.parties or allocation is None:
+            return {}
+        return {
+            "allocation": {
+                "rule": allocation.rule(),
+                "total_credits": dict(zip(self.parties, self.allocated_totals(), strict=True)),
+            }
         }
 
     def _inputs(self) -> list[dict[str, Any]]:
@@ -181,25 +214,36 @@ class Result:
             f"{self.total_credits} credits, {len(self.warnings)} warning(s)>"
         )
 
-    def table_rows(self) -> list[list[str]]:
-        """Header and rows of the per-period table, as text."""
+    def table_rows(self, text: Callable[[Fraction], str] = decimal_text) -> list[list[str]]:
+        """Header and rows of the per-period table; ``text`` writes a quantity."""
+        parties = self.parties
         rows = [["period", "start", "end", "RE [tCO2]", "PE [tCO2]", "ER [tCO2]", "credits"]]
+        rows[0] += [f"credits to {party}" for party in parties]
         for p in self.periods:
             rows.append(
                 [
                     str(p.number),
                     p.start.isoformat(),
                     p.end.isoformat(),
-                    decimal_text(p.reference),
-                    decimal_text(p.project),
-                    decimal_text(p.reductions),
+                    text(p.reference),
+                    text(p.project),
+                    text(p.reductions),
                     str(p.credits),
+                    *(str(credits) for _, credits in p.allocation),
                 ]
             )
-        rows.append(
-            ["total", "", "", "", "", decimal_text(self.total_reductions), str(self.total_credits)]
-        )
+        total = ["total", "", "", "", "", text(self.total_reductions)]
+        rows.append([*total, str(self.total_credits), *map(str, self.allocated_totals())])
         return rows
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """The parties credits are allocated to (empty without ``[allocation]``)."""
+        return tuple(party for party, _ in self.periods[0].allocation) if self.periods else ()
+
+    def allocated_totals(self) -> list[int]:
+        """Whole credits per party over all periods, in the order of :attr:`parties`."""
+        return [sum(dict(p.allocation)[party] for p in self.periods) for party in self.parties]
 
     def coverage_rows(self) -> list[list[str]]:
         """Header and rows of the coverage of the dated monitoring series, as text (only the

@@ -15,10 +15,16 @@ FORMATS = {"markdown": "markdown", "html": "html", "xlsx": "workbook"}
 
 
 def render(
-    result: Result, fmt: str, *, command: str | None = None, timestamp: str | None = None
+    result: Result,
+    fmt: str,
+    *,
+    ex_ante: Result | None = None,
+    command: str | None = None,
+    timestamp: str | None = None,
 ) -> str | bytes:
     """The report of ``result`` in ``fmt``: text for markdown and html, bytes for xlsx.
 
+    ``ex_ante`` is the project's estimate, compared with ``result`` per period and year;
     ``command`` is the command line that reproduces the run (default: ``jcmcalc calculate``
     on the project file); ``timestamp`` is printed only when given, so the same inputs give
     the same bytes.
@@ -26,4 +32,4 @@ def render(
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
     module = import_module(f"jcmcalc.views.report.{FORMATS[fmt]}")
-    return module.render(result, command=command, timestamp=timestamp)
+    return module.render(result, ex_ante=ex_ante, command=command, timestamp=timestamp)

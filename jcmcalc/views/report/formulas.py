@@ -70,7 +70,16 @@ class Formula(Visitor[str]):
         return f"({'+'.join(parts)})" if parts else "0"
 
     def visit_Extremum(self, node: Extremum) -> str:
-        return f"{node.function.upper()}({','.join(self.visit(t) for t in node.terms)})"
+        # max(0, floor(x)) equals max(0, ROUNDDOWN(x, 0)) for every x: whole credits are
+        # written with ROUNDDOWN, as a validator expects them.
+        truncate = node.function == "max" and any(_is_zero(t) for t in node.terms)
+        terms = [
+            f"ROUNDDOWN({self.visit(t.term)},0)"
+            if truncate and isinstance(t, Floor)
+            else self.visit(t)
+            for t in node.terms
+        ]
+        return f"{node.function.upper()}({','.join(terms)})"
 
     def visit_Floor(self, node: Floor) -> str:
         # INT rounds toward minus infinity, below zero too: a floor, not a truncation.
@@ -84,3 +93,7 @@ class Formula(Visitor[str]):
         for key, term in reversed(node.cases):
             text = f"IF({where}={_quoted(key)},{self.visit(term)},{text})"
         return text
+
+
+def _is_zero(term: object) -> bool:
+    return isinstance(term, Constant) and term.value == 0

@@ -1,4 +1,4 @@
-"""The monitoring report as Markdown."""
+"""The monitoring report as Markdown: the blocks of :mod:`document`, charts named only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,19 @@ import html
 
 from jcmcalc.run.result import Result
 from jcmcalc.views.formatting import markdown_table
-from jcmcalc.views.report import content
+from jcmcalc.views.report import document
+from jcmcalc.views.report.blocks import (
+    Block,
+    Chart,
+    Code,
+    Declared,
+    Folded,
+    Heading,
+    Items,
+    Step,
+    Table,
+    Text,
+)
 
 
 def _safe(text: str) -> str:
@@ -14,72 +26,45 @@ def _safe(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", " ").replace("`", "'")
 
 
-def _table(rows: list[list[str]]) -> str:
-    return markdown_table([[_safe(cell) for cell in row] for row in rows])
+def _block(block: Block) -> list[str]:
+    match block:
+        case Heading(level, text):
+            return [f"{'#' * level} {_safe(text)}", ""]
+        case Text(text):
+            return [_safe(text), ""]
+        case Items(items):
+            return [*(f"- {_safe(item)}" for item in items), ""]
+        case Table(rows):
+            return [markdown_table([[_safe(cell) for cell in row] for row in rows]), ""]
+        case Declared(title, _, text, where, inferred):
+            lines = [f"#### {_safe(title)}", "", f"- equation: `{text}`"]
+            lines += [f"- {_safe(line)}" for line in where]
+            return [*lines, *([f"- INFERRED: {_safe(inferred)}"] if inferred else []), ""]
+        case Step(title, substituted, result):
+            return [f"- {_safe(title)}: `{substituted}` gives **{_safe(result)}**"]
+        case Folded(summary):
+            return [f"Not shown: {_safe(summary)}.", ""]  # the HTML report unfolds them
+        case Chart(title, _, note):
+            note = f" {note}" if note else ""
+            return [f"(Chart in the HTML report: {_safe(title)}.{_safe(note)})", ""]
+        case Code(text):
+            return ["```sh", text, "```", ""]
+    raise TypeError(f"unknown block {block!r}")
 
 
-def render(result: Result, *, command: str | None = None, timestamp: str | None = None) -> str:
+def render(
+    result: Result,
+    *,
+    ex_ante: Result | None = None,
+    command: str | None = None,
+    timestamp: str | None = None,
+) -> str:
     """The report of ``result``; ``command`` is how to reproduce it, ``timestamp`` optional."""
-    parts = [f"# {_safe(content.heading(result))}", ""]
-    if timestamp:
-        parts += [f"Generated {_safe(timestamp)}.", ""]
-    if result.warnings:
-        parts += ["## Warnings", "", *(f"- {_safe(w)}" for w in result.warnings), ""]
-    if len(coverage := result.coverage_rows()) > 1:
-        parts += ["## Coverage of the monitoring data", "", _table(coverage), ""]
-    parts += ["## Parameters fixed ex ante", "", _table(content.fixed_rows(result)), ""]
-    for period in result.periods:
-        parts += [
-            f"## Period {period.number}: {period.start} to {period.end}",
-            "",
-            "### Monitored parameters",
-            "",
-            _table(content.monitored_rows(result, period.number)),
-            "",
-            "### Equations",
-            "",
-        ]
-        for item in content.equation_steps(result, period.number):
-            step = item.step
-            parts += [
-                f"#### {_safe(item.title)} [{_safe(step.unit)}]",
-                "",
-                f"- equation: `{step.symbol} = {step.expression}`",
-                *(
-                    f"- {_safe(symbol)}: {_safe(description)} [{_safe(unit)}]"
-                    for symbol, description, unit in item.symbols
-                ),
-                f"- substituted: `{step.symbol} = {step.substituted}`",
-                f"- result: **{content.value_text(step.value)} {_safe(step.unit)}**",
-            ]
-            if step.inferred:
-                parts.append(f"- INFERRED: {_safe(step.inferred)}")
-            parts.append("")
-    parts += [
-        "## Emission reductions and credits",
-        "",
-        _table(result.table_rows()),
-        "",
-        "Credits are ER rounded down to whole tCO2 per period (zero when ER is negative), exactly.",
-        "",
-    ]
-    inferred = result.provenance["inferred"]
-    if inferred:
-        parts += ["## Inferred (reconstructed, not read)", ""]
-        parts += [f"- {_safe(note)}" for note in inferred] + [""]
-    parts += ["## Provenance", ""]
-    parts += [f"- {_safe(line)}" for line in content.provenance_lines(result)]
-    parts += [
-        "",
-        "## How to reproduce",
-        "",
-        "Install the versions above, then run:",
-        "",
-        "```sh",
-        content.reproduce_command(result, command),
-        "```",
-        "",
-        f"The same inputs give the same inputs sha256 ({result.provenance['inputs_sha256']}) and "
-        "byte-identical output.",
-    ]
-    return "\n".join(parts) + "\n"
+    lines: list[str] = []
+    previous: Block | None = None
+    for block in document.build(result, ex_ante=ex_ante, command=command, timestamp=timestamp):
+        if isinstance(previous, Step) and not isinstance(block, Step):
+            lines.append("")
+        lines += _block(block)
+        previous = block
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,137 @@
+"""The workbook's monitoring plan, monitored values, eligibility and about sheets."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from jcmcalc.inputs.project import read_bytes
+from jcmcalc.run.result import Result
+from jcmcalc.views.report import content
+from jcmcalc.views.report.book_calc import CellKey
+from jcmcalc.views.report.sheets import Book, Formula, Sheet
+
+PLAN_HEADER = [
+    "monitoring point",
+    "symbol",
+    "member",
+    "description",
+    "unit",
+    "monitoring option",
+    "measurement method",
+    "frequency",
+]
+READINGS = "readings"
+#: Largest number of monitoring points charted in the workbook (one series each).
+CHARTED_POINTS = 40
+
+
+def plan_sheet(book: Book, result: Result) -> None:
+    """Monitoring points: what is measured, by which option and method, how often."""
+    sheet = book.sheet("monitoring plan", [10, 10, 14, 44, 9, 10, 44, 24])
+    sheet.header(PLAN_HEADER)
+    for (name, key), point in content.monitoring_points(result).items():
+        parameter = result.methodology.parameter(name)
+        options, method, frequency = content.plan_of(parameter)
+        sheet.append(
+            [
+                point,
+                parameter.symbol,
+                content.member_text(parameter, key) or "project",
+                content.description(parameter),
+                parameter.unit,
+                options,
+                method,
+                frequency,
+            ]
+        )
+
+
+def _file_rows(result: Result) -> list[list[object]]:
+    project = result.inputs.project
+    rows: list[list[object]] = []
+    for path in project.input_files:
+        data = read_bytes(path, what="input file")
+        name = path.relative_to(project.directory).as_posix()
+        rows.append([name, len(data), hashlib.sha256(data).hexdigest()])
+    return rows
+
+
+def readings_widths(result: Result) -> list[float]:
+    return [10, 10, 14, 9, *([14] * len(result.inputs.periods))]
+
+
+def readings_sheet(sheet: Sheet, book: Book, result: Result, inputs: Mapping[CellKey, str]) -> None:
+    """Monitored values per monitoring point (rows) and period (columns), linked to the input
+    sheet; an empty cell is a period without a value. The files read, with their SHA-256."""
+    periods = [p.period for p in result.inputs.periods]
+    sheet.title("Monitored values per monitoring point and period", "section")
+    header = ["monitoring point", "symbol", "member", "unit"]
+    header += [f"period {p.number}: {p.start} to {p.end}" for p in periods]
+    first = sheet.header(header)
+    values = {p.period.number: p.values for p in result.inputs.periods}
+    points = list(content.monitoring_points(result).items())
+    for (name, key), point in points:
+        parameter = result.methodology.parameter(name)
+        cells: list[object] = [point, parameter.symbol, "/".join(key) or "project", parameter.unit]
+        for period in periods:
+            value = values[period.number].get(name, {}).get(key)
+            where = inputs.get((period.number, name, key))
+            cells.append(
+                None if value is None or where is None else Formula(f"={where}", value.value)
+            )
+        sheet.append(cells)
+    _chart(book, sheet, first, len(points), len(periods))
+    sheet.skip()
+    sheet.title("Files read (the inputs of the run)", "section")
+    sheet.header(["file", "bytes", "sha256"], repeat=False)
+    for row in _file_rows(result):
+        sheet.append(row)
+
+
+def _chart(book: Book, sheet: Sheet, header: int, points: int, periods: int) -> None:
+    """A column chart of the monitored values: periods along, one series per point."""
+    if not points or not periods:
+        return
+    chart = book.workbook.add_chart({"type": "column"})
+    for offset in range(min(points, CHARTED_POINTS)):
+        row = header + offset  # zero-based row of the point
+        chart.add_series(
+            {
+                "name": [sheet.name, row, 0],
+                "categories": [sheet.name, header - 1, 4, header - 1, 3 + periods],
+                "values": [sheet.name, row, 4, row, 3 + periods],
+            }
+        )
+    chart.set_title({"name": "Monitored values per period (an empty slot: no value)"})
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    sheet.worksheet.insert_chart(sheet.rows + 1, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
+    sheet.rows += 20
+
+
+def eligibility_sheet(book: Book, result: Result) -> None:
+    sheet = book.sheet("eligibility", [10, 70, 14, 12], landscape=False)
+    rows = content.eligibility_rows(result)
+    sheet.header(rows[0])
+    for row in rows[1:]:
+        sheet.append(row)
+    if len(rows) == 1:
+        sheet.append(["", "the methodology declares no eligibility criteria"])
+
+
+def about_sheet(book: Book, result: Result, command: str | None, timestamp: str | None) -> None:
+    sheet = book.sheet("about", [120], landscape=False)
+    sheet.title(content.heading(result))
+    if timestamp:
+        sheet.append([f"Generated {timestamp}"])
+    sections = [
+        ("Provenance", content.provenance_lines(result)),
+        ("Inferred (reconstructed, not read)", list(result.provenance["inferred"])),
+        ("How to reproduce", [content.reproduce_command(result, command)]),
+        ("Warnings", list(result.warnings)),
+    ]
+    for title, lines in sections:
+        sheet.title(title, "section")
+        for line in lines:
+            sheet.append([line])

@@ -1,0 +1,147 @@
+"""The workbook's summary sheet: credits per period and in total, their split between parties
+(``[allocation]``), emission reductions by calendar year, warnings, and native charts.
+
+Every figure is a formula on the calculation sheet, cached with the engine's value.
+"""
+
+from __future__ import annotations
+
+from jcmcalc.model.kernel import CREDITS, ER
+from jcmcalc.model.methodology import PROJECT, REFERENCE
+from jcmcalc.run.calendar import BY_DAYS, days_by_year
+from jcmcalc.run.result import Mode, Result
+from jcmcalc.views.report import content
+from jcmcalc.views.report.book_calc import Cells
+from jcmcalc.views.report.document import COVERAGE
+from jcmcalc.views.report.sheets import Book, Formula, Sheet
+
+SUMMARY = "summary"
+#: Columns of the credits table: period, start, end, RE, PE, ER, credits, then one per party.
+CREDITS_COLUMN = 6
+
+
+def _party_formulas(result: Result, credits: str, row: int, number: int) -> list[Formula]:
+    """The allocation of one period's credits as formulas (row: the summary row, from 1)."""
+    allocation = result.inputs.project.allocation
+    period = next(p for p in result.periods if p.number == number)
+    if allocation is None or not period.allocation:
+        return []
+    found = dict(period.allocation)
+    if allocation.amounts:
+        return [Formula(f"={found[party]}", found[party], "credits") for party in found]
+    formulas: dict[str, Formula] = {}
+    others = []
+    for column, (party, share) in enumerate(
+        zip(allocation.parties, allocation.shares, strict=True), start=CREDITS_COLUMN + 1
+    ):
+        if party != allocation.remainder:
+            text = f"=ROUNDDOWN({credits}*{share.numerator}/{share.denominator},0)"
+            formulas[party] = Formula(text, found[party], "credits")
+            others.append(f"{_column(column)}{row}")
+    rest = f"={credits}-{'-'.join(others)}" if others else f"={credits}"
+    formulas[allocation.remainder] = Formula(rest, found[allocation.remainder], "credits")
+    return [formulas[party] for party in allocation.parties]
+
+
+def _column(index: int) -> str:
+    """Spreadsheet column letters of a zero-based column index (below 26 columns here)."""
+    return chr(ord("A") + index)
+
+
+def _credits_table(sheet: Sheet, result: Result, cells: Cells) -> tuple[int, int]:
+    """The credits per period with totals; returns the rows (from 1) of its header and total."""
+    methodology = result.methodology
+    symbols = [methodology.equation(name).symbol for name in (REFERENCE, PROJECT)]
+    symbols += [ER.symbol, CREDITS.symbol]
+    header = ["period", "start", "end", "RE [tCO2]", "PE [tCO2]", "ER [tCO2]", "credits"]
+    header += [f"credits to {party}" for party in result.parties]
+    first = sheet.header(header, repeat=False)
+    for period in result.periods:
+        row = sheet.rows + 1
+        values = [period.reference, period.project, period.reductions, period.credits]
+        figures = [
+            Formula(
+                f"={cells.periods[s][period.number]}",
+                v,
+                "credits" if s == CREDITS.symbol else "number",
+            )
+            for s, v in zip(symbols, values, strict=True)
+        ]
+        credits = f"{_column(CREDITS_COLUMN)}{row}"
+        parties = _party_formulas(result, credits, row, period.number)
+        sheet.append([period.number, period.start, period.end, *figures, *parties])
+    last = sheet.rows
+    totals = [
+        Formula(f"=SUM({_column(c)}{first + 1}:{_column(c)}{last})", v, "credits")
+        for c, v in enumerate(result.allocated_totals(), start=CREDITS_COLUMN + 1)
+    ]
+    total = sheet.append(
+        [
+            "total",
+            None,
+            None,
+            None,
+            None,
+            Formula(f"={cells.total_reductions}", result.total_reductions),
+            Formula(f"={cells.total_credits}", result.total_credits, "credits"),
+            *totals,
+        ]
+    )
+    return first, total
+
+
+def _calendar_table(sheet: Sheet, result: Result, cells: Cells) -> None:
+    """ER of each period apportioned to calendar years by days, as formulas."""
+    sheet.title(f"Emission reductions by calendar year ({BY_DAYS})", "section")
+    sheet.header(["period", "year", "days", "of the period's days", "ER [tCO2]"], repeat=False)
+    for period in result.periods:
+        days = days_by_year(period.start, period.end)
+        total = sum(count for _, count in days)
+        er = cells.periods[ER.symbol][period.number]
+        for (year, count), (_, part) in zip(days, period.calendar_years, strict=True):
+            sheet.append(
+                [period.number, year, count, total, Formula(f"={er}*{count}/{total}", part)]
+            )
+
+
+def widths(result: Result) -> list[float]:
+    return [8, 11, 11, 16, 16, 16, 12, *([14] * len(result.parties))]
+
+
+def summary_sheet(sheet: Sheet, book: Book, result: Result, cells: Cells) -> None:
+    """The first sheet a reader sees."""
+    sheet.title(content.heading(result))
+    what = "Credits per period"
+    if result.mode is Mode.EX_ANTE:
+        what = "Expected credits per year of the crediting period (ex ante)"
+    sheet.title(f"{what}: ER rounded down to whole tCO2, never negative", "section")
+    first, total = _credits_table(sheet, result, cells)
+    allocation = result.inputs.project.allocation
+    if result.parties and allocation is not None:
+        sheet.append([f"Allocation of credits: {allocation.rule()}"])
+    chart = book.workbook.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": "credits",
+            "categories": [sheet.name, first, 0, total - 2, 0],
+            "values": [sheet.name, first, CREDITS_COLUMN, total - 2, CREDITS_COLUMN],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_title({"name": "Credits per period"})
+    chart.set_x_axis({"name": "period"})
+    chart.set_legend({"none": True})
+    sheet.skip()
+    _calendar_table(sheet, result, cells)
+    sheet.skip()
+    if result.warnings:
+        sheet.title("Warnings", "section")
+        for warning in result.warnings:
+            sheet.append([warning])
+    if len(coverage := result.coverage_rows()) > 1:
+        sheet.title(COVERAGE, "section")
+        sheet.header(coverage[0], repeat=False)
+        for row in coverage[1:]:
+            sheet.append(row)
+    sheet.worksheet.insert_chart(sheet.rows + 1, 0, chart, {"x_scale": 1.2})
+    sheet.rows += 16

@@ -1,0 +1,121 @@
+"""Writing workbook sheets with XlsxWriter: typed cells, formats, widths and print setup.
+
+Text is always written as text (never parsed as a formula, number or link); a formula is
+written only from a :class:`Formula`, with its cached value computed by the engine, so a
+workbook opened without recalculation (openpyxl ``data_only=True``, pandas, a previewer) shows
+the values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+#: Cell formats by name (XlsxWriter format properties).
+FORMATS: dict[str, dict[str, Any]] = {
+    "text": {"text_wrap": True, "valign": "top"},
+    "header": {"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True},
+    "title": {"bold": True, "font_size": 14},
+    "section": {"bold": True, "font_size": 12},
+    "number": {"num_format": "#,##0.0#####", "valign": "top"},
+    "credits": {"num_format": "#,##0", "valign": "top", "bold": True},
+    "integer": {"num_format": "0", "valign": "top"},
+    "date": {"num_format": "yyyy-mm-dd", "valign": "top"},
+}
+#: Paper size code of A4 in XlsxWriter's page setup.
+A4 = 9
+
+
+@attrs.frozen
+class Formula:
+    """A formula (text starting with ``=``) and its value as the engine computed it."""
+
+    text: str
+    value: Fraction | int | float | str
+    style: str = "number"
+
+
+@attrs.frozen
+class Styled:
+    """A value written with a named format (``credits``, ``integer``...)."""
+
+    value: Any
+    style: str
+
+
+class Book:
+    """An XlsxWriter workbook with the named :data:`FORMATS`."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.formats = {name: workbook.add_format(spec) for name, spec in FORMATS.items()}
+
+    def sheet(self, name: str, widths: Sequence[float], *, landscape: bool = True) -> Sheet:
+        return Sheet(self, self.workbook.add_worksheet(name), widths, landscape=landscape)
+
+
+class Sheet:
+    """A worksheet written row by row; rows are numbered from 1 as a spreadsheet shows them."""
+
+    def __init__(self, book: Book, worksheet: Any, widths: Sequence[float], *, landscape: bool):
+        self.book, self.worksheet, self.rows = book, worksheet, 0
+        self.name = worksheet.get_name()
+        for column, width in enumerate(widths):
+            worksheet.set_column(column, column, width, book.formats["text"])
+        if landscape:
+            worksheet.set_landscape()
+        worksheet.set_paper(A4)
+        worksheet.fit_to_pages(1, 0)  # every column on the page's width; as many pages down
+        worksheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        worksheet.center_horizontally()
+        worksheet.set_footer("&L&A&RPage &P of &N")
+
+    def header(self, cells: Sequence[str], *, repeat: bool = True) -> int:
+        """A header row in bold, repeated on every printed page and frozen on screen."""
+        row = self.append(cells, style="header")
+        if repeat:
+            self.worksheet.repeat_rows(row - 1)
+            self.worksheet.freeze_panes(row, 0)
+        return row
+
+    def title(self, text: str, style: str = "title") -> int:
+        return self.append([text], style=style)
+
+    def skip(self) -> None:
+        self.rows += 1
+
+    def append(self, cells: Sequence[Any], *, style: str | None = None) -> int:
+        """Write a row; returns its number (from 1)."""
+        row = self.rows
+        for column, cell in enumerate(cells):
+            self._write(row, column, cell, style)
+        self.rows += 1
+        return self.rows
+
+    def _write(self, row: int, column: int, cell: Any, style: str | None) -> None:
+        worksheet, formats = self.worksheet, self.book.formats
+        if isinstance(cell, Styled):
+            cell, style = cell.value, cell.style
+        if cell is None or cell == "":
+            return
+        if isinstance(cell, Formula):
+            value = cell.value
+            cached = value if isinstance(value, str | int) else float(value)
+            worksheet.write_formula(row, column, cell.text, formats[cell.style], cached)
+        elif isinstance(cell, str):
+            worksheet.write_string(row, column, cell, formats[style or "text"])
+        elif isinstance(cell, bool):
+            worksheet.write_boolean(row, column, cell, formats[style or "text"])
+        elif isinstance(cell, int):
+            worksheet.write_number(row, column, cell, formats[style or "integer"])
+        elif isinstance(cell, Fraction | float):
+            worksheet.write_number(row, column, float(cell), formats[style or "number"])
+        elif isinstance(cell, dt.date):
+            moment = dt.datetime.combine(cell, dt.time())
+            worksheet.write_datetime(row, column, moment, formats["date"])
+        else:
+            raise TypeError(f"cannot write {cell!r} to a cell")
