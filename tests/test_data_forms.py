@@ -193,8 +193,8 @@ def test_a_system_without_a_battery_needs_no_battery_entries(tmp_path) -> None:
     from jcmcalc.views.report import render
 
     report = render(result, "markdown")
-    line = next(x for x in report.splitlines() if "PV-ONLY" in x and "EC_charge" in x)
-    assert "no battery" in line and "meter" not in line.split("|")[-4]
+    plan = next(x for x in report.splitlines() if x.startswith("| EC_charge,i,p | ("))
+    assert "PV-BAT" in plan and "PV-ONLY" not in plan  # no meter claimed for no battery
     assert result.inputs.attributes["i"]["PV-OFF"]["grid"] == ""
 
 
