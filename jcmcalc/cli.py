@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         "or the workbook of report",
     )
     verify.add_argument(
-        "--tolerance", type=float, default=1e-9, help="relative tolerance (credits: exact)"
+        "--tolerance", default="1e-9", help="relative tolerance, >= 0 (credits: exact)"
     )
     _project_options(verify)
     scaffold = commands.add_parser(
@@ -277,24 +277,20 @@ def _report(args: argparse.Namespace) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from fractions import Fraction
-
     from jcmcalc import api
     from jcmcalc.inputs.boundary import file_errors
-    from jcmcalc.inputs.submitted import read_submitted
+    from jcmcalc.inputs.submitted import read_submission
     from jcmcalc.views import verify
 
-    if not args.tolerance >= 0:
-        raise InputError(f"--tolerance {args.tolerance} must be a number >= 0")
+    tolerance = verify.tolerance(args.tolerance)
     result = api.calculate(
         args.project, allow_outside=args.allow_outside, allow_ineligible=args.allow_ineligible
     )
     with file_errors(args.reported):
-        figures = read_submitted(args.reported, result.methodology)
-    tolerance = Fraction(str(args.tolerance))
-    comparisons = verify.compare(result, figures, args.reported, tolerance)
-    sys.stdout.write(verify.report_text(comparisons, tolerance))
-    return EXIT_MISMATCH if any(not c.agrees for c in comparisons) else EXIT_OK
+        submission = read_submission(args.reported, result.methodology)
+    verification = verify.compare(result, submission, tolerance)
+    sys.stdout.write(verify.report_text(verification, tolerance))
+    return EXIT_OK if verification.agrees else EXIT_MISMATCH
 
 
 def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) -> int:

@@ -50,6 +50,11 @@ def test_table_with_a_broken_project_reports_it_and_computes_the_others(
     assert rows["D"]["status"] == "failed" and "source" in rows["D"]["message"]
     assert rows["TOTAL"]["credits"] == "4231"
     assert "project B" in err and "project D" in err
+    assert (rows["A"]["creditable"], rows["B"]["creditable"], rows["TOTAL"]["creditable"]) == (
+        "true",
+        "",
+        "",
+    )
 
 
 def test_folder_with_a_broken_project(tmp_path: Path, cli) -> None:
@@ -64,6 +69,8 @@ def test_folder_with_a_broken_project(tmp_path: Path, cli) -> None:
     for row in document["rows"]:
         by_project.setdefault(row["project"], []).append(row)
     assert by_project["broken.toml"][0]["status"] == "failed"
+    assert by_project["broken.toml"][0]["creditable"] is None
+    assert all(r["creditable"] is True for r in document["rows"] if r["status"] == "ok")
     assert "broken.toml" in err
     checked = 0
     for path in sorted(tmp_path.rglob("project.toml")):

@@ -241,7 +241,7 @@ def test_altered_input_cell_recalculated_by_libreoffice_fails_verify(edited, cli
     assert "RE_p (period 1): submitted 631.98878, recomputed 627.98878; first " in stdout
     assert "credits (period 1): submitted 631, recomputed 627; first " in stdout
     assert (
-        "ER (period total): submitted 1214.902336, recomputed 1210.902336; "
+        "ER (total): submitted 1214.902336, recomputed 1210.902336; "
         "first equation that differs: period 1: RE_p"
     ) in stdout
 

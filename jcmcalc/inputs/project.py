@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import stat
@@ -20,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.inputs import digests
 from jcmcalc.inputs.allocation import parse_allocation
 from jcmcalc.inputs.boundary import file_errors, period_clash, reversed_period
 from jcmcalc.model.allocation import Allocation
@@ -97,17 +97,6 @@ class Project:
     def directory(self) -> Path:
         return self.path.parent
 
-    def sha256(self) -> str:
-        """Digest of the project file and every data file it reads, names included."""
-        digest = hashlib.sha256()
-        for path in self.input_files:
-            digest.update(Path(os.path.relpath(path, self.directory)).as_posix().encode())
-            digest.update(b"\0")
-            data = self.memory.get(path)
-            digest.update(read_bytes(path, what="input file") if data is None else data)
-            digest.update(b"\0")
-        return digest.hexdigest()
-
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""
@@ -121,7 +110,9 @@ def read_bytes(path: Path, *, what: str = "file") -> bytes:
     if size == 0:
         raise InputError(f"{what} is empty", file=path)
     with file_errors(path):
-        return path.read_bytes()
+        data = path.read_bytes()
+    digests.note(path, data)
+    return data
 
 
 def existing(path: Path, *, what: str) -> os.stat_result:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -15,6 +16,7 @@ import attrs
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import check_bases, evaluate_warning_checks
 from jcmcalc.inputs.coverage import Coverage
+from jcmcalc.inputs.digests import Digest
 from jcmcalc.inputs.leaves import (
     Key,
     Leaf,
@@ -57,6 +59,8 @@ class Inputs:
     periods: tuple[PeriodInputs, ...]
     tables: tuple[tuple[str, str, str], ...]
     warnings: tuple[str, ...]
+    #: The digest of each input file, from the bytes its reader parsed (:mod:`.digests`).
+    digests: Mapping[Path, Digest] = attrs.field(factory=dict)
     coverage: tuple[Coverage, ...] = ()
 
     @property

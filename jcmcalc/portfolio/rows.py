@@ -13,6 +13,7 @@ import attrs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
 
+#: The fields of a :class:`Row`, in order.
 COLUMNS = (
     "project",
     "methodology",
@@ -28,6 +29,8 @@ COLUMNS = (
     "warnings",
     "coverage",
 )
+#: The columns of the output: a row's fields, then whether it is creditable.
+HEADER = (*COLUMNS, "creditable")
 TOTAL = "TOTAL"
 #: Between the warnings of a row in the ``warnings`` cell.
 WARNINGS_SEPARATOR = " | "
@@ -65,7 +68,16 @@ class Row:
             self.message,
             WARNINGS_SEPARATOR.join(self.warnings),
             self.coverage,
+            self.creditable,
         ]
+
+    @property
+    def creditable(self) -> bool | None:
+        """Whether a computed project-period is creditable (None for a failure or the total):
+        false when a warning says NOT CREDITABLE (an eligibility criterion answered false)."""
+        if self.status != "ok" or self.period is None:
+            return None
+        return not any(warning.startswith("NOT CREDITABLE") for warning in self.warnings)
 
 
 def _figure(value: Fraction | float) -> str:
@@ -114,25 +126,28 @@ def to_csv(rows: Sequence[Row]) -> str:
 
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(HEADER)
     for row in rows:
         cells = row.cells()
-        writer.writerow(
-            [
-                "" if c is None else (c if i in _NUMERIC else safe_text(c))
-                for i, c in enumerate(cells)
-            ]
-        )
+        writer.writerow([_csv_cell(i, c) for i, c in enumerate(cells)])
     return stream.getvalue()
 
 
 _NUMERIC = {2, 5, 6, 7, 8}
 
 
+def _csv_cell(position: int, cell: object) -> object:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    return cell if position in _NUMERIC else safe_text(cell)
+
+
 def to_json(rows: Sequence[Row]) -> str:
     import json
 
-    records = [dict(zip(COLUMNS, row.cells(), strict=True)) for row in rows]
+    records = [dict(zip(HEADER, row.cells(), strict=True)) for row in rows]
     return json.dumps({"rows": records[:-1], "total": records[-1]}, indent=1) + "\n"
 
 
@@ -147,7 +162,7 @@ def write_parquet(rows: Sequence[Row], output: Path) -> None:
     except ImportError:
         raise InputError("--format parquet needs pyarrow: pip install 'jcmcalc[parquet]'") from None
     cells = list(zip(*(row.cells() for row in rows), strict=True))
-    table = pa.table({name: list(column) for name, column in zip(COLUMNS, cells, strict=True)})
+    table = pa.table({name: list(column) for name, column in zip(HEADER, cells, strict=True)})
     handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
     os.close(handle)
     try:

@@ -16,6 +16,7 @@ from jcmcalc.model.kernel import (
     evaluate_period,
     reduction_warnings,
 )
+from jcmcalc.run.eligibility import checklist
 from jcmcalc.run.result import Mode, PeriodResult, Result, provenance
 
 
@@ -84,4 +85,5 @@ def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
         inputs=inputs,
         warnings=tuple(warnings),
         provenance=provenance(inputs),
+        eligibility=checklist(inputs.methodology, inputs.project.eligibility, inputs.project.path),
     )

@@ -18,6 +18,7 @@ import attrs
 
 from jcmcalc.inputs import memory
 from jcmcalc.inputs.boundary import file_errors
+from jcmcalc.inputs.digests import recording
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
@@ -115,13 +116,12 @@ def prepare(
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
     named = memory.NAME if isinstance(source, Mapping) else source
-    with file_errors(named), _no_cycle_collection():
+    with file_errors(named), _no_cycle_collection(), recording() as digests:
         project, methodology = load(
             source, find, require_periods=not ex_ante, allow_outside=allow_outside, folder=folder
         )
-        inputs = (
-            resolve_estimate(methodology, project) if ex_ante else resolve(methodology, project)
-        )
+        resolved = resolve_estimate if ex_ante else resolve
+        inputs = attrs.evolve(resolved(methodology, project), digests=digests)
     problems = [latest_version(methodology)] if project.methodology_version is None else []
     problems += assess(
         methodology,

@@ -6,18 +6,25 @@ import datetime as dt
 import enum
 import html
 import json
+import os
+import platform
 from collections.abc import Callable
 from fractions import Fraction
 from functools import cache
 from importlib.metadata import version as distribution_version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from jcmcalc.inputs.digests import combined, digest_of
+from jcmcalc.model.fingerprint import fingerprint
 from jcmcalc.model.kernel import TraceStep
 from jcmcalc.model.numbers import Exact, decimal_text, exact_text
+from jcmcalc.model.parameters import DefaultTable
 from jcmcalc.plugin.registry import provider_of
 from jcmcalc.run.calendar import BY_DAYS, split_by_year
+from jcmcalc.run.eligibility import Checklist
 
 __all__ = ["PeriodResult", "Result", "TraceStep", "provenance"]
 
@@ -89,15 +96,58 @@ def jcmcalc_version() -> str:
     return distribution_version("jcmcalc")
 
 
-def provenance(inputs: Inputs) -> dict[str, Any]:
-    """Versions, default tables, inferred parts and the SHA-256 of the inputs."""
-    methodology = inputs.methodology
+@cache
+def pint_version() -> str:
+    """The installed unit library's version."""
+    return distribution_version("pint")
+
+
+_fingerprints: dict[int, tuple[Methodology, str]] = {}
+
+
+def declaration_sha256(methodology: Methodology) -> str:
+    """The fingerprint of a methodology declaration (once per loaded methodology)."""
+    found = _fingerprints.get(id(methodology))
+    if found is None or found[0] is not methodology:
+        found = _fingerprints[id(methodology)] = (methodology, fingerprint(methodology))
+    return found[1]
+
+
+def _default_tables(inputs: Inputs) -> list[dict[str, str]]:
+    declared: dict[str, DefaultTable] = {}
+    for parameter in inputs.methodology.all_parameters:
+        if isinstance(parameter.default, DefaultTable):
+            declared.setdefault(parameter.default.name, parameter.default)
+    return [
+        {
+            "name": name,
+            "version": version,
+            "source": source,
+            "sha256": fingerprint(declared[name]) if name in declared else "",
+        }
+        for name, version, source in inputs.tables
+    ]
+
+
+def _files(inputs: Inputs) -> dict[str, Any]:
+    """Each input file (path relative to the project's folder) with its ``sha256sum`` digest."""
     project = inputs.project
+    return {
+        Path(os.path.relpath(path, project.directory)).as_posix(): digest_of(path, inputs.digests)
+        for path in project.input_files
+    }
+
+
+def provenance(inputs: Inputs) -> dict[str, Any]:
+    """Versions, fingerprints of the declaration and default tables, inferred parts, and the
+    SHA-256 of each input file (docs/json-schema.md)."""
+    methodology = inputs.methodology
     provider = provider_of(methodology)
     inferred = list(methodology.notes)
     inferred += [f"{p.symbol}: {p.inferred}" for p in methodology.parameters if p.inferred]
     inferred += [f"{e.symbol}: {e.inferred}" for e in methodology.equations if e.inferred]
     inferred += [f"check {c.name}: {c.inferred}" for c in methodology.checks if c.inferred]
+    files = _files(inputs)
     return {
         "methodology": {
             "programme": methodology.programme,
@@ -106,19 +156,23 @@ def provenance(inputs: Inputs) -> dict[str, Any]:
             "title": methodology.title,
             "source": methodology.about.source,
             "confidence": str(methodology.about.confidence),
+            "sha256": declaration_sha256(methodology),
         },
         "plugin": {
             "distribution": provider.distribution if provider else "",
             "version": provider.version if provider else "",
         },
         "jcmcalc_version": jcmcalc_version(),
-        "default_tables": [
-            {"name": name, "version": version, "source": source}
-            for name, version, source in inputs.tables
-        ],
+        "python_version": platform.python_version(),
+        "pint_version": pint_version(),
+        "default_tables": _default_tables(inputs),
         "inferred": inferred,
-        "input_files": [p.relative_to(project.directory).as_posix() for p in project.input_files],
-        "inputs_sha256": project.sha256(),
+        "input_files": list(files),
+        "files": [
+            {"path": path, "sha256": digest.sha256, "bytes": digest.size}
+            for path, digest in files.items()
+        ],
+        "inputs_sha256": combined(files),
     }
 
 
@@ -134,6 +188,12 @@ class Result:
     inputs: Inputs
     warnings: tuple[str, ...]
     provenance: dict[str, Any]
+    eligibility: Checklist = attrs.field(factory=lambda: Checklist(()))
+
+    @property
+    def creditable(self) -> bool:
+        """False when the project answers an eligibility criterion false."""
+        return self.eligibility.creditable
 
     @property
     def total_credits(self) -> int:
@@ -155,6 +215,8 @@ class Result:
                 "title": self.methodology.title,
                 "country": self.methodology.about.country,
             },
+            "creditable": self.creditable,
+            "eligibility": self.eligibility.to_dict()["criteria"],
             "periods": [period.to_dict() for period in self.periods],
             "total_emission_reductions_tco2": float(self.total_reductions),
             "total_credits": self.total_credits,

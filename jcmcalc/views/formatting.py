@@ -41,6 +41,10 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
         parts += [f"- {warning}" for warning in result.warnings]
+    if result.eligibility.answers:
+        verdict = "creditable" if result.creditable else "NOT CREDITABLE"
+        parts += ["", f"## Eligibility: {verdict}" if markdown else f"Eligibility: {verdict}"]
+        parts += ["", table(result.eligibility.rows())]
     coverage = result.coverage_rows()
     if len(coverage) > 1:
         parts += ["", "## Coverage of the monitoring data" if markdown else "Coverage:"]
@@ -71,11 +75,16 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
         "",
         "## Provenance" if markdown else "Provenance:",
         f"- methodology {methodology.programme} {methodology.id} ver {methodology.version} "
-        f"({methodology.about.source})",
+        f"({methodology.about.source}), declaration sha256 {provenance['methodology']['sha256']}",
         f"- plugin {provenance['plugin']['distribution']} {provenance['plugin']['version']}, "
-        f"jcmcalc {provenance['jcmcalc_version']}",
-        *(f"- table {t['name']}: {t['version']}" for t in provenance["default_tables"]),
-        f"- inputs sha256 {provenance['inputs_sha256']}",
+        f"jcmcalc {provenance['jcmcalc_version']}, pint {provenance['pint_version']}, "
+        f"Python {provenance['python_version']}",
+        *(
+            f"- table {t['name']}: {t['version']}, sha256 {t['sha256']}"
+            for t in provenance["default_tables"]
+        ),
+        *(f"- {f['path']}: sha256 {f['sha256']}" for f in provenance["files"]),
+        f"- inputs sha256 {provenance['inputs_sha256']} (of the lines sha256sum prints for them)",
     ]
     return "\n".join(parts) + "\n"
 

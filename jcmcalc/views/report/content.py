@@ -74,14 +74,16 @@ def provenance_lines(result: Result) -> list[str]:
     lines = [
         f"methodology {m['programme']} {m['id']} ver {m['version']}: {m['title']} "
         f"({m['source']}; confidence {m['confidence']})",
+        f"methodology declaration sha256: {m['sha256']}",
         f"plugin {provenance['plugin']['distribution']} {provenance['plugin']['version']}",
         *versions(),
         *(
-            f"default table {t['name']}: {t['version']} ({t['source']})"
+            f"default table {t['name']}: {t['version']} ({t['source']}); sha256 {t['sha256']}"
             for t in provenance["default_tables"]
         ),
-        f"input files: {', '.join(provenance['input_files'])}",
-        f"inputs sha256: {provenance['inputs_sha256']}",
+        *(f"input file {f['path']}: sha256 {f['sha256']}" for f in provenance["files"]),
+        f"inputs sha256 (of the lines sha256sum prints for the input files): "
+        f"{provenance['inputs_sha256']}",
     ]
     return lines
 
