@@ -18,7 +18,7 @@ import attrs
 
 from jcmcalc.inputs import memory
 from jcmcalc.inputs.boundary import file_errors
-from jcmcalc.inputs.digests import recording
+from jcmcalc.inputs.digests import note, recording
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
@@ -71,6 +71,8 @@ def load(
     )
     if kept:
         project = attrs.evolve(project, frames=frames, memory=kept)
+        for pseudo, data in kept.items():  # what is hashed in place of files not on disk
+            note(pseudo, data)
     return project, methodology
 
 
