@@ -67,7 +67,10 @@ def load(path: Path, separator: str) -> Table | None:
 def _header(path: Path, separator: str) -> list[str] | None:
     """The cells of the first line of a file of a size jcmcalc reads; None if there is none."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not status.st_mode & 0o444:
+            return None  # no read permission: the careful reader says so (root reads anyway)
+        size = status.st_size
         with path.open("rb") as stream:
             head = stream.read(HEAD)
     except OSError:
