@@ -187,7 +187,7 @@ def _near_rounding(value: np.ndarray, size: np.ndarray, operations: int) -> np.n
     a half step (or too large for float64 to tell)."""
     scaled = value * 10.0**DISPLAY_PLACES
     error = (operations * size + np.abs(value)) * ROUNDING * 10.0**DISPLAY_PLACES
-    half = np.abs(scaled - np.floor(scaled) - 0.5)
+    half = np.abs(scaled - scaled // 1 - 0.5)
     return ~(half > error + 1e-300) | ~(np.abs(scaled) < 2.0**50)
 
 
