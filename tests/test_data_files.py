@@ -340,6 +340,8 @@ criteria.C1.confidence = "inferred"
     [
         ('checks."C9".description = "x"', r"changes 'C9', not declared in checks"),
         ('equations.XX.inferred = "x"', r"changes 'XX', not declared in equations"),
+        ('criteria = ["C1"]', r"a variant's criteria: write criteria\.<name>\.<key> = value"),
+        ('equations.PE = "x"', r"variant's equations\.PE: write equations\.PE\.<key> = value"),
     ],
 )
 def test_a_variant_cannot_change_what_is_not_declared(tmp_path, tail: str, message: str) -> None:

@@ -5,7 +5,8 @@ Tables: ``[methodology]`` (identity and status), ``[indices.<symbol>]``, ``[para
 and ``[equations.<name>]`` (``formula`` parsed by :mod:`jcmcalc.model.formula`, in order),
 ``[[checks]]``, ``[[criteria]]``, ``[estimate]`` (``parameters`` and ``equations`` keyed by the
 monitored parameter they estimate) and ``[[variant]]`` (one methodology per variant: keys that
-replace those of ``[methodology]``). Every slip raises a :class:`MethodologyError` naming the
+replace those of ``[methodology]``, and keys that differ of a parameter, an equation, a check
+by its name or a criterion by its id). Every slip raises a :class:`MethodologyError` naming the
 file, the methodology and the declaration.
 """
 
@@ -171,9 +172,13 @@ def _overridden(
 ) -> dict[str, Any]:
     """The declarations with a variant's ``changes`` (keys replaced, inner tables merged)."""
     merged = dict(specs)
+    if not isinstance(changes, dict):
+        raise fail(where, f"a variant's {table}: write {table}.<name>.<key> = value")
     for key, change in changes.items():
         if key not in specs:
             raise fail(where, f"the variant changes {key!r}, not declared in {table}")
+        if not isinstance(change, dict):
+            raise fail(where, f"the variant's {table}.{key}: write {table}.{key}.<key> = value")
         merged[key] = {**specs[key]}
         for field, value in change.items():
             inner = isinstance(value, dict) and isinstance(specs[key].get(field), dict)
