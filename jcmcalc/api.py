@@ -37,16 +37,20 @@ def load_project(
 
 
 def calculate(
-    project: str | Path,
+    project: pipeline.Source,
     *,
     strict: bool = False,
     allow_outside: bool = False,
     allow_ineligible: bool = False,
+    folder: str | Path | None = None,
 ) -> Result:
     """Calculate RE, PE, ER and credits for every monitoring period of a project file.
 
-    ``strict`` turns unanswered eligibility criteria into an error (a criterion answered false
-    is one unless ``allow_ineligible``, which computes anyway, marked NOT CREDITABLE);
+    ``project`` is a project file's path, or a dict shaped like one, with pandas DataFrames
+    for member tables and monitoring data (``docs/developer-guide.md``), its data files named
+    relative to ``folder`` (the working directory when None). ``strict`` turns unanswered
+    eligibility criteria into an error (a criterion answered false is one unless
+    ``allow_ineligible``, which computes anyway, marked NOT CREDITABLE);
     ``allow_outside`` lets the project read data files outside its directory.
     """
     return pipeline.calculate(
@@ -56,15 +60,17 @@ def calculate(
         strict=strict,
         allow_outside=allow_outside,
         allow_ineligible=allow_ineligible,
+        folder=folder,
     )
 
 
 def estimate(
-    project: str | Path,
+    project: pipeline.Source,
     *,
     strict: bool = False,
     allow_outside: bool = False,
     allow_ineligible: bool = False,
+    folder: str | Path | None = None,
 ) -> Result:
     """Expected credits per year of the crediting period from the project's ``[estimate]``.
 
@@ -78,6 +84,7 @@ def estimate(
         strict=strict,
         allow_outside=allow_outside,
         allow_ineligible=allow_ineligible,
+        folder=folder,
     )
 
 

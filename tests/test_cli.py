@@ -63,7 +63,7 @@ def test_show_prints_parameters_equations_defaults_sources_and_inferred(cli) -> 
     code, out, _ = cli("show", "ID_AM017@1.0")
     assert code == 0
     assert "RE_p = Σ_i(EG_i,p × EF_RE,i)" in out
-    assert "EG_i,p = EG_PV,i,p - EC_charge,i,p + EG_discharge,i,p" in out
+    assert "true: EG_PV,i,p - EC_charge,i,p + EG_discharge,i,p; false: EG_PV,i,p" in out
     assert "jamali / grid+captive: 0.533 t_CO2/MWh" in out
     assert "IGES Additional information" in out
     assert "INFERRED" in out

@@ -20,6 +20,7 @@ from tests.conftest import ROOT, chromium
 DOCS = ROOT / "docs"
 ARTIFACTS = ROOT / "test-artifacts"
 SKIP = "<!-- docs-test: skip -->"
+SESSION = "<!-- docs-test: session -->"
 HOOKSPECS = [
     name
     for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
@@ -81,15 +82,19 @@ FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def _blocks() -> list[tuple[str, str, str]]:
-    """(id, language, code) of every python and shell block not marked ``SKIP``."""
+    """(id, language, code) of every python and shell block not marked ``SKIP``; on a page
+    marked ``SESSION`` a python block runs after the page's earlier ones, as in a notebook."""
     found = []
     for path in sorted(DOCS.rglob("*.md")):
         text = path.read_text("utf-8")
+        session = ""
         for match in FENCE.finditer(text):
             language, code = match.group(1), match.group(2)
             before = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
             if language in ("python", "sh", "console") and before != SKIP:
                 line = text[: match.start()].count("\n") + 1
+                if language == "python" and SESSION in text:
+                    code = session = session + code
                 found.append((f"{path.relative_to(DOCS)}:{line}", language, code))
     return found
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, parquet, scaled
+from jcmcalc.inputs import boundary, dialect, parquet, scaled
 from jcmcalc.inputs.project import decode, read_bytes
 from jcmcalc.inputs.scaled import Scaled
 from jcmcalc.model.errors import InputError, quoted
@@ -26,6 +26,9 @@ from jcmcalc.model.errors import InputError, quoted
 #: Records of a CSV file turned into numpy columns at a time (bounds the Python strings held).
 CSV_BLOCK = 1 << 16
 _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
+
+
+PARQUET = (".parquet", ".pq")
 
 
 @attrs.frozen
@@ -69,6 +72,7 @@ class Table:
     cells: Mapping[str, Any]
     rows: Any
     units: dict[str, str]
+    decimal: str = "."
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -78,21 +82,23 @@ class Table:
         return int(self.rows[int(positions[0])])
 
 
-def load(path: Path) -> Table:
-    """Read a CSV or Parquet monitoring file into columns."""
-    if path.suffix.lower() in (".parquet", ".pq"):
+def load(path: Path, separator: str = ",", decimal: str = ".") -> Table:
+    """Read a CSV (cells split at ``separator``, numbers with the ``decimal`` mark) or Parquet
+    monitoring file into columns."""
+    if path.suffix.lower() in PARQUET:
         return _parquet(path)
-    return _csv(path)
+    return _csv(path, separator, decimal)
 
 
-def _csv(path: Path) -> Table:
+def _csv(path: Path, separator: str, decimal: str) -> Table:
     text = decode(read_bytes(path, what="monitoring file"), path)
-    reader = csv.reader(_lines(text))
+    reader = csv.reader(_lines(text), delimiter=separator)
     try:
         header = tuple(cell.strip() for cell in next(reader, []))
         if not any(header):
             raise InputError("no header row", file=path, row=1)
-        cells, rows = _body(reader, path, len(header))
+        dialect.check_header(header, separator, path)
+        cells, rows = _body(reader, path, len(header), separator)
     except csv.Error as exc:  # a field beyond the csv module's limit, for one
         raise InputError(f"unreadable CSV: {exc}", file=path, row=reader.line_num) from None
     del text
@@ -105,7 +111,7 @@ def _csv(path: Path) -> Table:
     if len(set(header)) != len(header):
         duplicate = next(t for t in header if header.count(t) > 1)
         raise InputError(f"column {duplicate!r} appears twice", file=path, row=1)
-    return Table(path, header, dict(zip(header, cells, strict=True)), rows, {})
+    return Table(path, header, dict(zip(header, cells, strict=True)), rows, {}, decimal)
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -119,7 +125,9 @@ def _lines(text: str) -> Iterator[str]:
         start = end
 
 
-def _body(reader: Any, path: Path, width: int) -> tuple[list[np.ndarray], np.ndarray]:
+def _body(
+    reader: Any, path: Path, width: int, separator: str
+) -> tuple[list[np.ndarray], np.ndarray]:
     """The stripped cells of each column and the row number of each record, built
     :data:`CSV_BLOCK` records at a time so that no Python string of every cell is held. An
     empty line is no row; a row of another length is an error unless all its cells are empty."""
@@ -140,7 +148,10 @@ def _body(reader: Any, path: Path, width: int) -> tuple[list[np.ndarray], np.nda
         if len(record) != width:
             if any(cell.strip() for cell in record):
                 raise InputError(
-                    f"{len(record)} cells where the header has {width}", file=path, row=number
+                    f"{len(record)} cells where the header has {width}"
+                    + dialect.hint(record, width, separator),
+                    file=path,
+                    row=number,
                 )
             continue
         block.append(record)
@@ -211,7 +222,13 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         return present, scaled.from_floats(values)
     cells = text_cells(column)
     present = np.char.str_len(cells) > 0
-    text = cells[present]
+    text = dialect.points(
+        cells[present],
+        table.decimal,
+        title=title,
+        file=table.path,
+        row=lambda i: int(table.rows[np.flatnonzero(present)[i]]),
+    )
     found = None
     if np.all(np.char.str_len(text) <= 15) if len(text) else True:
         try:
@@ -254,7 +271,9 @@ def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fracti
         pass
     match = _UNIT_IN_CELL.match(cell)
     if match is None:
-        message = f"column {title!r}: {quoted(cell)} is not a finite number"
+        message = (
+            f"column {title!r}: {quoted(cell)} is not a finite number{dialect.comma_hint(cell)}"
+        )
     elif match["unit"].strip() == unit:
         message = f"{quoted(cell)}: the unit belongs in the header, not in the cell"
     else:

@@ -15,6 +15,7 @@ import attrs
 from jcmcalc.inputs.boundary import duplicate_member
 from jcmcalc.inputs.project import Project
 from jcmcalc.model.errors import InputError, suggest
+from jcmcalc.model.kernel import deciding
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Parameter
 
@@ -68,26 +69,76 @@ def members_of(
                 file=project.path,
                 at=place,
             )
-        found = {}
-        for name, choices in index.attributes.items():
-            if name not in table:
-                hint = f" (one of: {', '.join(choices)})" if choices else ""
-                raise InputError(
-                    f"{index.title} {member!r} needs {name!r}{hint}", file=project.path, at=place
-                )
-            value = str(table[name])
-            if choices and value not in choices:
-                raise InputError(
-                    f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
-                    f"allowed: {', '.join(choices)}",
-                    file=project.path,
-                    at=f"{place}.{name}",
-                )
-            found[name] = value
+        found = _attributes(index, table, member, file=project.path, at=place)
         ids[member] = None
         attributes[member] = found
         parameters[member] = table.get("parameters", {})
     return tuple(ids), attributes, parameters
+
+
+def _attributes(
+    index: Index, table: Mapping[str, Any], member: str, *, file: Path, at: str
+) -> dict[str, str]:
+    """The attributes of one member's table: each given, defaulted (``index.defaults``) or not
+    needed (``index.unless``); ``true``/``false`` are written in lower case."""
+    written = {
+        name: ("true" if value else "false") if isinstance(value, bool) else str(value)
+        for name, value in table.items()
+    }
+    found = {}
+    for name, choices in index.attributes.items():
+        if name not in written:
+            other, case = index.unless.get(name, ("", None))
+            if name in index.defaults:
+                written[name] = index.defaults[name]
+            elif case is not None and written.get(other) == case:
+                found[name] = ""
+                continue
+            else:
+                hint = f" (one of: {', '.join(choices)})" if choices else ""
+                raise InputError(f"{index.title} {member!r} needs {name!r}{hint}", file=file, at=at)
+        value = written[name]
+        if choices and value not in choices:
+            raise InputError(
+                f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
+                f"allowed: {', '.join(choices)}",
+                file=file,
+                at=f"{at}.{name}",
+            )
+        found[name] = value
+    return found
+
+
+def defaulted(index: Index, project: Project, member: str) -> list[str]:
+    """The attributes of ``index.defaults`` that ``member``'s table leaves out."""
+    tables = project.tables.get(index.key)
+    table = next(
+        (t for t in tables or () if isinstance(t, Mapping) and str(t.get("id")) == member), {}
+    )
+    return [name for name in index.defaults if name not in table]
+
+
+def undeclared(
+    methodology: Methodology, project: Project, parameter: Parameter, key: Key, *, at: str | None
+) -> None:
+    """A value given for a member that leaves out the attribute (``battery``) that would use
+    it is an error: a project file of the time before the attribute gave such values."""
+    choosing = deciding(methodology, parameter)
+    for symbol, member in zip(parameter.index, key, strict=True):
+        index = methodology.index(symbol)
+        for name in defaulted(index, project, member):
+            if (symbol, name) not in choosing:
+                continue
+            others = [c for c in index.attributes[name] if c != index.defaults[name]]
+            raise InputError(
+                f"given for {index.title} {member!r}, which does not say {name} = "
+                f"{' or '.join(others)} (without it, {name} = {index.defaults[name]}: the "
+                f"value would not be used): add {name} = {others[0] if others else '...'} "
+                f"to its [[{index.key}]] table, or remove the value",
+                file=project.path,
+                parameter=parameter.symbol,
+                at=at,
+            )
 
 
 def member_id(raw: Any, *, file: Path, at: str) -> str:

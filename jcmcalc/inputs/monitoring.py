@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns, coverage, scaled, series
+from jcmcalc.inputs import boundary, columns, coverage, formats, scaled, series, wide
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
 from jcmcalc.model.errors import InputError, listing, quoted
@@ -74,13 +74,13 @@ def _columns(table: columns.Table, methodology: Methodology) -> list[Column]:
             symbol, unit = name.removesuffix(" register"), metadata_unit
             register = name.endswith(" register")
         else:
-            raise InputError(
-                f"column {name!r} has no unit: write it as '{name} [unit]'", file=path, row=1
-            )
+            raise InputError(neither(name, methodology), file=path, row=1)
         try:
             parameter = methodology.parameter(symbol)
         except InputError as exc:
-            raise InputError(exc.message, file=path, row=1) from None
+            raise InputError(
+                f"{exc.message}; {neither(name, methodology)}", file=path, row=1
+            ) from None
         if parameter.kind is not Kind.MONITORED:
             raise InputError(
                 f"column {name!r}: {parameter.symbol} is {parameter.kind}, not monitored; "
@@ -105,6 +105,21 @@ def _columns(table: columns.Table, methodology: Methodology) -> list[Column]:
     return found
 
 
+def neither(title: str, methodology: Methodology) -> str:
+    """The message for a column that is no value column of either form, with both forms."""
+    example = next((p for p in methodology.parameters if p.kind is Kind.MONITORED), None)
+    symbol, unit = (example.symbol, example.unit) if example else ("SYMBOL", "unit")
+    member = title.split("[")[0].strip()
+    index = methodology.index(example.index[0]).csv_column if example and example.index else ""
+    long = f", with a {index!r} column naming the member" if index else ""
+    what = "is not a value column" if "[" in title else "has no unit"
+    return (
+        f"column {title!r} {what}: in the long form (one row per reading) a value "
+        f"column is 'SYMBOL [unit]', e.g. '{symbol} [{unit}]'{long}; in the wide form (one "
+        f"column per member) it is 'SYMBOL [unit] @ MEMBER', e.g. '{symbol} [{unit}] @ {member}'"
+    )
+
+
 def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     """Sum the values of one file per (period number, parameter name, member key).
 
@@ -114,7 +129,9 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings.
     """
     methodology, only = context.methodology, context.only
-    table = columns.load(path)
+    table = formats.load(path, context.options, context.frame)
+    if wide.is_wide(table):
+        table = wide.to_long(table, methodology, context.members)
     value_columns = _columns(table, methodology)
     time_titles = [c for c in _TIME_COLUMNS if c in table.titles]
     if len(time_titles) > 1:  # one would be ignored, even where the two disagree

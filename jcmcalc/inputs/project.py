@@ -85,6 +85,12 @@ class Project:
     estimate: Mapping[str, Any]
     tables: Mapping[str, Any]
     input_files: tuple[Path, ...]
+    #: How data files are read (``separator``, ``decimal``, ``sheet``, ``columns``), by path.
+    file_options: Mapping[Path, Mapping[str, Any]] = attrs.field(factory=dict)
+    #: A project built in Python: its DataFrames of monitoring data by pseudo path, and the
+    #: bytes hashed in place of the inputs not on disk (see :mod:`jcmcalc.inputs.memory`).
+    frames: Mapping[Path, Any] = attrs.field(factory=dict)
+    memory: Mapping[Path, bytes] = attrs.field(factory=dict)
     allocation: Allocation | None = None
 
     @property
@@ -182,6 +188,29 @@ def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], *, file: Pat
             )
 
 
+def _misplaced(
+    document: Mapping[str, Any], known: tuple[str, ...], index_keys: tuple[str, ...], *, file: Path
+) -> None:
+    """A top-level key written inside a table (below ``[estimate]``, say) is an error naming
+    where it belongs: TOML puts every key after a table header into that table."""
+    for name, value in document.items():
+        entries = value if isinstance(value, list) else [value]
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, Mapping):
+                continue
+            for key in entry:
+                if key not in known or (name in index_keys and key == "parameters"):
+                    continue
+                table = f"[[{name}]] entry {number}" if isinstance(value, list) else f"[{name}]"
+                raise InputError(
+                    f"{key!r} is written inside {table}, but it belongs at the top level of the "
+                    "project file: TOML puts every key after a [table] header into that table, "
+                    f"so move {key!r} above the first [table] header",
+                    file=file,
+                    at=f"{name}.{key}" if not isinstance(value, list) else f"{name}[{number}]",
+                )
+
+
 def _table(document: Mapping[str, Any], key: str, *, file: Path) -> Mapping[str, Any]:
     value = document.get(key, {})
     if not isinstance(value, Mapping):
@@ -189,15 +218,58 @@ def _table(document: Mapping[str, Any], key: str, *, file: Path) -> Mapping[str,
     return value
 
 
+#: How a data file may be read, given as ``{ file = "...", separator = ";", ... }``.
+FILE_OPTIONS = {
+    "separator": (",", ";", "\t", "|"),
+    "decimal": (".", ","),
+    "sheet": (),
+    "columns": (),
+}
+
+
 def _files(
-    value: Any, directory: Path, *, file: Path, at: str, allow_outside: bool
+    value: Any,
+    directory: Path,
+    *,
+    file: Path,
+    at: str,
+    allow_outside: bool,
+    options: dict[Path, Mapping[str, Any]],
 ) -> tuple[Path, ...]:
-    names = [value] if isinstance(value, str) else value
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise InputError("expected a file name or a list of file names", file=file, at=at)
-    return tuple(
-        inside(directory, name, file=file, at=at, allow_outside=allow_outside) for name in names
-    )
+    """The data files named at ``at``: names, or tables ``{ file = NAME, OPTION = ... }`` whose
+    reading options (:data:`FILE_OPTIONS`) go into ``options``."""
+    entries = value if isinstance(value, list) else [value]
+    found = []
+    for entry in entries:
+        given = dict(entry) if isinstance(entry, Mapping) else {"file": entry}
+        name = given.pop("file", None)
+        if not isinstance(name, str):
+            raise InputError(
+                'expected a file name, a table { file = "name.csv", separator = ";", decimal = '
+                '"," }, or a list of them',
+                file=file,
+                at=at,
+            )
+        _check_keys(given, tuple(FILE_OPTIONS), file=file, at=at)
+        for key, choice in given.items():
+            allowed = FILE_OPTIONS[key]
+            if key == "columns":
+                if not isinstance(choice, Mapping) or not all(
+                    isinstance(v, str) for v in choice.values()
+                ):
+                    raise InputError(
+                        'columns = { "file header" = "SYMBOL [unit] @ MEMBER", ... } expected',
+                        file=file,
+                        at=at,
+                    )
+            elif not isinstance(choice, str) or (allowed and choice not in allowed):
+                shown = ", ".join(repr(a) for a in allowed) or "a sheet name"
+                raise InputError(f"{key} = {choice!r}: expected {shown}", file=file, at=at)
+        path = inside(directory, name, file=file, at=at, allow_outside=allow_outside)
+        if given:
+            options[path] = given
+        found.append(path)
+    return tuple(found)
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -236,9 +308,11 @@ def parse_project(
     directory unless ``allow_outside``.
     """
     _check_keys(document, TOP_LEVEL + index_keys, file=path, at="top level")
+    _misplaced(document, TOP_LEVEL + index_keys, index_keys, file=path)
     methodology_id, methodology_version = methodology_reference(document, path)
     directory = path.parent
     periods = []
+    options: dict[Path, Mapping[str, Any]] = {}
     raw_periods = document.get("periods", [])
     if not isinstance(raw_periods, list) or (require_periods and not raw_periods):
         raise InputError("no [[periods]]: give at least one monitoring period", file=path)
@@ -258,7 +332,12 @@ def parse_project(
         if not isinstance(values, Mapping):
             raise InputError("values must be a table", file=path, at=f"{at}.values")
         data = _files(
-            raw.get("data", []), directory, file=path, at=f"{at}.data", allow_outside=allow_outside
+            raw.get("data", []),
+            directory,
+            file=path,
+            at=f"{at}.data",
+            allow_outside=allow_outside,
+            options=options,
         )
         periods.append(Period(number, start, end, values, data))
     clash = period_clash(periods)
@@ -271,6 +350,7 @@ def parse_project(
         file=path,
         at="monitoring",
         allow_outside=allow_outside,
+        options=options,
     )
     data_files = {p for period in periods for p in period.data} | set(monitoring)
     meta = _table(document, "project", file=path)
@@ -287,6 +367,7 @@ def parse_project(
         estimate=_table(document, "estimate", file=path),
         tables={key: document[key] for key in index_keys if key in document},
         input_files=(path, *sorted(data_files)),
+        file_options=options,
         allocation=parse_allocation(document.get("allocation"), len(periods), file=path),
     )
 

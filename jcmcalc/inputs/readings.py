@@ -62,13 +62,18 @@ class Reading:
 @attrs.frozen
 class ReadContext:
     """What a reader knows of the project: its periods and members, the period a file is listed
-    under (``only``; None for a file under ``[monitoring]``) and its ``time_zone``."""
+    under (``only``; None for a file under ``[monitoring]``), its ``time_zone`` and the file's
+    reading ``options`` from the project file (``separator``, ``decimal``, ``sheet``,
+    ``columns``); ``frame`` is the DataFrame a project built in Python gives in place of the
+    file."""
 
     methodology: Methodology
     periods: tuple[Period, ...]
     members: Mapping[str, tuple[str, ...]]
     only: Period | None = None
     time_zone: str | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+    frame: Any = None
 
 
 @attrs.frozen

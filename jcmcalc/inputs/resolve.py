@@ -26,6 +26,7 @@ from jcmcalc.inputs.leaves import (
     flatten,
     member_keys,
     members_of,
+    undeclared,
 )
 from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.readings import Reader, Reading, Slot
@@ -33,7 +34,7 @@ from jcmcalc.inputs.sources import read_files
 from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
-from jcmcalc.model.kernel import required
+from jcmcalc.model.kernel import required, why_unused
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
@@ -337,6 +338,8 @@ class Resolver:
                 parameter=parameter.symbol,
             )
         if (leaf is not None or reading is not None) and not needed:
+            at = leaf.at if leaf else reading.origin if reading else None
+            undeclared(self.methodology, self.project, parameter, key, at=at)
             self.warnings.append(
                 f"{parameter.symbol}{where()} in {period.label} is given but not used: the "
                 "member's option does not use it"
@@ -348,7 +351,10 @@ class Resolver:
             return Value(value, Origin.MONITORED, source, unit=_canonical(parameter, leaf.text))
         if reading is not None:
             return Value(reading.value, Origin.MONITORED, reading.origin, unit=reading.unit)
-        if parameter.when_absent is WhenAbsent.ZERO or not needed:
+        if not needed:
+            why = why_unused(self.methodology, parameter, key, self.attributes)
+            return Value(Fraction(0), Origin.ABSENT, f"not used ({why}): zero, nothing to monitor")
+        if parameter.when_absent is WhenAbsent.ZERO:
             return Value(Fraction(0), Origin.ABSENT, "not monitored: zero")
         raise InputError(
             f"missing monitored value{where()} in {period.label}",

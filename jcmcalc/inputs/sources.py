@@ -21,6 +21,7 @@ from jcmcalc.inputs.readings import HEAD_BYTES, ReadContext, Reader, Reading, Sl
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.progress import bar
 
 #: The lookup of the installed plugins' readers of a methodology (see :func:`use_readers`).
 _installed: list[Callable[[Methodology], Sequence[Reader]]] = []
@@ -48,22 +49,52 @@ def read_files(
         readers = installed_readers(methodology)
     sources: list[tuple[Path, Period | None]] = [(path, None) for path in project.monitoring]
     sources += [(path, period) for period in project.periods for path in period.data]
-    zone = project.metadata.get("time_zone")
     found: dict[Slot, Reading] = {}
-    for path, period in sources:
-        context = ReadContext(
-            methodology, project.periods, members, period, None if zone is None else str(zone)
-        )
-        for slot, reading in read_file(path, context, readers).items():
-            if slot in found:
-                raise InputError(
-                    f"{slot[1]} for period {slot[0]} {'/'.join(slot[2])} is also in "
-                    f"{found[slot].origin}: each value may come from one file only",
-                    file=path,
-                    row=reading.rows[0],
-                )
-            found[slot] = reading
+    sizes = [_size(path) for path, _ in sources]
+    with bar(sum(sizes), unit="B", what="reading monitoring files") as shown:
+        for (path, period), size in zip(sources, sizes, strict=True):
+            shown.set_description_str(f"reading {path.name}")
+            _read_into(found, path, period, methodology, project, members, readers)
+            shown.update(size)
     return found
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a frame of a project built in Python, or a missing file (an error later)
+        return 0
+
+
+def _read_into(
+    found: dict[Slot, Reading],
+    path: Path,
+    period: Period | None,
+    methodology: Methodology,
+    project: Project,
+    members: Mapping[str, tuple[str, ...]],
+    readers: Sequence[Reader],
+) -> None:
+    """The readings of one file, added to ``found``; a value given twice is an error."""
+    zone = project.metadata.get("time_zone")
+    context = ReadContext(
+        methodology,
+        project.periods,
+        members,
+        period,
+        None if zone is None else str(zone),
+        project.file_options.get(path, {}),
+        project.frames.get(path),
+    )
+    for slot, reading in read_file(path, context, readers).items():
+        if slot in found:
+            raise InputError(
+                f"{slot[1]} for period {slot[0]} {'/'.join(slot[2])} is also in "
+                f"{found[slot].origin}: each value may come from one file only",
+                file=path,
+                row=reading.rows[0],
+            )
+        found[slot] = reading
 
 
 def read_file(path: Path, context: ReadContext, readers: Sequence[Reader] = ()) -> Mapping:

@@ -45,6 +45,15 @@ def instants(column: Any, *, title: str, table: Table, zone: str | None) -> tupl
     empty = np.flatnonzero(lengths == 0)
     if len(empty):
         raise InputError(f"column {title!r} is empty here", file=table.path, row=table.row(empty))
+    serial = np.flatnonzero(np.char.isdigit(np.char.replace(cells[:1], ".", "")))
+    if len(serial):
+        raise InputError(
+            f"column {title!r}: {str(cells[0])!r} looks like an Excel serial date (days since "
+            "1899-12-30), not an ISO date: format the column as yyyy-mm-dd (hh:mm) text before "
+            "saving as CSV, or read the .xlsx workbook itself",
+            file=table.path,
+            row=table.row(serial),
+        )
     short = np.flatnonzero(lengths < len("2024-01-31"))
     if len(short):  # numpy would read 2024 as 2024-01-01, and "today" or "now" as the run's day
         raise InputError(
@@ -116,8 +125,11 @@ def _python_times(
         try:
             moment = dt.datetime.fromisoformat(str(cell))
         except ValueError:
+            shown = "/" in str(cell) or "." in str(cell)
+            hint = " (a date as a spreadsheet shows it: write ISO 8601, 2025-01-31T13:00)"
             raise InputError(
-                f"column {title!r}: {str(cell)!r} is not an ISO date or timestamp",
+                f"column {title!r}: {str(cell)!r} is not an ISO date or timestamp"
+                + (hint if shown else ""),
                 file=table.path,
                 row=row,
             ) from None

@@ -402,6 +402,29 @@ def required(
     )
 
 
+def deciding(methodology: Methodology, parameter: Parameter) -> list[tuple[str, str]]:
+    """The (index, attribute) pairs whose select cases decide whether ``parameter`` is used."""
+    cases = {
+        condition[:2] for uses in _uses(methodology).get(parameter.name, []) for condition in uses
+    }
+    return sorted(cases)
+
+
+def why_unused(
+    methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
+) -> str:
+    """Why the members ``key`` names need no value of ``parameter`` (see :func:`required`):
+    the attributes that choose its select cases, ``no battery`` for ``battery = false``."""
+    bindings = dict(zip(parameter.index, key, strict=True))
+    found = []
+    for index, attribute in deciding(methodology, parameter):
+        value = attributes.get(index, {}).get(bindings.get(index, ""), {}).get(attribute)
+        text = f"no {attribute}" if value == "false" else f"{attribute} = {value}"
+        if value is not None and text not in found:
+            found.append(text)
+    return ", ".join(found)
+
+
 def allocate(credits: int, allocation: Allocation, period: int) -> tuple[tuple[str, int], ...]:
     """Whole credits per party for one period (``period`` counts from 1); they add up to
     ``credits`` exactly. Given amounts that do not add up are an error of the project."""

@@ -68,6 +68,9 @@ class Index:
     each attribute a member must carry to its allowed values (empty tuple: any text).
     ``optional``: the project file may omit the tables; the index then has no members and
     every sum over it is zero (a co-fired fuel that a project may not use).
+    ``defaults``: attributes a member may omit, with the value they then take (a PV system
+    without ``battery`` has none). ``unless``: attributes a member need not give when another
+    attribute has a value (``grid`` when ``connection_case`` is ``off-grid``); they are then "".
     """
 
     symbol: str
@@ -77,6 +80,8 @@ class Index:
     members: tuple[str, ...] = ()
     column: str = ""
     optional: bool = False
+    defaults: Mapping[str, str] = attrs.field(factory=dict)
+    unless: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
 
     @property
     def csv_column(self) -> str:

@@ -104,6 +104,17 @@ def decimal_text(value: Fraction, places: int | None = DISPLAY_PLACES) -> str:
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
 
 
+class Exact(Fraction):
+    """An exact number that shows itself as a decimal: ``756.67``, or rounded to
+    :data:`DISPLAY_PLACES` places with ``...`` when its decimals do not end (never as a
+    40-digit fraction). Arithmetic on it gives plain Fractions."""
+
+    def __repr__(self) -> str:
+        return decimal_text(self, places=None) + ("" if terminates(self) else "...")
+
+    __str__ = __repr__
+
+
 def shown_text(value: Fraction) -> str:
     """The exact decimal when it has at most :data:`SHOWN_PLACES` decimals, so a value shown
     reproduces what is computed from it; else rounded to them and marked ``…``."""

@@ -190,9 +190,14 @@ def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultT
 
 def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Index:
     """An index; an attribute's values may be ``"tool:<name>"`` (left out when the tool has
-    none for the country)."""
+    none for the country). ``defaults`` (``{ battery = "false" }``) and ``unless`` (``{ grid =
+    ["connection_case", "off-grid"] }``) say when a member may leave an attribute out."""
     where = f"{where}, index {symbol}"
-    known_keys(spec, {"key", "title", "attributes", "members", "column", "optional"}, where)
+    known_keys(
+        spec,
+        {"key", "title", "attributes", "members", "column", "optional", "defaults", "unless"},
+        where,
+    )
     attributes = {}
     for name, values in spec.get("attributes", {}).items():
         if isinstance(values, str) and values.startswith(TOOL):
@@ -211,6 +216,10 @@ def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Ind
         members=tuple(spec.get("members", ())),
         column=spec.get("column", ""),
         optional=spec.get("optional", False),
+        defaults={k: v for k, v in spec.get("defaults", {}).items() if k in attributes},
+        unless={
+            k: (str(v[0]), str(v[1])) for k, v in spec.get("unless", {}).items() if k in attributes
+        },
     )
 
 

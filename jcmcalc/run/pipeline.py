@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
+from jcmcalc.inputs import memory
 from jcmcalc.inputs.boundary import file_errors
-from jcmcalc.inputs.digests import recording
+from jcmcalc.inputs.digests import note, recording
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
@@ -32,15 +34,32 @@ from jcmcalc.run.result import Mode, Result
 Finder = Callable[[str, str | None], Methodology]
 
 
-def load(
-    path: str | Path, find: Finder, *, require_periods: bool = True, allow_outside: bool = False
-) -> tuple[Project, Methodology]:
-    """Parse a project file and find the methodology it names.
+#: A project file's path, or a project built in Python (:mod:`jcmcalc.inputs.memory`).
+Source = str | Path | Mapping[str, Any]
 
-    Data files must lie in the project file's directory unless ``allow_outside``.
+
+def load(
+    path: Source,
+    find: Finder,
+    *,
+    require_periods: bool = True,
+    allow_outside: bool = False,
+    folder: str | Path | None = None,
+) -> tuple[Project, Methodology]:
+    """Parse a project file (or a project dict) and find the methodology it names.
+
+    Data files must lie in the project file's directory (a dict's ``folder``, the working
+    directory unless given) unless ``allow_outside``.
     """
-    path = Path(path)
-    document = load_document(path)
+    frames: dict[Path, Any] = {}
+    kept: dict[Path, bytes] = {}
+    if isinstance(path, Mapping):
+        base = Path(folder if folder is not None else Path.cwd())
+        document, frames, kept = memory.document_of(path, base)
+        path = base / memory.NAME
+    else:
+        path = Path(path)
+        document = load_document(path)
     methodology_id, version = methodology_reference(document, path)
     try:
         methodology = find(methodology_id, version)
@@ -50,6 +69,10 @@ def load(
     project = parse_project(
         document, path, index_keys, require_periods=require_periods, allow_outside=allow_outside
     )
+    if kept:
+        project = attrs.evolve(project, frames=frames, memory=kept)
+        for pseudo, data in kept.items():  # what is hashed in place of files not on disk
+            note(pseudo, data)
     return project, methodology
 
 
@@ -76,15 +99,17 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def prepare(
-    source: str | Path,
+    source: Source,
     find: Finder,
     *,
     mode: Mode = Mode.EX_POST,
     strict: bool = False,
     allow_outside: bool = False,
     allow_ineligible: bool = False,
+    folder: str | Path | None = None,
 ) -> Inputs:
-    """Checked inputs of the project file ``source``, with every warning of the run.
+    """Checked inputs of the project file ``source`` (or a project dict, its data files in
+    ``folder``), with every warning of the run.
 
     ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
     ``strict`` turns unanswered eligibility criteria and incomplete coverage of the monitoring
@@ -92,9 +117,10 @@ def prepare(
     computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
-    with file_errors(source), _no_cycle_collection(), recording() as digests:
+    named = memory.NAME if isinstance(source, Mapping) else source
+    with file_errors(named), _no_cycle_collection(), recording() as digests:
         project, methodology = load(
-            source, find, require_periods=not ex_ante, allow_outside=allow_outside
+            source, find, require_periods=not ex_ante, allow_outside=allow_outside, folder=folder
         )
         resolved = resolve_estimate if ex_ante else resolve
         inputs = attrs.evolve(resolved(methodology, project), digests=digests)
@@ -120,9 +146,7 @@ def prepare(
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
 
 
-def calculate(
-    source: str | Path, find: Finder, *, mode: Mode = Mode.EX_POST, **options: bool
-) -> Result:
+def calculate(source: Source, find: Finder, *, mode: Mode = Mode.EX_POST, **options: Any) -> Result:
     """The result of the project file ``source``: :func:`prepare`, then the engine."""
     return engine.run(prepare(source, find, mode=mode, **options), mode=mode)
 

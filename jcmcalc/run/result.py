@@ -20,7 +20,7 @@ import attrs
 from jcmcalc.inputs.digests import combined, digest_of
 from jcmcalc.model.fingerprint import fingerprint
 from jcmcalc.model.kernel import TraceStep
-from jcmcalc.model.numbers import decimal_text, exact_text
+from jcmcalc.model.numbers import Exact, decimal_text, exact_text
 from jcmcalc.model.parameters import DefaultTable
 from jcmcalc.plugin.registry import provider_of
 from jcmcalc.run.calendar import BY_DAYS, split_by_year
@@ -200,8 +200,9 @@ class Result:
         return sum(period.credits for period in self.periods)
 
     @property
-    def total_reductions(self) -> Fraction:
-        return sum((period.reductions for period in self.periods), Fraction(0))
+    def total_reductions(self) -> Exact:
+        """The exact sum of the periods' ER (a Fraction shown as a decimal)."""
+        return Exact(sum((period.reductions for period in self.periods), Fraction(0)))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: the documented JSON shape (docs/json-schema.md)."""
@@ -259,24 +260,21 @@ class Result:
         """Deterministic JSON: the same inputs give the same bytes."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def to_dataframe(self) -> pandas.DataFrame:
-        """Per-period table (needs pandas: ``pip install jcmcalc[pandas]``)."""
-        import pandas
+    def to_dataframe(self, table: str = "periods", *, numbers: str = "float") -> pandas.DataFrame:
+        """A tidy table (needs pandas: ``pip install jcmcalc[pandas]``): ``periods`` (indexed
+        by period), ``inputs``, ``trace``, ``months`` or ``years`` (ER split by calendar span,
+        information, not credits), ``numbers`` as ``float`` or exact ``decimal``
+        (:mod:`jcmcalc.run.frames`)."""
+        from jcmcalc.run.frames import frame
 
-        return pandas.DataFrame(
-            [
-                {
-                    "period": p.number,
-                    "start": p.start,
-                    "end": p.end,
-                    "reference_emissions_tco2": float(p.reference),
-                    "project_emissions_tco2": float(p.project),
-                    "emission_reductions_tco2": float(p.reductions),
-                    "credits": p.credits,
-                }
-                for p in self.periods
-            ]
-        ).set_index("period")
+        return frame(self, table, numbers)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Result {self.project_name!r}: {self.methodology.label} ({self.mode}), "
+            f"{len(self.periods)} period(s), ER {self.total_reductions} tCO2, "
+            f"{self.total_credits} credits, {len(self.warnings)} warning(s)>"
+        )
 
     def table_rows(self, text: Callable[[Fraction], str] = decimal_text) -> list[list[str]]:
         """Header and rows of the per-period table; ``text`` writes a quantity."""
@@ -339,7 +337,10 @@ class Result:
             for row in rows[1:]
         )
         title = html.escape(f"{self.project_name}: {self.methodology.label} ({self.mode})")
-        return f"<p><b>{title}</b></p><table><tr>{head}</tr>{body}</table>"
+        warnings = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
+        listed = f"<p>{len(self.warnings)} warning(s):</p><ul>{warnings}</ul>" if warnings else ""
+        listed = listed or "<p>no warnings</p>"
+        return f"<p><b>{title}</b></p><table><tr>{head}</tr>{body}</table>{listed}"
 
 
 def _input_row(

@@ -101,8 +101,12 @@ def heading(result: Result) -> str:
 def monitoring_points(result: Result) -> dict[tuple[str, Key], str]:
     """A number per monitored parameter and member, in the methodology's order of parameters
     and the project's order of members: ``(1)``, ``(2)``..."""
-    given = {
-        (name, key) for p in result.inputs.periods for name, v in p.values.items() for key in v
+    given = {  # a value counted as zero (no battery) has no monitoring point, claims no meter
+        (name, key)
+        for p in result.inputs.periods
+        for name, v in p.values.items()
+        for key in v
+        if v[key].origin != "absent"
     }
     members = result.inputs.members
     points: dict[tuple[str, Key], str] = {}

@@ -166,8 +166,6 @@ def test_case_lookup_returns_the_sourced_factor(tmp_path, grid, case, factor) ->
     end = 2024-12-31
     [periods.values]
     "EG_PV,i,p" = "1 MWh"
-    "EC_charge,i,p" = "0 MWh"
-    "EG_discharge,i,p" = "0 MWh"
     """
     project, methodology = jcmcalc.api.load_project(_write(tmp_path, text))
     value = resolve(methodology, project).fixed["reference_emission_factor"][("S1",)]

@@ -1,0 +1,146 @@
+"""Plain CSV monitoring files read with pyarrow's multithreaded reader (when pyarrow is
+installed), exactly.
+
+Every cell is read as text first. A value column (a header with ``[unit]``) whose cells are at
+most 15 characters becomes float64 there: a decimal of at most 15 significant digits is
+carried exactly by its float (see :mod:`jcmcalc.inputs.scaled`), so the sums stay exact; any
+other value column stays text for the careful path. A time column of naive ISO 8601 times
+becomes a timestamp column (pyarrow refuses offsets there); anything else stays text for
+:mod:`jcmcalc.inputs.times`. A file this reader cannot take as it is (an empty line, a row of
+another length, a cell spanning lines, bytes that are not UTF-8...) goes to the standard
+library reader (:func:`jcmcalc.inputs.columns.load`), whose messages name the row: this
+reader only ever speeds up a file that reads cleanly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+from jcmcalc.inputs import dialect
+from jcmcalc.inputs.columns import Counting, Table
+from jcmcalc.inputs.project import MAX_FILE_BYTES
+
+TIME_COLUMNS = ("timestamp", "date")
+#: Bytes read to find the header line.
+HEAD = 1 << 16
+#: Longest cell read through a float: 15 characters hold at most 15 significant digits.
+FLOAT_CHARACTERS = 15
+
+
+def load(path: Path, separator: str) -> Table | None:
+    """The columns of a clean CSV file, or None when the careful reader must read it."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv
+    except ImportError:
+        return None
+    raw = _header(path, separator)
+    if raw is None:
+        return None
+    header = tuple(cell.strip() for cell in raw)
+    if not any(header) or len(set(raw)) != len(header):
+        return None
+    dialect.check_header(header, separator, path)
+    times = {
+        name: pa.timestamp("us")
+        for name, title in zip(raw, header, strict=True)
+        if title in TIME_COLUMNS
+    }
+    table = _read(path, separator, raw, times) or (
+        _read(path, separator, raw, {}) if times else None
+    )
+    if table is None or table.num_columns != len(header):
+        return None
+    table = table.rename_columns(list(header))
+    if table.num_rows and table.column(0).null_count:
+        return None  # an empty line or a row of empty cells, which is no row
+    cells = {title: _column(title, table.column(title)) for title in header}
+    if any(cell is None for cell in cells.values()):
+        return None
+    return Table(path, header, cells, Counting(2, table.num_rows), {})
+
+
+def _header(path: Path, separator: str) -> list[str] | None:
+    """The cells of the first line of a file of a size jcmcalc reads; None if there is none."""
+    try:
+        status = path.stat()
+        if not status.st_mode & 0o444:
+            return None  # no read permission: the careful reader says so (root reads anyway)
+        size = status.st_size
+        with path.open("rb") as stream:
+            head = stream.read(HEAD)
+    except OSError:
+        return None  # the careful reader says why
+    if not 0 < size <= MAX_FILE_BYTES:
+        return None
+    line = re.split(rb"\r\n|\r|\n", head.removeprefix(codecs.BOM_UTF8), maxsplit=1)
+    if len(line) == 1 and size > len(head):
+        return None
+    try:
+        return next(csv.reader([line[0].decode()], delimiter=separator))
+    except (UnicodeDecodeError, StopIteration, csv.Error):
+        return None
+
+
+def _read(path: Path, separator: str, raw: list[str], types: dict[str, Any]) -> Any:
+    """The file as an arrow table of text (and of ``types`` where given); None if it fails."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        return pacsv.read_csv(
+            str(path),
+            parse_options=pacsv.ParseOptions(delimiter=separator, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={**dict.fromkeys(raw, pa.string()), **types},
+                null_values=[""],
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+
+
+def _column(title: str, column: Any) -> Any:
+    """A value column as float64 where that is exact (times were cast in the read); None for a
+    text column the careful reader must read: a cell beyond the standard library's field limit
+    (which it refuses) or one spanning lines (whose rows it numbers)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(column) or not pa.types.is_string(column.type):
+        return column
+    longest = pc.max(pc.utf8_length(column)).as_py()
+    if longest is not None and longest > csv.field_size_limit():
+        return None
+    if "[" in title and title not in TIME_COLUMNS and (longest or 0) <= FLOAT_CHARACTERS:
+        numbers = _floats(column)
+        if numbers is not None:
+            return numbers
+    if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+        return None
+    if "[" in title or title in TIME_COLUMNS:
+        return column
+    # member and meter names: one dictionary for the whole column, read once
+    return pa.chunked_array([column.combine_chunks().dictionary_encode()])
+
+
+def _floats(column: Any) -> Any:
+    """Cells of at most 15 characters as float64 (NaN where empty); None when a cell is no
+    finite number (the careful path says which)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring(column, "e", ignore_case=True)).as_py():
+        return None  # an exponent: the careful path guards its size (1e-400 is no 0)
+    try:
+        numbers = column.cast(pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not pc.all(pc.is_finite(numbers)).as_py():  # nan and inf are errors, not missing cells
+        return None
+    return numbers.to_numpy()

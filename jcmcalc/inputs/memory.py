@@ -1,0 +1,124 @@
+"""Projects built in Python: a dict shaped like a project file, with pandas DataFrames where
+a file would hold data.
+
+The dict holds what the TOML file would (``project``, ``methodology``, ``eligibility``,
+``parameters``, ``periods``, ``monitoring``...). Besides file names, ``monitoring`` and a
+period's ``data`` may hold DataFrames, read like monitoring files of the same columns (long or
+wide); a member table (``systems``) may be a DataFrame with an ``id`` column, a column per
+attribute and a column per parameter of the member (text with its unit). Everything then goes
+through :func:`jcmcalc.inputs.project.parse_project` and the rest of the one pipeline, so a
+dict is checked exactly as a TOML file is. Messages name the frame (``<frame monitoring[1]>``)
+and its row (the first data row is row 1).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jcmcalc.inputs.columns import Counting, Table
+
+#: The name a project from a dict goes by in messages.
+NAME = "<project dict>"
+
+
+def is_frame(value: Any) -> bool:
+    """Whether ``value`` is a pandas DataFrame (without importing pandas)."""
+    return type(value).__name__ == "DataFrame" and hasattr(value, "columns")
+
+
+def document_of(
+    source: Mapping[str, Any], folder: Path
+) -> tuple[dict[str, Any], dict[Path, Any], dict[Path, bytes]]:
+    """The project document of ``source`` (frames of data replaced by pseudo file names), the
+    frames by their pseudo paths under ``folder``, and what the project's digest hashes in
+    place of the files that are not on disk (the document and each frame)."""
+    document: dict[str, Any] = {}
+    frames: dict[Path, Any] = {}
+    for key, value in source.items():
+        if is_frame(value) and key != "monitoring":
+            value = _members(value)
+        document[key] = value
+    if "monitoring" in document:
+        document["monitoring"] = _files(document["monitoring"], "monitoring", folder, frames)
+    periods = document.get("periods")
+    if isinstance(periods, list):
+        document["periods"] = [
+            {**p, "data": _files(p["data"], f"periods[{n}].data", folder, frames)}
+            if isinstance(p, Mapping) and "data" in p
+            else p
+            for n, p in enumerate(periods, start=1)
+        ]
+    memory = {folder / NAME: json.dumps(document, sort_keys=True, default=str).encode()}
+    memory.update({path: _frame_bytes(frame) for path, frame in frames.items()})
+    return document, frames, memory
+
+
+def _files(value: Any, at: str, folder: Path, frames: dict[Path, Any]) -> Any:
+    """File entries with each frame replaced by its pseudo name."""
+    entries = value if isinstance(value, list) else [value]
+    found = []
+    for number, entry in enumerate(entries, start=1):
+        if is_frame(entry):
+            name = f"<frame {at}[{number}]>"
+            frames[folder / name] = entry
+            entry = name
+        found.append(entry)
+    return found if isinstance(value, list) else found[0]
+
+
+def _members(frame: Any) -> list[dict[str, Any]]:
+    """Member tables from a DataFrame: a column ``parameters.NAME`` gives the member's parameter
+    NAME, every other column a key of its table (``id``, attributes); an empty cell is none."""
+    members = []
+    for record in frame.to_dict("records"):
+        table: dict[str, Any] = {}
+        parameters = {}
+        for column, cell in record.items():
+            if _missing(cell):
+                continue
+            value = cell.item() if isinstance(cell, np.generic) else cell
+            if str(column).startswith("parameters."):
+                parameters[str(column).removeprefix("parameters.")] = value
+            else:
+                table[str(column)] = value
+        if parameters:
+            table["parameters"] = parameters
+        members.append(table)
+    return members
+
+
+def _missing(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, float) and cell != cell) or str(cell) == "<NA>"
+
+
+def _frame_bytes(frame: Any) -> bytes:
+    import pandas
+
+    hashed = pandas.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    return json.dumps([str(c) for c in frame.columns]).encode() + hashed
+
+
+def table(path: Path, frame: Any) -> Table:
+    """A DataFrame as the columns of a monitoring file: its records are rows 1, 2, ..."""
+    import pandas
+
+    cells = {}
+    for column in frame.columns:
+        series = frame[column]
+        kind = series.dtype
+        if pandas.api.types.is_extension_array_dtype(kind) and pandas.api.types.is_numeric_dtype(
+            kind
+        ):
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        elif isinstance(series.dtype, pandas.DatetimeTZDtype):
+            values = series.map(lambda t: t.isoformat()).to_numpy(dtype=object)
+        else:
+            values = series.to_numpy()
+        cells[str(column)] = values
+    titles = tuple(str(c) for c in frame.columns)
+    return Table(path, titles, cells, Counting(1, len(frame)), {})
