@@ -27,6 +27,9 @@ from jcmcalc.inputs.project import read_bytes
 TIME_COLUMNS = ("timestamp", "date")
 #: Bytes read to find the header line.
 HEAD = 1 << 16
+#: Smaller files go to the careful reader: for them importing pyarrow (and the pandas that its
+#: ``to_numpy`` imports) costs more than it saves.
+SMALLEST = 1 << 20
 #: Longest cell read through a float: 15 characters hold at most 15 significant digits.
 FLOAT_CHARACTERS = 15
 
@@ -37,10 +40,12 @@ def load(path: Path, separator: str) -> Table | None:
     The file is read once (:func:`read_bytes`, which records its digest) and pyarrow parses
     those very bytes."""
     try:
+        if path.stat().st_size < SMALLEST:
+            return None
         import pyarrow as pa
         import pyarrow.csv
-    except ImportError:
-        return None
+    except (ImportError, OSError):
+        return None  # the careful reader reads it (and says what is wrong with it)
     data = read_bytes(path, what="monitoring file")
     raw = _header(data, separator)
     if raw is None:
