@@ -7,14 +7,14 @@ The data (seeded, written to benchmarks/data/ when missing) are long rows
 ``timestamp,system,EG_i,p [kWh]`` with three decimals, sorted by system then time, and a
 MN_AM003 project with two half-year periods. The pandas script reads the file with
 ``pandas.read_csv`` and sums per period and system, as the calculation does (in floats).
-Each run is a fresh process (benchmarks/measure.py); figures are medians of wall time and peak
-RSS. Targets: time ratio <= 1.5 and peak memory <= 2 x pandas'.
+Each run is a fresh process, alternating pandas and jcmcalc (benchmarks/measure.py); figures
+are medians of wall time, CPU time and peak RSS. Targets: time ratio <= 1.5 and peak memory
+<= 2 x pandas'.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 from pathlib import Path
 
@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from series import measure  # noqa: E402
+from measure import paired, ratios  # noqa: E402
 
 PANDAS = """
 import sys
@@ -74,21 +74,11 @@ def main() -> None:
         project = write(args.systems, args.readings)
     pandas_command = [sys.executable, "-c", PANDAS, str(data)]
     ours_command = [str(Path(sys.executable).parent / "jcmcalc"), "calculate", str(project)]
-    measure(ours_command)  # warm the file cache
-    theirs, ours = [], []
-    for _ in range(args.repeat):
-        theirs.append(measure(pandas_command))
-        ours.append(measure(ours_command))
-    pandas_time = statistics.median(t for t, _ in theirs)
-    ours_time = statistics.median(t for t, _ in ours)
-    pandas_rss = statistics.median(m for _, m in theirs) / 1024
-    ours_rss = statistics.median(m for _, m in ours) / 1024
     size = data.stat().st_size / 2**20
     print(f"{args.systems} systems x {args.readings} readings = {rows:,} rows, {size:.0f} MiB")
-    print(f"pandas read_csv + groupby: {pandas_time:.2f} s, peak RSS {pandas_rss:.0f} MiB")
-    print(f"jcmcalc calculate: {ours_time:.2f} s, peak RSS {ours_rss:.0f} MiB")
-    print(f"time ratio {ours_time / pandas_time:.2f} (target <= 1.5; median of {args.repeat})")
-    print(f"memory ratio {ours_rss / pandas_rss:.2f} (target <= 2)")
+    floor, ours = paired(pandas_command, ours_command, args.repeat)
+    print(ratios("jcmcalc calculate vs pandas read_csv + groupby", floor, ours, args.repeat))
+    print("targets: wall ratio <= 1.5, memory ratio <= 2")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Wall time, CPU time and peak memory (RSS) of a command, run as a fresh child process, and
 paired floor/subject comparisons measured in the same run.
 
-    python benchmarks/measure.py COMMAND...   # prints "<wall s> <CPU s> <peak RSS KiB>"
+    python benchmarks/measure.py COMMAND...   # prints "<wall s> <CPU s> <peak RSS KiB> <exit>"
 
 Each measured command runs under its own ``measure.py`` process, so that it is the only child
 whose CPU time and peak RSS ``resource.getrusage(RUSAGE_CHILDREN)`` reports (the public
@@ -75,10 +75,11 @@ def ratios(label: str, floor: Sample, subject: Sample, repeat: int) -> str:
 
 def main() -> None:
     start = time.perf_counter()
-    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+    code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
     elapsed = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+    print(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -302,3 +302,94 @@ def test_show_says_a_source_is_required(chiller) -> None:
     shown = methodology_text(api.get_methodology("EXAMPLE_CHILLER", "1.0"))
     assert shown.count("source required: the project file gives the value with its source") == 2
     assert "C1 capacity [error]: 300 USRt <= Cap_i: eligibility C1" in shown
+
+
+def _chiller_copy(tmp_path: Path, old: str = "", new: str = "", tail: str = "") -> Path:
+    """A copy of the example chiller's data file (with its table), edited; returns its path."""
+    folder = tmp_path / "copy"
+    shutil.copytree(CHILLER / "src" / PACKAGE, folder)
+    path = folder / DATA_FILE
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1) + tail, "utf-8")
+    return path
+
+
+def test_a_variant_changes_an_equation_a_check_and_a_criterion(tmp_path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    tail = """
+[[variant]]
+
+[[variant]]
+version = "2.0"
+equations.PE.inferred = "taken from ver 1.0"
+checks."C2 COP".description = "eligibility C2 of ver 2.0"
+criteria.C1.confidence = "inferred"
+"""
+    first, second = load_file(_chiller_copy(tmp_path, tail=tail))
+    assert (first.equations[1].inferred, second.equations[1].inferred) == ("", "taken from ver 1.0")
+    assert [c.description for c in second.checks][1] == "eligibility C2 of ver 2.0"
+    assert first.checks[1].description == "eligibility C2: a COP above the threshold"
+    assert [c.confidence.value for c in second.criteria] == ["inferred", "read"]
+    assert first.criteria[0].confidence.value == "read"
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ('checks."C9".description = "x"', r"changes 'C9', not declared in checks"),
+        ('equations.XX.inferred = "x"', r"changes 'XX', not declared in equations"),
+        ('criteria = ["C1"]', r"a variant's criteria: write criteria\.<name>\.<key> = value"),
+        ('equations.PE = "x"', r"variant's equations\.PE: write equations\.PE\.<key> = value"),
+    ],
+)
+def test_a_variant_cannot_change_what_is_not_declared(tmp_path, tail: str, message: str) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    path = _chiller_copy(tmp_path, tail=f"\n[[variant]]\n{tail}\n")
+    with pytest.raises(MethodologyError, match=r"chiller\.methodology\.toml.*" + message):
+        load_file(path)
+
+
+DEFAULT = 'default = { value = "5.5", source = "ILLUSTRATIVE example value of this tutorial plugin, not read in any methodology", confidence = "inferred" }'  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("tool", "message"),
+    [
+        ("fuel.ipcc_default(quantity=ncv)", r"missing 1 required positional argument: 'bound'"),
+        ("fuel.ipcc_default(quantity=ncv, bound=highest)", r"no IPCC column for 'ncv' at"),
+        ("fuel.ipcc_default(quantity=ncv, upper)", r"write each argument as name=value"),
+        ("fuel.ipcc_defaults(quantity=ncv)", r"no tool default 'fuel.ipcc_defaults' \(did you"),
+    ],
+)
+def test_a_tool_table_takes_named_arguments(tmp_path, tool: str, message: str) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    path = _chiller_copy(tmp_path, DEFAULT, f'default = "tool:{tool}"')
+    with pytest.raises(MethodologyError, match=r"parameter COP_thr: .*" + message):
+        load_file(path)
+
+
+def test_the_waste_heat_recovery_records_are_data_files() -> None:
+    """Each approved record labels what it did not read; the family form takes the IPCC upper
+    bounds through the tool table with arguments."""
+    import jcmcalc
+    from jcmcalc.tools.fuel import ipcc_default
+
+    read, indonesia, thai = (
+        jcmcalc.get_methodology(m, "1.0") for m in ("MM_AM005", "ID_AM001", "TH_AM007")
+    )
+    assert [e.inferred for e in read.equations] == ["", ""]
+    assert all(e.inferred for e in indonesia.equations + thai.equations)
+    assert {c.confidence.value for c in indonesia.criteria} == {"read"}
+    assert {c.confidence.value for c in read.criteria + thai.criteria} == {"inferred"}
+    assert "cannot apply TH_AM007" in thai.checks[1].description
+    assert thai.parameter("EG_sup,i,p").inferred == "supplied electricity not read"
+    assert read.parameter("EG_sup,i,p").monitoring.frequency == (
+        thai.parameter("EG_sup,i,p").monitoring.frequency
+    )
+    family = jcmcalc.get_methodology("WHR_FAMILY", "1.0")
+    assert family.parameter("NCV_j").default == ipcc_default("ncv", "upper")
+    assert family.parameter("EF_CO2,j").default == ipcc_default("ef", "upper")

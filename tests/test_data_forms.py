@@ -366,6 +366,7 @@ def test_the_fast_csv_reader_reads_as_the_careful_one(tmp_path, monkeypatch) -> 
     pytest.importorskip("pyarrow")
     from jcmcalc.inputs import fastcsv
 
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)  # this small file through the fast reader too
     _long_csv(tmp_path, "long.csv")
     lines = (tmp_path / "long.csv").read_text("utf-8").splitlines()
     lines[5] = lines[5].replace(lines[5].split(",")[-3], "0.12345678901234567")  # > 15 digits
@@ -384,9 +385,12 @@ def test_the_fast_csv_reader_reads_as_the_careful_one(tmp_path, monkeypatch) -> 
     [("nan", "not a finite number"), ("12.5 kWh", "the unit belongs in the header")],
 )
 def test_the_fast_csv_reader_leaves_bad_cells_to_the_careful_messages(
-    tmp_path, cell, message
+    tmp_path, monkeypatch, cell, message
 ) -> None:
     pytest.importorskip("pyarrow")
+    from jcmcalc.inputs import fastcsv
+
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
     (tmp_path / "bad.csv").write_text(
         f'timestamp,system,"EG_PV,i,p [kWh]"\n2025-01-01T00:00,PV-ONLY,1\n'
         f"2025-01-01T01:00,PV-ONLY,{cell}\n",

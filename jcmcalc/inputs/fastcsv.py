@@ -22,23 +22,32 @@ from typing import Any
 
 from jcmcalc.inputs import dialect
 from jcmcalc.inputs.columns import Counting, Table
-from jcmcalc.inputs.project import MAX_FILE_BYTES
+from jcmcalc.inputs.project import read_bytes
 
 TIME_COLUMNS = ("timestamp", "date")
 #: Bytes read to find the header line.
 HEAD = 1 << 16
+#: Smaller files go to the careful reader: for them importing pyarrow (and the pandas that its
+#: ``to_numpy`` imports) costs more than it saves.
+SMALLEST = 1 << 20
 #: Longest cell read through a float: 15 characters hold at most 15 significant digits.
 FLOAT_CHARACTERS = 15
 
 
 def load(path: Path, separator: str) -> Table | None:
-    """The columns of a clean CSV file, or None when the careful reader must read it."""
+    """The columns of a clean CSV file, or None when the careful reader must read it.
+
+    The file is read once (:func:`read_bytes`, which records its digest) and pyarrow parses
+    those very bytes."""
     try:
+        if path.stat().st_size < SMALLEST:
+            return None
         import pyarrow as pa
         import pyarrow.csv
-    except ImportError:
-        return None
-    raw = _header(path, separator)
+    except (ImportError, OSError):
+        return None  # the careful reader reads it (and says what is wrong with it)
+    data = read_bytes(path, what="monitoring file")
+    raw = _header(data, separator)
     if raw is None:
         return None
     header = tuple(cell.strip() for cell in raw)
@@ -50,8 +59,8 @@ def load(path: Path, separator: str) -> Table | None:
         for name, title in zip(raw, header, strict=True)
         if title in TIME_COLUMNS
     }
-    table = _read(path, separator, raw, times) or (
-        _read(path, separator, raw, {}) if times else None
+    table = _read(data, separator, raw, times) or (
+        _read(data, separator, raw, {}) if times else None
     )
     if table is None or table.num_columns != len(header):
         return None
@@ -64,21 +73,10 @@ def load(path: Path, separator: str) -> Table | None:
     return Table(path, header, cells, Counting(2, table.num_rows), {})
 
 
-def _header(path: Path, separator: str) -> list[str] | None:
-    """The cells of the first line of a file of a size jcmcalc reads; None if there is none."""
-    try:
-        status = path.stat()
-        if not status.st_mode & 0o444:
-            return None  # no read permission: the careful reader says so (root reads anyway)
-        size = status.st_size
-        with path.open("rb") as stream:
-            head = stream.read(HEAD)
-    except OSError:
-        return None  # the careful reader says why
-    if not 0 < size <= MAX_FILE_BYTES:
-        return None
-    line = re.split(rb"\r\n|\r|\n", head.removeprefix(codecs.BOM_UTF8), maxsplit=1)
-    if len(line) == 1 and size > len(head):
+def _header(data: bytes, separator: str) -> list[str] | None:
+    """The cells of the first line of the file's bytes; None if there is none."""
+    line = re.split(rb"\r\n|\r|\n", data[:HEAD].removeprefix(codecs.BOM_UTF8), maxsplit=1)
+    if len(line) == 1 and len(data) > HEAD:
         return None
     try:
         return next(csv.reader([line[0].decode()], delimiter=separator))
@@ -86,14 +84,14 @@ def _header(path: Path, separator: str) -> list[str] | None:
         return None
 
 
-def _read(path: Path, separator: str, raw: list[str], types: dict[str, Any]) -> Any:
-    """The file as an arrow table of text (and of ``types`` where given); None if it fails."""
+def _read(data: bytes, separator: str, raw: list[str], types: dict[str, Any]) -> Any:
+    """The bytes as an arrow table of text (and of ``types`` where given); None if it fails."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     try:
         return pacsv.read_csv(
-            str(path),
+            pa.BufferReader(data),
             parse_options=pacsv.ParseOptions(delimiter=separator, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={**dict.fromkeys(raw, pa.string()), **types},

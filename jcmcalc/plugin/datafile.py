@@ -5,7 +5,8 @@ Tables: ``[methodology]`` (identity and status), ``[indices.<symbol>]``, ``[para
 and ``[equations.<name>]`` (``formula`` parsed by :mod:`jcmcalc.model.formula`, in order),
 ``[[checks]]``, ``[[criteria]]``, ``[estimate]`` (``parameters`` and ``equations`` keyed by the
 monitored parameter they estimate) and ``[[variant]]`` (one methodology per variant: keys that
-replace those of ``[methodology]``). Every slip raises a :class:`MethodologyError` naming the
+replace those of ``[methodology]``, and keys that differ of a parameter, an equation, a check
+by its name or a criterion by its id). Every slip raises a :class:`MethodologyError` naming the
 file, the methodology and the declaration.
 """
 
@@ -49,6 +50,9 @@ IDENTITY |= {"country", "approved", "expired", "confidence", "notes", "unknown",
 IDENTITY |= {"proponent"}
 EQUATION = {"symbol", "name", "formula", "unit", "description", "index", "inferred"}
 CHECK = {"name", "formula", "description", "index", "severity", "inferred"}
+#: What a ``[[variant]]`` may change besides ``parameters``, by key (lists by the key named).
+LISTED = {"checks": "name", "criteria": "id"}
+CHANGEABLE = ("equations", *LISTED)
 UNKNOWN_NOTE = "unknown, required from the project file or reconstructed: "
 
 
@@ -108,6 +112,10 @@ def _methodology(
     identity = {**base, **variant}
     where = f"{path.name}: {identity.get('id', '?')} ver {identity.get('version', '?')}"
     specs = _overridden(document.get("parameters", {}), identity.pop("parameters", {}), where)
+    changed = {
+        table: _overridden(_keyed(document, table), identity.pop(table, {}), where, table)
+        for table in CHANGEABLE
+    }
     known_keys(identity, IDENTITY, f"{where}, [methodology]")
     country = identity.get("country", "")
     indices = tuple(
@@ -121,10 +129,10 @@ def _methodology(
     names = {key: Declared(p.ref, p.unit) for key, p in zip(specs, parameters, strict=True)}
     for key, spec in document.get("constants", {}).items():
         names[key] = _constant(key, spec, f"{where}, constant {key}")
-    equations = list(_equations(document.get("equations", {}), names, symbols, where))
+    equations = list(_equations(changed["equations"], names, symbols, where))
     estimate = _estimate(document.get("estimate"), names, symbols, path, country, where)
     hours = Declared(PERIOD_HOURS.ref, PERIOD_HOURS.unit)
-    checks = tuple(_checks(document.get("checks", []), {**names, "H_p": hours}, symbols, where))
+    checks = tuple(_checks([*changed["checks"].values()], {**names, "H_p": hours}, symbols, where))
     revised = identity.get("revises", "")
     if revised:
         taken = f"taken from ver {revised}: the text of ver {identity['version']} was not read"
@@ -139,7 +147,7 @@ def _methodology(
             indices=indices,
             parameters=tuple(parameters),
             equations=tuple(equations),
-            criteria=tuple(_criteria(document.get("criteria", []), where)),
+            criteria=tuple(_criteria([*changed["criteria"].values()], where)),
             estimate=estimate,
             checks=checks,
             notes=tuple(_notes(identity, variant.get("notes", ()), base.get("notes", ()))),
@@ -150,12 +158,27 @@ def _methodology(
     return methodology
 
 
-def _overridden(specs: Mapping[str, Any], changes: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """The parameters with a variant's ``changes`` (keys replaced, inner tables merged)."""
+def _keyed(document: Mapping[str, Any], table: str) -> dict[str, Any]:
+    """The declarations of ``table`` by the key a variant changes them by (a check by its
+    ``name``, a criterion by its ``id``)."""
+    found = document.get(table, {})
+    if table not in LISTED:
+        return dict(found)
+    return {spec.get(LISTED[table], f"#{number}"): spec for number, spec in enumerate(found)}
+
+
+def _overridden(
+    specs: Mapping[str, Any], changes: Mapping[str, Any], where: str, table: str = "parameters"
+) -> dict[str, Any]:
+    """The declarations with a variant's ``changes`` (keys replaced, inner tables merged)."""
     merged = dict(specs)
+    if not isinstance(changes, dict):
+        raise fail(where, f"a variant's {table}: write {table}.<name>.<key> = value")
     for key, change in changes.items():
         if key not in specs:
-            raise fail(where, f"the variant changes the undeclared parameter {key!r}")
+            raise fail(where, f"the variant changes {key!r}, not declared in {table}")
+        if not isinstance(change, dict):
+            raise fail(where, f"the variant's {table}.{key}: write {table}.{key}.<key> = value")
         merged[key] = {**specs[key]}
         for field, value in change.items():
             inner = isinstance(value, dict) and isinstance(specs[key].get(field), dict)

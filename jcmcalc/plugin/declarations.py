@@ -34,11 +34,12 @@ from jcmcalc.tools.electricity import (
     grids,
     reference_factors,
 )
-from jcmcalc.tools.fuel import ipcc_fuels
+from jcmcalc.tools.fuel import ipcc_default, ipcc_fuels
 
 KINDS = {"methodology": Kind.METHODOLOGY, "project": Kind.PROJECT, "monitored": Kind.MONITORED}
-#: Defaults the core's tools provide, by name, for a methodology of ``country``.
-TOOL_DEFAULTS: dict[str, Callable[[str], Default | DefaultTable]] = {
+#: Defaults the core's tools provide, by name, for a methodology of ``country`` (and the
+#: arguments written after the name: ``tool:fuel.ipcc_default(quantity=ncv, bound=upper)``).
+TOOL_DEFAULTS: dict[str, Callable[..., Default | DefaultTable]] = {
     "electricity.reference_factors": reference_factors,
     "electricity.grid_only_factors": lambda _: grid_only_factors("electricity"),
     "electricity.best_diesel": lambda _: BEST_DIESEL,
@@ -48,6 +49,9 @@ TOOL_DEFAULTS: dict[str, Callable[[str], Default | DefaultTable]] = {
         ("category",),
         {("off-grid",): BEST_DIESEL},
         "jcmcalc.tools.electricity.BEST_DIESEL",
+    ),
+    "fuel.ipcc_default": lambda _, quantity, bound, key="fuel": ipcc_default(
+        quantity, bound, key=key
     ),
 }
 #: Allowed values of a member attribute that the core's tools provide, by name.
@@ -61,6 +65,7 @@ PARAMETER_KEYS = {
     "symbol", "name", "unit", "kind", "description", "index", "bounds", "default",
     "default_table", "when_absent", "inferred", "monitoring", "source_required",
 }  # fmt: skip
+_TOOL_CALL = re.compile(r"([\w.]+)\s*(?:\((.*)\))?")
 _BOUND = re.compile(r"(>=|>|<=|<)\s*(\S+)")
 _RANGE = re.compile(r"in\s*([\[(])\s*([^,\s]+)\s*,\s*([^\])\s]+)\s*([\])])")
 TABLE_COLUMNS = ("value", "unit", "source", "confidence", "note")
@@ -123,10 +128,7 @@ def confidence(text: str, where: str) -> Confidence:
 
 def _default(spec: Any, country: str, where: str) -> Default | DefaultTable:
     if isinstance(spec, str) and spec.startswith(TOOL):
-        name = spec.removeprefix(TOOL)
-        if name not in TOOL_DEFAULTS:
-            raise fail(where, f"no tool default {name!r}{suggest(name, sorted(TOOL_DEFAULTS))}")
-        return TOOL_DEFAULTS[name](country)
+        return _tool_default(spec.removeprefix(TOOL), country, where)
     if not isinstance(spec, dict):
         raise fail(where, 'default: write { value = "5.0", source = "..." } or "tool:<name>"')
     known_keys(spec, {"value", "source", "confidence", "note"}, f"{where}, default")
@@ -136,6 +138,24 @@ def _default(spec: Any, country: str, where: str) -> Default | DefaultTable:
         confidence(spec.get("confidence", "read"), where),
         spec.get("note", ""),
     )
+
+
+def _tool_default(call: str, country: str, where: str) -> Default | DefaultTable:
+    """The tool table ``call`` names: ``name`` or ``name(argument=value, ...)``."""
+    match = _TOOL_CALL.fullmatch(call.strip())
+    name = match.group(1) if match else call
+    if name not in TOOL_DEFAULTS:
+        raise fail(where, f"no tool default {name!r}{suggest(name, sorted(TOOL_DEFAULTS))}")
+    arguments = {}
+    for item in filter(None, (match.group(2) or "").split(",")):
+        key, equals, value = (part.strip() for part in item.partition("="))
+        if not equals or not key or not value:
+            raise fail(where, f"tool:{call}: write each argument as name=value")
+        arguments[key] = value
+    try:
+        return TOOL_DEFAULTS[name](country, **arguments)
+    except (TypeError, ValueError) as exc:
+        raise fail(where, f"tool:{call}: {exc}") from None
 
 
 def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultTable:

@@ -1,6 +1,7 @@
-"""Entry point of the waste heat recovery plugin (group ``jcmcalc``)."""
+"""Entry point of the waste heat recovery plugin (group ``jcmcalc``): the family is its data
+files, ``cement-kiln.methodology.toml`` (the approved records) and
+``family-form.methodology.toml`` (the reconstructed family form)."""
 
 from jcmcalc.plugin.family import Family
-from jcmcalc_waste_heat_recovery.family import build
 
-plugin = Family("jcmcalc_waste_heat_recovery", build)
+plugin = Family("jcmcalc_waste_heat_recovery")
