@@ -18,6 +18,7 @@ from jcmcalc.model.errors import (
     EXIT_INTERNAL,
     EXIT_MISMATCH,
     EXIT_OK,
+    EXIT_PIPE_CLOSED,
     EXIT_SOME_FAILED,
     InputError,
     JcmcalcError,
@@ -362,7 +363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a reader that went away shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+        return EXIT_PIPE_CLOSED
     except InputError as exc:
         _traceback(args)
         print(f"jcmcalc: error: {exc}", file=sys.stderr)

@@ -158,3 +158,13 @@ def test_internal_error_exits_1_without_traceback(cli, monkeypatch) -> None:
     assert code == 1 and "internal error: RuntimeError: boom" in err and "Traceback" not in err
     code, _, err = cli("--debug", "calculate", THAI)
     assert code == 1 and "Traceback" in err
+
+
+def test_a_reader_that_goes_away_is_no_internal_error() -> None:
+    """`jcmcalc methodologies | head -1`: the pipe closes before jcmcalc writes."""
+    command = [str(Path(sys.executable).parent / "jcmcalc"), "methodologies"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the process has started writing
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141, stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr

@@ -10,6 +10,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_MISMATCH = 3  # verify: submitted figures differ
 EXIT_SOME_FAILED = 4  # portfolio: some projects failed (the table lists them)
+EXIT_PIPE_CLOSED = 141  # the reader of the output went away (`| head`), as a shell reports SIGPIPE
 
 
 class JcmcalcError(Exception):
