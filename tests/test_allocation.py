@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jcmcalc
-from jcmcalc.model.allocation import Allocation
-from jcmcalc.model.kernel import allocate
+from jcmcalc.model.allocation import Allocation, allocate
 from jcmcalc.run.calendar import days_by_year, split_by_year
 from jcmcalc.views.report import render
 from tests.test_report import EXAMPLES

@@ -1,15 +1,17 @@
 """How a project shares each period's issued credits between parties (``[allocation]``).
 
-The record only says what the project stated; :func:`jcmcalc.model.kernel.allocate` does the
-arithmetic, once, for every output.
+The record says what the project stated; :func:`allocate` does the arithmetic, once, for every
+output.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import attrs
 
+from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
 
 #: How the shares are rounded (the one rule): down to whole credits, so the remainder party's
@@ -41,3 +43,24 @@ class Allocation:
             f"shares {shares}; the share of {', '.join(others)} rounded {ROUNDING} to whole "
             f"credits, the remainder to {self.remainder}"
         )
+
+
+def allocate(credits: int, allocation: Allocation, period: int) -> tuple[tuple[str, int], ...]:
+    """Whole credits per party for one period (``period`` counts from 1); they add up to
+    ``credits`` exactly. Given amounts that do not add up are an error of the project."""
+    if allocation.amounts:
+        amounts = allocation.amounts[period - 1]
+        if sum(amounts) != credits:
+            raise InputError(
+                f"amounts of period {period} add up to {sum(amounts)}, not to its {credits} "
+                "credits",
+                file=allocation.source or None,
+                at=f"allocation.amounts[{period}]",
+            )
+        return tuple(zip(allocation.parties, amounts, strict=True))
+    split = {}
+    for party, share in zip(allocation.parties, allocation.shares, strict=True):
+        if party != allocation.remainder:
+            split[party] = math.floor(credits * share)
+    split[allocation.remainder] = credits - sum(split.values())
+    return tuple((party, split[party]) for party in allocation.parties)

@@ -11,7 +11,6 @@ workbook and ``verify`` render these declarations.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +18,6 @@ from typing import Any, Protocol
 
 import attrs
 
-from jcmcalc.model.allocation import Allocation
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import (
     Attributes,
@@ -67,6 +65,13 @@ CREDITS = Equation(
     "Credits of period p: emission reductions rounded down to whole tonnes, zero when negative",
 )
 CORE = (ER, CREDITS)
+
+
+def credits_of(reductions: Fraction) -> int:
+    """The credits the :data:`CREDITS` declaration gives for emission reductions ``reductions``."""
+    return int(evaluate(CREDITS.expression, lambda symbol, _: reductions, {}, {}))
+
+
 #: A side of a failed check this many times the other suggests a unit slip.
 UNIT_SLIP = 10
 #: The unit 1,000x smaller than a canonical unit's leading prefix (MWh -> kWh), for the hint.
@@ -423,24 +428,3 @@ def why_unused(
         if value is not None and text not in found:
             found.append(text)
     return ", ".join(found)
-
-
-def allocate(credits: int, allocation: Allocation, period: int) -> tuple[tuple[str, int], ...]:
-    """Whole credits per party for one period (``period`` counts from 1); they add up to
-    ``credits`` exactly. Given amounts that do not add up are an error of the project."""
-    if allocation.amounts:
-        amounts = allocation.amounts[period - 1]
-        if sum(amounts) != credits:
-            raise InputError(
-                f"amounts of period {period} add up to {sum(amounts)}, not to its {credits} "
-                "credits",
-                file=allocation.source or None,
-                at=f"allocation.amounts[{period}]",
-            )
-        return tuple(zip(allocation.parties, amounts, strict=True))
-    split = {}
-    for party, share in zip(allocation.parties, allocation.shares, strict=True):
-        if party != allocation.remainder:
-            split[party] = math.floor(credits * share)
-    split[allocation.remainder] = credits - sum(split.values())
-    return tuple((party, split[party]) for party in allocation.parties)

@@ -7,12 +7,12 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
+from jcmcalc.model.allocation import allocate
 from jcmcalc.model.expressions import Symbol
 from jcmcalc.model.kernel import (
     Context,
     Place,
     TraceStep,
-    allocate,
     evaluate_period,
     reduction_warnings,
 )

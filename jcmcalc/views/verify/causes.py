@@ -3,11 +3,11 @@ reversed sign, another period's or member's figure (swapped), credits rounded th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from fractions import Fraction
 
 from jcmcalc.inputs.submission import CREDITS, ER, TOTAL, TOTAL_ER, Figure
+from jcmcalc.model.kernel import credits_of
 
 Key = tuple[str, str, str]
 
@@ -76,7 +76,7 @@ class Causes:
             return ""
         if figure.period == TOTAL:
             reductions = self.recomputed.get((TOTAL, TOTAL_ER, ""))
-            if reductions is not None and submitted == max(0, math.floor(reductions)):
+            if reductions is not None and submitted == credits_of(reductions):
                 return "the total ER rounded down once: credits are rounded per period"
             return ""
         reductions = self.recomputed.get((figure.period, ER, ""))

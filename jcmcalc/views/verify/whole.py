@@ -4,7 +4,6 @@ its methodology, mode and inputs, and its own arithmetic (ER = RE - PE, credits 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
@@ -19,6 +18,9 @@ from jcmcalc.inputs.submission import (
     Stated,
     Submission,
 )
+from jcmcalc.model.expressions import to_text
+from jcmcalc.model.kernel import CREDITS as CREDITS_EQUATION
+from jcmcalc.model.kernel import credits_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.run.result import Result
@@ -167,8 +169,8 @@ def consistency(
                 CREDITS,
                 "",
                 figures[3].place,
-                f"the submission's own credits {decimal_text(cr)} are not max(0, floor(ER_p)) "
-                f"of its ER_p {decimal_text(er)}",
+                f"the submission's own credits {decimal_text(cr)} are not "
+                f"{to_text(CREDITS_EQUATION.expression)} of its ER_p {decimal_text(er)}",
             )
         reductions.append(er)
         credits.append(cr)
@@ -189,8 +191,8 @@ def _floored(credits: Fraction, reductions: Fraction, tolerance: Fraction) -> bo
     ``reductions`` lies within the tolerance of: a spreadsheet may show 5111.999... as 5112)."""
     nearest = round(reductions)
     if nearest and close(reductions, Fraction(nearest), tolerance):
-        return credits in (max(0, nearest - 1), max(0, nearest))
-    return credits == max(0, math.floor(reductions))
+        return credits in (credits_of(Fraction(nearest - 1)), credits_of(Fraction(nearest)))
+    return credits == credits_of(reductions)
 
 
 def _total(
