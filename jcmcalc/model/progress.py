@@ -10,10 +10,10 @@ from typing import Any
 
 
 @contextlib.contextmanager
-def bar(total: int | None, *, unit: str, what: str) -> Iterator[Any]:
-    """A tqdm bar over ``total`` ``unit`` on a terminal; elsewhere an object whose ``update``
-    does nothing."""
-    if not sys.stderr.isatty():
+def bar(total: int | None, *, unit: str, what: str, show: bool = True) -> Iterator[Any]:
+    """A tqdm bar over ``total`` ``unit`` on a terminal (unless not ``show``); elsewhere an
+    object whose ``update`` does nothing."""
+    if not (show and sys.stderr.isatty()):
         yield _Silent()
         return
     from tqdm import tqdm

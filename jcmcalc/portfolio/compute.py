@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
+from jcmcalc.model.progress import bar
 from jcmcalc.portfolio.batch import evaluate_inputs
 from jcmcalc.portfolio.folder import prepare_folder
 from jcmcalc.portfolio.rows import Row, totals
@@ -33,9 +33,7 @@ def calculate(
             "portfolio not found: give a folder of project files or a table", file=path
         )
     total = sum(1 for _ in path.rglob("*.toml")) if path.is_dir() else None
-    bar = progress_bar(total) if progress else None
-    try:
-        tick = bar.update if bar is not None else lambda n: None
+    with bar(total, unit="project", what="portfolio", show=progress) as shown:
         if engine == "dask" and not path.is_dir():
             from jcmcalc.portfolio.distributed import connect, evaluate_dask, read_dask
 
@@ -43,10 +41,7 @@ def calculate(
                 partitions = max(1, sum(client.nthreads().values()))
                 rows = evaluate_dask(read_dask(path, partitions), get)
         else:
-            rows = _calculate(path, get, tick)
-    finally:
-        if bar is not None:
-            bar.close()
+            rows = _calculate(path, get, shown.update)
     rows = sorted(rows, key=lambda r: (r.project, r.period or 0))
     return [*rows, totals(rows)]
 
@@ -63,16 +58,3 @@ def _calculate(
     with file_errors(path):
         table = portfolio_table.read(path)
     return portfolio_table.evaluate_table(table, get, tick)
-
-
-def progress_bar(total: int | None) -> Any:
-    """A tqdm bar on a terminal (stderr a TTY and tqdm installed), else None."""
-    import sys
-
-    if not sys.stderr.isatty():
-        return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, unit="project", file=sys.stderr, mininterval=0.5, delay=1.0)
