@@ -319,6 +319,14 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
         for line in output.failed:
             print(f"jcmcalc: error: {line}", file=sys.stderr)
         return EXIT_SOME_FAILED if output.failed else EXIT_OK
+    if args.engine == "numpy" and args.format == "csv" and args.path.is_file():
+        from jcmcalc.portfolio.compute import table_csv
+
+        text, failures = table_csv(args.path, get, progress=True)
+        _write(text, args.output, inputs)
+        for row in failures:
+            print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)
+        return EXIT_SOME_FAILED if failures else EXIT_OK
     if args.engine == "dask":
         from jcmcalc.api import get_methodology as get  # picklable for the workers
     rows = portfolio.calculate(

@@ -115,10 +115,11 @@ def rows_of(
     failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
     how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
     method = (f"{label}: {how}",) if outcome.fallback else ()
+    values = [outcome.values(n) for n in range(len(elements))]
     negative = {
-        n: tuple(reduction_warnings(period_label(e.period, e.start, e.end), reductions))
+        n: tuple(reduction_warnings(period_label(e.period, e.start, e.end), values[n][2]))
         for n, e in enumerate(elements)
-        if (reductions := outcome.reductions[n]) < 0  # a label only where a warning needs one
+        if values[n][2] < 0  # a label only where a warning needs one
     }
     rows = [
         Row(
@@ -127,9 +128,9 @@ def rows_of(
             period=element.period,
             start=element.start,
             end=element.end,
-            reference=outcome.reference[n],
-            project_emissions=outcome.project[n],
-            reductions=outcome.reductions[n],
+            reference=values[n][0],
+            project_emissions=values[n][1],
+            reductions=values[n][2],
             credits=int(outcome.credits[n]),
             warnings=element.warnings + method + negative.get(n, ()),
             coverage=element.coverage,

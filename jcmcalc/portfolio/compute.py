@@ -10,7 +10,7 @@ from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.progress import bar
 from jcmcalc.portfolio.batch import evaluate_inputs
 from jcmcalc.portfolio.folder import prepare_folder
-from jcmcalc.portfolio.rows import Row, totals
+from jcmcalc.portfolio.rows import Row, combine, subtotal, totals
 
 
 def calculate(
@@ -44,6 +44,26 @@ def calculate(
             rows = _calculate(path, get, shown.update)
     rows = sorted(rows, key=lambda r: (r.project, r.period or 0))
     return [*rows, totals(rows)]
+
+
+def table_csv(
+    path: Path, get: Callable[[str, str | None], Methodology], *, progress: bool = False
+) -> tuple[str, list[Row]]:
+    """The CSV output of the portfolio table at ``path`` (the numpy engine), written from
+    columns (:mod:`jcmcalc.portfolio.frame_csv`): the text :func:`to_csv` gives for the rows
+    of :func:`calculate`; and the failure rows, sorted by project."""
+    from jcmcalc.inputs.boundary import file_errors
+    from jcmcalc.portfolio import frame_csv
+    from jcmcalc.portfolio import table as portfolio_table
+
+    with bar(None, unit="project", what="portfolio", show=progress) as shown:
+        with file_errors(path):
+            table = portfolio_table.read(path)
+        computed = portfolio_table.evaluate_columns(table, get, shown.update)
+    frame = computed.frame.ordered()
+    failures = sorted(computed.failures, key=lambda r: (r.project, r.period or 0))
+    total = combine([frame.subtotal(), subtotal(failures, part=True)])
+    return frame_csv.to_csv(frame, failures, total), failures
 
 
 def _calculate(

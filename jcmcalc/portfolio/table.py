@@ -24,13 +24,14 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import boundary, columns
-from jcmcalc.inputs.project import Period
+from jcmcalc.inputs.project import Period, period_label
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
+from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
-from jcmcalc.portfolio.batch import Element, rows_of
+from jcmcalc.portfolio.frame import Frame, concat, empty, from_rows
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
@@ -49,10 +50,26 @@ _STANDIN = "2000-01-01"
 _VALUE = re.compile(r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
 
 
+@attrs.frozen
+class Computed:
+    """A table's computed rows as columns, and a failure row for each project that failed."""
+
+    frame: Frame
+    failures: list[Row]
+
+
 def evaluate_table(
     table: columns.Table, get: Callable[[str, str | None], Methodology], progress=None
 ) -> list[Row]:
-    """Rows of every project of ``table``, batched by methodology and member count.
+    """Rows of every project of ``table`` (:func:`evaluate_columns` as :class:`Row` objects)."""
+    computed = evaluate_columns(table, get, progress)
+    return computed.frame.rows() + computed.failures
+
+
+def evaluate_columns(
+    table: columns.Table, get: Callable[[str, str | None], Methodology], progress=None
+) -> Computed:
+    """The rows of every project of ``table``, batched by methodology and member count.
 
     A methodology reference is normalised first: ``ID``, ``ID@1.0`` and ``ID@ver01.0`` naming
     the same methodology are one, so a project listed under several of them is one project
@@ -62,38 +79,46 @@ def evaluate_table(
         if name not in table.titles:
             raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
     if not len(table):
-        return []
+        return Computed(empty(), [])
     labels = columns.text_cells(table.cells["methodology"])
     projects = columns.text_cells(table.cells["project"])
     groups: dict[tuple[str, str, str], tuple[Methodology, list[str]]] = {}
-    rows: list[Row] = []
-    for label in sorted(set(labels.tolist())):
+    failures: list[Row] = []
+    frames: list[Frame] = []
+    for label in np.unique(labels).tolist():
         identifier, _, version = label.partition("@")
         try:
             methodology = get(identifier, version or None)
         except JcmcalcError as exc:
-            named = sorted(set(projects[labels == label].tolist()))
-            rows += [failure(project, label, str(exc)) for project in named]
+            named = np.unique(projects[labels == label]).tolist()
+            failures += [failure(project, label, str(exc)) for project in named]
             continue
         groups.setdefault(methodology.key, (methodology, []))[1].append(label)
     members = [np.isin(labels, group_labels) for _, group_labels in groups.values()]
     twice, failed = under_two(table, projects, [m for m, _ in groups.values()], members)
-    rows += failed
+    failures += failed
     for (methodology, _), selected in zip(groups.values(), members, strict=True):
         part = _subset(table, np.flatnonzero(selected & ~twice))
-        named = sorted(set(columns.text_cells(part.cells["project"]).tolist()))
+        named = np.unique(columns.text_cells(part.cells["project"])).tolist()
         try:
             given = stated(part)
             eligible = eligibility(part, methodology, given)
-            found = _Group(part, methodology, eligible).rows() if len(part) else []
-            rows += expiry(found, part, methodology, given, eligible)
+            found, lost = (empty(), [])
+            if len(part):
+                found, lost = _Group(part, methodology, eligible).frame()
+            if methodology.about.expired:
+                judged = expiry(found.rows() + lost, part, methodology, given, eligible)
+                found = from_rows([r for r in judged if r.status == "ok"])
+                lost = [r for r in judged if r.status != "ok"]
+            frames.append(found)
+            failures += lost
         except Exception as exc:  # the library's own errors, and any other, fail this group
             label = f"{methodology.id}@{methodology.version}"
             text = str(exc) if isinstance(exc, JcmcalcError) else f"internal error: {exc!r}"
-            rows += [failure(project, label, text) for project in named]
+            failures += [failure(project, label, text) for project in named]
         if progress is not None:
             progress(len(named))
-    return rows
+    return Computed(concat(frames), failures)
 
 
 def unfit(methodology: Methodology) -> str:
@@ -174,7 +199,8 @@ class _Group:
             given.append(Given(title, parameter, match["unit"].strip()))
         return given
 
-    def rows(self) -> list[Row]:
+    def frame(self) -> tuple[Frame, list[Row]]:
+        """The computed rows of the group, and a failure row for each project that failed."""
         table = self.table
         starts, ends = self._dates("start"), self._dates("end")
         member = (
@@ -211,33 +237,74 @@ class _Group:
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
-        warnings = self.eligible.with_warnings(fixed.warnings)
+        notes, texts = self.eligible.codes(self.projects, fixed.warnings)
         start_text = starts.astype("datetime64[D]").astype(str)
         end_text = ends.astype("datetime64[D]").astype(str)
-        found: list[Row] = []
+        frames = []
         for size in sorted(set(sizes.tolist())):
             chosen = np.flatnonzero(sizes == size)
-            chosen = np.array([c for c in chosen if project_of[c] not in self.failed], dtype=int)
+            chosen = chosen[~np.isin(project_of[chosen], list(self.failed))]
             if not len(chosen):
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed.values, size)
-            firsts = positions[:, 0].tolist()
-            elements = [
-                Element(project, n, start, end, warnings(project))
-                for project, n, start, end in zip(
-                    self.projects[firsts].tolist(),
-                    number[chosen].tolist(),
-                    start_text[firsts].tolist(),
-                    end_text[firsts].tolist(),
-                    strict=True,
+            firsts = positions[:, 0]
+            frames.append(
+                self._evaluated(
+                    batch,
+                    (self.projects[firsts], start_text[firsts], end_text[firsts]),
+                    number[chosen],
+                    (notes[firsts], texts),
                 )
-            ]
-            rows, failed = rows_of(batch, elements, self.label)
-            self.failed.update(failed)
-            found += rows
-        found = [r for r in found if r.project not in self.failed]
-        return found + [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
+            )
+        found = concat(frames)
+        if self.failed:
+            found = found.take(np.flatnonzero(~np.isin(found.project, list(self.failed))))
+        return found, [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
+
+    def _evaluated(
+        self,
+        batch: vectorised.Batch,
+        named: tuple[np.ndarray, np.ndarray, np.ndarray],
+        numbers: np.ndarray,
+        warned: tuple[np.ndarray, tuple[tuple[str, ...], ...]],
+    ) -> Frame:
+        """The frame of an evaluated batch (projects, starts and ends ``named``, period
+        ``numbers``, warnings ``warned`` as codes); the projects it fails join ``failed``."""
+        projects, start, end = named
+        outcome = vectorised.run(
+            batch,
+            where=lambda n: Place(
+                int(numbers[n]), f"{projects[n]}, period {numbers[n]}", members=False
+            ),
+        )
+        self.failed.update((str(projects[n]), str(e)) for n, e in outcome.errors.items())
+        codes, texts = warned
+        if outcome.fallback:
+            how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
+            texts = tuple((*t, f"{self.label}: {how}") for t in texts)
+        negative = outcome.figures[2] < 0
+        for n, exact in outcome.exact.items():
+            negative[n] = exact[2] < 0
+        if negative.any():
+            codes, texts = codes.copy(), list(texts)
+            for n in np.flatnonzero(negative).tolist():
+                label = period_label(int(numbers[n]), str(start[n]), str(end[n]))
+                reductions = outcome.values(n)[2]
+                texts.append(texts[codes[n]] + tuple(reduction_warnings(label, reductions)))
+                codes[n] = len(texts) - 1
+        return Frame(
+            projects,
+            np.full(len(projects), self.label),
+            numbers.astype(np.int64),
+            start,
+            end,
+            outcome.figures,
+            outcome.exact,
+            outcome.credits,
+            codes,
+            tuple(texts),
+        )
 
     def _dates(self, title: str) -> np.ndarray:
         """A date column; a cell that is no date fails its own project only (and is read as

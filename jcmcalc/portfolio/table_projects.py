@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import attrs
 import numpy as np
@@ -36,100 +36,124 @@ def project_columns(titles: Sequence[str]) -> list[str]:
 
 @attrs.frozen
 class Stated:
-    """What a table states of its projects: the cells of the project-level columns of the
-    projects that fill any, and the projects whose rows disagree (with the message)."""
+    """What a table states of its projects (``names``, sorted): for each project-level column,
+    each project's value as a code into the column's distinct values (-1: none); the projects
+    whose rows disagree (with the message); which projects name no version (``ID``)."""
 
-    cells: dict[str, dict[str, str]]
+    names: np.ndarray
+    columns: dict[str, tuple[np.ndarray, np.ndarray]]
     conflicts: dict[str, str]
-    #: The projects with a row naming its methodology without a version (``ID``).
-    unversioned: frozenset[str] = frozenset()
+    unversioned: np.ndarray
+
+    def cell(self, project: str, title: str) -> str | None:
+        """The value ``project`` gives in column ``title`` (None: none)."""
+        if title not in self.columns:
+            return None
+        codes, values = self.columns[title]
+        code = codes[int(np.searchsorted(self.names, project))]
+        return str(values[code]) if code >= 0 else None
 
 
 def stated(table: columns.Table) -> Stated:
     """Each project's one value of every project-level column (columns read once each)."""
     projects = columns.text_cells(table.cells["project"])
     labels = columns.text_cells(table.cells["methodology"]).astype(str)
-    unversioned = frozenset(projects[np.char.find(labels, "@") < 0].tolist())
-    cells: dict[str, dict[str, str]] = {}
+    names, code = np.unique(projects, return_inverse=True)
+    unversioned = np.zeros(len(names), dtype=bool)
+    unversioned[code[np.char.find(labels, "@") < 0]] = True
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     conflicts: dict[str, str] = {}
     for title in project_columns(table.titles):
         text = np.char.strip(columns.text_cells(table.cells[title]).astype(str))
-        for position in np.flatnonzero(text != "").tolist():
+        filled = np.flatnonzero(text != "")
+        values, value_code = np.unique(text[filled], return_inverse=True)
+        first_of, first = np.unique(code[filled], return_index=True)
+        per = np.full(len(names), -1, dtype=np.int64)
+        per[first_of] = value_code[first]
+        found[title] = (per, values)
+        for position in filled[value_code != per[code[filled]]].tolist():
             project, value = str(projects[position]), str(text[position])
-            found = cells.setdefault(project, {}).setdefault(title, value)
-            if found != value and project not in conflicts:
+            if project not in conflicts:
                 row = table.rows[int(position)]
                 conflicts[project] = (
                     f"{table.path.name}, row {row}: project {project!r} has different "
-                    f"{title!r} cells ({found}, {value}): a project has one"
+                    f"{title!r} cells ({values[per[code[position]]]}, {value}): a project has one"
                 )
-    return Stated(cells, conflicts, unversioned)
+    return Stated(names, found, conflicts, unversioned)
 
 
 @attrs.frozen
 class Judged:
-    """The eligibility verdicts of a table's projects: the warnings of a project that answers
-    nothing (``unanswered``), those of each project that answers, the projects refused."""
+    """The eligibility verdicts of a table's projects (``names``, sorted): each project's
+    verdict as a code into ``verdicts`` (its warnings), the projects refused (with the
+    message), and the warning said first for the projects that name no version
+    (:func:`latest_version`)."""
 
-    unanswered: tuple[str, ...]
-    warnings: dict[str, tuple[str, ...]]
+    names: np.ndarray
+    verdict: np.ndarray
+    verdicts: tuple[tuple[str, ...], ...]
     failed: dict[str, str]
-    #: Said first for the projects that name no version (:func:`latest_version`).
-    unversioned: frozenset[str] = frozenset()
+    unversioned: np.ndarray
     latest: tuple[str, ...] = ()
 
     def of(self, project: str) -> tuple[str, ...]:
-        first = self.latest if project in self.unversioned else ()
-        return first + self.warnings.get(project, self.unanswered)
+        n = int(np.searchsorted(self.names, project))
+        first = self.latest if self.unversioned[n] else ()
+        return first + self.verdicts[self.verdict[n]]
 
-    def with_warnings(self, more: dict[str, tuple[str, ...]]) -> Callable[[str], tuple[str, ...]]:
-        """A project's warnings of the methodology reference and eligibility, then its ``more``
-        warnings (one shared tuple for the many projects that have the same)."""
-        combined = {p: self.of(p) + found for p, found in more.items()}
-        combined.update((p, self.of(p)) for p in self.warnings if p not in combined)
-        unversioned = self.latest + self.unanswered
-
-        def warnings(project: str) -> tuple[str, ...]:
-            found = combined.get(project)
-            if found is not None:
-                return found
-            return unversioned if project in self.unversioned else self.unanswered
-
-        return warnings
+    def codes(
+        self, projects: np.ndarray, more: dict[str, tuple[str, ...]]
+    ) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
+        """The warnings of each of ``projects``: those of the methodology reference and
+        eligibility, then its ``more`` warnings, as codes into the distinct tuples returned."""
+        n = np.searchsorted(self.names, projects)
+        key = self.verdict[n] * 2 + self.unversioned[n]
+        special = np.flatnonzero(np.isin(projects, list(more))) if more else np.zeros(0, int)
+        named = [str(p) for p in np.unique(projects[special]).tolist()]
+        extra = {p: i for i, p in enumerate(named)}
+        offset = 2 * len(self.verdicts)
+        key[special] = [offset + extra[str(p)] for p in projects[special].tolist()]
+        distinct, codes = np.unique(key, return_inverse=True)
+        texts = []
+        for value in distinct.tolist():
+            if value < offset:
+                texts.append((self.latest if value % 2 else ()) + self.verdicts[value // 2])
+            else:
+                project = named[value - offset]
+                texts.append(self.of(project) + more[project])
+        return codes.ravel(), tuple(texts)
 
 
 def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -> Judged:
     """Each project's eligibility warnings, and the projects refused (with the message), by
     the rule of a project file's ``[eligibility]`` (judged once per distinct set of answers)."""
-    verdicts: dict[tuple[tuple[str, str], ...], tuple[str, ...] | str] = {}
-
-    def verdict(answers: tuple[tuple[str, str], ...]) -> tuple[str, ...] | str:
-        if answers not in verdicts:
-            try:
-                verdicts[answers] = tuple(assess(methodology, dict(answers), table.path))
-            except JcmcalcError as exc:
-                verdicts[answers] = str(exc)
-        return verdicts[answers]
-
-    unanswered = verdict(())
-    assert not isinstance(unanswered, str), "no answer is never an error without --strict"
-    latest = (latest_version(methodology),) if given.unversioned else ()
-    judged = Judged(unanswered, {}, dict(given.conflicts), given.unversioned, latest)
-    for project, cells in given.cells.items():
-        if project in judged.failed:
-            continue
-        found = verdict(
-            tuple(
-                (match["criterion"], value)
-                for title, value in cells.items()
-                if (match := _ELIGIBILITY.match(title))
-            )
-        )
-        if isinstance(found, str):
-            judged.failed[project] = found
-        else:
-            judged.warnings[project] = found
-    return judged
+    titles = [t for t in given.columns if _ELIGIBILITY.match(t)]
+    count = len(given.names)
+    matrix = np.stack([given.columns[t][0] for t in titles], axis=1) if titles else None
+    if matrix is None:
+        signatures, which = np.full((1, 0), -1), np.zeros(count, dtype=np.int64)
+    else:
+        signatures, which = np.unique(matrix, axis=0, return_inverse=True)
+    verdicts: list[tuple[str, ...]] = []
+    refused: dict[int, str] = {}
+    for number, signature in enumerate(signatures.tolist()):
+        answers = {
+            match["criterion"]: str(given.columns[title][1][code])
+            for title, code in zip(titles, signature, strict=True)
+            if code >= 0 and (match := _ELIGIBILITY.match(title))
+        }
+        try:
+            verdicts.append(tuple(assess(methodology, answers, table.path)))
+        except JcmcalcError as exc:
+            verdicts.append(())
+            refused[number] = str(exc)
+    assert not (signatures.shape[1] == 0 and refused), "no answer is never an error"
+    latest = (latest_version(methodology),) if given.unversioned.any() else ()
+    failed = dict(given.conflicts)
+    which = which.ravel()
+    for position in np.flatnonzero(np.isin(which, list(refused))).tolist():
+        failed.setdefault(str(given.names[position]), refused[int(which[position])])
+    return Judged(given.names, which, tuple(verdicts), failed, given.unversioned, latest)
 
 
 def expiry(
@@ -157,7 +181,7 @@ def expiry(
             for r in mine
             if r.period is not None
         ]
-        registered = given.cells.get(project, {}).get(REGISTERED) or None
+        registered = given.cell(project, REGISTERED) or None
         try:
             notes = version_expiry(methodology, periods, registered, file=table.path, at=REGISTERED)
         except JcmcalcError as exc:

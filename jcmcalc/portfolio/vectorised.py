@@ -103,16 +103,19 @@ class Batch:
 
 @attrs.frozen
 class Outcome:
-    """RE, PE and ER of each project-period (exact where re-evaluated), credits, problems;
+    """RE, PE and ER of each project-period in float64 (``figures``, one row each), the exact
+    values of the project-periods evaluated exactly (``exact``), credits, problems;
     ``fallback`` says why the arrays could not be used at all ("" when they were)."""
 
-    reference: list[Fraction | float]
-    project: list[Fraction | float]
-    reductions: list[Fraction | float]
+    figures: np.ndarray
     credits: np.ndarray
-    exact: np.ndarray
+    exact: dict[int, tuple[Fraction, Fraction, Fraction]]
     errors: dict[int, JcmcalcError]
     fallback: str = ""
+
+    def values(self, position: int) -> tuple[Fraction | float, ...]:
+        """RE, PE and ER of project-period ``position``: exact where evaluated exactly."""
+        return self.exact.get(position) or tuple(self.figures[:, position].tolist())
 
 
 class Unsupported(Exception):
@@ -144,15 +147,8 @@ def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
     whole = np.zeros(count, dtype=np.int64)
     clear = ~doubtful
     whole[clear] = credits[clear].astype(np.int64)
-    outcome = Outcome(
-        reference=reference.tolist(),
-        project=project.tolist(),
-        reductions=reductions.tolist(),
-        credits=whole,
-        exact=doubtful.copy(),
-        errors={},
-        fallback=fallback,
-    )
+    figures = np.stack([reference, project, reductions]).astype(np.float64)
+    outcome = Outcome(figures, whole, {}, {}, fallback)
     for position in np.flatnonzero(doubtful):
         _exact(batch, int(position), outcome, where(int(position)))
     return outcome
@@ -204,9 +200,7 @@ def _exact(batch: Batch, position: int, outcome: Outcome, place: Place) -> None:
     except JcmcalcError as exc:
         outcome.errors[position] = exc
         return
-    outcome.reference[position] = found.reference
-    outcome.project[position] = found.project
-    outcome.reductions[position] = found.reductions
+    outcome.exact[position] = (found.reference, found.project, found.reductions)
     outcome.credits[position] = found.credits
 
 

@@ -1,0 +1,203 @@
+"""The computed project-periods of a portfolio table as columns: no Python object per row.
+
+A :class:`Frame` holds RE, PE and ER in float64 with the exact values of the project-periods
+the kernel evaluated exactly beside them (:class:`~jcmcalc.portfolio.vectorised.Outcome`), the
+credits as integers and each row's warnings as a code into the distinct tuples of warnings.
+Its figures print with the digits of the exact value (see :mod:`jcmcalc.portfolio.frame_csv`),
+and its subtotal is the exact one :func:`~jcmcalc.portfolio.rows.subtotal` gives for the same
+rows, summed with numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+import numpy as np
+
+from jcmcalc.portfolio.rows import Row, Subtotal
+
+Exact = dict[int, tuple[Fraction, Fraction, Fraction]]
+
+
+@attrs.frozen
+class Frame:
+    """Project-periods computed without failure: one entry of each array per row."""
+
+    project: np.ndarray
+    methodology: np.ndarray
+    period: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    figures: np.ndarray  # (3, rows): RE, PE, ER in float64
+    exact: Exact  # by row: RE, PE, ER where evaluated exactly
+    credits: np.ndarray
+    notes: np.ndarray  # by row: a position in ``texts``
+    texts: tuple[tuple[str, ...], ...]  # the distinct warnings of rows
+
+    def __len__(self) -> int:
+        return len(self.project)
+
+    def take(self, positions: np.ndarray) -> Frame:
+        """The rows at ``positions`` (distinct), in that order."""
+        new = np.full(len(self), -1, dtype=np.int64)
+        new[positions] = np.arange(len(positions))
+        exact = {int(new[p]): v for p, v in self.exact.items() if new[p] >= 0}
+        return attrs.evolve(
+            self,
+            project=self.project[positions],
+            methodology=self.methodology[positions],
+            period=self.period[positions],
+            start=self.start[positions],
+            end=self.end[positions],
+            figures=self.figures[:, positions],
+            exact=exact,
+            credits=self.credits[positions],
+            notes=self.notes[positions],
+        )
+
+    def ordered(self) -> Frame:
+        """The rows sorted by project, then period (as the output lists them)."""
+        return self.take(np.lexsort((self.period, self.project)))
+
+    def values(self, position: int) -> tuple[Fraction | float, ...]:
+        """RE, PE and ER of row ``position``: exact where evaluated exactly."""
+        return self.exact.get(position) or tuple(self.figures[:, position].tolist())
+
+    def rows(self) -> list[Row]:
+        """The rows as :class:`Row` objects (for callers that want them)."""
+        return [
+            Row(
+                project=str(self.project[n]),
+                methodology=str(self.methodology[n]),
+                period=int(self.period[n]),
+                start=str(self.start[n]),
+                end=str(self.end[n]),
+                reference=reference,
+                project_emissions=emissions,
+                reductions=reductions,
+                credits=int(self.credits[n]),
+                warnings=self.texts[int(self.notes[n])],
+            )
+            for n in range(len(self))
+            for reference, emissions, reductions in [self.values(n)]
+        ]
+
+    def floated(self) -> np.ndarray:
+        """The figures as float64, the exact ones rounded to float64."""
+        figures = self.figures.copy()
+        for position, values in self.exact.items():
+            figures[:, position] = [float(v) for v in values]
+        return figures
+
+    def subtotal(self) -> Subtotal:
+        """The exact subtotal of the rows, as a part of a whole (``subtotal(..., part=True)``)."""
+        everywhere = len(self.exact) == len(self)
+        sums = [
+            sum((v[n] for v in self.exact.values()), Fraction(0)) if everywhere else Fraction(0)
+            for n in range(3)
+        ]
+        floated = self.floated()
+        return Subtotal(
+            figures=(sums[0], sums[1], sums[2]),
+            floated=(float_sum(floated[0]), float_sum(floated[1]), float_sum(floated[2])),
+            exact=(everywhere, everywhere, everywhere),
+            credits=integer_sum(self.credits),
+            done=len(self),
+            rows=len(self),
+            failed=0,
+        )
+
+
+def empty() -> Frame:
+    """A frame of no rows."""
+    text = np.zeros(0, dtype=str)
+    integers = np.zeros(0, dtype=np.int64)
+    figures = np.zeros((3, 0))
+    return Frame(text, text, integers, text, text, figures, {}, integers, integers, ((),))
+
+
+def concat(frames: Sequence[Frame]) -> Frame:
+    """The rows of ``frames`` one after the other (their warnings coded anew)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty()
+    if len(frames) == 1:
+        return frames[0]
+    texts: dict[tuple[str, ...], int] = {}
+    notes, exact, offset = [], {}, 0
+    for frame in frames:
+        codes = np.array([texts.setdefault(t, len(texts)) for t in frame.texts], dtype=np.int64)
+        notes.append(codes[frame.notes])
+        exact.update((p + offset, v) for p, v in frame.exact.items())
+        offset += len(frame)
+    return Frame(
+        *(
+            np.concatenate([getattr(f, name) for f in frames])
+            for name in ("project", "methodology", "period", "start", "end")
+        ),
+        figures=np.concatenate([f.figures for f in frames], axis=1),
+        exact=exact,
+        credits=np.concatenate([f.credits for f in frames]),
+        notes=np.concatenate(notes),
+        texts=tuple(texts),
+    )
+
+
+def from_rows(rows: Sequence[Row]) -> Frame:
+    """A frame of computed rows (``status`` ok)."""
+    if not rows:
+        return empty()
+    texts: dict[tuple[str, ...], int] = {}
+    exact: Exact = {}
+    figures = np.zeros((3, len(rows)))
+    for n, row in enumerate(rows):
+        values = (row.reference, row.project_emissions, row.reductions)
+        figures[:, n] = [float(v) for v in values]  # type: ignore[arg-type]
+        if all(isinstance(v, Fraction) for v in values):
+            exact[n] = values  # type: ignore[assignment]
+    return Frame(
+        project=np.array([r.project for r in rows], dtype=str),
+        methodology=np.array([r.methodology for r in rows], dtype=str),
+        period=np.array([r.period for r in rows], dtype=np.int64),
+        start=np.array([r.start for r in rows], dtype=str),
+        end=np.array([r.end for r in rows], dtype=str),
+        figures=figures,
+        exact=exact,
+        credits=np.array([r.credits for r in rows], dtype=np.int64),
+        notes=np.array([texts.setdefault(r.warnings, len(texts)) for r in rows], dtype=np.int64),
+        texts=tuple(texts),
+    )
+
+
+def float_sum(values: np.ndarray) -> Fraction:
+    """The exact sum of finite float64 ``values``: each is a 53-bit integer times a power of
+    two, so the integers of each power are summed in int64 (in halves of 26 bits, which
+    cannot overflow below 2**36 values) and the few sums combined as Python ints."""
+    mantissas, exponents = np.frexp(values)
+    integers = (mantissas * 2.0**53).astype(np.int64)
+    order = np.argsort(exponents, kind="stable")
+    exponents, integers = exponents[order], integers[order]
+    if not len(integers):
+        return Fraction(0)
+    starts = np.flatnonzero(np.concatenate(([True], exponents[1:] != exponents[:-1])))
+    high = np.add.reduceat(integers >> 26, starts)
+    low = np.add.reduceat(integers & ((1 << 26) - 1), starts)
+    powers = exponents[starts].tolist()
+    lowest = min(powers)
+    total = sum(
+        ((int(up) << 26) + int(down)) << (power - lowest)
+        for up, down, power in zip(high.tolist(), low.tolist(), powers, strict=True)
+    )
+    return Fraction(total) * Fraction(2) ** (lowest - 53)
+
+
+def integer_sum(values: np.ndarray) -> int:
+    """The exact sum of int64 ``values`` (as Python ints where int64 could overflow)."""
+    if not len(values):
+        return 0
+    largest = int(np.abs(values).max())
+    if largest * len(values) < 2**62:
+        return int(values.sum())
+    return int(values.astype(object).sum())

@@ -1,0 +1,122 @@
+"""A portfolio table's output CSV written from columns (:class:`~jcmcalc.portfolio.frame.Frame`)
+with numpy's string functions, block by block: the same bytes as
+:func:`jcmcalc.portfolio.rows.to_csv` writes for the same rows, without an object per row.
+
+A figure prints as its exact value rounded half-even to
+:data:`~jcmcalc.model.numbers.DISPLAY_PLACES` places. A float64 figure not evaluated exactly
+lies, by :mod:`jcmcalc.portfolio.vectorised`'s error bound, farther from a rounding boundary
+than its error, so rounding ``value x 10**6`` to the nearest integer gives the exact value's
+digits; an exactly evaluated figure prints through
+:func:`~jcmcalc.model.numbers.decimal_text`. Text cells are quoted as the ``csv`` module
+quotes them (by that module, for the rare cell that needs quotes) and guarded against
+spreadsheet formulas as :func:`~jcmcalc.portfolio.rows.safe_text` guards them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from jcmcalc.model.numbers import DISPLAY_PLACES, decimal_text
+from jcmcalc.portfolio.frame import Frame
+from jcmcalc.portfolio.rows import (
+    FORMULA_STARTS,
+    HEADER,
+    WARNINGS_SEPARATOR,
+    Row,
+    csv_body,
+    csv_lines,
+    safe_text,
+)
+
+#: Rows turned into text at a time (bounds the memory of the text arrays).
+BLOCK = 1 << 16
+_QUOTED = (",", '"', "\r", "\n")
+
+
+def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> str:
+    """The output CSV: the header, ``frame``'s rows (sorted by project and period) with the
+    ``failures`` among them in the order of their projects, then ``total``."""
+    failures = sorted(failures, key=lambda r: (r.project, r.period or 0))
+    names = np.array([r.project for r in failures], dtype=str)
+    at = np.searchsorted(frame.project, names, side="left")
+    warnings = [_text(WARNINGS_SEPARATOR.join(t)) for t in frame.texts]
+    creditable = [
+        "false" if any(w.startswith("NOT CREDITABLE") for w in t) else "true" for t in frame.texts
+    ]
+    shared = np.array([f"ok,,{w},,{c}\n" for w, c in zip(warnings, creditable, strict=True)])
+    parts = [csv_lines([HEADER])]
+    bounds = sorted({*range(0, len(frame), BLOCK), *at.tolist(), len(frame)})
+    for first, last in zip(bounds, [*bounds[1:], len(frame)], strict=True):
+        before = [failures[n] for n in np.flatnonzero(at == first).tolist()]
+        parts.append(csv_body(before) if before else "")
+        if last > first:
+            parts.append(_lines(frame, first, last, shared))
+    parts.append(csv_body([total]))
+    return "".join(parts)
+
+
+def _lines(frame: Frame, first: int, last: int, shared: np.ndarray) -> str:
+    """CSV lines of rows ``first`` to ``last`` of ``frame``."""
+    part = slice(first, last)
+    cells = [
+        _texts(frame.project[part]),
+        _texts(frame.methodology[part]),
+        frame.period[part].astype(str),
+        _texts(frame.start[part]),
+        _texts(frame.end[part]),
+        *(_figures(frame, n, first, last) for n in range(3)),
+        frame.credits[part].astype(str),
+    ]
+    cells.append(shared[frame.notes[part]])
+    return "".join(map(",".join, zip(*(c.tolist() for c in cells), strict=True)))
+
+
+def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:
+    """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last``."""
+    values = frame.figures[which, first:last]
+    scaled = np.rint(values * 10.0**DISPLAY_PLACES)
+    finite = np.isfinite(scaled) & (np.abs(scaled) < 2.0**62)
+    integers = np.where(finite, scaled, 0).astype(np.int64)
+    text = integer_text(integers, DISPLAY_PLACES).astype(object)
+    for position, exact in frame.exact.items():
+        if first <= position < last:
+            text[position - first] = decimal_text(exact[which])
+    for position in np.flatnonzero(~finite).tolist():  # never a row that was not exact
+        if position + first not in frame.exact:
+            text[position] = decimal_text(Fraction(float(values[position])))
+    return text.astype(str)
+
+
+def integer_text(integers: np.ndarray, places: int) -> np.ndarray:
+    """Decimal text of ``integers / 10**places``, trailing zeros dropped (as
+    :func:`~jcmcalc.model.numbers.decimal_text` writes it)."""
+    sign = np.where(integers < 0, "-", "")
+    whole, part = np.divmod(np.abs(integers), 10**places)
+    digits = np.char.rstrip(np.char.zfill(part.astype(str), places), "0")
+    point = np.where(digits == "", "", ".")
+    return np.char.add(np.char.add(np.char.add(sign, whole.astype(str)), point), digits)
+
+
+def _texts(cells: np.ndarray) -> np.ndarray:
+    """Text cells as the output writes them: a would-be formula prefixed with ``'``, a cell
+    with a separator, quote or line break quoted by the ``csv`` module."""
+    cells = cells.astype(str)
+    risky = np.zeros(len(cells), dtype=bool)
+    for start in FORMULA_STARTS:
+        risky |= np.char.startswith(cells, start)
+    for mark in _QUOTED:
+        risky |= np.char.find(cells, mark) >= 0
+    if not risky.any():
+        return cells
+    found = cells.astype(object)
+    for position in np.flatnonzero(risky).tolist():
+        found[position] = _text(str(cells[position]))
+    return found.astype(str)
+
+
+def _text(cell: str) -> str:
+    """One text cell as the ``csv`` module writes it (after the formula guard)."""
+    return csv_lines([[safe_text(cell), ""]])[:-2]

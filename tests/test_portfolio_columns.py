@@ -1,0 +1,83 @@
+"""A portfolio table's output written from columns equals the output of its rows, byte for
+byte: failures among the rows, quoted and formula-like text, warnings, several members and
+periods; and the exact sums and digits it is built from."""
+
+from __future__ import annotations
+
+import random
+import struct
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jcmcalc import api, portfolio
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.portfolio.compute import table_csv
+from jcmcalc.portfolio.frame import float_sum, integer_sum
+from jcmcalc.portfolio.frame_csv import integer_text
+from tests.test_portfolio import HEADER, write_table
+
+TITLES = HEADER.rstrip("\n") + ",eligibility C1,eligibility C2,eligibility C3\n"
+MIXED = (
+    TITLES
+    + "B,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,grid study,-3,true,true,true\n"
+    + "A,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,grid study,1000,true,true,true\n"
+    + '"Z, with ""quotes""",TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,,7000,,,\n'
+    + "=SUM(A1),TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,10,true,,\n"
+    + "D,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,,10,true,true,true\n"
+    + "M,TH_AM001@3.0,2024-01-01,2024-06-30,S1,grid,0.5113,a study,1.001,true,true,true\n"
+    + "M,TH_AM001@3.0,2024-01-01,2024-06-30,S2,off-grid,,,2.5,,,\n"
+    + "M,TH_AM001@3.0,2024-07-01,2024-12-31,S1,grid,0.5113,a study,3,,,\n"
+    + "M,TH_AM001@3.0,2024-07-01,2024-12-31,S2,off-grid,,,4.25,,,\n"
+    + "N,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,5,true,false,true\n"
+    + "Q,NO_SUCH@1.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,5,,,\n"
+    + "R,TH_AM001@3.0,2024-12-31,2024-01-01,S1,grid,0.5,a study,5,,,\n"
+    + "A0,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,2.000001,false,true,true\n"
+)
+
+
+def _compare(table: Path) -> str:
+    text, failures = table_csv(table, api.get_methodology)
+    rows = portfolio.calculate(table, api.get_methodology)
+    assert text == portfolio.to_csv(rows)
+    assert [r.project for r in failures] == [r.project for r in rows[:-1] if r.status == "failed"]
+    return text
+
+
+def test_columns_write_the_bytes_of_the_rows(tmp_path: Path) -> None:
+    table = tmp_path / "mixed.csv"
+    table.write_text(MIXED, encoding="utf-8")
+    text = _compare(table)
+    assert ",failed," in text and "'=SUM(A1)" in text and '"Z, with ""quotes"""' in text
+    assert "NOT CREDITABLE" in text
+
+
+@pytest.mark.parametrize("seed", [3, 19])
+def test_columns_write_the_bytes_of_random_tables(tmp_path: Path, seed: int) -> None:
+    table = tmp_path / "random.csv"
+    write_table(table, 150, seed)
+    _compare(table)
+
+
+def test_float_sum_is_exact() -> None:
+    rng = random.Random(8)
+    values = [rng.uniform(-1e6, 1e6) for _ in range(3000)]
+    values += [rng.uniform(-1, 1) * 10.0 ** rng.randrange(-300, 300) for _ in range(3000)]
+    values += [struct.unpack("<d", struct.pack("<q", rng.randrange(1, 1 << 52)))[0]]  # subnormal
+    values += [0.0, -0.0, 1e308, -1e308, 5e-324]
+    array = np.array(values)
+    assert float_sum(array) == sum((Fraction(v) for v in values), Fraction(0))
+    assert float_sum(array[:0]) == 0
+
+
+def test_integer_sum_and_text_are_exact() -> None:
+    rng = np.random.default_rng(4)
+    integers = rng.integers(-(10**15), 10**15, 5000)
+    integers[:4] = [0, -1, 999_999, -1_000_000]
+    assert integer_sum(integers) == sum(integers.tolist())
+    large = np.array([2**62, 2**62, -(2**61)], dtype=np.int64)
+    assert integer_sum(large) == sum(large.tolist())
+    texts = integer_text(integers, 6).tolist()
+    assert texts == [decimal_text(Fraction(int(i), 10**6)) for i in integers.tolist()]
