@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from jcmcalc import api, portfolio
+from jcmcalc.inputs import fastcsv
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import float_sum, integer_sum
@@ -81,3 +82,21 @@ def test_integer_sum_and_text_are_exact() -> None:
     assert integer_sum(large) == sum(large.tolist())
     texts = integer_text(integers, 6).tolist()
     assert texts == [decimal_text(Fraction(int(i), 10**6)) for i in integers.tolist()]
+
+
+def test_the_arrow_reader_gives_the_output_of_the_careful_reader(
+    tmp_path: Path, monkeypatch
+) -> None:
+    table = tmp_path / "mixed.csv"
+    bad = "E,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,12x,,,\n"
+    long = "F,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,1234567.1234567891,,,\n"
+    table.write_text(MIXED + bad + long, encoding="utf-8")
+    careful, _ = table_csv(table, api.get_methodology)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    assert fastcsv.load(table, ",", numbers=False) is not None  # the arrow reader reads it
+    fast, failures = table_csv(table, api.get_methodology)
+    assert fast == careful
+    message = next(r.message for r in failures if r.project == "E")
+    assert "mixed.csv, row 15" in message and "12x" in message
+    exact = decimal_text(Fraction("1234567.1234567891") * Fraction("0.5"))
+    assert f",{exact},0,{exact}," in next(x for x in fast.splitlines() if x.startswith("F,"))

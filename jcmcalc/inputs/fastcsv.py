@@ -34,11 +34,11 @@ SMALLEST = 1 << 20
 FLOAT_CHARACTERS = 15
 
 
-def load(path: Path, separator: str) -> Table | None:
+def load(path: Path, separator: str, *, numbers: bool = True) -> Table | None:
     """The columns of a clean CSV file, or None when the careful reader must read it.
 
     The file is read once (:func:`read_bytes`, which records its digest) and pyarrow parses
-    those very bytes."""
+    those very bytes. Without ``numbers`` every value column stays text."""
     try:
         if path.stat().st_size < SMALLEST:
             return None
@@ -67,7 +67,7 @@ def load(path: Path, separator: str) -> Table | None:
     table = table.rename_columns(list(header))
     if table.num_rows and table.column(0).null_count:
         return None  # an empty line or a row of empty cells, which is no row
-    cells = {title: _column(title, table.column(title)) for title in header}
+    cells = {title: _column(title, table.column(title), numbers) for title in header}
     if any(cell is None for cell in cells.values()):
         return None
     return Table(path, header, cells, Counting(2, table.num_rows), {})
@@ -103,7 +103,7 @@ def _read(data: bytes, separator: str, raw: list[str], types: dict[str, Any]) ->
         return None
 
 
-def _column(title: str, column: Any) -> Any:
+def _column(title: str, column: Any, numbers: bool = True) -> Any:
     """A value column as float64 where that is exact (times were cast in the read); None for a
     text column the careful reader must read: a cell beyond the standard library's field limit
     (which it refuses) or one spanning lines (whose rows it numbers)."""
@@ -115,7 +115,12 @@ def _column(title: str, column: Any) -> Any:
     longest = pc.max(pc.utf8_length(column)).as_py()
     if longest is not None and longest > csv.field_size_limit():
         return None
-    if "[" in title and title not in TIME_COLUMNS and (longest or 0) <= FLOAT_CHARACTERS:
+    if (
+        numbers
+        and "[" in title
+        and title not in TIME_COLUMNS
+        and (longest or 0) <= FLOAT_CHARACTERS
+    ):
         numbers = _floats(column)
         if numbers is not None:
             return numbers

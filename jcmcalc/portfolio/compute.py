@@ -55,10 +55,11 @@ def table_csv(
     from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.portfolio import frame_csv
     from jcmcalc.portfolio import table as portfolio_table
+    from jcmcalc.portfolio.table_read import read
 
     with bar(None, unit="project", what="portfolio", show=progress) as shown:
         with file_errors(path):
-            table = portfolio_table.read(path)
+            table = read(path)
         computed = portfolio_table.evaluate_columns(table, get, shown.update)
     frame = computed.frame.ordered()
     failures = sorted(computed.failures, key=lambda r: (r.project, r.period or 0))
@@ -74,7 +75,8 @@ def _calculate(
         return evaluate_inputs(prepared) + failed
     from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.portfolio import table as portfolio_table
+    from jcmcalc.portfolio.table_read import read
 
     with file_errors(path):
-        table = portfolio_table.read(path)
+        table = read(path)
     return portfolio_table.evaluate_table(table, get, tick)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -440,8 +439,3 @@ def _gathered(
         return column.exact((int(taken[position]),))
 
     return vectorised.Column(column.approx[taken], exact)
-
-
-def read(path: Path) -> columns.Table:
-    """The portfolio table at ``path`` (CSV or Parquet)."""
-    return columns.load(path)

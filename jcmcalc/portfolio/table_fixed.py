@@ -88,8 +88,13 @@ class Signatures:
         names = attributes + keys + extras
         if not names:
             return names, np.zeros(len(table), dtype=int), np.zeros((1, 0), dtype=str)
-        stacked = np.stack([columns.text_cells(table.cells[name]) for name in names], axis=1)
-        signatures, code = np.unique(stacked, axis=0, return_inverse=True)
+        distinct, codes = [], []
+        for name in names:  # each column coded apart, then the codes combined (no text stack)
+            values, code = np.unique(columns.text_cells(table.cells[name]), return_inverse=True)
+            distinct.append(values)
+            codes.append(code.ravel())
+        found, code = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+        signatures = np.stack([values[c] for values, c in zip(distinct, found.T, strict=True)], 1)
         return names, code.ravel(), signatures
 
     def _resolve(self, cells: Mapping[str, str], member_id: str) -> tuple[dict, list[str]]:
