@@ -180,6 +180,14 @@ def text_cells(column: Any) -> np.ndarray:
     return np.char.strip(column.astype(str))
 
 
+def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct cells, sorted, and each cell's position among them: ``np.unique(cells,
+    return_inverse=True)`` without sorting every cell (numpy finds the distinct ones by
+    hashing, then each cell is looked up among them)."""
+    values = np.unique(cells)
+    return values, np.searchsorted(values, cells)
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 

@@ -4,7 +4,7 @@ processes, or an existing scheduler given by its address (see ``docs/portfolio.m
 The table is read by the workers as a Dask DataFrame and range-partitioned on ``project`` (one
 partition per worker thread), so that every project's rows are in one partition and the
 partitions follow the projects' order. Each partition is evaluated on its worker by
-:func:`jcmcalc.portfolio.table.evaluate_table`, the in-memory code, and reduced there to its
+:func:`jcmcalc.portfolio.table.evaluate_columns`, the in-memory code, and reduced there to its
 output text (CSV lines or JSON records) and an exact :class:`~jcmcalc.portfolio.rows.Subtotal`:
 the client joins a few texts and adds the subtotals, so the output equals the numpy engine's
 byte for byte. Row numbers in messages count within a partition.
@@ -25,6 +25,7 @@ import numpy as np
 from jcmcalc.inputs import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
+from jcmcalc.portfolio.frame import empty
 from jcmcalc.portfolio.rows import (
     COLUMNS,
     HEADER,
@@ -111,7 +112,7 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
     parts = ordered.map_partitions(
         _reduced, get or api.get_methodology, output_format, meta=meta
     ).compute()
-    subtotals: list[Subtotal] = list(parts["subtotal"])
+    subtotals: list[Subtotal] = [part for pair in parts["subtotal"] for part in pair]
     total = combine(subtotals)
     texts = list(parts["text"])
     if output_format == "json":
@@ -123,25 +124,36 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
 
 
 def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
-    """One partition's output text, subtotal and failure messages (on its worker)."""
+    """One partition's output text, subtotals and failure messages (on its worker)."""
     import pandas as pd
 
-    rows = sorted(_evaluated(frame, get), key=lambda r: (r.project, r.period or 0))
-    text = json_records(rows) if output_format == "json" else csv_body(rows)
-    failed = [f"project {r.project}: {r.message}" for r in rows if r.status == "failed"]
-    record = {"text": [text], "subtotal": [subtotal(rows, part=True)], "failed": [failed]}
-    return pd.DataFrame(record, dtype=object)
+    from jcmcalc.portfolio.frame_csv import body
+    from jcmcalc.portfolio.table import evaluate_columns
+
+    computed = evaluate_columns(_table(frame), get) if len(frame) else None
+    found = computed.frame.ordered() if computed is not None else empty()
+    failures = sorted(computed.failures if computed else [], key=lambda r: (r.project, 0))
+    if output_format == "json":
+        rows = sorted([*found.rows(), *failures], key=lambda r: (r.project, r.period or 0))
+        text = json_records(rows)
+    else:
+        text = body(found, failures)
+    lines = [f"project {r.project}: {r.message}" for r in failures]
+    parts = [found.subtotal(), subtotal(failures, part=True)]
+    return pd.DataFrame({"text": [text], "subtotal": [parts], "failed": [lines]}, dtype=object)
+
+
+def _table(frame: Any) -> columns.Table:
+    """A partition as a table of columns."""
+    frame = frame.reset_index(drop=True)
+    cells = {str(name): frame[name].to_numpy() for name in frame.columns}
+    return columns.Table(PARTITION, tuple(cells), cells, np.arange(2, len(frame) + 2), {})
 
 
 def _evaluated(frame: Any, get: Getter) -> list[Row]:
     from jcmcalc.portfolio.table import evaluate_table
 
-    if not len(frame):
-        return []
-    frame = frame.reset_index(drop=True)
-    cells = {str(name): frame[name].to_numpy() for name in frame.columns}
-    table = columns.Table(PARTITION, tuple(cells), cells, np.arange(2, len(frame) + 2), {})
-    return evaluate_table(table, get)
+    return evaluate_table(_table(frame), get) if len(frame) else []
 
 
 def evaluate_dask(frame: Any, get: Getter) -> list[Row]:

@@ -59,7 +59,13 @@ class Frame:
 
     def ordered(self) -> Frame:
         """The rows sorted by project, then period (as the output lists them)."""
-        return self.take(np.lexsort((self.period, self.project)))
+        project, period = self.project, self.period
+        later = (project[1:] > project[:-1]) | (
+            (project[1:] == project[:-1]) & (period[1:] > period[:-1])
+        )
+        if later.all():
+            return self
+        return self.take(np.lexsort((period, project)))
 
     def values(self, position: int) -> tuple[Fraction | float, ...]:
         """RE, PE and ER of row ``position``: exact where evaluated exactly."""

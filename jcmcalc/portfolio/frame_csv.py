@@ -37,8 +37,13 @@ _QUOTED = (",", '"', "\r", "\n")
 
 
 def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> str:
-    """The output CSV: the header, ``frame``'s rows (sorted by project and period) with the
-    ``failures`` among them in the order of their projects, then ``total``."""
+    """The output CSV: the header, :func:`body`, then ``total``."""
+    return csv_lines([HEADER]) + body(frame, failures) + csv_body([total])
+
+
+def body(frame: Frame, failures: Sequence[Row]) -> str:
+    """CSV lines of ``frame``'s rows (sorted by project and period) with the ``failures``
+    among them in the order of their projects."""
     failures = sorted(failures, key=lambda r: (r.project, r.period or 0))
     names = np.array([r.project for r in failures], dtype=str)
     at = np.searchsorted(frame.project, names, side="left")
@@ -47,14 +52,13 @@ def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> str:
         "false" if any(w.startswith("NOT CREDITABLE") for w in t) else "true" for t in frame.texts
     ]
     shared = np.array([f"ok,,{w},,{c}\n" for w, c in zip(warnings, creditable, strict=True)])
-    parts = [csv_lines([HEADER])]
+    parts = []
     bounds = sorted({*range(0, len(frame), BLOCK), *at.tolist(), len(frame)})
     for first, last in zip(bounds, [*bounds[1:], len(frame)], strict=True):
         before = [failures[n] for n in np.flatnonzero(at == first).tolist()]
         parts.append(csv_body(before) if before else "")
         if last > first:
             parts.append(_lines(frame, first, last, shared))
-    parts.append(csv_body([total]))
     return "".join(parts)
 
 

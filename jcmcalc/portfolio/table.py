@@ -98,13 +98,14 @@ def evaluate_columns(
     failures += failed
     for (methodology, _), selected in zip(groups.values(), members, strict=True):
         part = _subset(table, np.flatnonzero(selected & ~twice))
-        named = np.unique(columns.text_cells(part.cells["project"])).tolist()
+        coded = columns.encode(columns.text_cells(part.cells["project"]))
+        named = coded[0].tolist()
         try:
-            given = stated(part)
+            given = stated(part, coded)
             eligible = eligibility(part, methodology, given)
             found, lost = (empty(), [])
             if len(part):
-                found, lost = _Group(part, methodology, eligible).frame()
+                found, lost = _Group(part, methodology, eligible, coded[1]).frame()
             if methodology.about.expired:
                 judged = expiry(found.rows() + lost, part, methodology, given, eligible)
                 found = from_rows([r for r in judged if r.status == "ok"])
@@ -150,6 +151,7 @@ class _Group:
         table: columns.Table,
         methodology: Methodology,
         eligible: Judged,
+        code: np.ndarray,
     ) -> None:
         self.table = table
         self.methodology = methodology
@@ -164,6 +166,7 @@ class _Group:
         self.failed: dict[str, str] = dict(eligible.failed)
         self.eligible = eligible
         self.projects = columns.text_cells(table.cells["project"])
+        self.code = code  # each row's project, by its place among the distinct projects
         self.given = self._given()
 
     def _fail(self, positions: np.ndarray, message: str) -> None:
@@ -207,8 +210,8 @@ class _Group:
             if self.index is not None and self.index.csv_column in table.titles
             else np.full(len(table), "1")
         )
-        project_codes = np.unique(self.projects, return_inverse=True)[1]
-        member_codes = np.unique(member, return_inverse=True)[1]
+        project_codes = self.code
+        member_codes = columns.encode(member)[1]
         order = np.lexsort((member_codes, starts, project_codes))
         element = np.concatenate(
             (
@@ -236,7 +239,7 @@ class _Group:
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
-        notes, texts = self.eligible.codes(self.projects, fixed.warnings)
+        notes, texts = self.eligible.codes(self.projects, fixed.warnings, self.code)
         start_text = starts.astype("datetime64[D]").astype(str)
         end_text = ends.astype("datetime64[D]").astype(str)
         frames = []

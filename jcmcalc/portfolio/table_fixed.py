@@ -9,6 +9,7 @@ rows, so each project gets the warnings ``calculate`` gives it, naming its own m
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -88,14 +89,18 @@ class Signatures:
         names = attributes + keys + extras
         if not names:
             return names, np.zeros(len(table), dtype=int), np.zeros((1, 0), dtype=str)
-        distinct, codes = [], []
-        for name in names:  # each column coded apart, then the codes combined (no text stack)
-            values, code = np.unique(columns.text_cells(table.cells[name]), return_inverse=True)
-            distinct.append(values)
-            codes.append(code.ravel())
-        found, code = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
-        signatures = np.stack([values[c] for values, c in zip(distinct, found.T, strict=True)], 1)
-        return names, code.ravel(), signatures
+        coded = [columns.encode(columns.text_cells(table.cells[name])) for name in names]
+        distinct = [values for values, _ in coded]
+        small = math.prod(len(values) for values in distinct) < 2**62
+        key = np.zeros(len(table), dtype=np.int64 if small else object)  # object: Python ints
+        for values, code in coded:  # the columns' codes as the digits of one number
+            key = key * len(values) + code
+        found, code = columns.encode(key)
+        signatures = []
+        for values in reversed(distinct):  # the last column is the lowest digit
+            found, digit = np.divmod(found, len(values))
+            signatures.append(values[digit.astype(np.int64)])
+        return names, code, np.stack(signatures[::-1], axis=1)
 
     def _resolve(self, cells: Mapping[str, str], member_id: str) -> tuple[dict, list[str]]:
         """Fixed values of the member ``member_id`` with these attributes and given values,

@@ -54,11 +54,12 @@ class Stated:
         return str(values[code]) if code >= 0 else None
 
 
-def stated(table: columns.Table) -> Stated:
-    """Each project's one value of every project-level column (columns read once each)."""
+def stated(table: columns.Table, coded: tuple[np.ndarray, np.ndarray]) -> Stated:
+    """Each project's one value of every project-level column (columns read once each);
+    ``coded``: the distinct projects and each row's among them (:func:`columns.encode`)."""
     projects = columns.text_cells(table.cells["project"])
     labels = columns.text_cells(table.cells["methodology"]).astype(str)
-    names, code = np.unique(projects, return_inverse=True)
+    names, code = coded
     unversioned = np.zeros(len(names), dtype=bool)
     unversioned[code[np.char.find(labels, "@") < 0]] = True
     found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -66,7 +67,7 @@ def stated(table: columns.Table) -> Stated:
     for title in project_columns(table.titles):
         text = np.char.strip(columns.text_cells(table.cells[title]).astype(str))
         filled = np.flatnonzero(text != "")
-        values, value_code = np.unique(text[filled], return_inverse=True)
+        values, value_code = columns.encode(text[filled])
         first_of, first = np.unique(code[filled], return_index=True)
         per = np.full(len(names), -1, dtype=np.int64)
         per[first_of] = value_code[first]
@@ -102,11 +103,11 @@ class Judged:
         return first + self.verdicts[self.verdict[n]]
 
     def codes(
-        self, projects: np.ndarray, more: dict[str, tuple[str, ...]]
+        self, projects: np.ndarray, more: dict[str, tuple[str, ...]], n: np.ndarray
     ) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
-        """The warnings of each of ``projects``: those of the methodology reference and
-        eligibility, then its ``more`` warnings, as codes into the distinct tuples returned."""
-        n = np.searchsorted(self.names, projects)
+        """The warnings of each of ``projects`` (at ``n`` among :attr:`names`): those of the
+        methodology reference and eligibility, then its ``more`` warnings, as codes into the
+        distinct tuples returned."""
         key = self.verdict[n] * 2 + self.unversioned[n]
         special = np.flatnonzero(np.isin(projects, list(more))) if more else np.zeros(0, int)
         named = [str(p) for p in np.unique(projects[special]).tolist()]
