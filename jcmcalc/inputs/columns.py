@@ -177,7 +177,7 @@ def text_cells(column: Any) -> np.ndarray:
         column = np.array(column.cast("string").fill_null("").to_numpy(zero_copy_only=False))
     elif column.dtype == object:
         column = np.array(["" if _missing(v) else str(v) for v in column], dtype=str)
-    return np.char.strip(column.astype(str))
+    return np.char.strip(column.astype(str, copy=False))
 
 
 def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

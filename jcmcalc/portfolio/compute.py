@@ -61,6 +61,7 @@ def table_csv(
         with file_errors(path):
             table = read(path)
         computed = portfolio_table.evaluate_columns(table, get, shown.update)
+        del table  # the cells are not needed for writing
     frame = computed.frame.ordered()
     failures = sorted(computed.failures, key=lambda r: (r.project, r.period or 0))
     total = combine([frame.subtotal(), subtotal(failures, part=True)])

@@ -135,6 +135,8 @@ def unfit(methodology: Methodology) -> str:
 
 
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
+    if len(selected) == len(table):  # every row, in order: no copy
+        return table
     cells = {title: _take(table.cells[title], selected) for title in table.titles}
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
@@ -240,8 +242,7 @@ class _Group:
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
         notes, texts = self.eligible.codes(self.projects, fixed.warnings, self.code)
-        start_text = starts.astype("datetime64[D]").astype(str)
-        end_text = ends.astype("datetime64[D]").astype(str)
+        start_text, end_text = _day_text(starts), _day_text(ends)
         frames = []
         for size in sorted(set(sizes.tolist())):
             chosen = np.flatnonzero(sizes == size)
@@ -421,6 +422,12 @@ class _Group:
             if name in self.table.titles
         }
         return vectorised.Batch(self.methodology, sizes, values, len(positions), attributes)
+
+
+def _day_text(times: np.ndarray) -> np.ndarray:
+    """ISO dates of ``times``, each distinct day written once."""
+    days, code = columns.encode(times.astype("datetime64[D]"))
+    return days.astype(str)[code]
 
 
 def _decimal_column(integers: np.ndarray, scale: int, factor: Fraction) -> vectorised.Column:
