@@ -5,9 +5,12 @@ floor: the question is what the cluster costs or gains on one machine.
 
     .venv/bin/python benchmarks/dask_engine.py [--projects 1000000] [--workers 2] [--repeat 3]
 
-Peak RSS is the client process's (the workers are its children, but RUSAGE_CHILDREN reports
-the largest single process, not their sum): the workers' memory is printed by dask's own
-report only when asked. On a 2-core machine shared with other work a cluster cannot be faster.
+Both commands are measured with ``measure.py --tree``: peak memory is the largest sum of the
+RSS of jcmcalc and every process it starts (the scheduler runs in the client process, each
+worker in its own process under a nanny), sampled every 50 ms with psutil; CPU time is
+``RUSAGE_CHILDREN`` of the measuring process, which counts each descendant its parent waited
+for (the nannies wait for their workers). Start-up of the cluster is included in every figure,
+as a user pays for it. On a 2-core machine shared with other work a cluster cannot be faster.
 """
 
 from __future__ import annotations
@@ -36,9 +39,10 @@ def main() -> None:
     dask_command = [JCMCALC, "portfolio", str(table), "-o", str(dask_out), "--engine", "dask"]
     if args.workers:  # 0: a jcmcalc without --workers (before the distributed engine)
         dask_command += ["--workers", str(args.workers)]
-    numpy, dask = measure.paired(numpy_command, dask_command, args.repeat)
+    numpy, dask = measure.paired(numpy_command, dask_command, args.repeat, tree=True)
     label = f"portfolio {args.projects:,} projects: dask ({args.workers} workers) vs numpy"
-    print(measure.ratios(label, numpy, dask, args.repeat).replace("floor:  ", "numpy:  "))
+    text = measure.ratios(label, numpy, dask, args.repeat)
+    print(text.replace("floor:  ", "numpy:  ").replace("jcmcalc:", "dask:   "))
     print(f"  outputs byte-identical: {filecmp.cmp(numpy_out, dask_out, shallow=False)}")
 
 

@@ -1,4 +1,5 @@
-"""Seeded benchmark data, written to benchmarks/data/ (gitignored, never committed).
+"""Seeded benchmark data, written to benchmarks/data/ (gitignored, never committed) or to the
+folder named by the environment variable ``JCMCALC_BENCHMARK_DATA`` (a larger disk, /tmp).
 
     .venv/bin/python benchmarks/generate.py series [--systems 1000] [--readings 35040]
     .venv/bin/python benchmarks/generate.py portfolio [--projects 10000]
@@ -12,11 +13,12 @@ eligibility criteria answered).
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(os.environ.get("JCMCALC_BENCHMARK_DATA") or Path(__file__).resolve().parent / "data")
 SEED = 20261128
 START = np.datetime64("2023-01-01T00:00", "us")
 QUARTER_HOUR = np.timedelta64(15, "m").astype("timedelta64[us]")

@@ -2,6 +2,7 @@
 paired floor/subject comparisons measured in the same run.
 
     python benchmarks/measure.py COMMAND...   # prints "<wall s> <CPU s> <peak RSS KiB> <exit>"
+    python benchmarks/measure.py --tree COMMAND...   # peak RSS summed over its process tree
 
 Each measured command runs under its own ``measure.py`` process, so that it is the only child
 whose CPU time and peak RSS ``resource.getrusage(RUSAGE_CHILDREN)`` reports (the public
@@ -10,6 +11,11 @@ process start, imports, plugin loading, reading and writing are all in it.
 
 The machine these figures were taken on has two cores shared with other work: every
 comparison alternates floor and subject in the same run and reports medians of each.
+
+With ``--tree`` (for commands that start worker processes, such as a Dask cluster) the peak
+memory is the largest sum of the RSS of the command and all its descendants, sampled every
+50 ms with psutil (a spike shorter than that can be missed); CPU time is still
+``RUSAGE_CHILDREN``, which counts every descendant that its parent waited for.
 """
 
 from __future__ import annotations
@@ -31,10 +37,12 @@ class Sample(NamedTuple):
     rss: float  # MiB, peak resident set
 
 
-def measure(command: list[str]) -> Sample:
-    """One run of ``command`` in a fresh process (its stdout discarded)."""
+def measure(command: list[str], *, tree: bool = False) -> Sample:
+    """One run of ``command`` in a fresh process (its stdout discarded); ``tree``: memory
+    summed over its process tree."""
+    flag = ["--tree"] if tree else []
     done = subprocess.run(
-        [sys.executable, str(HERE / "measure.py"), *command], capture_output=True, text=True
+        [sys.executable, str(HERE / "measure.py"), *flag, *command], capture_output=True, text=True
     )
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
@@ -46,15 +54,17 @@ def median(samples: list[Sample]) -> Sample:
     return Sample(*(statistics.median(s[i] for s in samples) for i in range(3)))
 
 
-def paired(floor: list[str], subject: list[str], repeat: int) -> tuple[Sample, Sample]:
+def paired(
+    floor: list[str], subject: list[str], repeat: int, *, tree: bool = False
+) -> tuple[Sample, Sample]:
     """Medians of ``repeat`` alternating runs of ``floor`` and ``subject`` (after one untimed
-    run of each, which warms the file cache)."""
-    measure(floor)
-    measure(subject)
+    run of each, which warms the file cache); ``tree``: memory over process trees."""
+    measure(floor, tree=tree)
+    measure(subject, tree=tree)
     floors, subjects = [], []
     for _ in range(repeat):
-        floors.append(measure(floor))
-        subjects.append(measure(subject))
+        floors.append(measure(floor, tree=tree))
+        subjects.append(measure(subject, tree=tree))
     return median(floors), median(subjects)
 
 
@@ -73,12 +83,33 @@ def ratios(label: str, floor: Sample, subject: Sample, repeat: int) -> str:
     )
 
 
+def _tree_peak(process: subprocess.Popen) -> int:
+    """Wait for ``process``; the largest sum of RSS (KiB) over it and its descendants."""
+    import psutil
+
+    root, peak = psutil.Process(process.pid), 0
+    while process.poll() is None:
+        total = 0
+        try:
+            for member in [root, *root.children(recursive=True)]:
+                total += member.memory_info().rss
+        except psutil.Error:  # a process ended while being read
+            pass
+        peak = max(peak, total // 1024)
+        time.sleep(0.05)
+    return peak
+
+
 def main() -> None:
+    tree = sys.argv[1] == "--tree"
+    command = sys.argv[2:] if tree else sys.argv[1:]
     start = time.perf_counter()
-    code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = _tree_peak(process) if tree else 0
+    code = process.wait()
     elapsed = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
+    print(elapsed, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss), code)
     sys.exit(code)
 
 
