@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from jcmcalc import api, portfolio
-from jcmcalc.inputs import fastcsv
+from jcmcalc.inputs import columns, fastcsv
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import float_sum, integer_sum
@@ -100,3 +100,15 @@ def test_the_arrow_reader_gives_the_output_of_the_careful_reader(
     assert "mixed.csv, row 15" in message and "12x" in message
     exact = decimal_text(Fraction("1234567.1234567891") * Fraction("0.5"))
     assert f",{exact},0,{exact}," in next(x for x in fast.splitlines() if x.startswith("F,"))
+
+
+@pytest.mark.parametrize("alphabet", ["ab", "abcXYZ019 -_,", "aé€"])
+def test_encode_equals_numpy_unique(alphabet: str) -> None:
+    rng = random.Random(len(alphabet))
+    for count in (10, 5000, 20000):  # both the hashing path and the ASCII words path
+        cells = np.array(
+            ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(count)]
+        )
+        values, codes = columns.encode(cells)
+        expected, inverse = np.unique(cells, return_inverse=True)
+        assert values.tolist() == expected.tolist() and codes.tolist() == inverse.ravel().tolist()

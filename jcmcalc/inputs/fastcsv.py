@@ -124,8 +124,8 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
         numbers = _floats(column)
         if numbers is not None:
             return numbers
-    if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
-        return None
+    if any(pc.any(pc.match_substring(column, mark)).as_py() for mark in "\r\n"):
+        return None  # (a plain substring search is several times faster than a regex)
     if "[" in title or title in TIME_COLUMNS:
         return column
     # member and meter names: one dictionary for the whole column, read once

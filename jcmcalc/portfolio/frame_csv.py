@@ -79,7 +79,8 @@ def _lines(frame: Frame, first: int, last: int, shared: np.ndarray) -> str:
 
 
 def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:
-    """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last``."""
+    """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last`` (Python
+    strings: the line is joined from them)."""
     values = frame.figures[which, first:last]
     scaled = np.rint(values * 10.0**DISPLAY_PLACES)
     finite = np.isfinite(scaled) & (np.abs(scaled) < 2.0**62)
@@ -91,7 +92,7 @@ def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:
     for position in np.flatnonzero(~finite).tolist():  # never a row that was not exact
         if position + first not in frame.exact:
             text[position] = decimal_text(Fraction(float(values[position])))
-    return text.astype(str)
+    return text
 
 
 def integer_text(integers: np.ndarray, places: int) -> np.ndarray:
