@@ -23,10 +23,9 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import boundary, columns
-from jcmcalc.inputs.project import Period, period_label
+from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
-from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
@@ -34,6 +33,7 @@ from jcmcalc.portfolio.frame import Frame, concat, empty, from_rows
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
+from jcmcalc.portfolio.table_outcome import day_text, evaluated
 from jcmcalc.portfolio.table_projects import (
     Judged,
     eligibility,
@@ -242,7 +242,7 @@ class _Group:
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
         notes, texts = self.eligible.codes(self.projects, fixed.warnings, self.code)
-        start_text, end_text = _day_text(starts), _day_text(ends)
+        start_text, end_text = day_text(starts), day_text(ends)
         frames = []
         for size in sorted(set(sizes.tolist())):
             chosen = np.flatnonzero(sizes == size)
@@ -252,62 +252,19 @@ class _Group:
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed.values, size)
             firsts = positions[:, 0]
-            frames.append(
-                self._evaluated(
-                    batch,
-                    (self.projects[firsts], start_text[firsts], end_text[firsts]),
-                    number[chosen],
-                    (notes[firsts], texts),
-                )
+            found, failed = evaluated(
+                batch,
+                self.label,
+                (self.projects[firsts], start_text[firsts], end_text[firsts]),
+                number[chosen],
+                (notes[firsts], texts),
             )
+            self.failed.update(failed)
+            frames.append(found)
         found = concat(frames)
         if self.failed:
             found = found.take(np.flatnonzero(~np.isin(found.project, list(self.failed))))
         return found, [failure(p, self.label, m) for p, m in sorted(self.failed.items())]
-
-    def _evaluated(
-        self,
-        batch: vectorised.Batch,
-        named: tuple[np.ndarray, np.ndarray, np.ndarray],
-        numbers: np.ndarray,
-        warned: tuple[np.ndarray, tuple[tuple[str, ...], ...]],
-    ) -> Frame:
-        """The frame of an evaluated batch (projects, starts and ends ``named``, period
-        ``numbers``, warnings ``warned`` as codes); the projects it fails join ``failed``."""
-        projects, start, end = named
-        outcome = vectorised.run(
-            batch,
-            where=lambda n: Place(
-                int(numbers[n]), f"{projects[n]}, period {numbers[n]}", members=False
-            ),
-        )
-        self.failed.update((str(projects[n]), str(e)) for n, e in outcome.errors.items())
-        codes, texts = warned
-        if outcome.fallback:
-            how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
-            texts = tuple((*t, f"{self.label}: {how}") for t in texts)
-        negative = outcome.figures[2] < 0
-        for n, exact in outcome.exact.items():
-            negative[n] = exact[2] < 0
-        if negative.any():
-            codes, texts = codes.copy(), list(texts)
-            for n in np.flatnonzero(negative).tolist():
-                label = period_label(int(numbers[n]), str(start[n]), str(end[n]))
-                reductions = outcome.values(n)[2]
-                texts.append(texts[codes[n]] + tuple(reduction_warnings(label, reductions)))
-                codes[n] = len(texts) - 1
-        return Frame(
-            projects,
-            np.full(len(projects), self.label),
-            numbers.astype(np.int64),
-            start,
-            end,
-            outcome.figures,
-            outcome.exact,
-            outcome.credits,
-            codes,
-            tuple(texts),
-        )
 
     def _dates(self, title: str) -> np.ndarray:
         """A date column; a cell that is no date fails its own project only (and is read as
@@ -422,12 +379,6 @@ class _Group:
             if name in self.table.titles
         }
         return vectorised.Batch(self.methodology, sizes, values, len(positions), attributes)
-
-
-def _day_text(times: np.ndarray) -> np.ndarray:
-    """ISO dates of ``times``, each distinct day written once."""
-    days, code = columns.encode(times.astype("datetime64[D]"))
-    return days.astype(str)[code]
 
 
 def _decimal_column(integers: np.ndarray, scale: int, factor: Fraction) -> vectorised.Column:

@@ -34,15 +34,25 @@ def read(path: Path) -> columns.Table:
 
 
 def _cells(column: Any) -> Any:
-    """A column of the arrow reader as numpy: float64 values as they are, text stripped
-    (a dictionary-encoded column through its distinct cells)."""
-    if not columns.is_arrow(column):
-        return column
+    """A column of the arrow reader as stripped numpy text (a dictionary-encoded column through
+    its distinct cells; a missing cell is empty). The values are taken through Python lists
+    and buffers, not arrow's ``to_numpy`` or ``fill_null``, which import pandas (half a
+    second) for this."""
     import pyarrow as pa
 
     whole = column.combine_chunks()
     if not pa.types.is_dictionary(whole.type):
-        return columns.text_cells(whole)
-    names = np.append(columns.text_cells(whole.dictionary), "")
-    indices = whole.indices.fill_null(len(names) - 1).to_numpy(zero_copy_only=False)
-    return names[indices]
+        cells = whole.to_pylist()
+        if whole.null_count:
+            cells = ["" if cell is None else cell for cell in cells]
+        return np.char.strip(np.array(cells, dtype=str))
+    names = np.char.strip(np.array([*whole.dictionary.to_pylist(), ""], dtype=str))
+    indices = whole.indices
+    width = np.dtype(f"i{indices.type.bit_width // 8}")
+    start = indices.offset
+    codes = np.frombuffer(indices.buffers()[1], width, start + len(indices))[start:]
+    if indices.null_count:
+        bits = np.frombuffer(indices.buffers()[0], np.uint8)
+        valid = np.unpackbits(bits, bitorder="little")[start : start + len(indices)]
+        codes = np.where(valid.astype(bool), codes, len(names) - 1)
+    return names[codes]
