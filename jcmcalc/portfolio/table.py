@@ -242,11 +242,11 @@ class _Group:
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
         notes, texts = self.eligible.codes(self.projects, fixed.warnings, self.code)
-        start_text, end_text = day_text(starts), day_text(ends)
         frames = []
-        for size in sorted(set(sizes.tolist())):
+        for size in np.unique(sizes).tolist():
             chosen = np.flatnonzero(sizes == size)
-            chosen = chosen[~np.isin(project_of[chosen], list(self.failed))]
+            if self.failed:
+                chosen = chosen[~np.isin(project_of[chosen], list(self.failed))]
             if not len(chosen):
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
@@ -255,7 +255,7 @@ class _Group:
             found, failed = evaluated(
                 batch,
                 self.label,
-                (self.projects[firsts], start_text[firsts], end_text[firsts]),
+                (self.projects[firsts], day_text(starts[firsts]), day_text(ends[firsts])),
                 number[chosen],
                 (notes[firsts], texts),
             )
