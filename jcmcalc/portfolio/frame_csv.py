@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from jcmcalc.inputs import columns
 from jcmcalc.model.numbers import DISPLAY_PLACES, decimal_text
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import (
@@ -67,15 +68,41 @@ def _lines(frame: Frame, first: int, last: int, shared: np.ndarray) -> str:
     part = slice(first, last)
     cells = [
         _texts(frame.project[part]),
-        _texts(frame.methodology[part]),
-        frame.period[part].astype(str),
-        _texts(frame.start[part]),
-        _texts(frame.end[part]),
+        _period_cells(frame, part),
         *(_figures(frame, n, first, last) for n in range(3)),
         frame.credits[part].astype(str),
+        shared[frame.notes[part]],
     ]
-    cells.append(shared[frame.notes[part]])
     return "".join(map(",".join, zip(*(c.tolist() for c in cells), strict=True)))
+
+
+def _period_cells(frame: Frame, part: slice) -> np.ndarray:
+    """The methodology, period, start and end cells of rows ``part``, as one text each, written
+    once per distinct combination (they repeat across many rows)."""
+    coded = [
+        columns.encode(array[part])
+        for array in (frame.methodology, frame.period, frame.start, frame.end)
+    ]
+    key = np.zeros(part.stop - part.start, dtype=np.int64)
+    for values, code in coded:  # the codes as the digits of one number (few distinct values)
+        key = key * len(values) + code
+    distinct, code = columns.encode(key)
+    digits = []
+    for values, _ in reversed(coded):
+        distinct, digit = np.divmod(distinct, len(values))
+        digits.append(values[digit])
+    labels, periods, starts, ends = digits[::-1]
+    texts = [
+        ",".join(cells)
+        for cells in zip(
+            _texts(labels).tolist(),
+            periods.astype(str).tolist(),
+            _texts(starts).tolist(),
+            _texts(ends).tolist(),
+            strict=True,
+        )
+    ]
+    return np.array(texts, dtype=object)[code]
 
 
 def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:

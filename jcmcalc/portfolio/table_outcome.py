@@ -63,5 +63,5 @@ def evaluated(
 
 def day_text(times: np.ndarray) -> np.ndarray:
     """ISO dates of ``times``, each distinct day written once."""
-    days, code = columns.encode(times.astype("datetime64[D]"))
-    return days.astype(str)[code]
+    days, code = columns.encode(times.astype("datetime64[D]").view(np.int64))  # ints hash
+    return days.view("datetime64[D]").astype(str)[code]
