@@ -11,6 +11,12 @@ worker in its own process under a nanny), sampled every 50 ms with psutil; CPU t
 ``RUSAGE_CHILDREN`` of the measuring process, which counts each descendant its parent waited
 for (the nannies wait for their workers). Start-up of the cluster is included in every figure,
 as a user pays for it. On a 2-core machine shared with other work a cluster cannot be faster.
+
+Measured (one pair, 2 workers, 1M projects, 2 shared cores at load 3, e7f0404): numpy wall
+21.0 s, CPU 20.4 s, 1503 MiB; dask wall 39.5 s, CPU 49.6 s, 2736 MiB over the process tree;
+ratios dask / numpy: wall 1.88, CPU 2.43, memory 1.82; outputs byte-identical. (At 3511aba and
+load 5-7: 2.74 / 3.01 / 1.72.) Not counted: a worker process that ended without being waited
+for, and memory peaks shorter than the 50 ms sampling.
 """
 
 from __future__ import annotations

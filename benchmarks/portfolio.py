@@ -9,6 +9,19 @@ plugin loading, reading the table and writing the output.
 Data come from benchmarks/generate.py (seeded). Each size prints wall, CPU and peak memory of
 both, their ratios, whether the credits agree and how many figure cells differ from the
 floor's exact digits. Targets: wall <= 1.5 x and memory <= 1.5 x the floor from 10k to 1M.
+
+Measured on 2 cores shared with other work: ratios jcmcalc / floor of wall, CPU and peak RSS
+from the same invocation, medians of 3 alternating runs (1M before: one pair, at load 7, where
+the floor waited 22.7 s for 7.0 s of CPU: compare CPU there); every figure cell equal to the
+floor's exact digits in every run.
+
+  before (main a24f1a7: Row objects, csv module, Fraction per figure), load 3 (1M: 7)
+    10k 1.78 / 1.80 / 0.55    100k 5.47 / 5.11 / 1.42    1M 6.91 / 10.23 / 3.30
+  after (columnar table, e7f0404), load 2-4
+    10k 0.73 / 0.88 / 0.49    100k 1.34 / 1.36 / 1.33    1M 2.21 / 2.21 / 1.90
+
+At 1M jcmcalc took 18.7 s CPU and 1.50 GiB against the floor's 8.4 s and 0.77 GiB: the target
+is met at 10k and 100k, not at 1M.
 """
 
 from __future__ import annotations
