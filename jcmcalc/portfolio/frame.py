@@ -26,10 +26,10 @@ class Frame:
     """Project-periods computed without failure: one entry of each array per row."""
 
     project: np.ndarray
-    methodology: np.ndarray
+    methodology: np.ndarray  # text (a read-only view of one label for one methodology)
     period: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
+    start: np.ndarray  # datetime64[D]
+    end: np.ndarray  # datetime64[D]
     figures: np.ndarray  # (3, rows): RE, PE, ER in float64
     exact: Exact  # by row: RE, PE, ER where evaluated exactly
     credits: np.ndarray
@@ -118,10 +118,10 @@ class Frame:
 
 def empty() -> Frame:
     """A frame of no rows."""
-    text = np.zeros(0, dtype=str)
+    text, days = np.zeros(0, dtype=str), np.zeros(0, dtype="datetime64[D]")
     integers = np.zeros(0, dtype=np.int64)
     figures = np.zeros((3, 0))
-    return Frame(text, text, integers, text, text, figures, {}, integers, integers, ((),))
+    return Frame(text, text, integers, days, days, figures, {}, integers, integers, ((),))
 
 
 def concat(frames: Sequence[Frame]) -> Frame:
@@ -167,8 +167,8 @@ def from_rows(rows: Sequence[Row]) -> Frame:
         project=np.array([r.project for r in rows], dtype=str),
         methodology=np.array([r.methodology for r in rows], dtype=str),
         period=np.array([r.period for r in rows], dtype=np.int64),
-        start=np.array([r.start for r in rows], dtype=str),
-        end=np.array([r.end for r in rows], dtype=str),
+        start=np.array([r.start for r in rows], dtype="datetime64[D]"),
+        end=np.array([r.end for r in rows], dtype="datetime64[D]"),
         figures=figures,
         exact=exact,
         credits=np.array([r.credits for r in rows], dtype=np.int64),

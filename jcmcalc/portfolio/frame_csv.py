@@ -81,7 +81,11 @@ def _period_cells(frame: Frame, part: slice) -> np.ndarray:
     once per distinct combination (they repeat across many rows)."""
     coded = [
         columns.encode(array[part])
-        for array in (frame.methodology, frame.period, frame.start, frame.end)
+        for array in (
+            frame.methodology,
+            frame.period,
+            *(d.view(np.int64) for d in (frame.start, frame.end)),
+        )
     ]
     key = np.zeros(part.stop - part.start, dtype=np.int64)
     for values, code in coded:  # the codes as the digits of one number (few distinct values)
@@ -97,8 +101,7 @@ def _period_cells(frame: Frame, part: slice) -> np.ndarray:
         for cells in zip(
             _texts(labels).tolist(),
             periods.astype(str).tolist(),
-            _texts(starts).tolist(),
-            _texts(ends).tolist(),
+            *(_texts(d.view("datetime64[D]").astype(str)).tolist() for d in (starts, ends)),
             strict=True,
         )
     ]

@@ -33,7 +33,7 @@ from jcmcalc.portfolio.frame import Frame, concat, empty, from_rows
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
-from jcmcalc.portfolio.table_outcome import day_text, evaluated
+from jcmcalc.portfolio.table_outcome import evaluated
 from jcmcalc.portfolio.table_projects import (
     Judged,
     eligibility,
@@ -255,7 +255,10 @@ class _Group:
             found, failed = evaluated(
                 batch,
                 self.label,
-                (self.projects[firsts], day_text(starts[firsts]), day_text(ends[firsts])),
+                (
+                    self.projects[firsts],
+                    *(d[firsts].astype("datetime64[D]") for d in (starts, ends)),
+                ),
                 number[chosen],
                 (notes[firsts], texts),
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from jcmcalc.inputs import columns
 from jcmcalc.inputs.project import period_label
 from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.portfolio import vectorised
@@ -48,7 +47,7 @@ def evaluated(
             codes[n] = len(texts) - 1
     frame = Frame(
         projects,
-        np.full(len(projects), label),
+        np.broadcast_to(np.array(label), len(projects)),  # one label, no copy per row
         numbers.astype(np.int64),
         start,
         end,
@@ -59,9 +58,3 @@ def evaluated(
         tuple(texts),
     )
     return frame, failed
-
-
-def day_text(times: np.ndarray) -> np.ndarray:
-    """ISO dates of ``times``, each distinct day written once."""
-    days, code = columns.encode(times.astype("datetime64[D]").view(np.int64))  # ints hash
-    return days.view("datetime64[D]").astype(str)[code]
