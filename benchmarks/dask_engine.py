@@ -12,11 +12,15 @@ worker in its own process under a nanny), sampled every 50 ms with psutil; CPU t
 for (the nannies wait for their workers). Start-up of the cluster is included in every figure,
 as a user pays for it. On a 2-core machine shared with other work a cluster cannot be faster.
 
-Measured (one pair, 2 workers, 1M projects, 2 shared cores at load 3, e7f0404): numpy wall
-21.0 s, CPU 20.4 s, 1503 MiB; dask wall 39.5 s, CPU 49.6 s, 2736 MiB over the process tree;
-ratios dask / numpy: wall 1.88, CPU 2.43, memory 1.82; outputs byte-identical. (At 3511aba and
-load 5-7: 2.74 / 3.01 / 1.72.) Not counted: a worker process that ended without being waited
-for, and memory peaks shorter than the 50 ms sampling.
+Measured (one pair each, 2 workers, 1M projects, 2 shared cores), ratios dask / numpy of wall,
+CPU and peak memory over the process tree, outputs byte-identical every time:
+
+  4310331, load 1.5-2: numpy 19.4 s wall, 19.6 s CPU, 1289 MiB; dask 32.5 s, 47.9 s, 2752 MiB:
+    1.67 / 2.44 / 2.13
+  e7f0404, load 3: 1.88 / 2.43 / 1.82;  3511aba, load 5-7: 2.74 / 3.01 / 1.72
+
+Not counted: a worker process that ended without being waited for, and memory peaks shorter
+than the 50 ms sampling.
 """
 
 from __future__ import annotations
