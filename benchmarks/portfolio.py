@@ -13,19 +13,20 @@ floor's exact digits. Targets: wall <= 1.5 x and memory <= 1.5 x the floor from 
 Measured on 2 cores shared with other work: ratios jcmcalc / floor of wall, CPU and peak RSS
 from the same invocation, medians of 3 alternating runs (1M before: one pair, at load 7, where
 the floor waited 22.7 s for 7.0 s of CPU: compare CPU there); every figure cell equal to the
-floor's exact digits in every run. Runs a few minutes apart differ by up to 0.25 in a ratio.
+floor's exact digits in every run. Runs a few minutes apart differ by up to 0.4 in a ratio.
 
   before (main a24f1a7: Row objects, csv module, Fraction per figure), load 3 (1M: 7)
     10k 1.78 / 1.80 / 0.55    100k 5.47 / 5.11 / 1.42    1M 6.91 / 10.23 / 3.30
   columnar (e7f0404), load 2-4
     10k 0.73 / 0.88 / 0.49    100k 1.34 / 1.36 / 1.33    1M 2.21 / 2.21 / 1.90
-  columnar (4310331: days and one label in the frame), load 1.7-2.5
-    10k 0.94 / 0.95 / 0.48    100k 1.58 / 1.56 / 1.29    1M 2.34 / 2.41 / 1.64
+  columnar (214a61f: frame with days, hashing or word sort, eligibility keyed), load 2.5-4
+    10k 1.12 / 1.17 / 0.47    100k 1.42 / 1.44 / 1.27    1M 2.45 / 2.46 / 1.67
 
-At 1M jcmcalc took 18.1 s CPU and 1.26 GiB against the floor's 7.5 s and 0.77 GiB. The target
-is met at 10k, borderline at 100k (1.34-1.58) and not met at 1M. At 1M, timed by stage in one
-process: reading about 3.7 s CPU, evaluating 7-8 s (of which the kernel's per-row exact
-re-evaluation of the 19,997 project-periods near a half step about 2.5 s), writing about 4 s.
+In the last run at 1M jcmcalc took 14.3 s CPU and 1.28 GiB against the floor's 5.8 s and
+0.77 GiB (the floor took 7.5-8.4 s in the runs before: the 1M ratios move with the load). The
+target is met at 10k and 100k, not at 1M. At 1M, timed by stage in one process: reading about
+3.4 s CPU, evaluating 5.6 s (of which the kernel's per-row exact re-evaluation of the 19,997
+project-periods near a half step about 2 s), writing about 3.3 s.
 """
 
 from __future__ import annotations
