@@ -18,6 +18,7 @@ from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import float_sum, integer_sum
 from jcmcalc.portfolio.frame_csv import integer_text
+from jcmcalc.portfolio.table_read import text
 from tests.test_portfolio import HEADER, write_table
 
 TITLES = HEADER.rstrip("\n") + ",eligibility C1,eligibility C2,eligibility C3\n"
@@ -112,3 +113,18 @@ def test_encode_equals_numpy_unique(alphabet: str) -> None:
         values, codes = columns.encode(cells)
         expected, inverse = np.unique(cells, return_inverse=True)
         assert values.tolist() == expected.tolist() and codes.tolist() == inverse.ravel().tolist()
+
+
+@pytest.mark.parametrize("alphabet", ["ab ", 'xyz,"', "é€a"])
+def test_arrow_text_from_buffers_equals_its_python_strings(alphabet: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    rng = random.Random(len(alphabet))
+    for _ in range(100):
+        count = rng.randrange(300)
+        cells = [
+            None if rng.random() < 0.2 else "".join(rng.choices(alphabet, k=rng.randrange(9)))
+            for _ in range(count)
+        ]
+        skip = rng.randrange(3) if count > 3 else 0  # a slice: offsets not from zero
+        array = pa.array(cells, type=pa.string()).slice(skip)
+        assert text(array).tolist() == ["" if c is None else c for c in cells[skip:]]

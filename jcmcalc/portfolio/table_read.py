@@ -22,6 +22,9 @@ import numpy as np
 
 from jcmcalc.inputs import columns, fastcsv
 
+#: Cells of a column turned into numpy text at a time (bounds the index arrays).
+BLOCK = 1 << 16
+
 
 def read(path: Path) -> columns.Table:
     """The portfolio table at ``path`` (CSV or Parquet)."""
@@ -35,24 +38,51 @@ def read(path: Path) -> columns.Table:
 
 def _cells(column: Any) -> Any:
     """A column of the arrow reader as stripped numpy text (a dictionary-encoded column through
-    its distinct cells; a missing cell is empty). The values are taken through Python lists
-    and buffers, not arrow's ``to_numpy`` or ``fill_null``, which import pandas (half a
-    second) for this."""
+    its distinct cells; a missing cell is empty). Arrow's ``to_numpy`` and ``fill_null`` are
+    not used: they import pandas (half a second) for this."""
     import pyarrow as pa
 
     whole = column.combine_chunks()
     if not pa.types.is_dictionary(whole.type):
-        cells = whole.to_pylist()
-        if whole.null_count:
-            cells = ["" if cell is None else cell for cell in cells]
-        return np.char.strip(np.array(cells, dtype=str))
-    names = np.char.strip(np.array([*whole.dictionary.to_pylist(), ""], dtype=str))
+        return np.char.strip(text(whole))
+    names = np.char.strip(np.append(text(whole.dictionary), ""))
     indices = whole.indices
     width = np.dtype(f"i{indices.type.bit_width // 8}")
     start = indices.offset
     codes = np.frombuffer(indices.buffers()[1], width, start + len(indices))[start:]
     if indices.null_count:
-        bits = np.frombuffer(indices.buffers()[0], np.uint8)
-        valid = np.unpackbits(bits, bitorder="little")[start : start + len(indices)]
-        codes = np.where(valid.astype(bool), codes, len(names) - 1)
+        codes = np.where(_valid(indices), codes, len(names) - 1)
     return names[codes]
+
+
+def text(array: Any) -> np.ndarray:
+    """An arrow string array as numpy text, a missing cell empty: ASCII straight from its
+    buffers, :data:`BLOCK` cells at a time, without a Python object per cell; other text
+    through Python strings."""
+    start, count = array.offset, len(array)
+    _, positions, data = array.buffers()
+    offsets = np.frombuffer(positions, np.int32, start + count + 1)[start:].astype(np.int64)
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    used = raw[offsets[0] : offsets[-1]]
+    if len(used) and used.max() >= 0x80:  # not ASCII
+        cells = array.to_pylist()
+        return np.array(["" if cell is None else cell for cell in cells], dtype=str)
+    lengths = np.diff(offsets)
+    if array.null_count:
+        lengths = np.where(_valid(array), lengths, 0)
+    wide = max(int(lengths.max(initial=0)), 1)
+    found = np.zeros((count, wide), dtype=np.uint32)
+    step, begin = np.arange(wide), offsets[:-1]
+    for first in range(0, count, BLOCK):
+        part = slice(first, first + BLOCK)
+        inside = step[None, :] < lengths[part, None]
+        at = np.minimum(begin[part, None] + step[None, :], max(len(raw) - 1, 0))
+        found[part] = np.where(inside, raw[at] if len(raw) else 0, 0)
+    return found.view(f"<U{wide}").ravel()
+
+
+def _valid(array: Any) -> np.ndarray:
+    """Which cells of an arrow array hold a value (from its validity bitmap)."""
+    bits = np.frombuffer(array.buffers()[0], np.uint8)
+    start = array.offset
+    return np.unpackbits(bits, bitorder="little")[start : start + len(array)].astype(bool)
