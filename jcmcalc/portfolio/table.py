@@ -29,7 +29,7 @@ from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
-from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio import table_checks, vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
@@ -211,10 +211,9 @@ class _Group:
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
-        warnings = self.eligible.with_warnings(fixed.warnings)
         start_text = starts.astype("datetime64[D]").astype(str)
         end_text = ends.astype("datetime64[D]").astype(str)
-        found: list[Row] = []
+        batches, checked = [], table_checks.Judged()
         for size in sorted(set(sizes.tolist())):
             chosen = np.flatnonzero(sizes == size)
             chosen = np.array([c for c in chosen if project_of[c] not in self.failed], dtype=int)
@@ -222,6 +221,15 @@ class _Group:
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed.values, size)
+            periods = table_checks.Periods(
+                positions, member, self.projects, starts, ends, number[chosen]
+            )
+            table_checks.judge(batch, periods, checked)
+            batches.append((chosen, positions, batch))
+        self.failed = {**checked.failed, **self.failed}
+        warnings = self.eligible.with_warnings(checked.merged(fixed.warnings))
+        found: list[Row] = []
+        for chosen, positions, batch in batches:
             firsts = positions[:, 0].tolist()
             elements = [
                 Element(project, n, start, end, warnings(project))
