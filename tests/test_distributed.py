@@ -52,9 +52,20 @@ def test_dask_dataframe_equals_in_memory(tmp_path: Path, client) -> None:
     assert len(ok) > 200
 
 
+def with_allocations(table: Path) -> None:
+    """Allocation columns for every third project, with other parties for every sixth."""
+    header, *lines = table.read_text(encoding="utf-8").splitlines()
+    header += ",allocation share A,allocation share B,allocation remainder"
+    for n, line in enumerate(lines):
+        number = int(line.split(",")[0][1:])
+        lines[n] += ",20,80,B" if number % 6 == 0 else ",50,50,A" if number % 3 == 0 else ",,,"
+    table.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+
+
 def test_cli_engine_dask_on_two_local_worker_processes_equals_numpy(tmp_path: Path, cli) -> None:
     table = tmp_path / "portfolio.csv"
     write_table(table, 40, 12)
+    with_allocations(table)
     for output_format in ("csv", "json"):
         code, numpy_out, _ = cli("portfolio", table, "--format", output_format)
         assert code == 0
@@ -63,6 +74,7 @@ def test_cli_engine_dask_on_two_local_worker_processes_equals_numpy(tmp_path: Pa
         )
         assert code == 0, err
         assert dask_out == numpy_out
+    assert '{""B"":' in numpy_out or '"B":' in numpy_out  # the allocation reached the output
 
 
 def test_cli_engine_dask_on_a_scheduler_address_equals_numpy(tmp_path: Path, cli) -> None:

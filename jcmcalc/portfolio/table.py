@@ -32,6 +32,7 @@ from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import table_checks, vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_allocation import allocated
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
 from jcmcalc.portfolio.table_projects import (
@@ -86,7 +87,7 @@ def evaluate_table(
             given = stated(part)
             eligible = eligibility(part, methodology, given)
             found = _Group(part, methodology, eligible).rows() if len(part) else []
-            rows += expiry(found, part, methodology, given, eligible)
+            rows += allocated(expiry(found, part, methodology, given, eligible), part, given.cells)
         except Exception as exc:  # the library's own errors, and any other, fail this group
             label = f"{methodology.id}@{methodology.version}"
             text = str(exc) if isinstance(exc, JcmcalcError) else f"internal error: {exc!r}"
