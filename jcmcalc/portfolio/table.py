@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns
+from jcmcalc.inputs import boundary, columns, leaves
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
@@ -64,6 +64,7 @@ def evaluate_table(
             raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
     if not len(table):
         return []
+    table = normal_ids(table, "project")
     labels = columns.text_cells(table.cells["methodology"])
     projects = columns.text_cells(table.cells["project"])
     groups: dict[tuple[str, str, str], tuple[Methodology, list[str]]] = {}
@@ -115,6 +116,13 @@ def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
 
+def normal_ids(table: columns.Table, title: str) -> columns.Table:
+    """``table`` with the ids of column ``title`` (projects, members) as a project file's are
+    compared: NFC-normalised (:func:`~jcmcalc.inputs.leaves.normal_ids`)."""
+    ids = leaves.normal_ids(columns.text_cells(table.cells[title]))
+    return attrs.evolve(table, cells={**table.cells, title: ids})
+
+
 def _take(column: Any, selected: np.ndarray) -> Any:
     return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
 
@@ -138,6 +146,8 @@ class _Group:
                 file=table.path,
             )
         self.index = methodology.indices[0] if methodology.indices else None
+        if self.index is not None and self.index.csv_column in table.titles:
+            self.table = table = normal_ids(table, self.index.csv_column)
         self.failed: dict[str, str] = dict(eligible.failed)
         self.eligible = eligible
         self.projects = columns.text_cells(table.cells["project"])
