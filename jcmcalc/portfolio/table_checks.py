@@ -170,7 +170,7 @@ class _Element:
             self.position,
             *(self.at[bound[s]] if s in bound else 0 for s in self.batch.symbols),
         )
-        if np.isnan(column.approx[place]):
+        if np.isnan(column.approx[place]).any():
             return None
         return column.exact(place)
 
