@@ -126,14 +126,14 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
 def _projects(frame: Any) -> Any:
     """The project of each row as the table compares projects (stripped, NFC-normalised), so
     that the rows of one project meet in one partition."""
-    return frame["project"].map_partitions(_project_ids, meta=("project", object))
+    return frame["project"].map_partitions(_project_ids, meta=("project", "string"))
 
 
 def _project_ids(cells: Any) -> Any:
     import pandas as pd
 
     ids = normal_ids(columns.text_cells(cells.to_numpy()))
-    return pd.Series(ids, index=cells.index, dtype=object)
+    return pd.Series(ids, index=cells.index, dtype="string")
 
 
 def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
