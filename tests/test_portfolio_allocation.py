@@ -135,3 +135,22 @@ def test_a_tables_bad_share_fails_its_project_naming_the_column(cli, tmp_path: P
     (failed,) = [r for r in _json(cli, table)[1]["rows"] if r["project"] == "S"]
     assert failed["message"].startswith("table.csv, column 'allocation remainder': remainder must")
     assert [r["status"] for r in _json(cli, table)[1]["rows"] if r["project"] == "N"] == ["ok"]
+
+
+def test_parquet_holds_the_split_as_json_text(cli, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    folder = _folder(tmp_path, shares=ALLOCATED, none=ALLOCATED.replace(SHARES + "\n", ""))
+    output = tmp_path / "out.parquet"
+    code, _, err = cli("portfolio", folder, "--format", "parquet", "-o", output)
+    assert code == EXIT_OK, err
+    table = pq.read_table(output).to_pydict()
+    assert table["allocation"] == [
+        None,
+        None,
+        None,
+        '{"Mongolia":159,"Japan":638}',
+        '{"Mongolia":2,"Japan":11}',
+        '{"Mongolia":0,"Japan":3}',
+        '{"Mongolia":161,"Japan":652}',
+    ]
