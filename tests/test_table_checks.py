@@ -96,3 +96,110 @@ def test_a_float64_comparison_alone_would_judge_rows_at_the_bound_wrongly(tmp_pa
             floated = float(cells[-2]) <= float(cells[-1]) * 0.5 * 24 * 31 / 1000
             wrong += floated == expected[cells[0]][1]
     assert wrong
+
+
+FAULTY = """
+[methodology]
+id = "FAULTY_CHECK"
+version = "1.0"
+title = "A warning check its own bounds let divide by zero (test)"
+family = "test"
+sectoral_scope = "1"
+status = "test"
+source = "test"
+confidence = "inferred"
+
+[indices]
+i = { key = "systems", title = "system" }
+
+[parameters.EG]
+name = "electricity_generated"
+unit = "MWh"
+kind = "monitored"
+index = ["i"]
+description = "Electricity of system i"
+monitoring = { options = ["C"], measurement = "meter", frequency = "continuous" }
+
+[parameters.P]
+name = "rated_capacity"
+unit = "kW"
+kind = "project"
+index = ["i"]
+bounds = "> 0"
+description = "Rated capacity of system i"
+
+[parameters.EF]
+name = "emission_factor"
+unit = "t_CO2/MWh"
+kind = "project"
+description = "Emission factor"
+
+[equations.RE]
+name = "reference_emissions"
+unit = "t_CO2"
+formula = "sum(i, EG[i] * EF)"
+description = "Reference emissions"
+
+[equations.PE]
+name = "project_emissions"
+unit = "t_CO2"
+formula = '"0 t_CO2"'
+description = "Project emissions"
+
+[[checks]]
+name = "odd bound"
+formula = 'EG[i] <= to(P[i] * H_p * P[i] / (P[i] - "1 kW"), "MWh")'
+description = "a bound that cannot be evaluated for a capacity of 1 kW"
+severity = "warning"
+"""
+
+PROJECT = """
+[methodology]
+id = "FAULTY_CHECK"
+version = "1.0"
+
+[parameters]
+emission_factor = "0.5 t_CO2/MWh"
+
+[[systems]]
+id = "S1"
+parameters = {{ rated_capacity = "{capacity} kW" }}
+
+[[periods]]
+start = 2024-01-01
+end = 2024-01-31
+values = {{ "EG_i,p" = "3 MWh" }}
+"""
+
+
+def test_a_check_that_cannot_be_evaluated_fails_its_project_alike(tmp_path: Path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    declaration = tmp_path / "faulty.methodology.toml"
+    declaration.write_text(FAULTY, encoding="utf-8")
+    (methodology,) = load_file(declaration)
+
+    def get(identifier: str, version: str | None):
+        return methodology
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name, capacity in (("bad", "1"), ("good", "2")):
+        text = PROJECT.format(capacity=capacity)
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    table = tmp_path / "table.csv"
+    table.write_text(
+        'project,methodology,start,end,system,"EG_i,p [MWh]","P_i [kW]","EF [t_CO2/MWh]"\n'
+        "bad.toml,FAULTY_CHECK@1.0,2024-01-01,2024-01-31,S1,3,1,0.5\n"
+        "good.toml,FAULTY_CHECK@1.0,2024-01-01,2024-01-31,S1,3,2,0.5\n",
+        encoding="utf-8",
+    )
+    in_folder = {r.project: r for r in portfolio.calculate(folder, get)[:-1]}
+    in_table = {r.project: r for r in portfolio.calculate(table, get)[:-1]}
+    assert in_folder["bad.toml"].status == in_table["bad.toml"].status == "failed"
+    assert "check 'odd bound' cannot be evaluated for S1" in in_table["bad.toml"].message
+    assert in_table["bad.toml"].message == in_folder["bad.toml"].message
+    assert in_folder["good.toml"].status == in_table["good.toml"].status == "ok"
+    (warning,) = in_table["good.toml"].warnings
+    assert "= 2.976 is not at least EG_i,p for system 'S1' = 3" in warning
+    assert in_folder["good.toml"].warnings == (warning,)
