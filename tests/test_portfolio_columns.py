@@ -128,3 +128,13 @@ def test_arrow_text_from_buffers_equals_its_python_strings(alphabet: str) -> Non
         skip = rng.randrange(3) if count > 3 else 0  # a slice: offsets not from zero
         array = pa.array(cells, type=pa.string()).slice(skip)
         assert text(array).tolist() == ["" if c is None else c for c in cells[skip:]]
+
+
+def test_columns_write_the_allocation_of_the_rows(tmp_path: Path) -> None:
+    lines = MIXED.splitlines()
+    titles = ",allocation share Japan,allocation share Mongolia,allocation remainder"
+    given = [line + (",20,80,Mongolia" if line[:2] in ("A,", "M,") else ",,,") for line in lines]
+    table = tmp_path / "shared.csv"
+    table.write_text("\n".join([lines[0] + titles, *given[1:]]) + "\n", encoding="utf-8")
+    text = _compare(table)
+    assert '"{""Japan"":100,""Mongolia"":400}"' in text

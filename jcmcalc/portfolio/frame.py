@@ -16,9 +16,10 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
-from jcmcalc.portfolio.rows import Row, Subtotal
+from jcmcalc.portfolio.rows import Row, Subtotal, per_party
 
 Exact = dict[int, tuple[Fraction, Fraction, Fraction]]
+Split = tuple[tuple[str, int], ...]
 
 
 @attrs.frozen
@@ -35,6 +36,8 @@ class Frame:
     credits: np.ndarray
     notes: np.ndarray  # by row: a position in ``texts``
     texts: tuple[tuple[str, ...], ...]  # the distinct warnings of rows
+    #: by row: the credits per party of the rows of projects with an allocation
+    allocations: dict[int, Split] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.project)
@@ -44,6 +47,7 @@ class Frame:
         new = np.full(len(self), -1, dtype=np.int64)
         new[positions] = np.arange(len(positions))
         exact = {int(new[p]): v for p, v in self.exact.items() if new[p] >= 0}
+        split = {int(new[p]): v for p, v in self.allocations.items() if new[p] >= 0}
         return attrs.evolve(
             self,
             project=self.project[positions],
@@ -55,6 +59,7 @@ class Frame:
             exact=exact,
             credits=self.credits[positions],
             notes=self.notes[positions],
+            allocations=dict(sorted(split.items())),
         )
 
     def ordered(self) -> Frame:
@@ -85,6 +90,7 @@ class Frame:
                 reductions=reductions,
                 credits=int(self.credits[n]),
                 warnings=self.texts[int(self.notes[n])],
+                allocation=self.allocations.get(n, ()),
             )
             for n in range(len(self))
             for reference, emissions, reductions in [self.values(n)]
@@ -113,6 +119,7 @@ class Frame:
             done=len(self),
             rows=len(self),
             failed=0,
+            allocated=per_party(self.allocations.values()),
         )
 
 
@@ -132,11 +139,12 @@ def concat(frames: Sequence[Frame]) -> Frame:
     if len(frames) == 1:
         return frames[0]
     texts: dict[tuple[str, ...], int] = {}
-    notes, exact, offset = [], {}, 0
+    notes, exact, split, offset = [], {}, {}, 0
     for frame in frames:
         codes = np.array([texts.setdefault(t, len(texts)) for t in frame.texts], dtype=np.int64)
         notes.append(codes[frame.notes])
         exact.update((p + offset, v) for p, v in frame.exact.items())
+        split.update((p + offset, v) for p, v in frame.allocations.items())
         offset += len(frame)
     return Frame(
         *(
@@ -148,6 +156,7 @@ def concat(frames: Sequence[Frame]) -> Frame:
         credits=np.concatenate([f.credits for f in frames]),
         notes=np.concatenate(notes),
         texts=tuple(texts),
+        allocations=split,
     )
 
 
@@ -174,6 +183,7 @@ def from_rows(rows: Sequence[Row]) -> Frame:
         credits=np.array([r.credits for r in rows], dtype=np.int64),
         notes=np.array([texts.setdefault(r.warnings, len(texts)) for r in rows], dtype=np.int64),
         texts=tuple(texts),
+        allocations={n: r.allocation for n, r in enumerate(rows) if r.allocation},
     )
 
 

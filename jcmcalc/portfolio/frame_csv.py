@@ -27,6 +27,7 @@ from jcmcalc.portfolio.rows import (
     HEADER,
     WARNINGS_SEPARATOR,
     Row,
+    allocation_cell,
     csv_body,
     csv_lines,
     safe_text,
@@ -52,7 +53,9 @@ def body(frame: Frame, failures: Sequence[Row]) -> str:
     creditable = [
         "false" if any(w.startswith("NOT CREDITABLE") for w in t) else "true" for t in frame.texts
     ]
-    shared = np.array([f"ok,,{w},,{c}\n" for w, c in zip(warnings, creditable, strict=True)])
+    shared = np.array(
+        [(f"ok,,{w},", f"{c}\n") for w, c in zip(warnings, creditable, strict=True)], dtype=object
+    )
     parts = []
     bounds = sorted({*range(0, len(frame), BLOCK), *at.tolist(), len(frame)})
     for first, last in zip(bounds, [*bounds[1:], len(frame)], strict=True):
@@ -71,9 +74,20 @@ def _lines(frame: Frame, first: int, last: int, shared: np.ndarray) -> str:
         _period_cells(frame, part),
         *(_figures(frame, n, first, last) for n in range(3)),
         frame.credits[part].astype(str),
-        shared[frame.notes[part]],
+        shared[frame.notes[part], 0],  # status, message, warnings, coverage
+        _allocations(frame, first, last),
+        shared[frame.notes[part], 1],  # creditable
     ]
     return "".join(map(",".join, zip(*(c.tolist() for c in cells), strict=True)))
+
+
+def _allocations(frame: Frame, first: int, last: int) -> np.ndarray:
+    """The allocation cells of rows ``first`` to ``last`` (empty without an allocation)."""
+    cells = np.full(last - first, "", dtype=object)
+    for position, split in frame.allocations.items():
+        if first <= position < last:
+            cells[position - first] = _text(str(allocation_cell(dict(split))))
+    return cells
 
 
 def _period_cells(frame: Frame, part: slice) -> np.ndarray:

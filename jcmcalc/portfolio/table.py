@@ -22,15 +22,16 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns
+from jcmcalc.inputs import boundary, columns, leaves
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
-from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio import table_checks, vectorised
 from jcmcalc.portfolio.frame import Frame, concat, empty, from_rows
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_allocation import allocated
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
 from jcmcalc.portfolio.table_outcome import evaluated
@@ -79,6 +80,7 @@ def evaluate_columns(
             raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
     if not len(table):
         return Computed(empty(), [])
+    table = normal_ids(table, "project")
     labels = columns.text_cells(table.cells["methodology"])
     projects = columns.text_cells(table.cells["project"])
     groups: dict[tuple[str, str, str], tuple[Methodology, list[str]]] = {}
@@ -106,8 +108,10 @@ def evaluate_columns(
             found, lost = (empty(), [])
             if len(part):
                 found, lost = _Group(part, methodology, eligible, coded[1]).frame()
-            if methodology.about.expired:
+            shares = given.allocations()
+            if methodology.about.expired or shares:  # judged on rows (a rare table)
                 judged = expiry(found.rows() + lost, part, methodology, given, eligible)
+                judged = allocated(judged, part, shares)
                 found = from_rows([r for r in judged if r.status == "ok"])
                 lost = [r for r in judged if r.status != "ok"]
             frames.append(found)
@@ -141,6 +145,13 @@ def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
 
+def normal_ids(table: columns.Table, title: str) -> columns.Table:
+    """``table`` with the ids of column ``title`` (projects, members) as a project file's are
+    compared: NFC-normalised (:func:`~jcmcalc.inputs.leaves.normal_ids`)."""
+    ids = leaves.normal_ids(columns.text_cells(table.cells[title]))
+    return attrs.evolve(table, cells={**table.cells, title: ids})
+
+
 def _take(column: Any, selected: np.ndarray) -> Any:
     return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
 
@@ -165,6 +176,8 @@ class _Group:
                 file=table.path,
             )
         self.index = methodology.indices[0] if methodology.indices else None
+        if self.index is not None and self.index.csv_column in table.titles:
+            self.table = table = normal_ids(table, self.index.csv_column)
         self.failed: dict[str, str] = dict(eligible.failed)
         self.eligible = eligible
         self.projects = columns.text_cells(table.cells["project"])
@@ -241,8 +254,7 @@ class _Group:
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
-        notes, texts = self.eligible.codes(self.projects, fixed.warnings, self.code)
-        frames = []
+        batches, checked = [], table_checks.Judged()
         for size in np.unique(sizes).tolist():
             chosen = np.flatnonzero(sizes == size)
             if self.failed:
@@ -251,6 +263,16 @@ class _Group:
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed.values, size)
+            periods = table_checks.Periods(
+                positions, member, self.projects, starts, ends, number[chosen]
+            )
+            table_checks.judge(batch, periods, checked)
+            batches.append((chosen, positions, batch))
+        self.failed = {**checked.failed, **self.failed}
+        merged = checked.merged(fixed.warnings)
+        notes, texts = self.eligible.codes(self.projects, merged, self.code)
+        frames = []
+        for chosen, positions, batch in batches:
             firsts = positions[:, 0]
             found, failed = evaluated(
                 batch,

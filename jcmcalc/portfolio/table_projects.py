@@ -22,6 +22,7 @@ from jcmcalc.inputs.project import Period
 from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_allocation import allocation_column
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.expiry import version_expiry
 from jcmcalc.run.pipeline import latest_version
@@ -32,7 +33,7 @@ _ELIGIBILITY = re.compile(r"^\s*eligibility\s+(?P<criterion>\S+)\s*$")
 
 def project_columns(titles: Sequence[str]) -> list[str]:
     """The titles of the project-level columns of a table."""
-    return [t for t in titles if t == REGISTERED or _ELIGIBILITY.match(t)]
+    return [t for t in titles if t == REGISTERED or _ELIGIBILITY.match(t) or allocation_column(t)]
 
 
 @attrs.frozen
@@ -53,6 +54,15 @@ class Stated:
         codes, values = self.columns[title]
         code = codes[int(np.searchsorted(self.names, project))]
         return str(values[code]) if code >= 0 else None
+
+    def allocations(self) -> dict[str, dict[str, str]]:
+        """The allocation cells of each project that fills any (by title)."""
+        found: dict[str, dict[str, str]] = {}
+        for title, (codes, values) in self.columns.items():
+            if allocation_column(title):
+                for n in np.flatnonzero(codes >= 0).tolist():
+                    found.setdefault(str(self.names[n]), {})[title] = str(values[codes[n]])
+        return found
 
 
 def stated(table: columns.Table, coded: tuple[np.ndarray, np.ndarray]) -> Stated:
