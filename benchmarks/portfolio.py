@@ -21,6 +21,8 @@ floor's exact digits in every run. Runs a few minutes apart differ by up to 0.4 
     10k 0.73 / 0.88 / 0.49    100k 1.34 / 1.36 / 1.33    1M 2.21 / 2.21 / 1.90
   columnar (214a61f: frame with days, hashing or word sort, eligibility keyed), load 2.5-4
     10k 1.12 / 1.17 / 0.47    100k 1.42 / 1.44 / 1.27    1M 2.45 / 2.46 / 1.67
+  merged with main's table checks and allocation (64726b5), load 1.4-5.5 (1M: one pair)
+    10k 1.09 / 1.12 / 0.47    100k 1.14 / 1.41 / 1.29    1M 1.74 / 2.06 / 1.72
 
 In the last run at 1M jcmcalc took 14.3 s CPU and 1.28 GiB against the floor's 5.8 s and
 0.77 GiB (the floor took 7.5-8.4 s in the runs before: the 1M ratios move with the load). The
