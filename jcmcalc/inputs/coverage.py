@@ -22,7 +22,7 @@ Nothing is filled in: incomplete coverage is a warning, an error under ``strict`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -107,55 +107,61 @@ class Coverage:
         }
 
 
-@attrs.frozen
-class Series:
-    """The dated rows of one value column in layout order: ``moments`` (wall-clock, or UTC
-    when ``zone`` is set), ``given`` (False: a blank cell; None: every cell given), the file's
-    row numbers, and ``groups``: for each (period position, member code), the stretches
-    ``(first, end)`` of rows that hold it (one per meter or category), times ascending in each;
-    a register's stretch starts at the meter's last reading before the period, if any (the
-    difference from it counts in the period)."""
+@attrs.define
+class Gathered:
+    """The dated readings of one value column, gathered block by block. A group is a period
+    position x ``width`` + a member code; each keeps its present times as runs ``(start, step,
+    count)`` of one step (a regular series is a few runs however long it is) and the rows and
+    times of its blank cells that no value of their block explains (:func:`coverages` checks
+    the rest against every block's)."""
 
-    moments: np.ndarray
-    given: np.ndarray | None
-    rows: np.ndarray
-    groups: Mapping[tuple[int, int], Sequence[tuple[int, int]]]
+    width: int
     zone: str | None
     register: bool
+    runs: list[tuple[np.ndarray, ...]] = attrs.Factory(list)
+    blanks: list[tuple[np.ndarray, ...]] = attrs.Factory(list)
 
-    def take(self, array: np.ndarray, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
-        """``array`` over the rows of ``stretches``."""
-        if len(stretches) == 1:
-            return array[stretches[0][0] : stretches[0][1]]
-        return np.concatenate([array[first:end] for first, end in stretches])
+    def add(
+        self,
+        group: np.ndarray,
+        ticks: np.ndarray,
+        given: np.ndarray | None,
+        rows: np.ndarray,
+        heads: np.ndarray,
+    ) -> None:
+        """One block's dated cells: each one's group, time (int64 ticks), whether it holds a
+        value (None: all do) and row; ``heads`` marks where a stretch of one series (times
+        ascending) begins."""
+        if given is not None and not given.all():
+            self._blank(group, ticks, rows, given)
+            stretch = np.cumsum(heads)[given]
+            group, ticks = group[given], ticks[given]
+            heads = np.concatenate(([True], stretch[1:] != stretch[:-1]))[: len(stretch)]
+        if not len(ticks):
+            return
+        step = np.diff(ticks, prepend=ticks[:1])
+        step[heads] = 0
+        new = heads | np.concatenate(([True], heads[:-1] | (step[1:] != step[:-1])))
+        first = np.flatnonzero(new)
+        counts = np.diff(np.append(first, len(ticks)))
+        self.runs.append((group[first], ticks[first], step[first], counts))
 
-    def present(self, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
-        """The distinct times of the given cells of ``stretches``, ascending."""
-        moments = self.take(self.moments, stretches)
-        if self.given is not None:
-            moments = moments[self.take(self.given, stretches)]
-        if len(stretches) > 1:
-            return np.unique(moments)
-        return (
-            moments[np.concatenate(([True], moments[1:] != moments[:-1]))]
-            if len(moments)
-            else moments
+    def _blank(self, group: np.ndarray, ticks: np.ndarray, rows: np.ndarray, given: np.ndarray):
+        """Keep the blank cells at a time at which no cell of their group in the block holds a
+        value (a file whose rows give different quantities leaves the others blank)."""
+        taken = np.concatenate((np.flatnonzero(given), np.flatnonzero(~given)))
+        order = np.lexsort((~given[taken], ticks[taken], group[taken]))
+        where = taken[order]
+        same = (group[where][1:] == group[where][:-1]) & (ticks[where][1:] == ticks[where][:-1])
+        head = np.maximum.accumulate(
+            np.where(np.concatenate(([True], ~same)), np.arange(len(where)), 0)
         )
-
-    def blank(self, stretches: Sequence[tuple[int, int]], present: np.ndarray) -> np.ndarray:
-        """Rows of ``stretches`` with a blank cell at a time with no value of the member in
-        another row (a file whose rows give different quantities leaves the others blank)."""
-        if self.given is None:
-            return np.array([], dtype=np.int64)
-        empty = ~self.take(self.given, stretches)
-        if not empty.any():
-            return np.array([], dtype=np.int64)
-        moments = self.take(self.moments, stretches)[empty]
-        return np.sort(self.take(self.rows, stretches)[empty][~np.isin(moments, present)])
+        alone = np.sort(where[~given[where] & ~given[where[head]]])
+        self.blanks.append((group[alone], ticks[alone], rows[alone]))
 
 
 def coverages(
-    series: Series,
+    series: Gathered,
     candidates: Sequence[Period],
     describe: Callable[[int], tuple[tuple[str, ...], str]],
     parameter: str,
@@ -163,16 +169,22 @@ def coverages(
 ) -> list[Coverage]:
     """The coverage of every (period, member) group of ``series``; ``describe(code)`` gives
     a member code's key and its words (`` for PV system 'S1'``)."""
-    steps = [_step(series.present(stretches)) for stretches in series.groups.values()]
+    runs, blanks = _by_group(series.runs, 4), _by_group(series.blanks, 3)
+    codes = sorted(set(runs) | set(blanks))
+    steps = [_step(_present(runs.get(code))) for code in codes]
     step = min((s for s in steps if s is not None), default=None)
     calendars: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     found = []
-    for (position, code), stretches in sorted(series.groups.items()):
+    for code in codes:
+        position, member = divmod(code, series.width)
         period = candidates[position]
         if position not in calendars:
             calendars[position] = _calendar(period, series.zone)
-        present = series.present(stretches)
-        blank = series.blank(stretches, present)
+        present = _present(runs.get(code))
+        blank = np.array([], dtype=np.int64)
+        if code in blanks:
+            _, times, rows = blanks[code]
+            blank = np.sort(rows[~np.isin(times, present.view(np.int64))])
         counted = _count(present, calendars[position], series, step)
         if counted is None and not len(blank):
             continue
@@ -182,7 +194,7 @@ def coverages(
                 period.number,
                 period.label,
                 parameter,
-                *describe(code),
+                *describe(member),
                 file,
                 unit,
                 expected,
@@ -194,6 +206,33 @@ def coverages(
             )
         )
     return found
+
+
+def _by_group(parts: list[tuple[np.ndarray, ...]], width: int) -> dict[int, tuple[np.ndarray, ...]]:
+    """The arrays gathered from every block, split by group (their first array)."""
+    if not parts:
+        return {}
+    arrays = [np.concatenate(found) for found in zip(*parts, strict=True)]
+    order = np.argsort(arrays[0], kind="stable")
+    arrays = [array[order] for array in arrays]
+    codes, starts = np.unique(arrays[0], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    return {
+        int(code): tuple(array[start:end] for array in arrays)
+        for code, start, end in zip(codes.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
+def _present(runs: tuple[np.ndarray, ...] | None) -> np.ndarray:
+    """The distinct times (``datetime64[us]``, ascending) of a group's runs."""
+    if runs is None:
+        return np.array([], dtype="datetime64[us]")
+    _, starts, steps, counts = runs
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    times = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - offsets) * np.repeat(
+        steps, counts
+    )
+    return np.unique(times).view("datetime64[us]")
 
 
 def _step(present: np.ndarray) -> np.timedelta64 | None:
@@ -214,7 +253,7 @@ def _calendar(period: Period, zone: str | None) -> tuple[np.ndarray, np.ndarray]
 def _count(
     present: np.ndarray,
     calendar: tuple[np.ndarray, np.ndarray],
-    series: Series,
+    series: Gathered,
     step: np.timedelta64 | None,
 ) -> tuple[str, int, int, list[tuple[str, str]]] | None:
     """(unit, expected, present, missing spans) of one group, or None (no cadence)."""

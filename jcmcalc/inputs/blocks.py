@@ -1,0 +1,111 @@
+"""Monitoring tables read in blocks of bounded rows, and what one block hands to the next.
+
+:func:`jcmcalc.inputs.monitoring.read_monitoring` runs its checks and sums on one block at a
+time: a Parquet file in record batches of at most :data:`BLOCK_ROWS` rows, a table held in
+memory in slices of as many (a table no longer than that is one block). What crosses a block
+edge is explicit: the stable codes of the meters named so far and each series' last time and
+row (:class:`Carry`), each register's last reading, and the exact totals by slot (:class:`Sums`),
+so memory is bounded by a block and the state per member and period, not by the readings.
+A member whose rows go back in time from one block to the next (a file in no time order)
+cannot be checked block by block: it is read again as one block (:class:`Unordered`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from jcmcalc.inputs import columns, parquet
+from jcmcalc.model.errors import InputError
+
+#: Rows per block (a Parquet record batch): bounds the memory a file's readings take.
+BLOCK_ROWS = 1 << 20
+
+
+class Unordered(Exception):
+    """A series' rows in a later block are earlier than its rows in an earlier block."""
+
+
+@attrs.define
+class Carry:
+    """What a block leaves to the next: ``meters``, a stable code for each meter named so far,
+    and ``last``, for each series (its member codes and meter code) the time (integer ticks)
+    and row of its last reading."""
+
+    meters: dict[str, int] = attrs.Factory(dict)
+    last: dict[tuple[int, ...], tuple[int, int]] = attrs.Factory(dict)
+
+
+@attrs.define
+class Sums:
+    """Exact totals of one value column by group code (period position x member code), added
+    block by block: per code the integer total at each decimal scale, the first and last row
+    summed and how many rows (or register differences) went in."""
+
+    parts: dict[int, list[Any]] = attrs.Factory(dict)
+
+    def add(self, code: int, total: int, scale: int, first: int, last: int, count: int) -> None:
+        part = self.parts.get(code)
+        if part is None:
+            self.parts[code] = [{scale: total}, min(first, last), max(first, last), count]
+            return
+        totals = part[0]
+        totals[scale] = totals.get(scale, 0) + total
+        part[1], part[2] = min(part[1], first, last), max(part[2], first, last)
+        part[3] += count
+
+    def totals(self, factor: Fraction) -> Iterator[tuple[int, Fraction, tuple[int, int], int]]:
+        """(code, exact total times ``factor``, (first row, last row), count), by code."""
+        for code in sorted(self.parts):
+            totals, first, last, count = self.parts[code]
+            top = max(totals)
+            integer = sum(total * 10 ** (top - scale) for scale, total in totals.items())
+            value = Fraction(integer * factor.numerator, 10**top * factor.denominator)
+            yield code, value, (first, last), count
+
+
+def blocks(table: columns.Table, size: int | None) -> Iterator[columns.Table]:
+    """``table`` in blocks of at most ``size`` rows (None: one block), each citing the rows of
+    the file."""
+    if size is None or len(table) <= size:
+        yield table
+        return
+    if any(isinstance(column, parquet.ParquetColumn) for column in table.cells.values()):
+        yield from _batches(table, size)
+        return
+    for start in range(0, len(table), size):
+        stop = min(start + size, len(table))
+        yield attrs.evolve(
+            table,
+            cells={title: column[start:stop] for title, column in table.cells.items()},
+            rows=_rows(table.rows, start, stop),
+        )
+
+
+def _rows(rows: Any, start: int, stop: int) -> Any:
+    if isinstance(rows, columns.Counting):
+        return columns.Counting(rows.first + start, stop - start)
+    return rows[start:stop]
+
+
+def _batches(table: columns.Table, size: int) -> Iterator[columns.Table]:
+    """The record batches of a Parquet file, its columns under the table's titles."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = {title: column.name for title, column in table.cells.items()}
+    first = table.rows.first
+    try:
+        batches = pq.ParquetFile(table.path).iter_batches(
+            batch_size=size, columns=list(dict.fromkeys(names.values()))
+        )
+        for batch in batches:
+            cells = {title: pa.chunked_array([batch.column(name)]) for title, name in names.items()}
+            yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, batch.num_rows))
+            first += batch.num_rows
+            del batch, cells
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a readable Parquet file: {exc}", file=table.path) from None
