@@ -92,20 +92,31 @@ def _rows(rows: Any, start: int, stop: int) -> Any:
 
 
 def _batches(table: columns.Table, size: int) -> Iterator[columns.Table]:
-    """The record batches of a Parquet file, its columns under the table's titles."""
+    """A Parquet file a row group at a time (in record batches of ``size`` rows where a group
+    is longer), its columns under the table's titles."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     names = {title: column.name for title, column in table.cells.items()}
+    wanted = list(dict.fromkeys(names.values()))
     first = table.rows.first
     try:
-        batches = pq.ParquetFile(table.path).iter_batches(
-            batch_size=size, columns=list(dict.fromkeys(names.values()))
-        )
-        for batch in batches:
-            cells = {title: pa.chunked_array([batch.column(name)]) for title, name in names.items()}
-            yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, batch.num_rows))
-            first += batch.num_rows
-            del batch, cells
+        source = pq.ParquetFile(table.path)
+        for group in range(source.num_row_groups):
+            if source.metadata.row_group(group).num_rows <= size:
+                parts = [source.read_row_group(group, columns=wanted)]
+            else:
+                parts = source.iter_batches(batch_size=size, row_groups=[group], columns=wanted)
+            for part in parts:
+                cells = {title: _chunked(part.column(name)) for title, name in names.items()}
+                yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
+                first += part.num_rows
+                del part, cells
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", file=table.path) from None
+
+
+def _chunked(column: Any) -> Any:
+    import pyarrow as pa
+
+    return column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])

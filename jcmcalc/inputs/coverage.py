@@ -123,41 +123,56 @@ class Gathered:
 
     def add(
         self,
+        starts: np.ndarray,
         group: np.ndarray,
         ticks: np.ndarray,
         given: np.ndarray | None,
-        rows: np.ndarray,
-        heads: np.ndarray,
+        rows: Any,
     ) -> None:
-        """One block's dated cells: each one's group, time (int64 ticks), whether it holds a
-        value (None: all do) and row; ``heads`` marks where a stretch of one series (times
-        ascending) begins."""
+        """One block's dated cells (times as int64 ``ticks``, which hold a value in ``given``,
+        None: all, and their ``rows``) in stretches of one series each, times ascending, that
+        begin at ``starts``; ``group`` is each stretch's group (-1: none)."""
+        heads = np.zeros(len(ticks), dtype=bool)
+        heads[starts] = True
+        kept = None
         if given is not None and not given.all():
-            self._blank(group, ticks, rows, given)
-            stretch = np.cumsum(heads)[given]
-            group, ticks = group[given], ticks[given]
-            heads = np.concatenate(([True], stretch[1:] != stretch[:-1]))[: len(stretch)]
+            self._blank(starts, group, ticks, rows, given)
+            kept = np.flatnonzero(given)
+            stretch = np.searchsorted(starts, kept, side="right")
+            ticks = ticks[kept]
+            heads = np.concatenate(([True], stretch[1:] != stretch[:-1]))[: len(kept)]
         if not len(ticks):
             return
         step = np.diff(ticks, prepend=ticks[:1])
         step[heads] = 0
-        new = heads | np.concatenate(([True], heads[:-1] | (step[1:] != step[:-1])))
+        new = heads
+        new[1:] |= heads[:-1] | (step[1:] != step[:-1])
         first = np.flatnonzero(new)
         counts = np.diff(np.append(first, len(ticks)))
-        self.runs.append((group[first], ticks[first], step[first], counts))
+        at = first if kept is None else kept[first]
+        owner = group[np.searchsorted(starts, at, side="right") - 1]
+        known = owner >= 0
+        self.runs.append((owner[known], ticks[first][known], step[first][known], counts[known]))
 
-    def _blank(self, group: np.ndarray, ticks: np.ndarray, rows: np.ndarray, given: np.ndarray):
+    def _blank(
+        self, starts: np.ndarray, group: np.ndarray, ticks: np.ndarray, rows: Any, given: np.ndarray
+    ) -> None:
         """Keep the blank cells at a time at which no cell of their group in the block holds a
         value (a file whose rows give different quantities leaves the others blank)."""
-        taken = np.concatenate((np.flatnonzero(given), np.flatnonzero(~given)))
-        order = np.lexsort((~given[taken], ticks[taken], group[taken]))
-        where = taken[order]
-        same = (group[where][1:] == group[where][:-1]) & (ticks[where][1:] == ticks[where][:-1])
-        head = np.maximum.accumulate(
-            np.where(np.concatenate(([True], ~same)), np.arange(len(where)), 0)
-        )
+        owner = np.repeat(group, np.diff(np.append(starts, len(ticks))))
+        taken = np.flatnonzero(owner >= 0)
+        order = np.lexsort((given[taken], ticks[taken], owner[taken]))
+        where = taken[order][::-1]  # by group and time, a value before the blanks of its time
+        same = (owner[where][1:] == owner[where][:-1]) & (ticks[where][1:] == ticks[where][:-1])
+        head = np.concatenate(([True], ~same))
+        head = np.maximum.accumulate(np.where(head, np.arange(len(where)), 0))
         alone = np.sort(where[~given[where] & ~given[where[head]]])
-        self.blanks.append((group[alone], ticks[alone], rows[alone]))
+        self.blanks.append((owner[alone], ticks[alone], np.asarray(rows[alone], dtype=np.int64)))
+
+    def before(self, group: np.ndarray, ticks: np.ndarray) -> None:
+        """Readings that begin a group from outside it (a register's reading before it)."""
+        ones = np.ones(len(group), dtype=np.int64)
+        self.runs.append((group, ticks, ones * 0, ones))
 
 
 def coverages(
@@ -171,7 +186,7 @@ def coverages(
     a member code's key and its words (`` for PV system 'S1'``)."""
     runs, blanks = _by_group(series.runs, 4), _by_group(series.blanks, 3)
     codes = sorted(set(runs) | set(blanks))
-    steps = [_step(_present(runs.get(code))) for code in codes]
+    steps = [_least_step(runs[code]) for code in codes if code in runs]
     step = min((s for s in steps if s is not None), default=None)
     calendars: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     found = []
@@ -232,7 +247,21 @@ def _present(runs: tuple[np.ndarray, ...] | None) -> np.ndarray:
     times = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - offsets) * np.repeat(
         steps, counts
     )
-    return np.unique(times).view("datetime64[us]")
+    if len(times) > 1 and not (times[1:] > times[:-1]).all():  # stretches of several series
+        times.sort()
+        times = times[np.concatenate(([True], times[1:] != times[:-1]))]
+    return times.view("datetime64[us]")
+
+
+def _least_step(runs: tuple[np.ndarray, ...]) -> np.timedelta64 | None:
+    """The shortest step between two readings of a group (None: fewer than two), from its runs
+    when they follow each other (one series), else from its times."""
+    _, starts, steps, counts = runs
+    gaps = starts[1:] - (starts + (counts - 1) * steps)[:-1]
+    if len(gaps) and gaps.min() <= 0:
+        return _step(_present(runs))
+    found = np.concatenate((steps[counts > 1], gaps))
+    return np.timedelta64(int(found.min()), "us") if len(found) else None
 
 
 def _step(present: np.ndarray) -> np.timedelta64 | None:

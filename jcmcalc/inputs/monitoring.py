@@ -268,27 +268,20 @@ def _coverage(
     for symbol, size in zip(state.own, state.own_sizes, strict=True):
         at = layout.codes[symbol][starts]
         code, unknown = code * size + at, unknown | (at < 0)
-    group = layout.segment_period * state.own_width + code
+    group = np.where(unknown, -1, layout.segment_period * state.own_width + code)
     if state.gathered is None:
         state.gathered = coverage.Gathered(state.own_width, layout.zone, column.register)
-    count = len(layout.rows)
-    lengths = np.diff(np.append(starts, count))
-    heads = np.zeros(count, dtype=bool)
-    heads[starts] = True
-    positions = np.flatnonzero(np.repeat(~unknown, lengths)) if unknown.any() else np.arange(count)
-    groups, heads = np.repeat(group, lengths)[positions], heads[positions]
+    ticks = layout.moments.view(np.int64)
+    given = None if isinstance(present, slice) else present
     if column.register:
         continued = np.zeros(len(starts), dtype=bool)
         continued[1:] = ~layout.change[starts[1:] - 1]
-        before = np.flatnonzero(continued & ~unknown)
-        positions = np.concatenate((positions, starts[before] - 1))
-        groups = np.concatenate((groups, group[before]))
-        heads = np.concatenate((heads, np.ones(len(before), dtype=bool)))
-        fresh = ~continued & ~unknown
-        _carried(layout, state, starts[fresh], group[fresh])
-    given = None if isinstance(present, slice) else present[positions]
-    rows = layout.rows[positions]
-    state.gathered.add(groups, layout.moments.view(np.int64)[positions], given, rows, heads)
+        _carried(layout, state, starts[~continued], group[~continued])
+        before = np.flatnonzero(continued & (group >= 0))
+        if given is not None:
+            before = before[given[starts[before] - 1]]
+        state.gathered.before(group[before], ticks[starts[before] - 1])
+    state.gathered.add(starts, group, ticks, given, layout.rows)
 
 
 def _carried(
@@ -302,12 +295,11 @@ def _carried(
         for group, series_key in zip(
             groups.tolist(), zip(key.tolist(), meter.tolist(), strict=True), strict=True
         )
-        if series_key in state.registers.last
+        if group >= 0 and series_key in state.registers.last
     ]
     if found:
         group, ticks = (np.array(values, dtype=np.int64) for values in zip(*found, strict=True))
-        ones = np.ones(len(found), dtype=np.int64)
-        state.gathered.runs.append((group, ticks, ones * 0, ones))
+        state.gathered.before(group, ticks)
 
 
 def _values(
