@@ -13,7 +13,9 @@ cannot be checked block by block: it is read again as one block (:class:`Unorder
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -93,27 +95,40 @@ def _rows(rows: Any, start: int, stop: int) -> Any:
 
 def _batches(table: columns.Table, size: int) -> Iterator[columns.Table]:
     """A Parquet file a row group at a time (in record batches of ``size`` rows where a group
-    is longer), its columns under the table's titles."""
+    is longer), its columns under the table's titles; the next part is read (in a thread, as
+    pyarrow releases the GIL) while this one is checked and summed."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     names = {title: column.name for title, column in table.cells.items()}
-    wanted = list(dict.fromkeys(names.values()))
     first = table.rows.first
     try:
-        source = pq.ParquetFile(table.path)
-        for group in range(source.num_row_groups):
-            if source.metadata.row_group(group).num_rows <= size:
-                parts = [source.read_row_group(group, columns=wanted)]
-            else:
-                parts = source.iter_batches(batch_size=size, row_groups=[group], columns=wanted)
-            for part in parts:
-                cells = {title: _chunked(part.column(name)) for title, name in names.items()}
-                yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
-                first += part.num_rows
-                del part, cells
+        for part in _parts(table.path, list(dict.fromkeys(names.values())), size):
+            cells = {title: _chunked(part.column(name)) for title, name in names.items()}
+            yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
+            first += part.num_rows
+            del part, cells
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", file=table.path) from None
+
+
+def _parts(path: Path, wanted: list[str], size: int) -> Iterator[Any]:
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    for group in range(source.num_row_groups):
+        if source.metadata.row_group(group).num_rows <= size:
+            yield source.read_row_group(group, columns=wanted)
+        else:
+            yield from source.iter_batches(batch_size=size, row_groups=[group], columns=wanted)
+
+
+def _ahead(parts: Iterator[Any]) -> Iterator[Any]:
+    """``parts``, each next one read in a thread while the consumer works on this one."""
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(next, parts, None)
+        while (part := pending.result()) is not None:
+            pending = pool.submit(next, parts, None)
+            yield part
 
 
 def _chunked(column: Any) -> Any:

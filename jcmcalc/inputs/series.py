@@ -3,15 +3,14 @@ boundaries, checked for duplicate times and meters that overlap (gaps: :mod:`cov
 
 A table is laid out one block at a time (:mod:`jcmcalc.inputs.blocks`): a series continued from
 an earlier block is checked against the time, and a register against the reading, it left.
-Columns are processed whole with numpy; long blocks are scanned in steps of :data:`STEP_BLOCK`
-rows so that no array of every step is held.
+Each block's columns are processed whole with numpy.
 """
 
 from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -28,8 +27,6 @@ from jcmcalc.model.parameters import Parameter
 
 METER_COLUMN = "meter"
 DAY = np.timedelta64(1, "D")
-#: Rows per block when scanning the time steps of a long series.
-STEP_BLOCK = 1 << 22
 
 
 @attrs.frozen
@@ -81,7 +78,6 @@ def layout(
         )
         if not np.array_equal(lookup, np.arange(len(lookup))):
             code = lookup[code]
-        parquet.release_memory()
         codes[index.symbol] = code
         composite = _combine(composite, code, len(known) + 1)
     meter_names: list[str] = []
@@ -97,22 +93,26 @@ def layout(
     if time_title is not None:
         column = table.cells[time_title]
         moments, absolute = instants(column, title=time_title, table=table, zone=zone)
-        parquet.release_memory()
     zone = zone if absolute else None
-    order = _order(composite, moments)
+    change = composite[1:] != composite[:-1]
+    step = None if moments is None else np.diff(moments.view(np.int64))
+    order = _order(composite, moments, step, change)
     rows = table.rows if order is None else table.rows[order]
     if order is not None:
         codes = {symbol: code[order] for symbol, code in codes.items()}
         meter = meter[order] if meter_names else meter
         composite = composite[order]
-        moments = None if moments is None else moments[order]
-    change = composite[1:] != composite[:-1]
+        change = composite[1:] != composite[:-1]
+        if moments is not None:
+            moments = moments[order]
+            step = np.diff(moments.view(np.int64))
     del composite
     runs = np.concatenate(([0], np.flatnonzero(change) + 1))
-    if moments is None:
+    if moments is None or step is None:
         segments, segment_period = runs, np.zeros(len(runs), dtype=np.int64)
     else:
-        _duplicates(table, change, moments, rows, zone)
+        _duplicates(table, change, step, moments, rows, zone)
+        del step
         _continued(table, carry, [*codes.values(), meter], runs, moments, rows, zone)
         segments, segment_period = _segments(table, moments, rows, runs, candidates, only, zone)
     parquet.release_memory()
@@ -137,47 +137,30 @@ def _combine(composite: np.ndarray | None, code: np.ndarray, size: int) -> np.nd
     return composite.astype(np.int64) * (size + 1) + code + 1
 
 
-def _order(composite: np.ndarray, moments: np.ndarray | None) -> np.ndarray | None:
-    """The permutation sorting rows by (member and meter, time); None when already sorted."""
-    if np.all(composite[1:] >= composite[:-1]):
-        if moments is None:
-            return None
-        ticks = moments.view(np.int64)
-        if np.all((composite[1:] != composite[:-1]) | (ticks[1:] >= ticks[:-1])):
-            return None
+def _order(
+    composite: np.ndarray, moments: np.ndarray | None, step: np.ndarray | None, change: np.ndarray
+) -> np.ndarray | None:
+    """The permutation sorting rows by (member and meter, time); None when already sorted
+    (``step``: time to the next row, ``change``: where the next row is of another series)."""
+    if np.all(composite[1:] >= composite[:-1]) and (step is None or np.all(change | (step >= 0))):
+        return None
     if moments is None:
         return np.argsort(composite, kind="stable")
     return np.lexsort((moments, composite))
 
 
-def _steps(moments: np.ndarray, change: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """Blocks of (first position, time to the next row of the same member and meter), so that
-    no array of every step is held; across members the step is -1."""
-    ticks = moments.view(np.int64)
-    for first in range(0, len(change), STEP_BLOCK):
-        last = min(first + STEP_BLOCK, len(change))
-        step = np.diff(ticks[first : last + 1])
-        np.putmask(step, change[first:last], -1)
-        yield first, step
-
-
 def _duplicates(
     table: columns.Table,
     change: np.ndarray,
+    step: np.ndarray,
     moments: np.ndarray,
     rows: np.ndarray,
     zone: str | None,
 ) -> None:
-    same = next(
-        (
-            first + found[0]
-            for first, step in _steps(moments, change)
-            if len(found := np.flatnonzero(step == 0))
-        ),
-        None,
-    )
-    if same is not None:
-        first = int(same)
+    same = np.flatnonzero(step == 0)
+    same = same[~change[same]]
+    if len(same):
+        first = int(same[0])
         _duplicate(table, moments[first], int(rows[first]), int(rows[first + 1]), zone)
 
 
