@@ -195,15 +195,16 @@ def coverages(
         period = candidates[position]
         if position not in calendars:
             calendars[position] = _calendar(period, series.zone)
-        present = _present(runs.get(code))
         blank = np.array([], dtype=np.int64)
         if code in blanks:
             _, times, rows = blanks[code]
-            blank = np.sort(rows[~np.isin(times, present.view(np.int64))])
-        counted = _count(present, calendars[position], series, step)
+            present = _present(runs.get(code)).view(np.int64)
+            blank = np.sort(rows[~np.isin(times, present)])
+        counted = _count(runs.get(code), calendars[position], series, step)
         if counted is None and not len(blank):
             continue
-        unit, expected, have, missing = counted or ("readings", len(present), len(present), [])
+        count = len(_present(runs.get(code))) if counted is None else 0
+        unit, expected, have, missing = counted or ("readings", count, count, [])
         found.append(
             Coverage(
                 period.number,
@@ -280,13 +281,17 @@ def _calendar(period: Period, zone: str | None) -> tuple[np.ndarray, np.ndarray]
 
 
 def _count(
-    present: np.ndarray,
+    runs: tuple[np.ndarray, ...] | None,
     calendar: tuple[np.ndarray, np.ndarray],
     series: Gathered,
     step: np.timedelta64 | None,
 ) -> tuple[str, int, int, list[tuple[str, str]]] | None:
     """(unit, expected, present, missing spans) of one group, or None (no cadence)."""
     days, edges = calendar  # the period's days and the next, the instants each begins
+    intervals = step is not None and step < MONTH_STEP and step != DAY
+    if intervals and not series.register:
+        return _intervals(runs, edges[0], edges[-1], step, series.zone)
+    present = _present(runs)
     if series.register:
         if not len(present):
             return None
@@ -299,11 +304,9 @@ def _count(
         return None
     if step >= MONTH_STEP:
         return _months(present, edges, days)
-    if step == DAY:
-        covered = np.zeros(len(days) - 1, dtype=bool)
-        covered[np.searchsorted(edges, present, side="right") - 1] = True
-        return "days", len(covered), int(covered.sum()), _day_spans(days, covered)
-    return _intervals(present, edges[0], edges[-1], step, series.zone)
+    covered = np.zeros(len(days) - 1, dtype=bool)
+    covered[np.searchsorted(edges, present, side="right") - 1] = True
+    return "days", len(covered), int(covered.sum()), _day_spans(days, covered)
 
 
 def _months(
@@ -318,22 +321,49 @@ def _months(
 
 
 def _intervals(
-    present: np.ndarray,
+    runs: tuple[np.ndarray, ...] | None,
     start: np.datetime64,
     end: np.datetime64,
     step: np.timedelta64,
     zone: str | None,
 ) -> tuple[str, int, int, list[tuple[str, str]]]:
-    """Intervals of ``step`` from ``start`` to ``end`` against the readings present."""
+    """Intervals of ``step`` from ``start`` to ``end`` against the readings present: each run
+    of readings one ``step`` apart fills a stretch of intervals (other readings one each)."""
     expected = int((end - start) // step)
-    slots = ((present - start) // step).astype(np.int64)
-    slots = slots[(slots >= 0) & (slots < expected)]
-    have = np.zeros(expected, dtype=bool)
-    have[slots] = True
+    low, high = _filled(runs, start, step)
+    low, high = np.clip(low, 0, expected), np.clip(high, 0, expected)
+    order = np.argsort(low, kind="stable")
+    low, high = low[order], high[order]
+    reach = np.maximum.accumulate(high) if len(high) else high
+    new = np.flatnonzero(np.concatenate(([True], low[1:] > reach[:-1])))[: len(low)]
+    low, high = low[new], np.maximum.reduceat(high, new) if len(new) else high
+    gaps = zip(np.append(0, high).tolist(), np.append(low, expected).tolist(), strict=True)
     spans = [
-        (shown(start + a * step, zone), shown(start + b * step, zone)) for a, b in _runs(~have)
+        (shown(start + a * step, zone), shown(start + (b - 1) * step, zone))
+        for a, b in gaps
+        if b > a
     ]
-    return f"intervals of {_duration(step)}", expected, int(have.sum()), spans
+    return f"intervals of {_duration(step)}", expected, int((high - low).sum()), spans
+
+
+def _filled(
+    runs: tuple[np.ndarray, ...] | None, start: np.datetime64, step: np.timedelta64
+) -> tuple[np.ndarray, np.ndarray]:
+    """The intervals (first, end) that the readings of each run fall in."""
+    if runs is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    group, starts, steps, counts = runs
+    tick = int(step.astype("timedelta64[us]").astype(np.int64))
+    origin = int(np.datetime64(start, "us").astype(np.int64))
+    regular = (steps == tick) | (counts == 1)
+    low = (starts[regular] - origin) // tick
+    high = low + counts[regular]
+    if not regular.all():
+        other = ~regular
+        times = _present((group[other], starts[other], steps[other], counts[other]))
+        slots = (times.view(np.int64) - origin) // tick
+        low, high = np.concatenate((low, slots)), np.concatenate((high, slots + 1))
+    return low, high
 
 
 def _day_spans(days: np.ndarray, covered: np.ndarray) -> list[tuple[str, str]]:
