@@ -21,7 +21,17 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import blocks, boundary, columns, coverage, formats, scaled, series, wide
+from jcmcalc.inputs import (
+    blocks,
+    boundary,
+    columns,
+    coverage,
+    formats,
+    parquet,
+    scaled,
+    series,
+    wide,
+)
 from jcmcalc.inputs.headers import TIME_COLUMNS, Column, value_columns
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
@@ -122,6 +132,7 @@ def _read(
             if layout.moments is not None:
                 _coverage(block, layout, state, present)
             _totals(block, layout, state, present, values)
+    parquet.release_memory()  # what pyarrow kept for reuse from block to block
     found: dict[Slot, Reading] = {}
     for state in states:
         found.update(_finish(table, state, context, candidates, list(carry.meters)))

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import blocks, columns, parquet
+from jcmcalc.inputs import blocks, columns
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import instants, midnights, shown
 from jcmcalc.model.errors import InputError
@@ -115,7 +115,6 @@ def layout(
         del step
         _continued(table, carry, [*codes.values(), meter], runs, moments, rows, zone)
         segments, segment_period = _segments(table, moments, rows, runs, candidates, only, zone)
-    parquet.release_memory()
     return Layout(
         order,
         rows,
