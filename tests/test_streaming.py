@@ -206,3 +206,34 @@ def test_a_bad_cell_in_a_later_batch_names_its_row(
     monkeypatch.setattr(blocks, "BLOCK_ROWS", 2)
     with pytest.raises(InputError, match=r"eg.parquet, row 8: .*nan is not a finite number"):
         jcmcalc.calculate(path)
+
+
+def test_intervals_from_runs_equal_those_of_every_reading() -> None:
+    from jcmcalc.inputs import coverage
+
+    rng = np.random.default_rng(7)
+    start = np.datetime64("2023-01-01T00:00", "us")
+    step = np.timedelta64(15, "m").astype("timedelta64[us]")
+    tick = int(step.astype(np.int64))
+    for _ in range(50):
+        # two series of one member, with gaps, readings off the grid and before the period
+        series = [
+            np.unique(rng.integers(-20, 400, size=300)) * tick
+            + np.where(rng.random(1) < 0.5, 0, rng.integers(0, tick)),
+            np.unique(rng.integers(0, 300, size=100)) * tick * 2,
+        ]
+        ticks = np.concatenate(series) + start.astype(np.int64)
+        starts = np.array([0, len(series[0])])
+        gathered = coverage.Gathered(1, None, register=False)
+        gathered.add(starts, np.zeros(2, dtype=np.int64), ticks, None, np.arange(len(ticks)))
+        runs = coverage._by_group(gathered.runs, 4)[0]
+        end = start + 360 * step
+        found = coverage._intervals(runs, start, end, step, None)
+        slots = np.unique((ticks - start.astype(np.int64)) // tick)
+        have = np.zeros(360, dtype=bool)
+        have[slots[(slots >= 0) & (slots < 360)]] = True
+        missing = [
+            (coverage.shown(start + a * step, None), coverage.shown(start + b * step, None))
+            for a, b in coverage._runs(~have)
+        ]
+        assert found[1:] == (360, int(have.sum()), missing)
