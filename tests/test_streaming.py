@@ -237,3 +237,28 @@ def test_intervals_from_runs_equal_those_of_every_reading() -> None:
             for a, b in coverage._runs(~have)
         ]
         assert found[1:] == (360, int(have.sum()), missing)
+
+
+def test_a_parquet_file_read_in_blocks_is_hashed_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from jcmcalc.api import get_methodology
+    from jcmcalc.inputs import digests
+    from jcmcalc.run.pipeline import prepare
+
+    rows = [(t, s, float(v)) for s, values in SERIES.items() for t, v in values]
+    path = write(tmp_path, "PV-2", name="eg.parquet", both=True)
+    parquet_of(tmp_path / "eg.parquet", rows)
+    monkeypatch.setattr(blocks, "BLOCK_ROWS", 4)
+    data = (tmp_path / "eg.parquet").read_bytes()
+    inputs = prepare(path, get_methodology)
+    digest = inputs.digests[tmp_path / "eg.parquet"]  # recorded while read, not hashed later
+    assert digest == digests.Digest(hashlib.sha256(data).hexdigest(), len(data))
+
+    stamp = blocks._stamp
+    changed = iter([(0, 0, 0)])  # the file looks different once read: it changed meanwhile
+    monkeypatch.setattr(blocks, "_stamp", lambda p: next(changed, None) or stamp(p))
+    with pytest.raises(InputError, match=r"eg.parquet: changed while jcmcalc was reading it"):
+        jcmcalc.calculate(path)

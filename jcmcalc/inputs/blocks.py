@@ -12,6 +12,7 @@ cannot be checked block by block: it is read again as one block (:class:`Unorder
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
@@ -20,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from jcmcalc.inputs import columns, parquet
+from jcmcalc.inputs import columns, digests, parquet
 from jcmcalc.model.errors import InputError
 
 #: Rows per block (a Parquet record batch): bounds the memory a file's readings take.
@@ -95,20 +96,36 @@ def _rows(rows: Any, start: int, stop: int) -> Any:
 
 def _batches(table: columns.Table, size: int) -> Iterator[columns.Table]:
     """A Parquet file a row group at a time (in record batches of ``size`` rows where a group
-    is longer), its columns under the table's titles; the next part is read (in a thread, as
-    pyarrow releases the GIL) while this one is checked and summed."""
+    is longer), its columns under the table's titles. The file's digest is taken in a thread
+    meanwhile (hashlib releases the GIL) and recorded if the file did not change while read."""
     import pyarrow as pa
 
+    path = table.path
     names = {title: column.name for title, column in table.cells.items()}
     first = table.rows.first
-    try:
-        for part in _parts(table.path, list(dict.fromkeys(names.values())), size):
-            cells = {title: _chunked(part.column(name)) for title, name in names.items()}
-            yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
-            first += part.num_rows
-            del part, cells
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"not a readable Parquet file: {exc}", file=table.path) from None
+    before, stop = _stamp(path), threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(digests.hashed, path, stop)
+        try:
+            for part in _parts(path, list(dict.fromkeys(names.values())), size):
+                cells = {title: _chunked(part.column(name)) for title, name in names.items()}
+                yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
+                first += part.num_rows
+                del part, cells
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
+        finally:
+            stop.set()  # only if the blocks end early
+        digest = hashing.result()
+    if digest is None or _stamp(path) != before:
+        raise InputError("changed while jcmcalc was reading it: run again", file=path)
+    digests.note(path, digest)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is written: its size, modification time and inode."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def _parts(path: Path, wanted: list[str], size: int) -> Iterator[Any]:
@@ -120,15 +137,6 @@ def _parts(path: Path, wanted: list[str], size: int) -> Iterator[Any]:
             yield source.read_row_group(group, columns=wanted)
         else:
             yield from source.iter_batches(batch_size=size, row_groups=[group], columns=wanted)
-
-
-def _ahead(parts: Iterator[Any]) -> Iterator[Any]:
-    """``parts``, each next one read in a thread while the consumer works on this one."""
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(next, parts, None)
-        while (part := pending.result()) is not None:
-            pending = pool.submit(next, parts, None)
-            yield part
 
 
 def _chunked(column: Any) -> Any:
