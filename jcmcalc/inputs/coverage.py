@@ -132,21 +132,24 @@ class Gathered:
         """One block's dated cells (times as int64 ``ticks``, which hold a value in ``given``,
         None: all, and their ``rows``) in stretches of one series each, times ascending, that
         begin at ``starts``; ``group`` is each stretch's group (-1: none)."""
-        heads = np.zeros(len(ticks), dtype=bool)
-        heads[starts] = True
-        kept = None
+        kept, heads = None, starts
         if given is not None and not given.all():
             self._blank(starts, group, ticks, rows, given)
             kept = np.flatnonzero(given)
             stretch = np.searchsorted(starts, kept, side="right")
             ticks = ticks[kept]
-            heads = np.concatenate(([True], stretch[1:] != stretch[:-1]))[: len(kept)]
+            heads = np.flatnonzero(np.concatenate(([True], stretch[1:] != stretch[:-1])))
+            heads = heads[heads < len(kept)]
         if not len(ticks):
             return
-        step = np.diff(ticks, prepend=ticks[:1])
-        step[heads] = 0
-        new = heads
-        new[1:] |= heads[:-1] | (step[1:] != step[:-1])
+        step = np.empty_like(ticks)
+        np.subtract(ticks[1:], ticks[:-1], out=step[1:])
+        step[heads] = 0  # a stretch's first reading begins a run of its own
+        new = np.empty(len(ticks), dtype=bool)
+        new[0] = True
+        np.not_equal(step[1:], step[:-1], out=new[1:])
+        new[heads] = True
+        new[heads[heads + 1 < len(ticks)] + 1] = True  # and its second reading the next run
         first = np.flatnonzero(new)
         counts = np.diff(np.append(first, len(ticks)))
         at = first if kept is None else kept[first]
