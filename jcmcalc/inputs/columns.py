@@ -202,6 +202,8 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
                 indices = indices.fill_null(len(names))
                 lookup = np.append(lookup, known.setdefault("", len(known)))
             indices = indices.to_numpy(zero_copy_only=False)
+            if len(piece) == len(column) and np.array_equal(lookup, np.arange(len(lookup))):
+                return indices.astype(np.int32, copy=False), list(known)  # its own codes
             codes[offset : offset + len(piece)] = lookup[indices]
             offset += len(piece)
         return codes, list(known)
