@@ -111,16 +111,17 @@ def parquet_of(path: Path, rows: list[tuple[str, str, float | None]]) -> None:
     pq.write_table(table, path, row_group_size=5)
 
 
-def test_parquet_record_batches_give_the_readings_of_one_block(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("size", [3, 7])  # batches within a row group of 5; whole row groups
+def test_parquet_blocks_give_the_readings_of_one_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
 ) -> None:
     rows = [(t, s, float(v)) for s, values in SERIES.items() for t, v in values]
     rows[4] = (rows[4][0], rows[4][1], None)  # a blank cell: a missing reading
     path = write(tmp_path, "PV-2", name="eg.parquet", both=True)
     parquet_of(tmp_path / "eg.parquet", rows)
     expected = one_block(path, monkeypatch)
-    found, count = in_blocks(path, 3, monkeypatch)
-    assert count > 1 and found == expected
+    found, count = in_blocks(path, size, monkeypatch)
+    assert count == (9 if size == 3 else 5) and found == expected
     assert [c.blank for c in expected[1] if c.blanks] == [(5,)]
 
 
