@@ -263,3 +263,62 @@ def test_a_parquet_file_read_in_blocks_is_hashed_as_it_is_read(
     monkeypatch.setattr(blocks, "_stamp", lambda p: next(changed, None) or stamp(p))
     with pytest.raises(InputError, match=r"eg.parquet: changed while jcmcalc was reading it"):
         jcmcalc.calculate(path)
+
+
+@pytest.mark.parametrize("data", [system_major, time_major, meters], ids=lambda f: f.__name__)
+def test_a_streamed_csv_file_gives_the_readings_of_one_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data
+) -> None:
+    from jcmcalc.inputs import fastcsv
+
+    path = write(tmp_path, data(), both=True)
+    expected = one_block(path, monkeypatch)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    monkeypatch.setattr(fastcsv, "STREAM_BYTES", 0)  # every file streamed
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 64)  # a few rows per block
+    found, count = in_blocks(path, 1 << 20, monkeypatch)
+    assert count > 2 and found == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda text: text.replace("\n", "\n\n", 1), "row"),  # an empty line: the careful reader
+        (lambda text: text + "2023-12-31T23:59,PV-1,twelve\n", "'twelve' is not a finite number"),
+        (lambda text: text + "2023-12-31T23:59,PV-1\n", "2 cells where the header has 3"),
+    ],
+)
+def test_a_streamed_csv_file_that_is_not_plain_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, words: str
+) -> None:
+    from jcmcalc.inputs import fastcsv
+
+    path = write(tmp_path, change(system_major()), both=True)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    monkeypatch.setattr(fastcsv, "STREAM_BYTES", 0)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 64)
+    try:
+        found = readings(path)
+    except InputError as error:
+        assert words in str(error) and "eg.csv" in str(error)
+        return
+    monkeypatch.setattr(fastcsv, "STREAM_BYTES", 1 << 40)
+    assert found == readings(path)
+
+
+def test_a_streamed_csv_file_is_hashed_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from jcmcalc.api import get_methodology
+    from jcmcalc.inputs import fastcsv
+    from jcmcalc.run.pipeline import prepare
+
+    path = write(tmp_path, time_major(), both=True)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    monkeypatch.setattr(fastcsv, "STREAM_BYTES", 0)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 64)
+    data = (tmp_path / "eg.csv").read_bytes()
+    digest = prepare(path, get_methodology).digests[tmp_path / "eg.csv"]
+    assert digest.sha256 == hashlib.sha256(data).hexdigest() and digest.size == len(data)

@@ -6,8 +6,9 @@ memory in slices of as many (a table no longer than that is one block). What cro
 edge is explicit: the stable codes of the meters named so far and each series' last time and
 row (:class:`Carry`), each register's last reading, and the exact totals by slot (:class:`Sums`),
 so memory is bounded by a block and the state per member and period, not by the readings.
-A member whose rows go back in time from one block to the next (a file in no time order)
-cannot be checked block by block: it is read again as one block (:class:`Unordered`).
+A member whose rows go back in time from one block to the next (a file in no time order), or a
+streamed CSV file that is not plain (:mod:`jcmcalc.inputs.fastcsv`), cannot be checked block by
+block: it is read again as one block (:class:`ReadWhole`).
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ from typing import Any
 
 import attrs
 
-from jcmcalc.inputs import columns, digests, parquet
+from jcmcalc.inputs import columns, digests, fastcsv, parquet
 from jcmcalc.model.errors import InputError
 
 #: Rows per block (a Parquet record batch): bounds the memory a file's readings take.
 BLOCK_ROWS = 1 << 20
+#: Bytes of a streamed CSV file parsed per block (about a million rows of 32 characters).
+BLOCK_BYTES = 1 << 25
 
 
-class Unordered(Exception):
-    """A series' rows in a later block are earlier than its rows in an earlier block."""
+class ReadWhole(Exception):
+    """The file cannot be read block by block: a series' rows in a later block are earlier
+    than its rows in an earlier block, or a streamed CSV file needs the careful reader."""
 
 
 @attrs.define
@@ -73,11 +77,14 @@ class Sums:
 def blocks(table: columns.Table, size: int | None) -> Iterator[columns.Table]:
     """``table`` in blocks of at most ``size`` rows (None: one block), each citing the rows of
     the file."""
-    if size is None or len(table) <= size:
+    if not streamed(table) and (size is None or len(table) <= size):
         yield table
         return
+    if streamed(table):
+        yield from _hashed(table.path, fastcsv.batches(table, BLOCK_BYTES, ReadWhole))
+        return
     if any(isinstance(column, parquet.ParquetColumn) for column in table.cells.values()):
-        yield from _batches(table, size)
+        yield from _hashed(table.path, _batches(table, size))
         return
     for start in range(0, len(table), size):
         stop = min(start + size, len(table))
@@ -94,28 +101,39 @@ def _rows(rows: Any, start: int, stop: int) -> Any:
     return rows[start:stop]
 
 
+def streamed(table: columns.Table) -> bool:
+    """Whether ``table`` is a CSV file that is only read block by block."""
+    return any(isinstance(column, fastcsv.Streamed) for column in table.cells.values())
+
+
 def _batches(table: columns.Table, size: int) -> Iterator[columns.Table]:
     """A Parquet file a row group at a time (in record batches of ``size`` rows where a group
-    is longer), its columns under the table's titles. The file's digest is taken in a thread
-    meanwhile (hashlib releases the GIL) and recorded if the file did not change while read."""
+    is longer), its columns under the table's titles."""
     import pyarrow as pa
 
-    path = table.path
     names = {title: column.name for title, column in table.cells.items()}
     first = table.rows.first
+    try:
+        for part in _parts(table.path, list(dict.fromkeys(names.values())), size):
+            cells = {title: _chunked(part.column(name)) for title, name in names.items()}
+            yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
+            first += part.num_rows
+            del part, cells
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a readable Parquet file: {exc}", file=table.path) from None
+
+
+def _hashed(path: Path, parts: Iterator[columns.Table]) -> Iterator[columns.Table]:
+    """The blocks of ``parts``, the file's digest taken in a thread meanwhile (hashlib
+    releases the GIL) and recorded if the file did not change while it was read."""
     before, stop = _stamp(path), threading.Event()
     with ThreadPoolExecutor(1) as pool:
         hashing = pool.submit(digests.hashed, path, stop)
         try:
-            for part in _parts(path, list(dict.fromkeys(names.values())), size):
-                cells = {title: _chunked(part.column(name)) for title, name in names.items()}
-                yield attrs.evolve(table, cells=cells, rows=columns.Counting(first, part.num_rows))
-                first += part.num_rows
-                del part, cells
-        except (pa.ArrowException, OSError) as exc:
-            raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
-        finally:
-            stop.set()  # only if the blocks end early
+            yield from parts
+        except BaseException:  # the blocks end early (an error, or the file read whole)
+            stop.set()
+            raise
         digest = hashing.result()
     if digest is None or _stamp(path) != before:
         raise InputError("changed while jcmcalc was reading it: run again", file=path)

@@ -77,7 +77,8 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     methodology, only = context.methodology, context.only
     table = formats.load(path, context.options, context.frame)
     if wide.is_wide(table):
-        table = wide.to_long(table, methodology, context.members)
+        whole = _whole(table, context)
+        table = wide.to_long(whole, methodology, context.members)
     found_columns = value_columns(table, methodology)
     time_titles = [c for c in TIME_COLUMNS if c in table.titles]
     if len(time_titles) > 1:  # one would be ignored, even where the two disagree
@@ -96,8 +97,19 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     candidates = [only] if only is not None else sorted(context.periods, key=lambda p: p.start)
     try:
         return _read(table, found_columns, context, candidates, time_title, blocks.BLOCK_ROWS)
-    except blocks.Unordered:
-        return _read(table, found_columns, context, candidates, time_title, None)
+    except blocks.ReadWhole:
+        whole = _whole(table, context)
+        return _read(
+            whole, value_columns(whole, methodology), context, candidates, time_title, None
+        )
+
+
+def _whole(table: columns.Table, context: ReadContext) -> columns.Table:
+    """``table`` as one block: a streamed CSV file read whole (by the careful reader if it is
+    not plain)."""
+    if not blocks.streamed(table):
+        return table
+    return formats.load(table.path, context.options, context.frame, stream=False)
 
 
 def _read(

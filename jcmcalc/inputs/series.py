@@ -204,7 +204,7 @@ def _continued(
             if first == before[0]:
                 _duplicate(table, moments[start], before[1], int(rows[start]), zone)
             if first < before[0]:
-                raise blocks.Unordered
+                raise blocks.ReadWhole
         carry.last[key] = (last, int(rows[end]))
 
 
