@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs import blocks, series
+from jcmcalc.inputs import blocks, coverage, series
 from jcmcalc.model.errors import InputError
 from tests.test_monitoring_series import energy, quarter_hours, registers, series_csv, write
 
@@ -39,6 +39,7 @@ def in_blocks(path: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> tuple[t
         return layout(*args, **kwargs)
 
     monkeypatch.setattr(blocks, "BLOCK_ROWS", size)
+    monkeypatch.setattr(coverage, "COMPACT", 2)  # the runs of blocks joined as they come
     monkeypatch.setattr(series, "layout", counted)
     found = readings(path)
     monkeypatch.setattr(series, "layout", layout)
@@ -210,7 +211,6 @@ def test_a_bad_cell_in_a_later_batch_names_its_row(
 
 
 def test_intervals_from_runs_equal_those_of_every_reading() -> None:
-    from jcmcalc.inputs import coverage
 
     rng = np.random.default_rng(7)
     start = np.datetime64("2023-01-01T00:00", "us")

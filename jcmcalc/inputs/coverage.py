@@ -37,6 +37,8 @@ LISTED_SPANS = 3
 KEPT = 1000
 DAY = np.timedelta64(1, "D")
 MONTH_STEP = np.timedelta64(28, "D").astype("timedelta64[us]")
+#: Blocks' runs gathered before they are joined into one (runs of a series across edges).
+COMPACT = 32
 
 
 @attrs.frozen
@@ -144,18 +146,22 @@ class Gathered:
             return
         step = np.empty_like(ticks)
         np.subtract(ticks[1:], ticks[:-1], out=step[1:])
-        step[heads] = 0  # a stretch's first reading begins a run of its own
+        # a stretch's first reading takes the step to its second (none: a stretch of one)
+        alone = np.append(heads[1:] - heads[:-1] == 1, heads[-1:] + 1 >= len(ticks))
+        step[heads[~alone]] = step[heads[~alone] + 1]
+        step[heads[alone]] = 0
         new = np.empty(len(ticks), dtype=bool)
         new[0] = True
         np.not_equal(step[1:], step[:-1], out=new[1:])
         new[heads] = True
-        new[heads[heads + 1 < len(ticks)] + 1] = True  # and its second reading the next run
         first = np.flatnonzero(new)
         counts = np.diff(np.append(first, len(ticks)))
         at = first if kept is None else kept[first]
         owner = group[np.searchsorted(starts, at, side="right") - 1]
         known = owner >= 0
         self.runs.append((owner[known], ticks[first][known], step[first][known], counts[known]))
+        if len(self.runs) >= COMPACT:
+            self.runs = [_joined(self.runs)]
 
     def _blank(
         self, starts: np.ndarray, group: np.ndarray, ticks: np.ndarray, rows: Any, given: np.ndarray
@@ -187,7 +193,8 @@ def coverages(
 ) -> list[Coverage]:
     """The coverage of every (period, member) group of ``series``; ``describe(code)`` gives
     a member code's key and its words (`` for PV system 'S1'``)."""
-    runs, blanks = _by_group(series.runs, 4), _by_group(series.blanks, 3)
+    runs = _by_group([_joined(series.runs)], 4) if series.runs else {}
+    blanks = _by_group(series.blanks, 3)
     codes = sorted(set(runs) | set(blanks))
     steps = [_least_step(runs[code]) for code in codes if code in runs]
     step = min((s for s in steps if s is not None), default=None)
@@ -225,6 +232,25 @@ def coverages(
             )
         )
     return found
+
+
+def _joined(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """The runs of ``parts`` in one, by group and time, a run that continues another (the
+    same step, beginning one step after its last reading: a series across a block edge) joined
+    to it."""
+    group, starts, steps, counts = (np.concatenate(found) for found in zip(*parts, strict=True))
+    if not len(group):
+        return group, starts, steps, counts
+    order = np.lexsort((starts, group))
+    group, starts, steps, counts = group[order], starts[order], steps[order], counts[order]
+    follows = (
+        (group[1:] == group[:-1])
+        & (steps[1:] == steps[:-1])
+        & (steps[1:] != 0)
+        & (starts[1:] == starts[:-1] + counts[:-1] * steps[:-1])
+    )
+    first = np.flatnonzero(np.concatenate(([True], ~follows)))
+    return group[first], starts[first], steps[first], np.add.reduceat(counts, first)
 
 
 def _by_group(parts: list[tuple[np.ndarray, ...]], width: int) -> dict[int, tuple[np.ndarray, ...]]:

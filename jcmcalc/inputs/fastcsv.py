@@ -146,7 +146,7 @@ def batches(table: Table, size: int, again: type[Exception]) -> Iterator[Table]:
     row = 2
     try:
         reader = pacsv.open_csv(
-            table.path,
+            pa.OSFile(str(table.path)),  # read, not mapped: mapped pages would count as memory
             read_options=pacsv.ReadOptions(block_size=size, use_threads=True),
             parse_options=pacsv.ParseOptions(delimiter=first.separator, ignore_empty_lines=False),
             convert_options=options,
