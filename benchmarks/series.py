@@ -16,7 +16,7 @@ wall / CPU / peak memory to the floor:
   1,000 systems, 252 MiB: before the reader streamed 2.18 / 2.28 / 2.69 (720 vs 268 MiB) [~7];
                           streamed 0.94 / 1.16 / 1.00 (277 vs 276 MiB) [2-5]
   2,500 systems, 632 MiB: before 1.64 / 2.20 / 5.79 (1,528 vs 264 MiB) [~10];
-                          streamed 1.29 / 1.40 / 0.95 (262 vs 277 MiB) [5-8]
+                          streamed 1.22 / 1.25 / 0.98 (269 vs 274 MiB) [3-5]
 """
 
 from __future__ import annotations
