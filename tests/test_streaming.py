@@ -322,3 +322,16 @@ def test_a_streamed_csv_file_is_hashed_as_it_is_read(
     data = (tmp_path / "eg.csv").read_bytes()
     digest = prepare(path, get_methodology).digests[tmp_path / "eg.csv"]
     assert digest.sha256 == hashlib.sha256(data).hexdigest() and digest.size == len(data)
+
+
+def test_a_large_csv_file_that_cannot_be_streamed_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jcmcalc.inputs import fastcsv, monitoring
+
+    path = write(tmp_path, system_major().replace("\n", "\n\n", 1), both=True)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    monkeypatch.setattr(fastcsv, "STREAM_BYTES", 0)
+    monkeypatch.setattr(monitoring, "MAX_FILE_BYTES", 10)
+    with pytest.raises(InputError, match=r"eg.csv: cannot be read block by block .*sort it"):
+        jcmcalc.calculate(path)

@@ -113,11 +113,11 @@ def _streamed(path: Path, separator: str) -> Table | None:
     be read block by block."""
     lines, last = 0, b"\n"
     with file_errors(path), path.open("rb") as stream:
-        head = stream.read(HEAD)
+        head = stream.read(HEAD + 1)  # more than HEAD: a longer first line is no header here
         stream.seek(0)
         while chunk := stream.read(_CHUNK):
             lines, last = lines + chunk.count(b"\n"), chunk[-1:]
-    raw = _header(head + (b"" if last == b"\n" else b"\n"), separator)
+    raw = _header(head, separator)
     header = _titles(raw, separator, path)
     if raw is None or header is None:
         return None

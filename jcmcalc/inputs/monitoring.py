@@ -33,7 +33,7 @@ from jcmcalc.inputs import (
     wide,
 )
 from jcmcalc.inputs.headers import TIME_COLUMNS, Column, value_columns
-from jcmcalc.inputs.project import Period
+from jcmcalc.inputs.project import MAX_FILE_BYTES, Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
 from jcmcalc.model.errors import InputError, listing, quoted
 from jcmcalc.model.methodology import Methodology
@@ -109,6 +109,14 @@ def _whole(table: columns.Table, context: ReadContext) -> columns.Table:
     not plain)."""
     if not blocks.streamed(table):
         return table
+    if table.path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(
+            "cannot be read block by block (rows of a member go back in time from one block to "
+            "the next, or the file is not plain CSV: an empty line, a row of another length, a "
+            "line end in a quoted cell...) and is larger than the "
+            f"{MAX_FILE_BYTES // 2**20} MiB read whole: sort it by member and time, or mend it",
+            file=table.path,
+        )
     return formats.load(table.path, context.options, context.frame, stream=False)
 
 
