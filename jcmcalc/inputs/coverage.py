@@ -258,6 +258,8 @@ def _by_group(parts: list[tuple[np.ndarray, ...]], width: int) -> dict[int, tupl
     if not parts:
         return {}
     arrays = [np.concatenate(found) for found in zip(*parts, strict=True)]
+    if not len(arrays[0]):
+        return {}
     order = np.argsort(arrays[0], kind="stable")
     arrays = [array[order] for array in arrays]
     codes, starts = np.unique(arrays[0], return_index=True)
