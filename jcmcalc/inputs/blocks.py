@@ -105,7 +105,7 @@ def _rows(rows: Any, start: int, stop: int) -> Any:
 
 def streamed(table: columns.Table) -> bool:
     """Whether ``table`` is a CSV file that is only read block by block."""
-    return any(isinstance(column, fastcsv.Streamed) for column in table.cells.values())
+    return any(isinstance(column, fastcsv.CsvColumn) for column in table.cells.values())
 
 
 def _batches(table: columns.Table, size: int) -> Iterator[columns.Table]:

@@ -44,7 +44,7 @@ _CHUNK = 1 << 24
 
 
 @attrs.frozen
-class Streamed:
+class CsvColumn:
     """A column of a CSV file read block by block (:func:`batches`): its raw header cell, the
     file's separator and the raw header."""
 
@@ -123,7 +123,7 @@ def _streamed(path: Path, separator: str) -> Table | None:
         return None
     rows = lines - 1 + (0 if last == b"\n" else 1)
     cells = {
-        title: Streamed(name, separator, tuple(raw))
+        title: CsvColumn(name, separator, tuple(raw))
         for name, title in zip(raw, header, strict=True)
     }
     return Table(path, header, cells, Counting(2, rows), {})
