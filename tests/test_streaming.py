@@ -286,6 +286,8 @@ def test_a_streamed_csv_file_gives_the_readings_of_one_block(
         (lambda text: text.replace("\n", "\n\n", 1), "row"),  # an empty line: the careful reader
         (lambda text: text + "2023-12-31T23:59,PV-1,twelve\n", "'twelve' is not a finite number"),
         (lambda text: text + "2023-12-31T23:59,PV-1\n", "2 cells where the header has 3"),
+        (lambda text: text.replace("\n", "\r"), "row"),  # line ends that are not counted
+        (lambda text: text.replace("\n", "\r", 3), "row"),
     ],
 )
 def test_a_streamed_csv_file_that_is_not_plain_is_read_whole(

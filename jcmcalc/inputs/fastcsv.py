@@ -122,6 +122,8 @@ def _streamed(path: Path, separator: str) -> Table | None:
     if raw is None or header is None:
         return None
     rows = lines - 1 + (0 if last == b"\n" else 1)
+    if rows < 1:  # no line ends but carriage returns, say: the whole reader reads it
+        return None
     cells = {
         title: CsvColumn(name, separator, tuple(raw))
         for name, title in zip(raw, header, strict=True)
