@@ -9,7 +9,6 @@ Each block's columns are processed whole with numpy.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -18,6 +17,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import blocks, columns
+from jcmcalc.inputs.leaves import normal_id
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import instants, midnights, shown
 from jcmcalc.model.errors import InputError
@@ -74,7 +74,7 @@ def layout(
         code, found = columns.members(table.cells[index.csv_column])
         known = {member: position for position, member in enumerate(members[index.symbol])}
         lookup = np.array(  # ids are compared NFC-normalised, as a project file's are
-            [known.get(unicodedata.normalize("NFC", name), -1) for name in found], dtype=np.int32
+            [known.get(normal_id(name), -1) for name in found], dtype=np.int32
         )
         if not np.array_equal(lookup, np.arange(len(lookup))):
             code = lookup[code]
