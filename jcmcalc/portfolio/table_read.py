@@ -29,7 +29,7 @@ BLOCK = 1 << 16
 def read(path: Path) -> columns.Table:
     """The portfolio table at ``path`` (CSV or Parquet)."""
     if path.suffix.lower() not in columns.PARQUET:
-        table = fastcsv.load(path, ",", numbers=False)
+        table = fastcsv.load(path, ",", stream=False, numbers=False)  # held whole: no stream
         if table is not None:
             cells = {title: _cells(column) for title, column in table.cells.items()}
             return attrs.evolve(table, cells=cells)
