@@ -128,6 +128,30 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     duplicate times of one member (and meter) and meter readings that go backwards. The coverage
     of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings.
     """
+    parsed = parse(path, context)
+    if parsed is None:
+        return {}
+    found: dict[Slot, Reading] = {}
+    for column in parsed.columns:
+        found.update(_read_column(parsed.table, parsed.layout, column, context, parsed.candidates))
+    return found
+
+
+@attrs.frozen
+class Parsed:
+    """A monitoring file's table, its value columns, its rows in processing order and the
+    periods they may fall in (:func:`parse`)."""
+
+    table: columns.Table
+    columns: list[Column]
+    layout: series.Layout
+    candidates: list[Period]
+
+
+def parse(path: Path, context: ReadContext) -> Parsed | None:
+    """A monitoring file read, checked and laid out by member, meter and time; None when it
+    has no rows. Its readings (:func:`read_monitoring`) and its dated rows
+    (:mod:`jcmcalc.inputs.dated`) both start here."""
     methodology, only = context.methodology, context.only
     table = formats.load(path, context.options, context.frame)
     if wide.is_wide(table):
@@ -146,7 +170,7 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
             "a file under [monitoring] needs a 'date' or 'timestamp' column", file=path, row=1
         )
     if not len(table):
-        return {}
+        return None
     candidates = [only] if only is not None else sorted(context.periods, key=lambda p: p.start)
     layout = series.layout(
         table,
@@ -158,10 +182,7 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
         context.time_zone,
         tuple(column.register for column in value_columns),
     )
-    found: dict[Slot, Reading] = {}
-    for column in value_columns:
-        found.update(_read_column(table, layout, column, context, candidates))
-    return found
+    return Parsed(table, value_columns, layout, candidates)
 
 
 def _read_column(
@@ -195,7 +216,7 @@ def _totals(
     """The readings of one column by slot, and which of its cells (in layout order) hold a
     value."""
     parameter, members = column.parameter, context.members
-    present, values = _values(table, layout, column, context.methodology, members)
+    present, values = given_values(table, layout, column, context.methodology, members)
     rows = layout.rows[present]
     integers = values.integers
     sizes = [len(members[s]) for s in parameter.index]
@@ -307,7 +328,7 @@ def _coverage(
     return found
 
 
-def _values(
+def given_values(
     table: columns.Table,
     layout: series.Layout,
     column: Column,

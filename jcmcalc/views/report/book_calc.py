@@ -17,6 +17,7 @@ from jcmcalc.model.kernel import CREDITS, ER, equations_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE
 from jcmcalc.run.result import Result
 from jcmcalc.views.report import content
+from jcmcalc.views.report.book_rows import EXACT_NOTE, RAW, Slot, Total
 from jcmcalc.views.report.formulas import Formula as FormulaText
 from jcmcalc.views.report.sheets import Book, Formula
 
@@ -65,8 +66,12 @@ def selects(result: Result) -> bool:
     )
 
 
-def inputs_sheet(book: Book, result: Result) -> dict[CellKey, str]:
-    """Write every input value; returns the cell of each (period, name, member)."""
+def inputs_sheet(
+    book: Book, result: Result, totals: Mapping[Slot, Total] | None = None
+) -> dict[CellKey, str]:
+    """Write every input value (a monitored total as its formula over the dated rows, where
+    ``totals`` has one); returns the cell of each (period, name, member)."""
+    totals = totals or {}
     sheet = book.sheet(INPUT, INPUT_WIDTHS)
     sheet.header(INPUT_HEADER)
     cells: dict[CellKey, str] = {}
@@ -78,17 +83,21 @@ def inputs_sheet(book: Book, result: Result) -> dict[CellKey, str]:
         for name, by_key in values.items():
             parameter = methodology.parameter(name)
             for key, value in by_key.items():
+                total = totals.get((number, name, key)) if number is not None else None
+                origin = value.origin + (f" [{value.confidence}]" if value.confidence else "")
+                if total is not None:
+                    origin += f" (sum of {RAW} rows{'' if total.exact else '; ' + EXACT_NOTE})"
                 row = sheet.append(
                     [
                         number,
                         parameter.symbol,
                         "/".join(key),
-                        value.value,
+                        value.value if total is None else total.formula,
                         value.unit or parameter.unit,
                         period.start if period else None,
                         period.end if period else None,
                         points.get((name, key), ""),
-                        value.origin + (f" [{value.confidence}]" if value.confidence else ""),
+                        origin,
                         value.source,
                         name,
                     ]

@@ -1,0 +1,201 @@
+"""The dated rows behind the readings of a monitoring file, for a report that shows them.
+
+A file is read again through the same steps as its readings (:func:`monitoring.parse`: the same
+loaders, units, boundary checks and order by member, meter and time), from bytes whose SHA-256
+must be the one recorded when it was first read; a file that changed since is bad input. Each
+value keeps its exact scaled integer (``value = integer / 10**scale`` in the file's unit), so
+that a spreadsheet can sum the integers exactly.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import numpy as np
+
+from jcmcalc.inputs import digests, monitoring, series, sources
+from jcmcalc.inputs.boundary import file_errors
+from jcmcalc.inputs.readings import ReadContext
+from jcmcalc.inputs.resolve import Inputs
+from jcmcalc.inputs.times import shown
+from jcmcalc.model.errors import InputError
+
+Key = tuple[str, ...]
+
+
+@attrs.frozen
+class Row:
+    """One given cell of a value column: its period, file row, time (as text, empty for an
+    undated file), member, meter (empty without a ``meter`` column) and exact scaled integer.
+    ``previous``: for a meter register, the file row of the same meter's reading before (whose
+    difference to this one is counted in this row's period); None for its first reading."""
+
+    period: int
+    row: int
+    time: str
+    member: Key
+    meter: str
+    integer: int
+    previous: int | None = None
+
+
+@attrs.frozen
+class ColumnRows:
+    """The rows of one value column of one file: its parameter, the unit its header names,
+    the exact factor into the parameter's canonical unit, the scale of its integers."""
+
+    file: Path
+    parameter: str
+    unit: str
+    canonical: str
+    factor: Fraction
+    scale: int
+    register: bool
+    rows: tuple[Row, ...]
+
+    def value(self, row: Row) -> Fraction:
+        """The cell in the file's unit (a register's reading)."""
+        return Fraction(row.integer, 10**self.scale)
+
+    def totals(self) -> dict[tuple[int, Key], Fraction]:
+        """The exact total per (period number, member key) in the canonical unit: the sum of
+        the values, or of a register's differences."""
+        integers: dict[tuple[int, Key], int] = {}
+        before = {row.row: row.integer for row in self.rows}
+        for row in self.rows:
+            if self.register and row.previous is None:
+                continue
+            counted = row.integer - before[row.previous] if self.register else row.integer
+            place = (row.period, row.member)
+            integers[place] = integers.get(place, 0) + counted
+        scale = self.factor / 10**self.scale
+        return {place: total * scale for place, total in integers.items()}
+
+
+@attrs.frozen
+class FileRows:
+    """The dated rows of one monitoring file, or ``why`` they are not given."""
+
+    file: Path
+    columns: tuple[ColumnRows, ...] = ()
+    why: str = ""
+
+
+#: A file larger than this many bytes per allowed row is not read again to count its rows.
+BYTES_PER_ROW = 200
+
+
+def project_rows(inputs: Inputs, limit: int) -> tuple[FileRows, ...]:
+    """The dated rows of the project's monitoring files, in the order they were read, as long
+    as all of them together are at most ``limit`` cells; files a plugin's reader reads, files
+    given as DataFrames and files beyond the limit get the reason instead."""
+    methodology, project = inputs.methodology, inputs.project
+    readers = sources.installed_readers(methodology)
+    found: list[FileRows] = []
+    left = limit
+    for path, period in sources.monitoring_files(project):
+        context = sources.context_of(path, period, methodology, project, inputs.members)
+        reader = sources.plugin_reader(path, methodology, readers)
+        if reader is not None:
+            found.append(FileRows(path, why=f"read by the plugin reader {reader.name!r}"))
+            continue
+        if context.frame is not None or not path.is_file():
+            found.append(FileRows(path, why="given as a DataFrame, not a file"))
+            continue
+        too_many = f"more values than the {left:,} left of the {limit:,} a workbook holds"
+        if path.stat().st_size > BYTES_PER_ROW * left:
+            found.append(FileRows(path, why=too_many))
+            continue
+        digest = digests.digest_of(path, inputs.digests)
+        with file_errors(path):
+            columns = rows_of(path, context, digest, left)
+        if columns is None:
+            found.append(FileRows(path, why=too_many))
+            continue
+        left -= sum(len(column.rows) for column in columns)
+        found.append(FileRows(path, columns))
+    return tuple(found)
+
+
+def rows_of(
+    path: Path, context: ReadContext, digest: digests.Digest, limit: int | None = None
+) -> tuple[ColumnRows, ...] | None:
+    """The given cells of every value column of a monitoring file read by the core's reader,
+    from bytes whose digest is ``digest`` (else an :class:`InputError`: it changed); None when
+    its rows times its value columns exceed ``limit``."""
+    with digests.recording() as seen:
+        parsed = monitoring.parse(path, context)
+    now = digests.digest_of(path, seen)
+    if now != digest:
+        raise InputError(
+            f"changed since it was read (SHA-256 {now.sha256}, was {digest.sha256}): run again",
+            file=path,
+        )
+    if parsed is None:
+        return ()
+    if limit is not None and len(parsed.table) * len(parsed.columns) > limit:
+        return None
+    return tuple(_column_rows(parsed, column, context) for column in parsed.columns)
+
+
+def _column_rows(
+    parsed: monitoring.Parsed, column: monitoring.Column, context: ReadContext
+) -> ColumnRows:
+    table, layout, parameter = parsed.table, parsed.layout, column.parameter
+    members = context.members
+    present, values = monitoring.given_values(table, layout, column, context.methodology, members)
+    rows = layout.rows[present]
+    integers = values.integers
+    period = layout.period()[present]
+    codes = [layout.codes[symbol][present] for symbol in parameter.index]
+    keys = [
+        tuple(members[s][c] for s, c in zip(parameter.index, found, strict=True))
+        for found in zip(*(c.tolist() for c in codes), strict=True)
+    ] or [()] * len(rows)
+    meters = (
+        [layout.meter_names[m] for m in layout.meter[present].tolist()]
+        if layout.meter_names
+        else [""] * len(rows)
+    )
+    moments = layout.times(table)
+    times = (
+        [""] * len(rows) if moments is None else [shown(m, layout.zone) for m in moments[present]]
+    )
+    previous: dict[int, int] = {}
+    if column.register:
+        key = np.zeros(len(rows), dtype=np.int64)
+        for symbol, code in zip(parameter.index, codes, strict=True):
+            key = key * (len(members[symbol]) + 1) + code
+        *_, later, earlier = series.deltas(
+            table,
+            parameter,
+            column.unit,
+            integers,
+            values.scale,
+            column.factor,
+            key,
+            period,
+            rows,
+            layout,
+            present,
+        )
+        previous = dict(zip(later.tolist(), earlier.tolist(), strict=True))
+    numbers = [parsed.candidates[p].number for p in period.tolist()]
+    found = tuple(
+        Row(number, row, time, member, meter, int(integer), previous.get(row))
+        for number, row, time, member, meter, integer in zip(
+            numbers, rows.tolist(), times, keys, meters, integers.tolist(), strict=True
+        )
+    )
+    return ColumnRows(
+        table.path,
+        parameter.name,
+        column.unit,
+        parameter.canonical(column.unit),
+        column.factor,
+        values.scale,
+        column.register,
+        found,
+    )

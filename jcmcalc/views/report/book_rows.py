@@ -1,0 +1,175 @@
+"""The workbook's dated rows: every reading of the monitoring files (up to :data:`RAW_LIMIT`),
+and each period total of the input sheet as a ``SUMPRODUCT`` over them.
+
+The rows come from :mod:`jcmcalc.inputs.dated` (the files read again through the same reader,
+under the SHA-256 the run recorded). Each value is written as in the file, and beside it as the
+exact integer ``ROUND(value * 10^s, 0)`` of its decimal digits (a register: the difference of
+two readings' integers); the totals sum these integers, which a spreadsheet adds without
+rounding, and divide once by ``10^s`` and the unit factor. Where the integers and divisors fit
+in 2^50 and 2^53 (:func:`exact`), the recalculated total equals the engine's, rounded once to a
+float, to the last bit; elsewhere (a Parquet file of binary floats, a value of more digits than
+a float holds) it may differ in the last bits, and :data:`EXACT_NOTE` says so on the row.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from jcmcalc.inputs.dated import ColumnRows, FileRows, Row
+from jcmcalc.run.result import Result
+from jcmcalc.views.report.formulas import literal
+from jcmcalc.views.report.sheets import Book, Formula
+
+RAW = "raw_readings"
+#: Most values (rows times value columns) written as dated rows in one workbook. Each takes a
+#: row of 13 cells (two formulas) and enters one SUMPRODUCT: 20,000 keep a workbook near
+#: 1.5 MB and LibreOffice's recalculation of it within seconds (docs/reports.md).
+RAW_LIMIT = 20_000
+HEADER = [
+    "period",
+    "file",
+    "row",
+    "time",
+    "member",
+    "meter",
+    "quantity",
+    "value in the file",
+    "unit in the file",
+    "counted: exact integer, value x 10^s",
+    "counted value",
+    "unit",
+    "note",
+]
+WIDTHS = [7, 18, 6, 18, 14, 8, 10, 14, 9, 14, 14, 9, 24]
+#: Largest integer of a value, and largest sum or divisor, for an exact spreadsheet total.
+LARGEST_VALUE, LARGEST_SUM = 2**50, 2**53
+EXACT_NOTE = "total not exact in a spreadsheet: compare with a relative tolerance"
+
+Slot = tuple[int, str, tuple[str, ...]]
+
+
+@attrs.frozen
+class Total:
+    """A period total as a formula over the dated rows, and whether a spreadsheet computes it
+    exactly (:func:`exact`)."""
+
+    formula: Formula
+    exact: bool
+
+
+def exact(column: ColumnRows, integers: Iterable[int]) -> bool:
+    """Whether a spreadsheet computes the total of ``integers`` of ``column`` exactly, up to
+    the one rounding of its final division."""
+    values = [abs(i) for i in integers]
+    factor = column.factor
+    return (
+        all(v < LARGEST_VALUE for v in values)
+        and sum(values) * factor.numerator < LARGEST_SUM
+        and 10**column.scale * factor.denominator < LARGEST_SUM
+    )
+
+
+def _name(result: Result, path: Path) -> str:
+    return Path(os.path.relpath(path, result.inputs.project.directory)).as_posix()
+
+
+def raw_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dict[Slot, Total]:
+    """Write the dated rows; returns the formula of each period total they give, by (period
+    number, parameter name, member key), with the engine's value cached."""
+    sheet = book.sheet(RAW, WIDTHS)
+    sheet.header(HEADER)
+    methodology = result.methodology
+    placed: list[tuple[str, ColumnRows, dict[tuple[int, tuple[str, ...]], list[int]]]] = []
+    for found in files:
+        name = _name(result, found.file)
+        for column in found.columns:
+            symbol = methodology.parameter(column.parameter).symbol
+            where: dict[int, tuple[int, int]] = {}  # file row -> sheet row, integer
+            counted: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+            for row in column.rows:
+                number = sheet.rows + 1
+                where[row.row] = (number, row.integer)
+                cells, integer = _cells(column, row, number, where)
+                sheet.append(
+                    [
+                        row.period,
+                        name,
+                        row.row,
+                        row.time,
+                        "/".join(row.member),
+                        row.meter,
+                        symbol,
+                        column.value(row),
+                        column.unit,
+                        *cells,
+                    ]
+                )
+                if integer is not None:
+                    counted.setdefault((row.period, row.member), []).append(integer)
+            placed.append((name, column, counted))
+    last = max(sheet.rows, 2)
+    sheet.worksheet.autofilter(0, 0, last - 1, len(HEADER) - 1)
+    return _totals(result, placed, last)
+
+
+def _cells(
+    column: ColumnRows, row: Row, number: int, where: Mapping[int, tuple[int, int]]
+) -> tuple[list[object], int | None]:
+    """The counted integer, the counted value, its unit and a note of one row (``where``: the
+    sheet row and integer of each file row before); and the integer it adds to its total
+    (None: a register's first reading)."""
+    power = 10**column.scale
+    scaled = f"H{number}*{power}" if power > 1 else f"H{number}"
+    integer, text, note = row.integer, f"=ROUND({scaled},0)", ""
+    if column.register:
+        if row.previous is None:
+            return [None, None, column.canonical, "first reading: the start of the count"], None
+        before, earlier = where[row.previous]
+        integer -= earlier
+        text = f"=ROUND({scaled},0)-ROUND({scaled.replace(str(number), str(before), 1)},0)"
+        note = f"reading minus the reading of row {row.previous}"
+    value = Fraction(integer, power) * column.factor
+    counted = Formula(f"=J{number}{_divided(column)}", value)
+    return [Formula(text, integer, "integer"), counted, column.canonical, note], integer
+
+
+def _divided(column: ColumnRows) -> str:
+    """Formula text turning a counted integer into the canonical unit: ``*a/(10^s*b)``."""
+    numerator = column.factor.numerator
+    denominator = 10**column.scale * column.factor.denominator
+    times = f"*{numerator}" if numerator != 1 else ""
+    return times + (f"/{denominator}" if denominator != 1 else "")
+
+
+def _totals(
+    result: Result,
+    placed: list[tuple[str, ColumnRows, dict[tuple[int, tuple[str, ...]], list[int]]]],
+    last: int,
+) -> dict[Slot, Total]:
+    """The SUMPRODUCT of each period total, where the rows give exactly the engine's value."""
+    values = {p.period.number: p.values for p in result.inputs.periods}
+
+    def span(column: str) -> str:
+        return f"{RAW}!${column}$2:${column}${last}"
+
+    found: dict[Slot, Total] = {}
+    for name, column, counted in placed:
+        symbol = result.methodology.parameter(column.parameter).symbol
+        for (period, member), total in column.totals().items():
+            value = values.get(period, {}).get(column.parameter, {}).get(member)
+            if value is None or value.value != total:
+                continue  # not the engine's value (given otherwise): the input sheet keeps it
+            where = (
+                f"({span('A')}={period})*EXACT({span('B')},{literal(name)})"
+                f"*EXACT({span('G')},{literal(symbol)})"
+                f"*EXACT({span('E')},{literal('/'.join(member))})"
+            )
+            text = f"=SUMPRODUCT({where},{span('J')}){_divided(column)}"
+            summed = exact(column, counted[(period, member)])
+            found[(period, column.parameter, member)] = Total(Formula(text, total), summed)
+    return found

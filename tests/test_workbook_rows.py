@@ -1,0 +1,121 @@
+"""The workbook's dated rows: raw readings whose SUMPRODUCTs are the monitored totals."""
+
+from __future__ import annotations
+
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import jcmcalc
+from jcmcalc.inputs.dated import project_rows
+from jcmcalc.model.errors import InputError
+from jcmcalc.views.report import book_rows, render
+from tests.test_report import EXAMPLES, THAI
+from tests.test_workbook import _name, recalculate
+
+#: Examples with monitoring files the core reads (the others give their values in TOML).
+WITH_FILES = [e for e in EXAMPLES if any(e.parent.glob("*.csv"))]
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path, Path]:
+    """Each example with monitoring files: its result, the workbook as written and as
+    LibreOffice recalculated it."""
+    tmp = tmp_path_factory.mktemp("rows")
+    results = {}
+    for example in WITH_FILES:
+        results[_name(example)] = result = jcmcalc.calculate(example)
+        (tmp / f"{_name(example)}.xlsx").write_bytes(render(result, "xlsx"))
+    out = recalculate([tmp / f"{name}.xlsx" for name in results], tmp)
+    return results, tmp, out
+
+
+def _totals(path: Path) -> dict[tuple[int, str, str], tuple[str, str, object]]:
+    """The input sheet's monitored totals summed from the dated rows: (period, quantity,
+    member) -> (formula, origin, cached value)."""
+    formulas = openpyxl.load_workbook(path)["input"]
+    values = openpyxl.load_workbook(path, data_only=True)["input"]
+    found = {}
+    for row, cached in zip(formulas.iter_rows(min_row=2), values.iter_rows(min_row=2), strict=True):
+        if isinstance(row[3].value, str) and row[3].value.startswith("=SUMPRODUCT("):
+            key = (row[0].value, row[1].value, row[2].value or "")
+            found[key] = (row[3].value, row[8].value, cached[3].value)
+    return found
+
+
+def test_every_file_total_is_a_sumproduct_of_its_rows(books) -> None:
+    results, tmp, _ = books
+    for name, result in results.items():
+        totals = _totals(tmp / f"{name}.xlsx")
+        files = project_rows(result.inputs, book_rows.RAW_LIMIT)
+        expected = {
+            (period, result.methodology.parameter(column.parameter).symbol, "/".join(member))
+            for found in files
+            for column in found.columns
+            for period, member in column.totals()
+        }
+        assert expected and set(totals) == expected, name
+        values = {p.period.number: p.values for p in result.inputs.periods}
+        for (period, symbol, member), (_, origin, cached) in totals.items():
+            parameter = result.methodology.parameter(symbol)
+            engine = values[period][parameter.name][tuple(member.split("/")) if member else ()]
+            assert cached == float(engine.value), (name, period, symbol, member)
+            assert origin == "monitored (sum of raw_readings rows)", origin
+
+
+def test_libreoffice_recalculates_each_total_to_the_last_bit(books) -> None:
+    """The totals sum exact integers: recalculated, they are the engine's float, not near it."""
+    results, tmp, out = books
+    for name in results:
+        written = _totals(tmp / f"{name}.xlsx")
+        again = _totals(out / f"{name}.xlsx")
+        assert set(again) == set(written)
+        for key, (_, origin, cached) in written.items():
+            assert book_rows.EXACT_NOTE not in origin
+            assert again[key][2] == cached, (name, key)
+
+
+def test_registers_show_readings_and_their_differences(books) -> None:
+    _, tmp, out = books
+    sheet = openpyxl.load_workbook(tmp / f"{_name(THAI)}.xlsx")["raw_readings"]
+    values = openpyxl.load_workbook(out / f"{_name(THAI)}.xlsx", data_only=True)["raw_readings"]
+    rows = [r for r in sheet.iter_rows(min_row=2) if r[1].value == "registers-2024H2.csv"]
+    first, second = rows[0], rows[1]
+    assert (first[4].value, first[3].value, first[7].value) == ("BKK-01", "2024-07-01", 1520.318)
+    assert first[9].value is None and first[12].value.startswith("first reading")
+    n, m = first[0].row, second[0].row
+    assert second[9].value == f"=ROUND(H{m}*1000,0)-ROUND(H{n}*1000,0)"
+    assert second[12].value == "reading minus the reading of row 2"
+    assert values[f"J{m}"].value == 1790502 - 1520318
+    assert values[f"K{m}"].value == float(Fraction(1790502 - 1520318, 1000))
+
+
+def test_above_the_limit_the_totals_stay_and_the_sheet_says_why(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(book_rows, "RAW_LIMIT", 10)
+    result = jcmcalc.calculate(THAI)
+    path = tmp_path / "thai.xlsx"
+    path.write_bytes(render(result, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    files = {r[0]: r[3] for r in book["readings"].iter_rows(values_only=True) if r[0] and r[3]}
+    assert (
+        files["monthly-2024H1.csv"]
+        == "totals only: more values than the 10 left of the 10 a workbook holds"
+    )
+    assert files["registers-2024H2.csv"] == "9 values in raw_readings"
+    notes = [r[0] for r in book["readings"].iter_rows(values_only=True) if r[0]]
+    assert any("at most 10 values" in str(n) for n in notes)
+    totals = _totals(path)
+    assert totals and {period for period, *_ in totals} == {2}
+
+
+def test_a_file_changed_since_it_was_read_is_refused(tmp_path) -> None:
+    folder = tmp_path / "thai"
+    shutil.copytree(THAI.parent, folder)
+    result = jcmcalc.calculate(folder / "project.toml")
+    monthly = folder / "monthly-2024H1.csv"
+    monthly.write_text(monthly.read_text().replace("95210.4", "95210.5"))
+    with pytest.raises(InputError, match="changed since it was read"):
+        render(result, "xlsx")
