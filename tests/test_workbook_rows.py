@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import random
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +16,7 @@ import jcmcalc
 from jcmcalc.inputs.dated import project_rows
 from jcmcalc.model.errors import InputError
 from jcmcalc.views.report import book_rows, render
+from tests import test_data_forms as forms
 from tests.test_report import EXAMPLES, THAI
 from tests.test_workbook import _name, recalculate
 
@@ -119,3 +123,95 @@ def test_a_file_changed_since_it_was_read_is_refused(tmp_path) -> None:
     monthly.write_text(monthly.read_text().replace("95210.4", "95210.5"))
     with pytest.raises(InputError, match="changed since it was read"):
         render(result, "xlsx")
+
+
+def test_binary_floats_are_summed_within_the_documented_tolerance(tmp_path) -> None:
+    """A Parquet file of float64 readings: integers too large for a spreadsheet to hold
+    exactly, so the totals say so, recalculate within a relative 1e-12, and the credits
+    still agree exactly."""
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "floats"
+    folder.mkdir()
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=d) for d in range(366)]
+    rng = random.Random(19)
+    table = pa.table(
+        {
+            "date": days * 2,
+            "system": ["A"] * 366 + ["B"] * 366,
+            "EG_i,p [kWh]": [rng.random() * 1000 for _ in range(732)],
+        }
+    )
+    parquet.write_table(table, folder / "readings.parquet")
+    (folder / "project.toml").write_text(FLOATS, encoding="utf-8")
+    result = jcmcalc.calculate(folder / "project.toml")
+    path = tmp_path / "floats.xlsx"
+    path.write_bytes(render(result, "xlsx"))
+    written = _totals(path)
+    assert len(written) == 2
+    assert all(book_rows.EXACT_NOTE in origin for _, origin, _ in written.values())
+    out = recalculate([path], tmp_path)
+    again = _totals(out / "floats.xlsx")
+    for key, (_, _, cached) in written.items():
+        assert math.isclose(again[key][2], cached, rel_tol=1e-12), key
+    calc = openpyxl.load_workbook(out / "floats.xlsx", data_only=True)["calc_process"]
+    credits = [r[3] for r in calc.iter_rows(values_only=True) if r[1] == "credits"]
+    assert credits == [result.periods[0].credits, result.total_credits]
+
+
+FLOATS = """
+monitoring = "readings.parquet"
+
+[project]
+name = "float readings"
+
+[methodology]
+id = "TH_AM001"
+version = "1.0"
+
+[[systems]]
+id = "A"
+connection_case = "grid"
+parameters = { "EF_RE,i" = { value = "0.4 t_CO2/MWh", source = "test value" } }
+
+[[systems]]
+id = "B"
+connection_case = "grid"
+parameters = { "EF_RE,i" = { value = "0.4 t_CO2/MWh", source = "test value" } }
+
+[[periods]]
+start = 2024-01-01
+end = 2024-12-31
+"""
+
+
+@pytest.mark.parametrize("form", ["long", "wide", "semicolon", "xlsx", "parquet"])
+def test_the_dated_rows_of_every_file_form_sum_to_the_engine_totals(tmp_path, form) -> None:
+    """The rows read again from each form of monitoring file (a year of hourly readings with
+    blank cells) add up exactly to the readings the run used."""
+    if form == "long":
+        forms._long_csv(tmp_path, "long.csv")
+        monitoring = '["long.csv"]'
+    elif form == "wide":
+        forms._wide_csv(tmp_path)
+        monitoring = '["wide.csv"]'
+    elif form == "semicolon":
+        forms._long_csv(tmp_path, "semi.csv", ";", ",")
+        monitoring = '[{ file = "semi.csv", separator = ";", decimal = "," }]'
+    elif form == "xlsx":
+        forms._xlsx(tmp_path)
+        monitoring = '[{ file = "readings.xlsx", sheet = "Readings" }]'
+    else:
+        forms._parquet(tmp_path)
+        monitoring = '["readings.parquet"]'
+    result = jcmcalc.calculate(forms._project(tmp_path, monitoring))
+    (found,) = project_rows(result.inputs, 100_000)
+    values = {p.period.number: p.values for p in result.inputs.periods}
+    checked = 0
+    for column in found.columns:
+        assert not column.register
+        for (period, member), total in column.totals().items():
+            assert values[period][column.parameter][member].value == total
+            checked += 1
+    assert checked == 10  # 2 periods x (3 systems' output + 2 battery quantities of one)
+    assert sum(len(c.rows) for c in found.columns) == 8760 * 5  # blank cells are no rows

@@ -146,7 +146,8 @@ def _column_rows(
     table, layout, parameter = parsed.table, parsed.layout, column.parameter
     members = context.members
     present, values = monitoring.given_values(table, layout, column, context.methodology, members)
-    rows = layout.rows[present]
+    every = layout.rows  # row numbers (an array, or a counting range)
+    rows = np.asarray(every[np.arange(len(every))])[present]
     integers = values.integers
     period = layout.period()[present]
     codes = [layout.codes[symbol][present] for symbol in parameter.index]

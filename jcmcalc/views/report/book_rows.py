@@ -46,6 +46,14 @@ HEADER = [
     "note",
 ]
 WIDTHS = [7, 18, 6, 18, 14, 8, 10, 14, 9, 14, 14, 9, 24]
+#: Names of the columns the totals select rows by and sum (defined names of the workbook).
+NAMES = {
+    "raw_period": "A",
+    "raw_file": "B",
+    "raw_member": "E",
+    "raw_quantity": "G",
+    "raw_counted": "J",
+}
 #: Largest integer of a value, and largest sum or divisor, for an exact spreadsheet total.
 LARGEST_VALUE, LARGEST_SUM = 2**50, 2**53
 EXACT_NOTE = "total not exact in a spreadsheet: compare with a relative tolerance"
@@ -114,7 +122,9 @@ def raw_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dict[S
             placed.append((name, column, counted))
     last = max(sheet.rows, 2)
     sheet.worksheet.autofilter(0, 0, last - 1, len(HEADER) - 1)
-    return _totals(result, placed, last)
+    for name, column in NAMES.items():
+        book.workbook.define_name(name, f"={RAW}!${column}$2:${column}${last}")
+    return _totals(result, placed)
 
 
 def _cells(
@@ -149,13 +159,9 @@ def _divided(column: ColumnRows) -> str:
 def _totals(
     result: Result,
     placed: list[tuple[str, ColumnRows, dict[tuple[int, tuple[str, ...]], list[int]]]],
-    last: int,
 ) -> dict[Slot, Total]:
     """The SUMPRODUCT of each period total, where the rows give exactly the engine's value."""
     values = {p.period.number: p.values for p in result.inputs.periods}
-
-    def span(column: str) -> str:
-        return f"{RAW}!${column}$2:${column}${last}"
 
     found: dict[Slot, Total] = {}
     for name, column, counted in placed:
@@ -165,11 +171,11 @@ def _totals(
             if value is None or value.value != total:
                 continue  # not the engine's value (given otherwise): the input sheet keeps it
             where = (
-                f"({span('A')}={period})*EXACT({span('B')},{literal(name)})"
-                f"*EXACT({span('G')},{literal(symbol)})"
-                f"*EXACT({span('E')},{literal('/'.join(member))})"
+                f"(raw_period={period})*EXACT(raw_file,{literal(name)})"
+                f"*EXACT(raw_quantity,{literal(symbol)})"
+                f"*EXACT(raw_member,{literal('/'.join(member))})"
             )
-            text = f"=SUMPRODUCT({where},{span('J')}){_divided(column)}"
+            text = f"=SUMPRODUCT({where},raw_counted){_divided(column)}"
             summed = exact(column, counted[(period, member)])
             found[(period, column.parameter, member)] = Total(Formula(text, total), summed)
     return found
