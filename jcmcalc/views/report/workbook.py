@@ -68,11 +68,11 @@ def render(
     readings = book.sheet(book_plan.READINGS, book_plan.readings_widths(result))
     files = project_rows(result.inputs, book_rows.RAW_LIMIT) if result.mode is Mode.EX_POST else ()
     totals = book_rows.raw_sheet(book, result, files) if any(f.columns for f in files) else {}
-    inputs = book_calc.inputs_sheet(book, result, totals)
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
+    inputs = book_calc.inputs_sheet(book, result, totals, members)
     cells = book_calc.calculation_sheet(book, result, inputs, members)
     if ex_ante is not None:
-        book_ex_ante.ex_ante_sheet(book, result, ex_ante)
+        book_ex_ante.ex_ante_sheets(book, result, ex_ante, cells, members)
     book_plan.eligibility_sheet(book, result)
     book_plan.about_sheet(book, result, command, timestamp)
     book_summary.summary_sheet(summary, book, result, cells)
