@@ -13,7 +13,14 @@ from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import Attributes, Symbol, Term, to_text
-from jcmcalc.model.kernel import Context, Place, unit_slip, warning_breaches
+from jcmcalc.model.kernel import (
+    Context,
+    Place,
+    judged,
+    unit_slip,
+    warning_breaches,
+    warning_checks,
+)
 from jcmcalc.model.methodology import PERIOD_HOURS, Check, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
@@ -122,3 +129,26 @@ def _messages(
 
 def _relation(check: Check) -> str:
     return "above" if check.strict else "at least"
+
+
+def judgements(
+    methodology: Methodology,
+    fixed: Values,
+    members: Mapping[str, tuple[str, ...]],
+    attributes: Attributes,
+    periods: Sequence[tuple[Period, Values]] = (),
+) -> list[tuple[Period | None, Check, Key, Fraction, Fraction]]:
+    """Every warning check judged by the kernel, held or not, with both sides: those on fixed
+    parameters once (period None), those on a period's values per period, as
+    :func:`evaluate_warning_checks` judges them."""
+    context = Context(methodology, members, attributes)
+    once = judged(context, warning_checks(methodology, period=False), _Fixed(fixed), Place(0, ""))
+    found: list[tuple[Period | None, Check, Key, Fraction, Fraction]] = [
+        (None, *judgement) for judgement in once
+    ]
+    timed = warning_checks(methodology, period=True)
+    for period, values in periods:
+        place = Place(period.number, period.label)
+        source = _Fixed(fixed, values, hours(period))
+        found += [(period, *judgement) for judgement in judged(context, timed, source, place)]
+    return found
