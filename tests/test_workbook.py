@@ -90,6 +90,9 @@ def test_every_formula_libreoffice_recalculates_equals_its_cached_value(recalcul
         book = openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True)
         for (sheet, coordinate), value in cached.items():
             again = book[sheet][coordinate].value
+            if sheet == "checks" and coordinate.startswith("J"):  # a judgement: OK or breach
+                assert value in ("OK", "breach") and again == value, (name, coordinate, again)
+                continue
             assert isinstance(value, int | float), (name, sheet, coordinate, value)
             assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (
                 name,

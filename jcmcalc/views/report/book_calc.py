@@ -66,12 +66,11 @@ def _equations(result: Result) -> tuple[Equation, ...]:
 
 
 def selects(result: Result) -> bool:
-    """Whether an equation chooses a term by a member's attribute (needs the members sheet)."""
-    return any(
-        isinstance(node, Select)
-        for equation in _equations(result)
-        for node in equation.expression.walk()
-    )
+    """Whether an equation or check chooses a term by a member's attribute (needs the members
+    sheet)."""
+    terms = [equation.expression for equation in _equations(result)]
+    terms += [side for check in result.methodology.checks for side in (check.left, check.right)]
+    return any(isinstance(node, Select) for term in terms for node in term.walk())
 
 
 def _estimated(

@@ -6,8 +6,9 @@ Sheets: summary (credits per period and in total, their allocation, ER by calend
 charts), monitoring plan, readings (monitored values per point and period, the files read with
 their SHA-256), raw_readings (the dated rows of the files, up to a size, whose sums are the
 monitored totals), input (every value with its period dates and source), calc_process (every
-trace step as a formula, the credits rounded down per period), members (when an equation
-chooses by a member's attribute), eligibility, about (provenance). Text from inputs is always
+trace step as a formula, the credits rounded down per period), checks (each plausibility bound
+as formulas giving OK or breach), members (when an equation chooses by a member's attribute),
+eligibility, about (provenance). Text from inputs is always
 written as text, never as a formula.
 """
 
@@ -19,8 +20,16 @@ import zipfile
 
 from jcmcalc.inputs.dated import project_rows
 from jcmcalc.model.errors import require_xlsxwriter
+from jcmcalc.model.kernel import warning_checks
 from jcmcalc.run.result import Mode, Result
-from jcmcalc.views.report import book_calc, book_ex_ante, book_plan, book_rows, book_summary
+from jcmcalc.views.report import (
+    book_calc,
+    book_checks,
+    book_ex_ante,
+    book_plan,
+    book_rows,
+    book_summary,
+)
 from jcmcalc.views.report.sheets import Book
 
 #: Document dates when no timestamp is asked for (the zip format's earliest date).
@@ -71,6 +80,10 @@ def render(
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
     inputs = book_calc.inputs_sheet(book, result, totals, members)
     cells = book_calc.calculation_sheet(book, result, inputs, members)
+    if warning_checks(result.methodology, period=False) or warning_checks(
+        result.methodology, period=True
+    ):
+        book_checks.checks_sheet(book, result, inputs, members)
     if ex_ante is not None:
         book_ex_ante.ex_ante_sheets(book, result, ex_ante, cells, members)
     book_plan.eligibility_sheet(book, result)
