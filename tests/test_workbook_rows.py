@@ -55,31 +55,43 @@ def test_every_file_total_is_a_sumproduct_of_its_rows(books) -> None:
     for name, result in results.items():
         totals = _totals(tmp / f"{name}.xlsx")
         files = project_rows(result.inputs, book_rows.RAW_LIMIT)
+        symbol = {p.name: p.symbol for p in result.methodology.parameters}
         expected = {
-            (period, result.methodology.parameter(column.parameter).symbol, "/".join(member))
+            (period, symbol[column.parameter], "/".join(member))
             for found in files
             for column in found.columns
             for period, member in column.totals()
         }
-        assert expected and set(totals) == expected, name
+        worked = {
+            (w.slot[0], symbol[w.slot[1]], "/".join(w.slot[2]))
+            for found in files
+            for w in found.worked
+        }
+        assert expected and set(totals) == expected | worked, name
         values = {p.period.number: p.values for p in result.inputs.periods}
         for (period, symbol, member), (_, origin, cached) in totals.items():
             parameter = result.methodology.parameter(symbol)
             engine = values[period][parameter.name][tuple(member.split("/")) if member else ()]
             assert cached == float(engine.value), (name, period, symbol, member)
-            assert origin == "monitored (sum of raw_readings rows)", origin
+            if (period, symbol, member) in worked:  # products of decimals: not exact as floats
+                assert origin == f"monitored (sum of worked_rows rows; {book_rows.EXACT_NOTE})"
+            else:
+                assert origin == "monitored (sum of raw_readings rows)", origin
 
 
 def test_libreoffice_recalculates_each_total_to_the_last_bit(books) -> None:
-    """The totals sum exact integers: recalculated, they are the engine's float, not near it."""
+    """The totals sum exact integers: recalculated, they are the engine's float, not near it
+    (those marked not exact, the F-gas cylinders' products, within a relative 1e-12)."""
     results, tmp, out = books
     for name in results:
         written = _totals(tmp / f"{name}.xlsx")
         again = _totals(out / f"{name}.xlsx")
         assert set(again) == set(written)
         for key, (_, origin, cached) in written.items():
-            assert book_rows.EXACT_NOTE not in origin
-            assert again[key][2] == cached, (name, key)
+            if book_rows.EXACT_NOTE in origin:
+                assert math.isclose(again[key][2], cached, rel_tol=1e-12), (name, key)
+            else:
+                assert again[key][2] == cached, (name, key)
 
 
 def test_registers_show_readings_and_their_differences(books) -> None:
@@ -215,3 +227,32 @@ def test_the_dated_rows_of_every_file_form_sum_to_the_engine_totals(tmp_path, fo
             checked += 1
     assert checked == 10  # 2 periods x (3 systems' output + 2 battery quantities of one)
     assert sum(len(c.rows) for c in found.columns) == 8760 * 5  # blank cells are no rows
+
+
+def test_cylinders_show_gross_minus_tare_times_the_fraction(books) -> None:
+    """An F-gas cylinder list (read by the plugin's reader): each species' mass in each
+    cylinder is a formula of the row's gross, tare and mass fraction."""
+    results, tmp, out = books
+    name = next(n for n in results if n.endswith("vietnam-furnace"))
+    rows = list(openpyxl.load_workbook(tmp / f"{name}.xlsx")["worked_rows"].iter_rows())
+    first = rows[1]
+    assert [c.value for c in first[:6]] == [
+        1,
+        "cylinders-2025H1.csv",
+        2,
+        "2025-01-14",
+        "HCFC-22",
+        "W_k,p",
+    ]
+    assert first[7].value == "=((K2-N2)*Q2)"
+    assert [first[9].value, first[10].value, first[12].value, first[13].value] == [
+        "gross",
+        0.0682,
+        "tare",
+        0.0154,
+    ]
+    assert (first[15].value, first[16].value) == ("x", 0.996)  # 99.6 % analysed
+    again = openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True)["worked_rows"]
+    assert math.isclose(again["H2"].value, (0.0682 - 0.0154) * 0.996, rel_tol=1e-12)
+    nominal = [r for r in rows[1:] if "nominal for R-410A" in r[6].value]
+    assert {r[4].value for r in nominal} == {"HFC-32", "HFC-125"}

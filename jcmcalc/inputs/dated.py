@@ -17,10 +17,11 @@ import numpy as np
 
 from jcmcalc.inputs import digests, monitoring, series, sources
 from jcmcalc.inputs.boundary import file_errors
-from jcmcalc.inputs.readings import ReadContext
+from jcmcalc.inputs.readings import ReadContext, Reader, Worked
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.inputs.times import shown
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.faults import plugin_code
 
 Key = tuple[str, ...]
 
@@ -76,11 +77,18 @@ class ColumnRows:
 
 @attrs.frozen
 class FileRows:
-    """The dated rows of one monitoring file, or ``why`` they are not given."""
+    """The dated rows of one monitoring file, or ``why`` they are not given: by value column
+    for a file the core reads, as ``worked`` rows for one a plugin's reader reads."""
 
     file: Path
     columns: tuple[ColumnRows, ...] = ()
     why: str = ""
+    worked: tuple[Worked, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many values the rows hold."""
+        return sum(len(column.rows) for column in self.columns) + len(self.worked)
 
 
 #: A file larger than this many bytes per allowed row is not read again to count its rows.
@@ -98,25 +106,49 @@ def project_rows(inputs: Inputs, limit: int) -> tuple[FileRows, ...]:
     for path, period in sources.monitoring_files(project):
         context = sources.context_of(path, period, methodology, project, inputs.members)
         reader = sources.plugin_reader(path, methodology, readers)
-        if reader is not None:
-            found.append(FileRows(path, why=f"read by the plugin reader {reader.name!r}"))
-            continue
         if context.frame is not None or not path.is_file():
             found.append(FileRows(path, why="given as a DataFrame, not a file"))
-            continue
-        too_many = f"more values than the {left:,} left of the {limit:,} a workbook holds"
-        if path.stat().st_size > BYTES_PER_ROW * left:
-            found.append(FileRows(path, why=too_many))
-            continue
-        digest = digests.digest_of(path, inputs.digests)
-        with file_errors(path):
-            columns = rows_of(path, context, digest, left)
-        if columns is None:
-            found.append(FileRows(path, why=too_many))
-            continue
-        left -= sum(len(column.rows) for column in columns)
-        found.append(FileRows(path, columns))
+        elif reader is not None and reader.rows is None:
+            found.append(FileRows(path, why=f"read by the plugin reader {reader.name!r}"))
+        elif path.stat().st_size > BYTES_PER_ROW * left:
+            found.append(FileRows(path, why=_too_many(left, limit)))
+        else:
+            digest = digests.digest_of(path, inputs.digests)
+            rows = _plugin_rows(path, context, reader, digest) if reader else None
+            with file_errors(path):
+                columns = () if reader else rows_of(path, context, digest, left)
+            shown = FileRows(path, columns or (), worked=rows or ())
+            if columns is None or shown.count > left:
+                shown = FileRows(path, why=_too_many(left, limit))
+            left -= shown.count
+            found.append(shown)
     return tuple(found)
+
+
+def _too_many(left: int, limit: int) -> str:
+    return f"more values than the {left:,} left of the {limit:,} a workbook holds"
+
+
+def _plugin_rows(
+    path: Path, context: ReadContext, reader: Reader, digest: digests.Digest
+) -> tuple[Worked, ...]:
+    """The rows a plugin's reader works out, from bytes whose digest is ``digest``."""
+    assert reader.rows is not None
+    methodology = context.methodology
+    with digests.recording() as seen, plugin_code(methodology, f"its reader {reader.name!r}"):
+        rows = tuple(reader.rows(path, context))
+    _unchanged(path, seen, digest)
+    return rows
+
+
+def _unchanged(path: Path, seen: dict[Path, digests.Digest], digest: digests.Digest) -> None:
+    """Refuse a file whose bytes read now are not those the run read."""
+    now = digests.digest_of(path, seen)
+    if now != digest:
+        raise InputError(
+            f"changed since it was read (SHA-256 {now.sha256}, was {digest.sha256}): run again",
+            file=path,
+        )
 
 
 def rows_of(
@@ -127,12 +159,7 @@ def rows_of(
     its rows times its value columns exceed ``limit``."""
     with digests.recording() as seen:
         parsed = monitoring.parse(path, context)
-    now = digests.digest_of(path, seen)
-    if now != digest:
-        raise InputError(
-            f"changed since it was read (SHA-256 {now.sha256}, was {digest.sha256}): run again",
-            file=path,
-        )
+    _unchanged(path, seen, digest)
     if parsed is None:
         return ()
     if limit is not None and len(parsed.table) * len(parsed.columns) > limit:

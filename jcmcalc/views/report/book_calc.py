@@ -18,7 +18,7 @@ from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation
 from jcmcalc.model.parameters import YEAR_NUMBER
 from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
-from jcmcalc.views.report.book_rows import EXACT_NOTE, RAW, Slot, Total
+from jcmcalc.views.report.book_rows import EXACT_NOTE, Slot, Total
 from jcmcalc.views.report.formulas import Formula as FormulaText
 from jcmcalc.views.report.sheets import Book, Formula
 
@@ -129,7 +129,8 @@ def inputs_sheet(
                 total = totals.get((number, quantity, key)) if number is not None else None
                 origin = value.origin + (f" [{value.confidence}]" if value.confidence else "")
                 if total is not None:
-                    origin += f" (sum of {RAW} rows{'' if total.exact else '; ' + EXACT_NOTE})"
+                    inexact = "" if total.exact else "; " + EXACT_NOTE
+                    origin += f" (sum of {total.sheet} rows{inexact})"
                 figure: object = value.value if total is None else total.formula
                 if number is not None and total is None:
                     text = _estimated(result, quantity, key, sheet.rows + 1, cells, members)

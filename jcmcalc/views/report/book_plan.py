@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from jcmcalc.inputs.dated import FileRows
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.run.result import Result
-from jcmcalc.views.report import book_rows, content
+from jcmcalc.views.report import book_rows, book_worked, content
 from jcmcalc.views.report.book_calc import CellKey
 from jcmcalc.views.report.sheets import Book, Formula, Sheet
 
@@ -68,8 +68,8 @@ def _file_rows(result: Result, files: tuple[FileRows, ...]) -> list[list[object]
         elif found.why:
             where = f"totals only: {found.why}"
         else:
-            count = sum(len(column.rows) for column in found.columns)
-            where = f"{count:,} values in {book_rows.RAW}"
+            sheet = book_worked.WORKED if found.worked else book_rows.RAW
+            where = f"{found.count:,} values in {sheet}"
         rows.append([name, len(data), hashlib.sha256(data).hexdigest(), where])
     return rows
 

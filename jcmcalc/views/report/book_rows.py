@@ -68,6 +68,7 @@ class Total:
 
     formula: Formula
     exact: bool
+    sheet: str = RAW
 
 
 def exact(column: ColumnRows, integers: Iterable[int]) -> bool:
@@ -82,7 +83,8 @@ def exact(column: ColumnRows, integers: Iterable[int]) -> bool:
     )
 
 
-def _name(result: Result, path: Path) -> str:
+def file_name(result: Result, path: Path) -> str:
+    """A file's path relative to the project's folder, as the workbook names it."""
     return Path(os.path.relpath(path, result.inputs.project.directory)).as_posix()
 
 
@@ -94,7 +96,7 @@ def raw_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dict[S
     methodology = result.methodology
     placed: list[tuple[str, ColumnRows, dict[tuple[int, tuple[str, ...]], list[int]]]] = []
     for found in files:
-        name = _name(result, found.file)
+        name = file_name(result, found.file)
         for column in found.columns:
             symbol = methodology.parameter(column.parameter).symbol
             where: dict[int, tuple[int, int]] = {}  # file row -> sheet row, integer

@@ -29,6 +29,7 @@ from jcmcalc.views.report import (
     book_plan,
     book_rows,
     book_summary,
+    book_worked,
 )
 from jcmcalc.views.report.sheets import Book
 
@@ -77,6 +78,8 @@ def render(
     readings = book.sheet(book_plan.READINGS, book_plan.readings_widths(result))
     files = project_rows(result.inputs, book_rows.RAW_LIMIT) if result.mode is Mode.EX_POST else ()
     totals = book_rows.raw_sheet(book, result, files) if any(f.columns for f in files) else {}
+    if any(found.worked for found in files):
+        totals |= book_worked.worked_sheet(book, result, files)
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
     inputs = book_calc.inputs_sheet(book, result, totals, members)
     cells = book_calc.calculation_sheet(book, result, inputs, members)
