@@ -4,7 +4,9 @@ A file is read again through the same steps as its readings (:func:`monitoring.p
 loaders, units, boundary checks and order by member, meter and time), from bytes whose SHA-256
 must be the one recorded when it was first read; a file that changed since is bad input. Each
 value keeps its exact scaled integer (``value = integer / 10**scale`` in the file's unit), so
-that a spreadsheet can sum the integers exactly.
+that a spreadsheet can sum the integers exactly. A file a plugin's reader reads gives its rows
+through the reader's optional ``rows`` (:class:`jcmcalc.inputs.readings.Worked`), under the
+same check of its SHA-256.
 """
 
 from __future__ import annotations
@@ -97,8 +99,8 @@ BYTES_PER_ROW = 200
 
 def project_rows(inputs: Inputs, limit: int) -> tuple[FileRows, ...]:
     """The dated rows of the project's monitoring files, in the order they were read, as long
-    as all of them together are at most ``limit`` cells; files a plugin's reader reads, files
-    given as DataFrames and files beyond the limit get the reason instead."""
+    as all of them together are at most ``limit`` values; files a plugin's reader reads without
+    rows, files given as DataFrames and files beyond the limit get the reason instead."""
     methodology, project = inputs.methodology, inputs.project
     readers = sources.installed_readers(methodology)
     found: list[FileRows] = []
