@@ -25,15 +25,15 @@ def _slipped(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory) -> tuple[dict[str, jcmcalc.Result], Path, Path]:
-    """Every example with a warning check, and the slipped Thai example: results, the
-    workbooks as written and as LibreOffice recalculated them."""
+    """Every example with a check, and the slipped Thai example: results, the workbooks as
+    written and as LibreOffice recalculated them."""
     tmp = tmp_path_factory.mktemp("checks")
     (tmp / "slipped").mkdir()
     projects = {_name(e): e for e in EXAMPLES} | {"slipped": _slipped(tmp / "slipped")}
     results = {}
     for name, project in projects.items():
         result = jcmcalc.calculate(project)
-        if any(c.severity == "warning" for c in result.methodology.checks):
+        if result.methodology.checks:
             results[name] = result
             (tmp / f"{name}.xlsx").write_bytes(render(result, "xlsx"))
     out = recalculate([tmp / f"{name}.xlsx" for name in results], tmp)
@@ -83,3 +83,15 @@ def test_libreoffice_judges_as_the_kernel(books) -> None:
         written = _rows(tmp / f"{name}.xlsx", data_only=True)
         again = _rows(out / f"{name}.xlsx", data_only=True)
         assert [r[9] for r in again] == [r[9] for r in written], name
+
+
+def test_an_error_check_on_parameters_is_on_the_sheet_too(books) -> None:
+    """The WHR bound EG_sup <= P_rated x 24 h x D_p refuses a run that breaks it: a written
+    workbook meets it, and the sheet says what a breach would do."""
+    results, tmp, _ = books
+    name = next(n for n in results if n.endswith("jamali-cement-whr"))
+    rows = _rows(tmp / f"{name}.xlsx", data_only=True)
+    assert {(r[0], r[4], r[9], r[13]) for r in rows} == {
+        (1, "capacity x days", "OK", "the run refuses it"),
+        (2, "capacity x days", "OK", "the run refuses it"),
+    }

@@ -12,11 +12,12 @@ from jcmcalc.inputs.leaves import Key, coincide, describe_key
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import Attributes, Symbol, Term, to_text
+from jcmcalc.model.expressions import Attributes, Symbol, Term, symbols, to_text
 from jcmcalc.model.kernel import (
     Context,
     Place,
     judged,
+    per_period,
     unit_slip,
     warning_breaches,
     warning_checks,
@@ -140,13 +141,22 @@ def judgements(
 ) -> list[tuple[Period | None, Check, Key, Fraction, Fraction]]:
     """Every warning check judged by the kernel, held or not, with both sides: those on fixed
     parameters once (period None), those on a period's values per period, as
-    :func:`evaluate_warning_checks` judges them."""
+    :func:`evaluate_warning_checks` judges them; and the error checks on parameters only (not
+    on equation results), which values that passed the run meet."""
     context = Context(methodology, members, attributes)
-    once = judged(context, warning_checks(methodology, period=False), _Fixed(fixed), Place(0, ""))
+    given = {p.name for p in methodology.all_parameters} | {PERIOD_HOURS.name}
+    errors = [
+        c
+        for c in methodology.error_checks
+        if all(s.name in given for side in (c.left, c.right) for s in symbols(side))
+    ]
+    once = warning_checks(methodology, period=False)
+    once += [c for c in errors if not per_period(methodology, c)]
     found: list[tuple[Period | None, Check, Key, Fraction, Fraction]] = [
-        (None, *judgement) for judgement in once
+        (None, *judgement) for judgement in judged(context, once, _Fixed(fixed), Place(0, ""))
     ]
     timed = warning_checks(methodology, period=True)
+    timed += [c for c in errors if per_period(methodology, c)]
     for period, values in periods:
         place = Place(period.number, period.label)
         source = _Fixed(fixed, values, hours(period))

@@ -1,5 +1,5 @@
-"""The workbook's plausibility checks: each warning check of the methodology, per period and
-member, as formulas that give ``OK`` or ``breach``.
+"""The workbook's plausibility checks: each warning check of the methodology (and each error
+check on parameters), per period and member, as formulas that give ``OK`` or ``breach``.
 
 Both sides of a bound are live formulas on the input sheet (and the period's hours ``H_p``,
 24 per day from its dates); each cell caches the value the kernel computed, and the judgement
@@ -35,8 +35,11 @@ HEADER = [
     "bound",
     "what it checks",
     "source of the bound",
+    "if breached",
 ]
-WIDTHS = [7, 11, 11, 9, 16, 12, 14, 7, 14, 10, 30, 40, 40]
+WIDTHS = [7, 11, 11, 9, 16, 12, 14, 7, 14, 10, 30, 40, 40, 16]
+#: What a breach does, by the check's severity.
+BREACH = {"warning": "a warning", "error": "the run refuses it"}
 #: Where a bound without a stated origin comes from.
 METHODOLOGY = "the methodology"
 
@@ -47,13 +50,17 @@ def checks_sheet(
     inputs: Mapping[CellKey, str],
     members: Mapping[AttributeKey, str],
 ) -> None:
-    """One row per warning check, member and period the kernel judged (a member lacking a
-    value the check uses, an unknown capacity, is not judged and has no row)."""
+    """One row per check, member and period the kernel judged (a member lacking a value a
+    warning check uses, an unknown capacity, is not judged and has no row): the warning checks,
+    and the error checks on parameters, which a written workbook meets but an edited one may
+    not. No sheet for a methodology without such checks."""
     inputs_of = result.inputs
     periods = tuple((p.period, p.values) for p in inputs_of.periods)
     judged = judgements(
         result.methodology, inputs_of.fixed, inputs_of.members, inputs_of.attributes, periods
     )
+    if not judged and not any(c.severity == "warning" for c in result.methodology.checks):
+        return
     sheet = book.sheet(CHECKS, WIDTHS)
     sheet.title("Plausibility checks: each bound as formulas, OK or breach", "section")
     sheet.header(HEADER)
@@ -89,7 +96,16 @@ def checks_sheet(
                 check.text,
                 check.description,
                 check.inferred or METHODOLOGY,
+                BREACH[check.severity],
             ]
         )
     if not judged:
-        sheet.append(["", "", "", "", "no warning check applies to this project's values"])
+        sheet.append(
+            [
+                "",
+                "",
+                "",
+                "",
+                "no check applies to this project's values (a value it uses is not given)",
+            ]
+        )

@@ -20,7 +20,6 @@ import zipfile
 
 from jcmcalc.inputs.dated import project_rows
 from jcmcalc.model.errors import require_xlsxwriter
-from jcmcalc.model.kernel import warning_checks
 from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import (
     book_calc,
@@ -83,10 +82,7 @@ def render(
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
     inputs = book_calc.inputs_sheet(book, result, totals, members)
     cells = book_calc.calculation_sheet(book, result, inputs, members)
-    if warning_checks(result.methodology, period=False) or warning_checks(
-        result.methodology, period=True
-    ):
-        book_checks.checks_sheet(book, result, inputs, members)
+    book_checks.checks_sheet(book, result, inputs, members)
     if ex_ante is not None:
         book_ex_ante.ex_ante_sheets(book, result, ex_ante, cells, members)
     book_plan.eligibility_sheet(book, result)
