@@ -17,6 +17,7 @@ from jcmcalc.inputs.dated import project_rows
 from jcmcalc.model.errors import InputError
 from jcmcalc.views.report import book_rows, render
 from tests import test_data_forms as forms
+from tests import test_monitoring_series as series
 from tests.test_report import EXAMPLES, THAI
 from tests.test_workbook import _name, recalculate
 
@@ -256,3 +257,38 @@ def test_cylinders_show_gross_minus_tare_times_the_fraction(books) -> None:
     assert math.isclose(again["H2"].value, (0.0682 - 0.0154) * 0.996, rel_tol=1e-12)
     nominal = [r for r in rows[1:] if "nominal for R-410A" in r[6].value]
     assert {r[4].value for r in nominal} == {"HFC-32", "HFC-125"}
+
+
+@pytest.mark.parametrize("form", ["replaced meter", "wide"])
+def test_register_differences_follow_each_meter(tmp_path, form) -> None:
+    """A replaced meter's readings (long form, ``meter`` column) and registers of two systems
+    in one row each (wide form): each difference is that of the same meter's reading before,
+    and the SUMPRODUCT totals recalculate to the engine's."""
+    if form == "wide":
+        data = (
+            'timestamp,"EG_i,p [MWh] register @ PV-1","EG_i,p [MWh] register @ PV-2"\n'
+            "2023-01-01T00:00,100,7000\n2023-06-01T00:00,150.5,7020.25\n"
+            "2023-12-31T00:00,160,7100\n"
+        )
+        expected = {"PV-1": Fraction(60), "PV-2": Fraction(100)}
+    else:
+        data = (
+            'timestamp,meter,system,"EG_i,p [MWh] register"\n'
+            "2023-01-01T00:00,A,PV-1,100\n2023-06-01T00:00,A,PV-1,150\n"
+            "2023-06-01T00:00,B,PV-1,0\n2023-12-31T00:00,B,PV-1,60.125\n"
+        )
+        expected = {"PV-1": Fraction(110125, 1000)}
+    result = jcmcalc.calculate(series.write(tmp_path, data))
+    assert {m: series.energy(result, 1, m) for m in expected} == expected
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(render(result, "xlsx"))
+    rows = list(openpyxl.load_workbook(path)["raw_readings"].iter_rows(min_row=2, values_only=True))
+    notes = [r[12] for r in rows]
+    assert sum(1 for n in notes if n and n.startswith("first reading")) == len(rows) - sum(
+        1 for n in notes if n and n.startswith("reading minus")
+    )
+    out = recalculate([path], tmp_path)
+    again = _totals(out / "book.xlsx")
+    assert {member: value for (_, _, member), (_, _, value) in again.items()} == {
+        m: float(v) for m, v in expected.items()
+    }

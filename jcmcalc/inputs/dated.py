@@ -32,8 +32,9 @@ Key = tuple[str, ...]
 class Row:
     """One given cell of a value column: its period, file row, time (as text, empty for an
     undated file), member, meter (empty without a ``meter`` column) and exact scaled integer.
-    ``previous``: for a meter register, the file row of the same meter's reading before (whose
-    difference to this one is counted in this row's period); None for its first reading."""
+    ``previous``: for a meter register, the position (in its column's rows) of the same meter's
+    reading before, whose difference to this one is counted in this row's period; None for its
+    first reading."""
 
     period: int
     row: int
@@ -66,11 +67,11 @@ class ColumnRows:
         """The exact total per (period number, member key) in the canonical unit: the sum of
         the values, or of a register's differences."""
         integers: dict[tuple[int, Key], int] = {}
-        before = {row.row: row.integer for row in self.rows}
         for row in self.rows:
             if self.register and row.previous is None:
                 continue
-            counted = row.integer - before[row.previous] if self.register else row.integer
+            earlier = self.rows[row.previous].integer if row.previous is not None else 0
+            counted = row.integer - earlier
             place = (row.period, row.member)
             integers[place] = integers.get(place, 0) + counted
         scale = self.factor / 10**self.scale
@@ -198,6 +199,9 @@ def _column_rows(
         key = np.zeros(len(rows), dtype=np.int64)
         for symbol, code in zip(parameter.index, codes, strict=True):
             key = key * (len(members[symbol]) + 1) + code
+        # Positions in place of row numbers (a wide file's row holds several members): the
+        # file passed the checks of deltas when the run read it, under the same SHA-256.
+        positions = np.arange(len(rows))
         *_, later, earlier = series.deltas(
             table,
             parameter,
@@ -207,16 +211,16 @@ def _column_rows(
             column.factor,
             key,
             period,
-            rows,
+            positions,
             layout,
             present,
         )
         previous = dict(zip(later.tolist(), earlier.tolist(), strict=True))
     numbers = [parsed.candidates[p].number for p in period.tolist()]
     found = tuple(
-        Row(number, row, time, member, meter, int(integer), previous.get(row))
-        for number, row, time, member, meter, integer in zip(
-            numbers, rows.tolist(), times, keys, meters, integers.tolist(), strict=True
+        Row(number, row, time, member, meter, int(integer), previous.get(position))
+        for position, (number, row, time, member, meter, integer) in enumerate(
+            zip(numbers, rows.tolist(), times, keys, meters, integers.tolist(), strict=True)
         )
     )
     return ColumnRows(

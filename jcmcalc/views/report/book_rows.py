@@ -8,13 +8,14 @@ two readings' integers); the totals sum these integers, which a spreadsheet adds
 rounding, and divide once by ``10^s`` and the unit factor. Where the integers and divisors fit
 in 2^50 and 2^53 (:func:`exact`), the recalculated total equals the engine's, rounded once to a
 float, to the last bit; elsewhere (a Parquet file of binary floats, a value of more digits than
-a float holds) it may differ in the last bits, and :data:`EXACT_NOTE` says so on the row.
+a float holds) it may differ in the last bits, and :data:`EXACT_NOTE` says so in the total's
+origin on the input sheet.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from jcmcalc.views.report.sheets import Book, Formula
 
 RAW = "raw_readings"
 #: Most values (rows times value columns) written as dated rows in one workbook. Each takes a
-#: row of 13 cells (two formulas) and enters one SUMPRODUCT: 20,000 keep a workbook near
-#: 1.5 MB and LibreOffice's recalculation of it within seconds (docs/reports.md).
+#: row of 13 cells (two formulas) and enters one SUMPRODUCT; measured at 20,000 (benchmarks/
+#: workbook_rows.py, docs/reports.md): 1.3 to 2.8 MB, 7 to 23 s to write, 5 to 16 s for
+#: LibreOffice to recalculate. Writing and recalculation grow with it, beyond usable.
 RAW_LIMIT = 20_000
 HEADER = [
     "period",
@@ -72,13 +74,14 @@ class Total:
 
 
 def exact(column: ColumnRows, integers: Iterable[int]) -> bool:
-    """Whether a spreadsheet computes the total of ``integers`` of ``column`` exactly, up to
-    the one rounding of its final division."""
-    values = [abs(i) for i in integers]
+    """Whether a spreadsheet computes the total of ``integers`` (counted in rows of
+    ``column``) exactly, up to the one rounding of its final division: every value of the
+    column (a register's readings too) is recovered as its integer, and the sums and divisor
+    stay below 2^53."""
     factor = column.factor
     return (
-        all(v < LARGEST_VALUE for v in values)
-        and sum(values) * factor.numerator < LARGEST_SUM
+        all(abs(row.integer) < LARGEST_VALUE for row in column.rows)
+        and sum(abs(i) for i in integers) * factor.numerator < LARGEST_SUM
         and 10**column.scale * factor.denominator < LARGEST_SUM
     )
 
@@ -99,12 +102,10 @@ def raw_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dict[S
         name = file_name(result, found.file)
         for column in found.columns:
             symbol = methodology.parameter(column.parameter).symbol
-            where: dict[int, tuple[int, int]] = {}  # file row -> sheet row, integer
+            first = sheet.rows + 1  # the sheet row of the column's first row
             counted: dict[tuple[int, tuple[str, ...]], list[int]] = {}
             for row in column.rows:
-                number = sheet.rows + 1
-                where[row.row] = (number, row.integer)
-                cells, integer = _cells(column, row, number, where)
+                cells, integer = _cells(column, row, sheet.rows + 1, first)
                 sheet.append(
                     [
                         row.period,
@@ -130,24 +131,27 @@ def raw_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dict[S
 
 
 def _cells(
-    column: ColumnRows, row: Row, number: int, where: Mapping[int, tuple[int, int]]
+    column: ColumnRows, row: Row, number: int, first: int
 ) -> tuple[list[object], int | None]:
-    """The counted integer, the counted value, its unit and a note of one row (``where``: the
-    sheet row and integer of each file row before); and the integer it adds to its total
-    (None: a register's first reading)."""
+    """The counted integer, the counted value, its unit and a note of one row, written in
+    sheet row ``number`` (its column's rows from sheet row ``first``); and the integer it adds
+    to its total (None: a register's first reading)."""
     power = 10**column.scale
-    scaled = f"H{number}*{power}" if power > 1 else f"H{number}"
-    integer, text, note = row.integer, f"=ROUND({scaled},0)", ""
+
+    def counted(sheet_row: int) -> str:
+        return f"ROUND(H{sheet_row}*{power},0)" if power > 1 else f"ROUND(H{sheet_row},0)"
+
+    integer, text, note = row.integer, f"={counted(number)}", ""
     if column.register:
         if row.previous is None:
             return [None, None, column.canonical, "first reading: the start of the count"], None
-        before, earlier = where[row.previous]
-        integer -= earlier
-        text = f"=ROUND({scaled},0)-ROUND({scaled.replace(str(number), str(before), 1)},0)"
-        note = f"reading minus the reading of row {row.previous}"
+        earlier = column.rows[row.previous]
+        integer -= earlier.integer
+        text = f"={counted(number)}-{counted(first + row.previous)}"
+        note = f"reading minus the reading of row {earlier.row}"
     value = Fraction(integer, power) * column.factor
-    counted = Formula(f"=J{number}{_divided(column)}", value)
-    return [Formula(text, integer, "integer"), counted, column.canonical, note], integer
+    canonical = Formula(f"=J{number}{_divided(column)}", value)
+    return [Formula(text, integer, "integer"), canonical, column.canonical, note], integer
 
 
 def _divided(column: ColumnRows) -> str:
@@ -164,7 +168,6 @@ def _totals(
 ) -> dict[Slot, Total]:
     """The SUMPRODUCT of each period total, where the rows give exactly the engine's value."""
     values = {p.period.number: p.values for p in result.inputs.periods}
-
     found: dict[Slot, Total] = {}
     for name, column, counted in placed:
         symbol = result.methodology.parameter(column.parameter).symbol
