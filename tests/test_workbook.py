@@ -88,17 +88,19 @@ def test_every_formula_libreoffice_recalculates_equals_its_cached_value(recalcul
         cached = _cached(out.parent / f"{name}.xlsx")  # as written, next to the recalculated
         assert len(cached) > len(result.trace)
         book = openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True)
-        for (sheet, coordinate), value in cached.items():
-            again = book[sheet][coordinate].value
-            if sheet == "checks" and coordinate.startswith("J"):  # a judgement: OK or breach
-                assert value in ("OK", "breach") and again == value, (name, coordinate, again)
-                continue
-            assert isinstance(value, int | float), (name, sheet, coordinate, value)
-            assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (
-                name,
-                sheet,
-                coordinate,
-            )
+        assert_recalculated(name, cached, book)
+
+
+def assert_recalculated(name: str, cached: dict[tuple[str, str], object], book) -> None:
+    """Every formula of ``book`` (recalculated) gives its ``cached`` value: a number within a
+    relative 1e-12, a check's judgement (OK or breach) exactly."""
+    for (sheet, coordinate), value in cached.items():
+        again = book[sheet][coordinate].value
+        if sheet == "checks" and coordinate.startswith("J"):  # a judgement: OK or breach
+            assert value in ("OK", "breach") and again == value, (name, coordinate, again)
+            continue
+        assert isinstance(value, int | float), (name, sheet, coordinate, value)
+        assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (name, sheet, coordinate)
 
 
 def test_openpyxl_finds_the_credits_without_recalculation(written) -> None:

@@ -12,7 +12,7 @@ import pytest
 import jcmcalc
 from jcmcalc.views.report import render
 from tests.test_report import THAI, _thai_copy
-from tests.test_workbook import _cached, recalculate
+from tests.test_workbook import _cached, assert_recalculated, recalculate
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +55,7 @@ def test_libreoffice_recalculates_every_ex_ante_formula_to_its_cached_value(book
     for name in results:
         cached = _cached(tmp / f"{name}.xlsx")
         again = openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True)
-        for (sheet, coordinate), value in cached.items():
-            recalculated = again[sheet][coordinate].value
-            assert isinstance(value, int | float), (name, sheet, coordinate, value)
-            assert math.isclose(recalculated, value, rel_tol=1e-12, abs_tol=1e-9), (
-                name,
-                sheet,
-                coordinate,
-            )
+        assert_recalculated(name, cached, again)
 
 
 def test_expected_credits_per_year_recalculate_exactly(books) -> None:
