@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import digests, monitoring, series, sources
+from jcmcalc.inputs import digests, monitoring, sources
 from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.readings import ReadContext, Reader, Worked
 from jcmcalc.inputs.resolve import Inputs
@@ -175,7 +175,7 @@ def _column_rows(
 ) -> ColumnRows:
     table, layout, parameter = parsed.table, parsed.layout, column.parameter
     members = context.members
-    present, values = monitoring.given_values(table, layout, column, context.methodology, members)
+    present, values = monitoring.column_values(parsed, column, context)
     every = layout.rows  # row numbers (an array, or a counting range)
     rows = np.asarray(every[np.arange(len(every))])[present]
     integers = values.integers
@@ -196,26 +196,14 @@ def _column_rows(
     )
     previous: dict[int, int] = {}
     if column.register:
+        # A reading's difference is to the one before it of the same member and meter, in
+        # layout order (by member, meter and time), as the run counted it.
         key = np.zeros(len(rows), dtype=np.int64)
         for symbol, code in zip(parameter.index, codes, strict=True):
             key = key * (len(members[symbol]) + 1) + code
-        # Positions in place of row numbers (a wide file's row holds several members): the
-        # file passed the checks of deltas when the run read it, under the same SHA-256.
-        positions = np.arange(len(rows))
-        *_, later, earlier = series.deltas(
-            table,
-            parameter,
-            column.unit,
-            integers,
-            values.scale,
-            column.factor,
-            key,
-            period,
-            positions,
-            layout,
-            present,
-        )
-        previous = dict(zip(later.tolist(), earlier.tolist(), strict=True))
+        meter = layout.meter[present] if layout.meter_names else np.zeros(len(rows), np.int32)
+        later = np.flatnonzero((np.diff(key) == 0) & (np.diff(meter) == 0)) + 1
+        previous = dict(zip(later.tolist(), (later - 1).tolist(), strict=True))
     numbers = [parsed.candidates[p].number for p in period.tolist()]
     found = tuple(
         Row(number, row, time, member, meter, int(integer), previous.get(position))

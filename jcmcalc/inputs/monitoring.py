@@ -139,8 +139,7 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
 
 @attrs.frozen
 class Parsed:
-    """A monitoring file's table, its value columns, its rows in processing order and the
-    periods they may fall in (:func:`parse`)."""
+    """A file's table, value columns, rows in processing order and candidate periods."""
 
     table: columns.Table
     columns: list[Column]
@@ -149,9 +148,8 @@ class Parsed:
 
 
 def parse(path: Path, context: ReadContext) -> Parsed | None:
-    """A monitoring file read, checked and laid out by member, meter and time; None when it
-    has no rows. Its readings (:func:`read_monitoring`) and its dated rows
-    (:mod:`jcmcalc.inputs.dated`) both start here."""
+    """A file read, checked and laid out by member, meter and time (None: no rows), for its
+    readings and its dated rows (:mod:`jcmcalc.inputs.dated`)."""
     methodology, only = context.methodology, context.only
     table = formats.load(path, context.options, context.frame)
     if wide.is_wide(table):
@@ -185,6 +183,13 @@ def parse(path: Path, context: ReadContext) -> Parsed | None:
     return Parsed(table, value_columns, layout, candidates)
 
 
+def column_values(
+    parsed: Parsed, column: Column, context: ReadContext
+) -> tuple[np.ndarray | slice, scaled.Scaled]:
+    """The given cells of a parsed column in layout order, as its readings sum them."""
+    return _values(parsed.table, parsed.layout, column, context.methodology, context.members)
+
+
 def _read_column(
     table: columns.Table,
     layout: series.Layout,
@@ -216,7 +221,7 @@ def _totals(
     """The readings of one column by slot, and which of its cells (in layout order) hold a
     value."""
     parameter, members = column.parameter, context.members
-    present, values = given_values(table, layout, column, context.methodology, members)
+    present, values = _values(table, layout, column, context.methodology, members)
     rows = layout.rows[present]
     integers = values.integers
     sizes = [len(members[s]) for s in parameter.index]
@@ -328,7 +333,7 @@ def _coverage(
     return found
 
 
-def given_values(
+def _values(
     table: columns.Table,
     layout: series.Layout,
     column: Column,
