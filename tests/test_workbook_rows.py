@@ -292,3 +292,20 @@ def test_register_differences_follow_each_meter(tmp_path, form) -> None:
     assert {member: value for (_, _, member), (_, _, value) in again.items()} == {
         m: float(v) for m, v in expected.items()
     }
+
+
+def test_a_member_id_too_long_for_a_formula_keeps_its_total_as_a_value(tmp_path) -> None:
+    """A spreadsheet's text constants hold at most 255 characters: a total selecting a longer
+    member id is written as its value, the others as SUMPRODUCTs."""
+    long = "P" * 300
+    data = 'timestamp,system,"EG_i,p [kWh]"\n2023-03-01T00:00,PV-1,5\n2023-03-01T00:00,PV-2,7\n'
+    project = series.write(tmp_path, data)  # PV-1 and PV-2, then PV-2 renamed
+    for path in (project, tmp_path / "eg.csv"):
+        path.write_text(path.read_text(encoding="utf-8").replace("PV-2", long), encoding="utf-8")
+    result = jcmcalc.calculate(project)
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(render(result, "xlsx"))
+    totals = _totals(path)
+    assert [member for _, _, member in totals] == ["PV-1"]
+    values = {r[2]: r[3] for r in openpyxl.load_workbook(path)["input"].iter_rows(values_only=True)}
+    assert values[long] == 0.007

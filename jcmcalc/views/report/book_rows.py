@@ -56,6 +56,8 @@ NAMES = {
     "raw_quantity": "G",
     "raw_counted": "J",
 }
+#: Most characters of a text constant in a formula (Excel's limit).
+LONGEST_TEXT = 255
 #: Largest integer of a value, and largest sum or divisor, for an exact spreadsheet total.
 LARGEST_VALUE, LARGEST_SUM = 2**50, 2**53
 EXACT_NOTE = "total not exact in a spreadsheet: compare with a relative tolerance"
@@ -83,6 +85,22 @@ def exact(column: ColumnRows, integers: Iterable[int]) -> bool:
         all(abs(row.integer) < LARGEST_VALUE for row in column.rows)
         and sum(abs(i) for i in integers) * factor.numerator < LARGEST_SUM
         and 10**column.scale * factor.denominator < LARGEST_SUM
+    )
+
+
+def selection(
+    prefix: str, period: int, file: str, symbol: str, member: tuple[str, ...]
+) -> str | None:
+    """The factor of a ``SUMPRODUCT`` that selects the rows of one total, on the columns named
+    ``{prefix}_period``, ``_file``, ``_quantity`` and ``_member``; None when a text is longer
+    than a formula's text constant may be (the total is then kept as a value)."""
+    given = (file, symbol, "/".join(member))
+    if any(len(text) > LONGEST_TEXT for text in given):
+        return None
+    texts = [literal(text) for text in given]
+    return (
+        f"({prefix}_period={period})*EXACT({prefix}_file,{texts[0]})"
+        f"*EXACT({prefix}_quantity,{texts[1]})*EXACT({prefix}_member,{texts[2]})"
     )
 
 
@@ -175,11 +193,9 @@ def _totals(
             value = values.get(period, {}).get(column.parameter, {}).get(member)
             if value is None or value.value != total:
                 continue  # not the engine's value (given otherwise): the input sheet keeps it
-            where = (
-                f"(raw_period={period})*EXACT(raw_file,{literal(name)})"
-                f"*EXACT(raw_quantity,{literal(symbol)})"
-                f"*EXACT(raw_member,{literal('/'.join(member))})"
-            )
+            where = selection("raw", period, name, symbol, member)
+            if where is None:
+                continue
             text = f"=SUMPRODUCT({where},raw_counted){_divided(column)}"
             summed = exact(column, counted[(period, member)])
             found[(period, column.parameter, member)] = Total(Formula(text, total), summed)

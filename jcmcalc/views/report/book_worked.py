@@ -16,9 +16,8 @@ from fractions import Fraction
 from jcmcalc.inputs.dated import FileRows
 from jcmcalc.model.expressions import Symbol
 from jcmcalc.run.result import Result
-from jcmcalc.views.report.book_rows import Slot, Total, file_name
+from jcmcalc.views.report.book_rows import Slot, Total, file_name, selection
 from jcmcalc.views.report.formulas import Formula as FormulaText
-from jcmcalc.views.report.formulas import literal
 from jcmcalc.views.report.sheets import Book, Formula
 
 WORKED = "worked_rows"
@@ -91,10 +90,9 @@ def _totals(result: Result, sums: Mapping[tuple[Slot, str], Fraction]) -> dict[S
         if value is None or value.value != total:
             continue  # not the engine's value: the input sheet keeps it
         symbol = result.methodology.parameter(quantity).symbol
-        where = (
-            f"(wr_period={period})*EXACT(wr_file,{literal(name)})"
-            f"*EXACT(wr_quantity,{literal(symbol)})*EXACT(wr_member,{literal('/'.join(member))})"
-        )
+        where = selection("wr", period, name, symbol, member)
+        if where is None:
+            continue
         found[(period, quantity, member)] = Total(
             Formula(f"=SUMPRODUCT({where},wr_value)", total), exact=False, sheet=WORKED
         )
