@@ -85,3 +85,29 @@ def test_the_comparison_sheet_refers_to_the_estimate_and_the_monitored_er(books)
     # Periods 1 (182 days) and 2 (184 days) lie wholly in the year: ER_1*182/182+ER_2*184/184.
     assert first[6].count("calc_process!$D$") == 2 and "*182/182" in first[6]
     assert first[7] == "=G3-D3"  # title, header, then year 1
+
+
+def test_a_changed_design_value_changes_every_year_of_the_estimate(books, tmp_path) -> None:
+    """Double AYA-02's rated capacity on the input sheet: LibreOffice doubles its estimated
+    output in every year, so the expected reductions are live formulas, not values."""
+    _, tmp, _ = books
+    book = openpyxl.load_workbook(tmp / "plan.xlsx")
+    sheet = book["input"]
+    (capacity,) = [
+        row[3]
+        for row in sheet.iter_rows(min_row=2)
+        if (row[1].value, row[2].value) == ("P_rated,i", "AYA-02")
+    ]
+    capacity.value *= 2
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    out = recalculate([edited], tmp_path)
+    before = _rows(tmp / "plan.xlsx", "input", data_only=True)
+    after = _rows(out / "edited.xlsx", "input", data_only=True)
+    estimated = [
+        (old[3], new[3])
+        for old, new in zip(before, after, strict=True)
+        if old[0] is not None and (old[1], old[2]) == ("EG_i,p", "AYA-02")
+    ]
+    assert len(estimated) == 10
+    assert all(math.isclose(new, 2 * old, rel_tol=1e-12) for old, new in estimated)
