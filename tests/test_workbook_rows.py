@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 import jcmcalc
+from jcmcalc.inputs import dated
 from jcmcalc.inputs.dated import project_rows
 from jcmcalc.model.errors import InputError
 from jcmcalc.views.report import book_rows, render
@@ -309,3 +310,22 @@ def test_a_member_id_too_long_for_a_formula_keeps_its_total_as_a_value(tmp_path)
     assert [member for _, _, member in totals] == ["PV-1"]
     values = {r[2]: r[3] for r in openpyxl.load_workbook(path)["input"].iter_rows(values_only=True)}
     assert values[long] == 0.007
+
+
+def test_a_parquet_file_of_more_rows_than_allowed_is_not_read_again(tmp_path, monkeypatch) -> None:
+    """Its metadata says how many rows it holds: beyond the limit, the file is not parsed a
+    second time for the workbook."""
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=d) for d in range(366)]
+    table = pa.table(
+        {"date": days * 2, "system": ["A"] * 366 + ["B"] * 366, "EG_i,p [kWh]": [1.5] * 732}
+    )
+    parquet.write_table(table, tmp_path / "readings.parquet")
+    (tmp_path / "project.toml").write_text(FLOATS, encoding="utf-8")
+    result = jcmcalc.calculate(tmp_path / "project.toml")
+    parsed = []
+    monkeypatch.setattr(dated.monitoring, "parse", lambda *a: parsed.append(a))
+    (found,) = project_rows(result.inputs, 365)
+    assert found.why == "more values than the 365 left of the 365 a workbook holds"
+    assert not parsed

@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import digests, monitoring, sources
+from jcmcalc.inputs import columns, digests, monitoring, parquet, sources
 from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.readings import ReadContext, Reader, Worked
 from jcmcalc.inputs.resolve import Inputs
@@ -94,7 +94,8 @@ class FileRows:
         return sum(len(column.rows) for column in self.columns) + len(self.worked)
 
 
-#: A file larger than this many bytes per allowed row is not read again to count its rows.
+#: A file larger than this many bytes per allowed row is not read again to count its rows (nor
+#: a Parquet file whose metadata counts more rows than allowed).
 BYTES_PER_ROW = 200
 
 
@@ -113,19 +114,28 @@ def project_rows(inputs: Inputs, limit: int) -> tuple[FileRows, ...]:
             found.append(FileRows(path, why="given as a DataFrame, not a file"))
         elif reader is not None and reader.rows is None:
             found.append(FileRows(path, why=f"read by the plugin reader {reader.name!r}"))
-        elif path.stat().st_size > BYTES_PER_ROW * left:
+        elif path.stat().st_size > BYTES_PER_ROW * left or _parquet_rows(path) > left:
             found.append(FileRows(path, why=_too_many(left, limit)))
         else:
             digest = digests.digest_of(path, inputs.digests)
             rows = _plugin_rows(path, context, reader, digest) if reader else None
             with file_errors(path):
-                columns = () if reader else rows_of(path, context, digest, left)
-            shown = FileRows(path, columns or (), worked=rows or ())
-            if columns is None or shown.count > left:
+                value_rows = () if reader else rows_of(path, context, digest, left)
+            shown = FileRows(path, value_rows or (), worked=rows or ())
+            if value_rows is None or shown.count > left:
                 shown = FileRows(path, why=_too_many(left, limit))
             left -= shown.count
             found.append(shown)
     return tuple(found)
+
+
+def _parquet_rows(path: Path) -> int:
+    """The rows of a Parquet file, from its metadata (a compressed file may hold many rows in
+    few bytes); 0 for another file."""
+    if path.suffix.lower() not in columns.PARQUET:
+        return 0
+    with file_errors(path):
+        return parquet.open_parquet(path)[2]
 
 
 def _too_many(left: int, limit: int) -> str:
