@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from jcmcalc.inputs.consistency import hours, judgements
+from jcmcalc.inputs.consistency import HOURS_PER_DAY, hours, judgements
 from jcmcalc.model.expressions import Symbol
 from jcmcalc.model.methodology import PERIOD_HOURS
 from jcmcalc.run.result import Result
@@ -86,7 +86,7 @@ def checks_sheet(
                 "all" if period is None else number,
                 period.start if period else None,
                 period.end if period else None,
-                Formula(f"=(C{row}-B{row}+1)*24", hours(period)) if period else None,
+                Formula(f"=(C{row}-B{row}+1)*{HOURS_PER_DAY}", hours(period)) if period else None,
                 check.name,
                 "/".join(key),
                 Formula(f"={formula.visit(check.left)}", left),
