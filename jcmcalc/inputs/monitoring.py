@@ -74,37 +74,20 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings. The file is
     read block by block; one whose series go back in time across blocks, as one block.
     """
-    methodology, only = context.methodology, context.only
-    table = formats.load(path, context.options, context.frame)
-    if wide.is_wide(table):
-        whole = _whole(table, context)
-        table = wide.to_long(whole, methodology, context.members)
-    found_columns = value_columns(table, methodology)
-    time_titles = [c for c in TIME_COLUMNS if c in table.titles]
-    if len(time_titles) > 1:  # one would be ignored, even where the two disagree
-        raise InputError(
-            "both a 'timestamp' and a 'date' column: give one (the timestamp holds the date)",
-            file=path,
-            row=1,
-        )
-    time_title = time_titles[0] if time_titles else None
-    if time_title is None and only is None:
-        raise InputError(
-            "a file under [monitoring] needs a 'date' or 'timestamp' column", file=path, row=1
-        )
-    if not len(table):
+    opened = open_table(path, context)
+    if opened is None:
         return {}
-    candidates = [only] if only is not None else sorted(context.periods, key=lambda p: p.start)
+    table, found_columns, candidates, time_title = opened
     try:
         return _read(table, found_columns, context, candidates, time_title, blocks.BLOCK_ROWS)
     except blocks.ReadWhole:
-        whole = _whole(table, context)
+        whole = whole_table(table, context)
         return _read(
-            whole, value_columns(whole, methodology), context, candidates, time_title, None
+            whole, value_columns(whole, context.methodology), context, candidates, time_title, None
         )
 
 
-def _whole(table: columns.Table, context: ReadContext) -> columns.Table:
+def whole_table(table: columns.Table, context: ReadContext) -> columns.Table:
     """``table`` as one block: a streamed CSV file read whole (by the careful reader if it is
     not plain)."""
     if not blocks.streamed(table):
@@ -157,6 +140,42 @@ def _read(
     for state in states:
         found.update(_finish(table, state, context, candidates, list(carry.meters)))
     return found
+
+
+def column_values(
+    table: columns.Table, layout: series.Layout, column: Column, context: ReadContext
+) -> tuple[np.ndarray | slice, scaled.Scaled]:
+    """The given cells of a laid-out column in layout order, as its readings sum them."""
+    return _values(table, layout, column, context.methodology, context.members)
+
+
+def open_table(
+    path: Path, context: ReadContext
+) -> tuple[columns.Table, list[Column], list[Period], str | None] | None:
+    """A file loaded with its value columns, candidate periods and time column (None: no
+    rows)."""
+    methodology, only = context.methodology, context.only
+    table = formats.load(path, context.options, context.frame)
+    if wide.is_wide(table):
+        whole = whole_table(table, context)
+        table = wide.to_long(whole, methodology, context.members)
+    found_columns = value_columns(table, methodology)
+    time_titles = [c for c in TIME_COLUMNS if c in table.titles]
+    if len(time_titles) > 1:  # one would be ignored, even where the two disagree
+        raise InputError(
+            "both a 'timestamp' and a 'date' column: give one (the timestamp holds the date)",
+            file=path,
+            row=1,
+        )
+    time_title = time_titles[0] if time_titles else None
+    if time_title is None and only is None:
+        raise InputError(
+            "a file under [monitoring] needs a 'date' or 'timestamp' column", file=path, row=1
+        )
+    if not len(table):
+        return None
+    candidates = [only] if only is not None else sorted(context.periods, key=lambda p: p.start)
+    return table, found_columns, candidates, time_title
 
 
 def _finish(
