@@ -166,22 +166,65 @@ def test_the_long_csv_is_summed_exactly(expected) -> None:
     assert all(credits > 0 for *_, credits in expected)
 
 
-@pytest.mark.parametrize("form", ["wide", "semicolon", "xlsx", "xlsx-serial", "parquet"])
-def test_every_form_gives_the_credits_of_the_long_csv(tmp_path, expected, form) -> None:
+def _form(folder: Path, form: str) -> str:
+    """The year's readings written in ``form``; the project's ``monitoring`` list for it."""
+    if form == "long":
+        _long_csv(folder, "long.csv")
+        return '["long.csv"]'
     if form == "wide":
-        _wide_csv(tmp_path)
-        monitoring = '["wide.csv"]'
-    elif form == "semicolon":
-        _long_csv(tmp_path, "semi.csv", ";", ",")
-        monitoring = '[{ file = "semi.csv", separator = ";", decimal = "," }]'
-    elif form.startswith("xlsx"):
-        _xlsx(tmp_path, serial=form == "xlsx-serial")
-        monitoring = '[{ file = "readings.xlsx", sheet = "Readings" }]'
-    else:
-        _parquet(tmp_path)
-        monitoring = '["readings.parquet"]'
-    result = jcmcalc.calculate(_project(tmp_path, monitoring))
+        _wide_csv(folder)
+        return '["wide.csv"]'
+    if form == "semicolon":
+        _long_csv(folder, "semi.csv", ";", ",")
+        return '[{ file = "semi.csv", separator = ";", decimal = "," }]'
+    if form.startswith("xlsx"):
+        _xlsx(folder, serial=form == "xlsx-serial")
+        return '[{ file = "readings.xlsx", sheet = "Readings" }]'
+    _parquet(folder)
+    return '["readings.parquet"]'
+
+
+def _months(result: Result) -> dict[tuple, tuple]:
+    """The monthly totals of every monitored value, by (period, parameter, member)."""
+    return {
+        (p.period.number, name, key): value.months
+        for p in result.inputs.periods
+        for name, values in p.values.items()
+        for key, value in values.items()
+        if value.origin == "monitored"
+    }
+
+
+@pytest.fixture(scope="module")
+def expected_months(tmp_path_factory) -> dict[tuple, tuple]:
+    folder = tmp_path_factory.mktemp("long-months")
+    return _months(jcmcalc.calculate(_project(folder, _form(folder, "long"))))
+
+
+@pytest.mark.parametrize("form", ["wide", "semicolon", "xlsx", "xlsx-serial", "parquet"])
+def test_every_form_gives_the_credits_of_the_long_csv(
+    tmp_path, expected, expected_months, form
+) -> None:
+    result = jcmcalc.calculate(_project(tmp_path, _form(tmp_path, form)))
     assert _figures(result) == expected
+    assert _months(result) == expected_months
+
+
+def test_the_months_of_the_long_csv_are_its_exact_monthly_sums(expected_months) -> None:
+    from fractions import Fraction
+
+    sums: dict[tuple[str, str], int] = {}
+    for moment, system, values in _year():
+        label = f"{moment.year}-{moment.month:02d}"
+        sums[(system, label)] = sums.get((system, label), 0) + int(values[0].replace(".", ""))
+    pv = {k: v for k, v in expected_months.items() if k[1] == "pv_output"}
+    assert len(pv) == 6  # three systems, two periods
+    for (period, _, (system,)), months in pv.items():
+        assert [label for label, _ in months] == [
+            f"2025-{m:02d}" for m in (range(1, 7) if period == 1 else range(7, 13))
+        ]
+        for label, value in months:
+            assert value == Fraction(sums[(system, label)], 1000 * 1000)  # kWh to MWh
 
 
 def test_a_system_without_a_battery_needs_no_battery_entries(tmp_path) -> None:

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from fractions import Fraction
 from pathlib import Path
 
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns, coverage, formats, scaled, series, wide
+from jcmcalc.inputs import boundary, columns, coverage, formats, months, scaled, series, wide
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
+from jcmcalc.inputs.totals import Column, readings
 from jcmcalc.model.errors import InputError, listing, quoted
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
@@ -34,18 +34,6 @@ _HEADER = re.compile(
 _TIME_COLUMNS = ("timestamp", "date")
 
 Key = tuple[str, ...]
-
-
-@attrs.frozen
-class Column:
-    """A value column: its parameter, the unit its header names and the exact factor from
-    that unit into the parameter's canonical unit."""
-
-    title: str
-    parameter: Parameter
-    unit: str
-    register: bool
-    factor: Fraction
 
 
 def _columns(table: columns.Table, methodology: Methodology) -> list[Column]:
@@ -193,31 +181,38 @@ def _totals(
     candidates: list[Period],
 ) -> tuple[dict[Slot, Reading], np.ndarray | slice]:
     """The readings of one column by slot, and which of its cells (in layout order) hold a
-    value."""
-    parameter, members = column.parameter, context.members
+    value. Rows are summed per period, calendar month (dated rows) and member: each group
+    code is ``(period * months + month) * width + member``."""
+    parameter, members, calendar = column.parameter, context.members, layout.months
     present, values = _values(table, layout, column, context.methodology, members)
     rows = layout.rows[present]
     integers = values.integers
     sizes = [len(members[s]) for s in parameter.index]
     width = max(int(np.prod(sizes)), 1)
+    count = len(calendar.labels) if calendar is not None else 1
     largest = values.largest * (2 if column.register else 1)  # a difference of two readings
     if isinstance(present, slice) and not column.register:
-        # Every cell given: sum each (member, period) stretch of rows at once.
-        starts = layout.segments
+        # Every cell given: sum each (member, period, month) stretch of rows at once.
+        starts, place = layout.segments, layout.segment_period
+        if calendar is not None:
+            starts, run = months.cuts(starts, calendar.codes)
+            place = place[run] * count + calendar.codes[starts]
         key: np.ndarray | int = 0
         for symbol, size in zip(parameter.index, sizes, strict=True):
             key = key * size + layout.codes[symbol][starts]
-        group = layout.segment_period * width + key
+        group = place * width + key
         previous = None
     else:
         key = 0
         for symbol, size in zip(parameter.index, sizes, strict=True):
             key = key * size + layout.codes[symbol][present]
         key = np.broadcast_to(np.asarray(key, dtype=np.int64), (len(integers),))
-        period = layout.period()[present]
+        place = layout.period()[present]
+        if calendar is not None:
+            place = place * count + calendar.codes[present]
         previous = rows
         if column.register:
-            integers, key, period, rows, previous = series.deltas(
+            integers, key, place, rows, previous = series.deltas(
                 table,
                 parameter,
                 column.unit,
@@ -225,12 +220,12 @@ def _totals(
                 values.scale,
                 column.factor,
                 key,
-                period,
+                place,
                 rows,
                 layout,
                 present,
             )
-        group = period * width + key
+        group = place * width + key
         starts, order = _runs(group)
         if order is not None:
             integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
@@ -240,16 +235,15 @@ def _totals(
     totals = scaled.sums(scaled.Scaled(integers, values.scale, largest), starts)
     ends = np.append(starts[1:], len(integers))
     edges = (previous if previous is not None else rows)[starts], rows[ends - 1]
-    counts = ends - starts + (1 if column.register else 0)  # a register's first reading too
+    places, codes = np.divmod(np.broadcast_to(group, starts.shape), width)
+    periods, month = np.divmod(places, count)
     slots = [
-        (
-            candidates[code // width].number,
-            parameter.name,
-            _member(code % width, parameter.index, members, sizes),
-        )
-        for code in np.broadcast_to(group, starts.shape).tolist()
+        (candidates[number].number, parameter.name, _member(code, parameter.index, members, sizes))
+        for number, code in zip(periods.tolist(), codes.tolist(), strict=True)
     ]
-    return _readings(table, column, slots, totals, values.scale, edges, counts), present
+    labels = None if calendar is None else [calendar.labels[m] for m in month.tolist()]
+    found = readings(table, column, slots, totals, values.scale, edges, ends - starts, labels)
+    return found, present
 
 
 def _coverage(
@@ -353,48 +347,6 @@ def _values(
         parameter, integers, found.scale, column.factor, column.unit, layout.rows[present], path
     )
     return present, scaled.Scaled(integers, found.scale, found.largest)
-
-
-def _readings(
-    table: columns.Table,
-    column: Column,
-    slots: list[Slot],
-    totals: list[int],
-    scale: int,
-    edges: tuple[np.ndarray, np.ndarray],
-    counts: np.ndarray,
-) -> dict[Slot, Reading]:
-    """One reading per slot from the totals of its runs of rows; a total is checked at the
-    boundary like a value written in a project file."""
-    parameter = column.parameter
-    basis = parameter.canonical(column.unit) if parameter.alternatives else ""
-    found: dict[Slot, Reading] = {}
-    numerator, denominator = column.factor.numerator, 10**scale * column.factor.denominator
-    for slot, total, first, last, count in zip(
-        slots, totals, edges[0].tolist(), edges[1].tolist(), counts.tolist(), strict=True
-    ):
-        value = Fraction(total * numerator, denominator)
-        span = (min(first, last), max(first, last))
-        if slot in found:
-            earlier = found[slot]
-            value += earlier.value
-            count += earlier.count
-            span = (min(earlier.rows[0], span[0]), max(earlier.rows[-1], span[1]))
-        found[slot] = Reading(value, table.path, span, basis, count=count)
-    checked = found.values()
-    if len(found) == len(slots):  # no slot summed twice: check the totals as one column
-        refused = boundary.refused(parameter, np.array(totals, dtype=object), scale, column.factor)
-        checked = [found[slots[int(i)]] for i in np.flatnonzero(refused)[:1]]
-    for reading in checked:
-        problem = boundary.refusal(parameter, reading.value, parameter.canonical(column.unit))
-        if problem:
-            raise InputError(
-                f"the total of {reading.origin}: {problem}",
-                file=table.path,
-                row=reading.rows[-1],
-                parameter=parameter.symbol,
-            )
-    return found
 
 
 def _runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

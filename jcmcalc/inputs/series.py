@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import columns, parquet
+from jcmcalc.inputs.months import Calendar, calendar
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import instants, midnights, shown
 from jcmcalc.model.errors import InputError
@@ -35,7 +36,8 @@ class Layout:
 
     ``moments`` are wall-clock times, or UTC instants when ``zone`` is set (times with
     offsets); kept only for meter registers (:meth:`times` reads them again), None without
-    a time column (``time_title``)."""
+    a time column (``time_title``). ``months``: the calendar month of every row (None without
+    a time column)."""
 
     order: np.ndarray | None
     rows: np.ndarray
@@ -48,6 +50,7 @@ class Layout:
     segment_period: np.ndarray
     zone: str | None
     time_title: str | None
+    months: Calendar | None = None
 
     def times(self, table: columns.Table) -> np.ndarray | None:
         """The times of the rows in layout order (read again when not kept), or None."""
@@ -98,7 +101,7 @@ def layout(
         composite = _combine(composite, meter, len(meter_names))
     if composite is None:
         composite = np.zeros(len(table), dtype=np.int32)
-    moments, absolute = None, False
+    moments, absolute, months = None, False, None
     if time_title is not None:
         column = table.cells[time_title]
         moments, absolute = instants(column, title=time_title, table=table, zone=zone)
@@ -119,6 +122,7 @@ def layout(
     else:
         _duplicates(table, change, moments, rows, zone)
         segments, segment_period = _segments(table, moments, rows, runs, candidates, only, zone)
+        months = calendar(moments, candidates, zone)
     if not any(registers):
         moments = None  # read again for the coverage: not held while the values are read
     parquet.release_memory()
@@ -134,6 +138,7 @@ def layout(
         segment_period,
         zone,
         time_title,
+        months,
     )
 
 
@@ -253,7 +258,8 @@ def deltas(
     layout: Layout,
     present: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """Differences of successive readings of one meter, placed in the later reading's period."""
+    """Differences of successive readings of one meter, placed in the later reading's
+    ``period`` (the codes of its period and month)."""
     meter = layout.meter[present] if layout.meter_names else np.zeros(len(key), np.int32)
     same = (np.diff(key) == 0) & (np.diff(meter) == 0)
     delta = np.diff(integers)

@@ -1,0 +1,153 @@
+"""Exact monthly totals of dated readings (``Reading.months``, carried on each monitored value)."""
+
+from __future__ import annotations
+
+import textwrap
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import jcmcalc
+from jcmcalc.inputs.months import summed
+from jcmcalc.model.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(
+    path
+    for pattern in ("*/examples/*/project.toml", "*/worked_cases/*/project.toml")
+    for path in (ROOT / "methodologies").glob(pattern)
+)
+PROJECT = """
+monitoring = ["eg.csv"]
+
+[project]
+name = "months"
+{zone}
+
+[methodology]
+id = "MN_AM003"
+version = "2.0"
+
+[[systems]]
+id = "PV-1"
+grid = "national"
+connection_case = "grid"
+
+[[periods]]
+start = 2023-11-01
+end = 2024-02-29
+"""
+
+
+def monitored(result: jcmcalc.Result) -> list:
+    return [
+        value
+        for period in result.inputs.periods
+        for values in period.values.values()
+        for value in values.values()
+        if value.origin == "monitored"
+    ]
+
+
+def months_of(tmp_path: Path, data: str, zone: str = "") -> tuple:
+    (tmp_path / "project.toml").write_text(PROJECT.format(zone=zone), encoding="utf-8")
+    (tmp_path / "eg.csv").write_text(textwrap.dedent(data).lstrip(), encoding="utf-8")
+    (value,) = monitored(jcmcalc.calculate(tmp_path / "project.toml"))
+    assert sum((part for _, part in value.months), Fraction(0)) == value.value
+    return value.months
+
+
+def test_months_add_up_exactly_to_every_reading_of_every_sample() -> None:
+    dated = 0
+    for path in SAMPLES:
+        try:
+            result = jcmcalc.calculate(path)
+        except InputError:  # an estimate-only sample has no monitoring data
+            continue
+        for value in monitored(result):
+            if value.months:
+                dated += 1
+                assert sum((part for _, part in value.months), Fraction(0)) == value.value, path
+                labels = [label for label, _ in value.months]
+                assert labels == sorted(set(labels))
+    assert dated >= 10  # dated files of several families
+
+
+def test_a_month_without_readings_is_a_gap_not_a_zero(tmp_path: Path) -> None:
+    data = """\
+    date,system,"EG_i,p [MWh]"
+    2023-11-03,PV-1,1.25
+    2023-11-30,PV-1,0
+    2024-01-31,PV-1,2.5
+    2024-02-29,PV-1,0.125
+    """
+    assert months_of(tmp_path, data) == (
+        ("2023-11", Fraction(5, 4)),
+        ("2024-01", Fraction(5, 2)),
+        ("2024-02", Fraction(1, 8)),
+    )
+
+
+def test_a_register_difference_goes_to_the_month_of_its_later_reading(tmp_path: Path) -> None:
+    data = """\
+    timestamp,system,"EG_i,p [MWh] register"
+    2023-11-01T00:00,PV-1,100
+    2023-11-30T12:00,PV-1,110
+    2023-12-01T00:00,PV-1,111.5
+    2024-02-10T00:00,PV-1,140
+    """
+    assert months_of(tmp_path, data) == (
+        ("2023-11", Fraction(10)),
+        ("2023-12", Fraction(3, 2)),
+        ("2024-02", Fraction(57, 2)),
+    )
+
+
+def test_rows_out_of_order_and_replaced_meters_give_the_same_months(tmp_path: Path) -> None:
+    data = """\
+    timestamp,meter,system,"EG_i,p [MWh] register"
+    2023-12-15T00:00,B,PV-1,5
+    2023-11-01T00:00,A,PV-1,100
+    2024-01-15T00:00,B,PV-1,9
+    2023-12-15T00:00,A,PV-1,130
+    2023-11-20T00:00,A,PV-1,120
+    """
+    assert months_of(tmp_path, data) == (
+        ("2023-11", Fraction(20)),
+        ("2023-12", Fraction(10)),
+        ("2024-01", Fraction(4)),
+    )
+
+
+def test_times_with_offsets_fall_in_the_local_month(tmp_path: Path) -> None:
+    data = """\
+    timestamp,system,"EG_i,p [MWh]"
+    2023-11-30T14:30:00+00:00,PV-1,1
+    2023-11-30T15:30:00+00:00,PV-1,2
+    """
+    zone = 'time_zone = "Asia/Tokyo"'  # UTC+9: 15:30 UTC is 00:30 on 1 December
+    assert months_of(tmp_path, data, zone) == (("2023-11", Fraction(1)), ("2023-12", Fraction(2)))
+
+
+def test_an_undated_file_under_a_period_has_no_months(tmp_path: Path) -> None:
+    project = PROJECT.format(zone="").replace('monitoring = ["eg.csv"]', "")
+    project += 'data = ["eg.csv"]\n'
+    (tmp_path / "project.toml").write_text(project, encoding="utf-8")
+    (tmp_path / "eg.csv").write_text('system,"EG_i,p [MWh]"\nPV-1,4\n', encoding="utf-8")
+    (value,) = monitored(jcmcalc.calculate(tmp_path / "project.toml"))
+    assert value.value == 4 and value.months == ()
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ((), ()),
+        (
+            ((("2024-02", Fraction(1)),), (("2024-01", Fraction(2)), ("2024-02", Fraction(1, 3)))),
+            (("2024-01", Fraction(2)), ("2024-02", Fraction(4, 3))),
+        ),
+    ],
+)
+def test_months_of_blocks_add_up_month_by_month(parts, expected) -> None:
+    assert summed(*parts) == expected
