@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -145,24 +146,27 @@ def expected(tmp_path_factory) -> list[tuple]:
     return _figures(jcmcalc.calculate(_project(folder, '["long.csv"]')))
 
 
-def test_the_long_csv_is_summed_exactly(expected) -> None:
-    totals: dict[tuple[int, str, int], int] = {}
+def _reference(chosen) -> Fraction:
+    """The RE of the year's readings at the times ``chosen`` picks, summed by hand."""
+    totals: dict[tuple[str, int], int] = {}
     for moment, system, values in _year():
-        half = 1 if moment.month <= 6 else 2
         for position, value in enumerate(values):
-            if value:
-                key = (half, system, position)
-                totals[key] = totals.get(key, 0) + int(value.replace(".", ""))
+            if value and chosen(moment):
+                totals[(system, position)] = totals.get((system, position), 0) + int(
+                    value.replace(".", "")
+                )
     factors = {"PV-BAT": "0.533", "PV-ONLY": "0.458", "PV-OFF": "0.533"}
-    from fractions import Fraction
+    reference = Fraction(0)
+    for system in SYSTEMS:
+        kwh = [Fraction(totals.get((system, p), 0), 1000) for p in range(3)]
+        delivered = (kwh[0] - kwh[1] + kwh[2]) / 1000
+        reference += delivered * Fraction(factors[system])
+    return reference
 
+
+def test_the_long_csv_is_summed_exactly(expected) -> None:
     for half in (1, 2):
-        reference = Fraction(0)
-        for system in SYSTEMS:
-            kwh = [Fraction(totals.get((half, system, p), 0), 1000) for p in range(3)]
-            delivered = (kwh[0] - kwh[1] + kwh[2]) / 1000
-            reference += delivered * Fraction(factors[system])
-        assert expected[half - 1][0] == reference
+        assert expected[half - 1][0] == _reference(lambda m, h=half: (m.month <= 6) == (h == 1))
     assert all(credits > 0 for *_, credits in expected)
 
 
@@ -364,22 +368,22 @@ def test_a_project_dict_is_checked_as_a_project_file_is(tmp_path) -> None:
 
 
 def test_months_and_years_split_the_exact_er_and_keep_the_credits(tmp_path, expected) -> None:
-    from fractions import Fraction
 
     from jcmcalc.run.calendar import shares
 
     _long_csv(tmp_path, "long.csv")
     result = jcmcalc.calculate(_project(tmp_path, '["long.csv"]'))
     for by, count in (("month", 12), ("year", 1)):
-        found = shares(result.periods, by)
+        found = shares(result, by)
         assert len({s.label for s in found}) == count
         for period in result.periods:
             mine = [s for s in found if s.period == period.number]
             assert sum(s.reductions for s in mine) == period.reductions
             assert sum(s.credits for s in mine) == period.credits
             assert sum(s.days for s in mine) == (period.end - period.start).days + 1
-    january = next(s for s in shares(result.periods) if s.label == "2025-01")
-    assert january.reductions == result.periods[0].reductions * Fraction(31, 181)
+    january = next(s for s in shares(result) if s.label == "2025-01")
+    assert january.rule.startswith("by the readings' dates")  # not 31/181 of the half year
+    assert january.reductions == _reference(lambda moment: moment.month == 1)
     assert _figures(result) == expected  # the breakdown changes nothing
 
 

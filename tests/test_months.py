@@ -151,3 +151,46 @@ def test_an_undated_file_under_a_period_has_no_months(tmp_path: Path) -> None:
 )
 def test_months_of_blocks_add_up_month_by_month(parts, expected) -> None:
     assert summed(*parts) == expected
+
+
+def test_a_period_over_two_years_splits_by_its_readings_not_by_days(tmp_path: Path) -> None:
+    data = """\
+    date,system,"EG_i,p [MWh]"
+    2023-11-15,PV-1,4
+    2023-12-15,PV-1,6
+    2024-01-15,PV-1,10
+    2024-02-15,PV-1,20
+    """
+    months_of(tmp_path, data)
+    result = jcmcalc.calculate(tmp_path / "project.toml")
+    (period,) = result.periods
+    assert period.calendar_years == (
+        (2023, period.reductions / 4),  # 10 of the 40 MWh, though 61 of the 121 days
+        (2024, period.reductions * 3 / 4),
+    )
+    assert period.calendar_split.startswith("by the readings' dates")
+    (data,) = result.to_dict()["periods"]
+    assert sum(Fraction(part["exact"]) for part in data["calendar_years"]) == period.reductions
+    assert data["calendar_split"] == period.calendar_split
+    months = result.to_dataframe("months")
+    assert list(months["split"].unique()) == ["by the readings' dates"]
+    assert months["emission_reductions_tco2"].tolist() == [
+        float(period.reductions * share) for share in (Fraction(1, 10), Fraction(3, 20))
+    ] + [float(period.reductions * share) for share in (Fraction(1, 4), Fraction(1, 2))]
+
+
+def test_a_period_total_in_the_project_file_splits_by_days(tmp_path: Path) -> None:
+    project = PROJECT.format(zone="").replace('monitoring = ["eg.csv"]', "")
+    project += 'values = { "EG_i,p" = { "PV-1" = "40 MWh" } }\n'
+    (tmp_path / "project.toml").write_text(project, encoding="utf-8")
+    (period,) = jcmcalc.calculate(tmp_path / "project.toml").periods
+    assert period.calendar_split.startswith("by days")
+    assert period.calendar_years == (
+        (2023, period.reductions * 61 / 121),
+        (2024, period.reductions * 60 / 121),
+    )
+    assert credits_unchanged(period)
+
+
+def credits_unchanged(period) -> bool:
+    return period.credits == max(0, int(period.reductions // 1))

@@ -130,12 +130,12 @@ def test_allocation_and_calendar_years_in_the_workbook(written) -> None:
     first = next(r for r in sheet.iter_rows() if r[0].value == 1)
     assert first[7].value == "=ROUNDDOWN(G4*1/5,0)" and first[8].value == "=G4-H4"
     years = [r for r in sheet.iter_rows(values_only=True) if r[1] in (2023, 2024)]
-    assert [(r[0], r[1], r[2], r[3]) for r in years[:2]] == [
-        (1, 2023, 184, 366),
-        (1, 2024, 182, 366),
+    assert [(r[0], r[1], r[2], r[3], r[4]) for r in years[:2]] == [
+        (1, 2023, "by days", 184, 366),
+        (1, 2024, "by days", 182, 366),
     ]
     values = openpyxl.load_workbook(tmp / "allocated.xlsx", data_only=True)["summary"]
-    parts = [r[4] for r in values.iter_rows(values_only=True) if r[0] == 1 and r[1] in (2023, 2024)]
+    parts = [r[5] for r in values.iter_rows(values_only=True) if r[0] == 1 and r[1] in (2023, 2024)]
     assert math.isclose(sum(parts), float(results["allocated"].periods[0].reductions))
 
 

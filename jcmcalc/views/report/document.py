@@ -9,12 +9,9 @@ Rows and steps whose value is zero are folded. Nothing here recomputes what the 
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from jcmcalc.model.expressions import symbols, to_latex
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.parameters import Kind
-from jcmcalc.run.calendar import BY_DAYS
 from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
 from jcmcalc.views.report.blocks import (
@@ -65,17 +62,10 @@ def summary(result: Result) -> list[Block]:
     blocks.append(
         Chart("Credits per period", bar_chart("Credits per period", labels, series, "t_CO2"))
     )
-    years: dict[int, Fraction] = {}
-    rows = [["period", "year", "ER in the year [tCO2]"]]
-    for period in result.periods:
-        for year, part in period.calendar_years:
-            years[year] = years.get(year, Fraction(0)) + part
-            rows.append([str(period.number), str(year), content.value_text(part)])
-    rows += [["all periods", str(year), content.value_text(part)] for year, part in years.items()]
     blocks += [
         Heading(3, "Emission reductions by calendar year"),
-        Text(f"Split {BY_DAYS}; the credits of each period are not split."),
-        _rows(rows),
+        Text(result.calendar_note),
+        _rows(result.calendar_rows(content.value_text)),
     ]
     if result.warnings:
         blocks += [Heading(3, "Warnings"), Items(tuple(result.warnings), "warnings")]
