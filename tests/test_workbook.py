@@ -139,6 +139,42 @@ def test_allocation_and_calendar_years_in_the_workbook(written) -> None:
     assert math.isclose(sum(parts), float(results["allocated"].periods[0].reductions))
 
 
+def test_monthly_figures_and_their_chart_in_the_workbook(written) -> None:
+    results, tmp = written
+    result = results[_name(THAI)]
+    path = tmp / f"{_name(THAI)}.xlsx"
+    sheet = openpyxl.load_workbook(path, data_only=True)["months"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "month")
+    months = {r[0]: r[1:] for r in rows if isinstance(r[0], str) and r[0][:2] == "20"}
+    assert list(months) == [f"2024-{m:02d}" for m in range(1, 13)]
+    for column, point in enumerate(header[1:]):
+        member = (point.split(" ", 1)[1],)
+        readings = {
+            label: value
+            for period in result.inputs.periods
+            for label, value in period.values["electricity_generated"][member].months
+        }
+        for label, values in months.items():
+            # a month without readings is an empty cell, never a zero
+            expected = readings.get(label)
+            assert values[column] == (None if expected is None else float(expected)), label
+    assert months["2024-07"] == (None, None, None) and months["2024-09"][0] > 0
+    total = next(r for r in rows if r[0] == "total")
+    assert math.isclose(
+        sum(total[1:]),
+        float(
+            sum(
+                p.values["electricity_generated"][k].value
+                for p in result.inputs.periods
+                for k in p.values["electricity_generated"]
+            )
+        ),
+    )
+    (chart,) = openpyxl.load_workbook(path)["months"]._charts
+    assert len(chart.series) == 3
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=_name)
 def test_libreoffice_recalculation_equals_the_engine(example, recalculated) -> None:
     results, out = recalculated

@@ -82,8 +82,9 @@ def eligibility(result: Result) -> list[Block]:
 
 
 def plan(result: Result) -> list[Block]:
-    """One row per monitored parameter with its points, option, method and frequency, then a
-    chart of the monitored values per period for each parameter."""
+    """One row per monitored parameter with its points, option, method and frequency, then
+    charts of the monitored values per period and, from dated readings, per month for each
+    parameter."""
     points = content.monitoring_points(result)
     rows = [["symbol", "monitoring points", "unit", "option", "method", "frequency"]]
     blocks: list[Block] = [Heading(2, "Monitoring plan")]
@@ -105,6 +106,7 @@ def plan(result: Result) -> list[Block]:
             ]
         )
         charts += _monitored_chart(result, parameter.name, parameter.symbol, parameter.unit, mine)
+        charts += _monthly_chart(result, parameter.name, parameter.symbol, parameter.unit, mine)
     return [*blocks, _rows(rows), *charts]
 
 
@@ -126,6 +128,23 @@ def _monitored_chart(result: Result, name: str, symbol: str, unit: str, mine) ->
     labels = [f"period {p.period.number}" for p in periods]
     note = f"Zero or not given in every period: {', '.join(zeros)}." if zeros else ""
     return [Chart(title, bar_chart(title, labels, series, unit), note)]
+
+
+def _monthly_chart(result: Result, name: str, symbol: str, unit: str, mine) -> list[Block]:
+    """Values of one monitored parameter per calendar month from dated readings, one series
+    per point; a month without readings is a gap."""
+    labels, values = content.monthly(result, name, [key for key, _ in mine])
+    if not labels:
+        return []
+    series = [
+        (f"{point} {'/'.join(key) or symbol}", found)
+        for (key, point), found in zip(mine, values, strict=True)
+        if any(found)
+    ]
+    if not series:
+        return []
+    title = f"{symbol} per month"
+    return [Chart(title, bar_chart(title, labels, series, unit), content.MONTHLY_NOTE)]
 
 
 def fixed(result: Result) -> list[Block]:

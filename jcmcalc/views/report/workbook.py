@@ -4,7 +4,8 @@ shows its figures without a recalculation and still recalculates to them.
 
 Sheets: summary (credits per period and in total, their allocation, ER by calendar year,
 charts), monitoring plan, readings (monitored values per point and period, the files read with
-their SHA-256), input (every value with its period dates and source), calc_process (every trace
+their SHA-256), months (from dated readings: each quantity per calendar month and point, with a
+chart), input (every value with its period dates and source), calc_process (every trace
 step as a formula, the credits rounded down per period), members (when an equation chooses by a
 member's attribute), eligibility, about (provenance). Text from inputs is always written as
 text, never as a formula.
@@ -18,7 +19,7 @@ import zipfile
 
 from jcmcalc.model.errors import require_xlsxwriter
 from jcmcalc.run.result import Result
-from jcmcalc.views.report import book_calc, book_ex_ante, book_plan, book_summary
+from jcmcalc.views.report import book_calc, book_ex_ante, book_months, book_plan, book_summary
 from jcmcalc.views.report.sheets import Book
 
 #: Document dates when no timestamp is asked for (the zip format's earliest date).
@@ -64,6 +65,7 @@ def render(
     summary = book.sheet(book_summary.SUMMARY, book_summary.widths(result))
     book_plan.plan_sheet(book, result)
     readings = book.sheet(book_plan.READINGS, book_plan.readings_widths(result))
+    book_months.months_sheet(book, result)
     inputs = book_calc.inputs_sheet(book, result)
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
     cells = book_calc.calculation_sheet(book, result, inputs, members)
