@@ -154,14 +154,7 @@ def test_months_of_blocks_add_up_month_by_month(parts, expected) -> None:
 
 
 def test_a_period_over_two_years_splits_by_its_readings_not_by_days(tmp_path: Path) -> None:
-    data = """\
-    date,system,"EG_i,p [MWh]"
-    2023-11-15,PV-1,4
-    2023-12-15,PV-1,6
-    2024-01-15,PV-1,10
-    2024-02-15,PV-1,20
-    """
-    months_of(tmp_path, data)
+    months_of(tmp_path, UNEVEN)
     result = jcmcalc.calculate(tmp_path / "project.toml")
     (period,) = result.periods
     assert period.calendar_years == (
@@ -194,3 +187,53 @@ def test_a_period_total_in_the_project_file_splits_by_days(tmp_path: Path) -> No
 
 def credits_unchanged(period) -> bool:
     return period.credits == max(0, int(period.reductions // 1))
+
+
+def _with_constant_pe(tmp_path: Path, tonnes: Fraction) -> jcmcalc.Result:
+    """The two-year project of uneven readings under MN_AM003 with a constant PE per period:
+    ER is then not linear in the readings (each year's own ER subtracts the whole PE)."""
+    import attrs
+
+    from jcmcalc.inputs.resolve import resolve
+    from jcmcalc.model.expressions import Constant
+    from jcmcalc.model.methodology import PROJECT, Equation
+    from jcmcalc.run import engine
+
+    months_of(tmp_path, UNEVEN)
+    methodology = jcmcalc.get_methodology("MN_AM003", "2.0")
+    constant = Equation("PE_p", PROJECT, Constant(tonnes, unit="t_CO2"), "t_CO2", "constant PE")
+    methodology = attrs.evolve(methodology, equations=(methodology.equations[0], constant))
+    parsed, _ = jcmcalc.api.load_project(tmp_path / "project.toml")
+    return engine.run(resolve(methodology, parsed))
+
+
+UNEVEN = """\
+date,system,"EG_i,p [MWh]"
+2023-11-15,PV-1,4
+2023-12-15,PV-1,6
+2024-01-15,PV-1,10
+2024-02-15,PV-1,20
+"""
+
+
+def test_own_parts_that_do_not_add_up_are_scaled_to_the_er(tmp_path: Path) -> None:
+    (period,) = _with_constant_pe(tmp_path, Fraction(1)).periods
+    factor = period.reference / 40  # t_CO2 per MWh
+    own = (10 * factor - 1, 30 * factor - 1)  # each year's ER of its own readings
+    assert period.calendar_split.startswith("by the readings' dates")
+    assert period.calendar_years == (
+        (2023, period.reductions * own[0] / sum(own)),
+        (2024, period.reductions * own[1] / sum(own)),
+    )
+    assert sum(part for _, part in period.calendar_years) == period.reductions
+
+
+def test_own_parts_of_mixed_signs_fall_back_to_days(tmp_path: Path) -> None:
+    result = _with_constant_pe(tmp_path, Fraction(1))
+    factor = result.periods[0].reference / 40
+    (period,) = _with_constant_pe(tmp_path, 15 * factor).periods  # own parts -5 and +15 MWh
+    assert period.calendar_split.startswith("by days")
+    assert period.calendar_years == (
+        (2023, period.reductions * 61 / 121),
+        (2024, period.reductions * 60 / 121),
+    )
