@@ -14,8 +14,8 @@ it took:
   period's ER by themselves and are the split; otherwise, when they all have one sign and do not
   add up to zero, they are scaled to add up to it.
 - **by days** (:data:`BY_DAYS`), otherwise (values given as period totals or in the project
-  file, an estimate, or own parts of mixed signs): the ER times each span's share of the
-  period's days, both dates inclusive.
+  file, an estimate, own parts adding up to zero, or scaled parts of mixed signs): the ER
+  times each span's share of the period's days, both dates inclusive.
 
 Either way the parts are exact fractions that add up to the period's ER exactly.
 """
@@ -114,8 +114,8 @@ def split(inputs: Inputs, period: PeriodInputs, reductions: Fraction, by: str = 
         whole = ((labels[0], reductions),)
         return Split(BY_READINGS if dated else BY_DAYS, whole, (Fraction(1),))
     own = _own_parts(inputs, period, labels, by) if dated else None
-    if own is not None:
-        total = sum(own, Fraction(0))
+    total = sum(own, Fraction(0)) if own is not None else Fraction(0)
+    if own is not None and total:  # parts adding up to zero have no proportions
         if total == reductions:
             return Split(BY_READINGS, tuple(zip(labels, own, strict=True)), own)
         if total and (all(p >= 0 for p in own) or all(p <= 0 for p in own)):
