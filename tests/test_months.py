@@ -237,3 +237,13 @@ def test_own_parts_of_mixed_signs_fall_back_to_days(tmp_path: Path) -> None:
         (2023, period.reductions * 61 / 121),
         (2024, period.reductions * 60 / 121),
     )
+
+
+def test_a_dated_cylinder_list_gives_each_cylinder_in_its_month() -> None:
+    furnace = ROOT / "methodologies/fgas-destruction/examples/vietnam-furnace/project.toml"
+    first = jcmcalc.calculate(furnace).inputs.periods[0].values["mass_destroyed"]
+    read = [value for value in first.values() if value.origin == "monitored"]
+    assert len(read) == 3  # HCFC-22, HFC-32, HFC-125
+    for value in read:
+        assert [label for label, _ in value.months] == [f"2025-{m:02d}" for m in range(1, 7)]
+        assert sum((part for _, part in value.months), Fraction(0)) == value.value

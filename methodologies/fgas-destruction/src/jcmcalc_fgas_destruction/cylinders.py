@@ -261,11 +261,12 @@ def _period(
     context: ReadContext,
     path: Path,
     row: int,
-) -> Period:
+) -> tuple[Period, str]:
+    """The period of a row and the month (``YYYY-MM``) of its local date ("" undated)."""
     only = context.only
     if layout.time is None:
         assert only is not None
-        return only
+        return only, ""
     text = cells[layout.time].strip()
     zone = project_zone(context.time_zone, path) if context.time_zone else None
     try:
@@ -280,7 +281,7 @@ def _period(
     if period is None:
         where = only.label if only else "any monitoring period"
         raise InputError(f"date {day} is outside {where}", file=path, row=row)
-    return period
+    return period, f"{day.year:04d}-{day.month:02d}"
 
 
 def read_cylinders(
@@ -307,6 +308,7 @@ def read_cylinders(
         )
     candidates = [context.only] if context.only is not None else list(context.periods)
     sums: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
+    months: dict[tuple[int, str], dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     sources: dict[tuple[int, str], list[int]] = defaultdict(list)
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows[1:], start=2):
@@ -328,7 +330,7 @@ def read_cylinders(
                 row=number,
             )
         seen[(cylinder, when)] = number
-        period = _period(cells, layout, candidates, context, path, number)
+        period, month = _period(cells, layout, candidates, context, path, number)
         place = (path, number, parameter.symbol)
         net = _net_mass(cells, header, layout, cylinder, parameter.unit, place)
         analysed = _analysed(cells, header, layout, place)
@@ -339,8 +341,15 @@ def read_cylinders(
         for name, share in shares.items():
             sums[(period.number, name)] += net * share
             sources[(period.number, name)].append(number)
+            if month:  # a dated list: each cylinder in the month of its date
+                months[(period.number, name)][month] += net * share
     return {
-        (number, parameter.name, (name,)): Reading(value, path, tuple(sources[(number, name)]))
+        (number, parameter.name, (name,)): Reading(
+            value,
+            path,
+            tuple(sources[(number, name)]),
+            months=tuple(sorted(months[(number, name)].items())),
+        )
         for (number, name), value in sums.items()
     }
 
