@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from fractions import Fraction
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import jcmcalc
 from jcmcalc.inputs.months import summed
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.numbers import decimal_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(
@@ -247,3 +249,17 @@ def test_a_dated_cylinder_list_gives_each_cylinder_in_its_month() -> None:
     for value in read:
         assert [label for label, _ in value.months] == [f"2025-{m:02d}" for m in range(1, 7)]
         assert sum((part for _, part in value.months), Fraction(0)) == value.value
+
+
+def test_calculate_shows_the_calendar_years_and_their_rule(tmp_path: Path, cli) -> None:
+    months_of(tmp_path, UNEVEN)
+    (period,) = jcmcalc.calculate(tmp_path / "project.toml").periods
+    first, second = (decimal_text(part) for _, part in period.calendar_years)
+    code, markdown, _ = cli("calculate", tmp_path / "project.toml", "--format", "markdown")
+    assert code == 0 and "## Emission reductions by calendar year" in markdown
+    assert f"| 1 | 2023 | {first} | by the readings' dates |" in markdown
+    assert f"| 1 | 2024 | {second} | by the readings' dates |" in markdown
+    assert "over the calendar years it touches by the readings' dates: " in markdown
+    code, table, _ = cli("calculate", tmp_path / "project.toml")
+    assert code == 0 and "Emission reductions by calendar year:" in table
+    assert re.search(rf"^1 +2023 +{re.escape(first)} +by the readings' dates$", table, re.M)

@@ -320,8 +320,13 @@ class Result:
     @property
     def calendar_note(self) -> str:
         """How the periods' ER was split by calendar year (each rule used, in full)."""
-        rules = "; ".join(dict.fromkeys(f"split {p.calendar_split}" for p in self.periods))
-        return f"Each period's ER is {rules}; the credits of each period are not split."
+        rules = list(dict.fromkeys(p.calendar_split for p in self.periods))
+        named = ". ".join(rule[0].upper() + rule[1:] for rule in rules)
+        how = rules[0] if len(rules) == 1 else f"by the rule its rows name. {named}"
+        return (
+            f"Each period's ER is split over the calendar years it touches {how}. The credits "
+            "of each period are not split."
+        )
 
     @property
     def parties(self) -> tuple[str, ...]:

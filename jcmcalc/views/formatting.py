@@ -40,7 +40,7 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     parts = [f"# {heading}" if markdown else heading, "", table(result.table_rows())]
     if result.periods:
         title = "Emission reductions by calendar year"
-        parts += ["", f"## {title}" if markdown else f"{title}:", result.calendar_note, ""]
+        parts += ["", f"## {title}\n" if markdown else f"{title}:", result.calendar_note, ""]
         parts += [table(result.calendar_rows())]
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
