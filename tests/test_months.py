@@ -263,3 +263,12 @@ def test_calculate_shows_the_calendar_years_and_their_rule(tmp_path: Path, cli) 
     code, table, _ = cli("calculate", tmp_path / "project.toml")
     assert code == 0 and "Emission reductions by calendar year:" in table
     assert re.search(rf"^1 +2023 +{re.escape(first)} +by the readings' dates$", table, re.M)
+
+
+def test_the_markdown_report_lists_the_months_with_their_gaps(tmp_path: Path) -> None:
+    from jcmcalc.views.report import render
+
+    months_of(tmp_path, UNEVEN.replace("2023-12-15,PV-1,6\n", ""))
+    text = render(jcmcalc.calculate(tmp_path / "project.toml"), "markdown")
+    assert "| month | (1) PV-1 [MWh] |" in text
+    assert "| 2023-11 | 4 |\n| 2023-12 | no readings |\n| 2024-01 | 10 |" in text

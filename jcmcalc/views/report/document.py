@@ -34,6 +34,8 @@ EX_ANTE_TITLE = (
     "plan's estimate; each period is a year of the estimate)"
 )
 COVERAGE = "Coverage of the monitoring data"
+#: A month without readings in a table of monthly figures.
+GAP = "no readings"
 ROUNDING_NOTE = (
     "Credits are ER rounded down to whole tCO2 per period (zero when ER is negative), exactly. "
     "A value ending in … is rounded for display; every other value is exact."
@@ -144,7 +146,12 @@ def _monthly_chart(result: Result, name: str, symbol: str, unit: str, mine) -> l
     if not series:
         return []
     title = f"{symbol} per month"
-    return [Chart(title, bar_chart(title, labels, series, unit), content.MONTHLY_NOTE)]
+    rows = [["month", *(f"{name} [{unit}]" for name, _ in series)]]
+    for at, label in enumerate(labels):
+        cells = [found[at] for _, found in series]
+        rows.append([label, *(GAP if v is None else content.value_text(v) for v in cells)])
+    svg = bar_chart(title, labels, series, unit)
+    return [Chart(title, svg, content.MONTHLY_NOTE, _rows(rows))]
 
 
 def fixed(result: Result) -> list[Block]:
