@@ -52,9 +52,43 @@ def test_dask_dataframe_equals_in_memory(tmp_path: Path, client) -> None:
     assert len(ok) > 200
 
 
+def test_a_project_written_in_two_unicode_forms_is_one_on_dask(tmp_path: Path, client) -> None:
+    from jcmcalc.portfolio.distributed import evaluate_dask
+
+    header = 'project,methodology,start,end,system,grid,connection_case,"EG_i,p [MWh]"\n'
+    lines = [
+        f"{name},MN_AM003@2.0,{start},{end},S1,national,grid,100\n"
+        for name, start, end in [
+            ("Caf\u00e9", "2023-01-01", "2023-06-30"),
+            *((f"Q{n}", "2023-01-01", "2023-06-30") for n in range(20)),
+            ("Cafe\u0301", "2023-07-01", "2023-12-31"),
+        ]
+    ]
+    table = tmp_path / "portfolio.csv"
+    table.write_text(header + "".join(lines), encoding="utf-8")
+    frame = dd.from_pandas(
+        pd.read_csv(table, dtype=str, keep_default_na=False), npartitions=4, sort=False
+    )
+    rows = sorted(evaluate_dask(frame, api.get_methodology), key=lambda r: (r.project, r.period))
+    cafe = [(r.project, r.period, r.status) for r in rows if r.project.startswith("Caf")]
+    assert cafe == [("Caf\u00e9", 1, "ok"), ("Caf\u00e9", 2, "ok")]
+    assert cells(rows) == cells(portfolio.calculate(table, api.get_methodology)[:-1])
+
+
+def with_allocations(table: Path) -> None:
+    """Allocation columns for every third project, with other parties for every sixth."""
+    header, *lines = table.read_text(encoding="utf-8").splitlines()
+    header += ",allocation share A,allocation share B,allocation remainder"
+    for n, line in enumerate(lines):
+        number = int(line.split(",")[0][1:])
+        lines[n] += ",20,80,B" if number % 6 == 0 else ",50,50,A" if number % 3 == 0 else ",,,"
+    table.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+
+
 def test_cli_engine_dask_on_two_local_worker_processes_equals_numpy(tmp_path: Path, cli) -> None:
     table = tmp_path / "portfolio.csv"
     write_table(table, 40, 12)
+    with_allocations(table)
     for output_format in ("csv", "json"):
         code, numpy_out, _ = cli("portfolio", table, "--format", output_format)
         assert code == 0
@@ -63,6 +97,7 @@ def test_cli_engine_dask_on_two_local_worker_processes_equals_numpy(tmp_path: Pa
         )
         assert code == 0, err
         assert dask_out == numpy_out
+    assert '{""B"":' in numpy_out or '"B":' in numpy_out  # the allocation reached the output
 
 
 def test_cli_engine_dask_on_a_scheduler_address_equals_numpy(tmp_path: Path, cli) -> None:

@@ -461,3 +461,82 @@ def table_text(inputs: Inputs, name: str) -> str:
                     row += [value.source if given_here else "", "true" if override else ""]
             writer.writerow(row)
     return stream.getvalue()
+
+
+ESTIMATE = "[estimate]\nstart = 2025-01-01\nyears = 10\n"
+
+
+def test_a_value_in_kwh_labelled_mwh_warns_alike(cli, tmp_path: Path) -> None:
+    """kWh written as MWh: the same plausibility warnings from calculate, the API, a folder and
+    a table (a table states no [estimate], so the project has none here either), exit 0."""
+    slipped = {MONTHLY: ("EG_i,p [kWh]", "EG_i,p [MWh]"), "project.toml": (ESTIMATE, "")}
+    path = _thai(tmp_path, slipped)
+    expected = via_api(path)
+    slips = [w for w in expected.warnings if w.endswith("(318x: kWh written as MWh?)")]
+    assert len(slips) == 1 and "PV system 'BKK-01' = 590063.3" in slips[0]
+    assert sum("kWh written as MWh?" in w for w in expected.warnings) == 3
+    assert via_cli(cli, path)[0] == expected
+    code, _, err = cli("calculate", path, "--strict")
+    assert code == EXIT_OK and slips[0] in err  # a warning, also under --strict
+    assert via_folder(cli, path, tmp_path) == expected
+    table = tmp_path / "table.csv"
+    table.write_text(table_text(prepare(path, api.get_methodology), "P"), encoding="utf-8")
+    assert "590063.3" in table.read_text(encoding="utf-8")
+    code, out, _ = cli("portfolio", table, "--format", "json")
+    assert code == EXIT_OK
+    assert via_table(cli, path, tmp_path) == expected
+    # the project's warnings on every row of it, as in a folder
+    rows = json.loads(out)["rows"]
+    assert [r["warnings"].split(" | ") for r in rows] == [list(expected.warnings)] * 2
+
+
+AT_THE_BOUND = """
+[methodology]
+id = "MN_AM003"
+version = "2.0"
+
+[eligibility]
+C1 = true
+C2 = true
+
+[[systems]]
+id = "S-2"
+grid = "national"
+connection_case = "grid"
+parameters = { rated_capacity = "1 kWp" }
+
+[[systems]]
+id = "S-1"
+grid = "national"
+connection_case = "grid"
+parameters = { rated_capacity = "1 kWp" }
+
+[[periods]]
+start = 2023-01-01
+end = 2023-01-01
+values = { "EG_i,p" = { S-2 = "{S2}", S-1 = "{S1}" } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("s2", "s1", "warned"),
+    [
+        ("0.012 MWh", "0.012 MWh", ()),  # 0.5 x 1 kWp x 24 h: at the bound, which holds
+        ("0.012000000000000001 MWh", "0.012 MWh", ("S-2",)),  # above it by 1e-18 MWh
+        ("12.000001 MWh", "0.012000000000000001 MWh", ("S-2", "S-1")),
+    ],
+)
+def test_a_value_at_the_bound_is_judged_exactly_alike(
+    cli, tmp_path: Path, s2: str, s1: str, warned: tuple[str, ...]
+) -> None:
+    """Values float64 cannot tell from the bound are judged by the kernel's exact rule in a
+    table too; the warnings name the members in the project's (the table's) order."""
+    folder = tmp_path / "bound"
+    folder.mkdir()
+    path = folder / "project.toml"
+    path.write_text(AT_THE_BOUND.replace("{S2}", s2).replace("{S1}", s1), encoding="utf-8")
+    expected = via_api(path)
+    found = [w for w in expected.warnings if "capacity factor of 50%" in w]
+    assert [re.search(r"system '(S-\d)'", w)[1] for w in found] == list(warned)
+    assert via_folder(cli, path, tmp_path) == expected
+    assert via_table(cli, path, tmp_path) == expected

@@ -77,6 +77,7 @@ def main() -> None:
             "message": "",
             "warnings": "",
             "coverage": "",
+            "allocation": "",
             "creditable": "true",
         }
     )
@@ -86,7 +87,7 @@ def main() -> None:
     credits = sum((reference // 10**7).tolist())
     frame.to_csv(output, index=False, lineterminator="\n")
     with open(output, "a", encoding="utf-8") as stream:
-        stream.write(f"TOTAL,,,,,{total},0,{total},{credits},ok,0 project(s) failed,,,\n")
+        stream.write(f"TOTAL,,,,,{total},0,{total},{credits},ok,0 project(s) failed,,,,\n")
 
 
 if __name__ == "__main__":

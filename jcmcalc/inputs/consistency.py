@@ -77,9 +77,13 @@ class _Fixed:
         return ""
 
 
+#: Hours counted per day of a period (:data:`PERIOD_HOURS`): a daylight-saving day is off by one.
+HOURS_PER_DAY = 24
+
+
 def hours(period: Period) -> Fraction:
-    """Hours in ``period``: 24 per day of its dates (:data:`PERIOD_HOURS`)."""
-    return Fraction(24 * ((period.end - period.start).days + 1))
+    """Hours in ``period``: :data:`HOURS_PER_DAY` per day of its dates (:data:`PERIOD_HOURS`)."""
+    return Fraction(HOURS_PER_DAY * ((period.end - period.start).days + 1))
 
 
 def evaluate_warning_checks(
@@ -92,18 +96,21 @@ def evaluate_warning_checks(
     """The warnings of the warning checks that the values breach, evaluated by the kernel:
     those on fixed parameters once, those on a period's values (``periods``) per period."""
     context = Context(methodology, members, attributes)
-    found = _messages(methodology, warning_breaches(context, _Fixed(fixed), Place(0, "")), "")
+    found = breach_messages(methodology, warning_breaches(context, _Fixed(fixed), Place(0, "")))
     for period, values in periods:
         place = Place(period.number, period.label)
         source = _Fixed(fixed, values, hours(period))
         breaches = warning_breaches(context, source, place, period=True)
-        found += _messages(methodology, breaches, f"{period.label}: ")
+        found += breach_messages(methodology, breaches, f"{period.label}: ")
     return found
 
 
-def _messages(
-    methodology: Methodology, breaches: list[tuple[Check, Key, Fraction, Fraction]], where: str
+def breach_messages(
+    methodology: Methodology,
+    breaches: list[tuple[Check, Key, Fraction, Fraction]],
+    where: str = "",
 ) -> list[str]:
+    """The warnings of breached warning checks, each after ``where`` (a period's label)."""
 
     def side(term: Term, key: Key, check: Check) -> str:
         if not isinstance(term, Symbol):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from jcmcalc.inputs.boundary import duplicate_member
 from jcmcalc.inputs.project import Project
@@ -141,6 +142,23 @@ def undeclared(
             )
 
 
+def normal_id(text: str) -> str:
+    """An id as ids are compared: Unicode NFC normalised (``é`` typed as one code point or as
+    two is one id)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def normal_ids(cells: np.ndarray) -> np.ndarray:
+    """A column of ids (text) as :func:`normal_id` gives them; at numpy speed when no
+    character lies at or above U+0300, where NFC leaves text as it is (every combining mark and
+    every character that normalises to another lies there)."""
+    cells = np.ascontiguousarray(cells, dtype=str)
+    if not cells.size or int(cells.view(np.uint32).max(initial=0)) < 0x300:
+        return cells
+    distinct, codes = np.unique(cells, return_inverse=True)
+    return np.array([normal_id(str(text)) for text in distinct], dtype=str)[codes.ravel()]
+
+
 def member_id(raw: Any, *, file: Path, at: str) -> str:
     """A member's id as written, or an error: ids are exact text, compared as written after
     Unicode NFC normalisation (``é`` typed as one or as two code points is one id); an empty id,
@@ -148,7 +166,7 @@ def member_id(raw: Any, *, file: Path, at: str) -> str:
     such an id could never be matched)."""
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise InputError(f'{raw!r} is not an id (write a text such as "PV-1")', file=file, at=at)
-    member = unicodedata.normalize("NFC", str(raw))
+    member = normal_id(str(raw))
     if not member.strip():
         raise InputError(f"the id {member!r} is empty: give each member a name", file=file, at=at)
     if member != member.strip():
@@ -205,7 +223,7 @@ def flatten(
         )
     leaves: dict[Key, Leaf] = {}
     for written, value in raw.items():
-        member = unicodedata.normalize("NFC", written)
+        member = normal_id(written)
         if member not in known:
             title = methodology.index(symbol).title
             raise InputError(

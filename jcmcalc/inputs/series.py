@@ -7,7 +7,6 @@ Columns are processed whole with numpy; long series are scanned in blocks of
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import Any
@@ -16,6 +15,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import columns, parquet
+from jcmcalc.inputs.leaves import normal_id
 from jcmcalc.inputs.months import Calendar, calendar
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import instants, midnights, shown
@@ -87,7 +87,7 @@ def layout(
         code, found = columns.members(table.cells[index.csv_column])
         known = {member: position for position, member in enumerate(members[index.symbol])}
         lookup = np.array(  # ids are compared NFC-normalised, as a project file's are
-            [known.get(unicodedata.normalize("NFC", name), -1) for name in found], dtype=np.int32
+            [known.get(normal_id(name), -1) for name in found], dtype=np.int32
         )
         if not np.array_equal(lookup, np.arange(len(lookup))):
             code = lookup[code]

@@ -336,13 +336,18 @@ def warning_breaches(
 ) -> list[tuple[Check, Key, Fraction, Fraction]]:
     """The warning checks that the values of ``source`` fail, with both sides: those on
     fixed parameters only, or with ``period`` those that use a period's values."""
-    methodology = context.methodology
-    warnings = [
+    checks = warning_checks(context.methodology, period=period)
+    return list(_breached(context, checks, _Scope(source), place))
+
+
+def warning_checks(methodology: Methodology, *, period: bool) -> list[Check]:
+    """The warning checks on fixed parameters only, or with ``period`` those judged per period
+    (:func:`per_period`)."""
+    return [
         c
         for c in methodology.checks
         if c.severity is Severity.WARNING and per_period(methodology, c) == period
     ]
-    return list(_breached(context, warnings, _Scope(source), place))
 
 
 def evaluate_equations(

@@ -12,6 +12,8 @@ import numpy as np
 from jcmcalc.inputs.coverage import summary
 from jcmcalc.inputs.project import period_label
 from jcmcalc.inputs.resolve import Inputs
+from jcmcalc.model.allocation import Allocation, allocate
+from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio import vectorised
@@ -20,8 +22,9 @@ from jcmcalc.portfolio.rows import Row, failure
 
 @attrs.frozen
 class Element:
-    """One project-period of a batch: whose, which period, its dates, its project's warnings
-    and the coverage of its monitoring data (:func:`jcmcalc.inputs.coverage.summary`)."""
+    """One project-period of a batch: whose, which period, its dates, its project's warnings,
+    the coverage of its monitoring data (:func:`jcmcalc.inputs.coverage.summary`) and how its
+    project shares credits (``[allocation]``)."""
 
     project: str
     period: int
@@ -29,6 +32,7 @@ class Element:
     end: str
     warnings: tuple[str, ...] = ()
     coverage: str = ""
+    allocation: Allocation | None = None
 
 
 def batch_from_inputs(
@@ -46,6 +50,7 @@ def batch_from_inputs(
             str(p.period.end),
             inputs.warnings,
             summary(inputs.coverage, p.period.number),
+            inputs.project.allocation,
         )
         for name, inputs in projects
         for p in inputs.periods
@@ -113,6 +118,13 @@ def rows_of(
         ),
     )
     failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
+    shares = {}
+    for n, element in enumerate(elements):
+        if element.allocation is not None and element.project not in failed:
+            try:
+                shares[n] = allocate(int(outcome.credits[n]), element.allocation, element.period)
+            except JcmcalcError as exc:  # given amounts that do not add up: as calculate says
+                failed[element.project] = str(exc)
     how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
     method = (f"{label}: {how}",) if outcome.fallback else ()
     negative = {
@@ -133,6 +145,7 @@ def rows_of(
             credits=int(outcome.credits[n]),
             warnings=element.warnings + method + negative.get(n, ()),
             coverage=element.coverage,
+            allocation=shares.get(n, ()),
         )
         for n, element in enumerate(elements)
         if element.project not in failed

@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import columns
+from jcmcalc.inputs.leaves import normal_ids
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.rows import (
@@ -106,7 +107,7 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
     frame = read_dask(path, partitions)
     if "project" not in frame.columns:
         raise InputError("a portfolio table needs a 'project' column", file=path, row=1)
-    ordered = frame.assign(_key=frame["project"]).set_index("_key", npartitions=partitions)
+    ordered = frame.assign(_key=_projects(frame)).set_index("_key", npartitions=partitions)
     meta = {"text": object, "subtotal": object, "failed": object}
     parts = ordered.map_partitions(
         _reduced, get or api.get_methodology, output_format, meta=meta
@@ -120,6 +121,19 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
         text = csv_lines([HEADER]) + "".join(texts) + csv_body([total])
     failed = tuple(line for lines in parts["failed"] for line in lines)
     return Output(text, failed, total)
+
+
+def _projects(frame: Any) -> Any:
+    """The project of each row as the table compares projects (stripped, NFC-normalised), so
+    that the rows of one project meet in one partition."""
+    return frame["project"].map_partitions(_project_ids, meta=("project", "string"))
+
+
+def _project_ids(cells: Any) -> Any:
+    import pandas as pd
+
+    ids = normal_ids(columns.text_cells(cells.to_numpy()))
+    return pd.Series(ids, index=cells.index, dtype="string")
 
 
 def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
@@ -152,7 +166,7 @@ def evaluate_dask(frame: Any, get: Getter) -> list[Row]:
     if "project" not in frame.columns:
         raise InputError("a portfolio table needs a 'project' column")
     meta = pd.DataFrame({name: pd.Series(dtype=object) for name in COLUMNS})
-    shuffled = frame.shuffle(on="project")
+    shuffled = frame.assign(_key=_projects(frame)).shuffle(on="_key").drop(columns="_key")
     result = shuffled.map_partitions(_as_frame, get, meta=meta).compute()
     return [Row(*record) for record in result.itertuples(index=False, name=None)]
 

@@ -27,6 +27,7 @@ COLUMNS = (
     "message",
     "warnings",
     "coverage",
+    "allocation",
 )
 #: The columns of the output: a row's fields, then whether it is creditable.
 HEADER = (*COLUMNS, "creditable")
@@ -52,6 +53,9 @@ class Row:
     message: str = ""
     warnings: tuple[str, ...] = ()
     coverage: str = ""
+    #: Whole credits per party (:func:`jcmcalc.model.allocation.allocate`), or their sums in
+    #: the total; empty without ``[allocation]``.
+    allocation: tuple[tuple[str, int], ...] = ()
 
     def cells(self) -> list[object]:
         figures = (self.reference, self.project_emissions, self.reductions)
@@ -67,6 +71,7 @@ class Row:
             self.message,
             WARNINGS_SEPARATOR.join(self.warnings),
             self.coverage,
+            dict(self.allocation) if self.allocation else None,
             self.creditable,
         ]
 
@@ -100,6 +105,7 @@ class Subtotal:
     done: int
     rows: int
     failed: int  # failed projects (a project's rows are never split between parts)
+    allocated: tuple[tuple[str, int], ...] = ()  # credits per party, parties as first seen
 
 
 def subtotal(rows: Sequence[Row], *, part: bool = False) -> Subtotal:
@@ -122,7 +128,17 @@ def subtotal(rows: Sequence[Row], *, part: bool = False) -> Subtotal:
         done=len(done),
         rows=len(rows),
         failed=len({r.project for r in rows if r.status == "failed"}),
+        allocated=_per_party(row.allocation for row in done),
     )  # type: ignore[arg-type]
+
+
+def _per_party(splits: Iterable[tuple[tuple[str, int], ...]]) -> tuple[tuple[str, int], ...]:
+    """The credits of each party summed over ``splits``, the parties in the order first seen."""
+    found: dict[str, int] = {}
+    for split in splits:
+        for party, credits in split:
+            found[party] = found.get(party, 0) + credits
+    return tuple(found.items())
 
 
 def _float_total(values: Sequence[Fraction | float | None]) -> Fraction:
@@ -155,6 +171,7 @@ def combine(parts: Sequence[Subtotal]) -> Row:
         credits=sum(p.credits for p in parts),
         status="failed" if done < rows else "ok",
         message=f"{sum(p.failed for p in parts)} project(s) failed",
+        allocation=_per_party(part.allocated for part in parts),
     )
 
 
@@ -195,9 +212,21 @@ def csv_lines(lines: Iterable[Sequence[object]]) -> str:
 _NUMERIC = {2, 5, 6, 7, 8}
 
 
+def allocation_cell(cell: object) -> object:
+    """The allocation cell as CSV and Parquet hold it: the parties' whole credits as compact
+    JSON text (``{"Mongolia":126,"Japan":505}``); JSON output holds the object itself."""
+    import json
+
+    if not isinstance(cell, dict):
+        return cell
+    return json.dumps(cell, ensure_ascii=False, separators=(",", ":"))
+
+
 def _csv_cell(position: int, cell: object) -> object:
     if cell is None:
         return ""
+    if isinstance(cell, dict):
+        return allocation_cell(cell)
     if isinstance(cell, bool):
         return "true" if cell else "false"
     return cell if position in _NUMERIC else safe_text(cell)
@@ -243,7 +272,7 @@ def write_parquet(rows: Sequence[Row], output: Path) -> None:
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError("--format parquet needs pyarrow: pip install 'jcmcalc[parquet]'") from None
-    cells = list(zip(*(row.cells() for row in rows), strict=True))
+    cells = list(zip(*([allocation_cell(c) for c in row.cells()] for row in rows), strict=True))
     table = pa.table({name: list(column) for name, column in zip(HEADER, cells, strict=True)})
     handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
     os.close(handle)

@@ -23,15 +23,16 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns
+from jcmcalc.inputs import boundary, columns, leaves
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
-from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio import table_checks, vectorised
 from jcmcalc.portfolio.batch import Element, rows_of
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_allocation import allocated
 from jcmcalc.portfolio.table_fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table_members import needing
 from jcmcalc.portfolio.table_projects import (
@@ -63,6 +64,7 @@ def evaluate_table(
             raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
     if not len(table):
         return []
+    table = normal_ids(table, "project")
     labels = columns.text_cells(table.cells["methodology"])
     projects = columns.text_cells(table.cells["project"])
     groups: dict[tuple[str, str, str], tuple[Methodology, list[str]]] = {}
@@ -86,7 +88,7 @@ def evaluate_table(
             given = stated(part)
             eligible = eligibility(part, methodology, given)
             found = _Group(part, methodology, eligible).rows() if len(part) else []
-            rows += expiry(found, part, methodology, given, eligible)
+            rows += allocated(expiry(found, part, methodology, given, eligible), part, given.cells)
         except Exception as exc:  # the library's own errors, and any other, fail this group
             label = f"{methodology.id}@{methodology.version}"
             text = str(exc) if isinstance(exc, JcmcalcError) else f"internal error: {exc!r}"
@@ -114,6 +116,13 @@ def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
 
+def normal_ids(table: columns.Table, title: str) -> columns.Table:
+    """``table`` with the ids of column ``title`` (projects, members) as a project file's are
+    compared: NFC-normalised (:func:`~jcmcalc.inputs.leaves.normal_ids`)."""
+    ids = leaves.normal_ids(columns.text_cells(table.cells[title]))
+    return attrs.evolve(table, cells={**table.cells, title: ids})
+
+
 def _take(column: Any, selected: np.ndarray) -> Any:
     return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
 
@@ -137,6 +146,8 @@ class _Group:
                 file=table.path,
             )
         self.index = methodology.indices[0] if methodology.indices else None
+        if self.index is not None and self.index.csv_column in table.titles:
+            self.table = table = normal_ids(table, self.index.csv_column)
         self.failed: dict[str, str] = dict(eligible.failed)
         self.eligible = eligible
         self.projects = columns.text_cells(table.cells["project"])
@@ -211,10 +222,9 @@ class _Group:
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
-        warnings = self.eligible.with_warnings(fixed.warnings)
         start_text = starts.astype("datetime64[D]").astype(str)
         end_text = ends.astype("datetime64[D]").astype(str)
-        found: list[Row] = []
+        batches, checked = [], table_checks.Judged()
         for size in sorted(set(sizes.tolist())):
             chosen = np.flatnonzero(sizes == size)
             chosen = np.array([c for c in chosen if project_of[c] not in self.failed], dtype=int)
@@ -222,6 +232,15 @@ class _Group:
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
             batch = self._batch(positions, values, fixed.values, size)
+            periods = table_checks.Periods(
+                positions, member, self.projects, starts, ends, number[chosen]
+            )
+            table_checks.judge(batch, periods, checked)
+            batches.append((chosen, positions, batch))
+        self.failed = {**checked.failed, **self.failed}
+        warnings = self.eligible.with_warnings(checked.merged(fixed.warnings))
+        found: list[Row] = []
+        for chosen, positions, batch in batches:
             firsts = positions[:, 0].tolist()
             elements = [
                 Element(project, n, start, end, warnings(project))

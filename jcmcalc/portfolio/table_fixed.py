@@ -63,17 +63,23 @@ class Signatures:
         names, code, signatures = self._signatures()
         values: dict[str, list[Fraction | None]] = {}
         warnings: dict[str, list[str]] = {}
+        # the rows of each signature (rows of one signature are adjacent in ``by_code``)
+        by_code = np.argsort(code, kind="stable")
+        ends = np.cumsum(np.bincount(code, minlength=len(signatures)))
         for number, signature in enumerate(signatures):
             cells = dict(zip(names, signature.tolist(), strict=True))
+            rows = by_code[ends[number - 1] if number else 0 : ends[number]]
             try:
                 resolved, notes = self._resolve(cells, "1")
             except InputError as exc:
                 subject = f"parameter {exc.parameter}: " if exc.parameter else ""
-                fail(np.flatnonzero(code == number), f"{subject}{exc.message}")
+                fail(rows, f"{subject}{exc.message}")
                 continue
             for name, value in resolved.items():
-                values.setdefault(name, [None] * len(signatures))[number] = value
-            for position in np.flatnonzero(code == number).tolist() if notes else ():
+                if name not in values:
+                    values[name] = [None] * len(signatures)
+                values[name][number] = value
+            for position in rows.tolist() if notes else ():
                 found = warnings.setdefault(str(projects[position]), [])
                 mine = self._resolve(cells, str(member[position]))[1]
                 found += [note for note in mine if note not in found]

@@ -21,6 +21,7 @@ from jcmcalc.inputs.project import Period
 from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.rows import Row, failure
+from jcmcalc.portfolio.table_allocation import allocation_column
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.expiry import version_expiry
 from jcmcalc.run.pipeline import latest_version
@@ -31,7 +32,7 @@ _ELIGIBILITY = re.compile(r"^\s*eligibility\s+(?P<criterion>\S+)\s*$")
 
 def project_columns(titles: Sequence[str]) -> list[str]:
     """The titles of the project-level columns of a table."""
-    return [t for t in titles if t == REGISTERED or _ELIGIBILITY.match(t)]
+    return [t for t in titles if t == REGISTERED or _ELIGIBILITY.match(t) or allocation_column(t)]
 
 
 @attrs.frozen

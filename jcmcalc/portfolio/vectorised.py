@@ -158,12 +158,30 @@ def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
     return outcome
 
 
+def _scope(batch: Batch) -> dict[str, Pair]:
+    return {name: (column.approx, np.abs(column.approx)) for name, column in batch.values.items()}
+
+
+def evaluated(batch: Batch, terms: Sequence[Term]) -> tuple[list[Pair], int]:
+    """The float64 value and magnitude bound of each of ``terms`` (on the batch's values) on
+    every project-period, and how many roundings lie behind any of them (:func:`float_error`);
+    :class:`Unsupported` for a tree the arrays cannot take."""
+    floats = _Floats(batch, _scope(batch))
+    with np.errstate(all="ignore"):
+        found = [floats.visit(term) for term in terms]
+    return found, floats.operations
+
+
+def float_error(value: np.ndarray, size: np.ndarray, operations: int) -> np.ndarray:
+    """A bound on the distance from the float64 ``value`` (magnitude bound ``size``, computed
+    with ``operations`` roundings) to the exact value it stands for."""
+    return (operations * size + np.abs(value)) * ROUNDING
+
+
 def _floats(batch: Batch) -> tuple[dict[str, Pair], np.ndarray]:
     """Every equation's float value and bound; which project-periods need exact arithmetic."""
     methodology = batch.methodology
-    scope: dict[str, Pair] = {
-        name: (column.approx, np.abs(column.approx)) for name, column in batch.values.items()
-    }
+    scope = _scope(batch)
     floats = _Floats(batch, scope)
     with np.errstate(all="ignore"):
         for equation in equations_of(methodology):
@@ -186,7 +204,7 @@ def _near_rounding(value: np.ndarray, size: np.ndarray, operations: int) -> np.n
     ``size``), could round to other digits at :data:`DISPLAY_PLACES` than ``value`` does: near
     a half step (or too large for float64 to tell)."""
     scaled = value * 10.0**DISPLAY_PLACES
-    error = (operations * size + np.abs(value)) * ROUNDING * 10.0**DISPLAY_PLACES
+    error = float_error(value, size, operations) * 10.0**DISPLAY_PLACES
     half = np.abs(scaled - scaled // 1 - 0.5)
     return ~(half > error + 1e-300) | ~(np.abs(scaled) < 2.0**50)
 
