@@ -6,9 +6,18 @@ flat in the number of readings).
 
     .venv/bin/python benchmarks/series.py [--repeat 3] [--systems 1000] [--readings 35040]
 
-Data come from benchmarks/generate.py (seeded; made here when missing or of another size).
-2,500 systems make a file over 512 MiB. Each run is a fresh process; the figures are medians.
-Targets: wall <= 1.3 x the floor; peak memory <= 1.3 x the floor's.
+Data come from benchmarks/generate.py (seeded; made here when missing or of another size; point
+benchmarks/data at a folder with room: 2,500 systems make a file of 632 MiB). Each run is a
+fresh process; the figures are medians. Targets: wall <= 1.3 x the floor; peak memory <= 1.3 x
+the floor's, flat in the number of readings.
+
+Measured on a 2-core machine shared with other work (load average in brackets), ratios of
+wall / CPU / peak memory to the floor:
+  1,000 systems, 252 MiB: before the reader streamed 2.18 / 2.28 / 2.69 (720 vs 268 MiB) [~7];
+                          streamed 1.04 / 1.06 / 0.98 (276 vs 282 MiB) [1.5-2], another run
+                          1.36 / 1.36 / 0.97 [1-3]
+  2,500 systems, 632 MiB: before 1.64 / 2.20 / 5.79 (1,528 vs 264 MiB) [~10];
+                          streamed 1.14 / 1.14 / 0.99 (277 vs 280 MiB) [2-3]
 """
 
 from __future__ import annotations

@@ -421,7 +421,7 @@ def test_the_fast_csv_reader_reads_as_the_careful_one(tmp_path, monkeypatch) -> 
     path = _project(tmp_path, '["long.csv"]')
     assert fastcsv.load(tmp_path / "long.csv", ",") is not None
     fast = jcmcalc.calculate(path)
-    monkeypatch.setattr(fastcsv, "load", lambda *_: None)
+    monkeypatch.setattr(fastcsv, "load", lambda *_, **__: None)
     careful = jcmcalc.calculate(path)
     assert _figures(fast) == _figures(careful)
     assert fast.to_json() == careful.to_json()

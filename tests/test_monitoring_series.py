@@ -332,10 +332,10 @@ def test_parquet_null_is_missing_and_nan_is_an_error(tmp_path: Path) -> None:
         jcmcalc.calculate(path)
 
 
-def test_gaps_and_duplicates_found_across_scan_blocks(tmp_path: Path, monkeypatch) -> None:
-    from jcmcalc.inputs import series
+def test_gaps_and_duplicates_found_across_blocks(tmp_path: Path, monkeypatch) -> None:
+    from jcmcalc.inputs import blocks
 
-    monkeypatch.setattr(series, "STEP_BLOCK", 2)
+    monkeypatch.setattr(blocks, "BLOCK_ROWS", 2)
     test_a_gap_is_reported_not_filled(tmp_path)
     test_duplicate_timestamp_is_an_error_naming_both_rows(tmp_path)
 

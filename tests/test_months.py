@@ -272,3 +272,14 @@ def test_the_markdown_report_lists_the_months_with_their_gaps(tmp_path: Path) ->
     text = render(jcmcalc.calculate(tmp_path / "project.toml"), "markdown")
     assert "| month | (1) PV-1 [MWh] |" in text
     assert "| 2023-11 | 4 |\n| 2023-12 | no readings |\n| 2024-01 | 10 |" in text
+
+
+@pytest.mark.parametrize(
+    "data", [UNEVEN, UNEVEN.replace('"EG_i,p [MWh]"', '"EG_i,p [MWh] register"')]
+)
+def test_months_read_in_blocks_equal_those_read_whole(tmp_path: Path, monkeypatch, data) -> None:
+    from jcmcalc.inputs import blocks
+
+    whole = months_of(tmp_path, data)
+    monkeypatch.setattr(blocks, "BLOCK_ROWS", 1)
+    assert months_of(tmp_path, data) == whole and whole

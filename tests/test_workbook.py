@@ -88,14 +88,19 @@ def test_every_formula_libreoffice_recalculates_equals_its_cached_value(recalcul
         cached = _cached(out.parent / f"{name}.xlsx")  # as written, next to the recalculated
         assert len(cached) > len(result.trace)
         book = openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True)
-        for (sheet, coordinate), value in cached.items():
-            again = book[sheet][coordinate].value
-            assert isinstance(value, int | float), (name, sheet, coordinate, value)
-            assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (
-                name,
-                sheet,
-                coordinate,
-            )
+        assert_recalculated(name, cached, book)
+
+
+def assert_recalculated(name: str, cached: dict[tuple[str, str], object], book) -> None:
+    """Every formula of ``book`` (recalculated) gives its ``cached`` value: a number within a
+    relative 1e-12, a check's judgement (OK or breach) exactly."""
+    for (sheet, coordinate), value in cached.items():
+        again = book[sheet][coordinate].value
+        if sheet == "checks" and coordinate.startswith("J"):  # a judgement: OK or breach
+            assert value in ("OK", "breach") and again == value, (name, coordinate, again)
+            continue
+        assert isinstance(value, int | float), (name, sheet, coordinate, value)
+        assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (name, sheet, coordinate)
 
 
 def test_openpyxl_finds_the_credits_without_recalculation(written) -> None:
@@ -231,7 +236,8 @@ start = 2023-01-01
 end = 2023-12-31
 values = { "EG_i,p" = { "-1+1" = { value = "1000.5 MWh", source = "@SUM(1+1)" }, "+2" = "2 MWh" } }
 """
-ALTERED = ("1", "EG_i,p", "BKK-01")
+#: The reading a submitter alters: period, quantity, member, time (its raw row).
+ALTERED = (1, "EG_i,p", "BKK-01", "2024-01-31")
 
 
 def _report(project: Path, target: Path) -> Path:
@@ -240,14 +246,15 @@ def _report(project: Path, target: Path) -> Path:
 
 
 def _alter_input(path: Path) -> None:
-    """Add 10 to the value of the :data:`ALTERED` input cell, as a submitter might."""
+    """Add 10,000 kWh (10 MWh) to the :data:`ALTERED` raw reading, as a submitter might."""
     book = openpyxl.load_workbook(path)
     (cell,) = [
-        row[3]
-        for row in book["input"].iter_rows(min_row=2)
-        if (str(row[0].value), row[1].value, row[2].value) == ALTERED
+        row[7]
+        for row in book["raw_readings"].iter_rows(min_row=2)
+        if (row[0].value, row[6].value, row[4].value, row[3].value) == ALTERED
     ]
-    cell.value += 10
+    assert book["raw_readings"][f"I{cell.row}"].value == "kWh"
+    cell.value += 10_000
     book.save(path)
 
 
@@ -273,7 +280,8 @@ def test_altered_input_cell_recalculated_by_libreoffice_fails_verify(edited, cli
         "EG_i,p [BKK-01] (period 1): submitted 600.0633, recomputed 590.0633; "
         "first equation using it: period 1: RE_p = Σ_i(EG_i,p × EF_RE,i)"
     ) in stdout
-    # LibreOffice recomputed the formulas from the altered cell: RE_p moved by 10 x EF_RE.
+    # LibreOffice recomputed the formulas from the altered reading: its period total (a
+    # SUMPRODUCT of the raw rows) moved by 10 MWh, and RE_p by 10 x EF_RE.
     assert "RE_p (period 1): submitted 631.98878, recomputed 627.98878; first " in stdout
     assert "credits (period 1): submitted 631, recomputed 627; first " in stdout
     assert (
@@ -359,7 +367,8 @@ def test_verify_refuses_a_workbook_that_lost_its_values(cli, tmp_path) -> None:
     openpyxl.load_workbook(path).save(path)  # openpyxl keeps formulas, drops cached values
     code, _, err = cli("verify", THAI, "--reported", path)
     assert code == 2
-    assert "sheet calc_process row 2: RE_p has no value" in err and "never calculated" in err
+    # The first formula verify reads: a monitored total, the sum of its dated rows.
+    assert "sheet input row 8: EG_i,p has no value" in err and "never calculated" in err
 
 
 def test_every_sheet_prints_on_a4_with_all_columns_on_the_page_width(written) -> None:

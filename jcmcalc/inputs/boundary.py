@@ -226,6 +226,11 @@ def check_column(
     file: object,
 ) -> None:
     """:func:`refusal` of the first refused value of a column, naming its row."""
+    if not len(integers):
+        return
+    extremes = np.array([integers.min(), integers.max()], dtype=integers.dtype)
+    if not refused(parameter, extremes, scale, factor).any():  # the bounds are thresholds
+        return
     bad = np.flatnonzero(refused(parameter, integers, scale, factor))
     if len(bad):
         first = int(bad[0])

@@ -197,9 +197,13 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
                 piece = piece.cast("string").fill_null("").dictionary_encode()
             names = [str(v or "").strip() for v in piece.dictionary.to_pylist()]
             lookup = np.array([known.setdefault(n, len(known)) for n in names], dtype=np.int32)
-            indices = piece.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
-            if piece.indices.null_count:
+            indices = piece.indices
+            if indices.null_count:
+                indices = indices.fill_null(len(names))
                 lookup = np.append(lookup, known.setdefault("", len(known)))
+            indices = indices.to_numpy(zero_copy_only=False)
+            if len(piece) == len(column) and np.array_equal(lookup, np.arange(len(lookup))):
+                return indices.astype(np.int32, copy=False), list(known)  # its own codes
             codes[offset : offset + len(piece)] = lookup[indices]
             offset += len(piece)
         return codes, list(known)

@@ -12,8 +12,16 @@ from jcmcalc.inputs.leaves import Key, coincide, describe_key
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import Attributes, Symbol, Term, to_text
-from jcmcalc.model.kernel import Context, Place, unit_slip, warning_breaches
+from jcmcalc.model.expressions import Attributes, Symbol, Term, symbols, to_text
+from jcmcalc.model.kernel import (
+    Context,
+    Place,
+    judged,
+    per_period,
+    unit_slip,
+    warning_breaches,
+    warning_checks,
+)
 from jcmcalc.model.methodology import PERIOD_HOURS, Check, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
@@ -129,3 +137,35 @@ def breach_messages(
 
 def _relation(check: Check) -> str:
     return "above" if check.strict else "at least"
+
+
+def judgements(
+    methodology: Methodology,
+    fixed: Values,
+    members: Mapping[str, tuple[str, ...]],
+    attributes: Attributes,
+    periods: Sequence[tuple[Period, Values]] = (),
+) -> list[tuple[Period | None, Check, Key, Fraction, Fraction]]:
+    """Every warning check judged by the kernel, held or not, with both sides: those on fixed
+    parameters once (period None), those on a period's values per period, as
+    :func:`evaluate_warning_checks` judges them; and the error checks on parameters only (not
+    on equation results), which values that passed the run meet."""
+    context = Context(methodology, members, attributes)
+    given = {p.name for p in methodology.all_parameters} | {PERIOD_HOURS.name}
+    errors = [
+        c
+        for c in methodology.error_checks
+        if all(s.name in given for side in (c.left, c.right) for s in symbols(side))
+    ]
+    once = warning_checks(methodology, period=False)
+    once += [c for c in errors if not per_period(methodology, c)]
+    found: list[tuple[Period | None, Check, Key, Fraction, Fraction]] = [
+        (None, *judgement) for judgement in judged(context, once, _Fixed(fixed), Place(0, ""))
+    ]
+    timed = warning_checks(methodology, period=True)
+    timed += [c for c in errors if per_period(methodology, c)]
+    for period, values in periods:
+        place = Place(period.number, period.label)
+        source = _Fixed(fixed, values, hours(period))
+        found += [(period, *judgement) for judgement in judged(context, timed, source, place)]
+    return found

@@ -22,7 +22,7 @@ Nothing is filled in: incomplete coverage is a warning, an error under ``strict`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -37,6 +37,8 @@ LISTED_SPANS = 3
 KEPT = 1000
 DAY = np.timedelta64(1, "D")
 MONTH_STEP = np.timedelta64(28, "D").astype("timedelta64[us]")
+#: Blocks' runs gathered before they are joined into one (runs of a series across edges).
+COMPACT = 32
 
 
 @attrs.frozen
@@ -107,55 +109,83 @@ class Coverage:
         }
 
 
-@attrs.frozen
-class Series:
-    """The dated rows of one value column in layout order: ``moments`` (wall-clock, or UTC
-    when ``zone`` is set), ``given`` (False: a blank cell; None: every cell given), the file's
-    row numbers, and ``groups``: for each (period position, member code), the stretches
-    ``(first, end)`` of rows that hold it (one per meter or category), times ascending in each;
-    a register's stretch starts at the meter's last reading before the period, if any (the
-    difference from it counts in the period)."""
+@attrs.define
+class Gathered:
+    """The dated readings of one value column, gathered block by block. A group is a period
+    position x ``width`` + a member code; each keeps its present times as runs ``(start, step,
+    count)`` of one step (a regular series is a few runs however long it is) and the rows and
+    times of its blank cells that no value of their block explains (:func:`coverages` checks
+    the rest against every block's)."""
 
-    moments: np.ndarray
-    given: np.ndarray | None
-    rows: np.ndarray
-    groups: Mapping[tuple[int, int], Sequence[tuple[int, int]]]
+    width: int
     zone: str | None
     register: bool
+    runs: list[tuple[np.ndarray, ...]] = attrs.Factory(list)
+    blanks: list[tuple[np.ndarray, ...]] = attrs.Factory(list)
 
-    def take(self, array: np.ndarray, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
-        """``array`` over the rows of ``stretches``."""
-        if len(stretches) == 1:
-            return array[stretches[0][0] : stretches[0][1]]
-        return np.concatenate([array[first:end] for first, end in stretches])
+    def add(
+        self,
+        starts: np.ndarray,
+        group: np.ndarray,
+        ticks: np.ndarray,
+        given: np.ndarray | None,
+        rows: Any,
+    ) -> None:
+        """One block's dated cells (times as int64 ``ticks``, which hold a value in ``given``,
+        None: all, and their ``rows``) in stretches of one series each, times ascending, that
+        begin at ``starts``; ``group`` is each stretch's group (-1: none)."""
+        kept, heads = None, starts
+        if given is not None and not given.all():
+            self._blank(starts, group, ticks, rows, given)
+            kept = np.flatnonzero(given)
+            stretch = np.searchsorted(starts, kept, side="right")
+            ticks = ticks[kept]
+            heads = np.flatnonzero(np.concatenate(([True], stretch[1:] != stretch[:-1])))
+            heads = heads[heads < len(kept)]
+        if not len(ticks):
+            return
+        step = np.empty_like(ticks)
+        np.subtract(ticks[1:], ticks[:-1], out=step[1:])
+        # a stretch's first reading takes the step to its second (none: a stretch of one)
+        alone = np.append(heads[1:] - heads[:-1] == 1, heads[-1:] + 1 >= len(ticks))
+        step[heads[~alone]] = step[heads[~alone] + 1]
+        step[heads[alone]] = 0
+        new = np.empty(len(ticks), dtype=bool)
+        new[0] = True
+        np.not_equal(step[1:], step[:-1], out=new[1:])
+        new[heads] = True
+        first = np.flatnonzero(new)
+        counts = np.diff(np.append(first, len(ticks)))
+        at = first if kept is None else kept[first]
+        owner = group[np.searchsorted(starts, at, side="right") - 1]
+        known = owner >= 0
+        self.runs.append((owner[known], ticks[first][known], step[first][known], counts[known]))
+        if len(self.runs) >= COMPACT:
+            self.runs = [_joined(self.runs)]
 
-    def present(self, stretches: Sequence[tuple[int, int]]) -> np.ndarray:
-        """The distinct times of the given cells of ``stretches``, ascending."""
-        moments = self.take(self.moments, stretches)
-        if self.given is not None:
-            moments = moments[self.take(self.given, stretches)]
-        if len(stretches) > 1:
-            return np.unique(moments)
-        return (
-            moments[np.concatenate(([True], moments[1:] != moments[:-1]))]
-            if len(moments)
-            else moments
-        )
+    def _blank(
+        self, starts: np.ndarray, group: np.ndarray, ticks: np.ndarray, rows: Any, given: np.ndarray
+    ) -> None:
+        """Keep the blank cells at a time at which no cell of their group in the block holds a
+        value (a file whose rows give different quantities leaves the others blank)."""
+        owner = np.repeat(group, np.diff(np.append(starts, len(ticks))))
+        taken = np.flatnonzero(owner >= 0)
+        order = np.lexsort((given[taken], ticks[taken], owner[taken]))
+        where = taken[order][::-1]  # by group and time, a value before the blanks of its time
+        same = (owner[where][1:] == owner[where][:-1]) & (ticks[where][1:] == ticks[where][:-1])
+        head = np.concatenate(([True], ~same))
+        head = np.maximum.accumulate(np.where(head, np.arange(len(where)), 0))
+        alone = np.sort(where[~given[where] & ~given[where[head]]])
+        self.blanks.append((owner[alone], ticks[alone], np.asarray(rows[alone], dtype=np.int64)))
 
-    def blank(self, stretches: Sequence[tuple[int, int]], present: np.ndarray) -> np.ndarray:
-        """Rows of ``stretches`` with a blank cell at a time with no value of the member in
-        another row (a file whose rows give different quantities leaves the others blank)."""
-        if self.given is None:
-            return np.array([], dtype=np.int64)
-        empty = ~self.take(self.given, stretches)
-        if not empty.any():
-            return np.array([], dtype=np.int64)
-        moments = self.take(self.moments, stretches)[empty]
-        return np.sort(self.take(self.rows, stretches)[empty][~np.isin(moments, present)])
+    def before(self, group: np.ndarray, ticks: np.ndarray) -> None:
+        """Readings that begin a group from outside it (a register's reading before it)."""
+        ones = np.ones(len(group), dtype=np.int64)
+        self.runs.append((group, ticks, ones * 0, ones))
 
 
 def coverages(
-    series: Series,
+    series: Gathered,
     candidates: Sequence[Period],
     describe: Callable[[int], tuple[tuple[str, ...], str]],
     parameter: str,
@@ -163,26 +193,34 @@ def coverages(
 ) -> list[Coverage]:
     """The coverage of every (period, member) group of ``series``; ``describe(code)`` gives
     a member code's key and its words (`` for PV system 'S1'``)."""
-    steps = [_step(series.present(stretches)) for stretches in series.groups.values()]
+    runs = _by_group([_joined(series.runs)], 4) if series.runs else {}
+    blanks = _by_group(series.blanks, 3)
+    codes = sorted(set(runs) | set(blanks))
+    steps = [_least_step(runs[code]) for code in codes if code in runs]
     step = min((s for s in steps if s is not None), default=None)
     calendars: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     found = []
-    for (position, code), stretches in sorted(series.groups.items()):
+    for code in codes:
+        position, member = divmod(code, series.width)
         period = candidates[position]
         if position not in calendars:
             calendars[position] = _calendar(period, series.zone)
-        present = series.present(stretches)
-        blank = series.blank(stretches, present)
-        counted = _count(present, calendars[position], series, step)
+        blank = np.array([], dtype=np.int64)
+        if code in blanks:
+            _, times, rows = blanks[code]
+            present = _present(runs.get(code)).view(np.int64)
+            blank = np.sort(rows[~np.isin(times, present)])
+        counted = _count(runs.get(code), calendars[position], series, step)
         if counted is None and not len(blank):
             continue
-        unit, expected, have, missing = counted or ("readings", len(present), len(present), [])
+        count = len(_present(runs.get(code))) if counted is None else 0
+        unit, expected, have, missing = counted or ("readings", count, count, [])
         found.append(
             Coverage(
                 period.number,
                 period.label,
                 parameter,
-                *describe(code),
+                *describe(member),
                 file,
                 unit,
                 expected,
@@ -194,6 +232,68 @@ def coverages(
             )
         )
     return found
+
+
+def _joined(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """The runs of ``parts`` in one, by group and time, a run that continues another (the
+    same step, beginning one step after its last reading: a series across a block edge) joined
+    to it."""
+    group, starts, steps, counts = (np.concatenate(found) for found in zip(*parts, strict=True))
+    if not len(group):
+        return group, starts, steps, counts
+    order = np.lexsort((starts, group))
+    group, starts, steps, counts = group[order], starts[order], steps[order], counts[order]
+    follows = (
+        (group[1:] == group[:-1])
+        & (steps[1:] == steps[:-1])
+        & (steps[1:] != 0)
+        & (starts[1:] == starts[:-1] + counts[:-1] * steps[:-1])
+    )
+    first = np.flatnonzero(np.concatenate(([True], ~follows)))
+    return group[first], starts[first], steps[first], np.add.reduceat(counts, first)
+
+
+def _by_group(parts: list[tuple[np.ndarray, ...]], width: int) -> dict[int, tuple[np.ndarray, ...]]:
+    """The arrays gathered from every block, split by group (their first array)."""
+    if not parts:
+        return {}
+    arrays = [np.concatenate(found) for found in zip(*parts, strict=True)]
+    if not len(arrays[0]):
+        return {}
+    order = np.argsort(arrays[0], kind="stable")
+    arrays = [array[order] for array in arrays]
+    codes, starts = np.unique(arrays[0], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    return {
+        int(code): tuple(array[start:end] for array in arrays)
+        for code, start, end in zip(codes.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
+def _present(runs: tuple[np.ndarray, ...] | None) -> np.ndarray:
+    """The distinct times (``datetime64[us]``, ascending) of a group's runs."""
+    if runs is None:
+        return np.array([], dtype="datetime64[us]")
+    _, starts, steps, counts = runs
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    times = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - offsets) * np.repeat(
+        steps, counts
+    )
+    if len(times) > 1 and not (times[1:] > times[:-1]).all():  # stretches of several series
+        times.sort()
+        times = times[np.concatenate(([True], times[1:] != times[:-1]))]
+    return times.view("datetime64[us]")
+
+
+def _least_step(runs: tuple[np.ndarray, ...]) -> np.timedelta64 | None:
+    """The shortest step between two readings of a group (None: fewer than two), from its runs
+    when they follow each other (one series), else from its times."""
+    _, starts, steps, counts = runs
+    gaps = starts[1:] - (starts + (counts - 1) * steps)[:-1]
+    if len(gaps) and gaps.min() <= 0:
+        return _step(_present(runs))
+    found = np.concatenate((steps[counts > 1], gaps))
+    return np.timedelta64(int(found.min()), "us") if len(found) else None
 
 
 def _step(present: np.ndarray) -> np.timedelta64 | None:
@@ -212,13 +312,17 @@ def _calendar(period: Period, zone: str | None) -> tuple[np.ndarray, np.ndarray]
 
 
 def _count(
-    present: np.ndarray,
+    runs: tuple[np.ndarray, ...] | None,
     calendar: tuple[np.ndarray, np.ndarray],
-    series: Series,
+    series: Gathered,
     step: np.timedelta64 | None,
 ) -> tuple[str, int, int, list[tuple[str, str]]] | None:
     """(unit, expected, present, missing spans) of one group, or None (no cadence)."""
     days, edges = calendar  # the period's days and the next, the instants each begins
+    intervals = step is not None and step < MONTH_STEP and step != DAY
+    if intervals and not series.register:
+        return _intervals(runs, edges[0], edges[-1], step, series.zone)
+    present = _present(runs)
     if series.register:
         if not len(present):
             return None
@@ -231,11 +335,9 @@ def _count(
         return None
     if step >= MONTH_STEP:
         return _months(present, edges, days)
-    if step == DAY:
-        covered = np.zeros(len(days) - 1, dtype=bool)
-        covered[np.searchsorted(edges, present, side="right") - 1] = True
-        return "days", len(covered), int(covered.sum()), _day_spans(days, covered)
-    return _intervals(present, edges[0], edges[-1], step, series.zone)
+    covered = np.zeros(len(days) - 1, dtype=bool)
+    covered[np.searchsorted(edges, present, side="right") - 1] = True
+    return "days", len(covered), int(covered.sum()), _day_spans(days, covered)
 
 
 def _months(
@@ -250,22 +352,49 @@ def _months(
 
 
 def _intervals(
-    present: np.ndarray,
+    runs: tuple[np.ndarray, ...] | None,
     start: np.datetime64,
     end: np.datetime64,
     step: np.timedelta64,
     zone: str | None,
 ) -> tuple[str, int, int, list[tuple[str, str]]]:
-    """Intervals of ``step`` from ``start`` to ``end`` against the readings present."""
+    """Intervals of ``step`` from ``start`` to ``end`` against the readings present: each run
+    of readings one ``step`` apart fills a stretch of intervals (other readings one each)."""
     expected = int((end - start) // step)
-    slots = ((present - start) // step).astype(np.int64)
-    slots = slots[(slots >= 0) & (slots < expected)]
-    have = np.zeros(expected, dtype=bool)
-    have[slots] = True
+    low, high = _filled(runs, start, step)
+    low, high = np.clip(low, 0, expected), np.clip(high, 0, expected)
+    order = np.argsort(low, kind="stable")
+    low, high = low[order], high[order]
+    reach = np.maximum.accumulate(high) if len(high) else high
+    new = np.flatnonzero(np.concatenate(([True], low[1:] > reach[:-1])))[: len(low)]
+    low, high = low[new], np.maximum.reduceat(high, new) if len(new) else high
+    gaps = zip(np.append(0, high).tolist(), np.append(low, expected).tolist(), strict=True)
     spans = [
-        (shown(start + a * step, zone), shown(start + b * step, zone)) for a, b in _runs(~have)
+        (shown(start + a * step, zone), shown(start + (b - 1) * step, zone))
+        for a, b in gaps
+        if b > a
     ]
-    return f"intervals of {_duration(step)}", expected, int(have.sum()), spans
+    return f"intervals of {_duration(step)}", expected, int((high - low).sum()), spans
+
+
+def _filled(
+    runs: tuple[np.ndarray, ...] | None, start: np.datetime64, step: np.timedelta64
+) -> tuple[np.ndarray, np.ndarray]:
+    """The intervals (first, end) that the readings of each run fall in."""
+    if runs is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    group, starts, steps, counts = runs
+    tick = int(step.astype("timedelta64[us]").astype(np.int64))
+    origin = int(np.datetime64(start, "us").astype(np.int64))
+    regular = (steps == tick) | (counts == 1)
+    low = (starts[regular] - origin) // tick
+    high = low + counts[regular]
+    if not regular.all():
+        other = ~regular
+        times = _present((group[other], starts[other], steps[other], counts[other]))
+        slots = (times.view(np.int64) - origin) // tick
+        low, high = np.concatenate((low, slots)), np.concatenate((high, slots + 1))
+    return low, high
 
 
 def _day_spans(days: np.ndarray, covered: np.ndarray) -> list[tuple[str, str]]:

@@ -4,14 +4,16 @@
 holds a file's bytes calls :func:`note` with them (the project file and CSV files through
 :func:`jcmcalc.inputs.project.read_bytes`), so a file that changes during the run cannot be
 credited under the hash of another version of it. A reader that does not hold the bytes (a
-plugin's reader, pyarrow mapping a Parquet file) leaves the file to :func:`digest_of`, which
-hashes it when the provenance is written. Each digest is what ``sha256sum FILE`` prints.
+plugin's reader) leaves the file to :func:`digest_of`, which hashes it when the provenance is
+written; a Parquet file read in blocks is hashed beside the reading and recorded if it did not
+change meanwhile. Each digest is what ``sha256sum FILE`` prints.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -67,10 +69,20 @@ def digest_of(path: Path, recorded: Mapping[Path, Digest]) -> Digest:
     if not path.is_file():
         what = "a directory, not a file" if path.is_dir() else "not found"
         raise InputError(f"input file {what}", file=path)
+    found = hashed(path)
+    assert found is not None  # never stopped
+    return found
+
+
+def hashed(path: Path, stop: threading.Event | None = None) -> Digest | None:
+    """The digest of the bytes of ``path``, read a chunk at a time (None: ``stop`` was set
+    before the end)."""
     digest, size = hashlib.sha256(), 0
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(_CHUNK):
+                if stop is not None and stop.is_set():
+                    return None
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as exc:

@@ -9,7 +9,9 @@ becomes a timestamp column (pyarrow refuses offsets there); anything else stays 
 :mod:`jcmcalc.inputs.times`. A file this reader cannot take as it is (an empty line, a row of
 another length, a cell spanning lines, bytes that are not UTF-8...) goes to the standard
 library reader (:func:`jcmcalc.inputs.columns.load`), whose messages name the row: this
-reader only ever speeds up a file that reads cleanly.
+reader only ever speeds up a file that reads cleanly. A file of :data:`STREAM_BYTES` or more is
+streamed: its lines are counted, and :func:`batches` parses it a block at a time, each block
+checked as above (a block that is not clean has the file read whole).
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from jcmcalc.inputs import dialect
+from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.columns import Counting, Table
 from jcmcalc.inputs.project import read_bytes
 
@@ -32,33 +38,41 @@ HEAD = 1 << 16
 SMALLEST = 1 << 20
 #: Longest cell read through a float: 15 characters hold at most 15 significant digits.
 FLOAT_CHARACTERS = 15
+#: Files this large or larger are streamed block by block rather than read whole.
+STREAM_BYTES = 1 << 26
+_CHUNK = 1 << 24
 
 
-def load(path: Path, separator: str) -> Table | None:
+@attrs.frozen
+class CsvColumn:
+    """A column of a CSV file read block by block (:func:`batches`): its raw header cell, the
+    file's separator and the raw header."""
+
+    name: str
+    separator: str
+    raw: tuple[str, ...]
+
+
+def load(path: Path, separator: str, *, stream: bool = True) -> Table | None:
     """The columns of a clean CSV file, or None when the careful reader must read it.
 
     The file is read once (:func:`read_bytes`, which records its digest) and pyarrow parses
-    those very bytes."""
+    those very bytes; a large file is ``stream``-ed (:func:`batches`)."""
     try:
-        if path.stat().st_size < SMALLEST:
+        size = path.stat().st_size
+        if size < SMALLEST:
             return None
-        import pyarrow as pa
-        import pyarrow.csv
+        import pyarrow.csv  # noqa: F401
     except (ImportError, OSError):
         return None  # the careful reader reads it (and says what is wrong with it)
+    if stream and size >= STREAM_BYTES:
+        return _streamed(path, separator)
     data = read_bytes(path, what="monitoring file")
     raw = _header(data, separator)
-    if raw is None:
+    header = _titles(raw, separator, path)
+    if raw is None or header is None:
         return None
-    header = tuple(cell.strip() for cell in raw)
-    if not any(header) or len(set(raw)) != len(header):
-        return None
-    dialect.check_header(header, separator, path)
-    times = {
-        name: pa.timestamp("us")
-        for name, title in zip(raw, header, strict=True)
-        if title in TIME_COLUMNS
-    }
+    times = _times(raw, header)
     table = _read(data, separator, raw, times) or (
         _read(data, separator, raw, {}) if times else None
     )
@@ -71,6 +85,91 @@ def load(path: Path, separator: str) -> Table | None:
     if any(cell is None for cell in cells.values()):
         return None
     return Table(path, header, cells, Counting(2, table.num_rows), {})
+
+
+def _titles(raw: list[str] | None, separator: str, path: Path) -> tuple[str, ...] | None:
+    """The stripped header, checked; None when the careful reader must read the file."""
+    if raw is None:
+        return None
+    header = tuple(cell.strip() for cell in raw)
+    if not any(header) or len(set(raw)) != len(header):
+        return None
+    dialect.check_header(header, separator, path)
+    return header
+
+
+def _times(raw: list[str] | tuple[str, ...], header: tuple[str, ...]) -> dict[str, Any]:
+    import pyarrow as pa
+
+    return {
+        name: pa.timestamp("us")
+        for name, title in zip(raw, header, strict=True)
+        if title in TIME_COLUMNS
+    }
+
+
+def _streamed(path: Path, separator: str) -> Table | None:
+    """A large CSV file's header and row count (its lines after the header), its columns to
+    be read block by block."""
+    lines, last = 0, b"\n"
+    with file_errors(path), path.open("rb") as stream:
+        head = stream.read(HEAD + 1)  # more than HEAD: a longer first line is no header here
+        stream.seek(0)
+        while chunk := stream.read(_CHUNK):
+            lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+    raw = _header(head, separator)
+    header = _titles(raw, separator, path)
+    if raw is None or header is None:
+        return None
+    rows = lines - 1 + (0 if last == b"\n" else 1)
+    if rows < 1:  # no line ends but carriage returns, say: the whole reader reads it
+        return None
+    cells = {
+        title: CsvColumn(name, separator, tuple(raw))
+        for name, title in zip(raw, header, strict=True)
+    }
+    return Table(path, header, cells, Counting(2, rows), {})
+
+
+def batches(table: Table, size: int, again: type[Exception]) -> Iterator[Table]:
+    """The blocks of a streamed CSV file (about ``size`` bytes each), each column as a clean
+    block of the whole reader gives it; ``again`` is raised where the file is not clean (the
+    careful reader must read it whole)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first = next(iter(table.cells.values()))
+    raw, header = list(first.raw), table.titles
+    options = pacsv.ConvertOptions(
+        column_types={**dict.fromkeys(raw, pa.string()), **_times(raw, header)},
+        null_values=[""],
+        strings_can_be_null=True,
+    )
+    row = 2
+    try:
+        reader = pacsv.open_csv(
+            pa.OSFile(str(table.path)),  # read, not mapped: mapped pages would count as memory
+            read_options=pacsv.ReadOptions(block_size=size, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=first.separator, ignore_empty_lines=False),
+            convert_options=options,
+        )
+        for batch in reader:
+            if batch.num_columns != len(header) or (batch.num_rows and batch.column(0).null_count):
+                raise again  # an empty line or a row of empty cells, which is no row
+            cells = {
+                title: _column(title, pa.chunked_array([batch.column(i)]))
+                for i, title in enumerate(header)
+            }
+            if any(cell is None for cell in cells.values()) or row + batch.num_rows > 2 + len(
+                table
+            ):
+                raise again
+            yield Table(table.path, header, cells, Counting(row, batch.num_rows), {})
+            row += batch.num_rows
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError):
+        raise again from None
+    if row != 2 + len(table):
+        raise again  # lines that are not rows (a line end inside a quoted cell, say)
 
 
 def _header(data: bytes, separator: str) -> list[str] | None:

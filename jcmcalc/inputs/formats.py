@@ -15,11 +15,14 @@ from jcmcalc.model.errors import InputError
 EXCEL = (".xlsx", ".xlsm")
 
 
-def load(path: Path, options: Mapping[str, Any], frame: Any = None) -> columns.Table:
+def load(
+    path: Path, options: Mapping[str, Any], frame: Any = None, *, stream: bool = True
+) -> columns.Table:
     """The columns of a monitoring file, read with its ``options`` from the project file; or
     those of a DataFrame ``frame`` of a project built in Python. ``columns`` renames the file's
-    headers (``{ "JKT-01" = "EG_i,p [kWh] @ JKT-01" }``)."""
-    table = memory.table(path, frame) if frame is not None else _file(path, options)
+    headers (``{ "JKT-01" = "EG_i,p [kWh] @ JKT-01" }``). A large plain CSV file is
+    ``stream``-ed: its columns are read block by block (:mod:`jcmcalc.inputs.blocks`)."""
+    table = memory.table(path, frame) if frame is not None else _file(path, options, stream)
     return renamed(table, options.get("columns", {}))
 
 
@@ -44,7 +47,7 @@ def renamed(table: columns.Table, names: Mapping[str, str]) -> columns.Table:
     return attrs.evolve(table, titles=titles, cells=cells, units=units)
 
 
-def _file(path: Path, options: Mapping[str, Any]) -> columns.Table:
+def _file(path: Path, options: Mapping[str, Any], stream: bool) -> columns.Table:
     workbook = path.suffix.lower() in EXCEL
     for key, applies in (
         ("sheet", workbook),
@@ -58,7 +61,7 @@ def _file(path: Path, options: Mapping[str, Any]) -> columns.Table:
         return excel.load(path, options.get("sheet"))
     separator, decimal = options.get("separator", ","), options.get("decimal", ".")
     if decimal == "." and path.suffix.lower() not in columns.PARQUET:
-        table = fastcsv.load(path, separator)
+        table = fastcsv.load(path, separator, stream=stream)
         if table is not None:
             return table
     return columns.load(path, separator, decimal)

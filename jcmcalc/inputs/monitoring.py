@@ -4,108 +4,68 @@ Header of a value column: ``SYMBOL [UNIT]`` (``"EG_i,p [kWh]"``) or ``python_nam
 ``SYMBOL [UNIT] register`` marks cumulative meter readings, turned into energy as the
 difference of successive readings of one meter (a ``meter`` column names the meter, so a
 replaced meter is handled). A Parquet column may instead carry ``unit`` (and ``register``)
-in its field metadata. Index columns name members (``system``). A ``date`` or ``timestamp``
-column places each row in its monitoring period (naive times are the project's local time;
-times with a UTC offset need ``[project] time_zone``); a file listed under one period may omit
-it. Columns are processed whole with numpy, exactly (see :mod:`jcmcalc.inputs.columns`), and
+in its field metadata (:mod:`jcmcalc.inputs.headers`). Index columns name members
+(``system``). A ``date`` or ``timestamp`` column places each row in its monitoring period
+(naive times are the project's local time; times with a UTC offset need ``[project]
+time_zone``); a file listed under one period may omit it. A file is read in blocks of bounded
+rows (:mod:`jcmcalc.inputs.blocks`), each block's columns processed whole with numpy, exactly
+(see :mod:`jcmcalc.inputs.columns`), and summed per member and period as the blocks stream;
 every value crosses :mod:`jcmcalc.inputs.boundary`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, columns, coverage, formats, months, scaled, series, wide
-from jcmcalc.inputs.project import Period
+from jcmcalc.inputs import (
+    blocks,
+    boundary,
+    columns,
+    coverage,
+    formats,
+    months,
+    parquet,
+    scaled,
+    series,
+    wide,
+)
+from jcmcalc.inputs.headers import TIME_COLUMNS, Column, value_columns
+from jcmcalc.inputs.project import MAX_FILE_BYTES, Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
-from jcmcalc.inputs.totals import Column, readings
 from jcmcalc.model.errors import InputError, listing, quoted
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.parameters import Kind, Parameter
-
-_HEADER = re.compile(
-    r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*(?P<register>register)?\s*$"
-)
-_TIME_COLUMNS = ("timestamp", "date")
+from jcmcalc.model.parameters import Parameter
 
 Key = tuple[str, ...]
 
 
-def _columns(table: columns.Table, methodology: Methodology) -> list[Column]:
-    path = table.path
-    index_columns = {index.csv_column for index in methodology.indices}
-    found: list[Column] = []
-    for name in table.titles:
-        if (
-            name in _TIME_COLUMNS
-            or name in index_columns
-            or name in ("period", series.METER_COLUMN)
-        ):
-            continue
-        match = _HEADER.match(name)
-        metadata_unit = table.units.get(name)
-        if match:
-            symbol, unit, register = match["name"], match["unit"].strip(), bool(match["register"])
-            if metadata_unit is not None and metadata_unit != unit:
-                raise InputError(
-                    f"column {name!r}: mixed units, the header says {unit!r} and the column "
-                    f"metadata {metadata_unit!r}",
-                    file=path,
-                    row=1,
-                )
-        elif metadata_unit is not None:
-            symbol, unit = name.removesuffix(" register"), metadata_unit
-            register = name.endswith(" register")
-        else:
-            raise InputError(neither(name, methodology), file=path, row=1)
-        try:
-            parameter = methodology.parameter(symbol)
-        except InputError as exc:
-            raise InputError(
-                f"{exc.message}; {neither(name, methodology)}", file=path, row=1
-            ) from None
-        if parameter.kind is not Kind.MONITORED:
-            raise InputError(
-                f"column {name!r}: {parameter.symbol} is {parameter.kind}, not monitored; "
-                "give it in the project file",
-                file=path,
-                row=1,
-            )
-        for other in found:
-            if other.parameter.name == parameter.name:
-                mixed = "mixed units: " if other.unit != unit else ""
-                raise InputError(
-                    f"{mixed}{parameter.symbol} is in column {other.title!r} and in "
-                    f"{name!r}; give it in one column",
-                    file=path,
-                    row=1,
-                    parameter=parameter.symbol,
-                )
-        factor = boundary.factor(parameter, unit, file=path, row=1)
-        found.append(Column(name, parameter, unit, register, factor))
-    if not found:
-        raise InputError("no value columns (headers such as 'EG_i,p [MWh]')", file=path, row=1)
-    return found
+@attrs.define
+class Streamed:
+    """What the blocks of one value column add up to: its exact sums by group (period position
+    x ``width`` + member code), the coverage gathered (members of ``own`` indices, codes below
+    ``own_width``) and what a register's blocks leave each other."""
 
+    column: Column
+    sizes: list[int]
+    own: tuple[str, ...]
+    own_sizes: list[int]
+    sums: blocks.Sums = attrs.Factory(blocks.Sums)
+    gathered: coverage.Gathered | None = None
+    registers: series.Registers = attrs.Factory(series.Registers)
+    #: The calendar months of a dated file (group codes then hold the month too).
+    labels: tuple[str, ...] = ()
 
-def neither(title: str, methodology: Methodology) -> str:
-    """The message for a column that is no value column of either form, with both forms."""
-    example = next((p for p in methodology.parameters if p.kind is Kind.MONITORED), None)
-    symbol, unit = (example.symbol, example.unit) if example else ("SYMBOL", "unit")
-    member = title.split("[")[0].strip()
-    index = methodology.index(example.index[0]).csv_column if example and example.index else ""
-    long = f", with a {index!r} column naming the member" if index else ""
-    what = "is not a value column" if "[" in title else "has no unit"
-    return (
-        f"column {title!r} {what}: in the long form (one row per reading) a value "
-        f"column is 'SYMBOL [unit]', e.g. '{symbol} [{unit}]'{long}; in the wide form (one "
-        f"column per member) it is 'SYMBOL [unit] @ MEMBER', e.g. '{symbol} [{unit}] @ {member}'"
-    )
+    @property
+    def width(self) -> int:
+        return max(int(np.prod(self.sizes)), 1)
+
+    @property
+    def own_width(self) -> int:
+        return max(int(np.prod(self.own_sizes)), 1)
 
 
 def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
@@ -114,14 +74,99 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
     ``context.only`` is the period a file listed under ``[[periods]] data`` belongs to; rows
     dated outside it are an error, as are rows of a file with dates that fall in no period,
     duplicate times of one member (and meter) and meter readings that go backwards. The coverage
-    of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings.
+    of each dated series (:mod:`jcmcalc.inputs.coverage`) goes with its readings. The file is
+    read block by block; one whose series go back in time across blocks, as one block.
     """
+    opened = open_table(path, context)
+    if opened is None:
+        return {}
+    table, found_columns, candidates, time_title = opened
+    try:
+        return _read(table, found_columns, context, candidates, time_title, blocks.BLOCK_ROWS)
+    except blocks.ReadWhole:
+        whole = whole_table(table, context)
+        return _read(
+            whole, value_columns(whole, context.methodology), context, candidates, time_title, None
+        )
+
+
+def whole_table(table: columns.Table, context: ReadContext) -> columns.Table:
+    """``table`` as one block: a streamed CSV file read whole (by the careful reader if it is
+    not plain)."""
+    if not blocks.streamed(table):
+        return table
+    if table.path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(
+            "cannot be read block by block (rows of a member go back in time from one block to "
+            "the next, or the file is not plain CSV: an empty line, a row of another length, a "
+            "line end in a quoted cell...) and is larger than the "
+            f"{MAX_FILE_BYTES // 2**20} MiB read whole: sort it by member and time, or mend it",
+            file=table.path,
+        )
+    return formats.load(table.path, context.options, context.frame, stream=False)
+
+
+def _read(
+    table: columns.Table,
+    found_columns: list[Column],
+    context: ReadContext,
+    candidates: list[Period],
+    time_title: str | None,
+    size: int | None,
+) -> dict[Slot, Reading]:
+    """The readings of ``table`` read in blocks of ``size`` rows (None: one block)."""
+    members, methodology = context.members, context.methodology
+    states = []
+    for column in found_columns:
+        own = _own(methodology, column.parameter)
+        sizes = [len(members[s]) for s in column.parameter.index]
+        states.append(Streamed(column, sizes, own, [len(members[s]) for s in own]))
+    carry = blocks.Carry()
+    for block in blocks.blocks(table, size):
+        layout = series.layout(
+            block,
+            methodology,
+            members,
+            candidates,
+            time_title,
+            context.only,
+            context.time_zone,
+            carry,
+        )
+        dated = layout.moments is not None
+        calendar = months.calendar(layout.moments, candidates, layout.zone) if dated else None
+        for state in states:
+            present, values = _values(block, layout, state.column, methodology, members)
+            if dated:
+                _coverage(block, layout, state, present)
+                state.labels = calendar.labels
+            _totals(block, layout, state, present, values, calendar)
+    parquet.release_memory()  # what pyarrow kept for reuse from block to block
+    found: dict[Slot, Reading] = {}
+    for state in states:
+        found.update(_finish(table, state, context, candidates, list(carry.meters)))
+    return found
+
+
+def column_values(
+    table: columns.Table, layout: series.Layout, column: Column, context: ReadContext
+) -> tuple[np.ndarray | slice, scaled.Scaled]:
+    """The given cells of a laid-out column in layout order, as its readings sum them."""
+    return _values(table, layout, column, context.methodology, context.members)
+
+
+def open_table(
+    path: Path, context: ReadContext
+) -> tuple[columns.Table, list[Column], list[Period], str | None] | None:
+    """A file loaded with its value columns, candidate periods and time column (None: no
+    rows)."""
     methodology, only = context.methodology, context.only
     table = formats.load(path, context.options, context.frame)
     if wide.is_wide(table):
-        table = wide.to_long(table, methodology, context.members)
-    value_columns = _columns(table, methodology)
-    time_titles = [c for c in _TIME_COLUMNS if c in table.titles]
+        whole = whole_table(table, context)
+        table = wide.to_long(whole, methodology, context.members)
+    found_columns = value_columns(table, methodology)
+    time_titles = [c for c in TIME_COLUMNS if c in table.titles]
     if len(time_titles) > 1:  # one would be ignored, even where the two disagree
         raise InputError(
             "both a 'timestamp' and a 'date' column: give one (the timestamp holds the date)",
@@ -134,41 +179,67 @@ def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:
             "a file under [monitoring] needs a 'date' or 'timestamp' column", file=path, row=1
         )
     if not len(table):
-        return {}
+        return None
     candidates = [only] if only is not None else sorted(context.periods, key=lambda p: p.start)
-    layout = series.layout(
-        table,
-        methodology,
-        context.members,
-        candidates,
-        time_title,
-        only,
-        context.time_zone,
-        tuple(column.register for column in value_columns),
-    )
-    found: dict[Slot, Reading] = {}
-    for column in value_columns:
-        found.update(_read_column(table, layout, column, context, candidates))
-    return found
+    return table, found_columns, candidates, time_title
 
 
-def _read_column(
+def _finish(
     table: columns.Table,
-    layout: series.Layout,
-    column: Column,
+    state: Streamed,
     context: ReadContext,
     candidates: list[Period],
+    meters: list[str],
 ) -> dict[Slot, Reading]:
-    """The readings of one column, each with the coverage of its member's series (computed
-    once the column's values are summed and freed)."""
-    found, present = _totals(table, layout, column, context, candidates)
-    records = _coverage(table, layout, column, context, candidates, present)
-    if not records:
+    """The readings of one column from its sums, each total checked at the boundary like a
+    value written in a project file, each with the coverage of its member's series."""
+    column, members = state.column, context.members
+    parameter, unit = column.parameter, column.unit
+    series.meters_in_turn(table, state.registers, meters)
+    basis = parameter.canonical(unit) if parameter.alternatives else ""
+    found: dict[Slot, Reading] = {}
+    runs: dict[Slot, list[months.Run]] = {}
+    for code, value, span, count in state.sums.totals(column.factor):
+        place, month = divmod(code // state.width, max(len(state.labels), 1))
+        member = _member(code % state.width, parameter.index, members, state.sizes)
+        slot = (candidates[place].number, parameter.name, member)
+        label = state.labels[month] if state.labels else ""
+        runs.setdefault(slot, []).append((label, value, span, count))
+    for slot, parts in runs.items():
+        value, span, count, by_month = months.gathered(parts)
+        # a register's first reading counts too
+        reading = Reading(
+            value, table.path, span, basis, count=count + column.register, months=by_month
+        )
+        problem = boundary.refusal(parameter, value, parameter.canonical(unit))
+        if problem:
+            raise InputError(
+                f"the total of {reading.origin}: {problem}",
+                file=table.path,
+                row=reading.rows[-1],
+                parameter=parameter.symbol,
+            )
+        found[slot] = reading
+    if state.gathered is None or not found:
         return found
-    own = _own(context.methodology, column.parameter)
-    index = column.parameter.index
+    records: dict[tuple[int, Key], tuple[coverage.Coverage, ...]] = {}
+    methodology = context.methodology
+
+    def describe(code: int) -> tuple[Key, str]:
+        key = _member(code, state.own, members, state.own_sizes)
+        words = ", ".join(
+            f"{methodology.index(s).title} {m!r}" for s, m in zip(state.own, key, strict=True)
+        )
+        return key, f" for {words}" if words else ""
+
+    for record in coverage.coverages(
+        state.gathered, candidates, describe, parameter.symbol, table.path.name
+    ):
+        place = (record.period, record.member)
+        records[place] = (*records.get(place, ()), record)
+    own = state.own
     for slot, reading in found.items():
-        key = tuple(m for s, m in zip(index, slot[2], strict=True) if s in own)
+        key = tuple(m for s, m in zip(parameter.index, slot[2], strict=True) if s in own)
         found[slot] = attrs.evolve(reading, coverage=records.get((slot[0], key), ()))
     return found
 
@@ -176,20 +247,18 @@ def _read_column(
 def _totals(
     table: columns.Table,
     layout: series.Layout,
-    column: Column,
-    context: ReadContext,
-    candidates: list[Period],
-) -> tuple[dict[Slot, Reading], np.ndarray | slice]:
-    """The readings of one column by slot, and which of its cells (in layout order) hold a
-    value. Rows are summed per period, calendar month (dated rows) and member: each group
-    code is ``(period * months + month) * width + member``."""
-    parameter, members, calendar = column.parameter, context.members, layout.months
-    present, values = _values(table, layout, column, context.methodology, members)
+    state: Streamed,
+    present: np.ndarray | slice,
+    values: scaled.Scaled,
+    calendar: months.Calendar | None,
+) -> None:
+    """Add one block's values of a column to its sums by group: period, calendar month (of
+    dated rows; a register's difference in its later reading's) and member."""
+    count = len(calendar.labels) if calendar is not None else 1
+    column, width = state.column, state.width
+    parameter = column.parameter
     rows = layout.rows[present]
     integers = values.integers
-    sizes = [len(members[s]) for s in parameter.index]
-    width = max(int(np.prod(sizes)), 1)
-    count = len(calendar.labels) if calendar is not None else 1
     largest = values.largest * (2 if column.register else 1)  # a difference of two readings
     if isinstance(present, slice) and not column.register:
         # Every cell given: sum each (member, period, month) stretch of rows at once.
@@ -197,108 +266,112 @@ def _totals(
         if calendar is not None:
             starts, run = months.cuts(starts, calendar.codes)
             place = place[run] * count + calendar.codes[starts]
-        key: np.ndarray | int = 0
-        for symbol, size in zip(parameter.index, sizes, strict=True):
-            key = key * size + layout.codes[symbol][starts]
-        group = place * width + key
+        group = place * width + _key(layout, parameter, state.sizes, starts)
         previous = None
     else:
-        key = 0
-        for symbol, size in zip(parameter.index, sizes, strict=True):
-            key = key * size + layout.codes[symbol][present]
+        key = _key(layout, parameter, state.sizes, present)
         key = np.broadcast_to(np.asarray(key, dtype=np.int64), (len(integers),))
-        place = layout.period()[present]
+        period = layout.period()[present]
         if calendar is not None:
-            place = place * count + calendar.codes[present]
+            period = period * count + calendar.codes[present]
         previous = rows
         if column.register:
-            integers, key, place, rows, previous = series.deltas(
+            (integers, *arrays), edges = series.deltas(
                 table,
                 parameter,
                 column.unit,
-                integers,
-                values.scale,
-                column.factor,
+                (integers, values.scale, column.factor),
                 key,
-                place,
+                period,
                 rows,
                 layout,
                 present,
+                state.registers,
             )
-        group = place * width + key
+            for at, difference, scale, before in edges:
+                code = int(period[at]) * width + int(key[at])
+                state.sums.add(code, difference, scale, before, int(rows[at]), 1)
+            key, period, rows, previous = arrays
+        group = period * width + key
         starts, order = _runs(group)
         if order is not None:
             integers, group, rows, previous = (a[order] for a in (integers, group, rows, previous))
         group = group[starts]
     if not len(integers):  # a column of empty cells gives no reading (missing values say so)
-        return {}, present
+        return
     totals = scaled.sums(scaled.Scaled(integers, values.scale, largest), starts)
     ends = np.append(starts[1:], len(integers))
-    edges = (previous if previous is not None else rows)[starts], rows[ends - 1]
-    places, codes = np.divmod(np.broadcast_to(group, starts.shape), width)
-    periods, month = np.divmod(places, count)
-    slots = [
-        (candidates[number].number, parameter.name, _member(code, parameter.index, members, sizes))
-        for number, code in zip(periods.tolist(), codes.tolist(), strict=True)
-    ]
-    labels = None if calendar is None else [calendar.labels[m] for m in month.tolist()]
-    found = readings(table, column, slots, totals, values.scale, edges, ends - starts, labels)
-    return found, present
+    firsts = (previous if previous is not None else rows)[starts].tolist()
+    for code, total, first, last, count in zip(
+        np.broadcast_to(group, starts.shape).tolist(),
+        totals,
+        firsts,
+        rows[ends - 1].tolist(),
+        (ends - starts).tolist(),
+        strict=True,
+    ):
+        state.sums.add(code, total, values.scale, first, last, count)
+
+
+def _key(
+    layout: series.Layout, parameter: Parameter, sizes: list[int], at: np.ndarray | slice
+) -> np.ndarray | int:
+    """The member code (over the parameter's indices) of the rows ``at`` (layout order)."""
+    key: np.ndarray | int = 0
+    for symbol, size in zip(parameter.index, sizes, strict=True):
+        key = key * size + layout.codes[symbol][at]
+    return key
 
 
 def _coverage(
     table: columns.Table,
     layout: series.Layout,
-    column: Column,
-    context: ReadContext,
-    candidates: list[Period],
+    state: Streamed,
     present: np.ndarray | slice,
-) -> dict[tuple[int, Key], tuple[coverage.Coverage, ...]]:
-    """The coverage records of a dated column by (period number, the key of its members), the
-    members being those of the parameter's indices that the project names (a methodology's own
-    categories split a member's time, they are not members)."""
-    moments = layout.times(table)
-    if moments is None:
-        return {}
-    methodology, parameter = context.methodology, column.parameter
-    own = _own(methodology, parameter)
-    sizes = [len(context.members[s]) for s in own]
-    starts = layout.segments
+) -> None:
+    """Gather one block's dated cells of a column for its coverage, by (period position, the
+    code of its members), the members being those of the parameter's indices that the project
+    names (a methodology's own categories split a member's time, they are not members). A
+    register's stretch starts at the meter's last reading before it, if any (the difference from
+    it counts in the period): the row before in this block or the reading an earlier one left."""
+    column, starts = state.column, layout.segments
     code = np.zeros(len(starts), dtype=np.int64)
     unknown = np.zeros(len(starts), dtype=bool)
-    for symbol, size in zip(own, sizes, strict=True):
+    for symbol, size in zip(state.own, state.own_sizes, strict=True):
         at = layout.codes[symbol][starts]
         code, unknown = code * size + at, unknown | (at < 0)
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    ends = np.append(starts[1:], len(layout.rows))
-    for first, end, position, member, bad in zip(
-        starts.tolist(),
-        ends.tolist(),
-        layout.segment_period.tolist(),
-        code.tolist(),
-        unknown.tolist(),
-        strict=True,
-    ):
-        if not bad:
-            before = column.register and first > 0 and not layout.change[first - 1]
-            groups.setdefault((position, member), []).append((first - before, end))
-
-    def describe(member: int) -> tuple[Key, str]:
-        key = _member(member, own, context.members, sizes)
-        words = ", ".join(
-            f"{methodology.index(s).title} {m!r}" for s, m in zip(own, key, strict=True)
-        )
-        return key, f" for {words}" if words else ""
-
+    group = np.where(unknown, -1, layout.segment_period * state.own_width + code)
+    if state.gathered is None:
+        state.gathered = coverage.Gathered(state.own_width, layout.zone, column.register)
+    ticks = layout.moments.view(np.int64)
     given = None if isinstance(present, slice) else present
-    dated = coverage.Series(moments, given, layout.rows, groups, layout.zone, column.register)
-    found: dict[tuple[int, Key], tuple[coverage.Coverage, ...]] = {}
-    for record in coverage.coverages(
-        dated, candidates, describe, parameter.symbol, table.path.name
-    ):
-        place = (record.period, record.member)
-        found[place] = (*found.get(place, ()), record)
-    return found
+    if column.register:
+        continued = np.zeros(len(starts), dtype=bool)
+        continued[1:] = ~layout.change[starts[1:] - 1]
+        _carried(layout, state, starts[~continued], group[~continued])
+        before = np.flatnonzero(continued & (group >= 0))
+        if given is not None:
+            before = before[given[starts[before] - 1]]
+        state.gathered.before(group[before], ticks[starts[before] - 1])
+    state.gathered.add(starts, group, ticks, given, layout.rows)
+
+
+def _carried(
+    layout: series.Layout, state: Streamed, firsts: np.ndarray, groups: np.ndarray
+) -> None:
+    """The times of the readings earlier blocks left for the series that begin at ``firsts``."""
+    key = np.broadcast_to(_key(layout, state.column.parameter, state.sizes, firsts), firsts.shape)
+    meter = layout.meter[firsts] if layout.meter_names else np.zeros(len(firsts), np.int32)
+    found = [
+        (group, state.registers.last[series_key][3])
+        for group, series_key in zip(
+            groups.tolist(), zip(key.tolist(), meter.tolist(), strict=True), strict=True
+        )
+        if group >= 0 and series_key in state.registers.last
+    ]
+    if found:
+        group, ticks = (np.array(values, dtype=np.int64) for values in zip(*found, strict=True))
+        state.gathered.before(group, ticks)
 
 
 def _values(

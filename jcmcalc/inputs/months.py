@@ -20,6 +20,8 @@ from jcmcalc.inputs.times import midnights
 
 #: One month's exact total: ("YYYY-MM", value).
 Month = tuple[str, Fraction]
+#: A slot's sum in one month ("" undated): (month, value, (first row, last row), rows).
+Run = tuple[str, Fraction, tuple[int, int], int]
 
 
 @attrs.frozen
@@ -57,3 +59,11 @@ def summed(*parts: Iterable[Month]) -> tuple[Month, ...]:
         for label, value in part:
             found[label] = found.get(label, Fraction(0)) + value
     return tuple(sorted(found.items()))
+
+
+def gathered(runs: Sequence[Run]) -> tuple[Fraction, tuple[int, int], int, tuple[Month, ...]]:
+    """A slot's value, rows spanned, rows counted and months from its sums per month."""
+    value = sum((part for _, part, _, _ in runs), Fraction(0))
+    span = (min(s[0] for _, _, s, _ in runs), max(s[1] for _, _, s, _ in runs))
+    dated = [(label, part) for label, part, _, _ in runs if label]
+    return value, span, sum(count for *_, count in runs), summed(dated)

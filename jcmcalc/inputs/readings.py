@@ -10,7 +10,7 @@ input boundary like any other value; a reading the boundary refuses is the plugi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from jcmcalc.inputs.project import Period
 from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind
+from jcmcalc.model.terms import Term
 
 Key = tuple[str, ...]
 #: Where a reading goes: (period number, parameter name, member key).
@@ -85,18 +86,37 @@ class ReadContext:
 
 
 @attrs.frozen
+class Worked:
+    """A reading a plugin reader works out from one file row, for a report to show: its slot
+    (period number, parameter name, member key), the file row and its time (text), the row's
+    ``numbers`` (name, exact value, unit) and the ``term`` over them (symbols named as the
+    numbers) whose exact value is ``value``; ``note`` says what else the row decided."""
+
+    slot: Slot
+    row: int
+    time: str
+    numbers: tuple[tuple[str, Fraction, str], ...]
+    term: Term
+    value: Fraction
+    note: str = ""
+
+
+@attrs.frozen
 class Reader:
     """A monitoring-file reader a plugin provides (hook ``jcmcalc_readers``).
 
     ``methodologies``: the ids of the methodologies it serves (every version). ``accepts``:
     whether it reads a file, given the file's path and its first :data:`HEAD_BYTES` bytes.
     ``read``: the readings of an accepted file, by (period number, parameter name, member key).
+    ``rows`` (optional): the file's readings row by row (:class:`Worked`), which a report
+    shows and sums; they must add up to what ``read`` gives.
     """
 
     name: str
     methodologies: tuple[str, ...]
     accepts: Callable[[Path, bytes], bool]
     read: Callable[[Path, ReadContext], Mapping[Slot, Reading]]
+    rows: Callable[[Path, ReadContext], Sequence[Worked]] | None = None
 
     def serves(self, methodology: Methodology) -> bool:
         return methodology.id in self.methodologies

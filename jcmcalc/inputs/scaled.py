@@ -36,6 +36,8 @@ class Scaled:
 
 def finite(values: np.ndarray, row_of: Callable[[int], int], *, title: str, file: object) -> None:
     """An error naming the row (``row_of(position in values)``) of the first non-finite value."""
+    if np.isfinite(values).all():
+        return
     bad = np.flatnonzero(~np.isfinite(values))
     if len(bad):
         raise InputError(

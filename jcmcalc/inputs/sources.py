@@ -47,8 +47,7 @@ def read_files(
     that may read them, those of the installed plugins when None)."""
     if readers is None:
         readers = installed_readers(methodology)
-    sources: list[tuple[Path, Period | None]] = [(path, None) for path in project.monitoring]
-    sources += [(path, period) for period in project.periods for path in period.data]
+    sources = monitoring_files(project)
     found: dict[Slot, Reading] = {}
     sizes = [_size(path) for path, _ in sources]
     with bar(sum(sizes), unit="B", what="reading monitoring files") as shown:
@@ -57,6 +56,33 @@ def read_files(
             _read_into(found, path, period, methodology, project, members, readers)
             shown.update(size)
     return found
+
+
+def monitoring_files(project: Project) -> list[tuple[Path, Period | None]]:
+    """Every monitoring file of ``project`` with the period it is listed under (None: under
+    ``[monitoring]``), in the order they are read."""
+    sources: list[tuple[Path, Period | None]] = [(path, None) for path in project.monitoring]
+    return sources + [(path, period) for period in project.periods for path in period.data]
+
+
+def context_of(
+    path: Path,
+    period: Period | None,
+    methodology: Methodology,
+    project: Project,
+    members: Mapping[str, tuple[str, ...]],
+) -> ReadContext:
+    """What the reader of one monitoring file knows of its project."""
+    zone = project.metadata.get("time_zone")
+    return ReadContext(
+        methodology,
+        project.periods,
+        members,
+        period,
+        None if zone is None else str(zone),
+        project.file_options.get(path, {}),
+        project.frames.get(path),
+    )
 
 
 def _size(path: Path) -> int:
@@ -76,16 +102,7 @@ def _read_into(
     readers: Sequence[Reader],
 ) -> None:
     """The readings of one file, added to ``found``; a value given twice is an error."""
-    zone = project.metadata.get("time_zone")
-    context = ReadContext(
-        methodology,
-        project.periods,
-        members,
-        period,
-        None if zone is None else str(zone),
-        project.file_options.get(path, {}),
-        project.frames.get(path),
-    )
+    context = context_of(path, period, methodology, project, members)
     for slot, reading in read_file(path, context, readers).items():
         if slot in found:
             raise InputError(
@@ -100,6 +117,20 @@ def _read_into(
 def read_file(path: Path, context: ReadContext, readers: Sequence[Reader] = ()) -> Mapping:
     """The readings of one file, by the one plugin reader that accepts it or by the core."""
     methodology = context.methodology
+    reader = plugin_reader(path, methodology, readers)
+    if reader is None:
+        with file_errors(path):
+            return read_monitoring(path, context)
+    what = f"its monitoring reader {reader.name!r} (reading {path.name})"
+    with plugin_code(methodology, what):
+        readings = reader.read(path, context)
+    return check_readings(readings, what, context)
+
+
+def plugin_reader(
+    path: Path, methodology: Methodology, readers: Sequence[Reader] = ()
+) -> Reader | None:
+    """The one plugin reader that accepts a file, or None: the core reads it."""
     serving = [reader for reader in readers if reader.serves(methodology)]
     accepting = []
     if serving:
@@ -111,14 +142,7 @@ def read_file(path: Path, context: ReadContext, readers: Sequence[Reader] = ()) 
     if len(accepting) > 1:
         names = " and ".join(repr(reader.name) for reader in accepting)
         raise plugin_fault(methodology, f"the monitoring readers {names} both accept {path.name}")
-    if not accepting:
-        with file_errors(path):
-            return read_monitoring(path, context)
-    reader = accepting[0]
-    what = f"its monitoring reader {reader.name!r} (reading {path.name})"
-    with plugin_code(methodology, what):
-        readings = reader.read(path, context)
-    return check_readings(readings, what, context)
+    return accepting[0] if accepting else None
 
 
 def _head(path: Path) -> bytes:

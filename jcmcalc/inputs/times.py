@@ -182,6 +182,8 @@ def _arrow_times(
                 f"column {title!r} has the time zone {kind.tz}, {NO_ZONE}", file=table.path
             )
         project_zone(zone, table.path)
+    if isinstance(column, pa.ChunkedArray) and column.num_chunks == 1:  # a block: no copy
+        return _naive(column.chunk(0)), pa.types.is_timestamp(kind) and kind.tz is not None
     found = np.empty(len(column), dtype="datetime64[us]")
     offset = 0
     for piece in parquet.pieces(column):

@@ -271,8 +271,23 @@ def _equations(
 def _breached(
     context: Context, checks: Sequence[Check], scope: _Scope, place: Place
 ) -> Iterator[tuple[Check, Key, Fraction, Fraction]]:
-    """The one loop over checks: each check, member and both sides of one that fails. A
-    warning check is not judged for a member lacking a value it uses (an unknown capacity)."""
+    """Each check, member and both sides of one that fails."""
+    return (j for j in _judged(context, checks, scope, place) if not j[0].holds(j[2], j[3]))
+
+
+def judged(
+    context: Context, checks: Sequence[Check], source: Source, place: Place
+) -> list[tuple[Check, Key, Fraction, Fraction]]:
+    """Every check of ``checks`` and member judged on ``source``, with both sides, held or not
+    (:meth:`Check.holds`), as :func:`warning_breaches` judges."""
+    return list(_judged(context, checks, _Scope(source), place))
+
+
+def _judged(
+    context: Context, checks: Sequence[Check], scope: _Scope, place: Place
+) -> Iterator[tuple[Check, Key, Fraction, Fraction]]:
+    """The one loop over checks: each check, member and both sides. A warning check is not
+    judged for a member lacking a value it uses (an unknown capacity)."""
     for check in checks:
         for key in _keys(check.index, context.members):
             bindings = dict(zip(check.index, key, strict=True))
@@ -283,8 +298,7 @@ def _breached(
                 if check.severity is Severity.WARNING:
                     continue
                 raise
-            if not check.holds(left, right):
-                yield check, key, left, right
+            yield check, key, left, right
 
 
 def unit_slip(methodology: Methodology, check: Check, left: Fraction, right: Fraction) -> str:

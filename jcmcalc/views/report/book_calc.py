@@ -14,9 +14,11 @@ from jcmcalc.inputs.resolve import Key
 from jcmcalc.inputs.submitted import SHEETS, TOTAL_CREDITS, TOTAL_ER
 from jcmcalc.model.expressions import Select, Symbol
 from jcmcalc.model.kernel import CREDITS, ER, equations_of
-from jcmcalc.model.methodology import PROJECT, REFERENCE
-from jcmcalc.run.result import Result
+from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation
+from jcmcalc.model.parameters import YEAR_NUMBER
+from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
+from jcmcalc.views.report.book_rows import EXACT_NOTE, Slot, Total
 from jcmcalc.views.report.formulas import Formula as FormulaText
 from jcmcalc.views.report.sheets import Book, Formula
 
@@ -56,18 +58,64 @@ class Cells:
     total_credits: str
 
 
+def _equations(result: Result) -> tuple[Equation, ...]:
+    """The equations the workbook writes: the methodology's, and its estimate's ex ante."""
+    estimate = result.methodology.estimate
+    extra = estimate.equations if estimate and result.mode is Mode.EX_ANTE else ()
+    return (*equations_of(result.methodology), *extra)
+
+
 def selects(result: Result) -> bool:
-    """Whether an equation chooses a term by a member's attribute (needs the members sheet)."""
-    return any(
-        isinstance(node, Select)
-        for equation in equations_of(result.methodology)
-        for node in equation.expression.walk()
-    )
+    """Whether an equation or check chooses a term by a member's attribute (needs the members
+    sheet)."""
+    terms = [equation.expression for equation in _equations(result)]
+    terms += [side for check in result.methodology.checks for side in (check.left, check.right)]
+    return any(isinstance(node, Select) for term in terms for node in term.walk())
 
 
-def inputs_sheet(book: Book, result: Result) -> dict[CellKey, str]:
-    """Write every input value; returns the cell of each (period, name, member)."""
-    sheet = book.sheet(INPUT, INPUT_WIDTHS)
+def _estimated(
+    result: Result,
+    name: str,
+    key: Key,
+    row: int,
+    cells: Mapping[CellKey, str],
+    members: Mapping[AttributeKey, str],
+) -> str | None:
+    """Formula text of an estimated value ex ante (in input row ``row``, whose period column
+    holds the year), from the design values; None for any other value."""
+    estimate = result.methodology.estimate
+    if result.mode is not Mode.EX_ANTE or estimate is None:
+        return None
+    equation = next((e for e in estimate.equations if e.name == name), None)
+    if equation is None:
+        return None
+
+    def cell(symbol: Symbol, bindings: Mapping[str, str]) -> str:
+        if symbol.name == YEAR_NUMBER.name:
+            return f"$A${row}"
+        return cells[(None, symbol.name, tuple(bindings[index] for index in symbol.index))]
+
+    def attribute_cell(index: str, attribute: str, member: str) -> str:
+        return members[(index, attribute, member)]
+
+    bindings = dict(zip(equation.index, key, strict=True))
+    members_of = result.inputs.members
+    return "=" + FormulaText(cell, members_of, bindings, attribute_cell).visit(equation.expression)
+
+
+def inputs_sheet(
+    book: Book,
+    result: Result,
+    totals: Mapping[Slot, Total] | None = None,
+    members: Mapping[AttributeKey, str] | None = None,
+    name: str = INPUT,
+) -> dict[CellKey, str]:
+    """Write every input value to the sheet ``name`` (a monitored total as its formula over
+    the dated rows, where ``totals`` has one; an estimated value ex ante as the formula of its
+    estimate, with the members' attribute cells ``members``); returns the cell of each
+    (period, name, member)."""
+    totals, members = totals or {}, members or {}
+    sheet = book.sheet(name, INPUT_WIDTHS)
     sheet.header(INPUT_HEADER)
     cells: dict[CellKey, str] = {}
     methodology = result.methodology
@@ -75,47 +123,61 @@ def inputs_sheet(book: Book, result: Result) -> dict[CellKey, str]:
     groups = [(None, None, result.inputs.fixed)]
     groups += [(p.period.number, p.period, p.values) for p in result.inputs.periods]
     for number, period, values in groups:
-        for name, by_key in values.items():
-            parameter = methodology.parameter(name)
+        for quantity, by_key in values.items():
+            parameter = methodology.parameter(quantity)
             for key, value in by_key.items():
+                total = totals.get((number, quantity, key)) if number is not None else None
+                origin = value.origin + (f" [{value.confidence}]" if value.confidence else "")
+                if total is not None:
+                    inexact = "" if total.exact else "; " + EXACT_NOTE
+                    origin += f" (sum of {total.sheet} rows{inexact})"
+                figure: object = value.value if total is None else total.formula
+                if number is not None and total is None:
+                    text = _estimated(result, quantity, key, sheet.rows + 1, cells, members)
+                    figure = value.value if text is None else Formula(text, value.value)
                 row = sheet.append(
                     [
                         number,
                         parameter.symbol,
                         "/".join(key),
-                        value.value,
+                        figure,
                         value.unit or parameter.unit,
                         period.start if period else None,
                         period.end if period else None,
                         points.get((name, key), ""),
-                        value.origin + (f" [{value.confidence}]" if value.confidence else ""),
+                        origin,
                         value.source,
-                        name,
+                        quantity,
                     ]
                 )
-                cells[(number, name, key)] = f"{INPUT}!${VALUE_COLUMN}${row}"
+                cells[(number, quantity, key)] = f"{name}!${VALUE_COLUMN}${row}"
     sheet.worksheet.autofilter(0, 0, sheet.rows - 1, len(INPUT_HEADER) - 1)
     return cells
 
 
-def members_sheet(book: Book, result: Result) -> dict[AttributeKey, str]:
+def members_sheet(book: Book, result: Result, name: str = MEMBERS) -> dict[AttributeKey, str]:
     """Write every member's attributes; returns the cell of each (index, attribute, member)."""
-    sheet = book.sheet(MEMBERS, [10, 16, 20, 20], landscape=False)
+    sheet = book.sheet(name, [10, 16, 20, 20], landscape=False)
     sheet.header(MEMBERS_HEADER)
     cells: dict[AttributeKey, str] = {}
     for index, members in result.inputs.attributes.items():
         for member, attributes in members.items():
             for attribute, value in attributes.items():
                 row = sheet.append([index, member, attribute, value])
-                cells[(index, attribute, member)] = f"{MEMBERS}!${VALUE_COLUMN}${row}"
+                cells[(index, attribute, member)] = f"{name}!${VALUE_COLUMN}${row}"
     return cells
 
 
 def calculation_sheet(
-    book: Book, result: Result, inputs: Mapping[CellKey, str], members: Mapping[AttributeKey, str]
+    book: Book,
+    result: Result,
+    inputs: Mapping[CellKey, str],
+    members: Mapping[AttributeKey, str],
+    name: str = CALC,
 ) -> Cells:
-    """Write every trace step (ER and credits among them) as a formula, then the totals."""
-    sheet = book.sheet(CALC, CALC_WIDTHS)
+    """Write every trace step (ER and credits among them) as a formula to the sheet ``name``,
+    then the totals."""
+    sheet = book.sheet(name, CALC_WIDTHS)
     sheet.header(CALC_HEADER)
     results: dict[CellKey, str] = {}
     period_values = {p.period.number: p.values for p in result.inputs.periods}
@@ -178,7 +240,7 @@ def calculation_sheet(
         totals.append(sheet.append(row))
 
     def where(row: int) -> str:
-        return f"{CALC}!${VALUE_COLUMN}${row}"
+        return f"{name}!${VALUE_COLUMN}${row}"
 
     return Cells(
         {symbol: {n: where(r) for n, r in found.items()} for symbol, found in rows.items()},

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from jcmcalc.inputs.dated import FileRows
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.run.result import Result
-from jcmcalc.views.report import content
+from jcmcalc.views.report import book_rows, book_worked, content
 from jcmcalc.views.report.book_calc import CellKey
 from jcmcalc.views.report.sheets import Book, Formula, Sheet
 
@@ -22,6 +23,12 @@ PLAN_HEADER = [
     "frequency",
 ]
 READINGS = "readings"
+#: What the files table says of the dated rows.
+ROWS_NOTE = (
+    "The dated rows of each monitoring file are in the sheet {sheet}, and the monitored totals "
+    "of the input sheet are their sums, as long as the workbook holds at most {limit:,} values; "
+    "beyond that, or for a file a plugin reads, the totals are given with the file's SHA-256."
+)
 #: Largest number of monitoring points charted in the workbook (one series each).
 CHARTED_POINTS = 40
 
@@ -47,13 +54,23 @@ def plan_sheet(book: Book, result: Result) -> None:
         )
 
 
-def _file_rows(result: Result) -> list[list[object]]:
+def _file_rows(result: Result, files: tuple[FileRows, ...]) -> list[list[object]]:
+    """Each input file with its size, SHA-256 and where its dated rows are (or why not)."""
     project = result.inputs.project
+    shown = {found.file: found for found in files}
     rows: list[list[object]] = []
     for path in project.input_files:
         data = read_bytes(path, what="input file")
         name = path.relative_to(project.directory).as_posix()
-        rows.append([name, len(data), hashlib.sha256(data).hexdigest()])
+        found = shown.get(path)
+        if found is None:
+            where = ""
+        elif found.why:
+            where = f"totals only: {found.why}"
+        else:
+            sheet = book_worked.WORKED if found.worked else book_rows.RAW
+            where = f"{found.count:,} values in {sheet}"
+        rows.append([name, len(data), hashlib.sha256(data).hexdigest(), where])
     return rows
 
 
@@ -61,9 +78,16 @@ def readings_widths(result: Result) -> list[float]:
     return [10, 10, 14, 9, *([14] * len(result.inputs.periods))]
 
 
-def readings_sheet(sheet: Sheet, book: Book, result: Result, inputs: Mapping[CellKey, str]) -> None:
+def readings_sheet(
+    sheet: Sheet,
+    book: Book,
+    result: Result,
+    inputs: Mapping[CellKey, str],
+    files: tuple[FileRows, ...] = (),
+) -> None:
     """Monitored values per monitoring point (rows) and period (columns), linked to the input
-    sheet; an empty cell is a period without a value. The files read, with their SHA-256."""
+    sheet; an empty cell is a period without a value. The files read, with their SHA-256 and
+    where their dated rows are."""
     periods = [p.period for p in result.inputs.periods]
     sheet.title("Monitored values per monitoring point and period", "section")
     header = ["monitoring point", "symbol", "member", "unit"]
@@ -84,8 +108,9 @@ def readings_sheet(sheet: Sheet, book: Book, result: Result, inputs: Mapping[Cel
     _chart(book, sheet, first, len(points), len(periods))
     sheet.skip()
     sheet.title("Files read (the inputs of the run)", "section")
-    sheet.header(["file", "bytes", "sha256"], repeat=False)
-    for row in _file_rows(result):
+    sheet.append([ROWS_NOTE.format(sheet=book_rows.RAW, limit=book_rows.RAW_LIMIT)])
+    sheet.header(["file", "bytes", "sha256", "dated rows"], repeat=False)
+    for row in _file_rows(result, files):
         sheet.append(row)
 
 

@@ -30,7 +30,8 @@ def number(value: Fraction) -> str:
     return f"({text})" if value < 0 or not terminates(value) else text
 
 
-def _quoted(text: str) -> str:
+def literal(text: str) -> str:
+    """Text as a formula's string literal."""
     return '"' + text.replace('"', '""') + '"'
 
 
@@ -91,7 +92,7 @@ class Formula(Visitor[str]):
         where = self.attribute_cell(node.index, node.attribute, self.bindings[node.index])
         text = "NA()"
         for key, term in reversed(node.cases):
-            text = f"IF({where}={_quoted(key)},{self.visit(term)},{text})"
+            text = f"IF({where}={literal(key)},{self.visit(term)},{text})"
         return text
 
 

@@ -4,11 +4,13 @@ shows its figures without a recalculation and still recalculates to them.
 
 Sheets: summary (credits per period and in total, their allocation, ER by calendar year,
 charts), monitoring plan, readings (monitored values per point and period, the files read with
-their SHA-256), months (from dated readings: each quantity per calendar month and point, with a
-chart), input (every value with its period dates and source), calc_process (every trace
-step as a formula, the credits rounded down per period), members (when an equation chooses by a
-member's attribute), eligibility, about (provenance). Text from inputs is always written as
-text, never as a formula.
+their SHA-256), months (from dated readings: each quantity per calendar month and point, with
+a chart), raw_readings (the dated rows of the files, up to a size, whose sums are the
+monitored totals), input (every value with its period dates and source), calc_process (every
+trace step as a formula, the credits rounded down per period), checks (each plausibility bound
+as formulas giving OK or breach), members (when an equation chooses by a member's attribute),
+eligibility, about (provenance). Text from inputs is always
+written as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -17,9 +19,19 @@ import datetime as dt
 import io
 import zipfile
 
+from jcmcalc.inputs.dated import project_rows
 from jcmcalc.model.errors import require_xlsxwriter
-from jcmcalc.run.result import Result
-from jcmcalc.views.report import book_calc, book_ex_ante, book_months, book_plan, book_summary
+from jcmcalc.run.result import Mode, Result
+from jcmcalc.views.report import (
+    book_calc,
+    book_checks,
+    book_ex_ante,
+    book_months,
+    book_plan,
+    book_rows,
+    book_summary,
+    book_worked,
+)
 from jcmcalc.views.report.sheets import Book
 
 #: Document dates when no timestamp is asked for (the zip format's earliest date).
@@ -66,15 +78,20 @@ def render(
     book_plan.plan_sheet(book, result)
     readings = book.sheet(book_plan.READINGS, book_plan.readings_widths(result))
     book_months.months_sheet(book, result)
-    inputs = book_calc.inputs_sheet(book, result)
+    files = project_rows(result.inputs, book_rows.RAW_LIMIT) if result.mode is Mode.EX_POST else ()
+    totals = book_rows.raw_sheet(book, result, files) if any(f.columns for f in files) else {}
+    if any(found.worked for found in files):
+        totals |= book_worked.worked_sheet(book, result, files)
     members = book_calc.members_sheet(book, result) if book_calc.selects(result) else {}
+    inputs = book_calc.inputs_sheet(book, result, totals, members)
     cells = book_calc.calculation_sheet(book, result, inputs, members)
+    book_checks.checks_sheet(book, result, inputs, members)
     if ex_ante is not None:
-        book_ex_ante.ex_ante_sheet(book, result, ex_ante)
+        book_ex_ante.ex_ante_sheets(book, result, ex_ante, cells, members)
     book_plan.eligibility_sheet(book, result)
     book_plan.about_sheet(book, result, command, timestamp)
     book_summary.summary_sheet(summary, book, result, cells)
-    book_plan.readings_sheet(readings, book, result, inputs)
+    book_plan.readings_sheet(readings, book, result, inputs, files)
     when = dt.datetime.fromisoformat(timestamp).replace(tzinfo=None) if timestamp else FIXED_DATE
     workbook.set_properties({"author": "jcmcalc", "created": when})
     workbook.set_calc_mode("auto")

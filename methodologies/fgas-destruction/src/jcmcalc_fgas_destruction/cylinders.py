@@ -32,7 +32,7 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -284,10 +284,52 @@ def _period(
     return period, f"{day.year:04d}-{day.month:02d}"
 
 
+@attrs.frozen
+class Cylinder:
+    """One row of a cylinder list: its period number, file row, time (as written), cylinder,
+    content, gross and tare masses (in the mass parameter's unit), the mass fraction of each
+    species it holds and whether they were analysed (else nominal)."""
+
+    period: int
+    row: int
+    when: str
+    cylinder: str
+    content: str
+    gross: Fraction
+    tare: Fraction
+    shares: Mapping[str, Fraction]
+    analysed: bool
+    #: The month (``YYYY-MM``) of its local date; "" in an undated list.
+    month: str = ""
+
+
 def read_cylinders(
     path: Path, context: ReadContext
 ) -> dict[tuple[int, str, tuple[str, ...]], Reading]:
     """``W_k,p`` per (period number, parameter name, (species,)) summed over a cylinder list."""
+    sums: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
+    sources: dict[tuple[int, str], list[int]] = defaultdict(list)
+    months: dict[tuple[int, str], dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for row in cylinders(path, context):
+        for name, share in row.shares.items():
+            sums[(row.period, name)] += (row.gross - row.tare) * share
+            sources[(row.period, name)].append(row.row)
+            if row.month:  # a dated list: each cylinder in the month of its date
+                months[(row.period, name)][row.month] += (row.gross - row.tare) * share
+    parameter = context.methodology.parameter(MASS)
+    return {
+        (number, parameter.name, (name,)): Reading(
+            value,
+            path,
+            tuple(sources[(number, name)]),
+            months=tuple(sorted(months[(number, name)].items())),
+        )
+        for (number, name), value in sums.items()
+    }
+
+
+def cylinders(path: Path, context: ReadContext) -> Iterator[Cylinder]:
+    """The rows of a cylinder list, checked (its readings: :func:`read_cylinders`)."""
     text = decode(read_bytes(path, what="monitoring file"), path)
     try:
         rows = list(csv.reader(io.StringIO(text)))
@@ -307,9 +349,6 @@ def read_cylinders(
             row=1,
         )
     candidates = [context.only] if context.only is not None else list(context.periods)
-    sums: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
-    months: dict[tuple[int, str], dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    sources: dict[tuple[int, str], list[int]] = defaultdict(list)
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -332,37 +371,35 @@ def read_cylinders(
         seen[(cylinder, when)] = number
         period, month = _period(cells, layout, candidates, context, path, number)
         place = (path, number, parameter.symbol)
-        net = _net_mass(cells, header, layout, cylinder, parameter.unit, place)
+        gross, tare = _masses(cells, header, layout, cylinder, parameter.unit, place)
         analysed = _analysed(cells, header, layout, place)
         content = cells[layout.content].strip()
         shares = composition(
             content, analysed, species, path=path, row=number, symbol=parameter.symbol
         )
-        for name, share in shares.items():
-            sums[(period.number, name)] += net * share
-            sources[(period.number, name)].append(number)
-            if month:  # a dated list: each cylinder in the month of its date
-                months[(period.number, name)][month] += net * share
-    return {
-        (number, parameter.name, (name,)): Reading(
-            value,
-            path,
-            tuple(sources[(number, name)]),
-            months=tuple(sorted(months[(number, name)].items())),
+        yield Cylinder(
+            period.number,
+            number,
+            when,
+            cylinder,
+            content,
+            gross,
+            tare,
+            shares,
+            bool(analysed),
+            month,
         )
-        for (number, name), value in sums.items()
-    }
 
 
-def _net_mass(
+def _masses(
     cells: list[str],
     header: list[str],
     layout: Layout,
     cylinder: str,
     unit: str,
     place: tuple[Path, int, str],
-) -> Fraction:
-    """Gross minus tare mass of one row, in the parameter's unit."""
+) -> tuple[Fraction, Fraction]:
+    """Gross and tare mass of one row, in the parameter's unit (tare at most gross)."""
     path, row, symbol = place
     masses = {}
     for name, (position, factor) in (("gross", layout.gross), ("tare", layout.tare)):
@@ -378,7 +415,7 @@ def _net_mass(
             row=row,
             parameter=symbol,
         )
-    return masses["gross"] - masses["tare"]
+    return masses["gross"], masses["tare"]
 
 
 def _analysed(

@@ -3,6 +3,7 @@ reader."""
 
 from jcmcalc.inputs.readings import Reader
 from jcmcalc.plugin.family import Family
+from jcmcalc_fgas_destruction.cylinder_rows import cylinder_rows
 from jcmcalc_fgas_destruction.cylinders import accepts, read_cylinders
 from jcmcalc_fgas_destruction.family import build
 
@@ -11,7 +12,7 @@ def _readers() -> list[Reader]:
     """The cylinder-list reader, for the cylinder lists of every variant (other files of these
     methodologies go to the core's reader)."""
     served = tuple(sorted({variant["id"] for variant in plugin.variants}))
-    return [Reader("fgas-cylinder-list", served, accepts, read_cylinders)]
+    return [Reader("fgas-cylinder-list", served, accepts, read_cylinders, cylinder_rows)]
 
 
 plugin = Family("jcmcalc_fgas_destruction", build, readers=_readers)

@@ -1,0 +1,37 @@
+"""A cylinder list row by row, for a report: each species' mass of each cylinder as
+``(gross - tare) x x_k`` over the row's numbers (the plugin reader's ``rows``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from jcmcalc.inputs.readings import ReadContext, Worked
+from jcmcalc.model.terms import BinaryOp, Symbol
+from jcmcalc_fgas_destruction.cylinders import MASS, cylinders
+
+#: The term of one species' mass in a cylinder, over the row's numbers ``gross``, ``tare``
+#: and ``x`` (the species' mass fraction).
+NET_TIMES_FRACTION = BinaryOp(
+    "*",
+    BinaryOp("-", Symbol("gross", "gross"), Symbol("tare", "tare")),
+    Symbol("x", "x"),
+)
+
+
+def cylinder_rows(path: Path, context: ReadContext) -> Iterator[Worked]:
+    """The mass of each species in each cylinder of the list, with the numbers it comes from."""
+    parameter = context.methodology.parameter(MASS)
+    unit = parameter.unit
+    for row in cylinders(path, context):
+        kind = "analysed" if row.analysed else f"nominal for {row.content}"
+        for species, share in row.shares.items():
+            yield Worked(
+                (row.period, parameter.name, (species,)),
+                row.row,
+                row.when,
+                (("gross", row.gross, unit), ("tare", row.tare, unit), ("x", share, "1")),
+                NET_TIMES_FRACTION,
+                (row.gross - row.tare) * share,
+                f"cylinder {row.cylinder}, {row.content}: mass fraction of {species} {kind}",
+            )
