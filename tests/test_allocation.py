@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import jcmcalc
 from jcmcalc.model.allocation import Allocation, allocate
-from jcmcalc.run.calendar import days_by_year, split_by_year
+from jcmcalc.run.calendar import apportion, calendar_years, overlap
 from jcmcalc.views.report import render
 from tests.test_report import EXAMPLES
 
@@ -146,10 +146,11 @@ def test_split_is_whole_credits_adding_up_exactly(credits, shares, remainder) ->
 )
 def test_calendar_years_add_up_exactly_to_the_period(start, length, reductions) -> None:
     end = start + dt.timedelta(days=length)
-    parts = split_by_year(reductions, start, end)
-    assert sum(part for _, part in parts) == reductions
-    assert [year for year, _ in parts] == list(range(start.year, end.year + 1))
-    assert sum(days for _, days in days_by_year(start, end)) == length + 1
+    spans = calendar_years(start, end)
+    parts = apportion(reductions, start, end, spans)
+    assert sum(parts) == reductions
+    assert [span[0].year for span in spans] == list(range(start.year, end.year + 1))
+    assert sum(overlap(start, end, span) for span in spans) == length + 1
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")

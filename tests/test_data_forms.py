@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -145,43 +146,89 @@ def expected(tmp_path_factory) -> list[tuple]:
     return _figures(jcmcalc.calculate(_project(folder, '["long.csv"]')))
 
 
-def test_the_long_csv_is_summed_exactly(expected) -> None:
-    totals: dict[tuple[int, str, int], int] = {}
+def _reference(chosen) -> Fraction:
+    """The RE of the year's readings at the times ``chosen`` picks, summed by hand."""
+    totals: dict[tuple[str, int], int] = {}
     for moment, system, values in _year():
-        half = 1 if moment.month <= 6 else 2
         for position, value in enumerate(values):
-            if value:
-                key = (half, system, position)
-                totals[key] = totals.get(key, 0) + int(value.replace(".", ""))
+            if value and chosen(moment):
+                totals[(system, position)] = totals.get((system, position), 0) + int(
+                    value.replace(".", "")
+                )
     factors = {"PV-BAT": "0.533", "PV-ONLY": "0.458", "PV-OFF": "0.533"}
-    from fractions import Fraction
+    reference = Fraction(0)
+    for system in SYSTEMS:
+        kwh = [Fraction(totals.get((system, p), 0), 1000) for p in range(3)]
+        delivered = (kwh[0] - kwh[1] + kwh[2]) / 1000
+        reference += delivered * Fraction(factors[system])
+    return reference
 
+
+def test_the_long_csv_is_summed_exactly(expected) -> None:
     for half in (1, 2):
-        reference = Fraction(0)
-        for system in SYSTEMS:
-            kwh = [Fraction(totals.get((half, system, p), 0), 1000) for p in range(3)]
-            delivered = (kwh[0] - kwh[1] + kwh[2]) / 1000
-            reference += delivered * Fraction(factors[system])
-        assert expected[half - 1][0] == reference
+        assert expected[half - 1][0] == _reference(lambda m, h=half: (m.month <= 6) == (h == 1))
     assert all(credits > 0 for *_, credits in expected)
 
 
-@pytest.mark.parametrize("form", ["wide", "semicolon", "xlsx", "xlsx-serial", "parquet"])
-def test_every_form_gives_the_credits_of_the_long_csv(tmp_path, expected, form) -> None:
+def _form(folder: Path, form: str) -> str:
+    """The year's readings written in ``form``; the project's ``monitoring`` list for it."""
+    if form == "long":
+        _long_csv(folder, "long.csv")
+        return '["long.csv"]'
     if form == "wide":
-        _wide_csv(tmp_path)
-        monitoring = '["wide.csv"]'
-    elif form == "semicolon":
-        _long_csv(tmp_path, "semi.csv", ";", ",")
-        monitoring = '[{ file = "semi.csv", separator = ";", decimal = "," }]'
-    elif form.startswith("xlsx"):
-        _xlsx(tmp_path, serial=form == "xlsx-serial")
-        monitoring = '[{ file = "readings.xlsx", sheet = "Readings" }]'
-    else:
-        _parquet(tmp_path)
-        monitoring = '["readings.parquet"]'
-    result = jcmcalc.calculate(_project(tmp_path, monitoring))
+        _wide_csv(folder)
+        return '["wide.csv"]'
+    if form == "semicolon":
+        _long_csv(folder, "semi.csv", ";", ",")
+        return '[{ file = "semi.csv", separator = ";", decimal = "," }]'
+    if form.startswith("xlsx"):
+        _xlsx(folder, serial=form == "xlsx-serial")
+        return '[{ file = "readings.xlsx", sheet = "Readings" }]'
+    _parquet(folder)
+    return '["readings.parquet"]'
+
+
+def _months(result: Result) -> dict[tuple, tuple]:
+    """The monthly totals of every monitored value, by (period, parameter, member)."""
+    return {
+        (p.period.number, name, key): value.months
+        for p in result.inputs.periods
+        for name, values in p.values.items()
+        for key, value in values.items()
+        if value.origin == "monitored"
+    }
+
+
+@pytest.fixture(scope="module")
+def expected_months(tmp_path_factory) -> dict[tuple, tuple]:
+    folder = tmp_path_factory.mktemp("long-months")
+    return _months(jcmcalc.calculate(_project(folder, _form(folder, "long"))))
+
+
+@pytest.mark.parametrize("form", ["wide", "semicolon", "xlsx", "xlsx-serial", "parquet"])
+def test_every_form_gives_the_credits_of_the_long_csv(
+    tmp_path, expected, expected_months, form
+) -> None:
+    result = jcmcalc.calculate(_project(tmp_path, _form(tmp_path, form)))
     assert _figures(result) == expected
+    assert _months(result) == expected_months
+
+
+def test_the_months_of_the_long_csv_are_its_exact_monthly_sums(expected_months) -> None:
+    from fractions import Fraction
+
+    sums: dict[tuple[str, str], int] = {}
+    for moment, system, values in _year():
+        label = f"{moment.year}-{moment.month:02d}"
+        sums[(system, label)] = sums.get((system, label), 0) + int(values[0].replace(".", ""))
+    pv = {k: v for k, v in expected_months.items() if k[1] == "pv_output"}
+    assert len(pv) == 6  # three systems, two periods
+    for (period, _, (system,)), months in pv.items():
+        assert [label for label, _ in months] == [
+            f"2025-{m:02d}" for m in (range(1, 7) if period == 1 else range(7, 13))
+        ]
+        for label, value in months:
+            assert value == Fraction(sums[(system, label)], 1000 * 1000)  # kWh to MWh
 
 
 def test_a_system_without_a_battery_needs_no_battery_entries(tmp_path) -> None:
@@ -321,22 +368,22 @@ def test_a_project_dict_is_checked_as_a_project_file_is(tmp_path) -> None:
 
 
 def test_months_and_years_split_the_exact_er_and_keep_the_credits(tmp_path, expected) -> None:
-    from fractions import Fraction
 
     from jcmcalc.run.calendar import shares
 
     _long_csv(tmp_path, "long.csv")
     result = jcmcalc.calculate(_project(tmp_path, '["long.csv"]'))
     for by, count in (("month", 12), ("year", 1)):
-        found = shares(result.periods, by)
+        found = shares(result, by)
         assert len({s.label for s in found}) == count
         for period in result.periods:
             mine = [s for s in found if s.period == period.number]
             assert sum(s.reductions for s in mine) == period.reductions
             assert sum(s.credits for s in mine) == period.credits
             assert sum(s.days for s in mine) == (period.end - period.start).days + 1
-    january = next(s for s in shares(result.periods) if s.label == "2025-01")
-    assert january.reductions == result.periods[0].reductions * Fraction(31, 181)
+    january = next(s for s in shares(result) if s.label == "2025-01")
+    assert january.rule.startswith("by the readings' dates")  # not 31/181 of the half year
+    assert january.reductions == _reference(lambda moment: moment.month == 1)
     assert _figures(result) == expected  # the breakdown changes nothing
 
 

@@ -63,8 +63,13 @@ document.body.dataset.width = width;
 document.body.dataset.overflow = wide.map((node) => node.tagName + ":" +
   node.textContent.slice(0, 40)).join(" | ");
 document.body.dataset.charts = charts.length;
-document.body.dataset.drawn = charts.filter((svg) => svg.getBBox().width > 100 &&
-  svg.querySelectorAll("rect").length > 0).length;
+const drawn = charts.filter((svg) => svg.getBBox().width > 100 &&
+  svg.querySelectorAll("rect").length > 0);
+document.body.dataset.drawn = drawn.length;
+document.body.dataset.monthly = drawn.filter(
+  (svg) => svg.getAttribute("aria-label").endsWith(" per month")).length;
+document.body.dataset.gaps = [...document.querySelectorAll("svg.chart rect.gap")].filter(
+  (rect) => rect.getBBox().height > 100).length;
 </script></body>"""
 
 
@@ -79,6 +84,15 @@ def test_chromium_typesets_equations_and_draws_charts(example, tmp_path) -> None
     assert "katex-mathml" in dom
     charts = int(re.search(r'data-charts="(\d+)"', dom).group(1))
     assert charts >= 2 and re.search(rf'data-drawn="{charts}"', dom)
+    dated = {
+        name
+        for period in result.inputs.periods
+        for name, values in period.values.items()
+        if any(value.months and value.value for value in values.values())
+    }
+    assert re.search(rf'data-monthly="{len(dated)}"', dom)  # one monthly chart per quantity
+    if example == THAI:  # its second half year has quarterly readings: months without any
+        assert int(re.search(r'data-gaps="(\d+)"', dom).group(1)) >= 4
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")

@@ -99,10 +99,14 @@ def _plugin(**hooks):
     return type("Plugin", (), namespace)()
 
 
-def _reader(name: str, served: tuple[str, ...], value: Fraction, accepted=lambda p, h: True):
+def _reader(
+    name: str, served: tuple[str, ...], value: Fraction, accepted=lambda p, h: True, months=()
+):
     def read(path: Path, context: ReadContext):
         return {
-            (p.number, "electricity_generated", ("PV-1",)): Reading(value, path, (2,))
+            (p.number, "electricity_generated", ("PV-1",)): Reading(
+                value, path, (2,), months=months
+            )
             for p in context.periods
         }
 
@@ -176,3 +180,27 @@ def test_two_readers_accepting_one_file_is_a_plugin_fault(project) -> None:
     readers = [_reader(name, ("MN_AM003",), Fraction(1)) for name in ("a", "b")]
     with pytest.raises(PluginError, match=r"plugin fault in jcmcalc-solar-pv .*'a' and 'b' both"):
         resolve(methodology, parsed, readers=readers)
+
+
+@pytest.mark.parametrize(
+    ("months", "fault"),
+    [
+        ((("2023-05", Fraction(3)), ("2023-06", Fraction(4))), False),
+        ((("2023-05", Fraction(3)), ("2023-06", Fraction(5))), True),  # adds up to 8, not 7
+        ((("2023-06", Fraction(4)), ("2023-05", Fraction(3))), True),  # not in calendar order
+        ((("2023-13", Fraction(7)),), True),
+        ((("2023-05", 7.0),), True),  # not exact
+        (("2023-05",), True),
+    ],
+)
+def test_a_plugin_readers_months_must_add_up_to_its_value(project, months, fault) -> None:
+    path = project(SERIES.replace(', "core.csv"', ""), plugin__csv="x\n")
+    methodology = jcmcalc.get_methodology("MN_AM003", "2.0")
+    parsed, _ = jcmcalc.api.load_project(path)
+    reader = _reader("m", ("MN_AM003",), Fraction(7), months=months)
+    if fault:
+        with pytest.raises(PluginError, match="not \\('YYYY-MM', exact number\\) pairs"):
+            resolve(methodology, parsed, readers=[reader])
+    else:
+        value = resolve(methodology, parsed, readers=[reader]).periods[0].values
+        assert value["electricity_generated"][("PV-1",)].months == months

@@ -135,13 +135,49 @@ def test_allocation_and_calendar_years_in_the_workbook(written) -> None:
     first = next(r for r in sheet.iter_rows() if r[0].value == 1)
     assert first[7].value == "=ROUNDDOWN(G4*1/5,0)" and first[8].value == "=G4-H4"
     years = [r for r in sheet.iter_rows(values_only=True) if r[1] in (2023, 2024)]
-    assert [(r[0], r[1], r[2], r[3]) for r in years[:2]] == [
-        (1, 2023, 184, 366),
-        (1, 2024, 182, 366),
+    assert [(r[0], r[1], r[2], r[3], r[4]) for r in years[:2]] == [
+        (1, 2023, "by days", 184, 366),
+        (1, 2024, "by days", 182, 366),
     ]
     values = openpyxl.load_workbook(tmp / "allocated.xlsx", data_only=True)["summary"]
-    parts = [r[4] for r in values.iter_rows(values_only=True) if r[0] == 1 and r[1] in (2023, 2024)]
+    parts = [r[5] for r in values.iter_rows(values_only=True) if r[0] == 1 and r[1] in (2023, 2024)]
     assert math.isclose(sum(parts), float(results["allocated"].periods[0].reductions))
+
+
+def test_monthly_figures_and_their_chart_in_the_workbook(written) -> None:
+    results, tmp = written
+    result = results[_name(THAI)]
+    path = tmp / f"{_name(THAI)}.xlsx"
+    sheet = openpyxl.load_workbook(path, data_only=True)["months"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "month")
+    months = {r[0]: r[1:] for r in rows if isinstance(r[0], str) and r[0][:2] == "20"}
+    assert list(months) == [f"2024-{m:02d}" for m in range(1, 13)]
+    for column, point in enumerate(header[1:]):
+        member = (point.split(" ", 1)[1],)
+        readings = {
+            label: value
+            for period in result.inputs.periods
+            for label, value in period.values["electricity_generated"][member].months
+        }
+        for label, values in months.items():
+            # a month without readings is an empty cell, never a zero
+            expected = readings.get(label)
+            assert values[column] == (None if expected is None else float(expected)), label
+    assert months["2024-07"] == (None, None, None) and months["2024-09"][0] > 0
+    total = next(r for r in rows if r[0] == "total")
+    assert math.isclose(
+        sum(total[1:]),
+        float(
+            sum(
+                p.values["electricity_generated"][k].value
+                for p in result.inputs.periods
+                for k in p.values["electricity_generated"]
+            )
+        ),
+    )
+    (chart,) = openpyxl.load_workbook(path)["months"]._charts
+    assert len(chart.series) == 3
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=_name)

@@ -27,6 +27,7 @@ from jcmcalc.inputs import (
     columns,
     coverage,
     formats,
+    months,
     parquet,
     scaled,
     series,
@@ -55,6 +56,8 @@ class Streamed:
     sums: blocks.Sums = attrs.Factory(blocks.Sums)
     gathered: coverage.Gathered | None = None
     registers: series.Registers = attrs.Factory(series.Registers)
+    #: The calendar months of a dated file (group codes then hold the month too).
+    labels: tuple[str, ...] = ()
 
     @property
     def width(self) -> int:
@@ -130,11 +133,14 @@ def _read(
             context.time_zone,
             carry,
         )
+        dated = layout.moments is not None
+        calendar = months.calendar(layout.moments, candidates, layout.zone) if dated else None
         for state in states:
             present, values = _values(block, layout, state.column, methodology, members)
-            if layout.moments is not None:
+            if dated:
                 _coverage(block, layout, state, present)
-            _totals(block, layout, state, present, values)
+                state.labels = calendar.labels
+            _totals(block, layout, state, present, values, calendar)
     parquet.release_memory()  # what pyarrow kept for reuse from block to block
     found: dict[Slot, Reading] = {}
     for state in states:
@@ -192,11 +198,19 @@ def _finish(
     series.meters_in_turn(table, state.registers, meters)
     basis = parameter.canonical(unit) if parameter.alternatives else ""
     found: dict[Slot, Reading] = {}
+    runs: dict[Slot, list[months.Run]] = {}
     for code, value, span, count in state.sums.totals(column.factor):
+        place, month = divmod(code // state.width, max(len(state.labels), 1))
         member = _member(code % state.width, parameter.index, members, state.sizes)
-        slot = (candidates[code // state.width].number, parameter.name, member)
+        slot = (candidates[place].number, parameter.name, member)
+        label = state.labels[month] if state.labels else ""
+        runs.setdefault(slot, []).append((label, value, span, count))
+    for slot, parts in runs.items():
+        value, span, count, by_month = months.gathered(parts)
         # a register's first reading counts too
-        reading = Reading(value, table.path, span, basis, count=count + column.register)
+        reading = Reading(
+            value, table.path, span, basis, count=count + column.register, months=by_month
+        )
         problem = boundary.refusal(parameter, value, parameter.canonical(unit))
         if problem:
             raise InputError(
@@ -236,22 +250,30 @@ def _totals(
     state: Streamed,
     present: np.ndarray | slice,
     values: scaled.Scaled,
+    calendar: months.Calendar | None,
 ) -> None:
-    """Add one block's values of a column to its sums by group."""
+    """Add one block's values of a column to its sums by group: period, calendar month (of
+    dated rows; a register's difference in its later reading's) and member."""
+    count = len(calendar.labels) if calendar is not None else 1
     column, width = state.column, state.width
     parameter = column.parameter
     rows = layout.rows[present]
     integers = values.integers
     largest = values.largest * (2 if column.register else 1)  # a difference of two readings
     if isinstance(present, slice) and not column.register:
-        # Every cell given: sum each (member, period) stretch of rows at once.
-        starts = layout.segments
-        group = layout.segment_period * width + _key(layout, parameter, state.sizes, starts)
+        # Every cell given: sum each (member, period, month) stretch of rows at once.
+        starts, place = layout.segments, layout.segment_period
+        if calendar is not None:
+            starts, run = months.cuts(starts, calendar.codes)
+            place = place[run] * count + calendar.codes[starts]
+        group = place * width + _key(layout, parameter, state.sizes, starts)
         previous = None
     else:
         key = _key(layout, parameter, state.sizes, present)
         key = np.broadcast_to(np.asarray(key, dtype=np.int64), (len(integers),))
         period = layout.period()[present]
+        if calendar is not None:
+            period = period * count + calendar.codes[present]
         previous = rows
         if column.register:
             (integers, *arrays), edges = series.deltas(

@@ -9,6 +9,7 @@ input boundary like any other value; a reading the boundary refuses is the plugi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +19,7 @@ import attrs
 
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.coverage import Coverage
+from jcmcalc.inputs.months import Month
 from jcmcalc.inputs.project import Period
 from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import Methodology
@@ -29,6 +31,7 @@ Key = tuple[str, ...]
 Slot = tuple[int, str, Key]
 #: Bytes of a file's start that a reader's ``accepts`` sees.
 HEAD_BYTES = 4096
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 @attrs.frozen
@@ -37,7 +40,11 @@ class Reading:
 
     ``unit`` is the canonical unit of a parameter with alternative units (its basis).
     ``coverage``: what part of the period the readings of its member cover, from a dated
-    series (:mod:`jcmcalc.inputs.coverage`).
+    series (:mod:`jcmcalc.inputs.coverage`). ``months``: the exact total of each calendar month
+    with readings, ``("YYYY-MM", value)`` in calendar order, adding up exactly to ``value``
+    (:mod:`jcmcalc.inputs.months`; empty for an undated file). Readings of
+    one slot from several blocks add up value by value and month by month
+    (:func:`jcmcalc.inputs.months.summed`).
     """
 
     value: Fraction
@@ -47,6 +54,7 @@ class Reading:
     coverage: tuple[Coverage, ...] = ()
     #: How many rows were summed (0: not counted); fewer than the span says rows lie between.
     count: int = 0
+    months: tuple[Month, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -157,4 +165,26 @@ def check_readings(readings: Any, what: str, context: ReadContext) -> Mapping[Sl
             raise plugin_fault(
                 methodology, f"{what} returned {parameter.symbol} {slot[2]!r}: {problem}"
             )
+        months = getattr(reading, "months", ())
+        if months and not _months_add_up(months, Fraction(value)):
+            raise plugin_fault(
+                methodology,
+                f"{what} returned {parameter.symbol} {slot[2]!r} with months {months!r}: not "
+                "('YYYY-MM', exact number) pairs in calendar order adding up to its value",
+            )
     return readings
+
+
+def _months_add_up(months: Any, value: Fraction) -> bool:
+    """Whether ``months`` are ("YYYY-MM", exact number) pairs, in order, summing to ``value``."""
+    try:
+        labels = [label for label, _ in months]
+        parts = [part for _, part in months]
+    except (TypeError, ValueError):
+        return False
+    return (
+        all(isinstance(label, str) and _MONTH.fullmatch(label) for label in labels)
+        and labels == sorted(set(labels))
+        and all(exact(part) for part in parts)
+        and sum(parts, Fraction(0)) == value
+    )

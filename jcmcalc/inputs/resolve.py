@@ -350,7 +350,13 @@ class Resolver:
             source = f"{leaf.source} ({place})" if leaf.source else place
             return Value(value, Origin.MONITORED, source, unit=_canonical(parameter, leaf.text))
         if reading is not None:
-            return Value(reading.value, Origin.MONITORED, reading.origin, unit=reading.unit)
+            return Value(
+                reading.value,
+                Origin.MONITORED,
+                reading.origin,
+                unit=reading.unit,
+                months=reading.months,
+            )
         if not needed:
             why = why_unused(self.methodology, parameter, key, self.attributes)
             return Value(Fraction(0), Origin.ABSENT, f"not used ({why}): zero, nothing to monitor")

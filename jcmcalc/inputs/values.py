@@ -22,10 +22,13 @@ class Origin(enum.StrEnum):
 @attrs.frozen
 class Value:
     """A resolved value, its origin and its source text. ``unit`` is set only for a parameter
-    with unit choices: the one of :attr:`Parameter.units` the value is in."""
+    with unit choices: the one of :attr:`Parameter.units` the value is in. ``months``: a
+    monitored value's exact total per calendar month, from dated readings
+    (:attr:`jcmcalc.inputs.readings.Reading.months`; empty otherwise)."""
 
     value: Fraction
     origin: Origin
     source: str
     confidence: str = ""
     unit: str = ""
+    months: tuple[tuple[str, Fraction], ...] = ()

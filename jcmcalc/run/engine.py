@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import attrs
-
-from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
+from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.allocation import allocate
-from jcmcalc.model.expressions import Symbol
-from jcmcalc.model.kernel import (
-    Context,
-    Place,
-    TraceStep,
-    evaluate_period,
-    reduction_warnings,
-)
+from jcmcalc.model.kernel import Place, TraceStep, evaluate_period, reduction_warnings
+from jcmcalc.run.calendar import split
 from jcmcalc.run.eligibility import checklist
 from jcmcalc.run.result import Mode, PeriodResult, Result, provenance
-
-
-@attrs.frozen
-class InputSource:
-    """The values of one period: monitored ones, else those fixed ex ante."""
-
-    inputs: Inputs
-    period: PeriodInputs
-
-    def _input(self, symbol: Symbol, key: Key) -> Value | None:
-        source = self.period.values.get(symbol.name) or self.inputs.fixed.get(symbol.name, {})
-        return source.get(key)
-
-    def value(self, symbol: Symbol, key: Key) -> Fraction | None:
-        found = self._input(symbol, key)
-        return None if found is None else found.value
-
-    def note(self, symbol: Symbol, key: Key) -> str:
-        found = self._input(symbol, key)
-        return " [override]" if found is not None and found.origin == "override" else ""
-
-
-def context_of(inputs: Inputs) -> Context:
-    """The kernel's view of resolved inputs: methodology, members and their attributes."""
-    return Context(inputs.methodology, inputs.members, inputs.attributes)
+from jcmcalc.run.source import InputSource, context_of
 
 
 def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
@@ -74,6 +40,7 @@ def run(inputs: Inputs, *, mode: Mode = Mode.EX_POST) -> Result:
                 allocation=()
                 if allocation is None
                 else allocate(found.credits, allocation, period.number),
+                calendar=split(inputs, period_inputs, found.reductions),
             )
         )
     return Result(

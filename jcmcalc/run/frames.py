@@ -3,9 +3,9 @@
 Tables: ``periods`` (one row per monitoring period), ``inputs`` (one row per parameter, member
 and period), ``trace`` (one row per evaluated equation and member), ``months`` and ``years``
 (each period's ER split over calendar spans, :func:`jcmcalc.run.calendar.shares`:
-information, not credits). Dates are ``datetime64``; numbers are floats, or with
-``numbers="decimal"`` exact :class:`~decimal.Decimal` (a value whose decimals do not end is
-given to 28 significant digits).
+information, not credits; ``split`` says by which rule). Dates are ``datetime64``; numbers are
+floats, or with ``numbers="decimal"`` exact :class:`~decimal.Decimal` (a value whose decimals
+do not end is given to 28 significant digits).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from jcmcalc.run.calendar import shares
+from jcmcalc.run.calendar import briefly, shares
 
 if TYPE_CHECKING:
     import pandas
@@ -116,8 +116,9 @@ def _calendar(by: str) -> Callable[[Result, Number], list[dict[str, Any]]]:
                 "days": share.days,
                 "emission_reductions_tco2": number(share.reductions),
                 "credits_share": number(share.credits),
+                "split": briefly(share.rule),
             }
-            for share in shares(result.periods, by)
+            for share in shares(result, by)
         ]
 
     return rows

@@ -23,7 +23,7 @@ from jcmcalc.model.kernel import TraceStep
 from jcmcalc.model.numbers import Exact, decimal_text, exact_text
 from jcmcalc.model.parameters import DefaultTable
 from jcmcalc.plugin.registry import provider_of
-from jcmcalc.run.calendar import BY_DAYS, split_by_year
+from jcmcalc.run.calendar import Split, briefly
 from jcmcalc.run.eligibility import Checklist
 
 __all__ = ["PeriodResult", "Result", "TraceStep", "provenance"]
@@ -55,11 +55,18 @@ class PeriodResult:
     credits: int
     #: Whole credits per party when the project states an ``[allocation]`` (else empty).
     allocation: tuple[tuple[str, int], ...] = ()
+    #: The exact ER split by calendar year (:func:`jcmcalc.run.calendar.split`).
+    calendar: Split = attrs.field(kw_only=True)
 
     @property
     def calendar_years(self) -> tuple[tuple[int, Fraction], ...]:
-        """The exact ER split by calendar year (:mod:`jcmcalc.run.calendar`)."""
-        return split_by_year(self.reductions, self.start, self.end)
+        """The exact ER by calendar year, adding up to it exactly."""
+        return tuple((int(label), part) for label, part in self.calendar.parts)
+
+    @property
+    def calendar_split(self) -> str:
+        """The rule of the split by calendar year (by the readings' dates, or by days)."""
+        return self.calendar.rule
 
     def to_dict(self) -> dict[str, Any]:
         found = {
@@ -83,7 +90,7 @@ class PeriodResult:
                 }
                 for year, part in self.calendar_years
             ],
-            "calendar_split": BY_DAYS,
+            "calendar_split": self.calendar_split,
         }
         if self.allocation:
             found["allocation"] = dict(self.allocation)
@@ -297,6 +304,29 @@ class Result:
         total = ["total", "", "", "", "", text(self.total_reductions)]
         rows.append([*total, str(self.total_credits), *map(str, self.allocated_totals())])
         return rows
+
+    def calendar_rows(self, text: Callable[[Fraction], str] = decimal_text) -> list[list[str]]:
+        """Header and rows of each period's ER by calendar year, with the rule of its split,
+        then each year's sum over the periods; ``text`` writes a quantity."""
+        rows = [["period", "year", "ER in the year [tCO2]", "split"]]
+        years: dict[int, Fraction] = {}
+        for p in self.periods:
+            for year, part in p.calendar_years:
+                years[year] = years.get(year, Fraction(0)) + part
+                rows.append([str(p.number), str(year), text(part), briefly(p.calendar_split)])
+        rows += [["all periods", str(year), text(part), ""] for year, part in years.items()]
+        return rows
+
+    @property
+    def calendar_note(self) -> str:
+        """How the periods' ER was split by calendar year (each rule used, in full)."""
+        rules = list(dict.fromkeys(p.calendar_split for p in self.periods))
+        named = ". ".join(rule[0].upper() + rule[1:] for rule in rules)
+        how = rules[0] if len(rules) == 1 else f"by the rule its rows name. {named}"
+        return (
+            f"Each period's ER is split over the calendar years it touches {how}. The credits "
+            "of each period are not split."
+        )
 
     @property
     def parties(self) -> tuple[str, ...]:

@@ -38,6 +38,10 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     heading = f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
     table = markdown_table if markdown else text_table
     parts = [f"# {heading}" if markdown else heading, "", table(result.table_rows())]
+    if result.periods:
+        title = "Emission reductions by calendar year"
+        parts += ["", f"## {title}\n" if markdown else f"{title}:", result.calendar_note, ""]
+        parts += [table(result.calendar_rows())]
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
         parts += [f"- {warning}" for warning in result.warnings]

@@ -58,11 +58,13 @@ class Folded:
 
 @attrs.frozen
 class Chart:
-    """A chart as inline SVG (the HTML report draws it; Markdown names it), with a note."""
+    """A chart as inline SVG (the HTML report draws it; Markdown names it, or shows its
+    figures when ``figures`` holds them as a table), with a note."""
 
     title: str
     svg: str
     note: str = ""
+    figures: Table | None = None
 
 
 @attrs.frozen

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jcmcalc.model.kernel import CREDITS, ER
 from jcmcalc.model.methodology import PROJECT, REFERENCE
-from jcmcalc.run.calendar import BY_DAYS, days_by_year
+from jcmcalc.run.calendar import briefly
 from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
 from jcmcalc.views.report.book_calc import Cells
@@ -91,17 +91,22 @@ def _credits_table(sheet: Sheet, result: Result, cells: Cells) -> tuple[int, int
 
 
 def _calendar_table(sheet: Sheet, result: Result, cells: Cells) -> None:
-    """ER of each period apportioned to calendar years by days, as formulas."""
-    sheet.title(f"Emission reductions by calendar year ({BY_DAYS})", "section")
-    sheet.header(["period", "year", "days", "of the period's days", "ER [tCO2]"], repeat=False)
+    """ER of each period apportioned to calendar years, as formulas: ER x weight / the sum of
+    the weights (each year's days, or the ER of its own readings; ``split`` says which)."""
+    sheet.title("Emission reductions by calendar year", "section")
+    for rule in dict.fromkeys(p.calendar_split for p in result.periods):
+        sheet.append([f"Split {rule}."])
+    sheet.header(
+        ["period", "year", "split", "weight", "of the period's", "ER [tCO2]"], repeat=False
+    )
     for period in result.periods:
-        days = days_by_year(period.start, period.end)
-        total = sum(count for _, count in days)
+        split = period.calendar
+        total = sum(split.weights)
         er = cells.periods[ER.symbol][period.number]
-        for (year, count), (_, part) in zip(days, period.calendar_years, strict=True):
-            sheet.append(
-                [period.number, year, count, total, Formula(f"={er}*{count}/{total}", part)]
-            )
+        for (year, part), weight in zip(split.parts, split.weights, strict=True):
+            row = sheet.rows + 1  # the spreadsheet's row number of the row appended
+            formula = Formula(f"={er}*D{row}/E{row}", part)
+            sheet.append([period.number, int(year), briefly(split.rule), weight, total, formula])
 
 
 def widths(result: Result) -> list[float]:

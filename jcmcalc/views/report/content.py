@@ -7,11 +7,15 @@ engine computed: values come from the resolved inputs, the trace and the per-per
 from __future__ import annotations
 
 import platform
+from collections.abc import Sequence
+from fractions import Fraction
 from importlib.metadata import version as distribution_version
 
+from jcmcalc.inputs.months import Month, summed
 from jcmcalc.inputs.resolve import Key, Value
 from jcmcalc.model.numbers import shown_text
 from jcmcalc.model.parameters import Monitoring, Parameter
+from jcmcalc.run.calendar import calendar_months, label_of
 from jcmcalc.run.eligibility import met
 from jcmcalc.run.result import Result
 
@@ -131,3 +135,34 @@ def eligibility_rows(result: Result) -> list[list[str]]:
         text = "not answered" if answer is None else "met" if answer else "NOT MET"
         rows.append([criterion.id, criterion.text, text, str(criterion.confidence)])
     return rows
+
+
+#: How the monthly charts and the workbook's months sheet read.
+MONTHLY_NOTE = (
+    "Exact totals of the dated readings per calendar month, each in the month of its date (a "
+    "meter register's difference in the month of its later reading); a month without readings "
+    "is a gap (an empty cell or slot; a light grey band in the HTML charts), never a zero."
+)
+
+
+def monthly(
+    result: Result, name: str, keys: Sequence[Key]
+) -> tuple[list[str], list[list[Fraction | None]]]:
+    """Every month from the first period's start to the last period's end, and for each of
+    ``keys`` the monitored parameter ``name``'s exact total per month (None: no readings).
+    Both are empty when no value of the parameter comes from dated readings."""
+    parts: dict[Key, list[tuple[Month, ...]]] = {key: [] for key in keys}
+    for period in result.inputs.periods:
+        for key, value in period.values.get(name, {}).items():
+            if key in parts and value.months:
+                parts[key].append(value.months)
+    if not any(parts.values()) or not result.periods:
+        return [], []
+    start = min(p.start for p in result.periods)
+    end = max(p.end for p in result.periods)
+    labels = [label_of(span, "month") for span in calendar_months(start, end)]
+    found = []
+    for key in keys:
+        months = dict(summed(*parts[key]))
+        found.append([months.get(label) for label in labels])
+    return labels, found

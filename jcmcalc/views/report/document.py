@@ -9,12 +9,9 @@ Rows and steps whose value is zero are folded. Nothing here recomputes what the 
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from jcmcalc.model.expressions import symbols, to_latex
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.parameters import Kind
-from jcmcalc.run.calendar import BY_DAYS
 from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
 from jcmcalc.views.report.blocks import (
@@ -37,6 +34,8 @@ EX_ANTE_TITLE = (
     "plan's estimate; each period is a year of the estimate)"
 )
 COVERAGE = "Coverage of the monitoring data"
+#: A month without readings in a table of monthly figures.
+GAP = "no readings"
 ROUNDING_NOTE = (
     "Credits are ER rounded down to whole tCO2 per period (zero when ER is negative), exactly. "
     "A value ending in … is rounded for display; every other value is exact."
@@ -65,17 +64,10 @@ def summary(result: Result) -> list[Block]:
     blocks.append(
         Chart("Credits per period", bar_chart("Credits per period", labels, series, "t_CO2"))
     )
-    years: dict[int, Fraction] = {}
-    rows = [["period", "year", "ER in the year [tCO2]"]]
-    for period in result.periods:
-        for year, part in period.calendar_years:
-            years[year] = years.get(year, Fraction(0)) + part
-            rows.append([str(period.number), str(year), content.value_text(part)])
-    rows += [["all periods", str(year), content.value_text(part)] for year, part in years.items()]
     blocks += [
         Heading(3, "Emission reductions by calendar year"),
-        Text(f"Split {BY_DAYS}; the credits of each period are not split."),
-        _rows(rows),
+        Text(result.calendar_note),
+        _rows(result.calendar_rows(content.value_text)),
     ]
     if result.warnings:
         blocks += [Heading(3, "Warnings"), Items(tuple(result.warnings), "warnings")]
@@ -92,8 +84,9 @@ def eligibility(result: Result) -> list[Block]:
 
 
 def plan(result: Result) -> list[Block]:
-    """One row per monitored parameter with its points, option, method and frequency, then a
-    chart of the monitored values per period for each parameter."""
+    """One row per monitored parameter with its points, option, method and frequency, then
+    charts of the monitored values per period and, from dated readings, per month for each
+    parameter."""
     points = content.monitoring_points(result)
     rows = [["symbol", "monitoring points", "unit", "option", "method", "frequency"]]
     blocks: list[Block] = [Heading(2, "Monitoring plan")]
@@ -115,6 +108,7 @@ def plan(result: Result) -> list[Block]:
             ]
         )
         charts += _monitored_chart(result, parameter.name, parameter.symbol, parameter.unit, mine)
+        charts += _monthly_chart(result, parameter.name, parameter.symbol, parameter.unit, mine)
     return [*blocks, _rows(rows), *charts]
 
 
@@ -136,6 +130,28 @@ def _monitored_chart(result: Result, name: str, symbol: str, unit: str, mine) ->
     labels = [f"period {p.period.number}" for p in periods]
     note = f"Zero or not given in every period: {', '.join(zeros)}." if zeros else ""
     return [Chart(title, bar_chart(title, labels, series, unit), note)]
+
+
+def _monthly_chart(result: Result, name: str, symbol: str, unit: str, mine) -> list[Block]:
+    """Values of one monitored parameter per calendar month from dated readings, one series
+    per point; a month without readings is a gap."""
+    labels, values = content.monthly(result, name, [key for key, _ in mine])
+    if not labels:
+        return []
+    series = [
+        (f"{point} {'/'.join(key) or symbol}", found)
+        for (key, point), found in zip(mine, values, strict=True)
+        if any(found)
+    ]
+    if not series:
+        return []
+    title = f"{symbol} per month"
+    rows = [["month", *(f"{name} [{unit}]" for name, _ in series)]]
+    for at, label in enumerate(labels):
+        cells = [found[at] for _, found in series]
+        rows.append([label, *(GAP if v is None else content.value_text(v) for v in cells)])
+    svg = bar_chart(title, labels, series, unit)
+    return [Chart(title, svg, content.MONTHLY_NOTE, _rows(rows))]
 
 
 def fixed(result: Result) -> list[Block]:

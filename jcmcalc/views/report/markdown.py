@@ -44,9 +44,12 @@ def _block(block: Block) -> list[str]:
             return [f"- {_safe(title)}: `{substituted}` gives **{_safe(result)}**"]
         case Folded(summary):
             return [f"Not shown: {_safe(summary)}.", ""]  # the HTML report unfolds them
-        case Chart(title, _, note):
+        case Chart(title, _, note, None):
             note = f" {note}" if note else ""
             return [f"(Chart in the HTML report: {_safe(title)}.{_safe(note)})", ""]
+        case Chart(title, _, note, figures):
+            lines = [f"{_safe(title)} (charted in the HTML report): {_safe(note)}", ""]
+            return [*lines, *_block(figures)]
         case Code(text):
             return ["```sh", text, "```", ""]
     raise TypeError(f"unknown block {block!r}")

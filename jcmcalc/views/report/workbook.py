@@ -4,7 +4,8 @@ shows its figures without a recalculation and still recalculates to them.
 
 Sheets: summary (credits per period and in total, their allocation, ER by calendar year,
 charts), monitoring plan, readings (monitored values per point and period, the files read with
-their SHA-256), raw_readings (the dated rows of the files, up to a size, whose sums are the
+their SHA-256), months (from dated readings: each quantity per calendar month and point, with
+a chart), raw_readings (the dated rows of the files, up to a size, whose sums are the
 monitored totals), input (every value with its period dates and source), calc_process (every
 trace step as a formula, the credits rounded down per period), checks (each plausibility bound
 as formulas giving OK or breach), members (when an equation chooses by a member's attribute),
@@ -25,6 +26,7 @@ from jcmcalc.views.report import (
     book_calc,
     book_checks,
     book_ex_ante,
+    book_months,
     book_plan,
     book_rows,
     book_summary,
@@ -75,6 +77,7 @@ def render(
     summary = book.sheet(book_summary.SUMMARY, book_summary.widths(result))
     book_plan.plan_sheet(book, result)
     readings = book.sheet(book_plan.READINGS, book_plan.readings_widths(result))
+    book_months.months_sheet(book, result)
     files = project_rows(result.inputs, book_rows.RAW_LIMIT) if result.mode is Mode.EX_POST else ()
     totals = book_rows.raw_sheet(book, result, files) if any(f.columns for f in files) else {}
     if any(found.worked for found in files):

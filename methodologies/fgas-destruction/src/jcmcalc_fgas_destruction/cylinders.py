@@ -261,11 +261,12 @@ def _period(
     context: ReadContext,
     path: Path,
     row: int,
-) -> Period:
+) -> tuple[Period, str]:
+    """The period of a row and the month (``YYYY-MM``) of its local date ("" undated)."""
     only = context.only
     if layout.time is None:
         assert only is not None
-        return only
+        return only, ""
     text = cells[layout.time].strip()
     zone = project_zone(context.time_zone, path) if context.time_zone else None
     try:
@@ -280,7 +281,7 @@ def _period(
     if period is None:
         where = only.label if only else "any monitoring period"
         raise InputError(f"date {day} is outside {where}", file=path, row=row)
-    return period
+    return period, f"{day.year:04d}-{day.month:02d}"
 
 
 @attrs.frozen
@@ -298,6 +299,8 @@ class Cylinder:
     tare: Fraction
     shares: Mapping[str, Fraction]
     analysed: bool
+    #: The month (``YYYY-MM``) of its local date; "" in an undated list.
+    month: str = ""
 
 
 def read_cylinders(
@@ -306,13 +309,21 @@ def read_cylinders(
     """``W_k,p`` per (period number, parameter name, (species,)) summed over a cylinder list."""
     sums: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
     sources: dict[tuple[int, str], list[int]] = defaultdict(list)
+    months: dict[tuple[int, str], dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     for row in cylinders(path, context):
         for name, share in row.shares.items():
             sums[(row.period, name)] += (row.gross - row.tare) * share
             sources[(row.period, name)].append(row.row)
+            if row.month:  # a dated list: each cylinder in the month of its date
+                months[(row.period, name)][row.month] += (row.gross - row.tare) * share
     parameter = context.methodology.parameter(MASS)
     return {
-        (number, parameter.name, (name,)): Reading(value, path, tuple(sources[(number, name)]))
+        (number, parameter.name, (name,)): Reading(
+            value,
+            path,
+            tuple(sources[(number, name)]),
+            months=tuple(sorted(months[(number, name)].items())),
+        )
         for (number, name), value in sums.items()
     }
 
@@ -358,7 +369,7 @@ def cylinders(path: Path, context: ReadContext) -> Iterator[Cylinder]:
                 row=number,
             )
         seen[(cylinder, when)] = number
-        period = _period(cells, layout, candidates, context, path, number)
+        period, month = _period(cells, layout, candidates, context, path, number)
         place = (path, number, parameter.symbol)
         gross, tare = _masses(cells, header, layout, cylinder, parameter.unit, place)
         analysed = _analysed(cells, header, layout, place)
@@ -367,7 +378,16 @@ def cylinders(path: Path, context: ReadContext) -> Iterator[Cylinder]:
             content, analysed, species, path=path, row=number, symbol=parameter.symbol
         )
         yield Cylinder(
-            period.number, number, when, cylinder, content, gross, tare, shares, bool(analysed)
+            period.number,
+            number,
+            when,
+            cylinder,
+            content,
+            gross,
+            tare,
+            shares,
+            bool(analysed),
+            month,
         )
 
 
