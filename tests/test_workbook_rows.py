@@ -129,6 +129,20 @@ def test_above_the_limit_the_totals_stay_and_the_sheet_says_why(monkeypatch, tmp
     assert totals and {period for period, *_ in totals} == {2}
 
 
+def test_the_file_list_gives_the_digests_the_run_recorded(monkeypatch, tmp_path) -> None:
+    """Above the limit no file is read again: the sizes and SHA-256 on the readings sheet are
+    those the run recorded (a file too large to hold in memory still gets its workbook)."""
+    monkeypatch.setattr(book_rows, "RAW_LIMIT", 0)
+    result = jcmcalc.calculate(THAI)
+    recorded = {path.name: digest for path, digest in result.inputs.digests.items()}
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read again"))
+    path = tmp_path / "thai.xlsx"
+    path.write_bytes(render(result, "xlsx"))
+    rows = openpyxl.load_workbook(path)["readings"].iter_rows(values_only=True)
+    listed = {r[0]: (r[1], r[2]) for r in rows if r[0] in recorded}
+    assert listed == {name: (d.size, d.sha256) for name, d in recorded.items()}
+
+
 def test_a_file_changed_since_it_was_read_is_refused(tmp_path) -> None:
     folder = tmp_path / "thai"
     shutil.copytree(THAI.parent, folder)

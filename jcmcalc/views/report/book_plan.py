@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 from jcmcalc.inputs.dated import FileRows
-from jcmcalc.inputs.project import read_bytes
+from jcmcalc.inputs.digests import digest_of
 from jcmcalc.run.result import Result
 from jcmcalc.views.report import book_rows, book_worked, content
 from jcmcalc.views.report.book_calc import CellKey
@@ -55,12 +54,13 @@ def plan_sheet(book: Book, result: Result) -> None:
 
 
 def _file_rows(result: Result, files: tuple[FileRows, ...]) -> list[list[object]]:
-    """Each input file with its size, SHA-256 and where its dated rows are (or why not)."""
+    """Each input file with its size, SHA-256 (those the run recorded when it read the file) and
+    where its dated rows are (or why not)."""
     project = result.inputs.project
     shown = {found.file: found for found in files}
     rows: list[list[object]] = []
     for path in project.input_files:
-        data = read_bytes(path, what="input file")
+        digest = digest_of(path, result.inputs.digests)
         name = path.relative_to(project.directory).as_posix()
         found = shown.get(path)
         if found is None:
@@ -70,7 +70,7 @@ def _file_rows(result: Result, files: tuple[FileRows, ...]) -> list[list[object]
         else:
             sheet = book_worked.WORKED if found.worked else book_rows.RAW
             where = f"{found.count:,} values in {sheet}"
-        rows.append([name, len(data), hashlib.sha256(data).hexdigest(), where])
+        rows.append([name, digest.size, digest.sha256, where])
     return rows
 
 
