@@ -55,7 +55,7 @@ def test_plugins_lists_distribution_and_version(cli) -> None:
     code, out, _ = cli("plugins")
     assert code == 0
     assert any(
-        line.split()[:3] == ["solar_pv", "jcmcalc-solar-pv", "1.1.0"] for line in out.splitlines()
+        line.split()[:3] == ["solar_pv", "jcmcalc-solar-pv", "1.2.0"] for line in out.splitlines()
     )
 
 
