@@ -118,7 +118,7 @@ def split(inputs: Inputs, period: PeriodInputs, reductions: Fraction, by: str = 
     if own is not None and total:  # parts adding up to zero have no proportions
         if total == reductions:
             return Split(BY_READINGS, tuple(zip(labels, own, strict=True)), own)
-        if total and (all(p >= 0 for p in own) or all(p <= 0 for p in own)):
+        if all(p >= 0 for p in own) or all(p <= 0 for p in own):
             parts = tuple(reductions * p / total for p in own)
             return Split(BY_READINGS, tuple(zip(labels, parts, strict=True)), own)
     parts = apportion(reductions, start, end, spans)
