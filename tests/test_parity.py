@@ -21,6 +21,7 @@ import pytest
 
 import jcmcalc
 from jcmcalc import api
+from jcmcalc.inputs import blocks, fastcsv
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import (
     EXIT_BAD_INPUT,
@@ -97,6 +98,16 @@ def via_cli(cli, path: Path) -> tuple[Outcome, str]:
     return Outcome(periods, tuple(data["warnings"])), out
 
 
+@pytest.fixture(params=["as sized", "streamed"])
+def readers(request, monkeypatch) -> None:
+    """The readers as a file's size picks them, or the large-file readers on every file: CSV
+    monitoring streamed in blocks of 3 rows, portfolio tables read by pyarrow."""
+    if request.param == "streamed":
+        monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+        monkeypatch.setattr(fastcsv, "STREAM_BYTES", 0)
+        monkeypatch.setattr(blocks, "BLOCK_ROWS", 3)
+
+
 _FIGURES = ("reference_emissions_tco2", "project_emissions_tco2", "emission_reductions_tco2")
 
 
@@ -142,7 +153,7 @@ def via_report(cli, path: Path, tmp_path: Path) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parents[2].name}/{p.parent.name}")
-def test_every_route_gives_the_same_figures(cli, path: Path, tmp_path: Path) -> None:
+def test_every_route_gives_the_same_figures(cli, readers, path: Path, tmp_path: Path) -> None:
     if not _ex_post(path):
         pytest.skip("an ex-ante sample (jcmcalc estimate)")
     expected = via_api(path)
@@ -250,7 +261,7 @@ def _table(tmp_path: Path, change: Callable, project: Path = THAI) -> Path:
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_every_route_refuses_a_bad_project_alike(cli, case: str, tmp_path: Path) -> None:
+def test_every_route_refuses_a_bad_project_alike(cli, readers, case: str, tmp_path: Path) -> None:
     edits, change, figures = BAD[case]
     path = _thai(tmp_path, edits)
     refused = via_api(path)
@@ -466,7 +477,7 @@ def table_text(inputs: Inputs, name: str) -> str:
 ESTIMATE = "[estimate]\nstart = 2025-01-01\nyears = 10\n"
 
 
-def test_a_value_in_kwh_labelled_mwh_warns_alike(cli, tmp_path: Path) -> None:
+def test_a_value_in_kwh_labelled_mwh_warns_alike(cli, readers, tmp_path: Path) -> None:
     """kWh written as MWh: the same plausibility warnings from calculate, the API, a folder and
     a table (a table states no [estimate], so the project has none here either), exit 0."""
     slipped = {MONTHLY: ("EG_i,p [kWh]", "EG_i,p [MWh]"), "project.toml": (ESTIMATE, "")}
