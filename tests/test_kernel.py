@@ -24,7 +24,7 @@ from jcmcalc.model.kernel import (
     credits_of,
     equations_of,
     evaluate_period,
-    required,
+    evaluate_periods,
 )
 from jcmcalc.model.methodology import (
     PROJECT,
@@ -36,6 +36,7 @@ from jcmcalc.model.methodology import (
     Methodology,
 )
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
+from jcmcalc.model.uses import required
 from jcmcalc.portfolio import vectorised
 from jcmcalc.views.formatting import methodology_text
 
@@ -250,6 +251,62 @@ def test_a_zero_division_is_a_plugin_fault_naming_equation_and_period() -> None:
         r"evaluated in period 3 \(2024-01-01 to 2024-03-31\): division by zero",
     ):
         evaluate_period(CONTEXT, given(divisor={(): "0"}), PLACE)
+
+
+def test_many_periods_at_once_are_each_period_evaluated_alone() -> None:
+    """:func:`evaluate_periods` (arrays of exact numbers) gives every project-period the results
+    :func:`evaluate_period` gives it, and flags those that fail an error check."""
+    rng = np.random.default_rng(3)
+    energy = [Fraction(int(v), 1000) for v in rng.integers(0, 2 * 10**7, 60)]
+    divisor = [Fraction(int(v), 7) for v in rng.integers(1, 50, 60)]
+    each = [
+        given(energy={("A",): e}, divisor={(): d}) for e, d in zip(energy, divisor, strict=True)
+    ]
+
+    class Arrays:
+        def value(self, symbol: Symbol, key: tuple[str, ...]) -> np.ndarray:
+            found = np.empty(len(each), dtype=object)
+            found[:] = [g.value(symbol, key) for g in each]
+            return found
+
+        def note(self, symbol: Symbol, key: tuple[str, ...]) -> str:
+            return ""
+
+    context = attrs.evolve(
+        CONTEXT,
+        methodology=methodology(
+            equations=(
+                NET,
+                Equation("RE_p", REFERENCE, total("i", NET.ref * FACTOR.ref), "t_CO2", "RE"),
+                Equation("PE_p", PROJECT, Constant(7, unit="t_CO2") / DIVISOR.ref, "t_CO2", "PE"),
+            )
+        ),
+    )
+    results, failing = evaluate_periods(context, Arrays(), PLACE)
+    for n, source in enumerate(each):
+        try:
+            alone = evaluate_period(context, source, PLACE, trace=False)
+        except InputError:
+            assert failing[n]
+            continue
+        assert not failing[n]
+        for name, values in alone.results.items():
+            assert {k: v[n] for k, v in results[name].items()} == values
+    assert 0 < failing.sum() < len(each)
+    assert all(isinstance(v, Fraction) for v in results[ER.name][()])
+
+
+def test_many_periods_with_a_zero_divisor_are_a_plugin_fault() -> None:
+    class Zero:
+        def value(self, symbol: Symbol, key: tuple[str, ...]) -> np.ndarray:
+            value = given().value(symbol, key)
+            return np.array([Fraction(0) if symbol.name == "divisor" else value] * 3)
+
+        def note(self, symbol: Symbol, key: tuple[str, ...]) -> str:
+            return ""
+
+    with pytest.raises(PluginError, match="equation PE_p cannot be evaluated"):
+        evaluate_periods(CONTEXT, Zero(), PLACE)
 
 
 # --- the missing-value rule, derived from select -------------------------------------------

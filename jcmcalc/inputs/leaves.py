@@ -16,9 +16,9 @@ import numpy as np
 from jcmcalc.inputs.boundary import duplicate_member
 from jcmcalc.inputs.project import Project
 from jcmcalc.model.errors import InputError, suggest
-from jcmcalc.model.kernel import deciding
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Parameter
+from jcmcalc.model.uses import deciding
 
 Key = tuple[str, ...]
 MEMBER_KEYS = ("id", "description", "parameters")

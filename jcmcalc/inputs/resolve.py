@@ -34,11 +34,11 @@ from jcmcalc.inputs.sources import read_files
 from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
-from jcmcalc.model.kernel import required, why_unused
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
 from jcmcalc.model.units import split_quantity
+from jcmcalc.model.uses import required, why_unused
 
 
 @attrs.frozen

@@ -39,6 +39,7 @@ __all__ = [
     "BinaryOp",
     "Constant",
     "Convert",
+    "Exact",
     "Extremum",
     "Floor",
     "Maximum",
@@ -241,7 +242,9 @@ def to_latex(term: Term) -> str:
 Lookup = Callable[[Symbol, Mapping[str, str]], Fraction]
 
 
-class _Exact(Visitor[Fraction]):
+class Exact(Visitor[Fraction]):
+    """A term's exact value (:func:`evaluate`)."""
+
     def __init__(
         self,
         lookup: Lookup,
@@ -280,7 +283,7 @@ class _Exact(Visitor[Fraction]):
         found = Fraction(0)
         for member in self.members[node.index]:
             bound = {**self.bindings, node.index: member}
-            found += _Exact(self.lookup, self.members, bound, self.attributes).visit(node.body)
+            found += type(self)(self.lookup, self.members, bound, self.attributes).visit(node.body)
         return found
 
     def visit_Minimum(self, node: Minimum) -> Fraction:
@@ -306,7 +309,7 @@ def evaluate(
 ) -> Fraction:
     """Exact value of ``term``; ``lookup(symbol, bindings)`` supplies symbol values and
     ``attributes`` (index -> member -> attribute -> value) the members' options for selects."""
-    return _Exact(lookup, members, bindings, attributes or {}).visit(term)
+    return Exact(lookup, members, bindings, attributes or {}).visit(term)
 
 
 # --- symbols, indices, selections ----------------------------------------------------------

@@ -21,14 +21,12 @@ import attrs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions import (
     Attributes,
-    Condition,
     Constant,
     Floor,
     Symbol,
     Term,
     evaluate,
     maximum,
-    selections,
     substituted,
     symbols,
     to_text,
@@ -44,7 +42,7 @@ from jcmcalc.model.methodology import (
     Severity,
 )
 from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
-from jcmcalc.model.parameters import Kind, Parameter
+from jcmcalc.model.parameters import Kind
 
 Key = tuple[str, ...]
 
@@ -182,6 +180,13 @@ class _Scope:
         self.source = source
         self.results: dict[str, dict[Key, Fraction]] = {}
 
+    def evaluate(self, term: Term, context: Context, bindings: Mapping[str, str]) -> Fraction:
+        return evaluate(term, self.lookup, context.members, bindings, context.attributes)
+
+    @staticmethod
+    def exact(value: Fraction) -> bool:
+        return exact(value)
+
     def lookup(self, symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
         key = tuple(bindings[index] for index in symbol.index)
         if symbol.name in self.results:
@@ -213,7 +218,7 @@ def _exact(
     """Evaluate a declared term; where it gives no exact number (a zero denominator its
     bounds admit, a fractional power) the plugin is at fault."""
     try:
-        value = evaluate(term, scope.lookup, context.members, bindings, context.attributes)
+        value = scope.evaluate(term, context, bindings)
     except (ZeroDivisionError, ValueError, OverflowError) as exc:
         what = (
             f"equation {declaration.symbol}"
@@ -226,7 +231,7 @@ def _exact(
             f"{what} cannot be evaluated{member} in {place.label}: {exc} (its parameters' "
             "bounds admit these inputs)",
         ) from None
-    if not exact(value):
+    if not scope.exact(value):
         raise plugin_fault(
             context.methodology, f"{to_text(term)} gave {value!r}, not an exact number"
         )
@@ -385,65 +390,36 @@ def evaluate_period(
     return Evaluated(scope.results, tuple(steps or ()))
 
 
-def _holds(condition: Condition, bindings: Mapping[str, str], attributes: Attributes) -> bool:
-    index, attribute, value = condition
-    members = attributes.get(index, {})
-    if index in bindings:
-        return members.get(bindings[index], {}).get(attribute) == value
-    return any(found.get(attribute) == value for found in members.values())
+class _Elements(_Scope):
+    """A scope whose inputs and results are arrays: one exact number per project-period."""
+
+    def evaluate(self, term: Term, context: Context, bindings: Mapping[str, str]) -> Any:
+        from jcmcalc.model.elementwise import Elementwise
+
+        visitor = Elementwise(self.lookup, context.members, bindings, context.attributes)
+        return visitor.visit(term)
+
+    @staticmethod
+    def exact(value: Any) -> bool:
+        from jcmcalc.model.elementwise import all_exact
+
+        return all_exact(value)
 
 
-#: The select conditions of each parameter's uses, per methodology (kept with it: ``id`` is
-#: not reused while the methodology lives here), so that ``required`` is constant time.
-_USES: dict[int, tuple[Methodology, dict[str, list[Any]]]] = {}
+def evaluate_periods(
+    context: Context, source: Source, place: Place
+) -> tuple[dict[str, dict[Key, Any]], Any]:
+    """Many project-periods with the same members and attributes at once, exactly: the same
+    loop over equations and checks as :func:`evaluate_period`, on numpy arrays of exact
+    numbers (``source`` gives one array per input, an element per project-period). Returns
+    each equation's results (an array, or one number shared by all) and where an error check
+    fails (:func:`evaluate_period` on such a project-period gives the message); a plugin
+    fault anywhere fails them all (``place`` names the first)."""
+    import numpy as np
 
-
-def _uses(methodology: Methodology) -> dict[str, list[Any]]:
-    """For each parameter, the conditions of the select cases of each of its uses."""
-    entry = _USES.get(id(methodology))
-    if entry is None or entry[0] is not methodology:
-        estimated = methodology.estimate.equations if methodology.estimate else ()
-        terms = [e.expression for e in (*methodology.equations, *estimated)]
-        terms += [t for check in methodology.checks for t in (check.left, check.right)]
-        found: dict[str, list[Any]] = {}
-        for term in terms:
-            for symbol, conditions in selections(term):
-                found.setdefault(symbol.name, []).append(conditions)
-        entry = _USES[id(methodology)] = (methodology, found)
-    return entry[1]
-
-
-def required(
-    methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
-) -> bool:
-    """Whether ``parameter`` needs a value for the members ``key`` names: unless every use of
-    it lies in select cases that those members (with their ``attributes``) do not take."""
-    bindings = dict(zip(parameter.index, key, strict=True))
-    uses = _uses(methodology).get(parameter.name, [])
-    return not uses or any(
-        all(_holds(condition, bindings, attributes) for condition in conditions)
-        for conditions in uses
-    )
-
-
-def deciding(methodology: Methodology, parameter: Parameter) -> list[tuple[str, str]]:
-    """The (index, attribute) pairs whose select cases decide whether ``parameter`` is used."""
-    cases = {
-        condition[:2] for uses in _uses(methodology).get(parameter.name, []) for condition in uses
-    }
-    return sorted(cases)
-
-
-def why_unused(
-    methodology: Methodology, parameter: Parameter, key: Key, attributes: Attributes
-) -> str:
-    """Why the members ``key`` names need no value of ``parameter`` (see :func:`required`):
-    the attributes that choose its select cases, ``no battery`` for ``battery = false``."""
-    bindings = dict(zip(parameter.index, key, strict=True))
-    found = []
-    for index, attribute in deciding(methodology, parameter):
-        value = attributes.get(index, {}).get(bindings.get(index, ""), {}).get(attribute)
-        text = f"no {attribute}" if value == "false" else f"{attribute} = {value}"
-        if value is not None and text not in found:
-            found.append(text)
-    return ", ".join(found)
+    scope = _Elements(source)
+    _equations(context, scope, equations_of(context.methodology), place, None)
+    failing = np.zeros((), dtype=bool)
+    for check, _, left, right in _judged(context, context.methodology.error_checks, scope, place):
+        failing = failing | np.logical_not(check.holds(left, right))
+    return scope.results, failing

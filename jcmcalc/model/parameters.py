@@ -150,7 +150,7 @@ class Parameter:
     ``index`` names the indices besides the monitoring period (``("i",)`` for per system).
     ``when_absent=WhenAbsent.ZERO``: a term the methodology lets a project omit; a monitored
     value is not needed either where every use of the parameter lies in ``select`` cases the
-    member does not take (:func:`jcmcalc.model.kernel.required`).
+    member does not take (:func:`jcmcalc.model.uses.required`).
     ``inferred`` explains a part of its use that is reconstructed, not read in the text.
     ``monitoring`` describes how a monitored parameter is monitored.
     ``source_required``: a value the project file fixes must carry its source (a catalogue,

@@ -1,6 +1,6 @@
 """The members of a portfolio table's rows: which rows need a value of a monitored parameter.
 
-The rule is the kernel's (:func:`jcmcalc.model.kernel.required`), the same a project file
+The rule is the kernel's (:func:`jcmcalc.model.uses.required`), the same a project file
 follows: a value is needed unless every use of the parameter lies in ``select`` cases the
 row's member, with its attributes, does not take.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from jcmcalc.inputs import columns
-from jcmcalc.model.kernel import required
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Parameter, WhenAbsent
+from jcmcalc.model.uses import required
 
 
 def needing(

@@ -49,6 +49,7 @@ from jcmcalc.model.kernel import (
     Place,
     equations_of,
     evaluate_period,
+    evaluate_periods,
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
 from jcmcalc.model.numbers import DISPLAY_PLACES
@@ -149,8 +150,8 @@ def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
     whole[clear] = credits[clear].astype(np.int64)
     figures = np.stack([reference, project, reductions]).astype(np.float64)
     outcome = Outcome(figures, whole, {}, {}, fallback)
-    for position in np.flatnonzero(doubtful):
-        _exact(batch, int(position), outcome, where(int(position)))
+    for group in _alike(batch, np.flatnonzero(doubtful)):
+        _exact_group(batch, group, outcome, where)
     return outcome
 
 
@@ -205,16 +206,62 @@ def _near_rounding(value: np.ndarray, size: np.ndarray, operations: int) -> np.n
     return ~(half > error + 1e-300) | ~(np.abs(scaled) < 2.0**50)
 
 
-def _exact(batch: Batch, position: int, outcome: Outcome, place: Place) -> None:
-    """Evaluate project-period ``position`` through the kernel, as the engine does."""
+def _alike(batch: Batch, positions: np.ndarray) -> list[np.ndarray]:
+    """``positions`` grouped by their members' attributes (the kernel evaluates each group at
+    once: a ``select`` takes the same case throughout)."""
+    count = len(positions)
+    if not batch.attributes or not count:
+        return [positions] if count else []
+    cells = [a[positions].reshape(count, -1).tolist() for a in batch.attributes.values()]
+    groups: dict[tuple, list[int]] = {}
+    for position, *key in zip(positions.tolist(), *cells, strict=True):
+        groups.setdefault(tuple(map(tuple, key)), []).append(position)
+    return [np.array(g) for g in groups.values()]
+
+
+def _context(batch: Batch, position: int) -> Context:
+    """The members and attributes of project-period ``position``, for the kernel."""
     members = {s: tuple(str(m) for m in range(batch.sizes[s])) for s in batch.symbols}
     attributes: dict[str, dict[str, dict[str, str]]] = {s: {} for s in batch.symbols}
     for (index, attribute), array in batch.attributes.items():
         for member, value in enumerate(array[position].ravel().tolist()):
             attributes[index].setdefault(str(member), {})[attribute] = str(value)
-    context = Context(batch.methodology, members, attributes)
+    return Context(batch.methodology, members, attributes)
+
+
+def _exact_group(
+    batch: Batch, group: np.ndarray, outcome: Outcome, where: Callable[[int], Place]
+) -> None:
+    """Evaluate the project-periods ``group`` (same attributes) exactly through the kernel, all
+    at once (:func:`evaluate_periods`); one at a time those an error check fails, for the
+    message, and all of them where the kernel found a fault."""
+    count = len(group)
     try:
-        found = evaluate_period(context, _Element(batch, position), place, trace=False)
+        results, failing = evaluate_periods(
+            _context(batch, int(group[0])), _Elements(batch, group), where(int(group[0]))
+        )
+    except JcmcalcError:
+        results, failing = {}, np.ones(count, dtype=bool)
+    failing = np.broadcast_to(failing, count)
+    if results:
+        found = [
+            np.broadcast_to(np.asarray(results[name][()], dtype=object), count).tolist()
+            for name in (REFERENCE, PROJECT, ER.name, CREDITS.name)
+        ]
+        for n, values in enumerate(zip(*found, strict=True)):
+            if not failing[n]:
+                outcome.exact[int(group[n])] = values[:3]
+                outcome.credits[int(group[n])] = int(values[3])
+    for position in group[failing].tolist():
+        _exact(batch, position, outcome, where(position))
+
+
+def _exact(batch: Batch, position: int, outcome: Outcome, place: Place) -> None:
+    """Evaluate project-period ``position`` through the kernel, as the engine does."""
+    try:
+        found = evaluate_period(
+            _context(batch, position), _Element(batch, position), place, trace=False
+        )
     except JcmcalcError as exc:
         outcome.errors[position] = exc
         return
@@ -235,6 +282,28 @@ class _Element:
             return None
         at = dict(zip(symbol.index, key, strict=True))
         return column.exact((self.position, *(int(at.get(s, 0)) for s in self.batch.symbols)))
+
+    def note(self, symbol: Symbol, key: Key) -> str:
+        return ""
+
+
+@attrs.frozen
+class _Elements:
+    """The inputs of the project-periods ``positions`` of a batch, an array of exact numbers
+    per value, as a source for the kernel's :func:`evaluate_periods`."""
+
+    batch: Batch
+    positions: np.ndarray
+
+    def value(self, symbol: Symbol, key: Key) -> np.ndarray | None:
+        column = self.batch.values.get(symbol.name)
+        if column is None:
+            return None
+        at = dict(zip(symbol.index, key, strict=True))
+        members = tuple(int(at.get(s, 0)) for s in self.batch.symbols)
+        found = np.empty(len(self.positions), dtype=object)
+        found[:] = [column.exact((p, *members)) for p in self.positions.tolist()]
+        return found
 
     def note(self, symbol: Symbol, key: Key) -> str:
         return ""
