@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jcmcalc import api, portfolio
 from jcmcalc.inputs import columns, fastcsv
@@ -138,3 +140,14 @@ def test_columns_write_the_allocation_of_the_rows(tmp_path: Path) -> None:
     table.write_text("\n".join([lines[0] + titles, *given[1:]]) + "\n", encoding="utf-8")
     text = _compare(table)
     assert '"{""Japan"":100,""Mongolia"":400}"' in text
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\x1f\x00\xa0\u3000é\n"), max_size=5)))
+def test_stripping_text_cells_copies_only_when_a_cell_has_white_space_at_an_edge(
+    cells: list[str],
+) -> None:
+    array = np.array(cells, dtype=str)
+    found = columns.stripped(array)
+    assert found.tolist() == np.char.strip(array).tolist()
+    if found is array:
+        assert [c.strip() for c in array.tolist()] == array.tolist()

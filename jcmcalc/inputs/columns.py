@@ -139,7 +139,7 @@ def _body(
     def flush() -> None:
         columns = list(zip(*block, strict=True)) if block else [() for _ in range(width)]
         for found, column in zip(blocks, columns, strict=True):
-            found.append(np.char.strip(np.array(column, dtype=str)))
+            found.append(stripped(np.array(column, dtype=str)))
         numbers.append(np.array(kept, dtype=np.int64))
         block.clear()
         kept.clear()
@@ -177,7 +177,25 @@ def text_cells(column: Any) -> np.ndarray:
         column = np.array(column.cast("string").fill_null("").to_numpy(zero_copy_only=False))
     elif column.dtype == object:
         column = np.array(["" if _missing(v) else str(v) for v in column], dtype=str)
-    return np.char.strip(column.astype(str, copy=False))
+    return stripped(column.astype(str, copy=False))
+
+
+#: The characters below 128 that ``str.strip`` removes; any other (at 128) might be one.
+_SPACE = np.isin(np.arange(129), [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 128])
+
+
+def stripped(cells: np.ndarray) -> np.ndarray:
+    """``np.char.strip(cells)`` of a text array, but ``cells`` itself (no copy) when no cell
+    starts or ends with a character that could be white space (most columns: strip once)."""
+    width = cells.dtype.itemsize // 4
+    if cells.dtype.kind != "U" or cells.ndim != 1 or not width or not len(cells):
+        return np.char.strip(cells)
+    codes = np.ascontiguousarray(cells).view(np.uint32).reshape(len(cells), width)
+    last = codes[:, 0]
+    for k in range(1, width):  # each cell's last character (numpy drops trailing NULs)
+        last = np.where(codes[:, k] != 0, codes[:, k], last)
+    edges = np.minimum(np.concatenate((codes[:, 0], last)), 128)
+    return np.char.strip(cells) if _SPACE[edges].any() else cells
 
 
 def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

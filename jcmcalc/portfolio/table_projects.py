@@ -76,7 +76,7 @@ def stated(table: columns.Table, coded: tuple[np.ndarray, np.ndarray]) -> Stated
     found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     conflicts: dict[str, str] = {}
     for title in project_columns(table.titles):
-        text = np.char.strip(columns.text_cells(table.cells[title]).astype(str))
+        text = columns.text_cells(table.cells[title])
         filled = np.flatnonzero(text != "")
         values, value_code = columns.encode(text[filled])
         first_of, first = np.unique(code[filled], return_index=True)

@@ -32,7 +32,11 @@ def read(path: Path) -> columns.Table:
         table = fastcsv.load(path, ",", stream=False, numbers=False)  # held whole: no stream
         if table is not None:
             cells = {title: _cells(column) for title, column in table.cells.items()}
-            return attrs.evolve(table, cells=cells)
+            table = attrs.evolve(table, cells=cells)  # the arrow columns are let go
+            import pyarrow as pa
+
+            pa.default_memory_pool().release_unused()  # their memory, back to the system
+            return table
     return columns.load(path)
 
 
@@ -44,8 +48,8 @@ def _cells(column: Any) -> Any:
 
     whole = column.combine_chunks()
     if not pa.types.is_dictionary(whole.type):
-        return np.char.strip(text(whole))
-    names = np.char.strip(np.append(text(whole.dictionary), ""))
+        return columns.stripped(text(whole))
+    names = columns.stripped(np.append(text(whole.dictionary), ""))
     indices = whole.indices
     width = np.dtype(f"i{indices.type.bit_width // 8}")
     start = indices.offset
