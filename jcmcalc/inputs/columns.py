@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import weakref
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -184,18 +185,27 @@ def text_cells(column: Any) -> np.ndarray:
 _SPACE = np.isin(np.arange(129), [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 128])
 
 
+#: Text arrays found stripped, by id; made read-only, so that they stay so (a table's columns
+#: are asked for their text many times).
+_STRIPPED: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+
+
 def stripped(cells: np.ndarray) -> np.ndarray:
     """``np.char.strip(cells)`` of a text array, but ``cells`` itself (no copy) when no cell
-    starts or ends with a character that could be white space (most columns: strip once)."""
+    starts or ends with a character that could be white space."""
+    if _STRIPPED.get(id(cells)) is cells:
+        return cells
     width = cells.dtype.itemsize // 4
     if cells.dtype.kind != "U" or cells.ndim != 1 or not width or not len(cells):
         return np.char.strip(cells)
     codes = np.ascontiguousarray(cells).view(np.uint32).reshape(len(cells), width)
-    last = codes[:, 0]
-    for k in range(1, width):  # each cell's last character (numpy drops trailing NULs)
-        last = np.where(codes[:, k] != 0, codes[:, k], last)
+    ends = np.maximum(np.char.str_len(cells) - 1, 0)  # numpy drops trailing NULs
+    last = np.take_along_axis(codes, ends[:, None], axis=1)[:, 0]
     edges = np.minimum(np.concatenate((codes[:, 0], last)), 128)
-    return np.char.strip(cells) if _SPACE[edges].any() else cells
+    found = np.char.strip(cells) if _SPACE[edges].any() else cells
+    found.flags.writeable = False
+    _STRIPPED[id(found)] = found
+    return found
 
 
 def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

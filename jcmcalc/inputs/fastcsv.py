@@ -228,8 +228,11 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
         return None  # (a plain substring search is several times faster than a regex)
     if "[" in title or title in TIME_COLUMNS:
         return column
+    whole = column.combine_chunks()
+    if not numbers and len(pc.unique(whole.slice(0, 1 << 10))) > 1 << 9:
+        return column  # a table's column of mostly distinct cells (project ids): as it is
     # member and meter names: one dictionary for the whole column, read once
-    return pa.chunked_array([column.combine_chunks().dictionary_encode()])
+    return pa.chunked_array([whole.dictionary_encode()])
 
 
 def _floats(column: Any) -> Any:

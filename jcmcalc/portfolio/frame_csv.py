@@ -72,7 +72,7 @@ def _lines(frame: Frame, first: int, last: int, shared: np.ndarray) -> str:
     cells = [
         _texts(frame.project[part]),
         _period_cells(frame, part),
-        *(_figures(frame, n, first, last) for n in range(3)),
+        *_all_figures(frame, first, last),
         frame.credits[part].astype(str),
         shared[frame.notes[part], 0],  # status, message, warnings, coverage
         _allocations(frame, first, last),
@@ -122,6 +122,24 @@ def _period_cells(frame: Frame, part: slice) -> np.ndarray:
     return np.array(texts, dtype=object)[code]
 
 
+def _all_figures(frame: Frame, first: int, last: int) -> list[np.ndarray]:
+    """Decimal text of RE, PE and ER of rows ``first`` to ``last``; a figure equal to an earlier
+    one on every row (ER = RE where PE is zero) reuses its text."""
+    exact = [(p, e) for p, e in frame.exact.items() if first <= p < last]
+    texts: list[np.ndarray] = []
+    for which in range(3):
+        values = frame.figures[which, first:last]
+        for earlier, text in enumerate(texts):
+            if np.array_equal(values, frame.figures[earlier, first:last]) and all(
+                e[which] == e[earlier] for _, e in exact
+            ):
+                texts.append(text)
+                break
+        else:
+            texts.append(_figures(frame, which, first, last))
+    return texts
+
+
 def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:
     """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last`` (Python
     strings: the line is joined from them)."""
@@ -142,6 +160,8 @@ def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:
 def integer_text(integers: np.ndarray, places: int) -> np.ndarray:
     """Decimal text of ``integers / 10**places``, trailing zeros dropped (as
     :func:`~jcmcalc.model.numbers.decimal_text` writes it)."""
+    if not integers.any():
+        return np.full(len(integers), "0")
     sign = np.where(integers < 0, "-", "")
     whole, part = np.divmod(np.abs(integers), 10**places)
     digits = np.char.rstrip(np.char.zfill(part.astype(str), places), "0")

@@ -75,14 +75,14 @@ def text(array: Any) -> np.ndarray:
     if array.null_count:
         lengths = np.where(_valid(array), lengths, 0)
     wide = max(int(lengths.max(initial=0)), 1)
-    found = np.zeros((count, wide), dtype=np.uint32)
-    step, begin = np.arange(wide), offsets[:-1]
-    for first in range(0, count, BLOCK):
-        part = slice(first, first + BLOCK)
-        inside = step[None, :] < lengths[part, None]
-        at = np.minimum(begin[part, None] + step[None, :], max(len(raw) - 1, 0))
-        found[part] = np.where(inside, raw[at] if len(raw) else 0, 0)
-    return found.view(f"<U{wide}").ravel()
+    found = np.zeros((count, wide), dtype=np.uint8)
+    flat = found.reshape(-1)
+    for first in range(0, count, BLOCK):  # each byte of a cell to its place in the cell's row
+        part = lengths[first : first + BLOCK]
+        within = np.arange(int(part.sum())) - np.repeat(np.cumsum(part) - part, part)
+        into = np.repeat(np.arange(first, first + len(part)) * wide, part)
+        flat[into + within] = raw[np.repeat(offsets[first : first + len(part)], part) + within]
+    return found.astype(np.uint32).view(f"<U{wide}").ravel()
 
 
 def _valid(array: Any) -> np.ndarray:
