@@ -151,3 +151,40 @@ def test_stripping_text_cells_copies_only_when_a_cell_has_white_space_at_an_edge
     assert found.tolist() == np.char.strip(array).tolist()
     if found is array:
         assert [c.strip() for c in array.tolist()] == array.tolist()
+
+
+def test_a_dictionary_column_knows_its_distinct_cells() -> None:
+    names = np.array(["b", "a", "unused", "b2", ""])
+    codes = np.array([0, 1, 0, 4, 3, 1, 0])
+    cells = columns.known_codes(names, codes)
+    assert cells.tolist() == ["b", "a", "b", "", "b2", "a", "b"]
+    values, coded = columns.encode(cells)
+    assert values.tolist() == ["", "a", "b", "b2"]  # sorted, the unused name left out
+    assert values[coded].tolist() == cells.tolist()
+    assert columns.coded(cells.copy()) is None  # a copy is hashed again
+    assert columns.first_of(coded, len(values)).tolist() == [3, 1, 0, 4]
+
+
+@pytest.mark.parametrize("smallest", [None, 0], ids=["as sized", "pyarrow"])
+def test_a_bad_date_in_two_rows_fails_both_projects_citing_each_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smallest: int | None
+) -> None:
+    """Dates of a dictionary-encoded column are parsed once per distinct cell: a bad one is
+    still cited at each row it is on."""
+    if smallest is not None:
+        monkeypatch.setattr(fastcsv, "SMALLEST", smallest)
+    rows = [
+        f"P{n},TH_AM001@3.0,{'2024-13-45' if n in (2, 4) else '2024-01-01'},2024-12-31,"
+        "S1,grid,0.5,a study,10,true,true,true\n"
+        for n in range(6)
+    ]
+    table = tmp_path / "dates.csv"
+    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    _, failures = table_csv(table, api.get_methodology)
+    assert [(r.project, r.message) for r in failures] == [
+        (
+            f"P{n}",
+            f"dates.csv, row {n + 2}: column 'start': '2024-13-45' is not an ISO date or timestamp",
+        )
+        for n in (2, 4)
+    ]

@@ -202,16 +202,55 @@ def stripped(cells: np.ndarray) -> np.ndarray:
     ends = np.maximum(np.char.str_len(cells) - 1, 0)  # numpy drops trailing NULs
     last = np.take_along_axis(codes, ends[:, None], axis=1)[:, 0]
     edges = np.minimum(np.concatenate((codes[:, 0], last)), 128)
-    found = np.char.strip(cells) if _SPACE[edges].any() else cells
+    return _stripped(np.char.strip(cells) if _SPACE[edges].any() else cells)
+
+
+def _stripped(found: np.ndarray) -> np.ndarray:
+    """Remember ``found`` as stripped (:func:`stripped`), made read-only."""
     found.flags.writeable = False
     _STRIPPED[id(found)] = found
     return found
+
+
+#: :func:`encode` of read-only text arrays whose reader knew it (a dictionary-encoded column),
+#: by id, with a weak reference to the array.
+_CODED: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+
+
+def known_codes(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``names[codes]``, a dictionary-encoded column's text (``names`` stripped), whose
+    :func:`encode` is then known without hashing every cell again."""
+    found = _stripped(names[codes])
+    values, inverse = np.unique(names, return_inverse=True)
+    coded = inverse.astype(np.int32)[codes]
+    present = np.bincount(coded, minlength=len(values)) > 0
+    if not present.all():
+        values, coded = values[present], (np.cumsum(present) - 1).astype(np.int32)[coded]
+    key = id(found)
+    _CODED[key] = (weakref.ref(found, lambda _: _CODED.pop(key, None)), values, coded)
+    return found
+
+
+def coded(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`encode` of ``cells`` where it is known without hashing (:func:`known_codes`)."""
+    known = _CODED.get(id(cells))
+    return known[1:] if known is not None and known[0]() is cells else None
+
+
+def first_of(codes: np.ndarray, count: int) -> np.ndarray:
+    """The first position of each of ``count`` codes in ``codes`` (each one present)."""
+    first = np.full(count, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
 
 
 def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct cells, sorted, and each cell's position among them: ``np.unique(cells,
     return_inverse=True)`` without sorting every cell (numpy finds the distinct ones by
     hashing, then each cell is looked up among them)."""
+    known = coded(cells)
+    if known is not None:
+        return known
     many = cells.dtype.kind == "U" and len(cells) > 1 << 12
     if many:  # many distinct cells (in a sample) are sorted faster as words than hashed
         many = len(np.unique(cells[: 1 << 10])) > 1 << 9

@@ -212,27 +212,23 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
 
     if not len(column) or not pa.types.is_string(column.type):
         return column
-    longest = pc.max(pc.utf8_length(column)).as_py()
+    value = "[" in title or title in TIME_COLUMNS
+    whole = column.combine_chunks()
+    if not value and (numbers or len(pc.unique(whole.slice(0, 1 << 10))) <= 1 << 9):
+        # member and meter names (not a table's mostly distinct project ids): one dictionary
+        # for the whole column, read once; its distinct cells are the ones checked
+        whole = whole.dictionary_encode()
+    text = whole.dictionary if pa.types.is_dictionary(whole.type) else whole
+    longest = pc.max(pc.utf8_length(text)).as_py()
     if longest is not None and longest > csv.field_size_limit():
         return None
-    if (
-        numbers
-        and "[" in title
-        and title not in TIME_COLUMNS
-        and (longest or 0) <= FLOAT_CHARACTERS
-    ):
+    if numbers and value and title not in TIME_COLUMNS and (longest or 0) <= FLOAT_CHARACTERS:
         floats = _floats(column)
         if floats is not None:
             return floats
-    if any(pc.any(pc.match_substring(column, mark)).as_py() for mark in "\r\n"):
+    if any(pc.any(pc.match_substring(text, mark)).as_py() for mark in "\r\n"):
         return None  # (a plain substring search is several times faster than a regex)
-    if "[" in title or title in TIME_COLUMNS:
-        return column
-    whole = column.combine_chunks()
-    if not numbers and len(pc.unique(whole.slice(0, 1 << 10))) > 1 << 9:
-        return column  # a table's column of mostly distinct cells (project ids): as it is
-    # member and meter names: one dictionary for the whole column, read once
-    return pa.chunked_array([whole.dictionary_encode()])
+    return pa.chunked_array([whole])
 
 
 def _floats(column: Any) -> Any:

@@ -15,10 +15,11 @@ import warnings
 import zoneinfo
 from typing import Any
 
+import attrs
 import numpy as np
 
 from jcmcalc.inputs import parquet
-from jcmcalc.inputs.columns import Table, is_arrow, text_cells
+from jcmcalc.inputs.columns import Table, coded, first_of, is_arrow, text_cells
 from jcmcalc.model.errors import InputError, quoted
 
 _OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
@@ -41,6 +42,14 @@ def instants(column: Any, *, title: str, table: Table, zone: str | None) -> tupl
     if not is_arrow(column) and column.dtype.kind == "M":
         return column.astype("datetime64[us]"), False
     cells = text_cells(column)
+    known = coded(cells)
+    if known is not None and len(known[0]) < len(cells):  # each distinct cell read once
+        values, codes = known
+        rows = table.rows[first_of(codes, len(values))]
+        found, absolute = instants(
+            values, title=title, table=attrs.evolve(table, rows=rows), zone=zone
+        )
+        return found[codes], absolute
     lengths = np.char.str_len(cells)
     empty = np.flatnonzero(lengths == 0)
     if len(empty):

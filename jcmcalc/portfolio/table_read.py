@@ -56,7 +56,7 @@ def _cells(column: Any) -> Any:
     codes = np.frombuffer(indices.buffers()[1], width, start + len(indices))[start:]
     if indices.null_count:
         codes = np.where(_valid(indices), codes, len(names) - 1)
-    return names[codes]
+    return columns.known_codes(names, codes)
 
 
 def text(array: Any) -> np.ndarray:
