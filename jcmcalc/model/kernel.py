@@ -1,11 +1,12 @@
-"""The kernel: the one loop over a methodology's equations and checks, for one project-period.
+"""The kernel: the one loop over a methodology's equations and checks, for one project-period
+(or for many alike at once, on arrays of exact numbers).
 
 Emission reductions and credits are declared here, once, as two more equations that follow
 every methodology's own: :data:`ER` (RE minus PE) and :data:`CREDITS` (ER rounded down to
-whole tonnes, exactly, and never negative). The
-engine (ex post), the ex-ante estimate and the batch evaluator's exact re-evaluation all call
-:func:`evaluate_period` or :func:`evaluate_equations`; the trace, ``show``, the docs pages, the
-workbook and ``verify`` render these declarations.
+whole tonnes, exactly, and never negative). The engine (ex post) and the ex-ante estimate call
+:func:`evaluate_period` or :func:`evaluate_equations`, the batch evaluator's exact
+re-evaluation :func:`evaluate_periods` (and :func:`evaluate_period` for a message); the trace,
+``show``, the docs pages, the workbook and ``verify`` render these declarations.
 """
 
 from __future__ import annotations

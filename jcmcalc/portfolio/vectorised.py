@@ -11,7 +11,7 @@ exactly. Alongside each value a magnitude bound is carried (the value computed o
 values, first-order propagation through division), and every project-period where a ``floor``
 (the credits' rounding of ER) or a check lies within a relative margin of that bound from a
 whole number or from its limit (or is not finite) is evaluated again exactly by the kernel's
-:func:`~jcmcalc.model.kernel.evaluate_period`, the engine's own loop. Credits therefore equal
+own loop (:func:`~jcmcalc.model.kernel.evaluate_periods`, many alike at once). Credits therefore equal
 the exact per-project path. The same holds for the figures printed: every project-period whose
 RE, PE or ER lies within the float64 error bound of a rounding boundary at
 :data:`~jcmcalc.model.numbers.DISPLAY_PLACES` decimals is evaluated exactly, so the digits
