@@ -101,7 +101,6 @@ def evaluate_columns(
     for (methodology, _), selected in zip(groups.values(), members, strict=True):
         part = _subset(table, np.flatnonzero(selected & ~twice))
         coded = columns.encode(columns.text_cells(part.cells["project"]))
-        named = coded[0].tolist()
         try:
             given = stated(part, coded)
             eligible = eligibility(part, methodology, given)
@@ -119,9 +118,9 @@ def evaluate_columns(
         except Exception as exc:  # the library's own errors, and any other, fail this group
             label = f"{methodology.id}@{methodology.version}"
             text = str(exc) if isinstance(exc, JcmcalcError) else f"internal error: {exc!r}"
-            failures += [failure(project, label, text) for project in named]
+            failures += [failure(project, label, text) for project in coded[0].tolist()]
         if progress is not None:
-            progress(len(named))
+            progress(len(coded[0]))
     return Computed(concat(frames), failures)
 
 

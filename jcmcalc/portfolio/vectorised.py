@@ -11,9 +11,9 @@ exactly. Alongside each value a magnitude bound is carried (the value computed o
 values, first-order propagation through division), and every project-period where a ``floor``
 (the credits' rounding of ER) or a check lies within a relative margin of that bound from a
 whole number or from its limit (or is not finite) is evaluated again exactly by the kernel's
-own loop (:func:`~jcmcalc.model.kernel.evaluate_periods`, many alike at once). Credits therefore equal
-the exact per-project path. The same holds for the figures printed: every project-period whose
-RE, PE or ER lies within the float64 error bound of a rounding boundary at
+own loop (:func:`~jcmcalc.model.kernel.evaluate_periods`, many alike at once). Credits
+therefore equal the exact per-project path. The same holds for the figures printed: every
+project-period whose RE, PE or ER lies within the float64 error bound of a rounding boundary at
 :data:`~jcmcalc.model.numbers.DISPLAY_PLACES` decimals is evaluated exactly, so the digits
 printed from float64 are those of the exact value. A tree this evaluator cannot take is said so in
 :attr:`Outcome.fallback`, and every project-period goes through the kernel.
