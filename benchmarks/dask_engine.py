@@ -18,6 +18,8 @@ CPU and peak memory over the process tree, outputs byte-identical every time:
   4310331, load 1.5-2: numpy 19.4 s wall, 19.6 s CPU, 1289 MiB; dask 32.5 s, 47.9 s, 2752 MiB:
     1.67 / 2.44 / 2.13
   e7f0404, load 3: 1.88 / 2.43 / 1.82;  3511aba, load 5-7: 2.74 / 3.01 / 1.72
+  7baa6b4, load 0.8-1.2: numpy 7.6 s, 8.0 s, 1062 MiB; dask 17.4 s, 24.2 s, 2607 MiB:
+    2.28 / 3.02 / 2.45 (both faster than at 4310331; the one process gained more)
 
 Not counted: a worker process that ended without being waited for, and memory peaks shorter
 than the 50 ms sampling.

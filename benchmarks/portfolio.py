@@ -23,12 +23,17 @@ floor's exact digits in every run. Runs a few minutes apart differ by up to 0.4 
     10k 1.12 / 1.17 / 0.47    100k 1.42 / 1.44 / 1.27    1M 2.45 / 2.46 / 1.67
   merged with main's table checks and allocation (64726b5), load 1.4-5.5 (1M: one pair)
     10k 1.09 / 1.12 / 0.47    100k 1.14 / 1.41 / 1.29    1M 1.74 / 2.06 / 1.72
+  exact rows many at once, dictionary columns kept coded (ab8c238), load 1.1-1.4
+    10k 1.14 / 1.11 / 0.48    100k 1.20 / 1.18 / 1.04    1M 1.33 / 1.33 / 1.27
 
-In the last run at 1M jcmcalc took 14.3 s CPU and 1.28 GiB against the floor's 5.8 s and
-0.77 GiB (the floor took 7.5-8.4 s in the runs before: the 1M ratios move with the load). The
-target is met at 10k and 100k, not at 1M. At 1M, timed by stage in one process: reading about
-3.4 s CPU, evaluating 5.6 s (of which the kernel's per-row exact re-evaluation of the 19,997
-project-periods near a half step about 2 s), writing about 3.3 s.
+At 1M jcmcalc took 6.2 s wall and 997 MiB against the floor's 4.7 s and 784 MiB (the floor took
+4.1 to 6.3 s in runs an hour apart: compare ratios from one run). What took the 1M run from
+1.74 to 1.33: the 19,997 project-periods near a 6th-decimal half step are evaluated exactly by
+the kernel many at once (`evaluate_periods`, one pass over the equations on arrays of exact
+numbers; the batch evaluation 1.48 s -> 0.65 s), not one kernel call each; arrow's memory
+pool is given back after reading (137 MiB); a text column already stripped is not stripped
+again; a dictionary-encoded column keeps its distinct cells, so it is not hashed again and its
+dates are parsed once per distinct cell; ER's text is RE's where PE is zero.
 """
 
 from __future__ import annotations
