@@ -7,6 +7,9 @@ jcmcalc. Also times ``jcmcalc --help``.
 
 Both run as fresh processes, alternately, in this run; wall, CPU and peak RSS are medians.
 Targets: calculate <= 1.2 x the floor's wall time; --help <= 0.1 s.
+
+Measured at 7baa6b4 (2 shared cores, load about 1, medians of 15): floor 0.420 s wall, 50 MiB;
+calculate 0.465 s, 50 MiB; ratios wall / CPU / memory 1.11 / 1.08 / 1.00; --help 0.041 s.
 """
 
 from __future__ import annotations
