@@ -277,11 +277,8 @@ class _Element:
     position: int
 
     def value(self, symbol: Symbol, key: Key) -> Fraction | None:
-        column = self.batch.values.get(symbol.name)
-        if column is None:
-            return None
-        at = dict(zip(symbol.index, key, strict=True))
-        return column.exact((self.position, *(int(at.get(s, 0)) for s in self.batch.symbols)))
+        found = _Elements(self.batch, np.array([self.position])).value(symbol, key)
+        return None if found is None else found[0]
 
     def note(self, symbol: Symbol, key: Key) -> str:
         return ""
