@@ -199,9 +199,10 @@ def _finish(
     basis = parameter.canonical(unit) if parameter.alternatives else ""
     found: dict[Slot, Reading] = {}
     runs: dict[Slot, list[months.Run]] = {}
+    width, labels = state.width, max(len(state.labels), 1)  # (computed once: many totals)
     for code, value, span, count in state.sums.totals(column.factor):
-        place, month = divmod(code // state.width, max(len(state.labels), 1))
-        member = _member(code % state.width, parameter.index, members, state.sizes)
+        place, month = divmod(code // width, labels)
+        member = _member(code % width, parameter.index, members, state.sizes)
         slot = (candidates[place].number, parameter.name, member)
         label = state.labels[month] if state.labels else ""
         runs.setdefault(slot, []).append((label, value, span, count))
