@@ -117,8 +117,10 @@ def test_encode_equals_numpy_unique(alphabet: str) -> None:
         assert values.tolist() == expected.tolist() and codes.tolist() == inverse.ravel().tolist()
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["string", "large_string"])
 @pytest.mark.parametrize("alphabet", ["ab ", 'xyz,"', "é€a"])
-def test_arrow_text_from_buffers_equals_its_python_strings(alphabet: str) -> None:
+def test_arrow_text_from_buffers_equals_its_python_strings(alphabet: str, large: bool) -> None:
+    """Arrow's text (and pandas' arrow strings, with 64-bit offsets) read from its buffers."""
     pa = pytest.importorskip("pyarrow")
     rng = random.Random(len(alphabet))
     for _ in range(100):
@@ -128,7 +130,7 @@ def test_arrow_text_from_buffers_equals_its_python_strings(alphabet: str) -> Non
             for _ in range(count)
         ]
         skip = rng.randrange(3) if count > 3 else 0  # a slice: offsets not from zero
-        array = pa.array(cells, type=pa.string()).slice(skip)
+        array = pa.array(cells, type=pa.large_string() if large else pa.string()).slice(skip)
         assert text(array).tolist() == ["" if c is None else c for c in cells[skip:]]
 
 

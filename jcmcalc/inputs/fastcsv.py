@@ -214,7 +214,7 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
         return column
     value = "[" in title or title in TIME_COLUMNS
     whole = column.combine_chunks()
-    if not value and (numbers or len(pc.unique(whole.slice(0, 1 << 10))) <= 1 << 9):
+    if not value and (numbers or few_distinct(whole)):
         # member and meter names (not a table's mostly distinct project ids): one dictionary
         # for the whole column, read once; its distinct cells are the ones checked
         whole = whole.dictionary_encode()
@@ -229,6 +229,13 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
     if any(pc.any(pc.match_substring(text, mark)).as_py() for mark in "\r\n"):
         return None  # (a plain substring search is several times faster than a regex)
     return pa.chunked_array([whole])
+
+
+def few_distinct(array: Any) -> bool:
+    """Whether an arrow array's first cells repeat (a column to read through a dictionary)."""
+    import pyarrow.compute as pc
+
+    return len(pc.unique(array.slice(0, 1 << 10))) <= 1 << 9
 
 
 def _floats(column: Any) -> Any:

@@ -39,6 +39,7 @@ from jcmcalc.portfolio.rows import (
     json_records,
     subtotal,
 )
+from jcmcalc.portfolio.table_read import arrow_cells
 
 #: Name given to the table in messages about a Dask partition.
 PARTITION = Path("dask-partition")
@@ -96,7 +97,8 @@ def read_dask(path: Path, partitions: int = 1) -> Any:
     if path.suffix.lower() in (".parquet", ".pq"):
         return dd.read_parquet(str(path))
     block = max(path.stat().st_size // max(partitions, 1) + 1, 1 << 20)
-    return dd.read_csv(str(path), dtype=str, keep_default_na=False, blocksize=block)
+    text = "string[pyarrow]"  # arrow's buffers, read as the numpy engine reads a table
+    return dd.read_csv(str(path), dtype=text, keep_default_na=False, blocksize=block)
 
 
 def write(path: Path, output_format: str, client: Any, get: Getter | None = None) -> Output:
@@ -133,7 +135,7 @@ def _projects(frame: Any) -> Any:
 def _project_ids(cells: Any) -> Any:
     import pandas as pd
 
-    ids = normal_ids(columns.text_cells(cells.to_numpy()))
+    ids = normal_ids(columns.text_cells(_cells(cells)))
     return pd.Series(ids, index=cells.index, dtype="string")
 
 
@@ -158,10 +160,20 @@ def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
 
 
 def _table(frame: Any) -> columns.Table:
-    """A partition as a table of columns."""
+    """A partition as a table of columns (text columns read from their arrow buffers)."""
     frame = frame.reset_index(drop=True)
-    cells = {str(name): frame[name].to_numpy() for name in frame.columns}
+    cells = {str(name): _cells(frame[name]) for name in frame.columns}
     return columns.Table(PARTITION, tuple(cells), cells, np.arange(2, len(frame) + 2), {})
+
+
+def _cells(series: Any) -> np.ndarray:
+    import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        array = pa.array(series)
+        return arrow_cells(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
+    return series.to_numpy()
 
 
 def _evaluated(frame: Any, get: Getter) -> list[Row]:

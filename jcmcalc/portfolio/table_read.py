@@ -40,6 +40,16 @@ def read(path: Path) -> columns.Table:
     return columns.load(path)
 
 
+def arrow_cells(array: Any) -> np.ndarray:
+    """An arrow text array (a Dask partition's column) as stripped numpy text, as a CSV table's
+    column is read: one of few distinct cells through a dictionary."""
+    import pyarrow as pa
+
+    if fastcsv.few_distinct(array):
+        array = array.dictionary_encode()
+    return _cells(pa.chunked_array([array]))
+
+
 def _cells(column: Any) -> Any:
     """A column of the arrow reader as stripped numpy text (a dictionary-encoded column through
     its distinct cells; a missing cell is empty). Arrow's ``to_numpy`` and ``fill_null`` are
@@ -63,9 +73,12 @@ def text(array: Any) -> np.ndarray:
     """An arrow string array as numpy text, a missing cell empty: ASCII straight from its
     buffers, :data:`BLOCK` cells at a time, without a Python object per cell; other text
     through Python strings."""
+    import pyarrow as pa
+
     start, count = array.offset, len(array)
     _, positions, data = array.buffers()
-    offsets = np.frombuffer(positions, np.int32, start + count + 1)[start:].astype(np.int64)
+    offset = np.int64 if pa.types.is_large_string(array.type) else np.int32  # pandas': int64
+    offsets = np.frombuffer(positions, offset, start + count + 1)[start:].astype(np.int64)
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
     used = raw[offsets[0] : offsets[-1]]
     if len(used) and used.max() >= 0x80:  # not ASCII
