@@ -43,6 +43,7 @@ from jcmcalc.portfolio.table_projects import (
     stated,
     under_two,
 )
+from jcmcalc.portfolio.table_values import Values, exact_values
 
 REQUIRED = ("project", "methodology", "start", "end")
 #: The date a bad date cell is read as once its project has failed (never computed).
@@ -336,37 +337,17 @@ class _Group:
     def _monitored(self, order: np.ndarray) -> dict[str, vectorised.Column]:
         """Each monitored column as exact scaled integers; bad cells fail their project."""
         table = self.table
-        found: dict[str, tuple[np.ndarray, np.ndarray, int, Fraction]] = {}
+        found: dict[str, Values] = {}
         for given in self.given:
             parameter = given.parameter
             if parameter.kind is not Kind.MONITORED:
                 continue
-            cells = table.cells[given.column]
-            while True:
-                try:
-                    present, scaled = columns.numbers(
-                        cells, title=given.column, table=table, unit=given.unit
-                    )
-                    break
-                except InputError as exc:
-                    position = columns.position(table.rows, exc.row)
-                    self._fail(np.array([position]), exc.message)
-                    text = columns.text_cells(cells).astype(object)
-                    text[position] = ""
-                    cells = text.astype(str)
-            factor = boundary.factor(parameter, given.unit, file=table.path, row=1)
-            integers = np.zeros(len(table), dtype=scaled.integers.dtype)
-            integers[present] = scaled.integers
-            refused = boundary.refused(parameter, scaled.integers, scaled.scale, factor)
-            for position in np.flatnonzero(present)[refused].tolist():
-                value = Fraction(int(integers[position]), 10**scaled.scale) * factor
-                problem = boundary.refusal(parameter, value, parameter.canonical(given.unit))
-                self._fail(np.array([position]), f"parameter {parameter.symbol}: {problem}")
+            values = exact_values(table, given.column, parameter, given.unit, self._fail)
             missing = needing(
-                self.methodology, self.index, table, parameter, np.flatnonzero(~present)
+                self.methodology, self.index, table, parameter, np.flatnonzero(~values.present)
             )
             self._fail(missing, f"missing monitored value {parameter.symbol}")
-            found[parameter.name] = (integers, present, scaled.scale, factor)
+            found[parameter.name] = values
         for parameter in self.methodology.parameters:
             if parameter.kind is Kind.MONITORED and parameter.name not in found:
                 everywhere = np.arange(len(table))
@@ -378,10 +359,7 @@ class _Group:
                     file=table.path,
                     row=1,
                 )
-        return {
-            name: _decimal_column(integers, scale, factor)
-            for name, (integers, _present, scale, factor) in found.items()
-        }
+        return {name: values.column() for name, values in found.items()}
 
     def _batch(
         self,
@@ -403,15 +381,6 @@ class _Group:
             if name in self.table.titles
         }
         return vectorised.Batch(self.methodology, sizes, values, len(positions), attributes)
-
-
-def _decimal_column(integers: np.ndarray, scale: int, factor: Fraction) -> vectorised.Column:
-    approx = integers.astype(np.float64) / 10.0**scale * float(factor)
-
-    def exact(position: tuple[int, ...]) -> Fraction:
-        return Fraction(int(integers[position]), 10**scale) * factor
-
-    return vectorised.Column(approx, exact)
 
 
 def _gathered(

@@ -23,9 +23,12 @@ from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.project import Project
 from jcmcalc.inputs.resolve import Resolver
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.expressions import symbols
+from jcmcalc.model.kernel import warning_checks
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio.table_values import Fail, Values, exact_values
 
 #: ``SYMBOL source`` and ``SYMBOL override`` columns.
 EXTRA = re.compile(r"^\s*(?P<name>.+?)\s+(?P<what>source|override)\s*$")
@@ -61,7 +64,8 @@ class Signatures:
         self, projects: np.ndarray, member: np.ndarray, fail: Callable[[np.ndarray, str], None]
     ) -> Fixed:
         """Fixed values per row; a signature that fails to resolve fails its rows (``fail``)."""
-        names, code, signatures = self._signatures()
+        plain = self._plain(fail)
+        names, code, signatures = self._signatures(plain)
         values: dict[str, list[Fraction | None]] = {}
         warnings: dict[str, list[str]] = {}
         # the rows of each signature (rows of one signature are adjacent in ``by_code``)
@@ -85,9 +89,50 @@ class Signatures:
                 mine = self._resolve(cells, str(member[position]))[1]
                 found += [note for note in mine if note not in found]
         resolved = {n: _signature_column(v, code) for n, v in values.items()}
+        for given, read in plain.values():
+            name = given.parameter.name
+            resolved[name] = _per_row(read, resolved.get(name) or _signature_column([None], code))
         return Fixed(resolved, {project: tuple(found) for project, found in warnings.items()})
 
-    def _signatures(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def _plain(self, fail: Fail) -> dict[str, tuple[Given, Values]]:
+        """The value columns read row by row as exact numbers (:func:`exact_values`), not per
+        signature: of a project parameter with no default, source or override, which the
+        resolver takes as given, and that no warning check on fixed values uses. A column with
+        a cell that is no number is left to the resolver (its message); a value out of bounds
+        fails its row with the resolver's message."""
+        checks = warning_checks(self.methodology, period=False)
+        checked = {s.name for c in checks for t in (c.left, c.right) for s in symbols(t)}
+        sourced = {m["name"] for m in map(EXTRA.match, self.table.titles) if m}
+        found = {}
+        for given in self.given:
+            parameter = given.parameter
+            if (
+                parameter.kind is not Kind.PROJECT
+                or parameter.default is not None
+                or parameter.source_required
+                or parameter.name in checked
+                or parameter.symbol in sourced
+            ):
+                continue
+            problems: list[tuple[np.ndarray, str]] = []
+            read = exact_values(
+                self.table,
+                given.column,
+                parameter,
+                given.unit,
+                lambda rows, message, into=problems: into.append((rows, message)),
+            )
+            if len(problems) == len(read.refused):  # every cell a number
+                for rows, message in problems:
+                    fail(rows, message)
+                found[given.column] = (given, read)
+        return found
+
+    def _signatures(
+        self, plain: Mapping[str, tuple[Given, Values]]
+    ) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The distinct signatures, each row's, and the columns they are made of; a column of
+        ``plain`` counts as empty or not, with one of its values for the resolver."""
         table = self.table
         keys = [g.column for g in self.given if g.parameter.kind is not Kind.MONITORED]
         extras = [t for t in table.titles if EXTRA.match(t)]
@@ -95,7 +140,12 @@ class Signatures:
         names = attributes + keys + extras
         if not names:
             return names, np.zeros(len(table), dtype=int), np.zeros((1, 0), dtype=str)
-        coded = [columns.encode(columns.text_cells(table.cells[name])) for name in names]
+        coded = [
+            _stand_in(table, name, plain[name][1])
+            if name in plain
+            else columns.encode(columns.text_cells(table.cells[name]))
+            for name in names
+        ]
         distinct = [values for values, _ in coded]
         small = math.prod(len(values) for values in distinct) < 2**62
         key = np.zeros(len(table), dtype=np.int64 if small else object)  # object: Python ints
@@ -154,6 +204,27 @@ class Signatures:
             tables={self.index.key: [member]} if self.index is not None else {},
             input_files=(self.table.path,),
         )
+
+
+def _stand_in(table: columns.Table, title: str, read: Values) -> tuple[np.ndarray, np.ndarray]:
+    """A row-by-row value column in a signature: empty, or one of its values in bounds (the
+    resolver sees that one; each row gets its own, :func:`_per_row`)."""
+    kept = np.flatnonzero(read.present & ~np.isin(np.arange(len(read.present)), read.refused))
+    if not len(kept):
+        return np.array([""]), np.zeros(len(read.present), dtype=np.int64)
+    shown = str(columns.text_cells(table.cells[title])[kept[0]])
+    return np.array(["", shown]), read.present.astype(np.int64)
+
+
+def _per_row(read: Values, signature: vectorised.Column) -> vectorised.Column:
+    """Each row's own value where it gives one, else its signature's (a default, say)."""
+    given, present = read.column(), read.present
+    approx = np.where(present, given.approx, signature.approx)
+
+    def exact(position: tuple[int, ...]) -> Fraction:
+        return (given if present[position[0]] else signature).exact(position)
+
+    return vectorised.Column(approx, exact)
 
 
 def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:
