@@ -61,14 +61,14 @@ def test_each_row_is_judged_and_only_doubtful_rows_by_the_kernel(
 ) -> None:
     table = tmp_path / "portfolio.csv"
     expected = write(table, 500, 3)
-    exact = []
+    exact: list[int] = []
 
-    def counted(context, source, place, *, period):
-        exact.append(place.label)
-        return judged(context, source, place, period=period)
+    def counted(context, checks, source, place):
+        exact.extend(source.elements.positions.tolist())
+        return judged(context, checks, source, place)
 
-    judged = table_checks.warning_breaches
-    monkeypatch.setattr(table_checks, "warning_breaches", counted)
+    judged = table_checks.judged_periods
+    monkeypatch.setattr(table_checks, "judged_periods", counted)
     rows = portfolio.calculate(table, api.get_methodology)[:-1]
     assert len(rows) == 500 and all(row.status == "ok" for row in rows)
     for row in rows:
@@ -203,3 +203,34 @@ def test_a_check_that_cannot_be_evaluated_fails_its_project_alike(tmp_path: Path
     (warning,) = in_table["good.toml"].warnings
     assert "= 2.976 is not at least EG_i,p for system 'S1' = 3" in warning
     assert in_folder["good.toml"].warnings == (warning,)
+
+
+def test_many_periods_at_once_warn_as_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judged many at once (grouped by attributes and by the values they lack), each project
+    gets the warnings the kernel gives it alone: members named by their own ids, in the
+    table's order, a member without a capacity not judged."""
+    rng = random.Random(11)
+    lines = [HEADER]
+    for number in range(300):
+        systems = rng.sample(["S1", "S2", "S3", "B-07"], rng.randrange(1, 4))
+        for system in systems:
+            capacity = Fraction(rng.randrange(1, 100_000), 100)
+            energy = capacity * PER_KWP * rng.choice([Fraction(1, 2), 1, 3, 2000])
+            given = "" if rng.random() < 0.2 else _decimal(capacity)
+            lines.append(
+                f"P{number},MN_AM003@2.0,2024-01-01,2024-01-31,{system},national,"
+                f"{rng.choice(['grid', 'off-grid'])},{_decimal(energy)},{given}"
+            )
+    table = tmp_path / "members.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    grouped = portfolio.to_csv(portfolio.calculate(table, api.get_methodology))
+    assert grouped.count("capacity factor of 50%") > 100
+
+    def alone(batch, periods, group, judged):
+        for position in group.tolist():
+            table_checks._exact(batch, periods, position, judged)
+
+    monkeypatch.setattr(table_checks, "_exact_group", alone)
+    assert portfolio.to_csv(portfolio.calculate(table, api.get_methodology)) == grouped

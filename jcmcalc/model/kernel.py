@@ -407,6 +407,14 @@ class _Elements(_Scope):
         return all_exact(value)
 
 
+def judged_periods(
+    context: Context, checks: Sequence[Check], source: Source, place: Place
+) -> list[tuple[Check, Key, Any, Any]]:
+    """:func:`judged` on many project-periods at once, as :func:`evaluate_periods` evaluates
+    them: both sides of each check and member as arrays of exact numbers."""
+    return list(_judged(context, checks, _Elements(source), place))
+
+
 def evaluate_periods(
     context: Context, source: Source, place: Place
 ) -> tuple[dict[str, dict[Key, Any]], Any]:

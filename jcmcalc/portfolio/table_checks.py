@@ -8,8 +8,9 @@ project-periods, so both sides of each check are first evaluated on float64 arra
 (:func:`~jcmcalc.portfolio.vectorised.evaluated`) with the error bound of every value
 (:func:`~jcmcalc.portfolio.vectorised.float_error`): a member whose sides hold the bound by more
 than their error is done; every project-period with a side that breaks the bound, lies within
-the error of it or is not finite is judged again exactly by the kernel, which writes its
-warnings. As in the kernel, a member lacking a value that a check uses (an unknown rated
+the error of it or is not finite is judged again exactly by the kernel, many alike at once
+(:func:`~jcmcalc.model.kernel.judged_periods`), and its breaches written as ``calculate`` writes
+them. As in the kernel, a member lacking a value that a check uses (an unknown rated
 capacity) is not judged.
 """
 
@@ -37,7 +38,14 @@ from jcmcalc.model.expressions import (
     Visitor,
     symbols,
 )
-from jcmcalc.model.kernel import Context, Key, Place, warning_breaches, warning_checks
+from jcmcalc.model.kernel import (
+    Context,
+    Key,
+    Place,
+    judged_periods,
+    warning_breaches,
+    warning_checks,
+)
 from jcmcalc.model.methodology import PERIOD_HOURS, Check
 from jcmcalc.portfolio import vectorised
 
@@ -89,8 +97,8 @@ def judge(batch: vectorised.Batch, periods: Periods, judged: Judged) -> None:
     )
     batch = attrs.evolve(batch, values={**batch.values, PERIOD_HOURS.name: column})
     given = [c for c in checks if all(s.name in batch.values for s in _used(c))]
-    for position in np.flatnonzero(_doubtful(batch, given)).tolist():
-        _exact(batch, periods, position, judged)
+    for group in _alike(batch, checks, np.flatnonzero(_doubtful(batch, given))):
+        _exact_group(batch, periods, group, judged)
 
 
 def _used(check: Check) -> list[Symbol]:
@@ -122,6 +130,118 @@ def _doubtful(batch: vectorised.Batch, checks: Sequence[Check]) -> np.ndarray:
     return doubtful
 
 
+def _alike(
+    batch: vectorised.Batch, checks: Sequence[Check], positions: np.ndarray
+) -> list[np.ndarray]:
+    """``positions`` grouped by their members' attributes and by which values the checks use
+    are not given (the kernel judges each group at once, skipping alike what it lacks)."""
+    used = sorted({s.name for c in checks for s in _used(c)} & set(batch.values))
+    found = []
+    for group in vectorised.alike(batch, positions):
+        missing = [
+            np.isnan(np.broadcast_to(a, (batch.count, *a.shape[1:]))[group]).reshape(len(group), -1)
+            for a in (batch.values[name].approx for name in used)
+        ]
+        patterns = np.concatenate([np.zeros((len(group), 0), dtype=bool), *missing], axis=1)
+        _, code = np.unique(patterns, axis=0, return_inverse=True)
+        found += [group[code.ravel() == k] for k in range(int(code.max(initial=-1)) + 1)]
+    return found
+
+
+def _exact_group(
+    batch: vectorised.Batch, periods: Periods, group: np.ndarray, judged: Judged
+) -> None:
+    """Judge the project-periods ``group`` (alike: :func:`_alike`) by the kernel at once
+    (:func:`~jcmcalc.model.kernel.judged_periods`), each breach named by its own members as
+    :func:`_exact` names it; one by one where the kernel finds a fault (for its message)."""
+    first = int(group[0])
+    methodology = batch.methodology
+    members = {s: tuple(str(m) for m in range(batch.sizes[s])) for s in batch.symbols}
+    attributes: dict[str, dict[str, dict[str, str]]] = {s: {} for s in batch.symbols}
+    for (index, attribute), array in batch.attributes.items():
+        for member, value in enumerate(array[first].ravel().tolist()):
+            attributes[index].setdefault(str(member), {})[attribute] = str(value)
+    checks = warning_checks(methodology, period=True)
+    try:
+        found = judged_periods(
+            Context(methodology, members, attributes),
+            checks,
+            _Given(vectorised.Elements(batch, group)),
+            Place(int(periods.numbers[first]), f"period {periods.numbers[first]}"),
+        )
+    except JcmcalcError:
+        for position in group.tolist():
+            _exact(batch, periods, position, judged)
+        return
+    broken = [
+        (check, key, left, right, np.broadcast_to(check.holds(left, right), len(group)))
+        for check, key, left, right in found
+    ]
+    for n, position in enumerate(group.tolist()):
+        rows = periods.rows[position]
+        rank = np.argsort(np.argsort(rows, kind="stable"), kind="stable")  # in table order
+        breaches = sorted(
+            (
+                (checks.index(check), tuple(int(rank[int(m)]) for m in key)),
+                (
+                    check,
+                    tuple(str(periods.members[int(rows[int(m)])]) for m in key),
+                    np.broadcast_to(left, len(group))[n],
+                    np.broadcast_to(right, len(group))[n],
+                ),
+            )
+            for check, key, left, right, holds in broken
+            if not holds[n]
+        )
+        if breaches:
+            _record(batch, periods, position, [b for _, b in breaches], judged)
+
+
+def _record(
+    batch: vectorised.Batch,
+    periods: Periods,
+    position: int,
+    breaches: list[tuple[Check, Key, Fraction, Fraction]],
+    judged: Judged,
+) -> None:
+    """The warnings of project-period ``position``'s ``breaches``."""
+    first = int(periods.rows[position][0])
+    number = int(periods.numbers[position])
+    start, end = (str(d[first].astype("datetime64[D]")) for d in (periods.starts, periods.ends))
+    found = tuple(
+        breach_messages(batch.methodology, breaches, f"{period_label(number, start, end)}: ")
+    )
+    judged.warnings.setdefault(str(periods.projects[first]), []).append((number, found))
+
+
+@attrs.frozen
+class _Given:
+    """A group's values as the kernel's source: a value the table does not give (NaN, for
+    the whole group) is None."""
+
+    elements: vectorised.Elements
+
+    def value(self, symbol: Symbol, key: Key) -> np.ndarray | None:
+        column = self.elements.batch.values.get(symbol.name)
+        if column is None:
+            return None
+        at = dict(zip(symbol.index, key, strict=True))
+        place = (
+            int(self.elements.positions[0]),
+            *(int(at.get(s, 0)) for s in self.elements.batch.symbols),
+        )
+        if np.isnan(
+            np.broadcast_to(column.approx, (self.elements.batch.count, *column.approx.shape[1:]))[
+                place
+            ]
+        ):
+            return None
+        return self.elements.value(symbol, key)
+
+    def note(self, symbol: Symbol, key: Key) -> str:
+        return ""
+
+
 def _exact(batch: vectorised.Batch, periods: Periods, position: int, judged: Judged) -> None:
     """Judge project-period ``position`` by the kernel; record its warnings."""
     rows = periods.rows[position]
@@ -148,8 +268,7 @@ def _exact(batch: vectorised.Batch, periods: Periods, position: int, judged: Jud
         judged.failed.setdefault(project, str(exc))
         return
     if breaches:
-        found = tuple(breach_messages(batch.methodology, breaches, f"{label}: "))
-        judged.warnings.setdefault(project, []).append((number, found))
+        _record(batch, periods, position, breaches, judged)
 
 
 @attrs.frozen

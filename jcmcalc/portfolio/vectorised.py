@@ -150,7 +150,7 @@ def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
     whole[clear] = credits[clear].astype(np.int64)
     figures = np.stack([reference, project, reductions]).astype(np.float64)
     outcome = Outcome(figures, whole, {}, {}, fallback)
-    for group in _alike(batch, np.flatnonzero(doubtful)):
+    for group in alike(batch, np.flatnonzero(doubtful)):
         _exact_group(batch, group, outcome, where)
     return outcome
 
@@ -206,7 +206,7 @@ def _near_rounding(value: np.ndarray, size: np.ndarray, operations: int) -> np.n
     return ~(half > error + 1e-300) | ~(np.abs(scaled) < 2.0**50)
 
 
-def _alike(batch: Batch, positions: np.ndarray) -> list[np.ndarray]:
+def alike(batch: Batch, positions: np.ndarray) -> list[np.ndarray]:
     """``positions`` grouped by their members' attributes (the kernel evaluates each group at
     once: a ``select`` takes the same case throughout)."""
     count = len(positions)
@@ -238,7 +238,7 @@ def _exact_group(
     count = len(group)
     try:
         results, failing = evaluate_periods(
-            _context(batch, int(group[0])), _Elements(batch, group), where(int(group[0]))
+            _context(batch, int(group[0])), Elements(batch, group), where(int(group[0]))
         )
     except JcmcalcError:
         results, failing = {}, np.ones(count, dtype=bool)
@@ -277,7 +277,7 @@ class _Element:
     position: int
 
     def value(self, symbol: Symbol, key: Key) -> Fraction | None:
-        found = _Elements(self.batch, np.array([self.position])).value(symbol, key)
+        found = Elements(self.batch, np.array([self.position])).value(symbol, key)
         return None if found is None else found[0]
 
     def note(self, symbol: Symbol, key: Key) -> str:
@@ -285,7 +285,7 @@ class _Element:
 
 
 @attrs.frozen
-class _Elements:
+class Elements:
     """The inputs of the project-periods ``positions`` of a batch, an array of exact numbers
     per value, as a source for the kernel's :func:`evaluate_periods`."""
 
