@@ -197,12 +197,13 @@ def stripped(cells: np.ndarray) -> np.ndarray:
         return cells
     width = cells.dtype.itemsize // 4
     if cells.dtype.kind != "U" or cells.ndim != 1 or not width or not len(cells):
-        return np.char.strip(cells)
+        return _stripped(np.char.strip(cells))
     codes = np.ascontiguousarray(cells).view(np.uint32).reshape(len(cells), width)
     ends = np.maximum(np.char.str_len(cells) - 1, 0)  # numpy drops trailing NULs
     last = np.take_along_axis(codes, ends[:, None], axis=1)[:, 0]
     edges = np.minimum(np.concatenate((codes[:, 0], last)), 128)
-    return _stripped(np.char.strip(cells) if _SPACE[edges].any() else cells)
+    # (a read-only view when nothing is stripped: the caller's own array stays as it was)
+    return _stripped(np.char.strip(cells) if _SPACE[edges].any() else cells.view())
 
 
 def _stripped(found: np.ndarray) -> np.ndarray:
