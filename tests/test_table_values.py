@@ -79,3 +79,21 @@ def test_each_row_is_judged_with_its_own_capacity(tmp_path: Path) -> None:
     assert [(r.project, r.message) for r in failures] == [
         ("C", "own.csv, row 4: parameter P_rated,i: value -5 kWp is out of range: must be > 0")
     ]
+
+
+def test_rows_whose_other_values_fail_fail_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every signature with a capacity fails on another value (no grid factor): each row fails
+    with the resolver's message, as without the row-by-row reading."""
+    table = _table(tmp_path / "no-factor.csv", 0, 0, "kWp", [])
+    rows = [
+        f"P{n},TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,,{'a study' * (n % 2)},1000,"
+        f"true,true,true,{100 + n}\n"
+        for n in range(5)
+    ]
+    table.write_text(table.read_text(encoding="utf-8") + "".join(rows), encoding="utf-8")
+    text, failures = table_csv(table, api.get_methodology)
+    assert len(failures) == 5 and all("EF_RE,i" in r.message for r in failures)
+    monkeypatch.setattr(table_fixed.Signatures, "_plain", lambda self, fail: {})
+    assert table_csv(table, api.get_methodology) == (text, failures)

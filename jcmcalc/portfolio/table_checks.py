@@ -222,19 +222,14 @@ class _Given:
     elements: vectorised.Elements
 
     def value(self, symbol: Symbol, key: Key) -> np.ndarray | None:
-        column = self.elements.batch.values.get(symbol.name)
+        batch = self.elements.batch
+        column = batch.values.get(symbol.name)
         if column is None:
             return None
         at = dict(zip(symbol.index, key, strict=True))
-        place = (
-            int(self.elements.positions[0]),
-            *(int(at.get(s, 0)) for s in self.elements.batch.symbols),
-        )
-        if np.isnan(
-            np.broadcast_to(column.approx, (self.elements.batch.count, *column.approx.shape[1:]))[
-                place
-            ]
-        ):
+        approx = np.broadcast_to(column.approx, (batch.count, *column.approx.shape[1:]))
+        place = (int(self.elements.positions[0]), *(int(at.get(s, 0)) for s in batch.symbols))
+        if np.isnan(approx[place]):
             return None
         return self.elements.value(symbol, key)
 

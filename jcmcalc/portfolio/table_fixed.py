@@ -88,10 +88,11 @@ class Signatures:
                 found = warnings.setdefault(str(projects[position]), [])
                 mine = self._resolve(cells, str(member[position]))[1]
                 found += [note for note in mine if note not in found]
+        for given, _ in plain.values():  # (no signature may have resolved it)
+            values.setdefault(given.parameter.name, [None] * len(signatures))
         resolved = {n: _signature_column(v, code) for n, v in values.items()}
         for given, read in plain.values():
-            name = given.parameter.name
-            resolved[name] = _per_row(read, resolved.get(name) or _signature_column([None], code))
+            resolved[given.parameter.name] = _per_row(read, resolved[given.parameter.name])
         return Fixed(resolved, {project: tuple(found) for project, found in warnings.items()})
 
     def _plain(self, fail: Fail) -> dict[str, tuple[Given, Values]]:
@@ -209,7 +210,9 @@ class Signatures:
 def _stand_in(table: columns.Table, title: str, read: Values) -> tuple[np.ndarray, np.ndarray]:
     """A row-by-row value column in a signature: empty, or one of its values in bounds (the
     resolver sees that one; each row gets its own, :func:`_per_row`)."""
-    kept = np.flatnonzero(read.present & ~np.isin(np.arange(len(read.present)), read.refused))
+    kept = read.present.copy()
+    kept[read.refused] = False
+    kept = np.flatnonzero(kept)
     if not len(kept):
         return np.array([""]), np.zeros(len(read.present), dtype=np.int64)
     shown = str(columns.text_cells(table.cells[title])[kept[0]])
