@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, dialect, parquet, scaled
+from jcmcalc.inputs import arrow_numpy, boundary, dialect, parquet, scaled
 from jcmcalc.inputs.project import decode, read_bytes
 from jcmcalc.inputs.scaled import Scaled
 from jcmcalc.model.errors import InputError, quoted
@@ -299,7 +299,7 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
             if indices.null_count:
                 indices = indices.fill_null(len(names))
                 lookup = np.append(lookup, known.setdefault("", len(known)))
-            indices = indices.to_numpy(zero_copy_only=False)
+            indices = arrow_numpy.values(indices)
             if len(piece) == len(column) and np.array_equal(lookup, np.arange(len(lookup))):
                 return indices.astype(np.int32, copy=False), list(known)  # its own codes
             codes[offset : offset + len(piece)] = lookup[indices]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from jcmcalc.inputs import scaled
+from jcmcalc.inputs import arrow_numpy, scaled
 from jcmcalc.inputs.project import existing
 from jcmcalc.model.errors import InputError
 
@@ -145,13 +145,13 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
     import pyarrow as pa
 
     if pa.types.is_integer(column.type):
-        present = ~column.is_null().to_numpy(zero_copy_only=False)
-        values = column.fill_null(0).to_numpy(zero_copy_only=False)
+        present = arrow_numpy.valid(column)
+        values = arrow_numpy.values(column.fill_null(0))
         return present, scaled.from_integers(values if present.all() else values[present])
     if column.null_count == 0:
         return np.ones(len(column), dtype=bool), _floats(column, title=title, file=file, rows=rows)
-    present = ~column.is_null().to_numpy(zero_copy_only=False)
-    values = column.to_numpy(zero_copy_only=False)[present].astype(np.float64, copy=False)
+    present = arrow_numpy.valid(column)
+    values = arrow_numpy.values(column)[present].astype(np.float64, copy=False)
     positions = np.flatnonzero(present)
     scaled.finite(values, lambda i: int(rows[positions[i]]), title=title, file=file)
     return present, scaled.from_floats(values)
@@ -166,13 +166,13 @@ def _floats(column: Any, *, title: str, file: object, rows: Any) -> scaled.Scale
     scale = None
     offset = 0
     for piece in pieces(column):
-        values = piece.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        values = arrow_numpy.values(piece).astype(np.float64, copy=False)
         if scale is None:
             sample = values[:4096]
             scale = next((d for d in range(16) if scaled.fits(sample, d) is not None), -1)
         scaled.finite(values, lambda i, at=offset: int(rows[at + i]), title=title, file=file)
         found = None if scale < 0 else scaled.fits(values, scale, out=integers[offset:])
         if found is None:  # more digits than the first rows showed: the general path
-            return scaled.from_floats(column.to_numpy(zero_copy_only=False).astype(np.float64))
+            return scaled.from_floats(arrow_numpy.values(column).astype(np.float64))
         offset += len(values)
     return scaled.Scaled(integers, scale, float(max(integers.max(), -integers.min())))

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import parquet
+from jcmcalc.inputs import arrow_numpy, parquet
 from jcmcalc.inputs.columns import Table, coded, first_of, is_arrow, text_cells
 from jcmcalc.model.errors import InputError, quoted
 
@@ -182,7 +182,7 @@ def _arrow_times(
     import pyarrow as pa
 
     if column.null_count:
-        nulls = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))
+        nulls = np.flatnonzero(~arrow_numpy.valid(column))
         raise InputError(f"column {title!r} is empty here", file=table.path, row=table.row(nulls))
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
@@ -209,4 +209,4 @@ def _naive(column: Any) -> np.ndarray:
         column = column.cast(pa.timestamp(column.type.unit))
     if not pa.types.is_timestamp(column.type) or column.type.unit != "us":
         column = column.cast(pa.timestamp("us"))
-    return column.to_numpy(zero_copy_only=False).astype("datetime64[us]", copy=False)
+    return arrow_numpy.values(column).astype("datetime64[us]", copy=False)
