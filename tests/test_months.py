@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from fractions import Fraction
@@ -74,6 +75,19 @@ def test_months_add_up_exactly_to_every_reading_of_every_sample() -> None:
                 labels = [label for label, _ in value.months]
                 assert labels == sorted(set(labels))
     assert dated >= 10  # dated files of several families
+
+
+def test_the_json_gives_each_monitored_value_its_exact_months() -> None:
+    """``inputs[].months`` in the JSON: a validator can check a monthly figure without the
+    workbook; the months of a value add up to its value exactly."""
+    result = jcmcalc.calculate(ROOT / "methodologies/solar-pv/examples/thai-rooftop/project.toml")
+    rows = [row for row in json.loads(result.to_json())["inputs"] if row["origin"] == "monitored"]
+    dated = [row for row in rows if "months" in row]
+    assert dated and len(dated) == sum(bool(v.months) for v in monitored(result))
+    for row in dated:
+        parts = [Fraction(m["value"]) for m in row["months"]]
+        assert sum(parts, Fraction(0)) == Fraction(row["value"])
+        assert [m["month"] for m in row["months"]] == sorted({m["month"] for m in row["months"]})
 
 
 def test_a_month_without_readings_is_a_gap_not_a_zero(tmp_path: Path) -> None:

@@ -387,4 +387,8 @@ def _input_row(
     }
     if value.confidence:
         row["confidence"] = value.confidence
+    if value.months:
+        row["months"] = [
+            {"month": month, "value": exact_text(part)} for month, part in value.months
+        ]
     return row
