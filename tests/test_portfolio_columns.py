@@ -192,3 +192,22 @@ def test_a_bad_date_in_two_rows_fails_both_projects_citing_each_row(
         )
         for n in (2, 4)
     ]
+
+
+def test_dates_read_once_per_distinct_cell_fail_as_read_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serial number first, then a short date, an unknown one and a good one repeated: the
+    arrow reader (distinct cells, in the order of the rows) fails the same projects with the
+    same messages as the standard library's reader (every cell)."""
+    starts = ["45000", "2024-01-01", "2024-13-45", "9/1/2024", "2024-01-01", "2024-13-45"]
+    rows = [
+        f"P{n},TH_AM001@3.0,{start},2024-12-31,S1,grid,0.5,a study,10,true,true,true\n"
+        for n, start in enumerate(starts)
+    ]
+    table = tmp_path / "dates.csv"
+    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    by_rows = table_csv(table, api.get_methodology)
+    assert "Excel serial" in by_rows[0] and "not a whole date" in by_rows[0]
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    assert table_csv(table, api.get_methodology) == by_rows

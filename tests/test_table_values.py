@@ -36,17 +36,27 @@ def _table(path: Path, rows: int, seed: int, unit: str, cells: list[str]) -> Pat
     return path
 
 
+NUMBERS = [c for c in CAPACITIES if c != "abc"]
+
+
 @pytest.mark.parametrize(
-    ("seed", "unit", "cells"),
+    ("seed", "unit", "cells", "row_by_row"),
     [
-        (1, "kWp", CAPACITIES),
-        (2, "MWp", CAPACITIES),
-        (3, "kWp", [c for c in CAPACITIES if c != "abc"]),  # every cell a number: row by row
-        (4, "kWp", ["1000", "100", "250.5", ""]),
+        (1, "kWp", CAPACITIES, False),
+        (2, "MWp", CAPACITIES, False),
+        (3, "kWp", NUMBERS, True),  # every cell a number: row by row
+        (4, "kWp", ["1000", "100", "250.5", ""], True),
+        (5, "kWh", NUMBERS, False),  # a unit that does not convert: refused at each row
+        (6, "YWp", NUMBERS, False),  # an unknown unit, alike
     ],
 )
 def test_values_row_by_row_equal_the_resolver_per_signature(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, unit: str, cells: list[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    unit: str,
+    cells: list[str],
+    row_by_row: bool,
 ) -> None:
     table = _table(tmp_path / "capacities.csv", 300, seed, unit, cells)
     plain = table_fixed.Signatures._plain
@@ -58,8 +68,7 @@ def test_values_row_by_row_equal_the_resolver_per_signature(
     )
     text, failures = table_csv(table, api.get_methodology)
     assert ",ok," in text
-    row_by_row = [list(f) for f in found]
-    assert row_by_row == [[] if "abc" in cells else [f"P_rated,i [{unit}]"]]
+    assert [list(f) for f in found] == [[f"P_rated,i [{unit}]"] if row_by_row else []]
     monkeypatch.setattr(table_fixed.Signatures, "_plain", lambda self, fail: {})
     assert table_csv(table, api.get_methodology) == (text, failures)
 

@@ -43,13 +43,19 @@ def instants(column: Any, *, title: str, table: Table, zone: str | None) -> tupl
         return column.astype("datetime64[us]"), False
     cells = text_cells(column)
     known = coded(cells)
-    if known is not None and len(known[0]) < len(cells):  # each distinct cell read once
-        values, codes = known
-        rows = table.rows[first_of(codes, len(values))]
+    if known is not None and len(known[0]) < len(cells):  # each distinct cell read once,
+        values, codes = known  # in the order of the rows, so the same cell is found wrong first
+        first = first_of(codes, len(values))
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
         found, absolute = instants(
-            values, title=title, table=attrs.evolve(table, rows=rows), zone=zone
+            values[order],
+            title=title,
+            table=attrs.evolve(table, rows=table.rows[first[order]]),
+            zone=zone,
         )
-        return found[codes], absolute
+        return found[rank[codes]], absolute
     lengths = np.char.str_len(cells)
     empty = np.flatnonzero(lengths == 0)
     if len(empty):

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import columns
+from jcmcalc.inputs import boundary, columns
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.project import Project
 from jcmcalc.inputs.resolve import Resolver
@@ -99,8 +99,9 @@ class Signatures:
         """The value columns read row by row as exact numbers (:func:`exact_values`), not per
         signature: of a project parameter with no default, source or override, which the
         resolver takes as given, and that no warning check on fixed values uses. A column with
-        a cell that is no number is left to the resolver (its message); a value out of bounds
-        fails its row with the resolver's message."""
+        a cell that is no number, or in a unit that does not convert, is left to the resolver
+        (its messages, row by row); a value out of bounds fails its row with the resolver's
+        message."""
         checks = warning_checks(self.methodology, period=False)
         checked = {s.name for c in checks for t in (c.left, c.right) for s in symbols(t)}
         sourced = {m["name"] for m in map(EXTRA.match, self.table.titles) if m}
@@ -114,6 +115,10 @@ class Signatures:
                 or parameter.name in checked
                 or parameter.symbol in sourced
             ):
+                continue
+            try:
+                boundary.factor(parameter, given.unit)
+            except InputError:  # a unit it cannot take: the resolver says so at each row
                 continue
             problems: list[tuple[np.ndarray, str]] = []
             read = exact_values(
