@@ -194,16 +194,17 @@ def test_replaced_meter_counts_each_meter_once(tmp_path: Path) -> None:
     assert energy(result, 1, "PV-1") == 110
 
 
+#: Meter B starts (June) before meter A's last reading (September).
+OVERLAPPING_METERS = [
+    "2023-01-01T00:00,A,PV-1,100",
+    "2023-09-01T00:00,A,PV-1,150",
+    "2023-06-01T00:00,B,PV-1,0",
+    "2023-12-31T00:00,B,PV-1,60",
+]
+
+
 def test_overlapping_meters_are_an_error(tmp_path: Path) -> None:
-    data = registers(
-        [
-            "2023-01-01T00:00,A,PV-1,100",
-            "2023-09-01T00:00,A,PV-1,150",
-            "2023-06-01T00:00,B,PV-1,0",
-            "2023-12-31T00:00,B,PV-1,60",
-        ],
-        meter=True,
-    ).replace("system,meter", "meter,system")
+    data = registers(OVERLAPPING_METERS, meter=True).replace("system,meter", "meter,system")
     with pytest.raises(InputError, match=r"meter .B. starts at 2023-06-01.*must follow each other"):
         jcmcalc.calculate(write(tmp_path, data))
 

@@ -14,6 +14,7 @@ import jcmcalc
 from jcmcalc.inputs.months import summed
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
+from tests.test_coverage import PROJECT as COVERED
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(
@@ -21,26 +22,8 @@ SAMPLES = sorted(
     for pattern in ("*/examples/*/project.toml", "*/worked_cases/*/project.toml")
     for path in (ROOT / "methodologies").glob(pattern)
 )
-PROJECT = """
-monitoring = ["eg.csv"]
-
-[project]
-name = "months"
-{zone}
-
-[methodology]
-id = "MN_AM003"
-version = "2.0"
-
-[[systems]]
-id = "PV-1"
-grid = "national"
-connection_case = "grid"
-
-[[periods]]
-start = 2023-11-01
-end = 2024-02-29
-"""
+#: One MN_AM003 system monitored in eg.csv (the coverage tests' project), Nov 2023 to Feb 2024.
+PROJECT = COVERED.replace("{start}", "2023-11-01").replace("{end}", "2024-02-29")
 
 
 def monitored(result: jcmcalc.Result) -> list:

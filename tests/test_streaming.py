@@ -11,7 +11,14 @@ import pytest
 import jcmcalc
 from jcmcalc.inputs import blocks, coverage, series
 from jcmcalc.model.errors import InputError
-from tests.test_monitoring_series import energy, quarter_hours, registers, series_csv, write
+from tests.test_monitoring_series import (
+    OVERLAPPING_METERS,
+    energy,
+    quarter_hours,
+    registers,
+    series_csv,
+    write,
+)
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -162,15 +169,7 @@ def test_a_register_across_blocks_counts_the_difference(
 def test_overlapping_meters_across_blocks_are_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = registers(
-        [
-            "2023-01-01T00:00,A,PV-1,100",
-            "2023-09-01T00:00,A,PV-1,150",
-            "2023-06-01T00:00,B,PV-1,0",
-            "2023-12-31T00:00,B,PV-1,60",
-        ],
-        meter=True,
-    ).replace("system,meter", "meter,system")
+    data = registers(OVERLAPPING_METERS, meter=True).replace("system,meter", "meter,system")
     monkeypatch.setattr(blocks, "BLOCK_ROWS", 2)
     with pytest.raises(InputError, match=r"meter .B. starts at 2023-06-01.*row 4.*follow each"):
         jcmcalc.calculate(write(tmp_path, data))
