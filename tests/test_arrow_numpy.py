@@ -4,6 +4,7 @@ importing pandas): every numeric, time and boolean type, sliced, chunked, with e
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 
@@ -78,3 +79,35 @@ def test_a_large_monitoring_file_is_read_without_pandas(tmp_path) -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "False"
+
+
+def test_a_parquet_monitoring_file_is_read_without_pandas(tmp_path) -> None:
+    """Integer values and a plain-text member column with an empty cell (arrow's ``fill_null``
+    imports pandas too), read in a fresh process."""
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "timestamp": pa.array([dt.datetime(2024, 1, 1 + n) for n in range(6)]),
+            "system": pa.array(["S1", "S2", None, "S1", "S2", "S1"], type=pa.string()),
+            "EG_i,p [kWh]": pa.array([5, None, 7, 1, 2, 3], type=pa.int64()),
+        }
+    )
+    path = tmp_path / "readings.parquet"
+    pq.write_table(table, path)
+    code = (
+        "import json, sys; from pathlib import Path; from jcmcalc.inputs import columns, parquet; "
+        f"t = columns.load(Path({str(path)!r})); "
+        "codes, names = columns.members(t.cells['system']); "
+        "present, found = parquet.numbers(t.cells['EG_i,p [kWh]'], title='EG', file=None, "
+        "rows=t.rows); print(json.dumps([codes.tolist(), names, present.tolist(), "
+        "[int(v) for v in found.integers], 'pandas' in sys.modules]))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == [
+        [0, 1, 2, 0, 1, 0],
+        ["S1", "S2", ""],
+        [True, False, True, True, True, True],
+        [5, 7, 1, 2, 3],
+        False,
+    ]

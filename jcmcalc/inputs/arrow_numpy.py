@@ -20,13 +20,12 @@ def values(array: Any) -> np.ndarray:
     import pyarrow as pa
 
     if not isinstance(array, pa.Array):
-        parts = [values(chunk) for chunk in _chunks(array)]
+        parts = [values(chunk) for chunk in chunks(array)]
         return np.concatenate(parts) if parts else array.to_numpy()
     kind = array.type
     start = array.offset
     if pa.types.is_boolean(kind):
-        bits = np.frombuffer(array.buffers()[1], np.uint8)
-        return np.unpackbits(bits, bitorder="little")[start : start + len(array)].astype(bool)
+        return _bits(array.buffers()[1], start, len(array))
     dtype = _dtype(kind)
     if dtype is None:
         return array.to_numpy(zero_copy_only=False)
@@ -41,15 +40,19 @@ def valid(array: Any) -> np.ndarray:
     import pyarrow as pa
 
     if not isinstance(array, pa.Array):
-        return np.concatenate([valid(chunk) for chunk in _chunks(array)] or [np.zeros(0, bool)])
+        return np.concatenate([valid(chunk) for chunk in chunks(array)] or [np.zeros(0, bool)])
     if not array.null_count:
         return np.ones(len(array), dtype=bool)
-    bits = np.frombuffer(array.buffers()[0], np.uint8)
-    start = array.offset
-    return np.unpackbits(bits, bitorder="little")[start : start + len(array)].astype(bool)
+    return _bits(array.buffers()[0], array.offset, len(array))
 
 
-def _chunks(column: Any) -> Any:
+def _bits(buffer: Any, start: int, count: int) -> np.ndarray:
+    """``count`` bits of an arrow bitmap from bit ``start``, as booleans."""
+    bits = np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little")
+    return bits[start : start + count].astype(bool)
+
+
+def chunks(column: Any) -> Any:
     """The arrays of a chunked array, or of a Parquet column read one row group at a time."""
     pieces = getattr(column, "pieces", None)
     return pieces() if callable(pieces) else column.chunks

@@ -292,14 +292,13 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
         offset = 0
         for piece in parquet.pieces(column):
             if not pa.types.is_dictionary(piece.type):
-                piece = piece.cast("string").fill_null("").dictionary_encode()
+                piece = piece.cast("string").dictionary_encode()  # an empty cell: no index
             names = [str(v or "").strip() for v in piece.dictionary.to_pylist()]
             lookup = np.array([known.setdefault(n, len(known)) for n in names], dtype=np.int32)
-            indices = piece.indices
-            if indices.null_count:
-                indices = indices.fill_null(len(names))
+            indices = arrow_numpy.values(piece.indices)
+            if piece.indices.null_count:  # (arrow's fill_null would import pandas)
+                indices = np.where(arrow_numpy.valid(piece.indices), indices, len(names))
                 lookup = np.append(lookup, known.setdefault("", len(known)))
-            indices = arrow_numpy.values(indices)
             if len(piece) == len(column) and np.array_equal(lookup, np.arange(len(lookup))):
                 return indices.astype(np.int32, copy=False), list(known)  # its own codes
             codes[offset : offset + len(piece)] = lookup[indices]

@@ -81,9 +81,7 @@ class ParquetColumns(Mapping[str, Any]):
 
 def pieces(column: Any) -> Iterator[Any]:
     """The arrow arrays of a column, one chunk (row group) at a time."""
-    if isinstance(column, ParquetColumn):
-        return column.pieces()
-    return iter(column.chunks)
+    return iter(arrow_numpy.chunks(column))
 
 
 def release_memory() -> None:
@@ -146,7 +144,7 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
 
     if pa.types.is_integer(column.type):
         present = arrow_numpy.valid(column)
-        values = arrow_numpy.values(column.fill_null(0))
+        values = arrow_numpy.values(column)  # an empty cell's slot is left out below
         return present, scaled.from_integers(values if present.all() else values[present])
     if column.null_count == 0:
         return np.ones(len(column), dtype=bool), _floats(column, title=title, file=file, rows=rows)

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import columns, fastcsv
+from jcmcalc.inputs import arrow_numpy, columns, fastcsv
 
 #: Cells of a column turned into numpy text at a time (bounds the index arrays).
 BLOCK = 1 << 16
@@ -60,12 +60,9 @@ def _cells(column: Any) -> Any:
     if not pa.types.is_dictionary(whole.type):
         return columns.stripped(text(whole))
     names = columns.stripped(np.append(text(whole.dictionary), ""))
-    indices = whole.indices
-    width = np.dtype(f"i{indices.type.bit_width // 8}")
-    start = indices.offset
-    codes = np.frombuffer(indices.buffers()[1], width, start + len(indices))[start:]
-    if indices.null_count:
-        codes = np.where(_valid(indices), codes, len(names) - 1)
+    codes = arrow_numpy.values(whole.indices)
+    if whole.indices.null_count:
+        codes = np.where(arrow_numpy.valid(whole.indices), codes, len(names) - 1)
     return columns.known_codes(names, codes)
 
 
@@ -86,7 +83,7 @@ def text(array: Any) -> np.ndarray:
         return np.array(["" if cell is None else cell for cell in cells], dtype=str)
     lengths = np.diff(offsets)
     if array.null_count:
-        lengths = np.where(_valid(array), lengths, 0)
+        lengths = np.where(arrow_numpy.valid(array), lengths, 0)
     wide = max(int(lengths.max(initial=0)), 1)
     found = np.zeros((count, wide), dtype=np.uint8)
     flat = found.reshape(-1)
@@ -96,10 +93,3 @@ def text(array: Any) -> np.ndarray:
         into = np.repeat(np.arange(first, first + len(part)) * wide, part)
         flat[into + within] = raw[np.repeat(offsets[first : first + len(part)], part) + within]
     return found.astype(np.uint32).view(f"<U{wide}").ravel()
-
-
-def _valid(array: Any) -> np.ndarray:
-    """Which cells of an arrow array hold a value (from its validity bitmap)."""
-    bits = np.frombuffer(array.buffers()[0], np.uint8)
-    start = array.offset
-    return np.unpackbits(bits, bitorder="little")[start : start + len(array)].astype(bool)
