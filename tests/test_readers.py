@@ -3,6 +3,7 @@ so Parquet files and time zones work for every methodology; hooks go through plu
 
 from __future__ import annotations
 
+import re
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -204,3 +205,22 @@ def test_a_plugin_readers_months_must_add_up_to_its_value(project, months, fault
     else:
         value = resolve(methodology, parsed, readers=[reader]).periods[0].values
         assert value["electricity_generated"][("PV-1",)].months == months
+
+
+@pytest.mark.parametrize(
+    ("months", "problem"),
+    [
+        ((("2023-05", Fraction(-3)), ("2023-06", Fraction(10))), "2023-05: value -3 MWh"),
+        ((("2023-05", Fraction(10**40)), ("2023-06", 7 - Fraction(10**40))), "2023-05: value"),
+        ((("1999-01", Fraction(7)),), "1999-01: the month lies outside period 1"),
+    ],
+)
+def test_a_plugin_readers_months_pass_the_input_boundary(project, months, problem) -> None:
+    """Each monthly total splits the period's ER by year: it passes the boundary as the value
+    does (bounds, absurd values) and lies in its period, even when the months add up."""
+    path = project(SERIES.replace(', "core.csv"', ""), plugin__csv="x\n")
+    methodology = jcmcalc.get_methodology("MN_AM003", "2.0")
+    parsed, _ = jcmcalc.api.load_project(path)
+    reader = _reader("m", ("MN_AM003",), Fraction(7), months=months)
+    with pytest.raises(PluginError, match=re.escape(problem)):
+        resolve(methodology, parsed, readers=[reader])

@@ -125,7 +125,8 @@ class Reader:
 def check_readings(readings: Any, what: str, context: ReadContext) -> Mapping[Slot, Reading]:
     """``readings`` from a plugin's reader, checked slot by slot: a known period, a monitored
     parameter, members that exist, an exact value in one of its canonical units that the input
-    boundary accepts (bounds, absurd values). Anything else is a fault of the plugin."""
+    boundary accepts (bounds, absurd values), and so is each monthly total (a month of the
+    period). Anything else is a fault of the plugin."""
     methodology = context.methodology
     if not isinstance(readings, Mapping):
         raise plugin_fault(methodology, f"{what} returned {type(readings).__name__}, not a mapping")
@@ -172,6 +173,16 @@ def check_readings(readings: Any, what: str, context: ReadContext) -> Mapping[Sl
                 f"{what} returned {parameter.symbol} {slot[2]!r} with months {months!r}: not "
                 "('YYYY-MM', exact number) pairs in calendar order adding up to its value",
             )
+        period = next(p for p in context.periods if p.number == number)
+        for label, part in months:  # each month's total is a value too: it splits the ER
+            problem = boundary.refusal(parameter, Fraction(part), unit or parameter.unit)
+            if not f"{period.start:%Y-%m}" <= label <= f"{period.end:%Y-%m}":
+                problem = f"the month lies outside {period.label}"
+            if problem:
+                raise plugin_fault(
+                    methodology,
+                    f"{what} returned {parameter.symbol} {slot[2]!r} for {label}: {problem}",
+                )
     return readings
 
 
