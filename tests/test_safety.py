@@ -89,6 +89,17 @@ def test_allow_outside_reads_a_file_outside_the_project_directory(tmp_path, cli)
     assert '"credits": 0' in out
 
 
+@pytest.mark.parametrize("absolute", [False, True])
+def test_every_report_names_a_file_outside_the_project_directory(tmp_path, cli, absolute) -> None:
+    """The workbook's file list named files by their path under the project's folder, and
+    failed (a traceback) on one outside it."""
+    path = _outside(tmp_path, str(tmp_path / "eg.csv") if absolute else "../eg.csv")
+    for form in ("xlsx", "html", "markdown"):
+        target = tmp_path / f"report.{form}"
+        code, _, err = cli("report", path, "--allow-outside", "--format", form, "-o", target)
+        assert code == 0 and target.stat().st_size, (form, err)
+
+
 def test_a_symbolic_link_out_of_the_directory_is_outside(tmp_path) -> None:
     path = _outside(tmp_path, data="link.csv")
     os.symlink(tmp_path / "eg.csv", path.parent / "link.csv")

@@ -61,7 +61,7 @@ def _file_rows(result: Result, files: tuple[FileRows, ...]) -> list[list[object]
     rows: list[list[object]] = []
     for path in project.input_files:
         digest = digest_of(path, result.inputs.digests)
-        name = path.relative_to(project.directory).as_posix()
+        name = book_rows.file_name(result, path)
         found = shown.get(path)
         if found is None:
             where = ""
