@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -91,7 +92,13 @@ HOURS_PER_DAY = 24
 
 def hours(period: Period) -> Fraction:
     """Hours in ``period``: :data:`HOURS_PER_DAY` per day of its dates (:data:`PERIOD_HOURS`)."""
-    return Fraction(HOURS_PER_DAY * ((period.end - period.start).days + 1))
+    return Fraction(hours_in((period.end - period.start).days))
+
+
+def hours_in(days: Any) -> Any:
+    """:data:`PERIOD_HOURS` of a period whose end is ``days`` days after its start (a number,
+    or an array of them): both dates count, :data:`HOURS_PER_DAY` hours each."""
+    return HOURS_PER_DAY * (days + 1)
 
 
 def evaluate_warning_checks(

@@ -22,7 +22,7 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
-from jcmcalc.inputs.consistency import HOURS_PER_DAY, breach_messages
+from jcmcalc.inputs.consistency import breach_messages, hours_in
 from jcmcalc.inputs.project import period_label
 from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.expressions import (
@@ -90,7 +90,7 @@ def judge(batch: vectorised.Batch, periods: Periods, judged: Judged) -> None:
         return
     firsts = periods.rows[:, 0]
     days = (periods.ends[firsts] - periods.starts[firsts]).astype("timedelta64[D]")
-    hours = HOURS_PER_DAY * (days.astype(np.int64) + 1)
+    hours = hours_in(days.astype(np.int64))
     shape = (batch.count,) + (1,) * len(batch.symbols)
     column = vectorised.Column(
         hours.astype(np.float64).reshape(shape), lambda at: Fraction(int(hours[at[0]]))
@@ -155,16 +155,10 @@ def _exact_group(
     (:func:`~jcmcalc.model.kernel.judged_periods`), each breach named by its own members as
     :func:`_exact` names it; one by one where the kernel finds a fault (for its message)."""
     first = int(group[0])
-    methodology = batch.methodology
-    members = {s: tuple(str(m) for m in range(batch.sizes[s])) for s in batch.symbols}
-    attributes: dict[str, dict[str, dict[str, str]]] = {s: {} for s in batch.symbols}
-    for (index, attribute), array in batch.attributes.items():
-        for member, value in enumerate(array[first].ravel().tolist()):
-            attributes[index].setdefault(str(member), {})[attribute] = str(value)
-    checks = warning_checks(methodology, period=True)
+    checks = warning_checks(batch.methodology, period=True)
     try:
         found = judged_periods(
-            Context(methodology, members, attributes),
+            vectorised.context(batch, first),
             checks,
             _Given(vectorised.Elements(batch, group)),
             Place(int(periods.numbers[first]), f"period {periods.numbers[first]}"),

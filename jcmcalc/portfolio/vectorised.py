@@ -219,7 +219,7 @@ def alike(batch: Batch, positions: np.ndarray) -> list[np.ndarray]:
     return [np.array(g) for g in groups.values()]
 
 
-def _context(batch: Batch, position: int) -> Context:
+def context(batch: Batch, position: int) -> Context:
     """The members and attributes of project-period ``position``, for the kernel."""
     members = {s: tuple(str(m) for m in range(batch.sizes[s])) for s in batch.symbols}
     attributes: dict[str, dict[str, dict[str, str]]] = {s: {} for s in batch.symbols}
@@ -238,7 +238,7 @@ def _exact_group(
     count = len(group)
     try:
         results, failing = evaluate_periods(
-            _context(batch, int(group[0])), Elements(batch, group), where(int(group[0]))
+            context(batch, int(group[0])), Elements(batch, group), where(int(group[0]))
         )
     except JcmcalcError:
         results, failing = {}, np.ones(count, dtype=bool)
@@ -260,7 +260,7 @@ def _exact(batch: Batch, position: int, outcome: Outcome, place: Place) -> None:
     """Evaluate project-period ``position`` through the kernel, as the engine does."""
     try:
         found = evaluate_period(
-            _context(batch, position), _Element(batch, position), place, trace=False
+            context(batch, position), _Element(batch, position), place, trace=False
         )
     except JcmcalcError as exc:
         outcome.errors[position] = exc
