@@ -30,6 +30,11 @@ _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][
 
 
 PARQUET = (".parquet", ".pq")
+#: A column whose first :data:`SAMPLE` cells hold more than :data:`MANY` distinct ones is read
+#: as mostly distinct (project ids), not as a few repeated names.
+SAMPLE, MANY = 1 << 10, 1 << 9
+#: The titles of a monitoring file's time column (every reader and the header rules).
+TIME_COLUMNS = ("timestamp", "date")
 
 
 @attrs.frozen
@@ -254,7 +259,7 @@ def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return known
     many = cells.dtype.kind == "U" and len(cells) > 1 << 12
     if many:  # many distinct cells (in a sample) are sorted faster as words than hashed
-        many = len(np.unique(cells[: 1 << 10])) > 1 << 9
+        many = len(np.unique(cells[:SAMPLE])) > MANY
     words = _words(cells) if many else None
     if words is None:
         values = np.unique(cells)

@@ -19,11 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from jcmcalc.inputs.columns import Table
+from jcmcalc.inputs.columns import TIME_COLUMNS, Table
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.model.errors import InputError
 
-TIME_COLUMNS = ("timestamp", "date")
 #: Day 0 of Excel's 1900 date system as it counts after 1900-02-28.
 EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 

@@ -28,10 +28,9 @@ import numpy as np
 
 from jcmcalc.inputs import arrow_numpy, dialect
 from jcmcalc.inputs.boundary import file_errors
-from jcmcalc.inputs.columns import Counting, Table
+from jcmcalc.inputs.columns import MANY, SAMPLE, TIME_COLUMNS, Counting, Table
 from jcmcalc.inputs.project import read_bytes
 
-TIME_COLUMNS = ("timestamp", "date")
 #: Bytes read to find the header line.
 HEAD = 1 << 16
 #: Smaller files go to the careful reader: for them importing pyarrow (about 0.13 s here)
@@ -236,7 +235,7 @@ def few_distinct(array: Any) -> bool:
     """Whether an arrow array's first cells repeat (a column to read through a dictionary)."""
     import pyarrow.compute as pc
 
-    return len(pc.unique(array.slice(0, 1 << 10))) <= 1 << 9
+    return len(pc.unique(array.slice(0, SAMPLE))) <= MANY
 
 
 def _floats(column: Any) -> Any:

@@ -9,6 +9,7 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.inputs import boundary, columns, series
+from jcmcalc.inputs.columns import TIME_COLUMNS
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
@@ -16,7 +17,6 @@ from jcmcalc.model.parameters import Kind, Parameter
 _HEADER = re.compile(
     r"^\s*(?P<name>[^\[\]]+?)\s*\[(?P<unit>[^\]]*)\]\s*(?P<register>register)?\s*$"
 )
-TIME_COLUMNS = ("timestamp", "date")
 
 
 @attrs.frozen

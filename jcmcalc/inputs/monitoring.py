@@ -33,7 +33,7 @@ from jcmcalc.inputs import (
     series,
     wide,
 )
-from jcmcalc.inputs.headers import TIME_COLUMNS, Column, value_columns
+from jcmcalc.inputs.headers import Column, value_columns
 from jcmcalc.inputs.project import MAX_FILE_BYTES, Period
 from jcmcalc.inputs.readings import ReadContext, Reading, Slot
 from jcmcalc.model.errors import InputError, listing, quoted
@@ -166,7 +166,7 @@ def open_table(
         whole = whole_table(table, context)
         table = wide.to_long(whole, methodology, context.members)
     found_columns = value_columns(table, methodology)
-    time_titles = [c for c in TIME_COLUMNS if c in table.titles]
+    time_titles = [c for c in columns.TIME_COLUMNS if c in table.titles]
     if len(time_titles) > 1:  # one would be ignored, even where the two disagree
         raise InputError(
             "both a 'timestamp' and a 'date' column: give one (the timestamp holds the date)",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from jcmcalc.inputs.columns import Table, is_arrow, text_cells
+from jcmcalc.inputs.columns import TIME_COLUMNS, Table, is_arrow, text_cells
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 
@@ -27,7 +27,6 @@ _WIDE = re.compile(
 _SYMBOL = re.compile(
     r"^\s*(?P<symbol>[^\[\]]+?)\s*(?:\[(?P<unit>[^\]]*)\])?\s*(?P<rest>register)?\s*$"
 )
-TIME_COLUMNS = ("timestamp", "date")
 METER = "meter"
 
 
