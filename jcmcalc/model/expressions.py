@@ -269,15 +269,12 @@ class Exact(Visitor[Fraction]):
             return a - b
         if node.op == "*":
             return a * b
-        if b == 0:
+        if self.zero(b):
             raise ZeroDivisionError(f"division by zero in {to_text(node)}")
         return a / b
 
     def visit_Power(self, node: Power) -> Fraction:
-        power = self.visit(node.exponent)
-        if power.denominator != 1:
-            raise ValueError(f"non-integer power in {to_text(node)}")
-        return self.visit(node.base) ** int(power)
+        return self.power(self.visit(node.base), self.visit(node.exponent), node)
 
     def visit_Total(self, node: Total) -> Fraction:
         found = Fraction(0)
@@ -293,7 +290,23 @@ class Exact(Visitor[Fraction]):
         return max(self.visit(t) for t in node.terms)
 
     def visit_Floor(self, node: Floor) -> Fraction:
-        value = self.visit(node.term)
+        return self.floored(self.visit(node.term))
+
+    # the rules of the operations a subclass applies element by element (model/elementwise.py)
+
+    @staticmethod
+    def zero(value: Fraction) -> bool:
+        return value == 0
+
+    @staticmethod
+    def power(base: Fraction, power: Fraction, node: Power) -> Fraction:
+        """``base`` to a whole ``power``; a fractional power gives no exact number."""
+        if Fraction(power).denominator != 1:
+            raise ValueError(f"non-integer power in {to_text(node)}")
+        return Fraction(base) ** int(power)
+
+    @staticmethod
+    def floored(value: Fraction) -> Fraction:
         return Fraction(value.numerator // value.denominator)
 
     def visit_Select(self, node: Select) -> Fraction:
