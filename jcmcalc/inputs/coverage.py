@@ -414,11 +414,6 @@ def _duration(step: np.timedelta64) -> str:
     return str(dt.timedelta(microseconds=int(step.astype("timedelta64[us]").astype(np.int64))))
 
 
-def warnings_of(found: Sequence[Coverage]) -> list[str]:
-    """The warnings of the incomplete records of ``found``."""
-    return [record.message() for record in found if not record.complete]
-
-
 def summary(found: Sequence[Coverage], period: int) -> str:
     """One cell for a period's coverage: ``""`` (no dated series), ``"complete"``, or what is
     incomplete (member, parameter, present of expected)."""

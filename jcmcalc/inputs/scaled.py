@@ -38,13 +38,10 @@ def finite(values: np.ndarray, row_of: Callable[[int], int], *, title: str, file
     """An error naming the row (``row_of(position in values)``) of the first non-finite value."""
     if np.isfinite(values).all():
         return
-    bad = np.flatnonzero(~np.isfinite(values))
-    if len(bad):
-        raise InputError(
-            f"column {title!r}: {values[bad[0]]} is not a finite number",
-            file=file,
-            row=row_of(int(bad[0])),
-        )
+    bad = int(np.flatnonzero(~np.isfinite(values))[0])
+    raise InputError(
+        f"column {title!r}: {values[bad]} is not a finite number", file=file, row=row_of(bad)
+    )
 
 
 def from_integers(values: np.ndarray) -> Scaled:

@@ -10,7 +10,7 @@ rows, summed with numpy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -20,6 +20,14 @@ from jcmcalc.portfolio.rows import Row, Subtotal, per_party
 
 Exact = dict[int, tuple[Fraction, Fraction, Fraction]]
 Split = tuple[tuple[str, int], ...]
+
+
+def figures_at(
+    figures: np.ndarray, exact: Mapping[int, tuple[Fraction, ...]], position: int
+) -> tuple[Fraction | float, ...]:
+    """RE, PE and ER at ``position`` of ``figures`` (float64, one column each): the exact values
+    where ``exact`` has them."""
+    return exact.get(position) or tuple(figures[:, position].tolist())
 
 
 @attrs.frozen
@@ -74,7 +82,7 @@ class Frame:
 
     def values(self, position: int) -> tuple[Fraction | float, ...]:
         """RE, PE and ER of row ``position``: exact where evaluated exactly."""
-        return self.exact.get(position) or tuple(self.figures[:, position].tolist())
+        return figures_at(self.figures, self.exact, position)
 
     def rows(self) -> list[Row]:
         """The rows as :class:`Row` objects (for callers that want them)."""

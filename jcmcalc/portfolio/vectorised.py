@@ -53,6 +53,7 @@ from jcmcalc.model.kernel import (
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
 from jcmcalc.model.numbers import DISPLAY_PLACES
+from jcmcalc.portfolio.frame import figures_at
 
 #: Relative margin around whole numbers (and zero) inside which ER is re-evaluated exactly.
 #: Float64 rounding is 2**-53 per operation; 2**-30 leaves room for 2**23 operations per value.
@@ -116,7 +117,7 @@ class Outcome:
 
     def values(self, position: int) -> tuple[Fraction | float, ...]:
         """RE, PE and ER of project-period ``position``: exact where evaluated exactly."""
-        return self.exact.get(position) or tuple(self.figures[:, position].tolist())
+        return figures_at(self.figures, self.exact, position)
 
 
 class Unsupported(Exception):

@@ -94,8 +94,7 @@ def _calendar_table(sheet: Sheet, result: Result, cells: Cells) -> None:
     """ER of each period apportioned to calendar years, as formulas: ER x weight / the sum of
     the weights (each year's days, or the ER of its own readings; ``split`` says which)."""
     sheet.title("Emission reductions by calendar year", "section")
-    for rule in dict.fromkeys(p.calendar_split for p in result.periods):
-        sheet.append([f"Split {rule}."])
+    sheet.append([result.calendar_note])
     sheet.header(
         ["period", "year", "split", "weight", "of the period's", "ER [tCO2]"], repeat=False
     )
