@@ -211,3 +211,17 @@ def test_dates_read_once_per_distinct_cell_fail_as_read_one_by_one(
     assert "Excel serial" in by_rows[0] and "not a whole date" in by_rows[0]
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)
     assert table_csv(table, api.get_methodology) == by_rows
+
+
+@pytest.mark.parametrize("base", [3, 1 << 40], ids=["int64", "beyond int64"])
+def test_distinct_rows_of_coded_columns(base: int) -> None:
+    """Rows of three coded columns, as the digits of one number (Python ints where the product
+    of the bases passes int64): the distinct rows, sorted, and each row's among them."""
+    rng = np.random.default_rng(4)
+    codes = [rng.integers(0, 3, 200) for _ in range(3)]
+    digits, row = columns.encode_rows(codes, [base] * 3)
+    distinct = sorted(set(zip(*(c.tolist() for c in codes), strict=True)))
+    assert list(zip(*(d.tolist() for d in digits), strict=True)) == distinct
+    assert [distinct[r] for r in row.tolist()] == list(
+        zip(*(c.tolist() for c in codes), strict=True)
+    )

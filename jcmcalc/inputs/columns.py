@@ -9,9 +9,10 @@ scaled by a common power of ten (``12.345`` -> ``12345`` at scale 3, see
 from __future__ import annotations
 
 import csv
+import math
 import re
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -270,6 +271,24 @@ def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     codes = np.empty(len(cells), dtype=np.int64)
     codes[order] = np.cumsum(new) - 1
     return cells[order[new]], codes
+
+
+def encode_rows(
+    codes: Sequence[np.ndarray], bases: Sequence[int]
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows of several coded columns (``codes[k]`` in ``range(bases[k])``), as one
+    code array per column, and each row's position among them: the codes are taken as the
+    digits of one number (Python ints where int64 could overflow)."""
+    small = math.prod(bases) < 2**62
+    key = np.zeros(len(codes[0]), dtype=np.int64 if small else object)
+    for code, base in zip(codes, bases, strict=True):
+        key = key * base + code
+    found, row = encode(key)
+    digits = []
+    for base in reversed(bases):  # the last column is the lowest digit
+        found, digit = np.divmod(found, base)
+        digits.append(digit.astype(np.int64))
+    return digits[::-1], row
 
 
 def _words(cells: np.ndarray) -> np.ndarray | None:

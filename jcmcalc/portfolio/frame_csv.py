@@ -101,15 +101,8 @@ def _period_cells(frame: Frame, part: slice) -> np.ndarray:
             *(d.view(np.int64) for d in (frame.start, frame.end)),
         )
     ]
-    key = np.zeros(part.stop - part.start, dtype=np.int64)
-    for values, code in coded:  # the codes as the digits of one number (few distinct values)
-        key = key * len(values) + code
-    distinct, code = columns.encode(key)
-    digits = []
-    for values, _ in reversed(coded):
-        distinct, digit = np.divmod(distinct, len(values))
-        digits.append(values[digit])
-    labels, periods, starts, ends = digits[::-1]
+    digits, code = columns.encode_rows([c for _, c in coded], [len(v) for v, _ in coded])
+    labels, periods, starts, ends = (v[d] for (v, _), d in zip(coded, digits, strict=True))
     texts = [
         ",".join(cells)
         for cells in zip(

@@ -9,7 +9,6 @@ rows, so each project gets the warnings ``calculate`` gives it, naming its own m
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -152,17 +151,9 @@ class Signatures:
             else columns.encode(columns.text_cells(table.cells[name]))
             for name in names
         ]
-        distinct = [values for values, _ in coded]
-        small = math.prod(len(values) for values in distinct) < 2**62
-        key = np.zeros(len(table), dtype=np.int64 if small else object)  # object: Python ints
-        for values, code in coded:  # the columns' codes as the digits of one number
-            key = key * len(values) + code
-        found, code = columns.encode(key)
-        signatures = []
-        for values in reversed(distinct):  # the last column is the lowest digit
-            found, digit = np.divmod(found, len(values))
-            signatures.append(values[digit.astype(np.int64)])
-        return names, code, np.stack(signatures[::-1], axis=1)
+        digits, code = columns.encode_rows([c for _, c in coded], [len(v) for v, _ in coded])
+        signatures = [values[digit] for (values, _), digit in zip(coded, digits, strict=True)]
+        return names, code, np.stack(signatures, axis=1)
 
     def _resolve(self, cells: Mapping[str, str], member_id: str) -> tuple[dict, list[str]]:
         """Fixed values of the member ``member_id`` with these attributes and given values,

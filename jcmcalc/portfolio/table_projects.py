@@ -10,7 +10,6 @@ functions as ``calculate`` uses, so a project gets the same warnings or the same
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 
@@ -146,15 +145,8 @@ def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -
         signatures, which = np.full((1, 0), -1), np.zeros(count, dtype=np.int64)
     else:  # each project's answers (codes + 1: 0 is none) as the digits of one number
         radix = [len(given.columns[t][1]) + 1 for t in titles]
-        key = np.zeros(count, dtype=np.int64 if math.prod(radix) < 2**62 else object)
-        for column, base in zip(matrix.T, radix, strict=True):
-            key = key * base + (column + 1)
-        found, which = columns.encode(key)
-        digits = []
-        for base in reversed(radix):
-            found, digit = np.divmod(found, base)
-            digits.append(digit.astype(np.int64) - 1)
-        signatures = np.stack(digits[::-1], axis=1)
+        digits, which = columns.encode_rows([column + 1 for column in matrix.T], radix)
+        signatures = np.stack([digit - 1 for digit in digits], axis=1)
     verdicts: list[tuple[str, ...]] = []
     refused: dict[int, str] = {}
     for number, signature in enumerate(signatures.tolist()):
