@@ -286,7 +286,7 @@ def encode_rows(
     found, row = encode(key)
     digits = []
     for base in reversed(bases):  # the last column is the lowest digit
-        found, digit = np.divmod(found, base)
+        found, digit = found // base, found % base  # (np.divmod takes no Python ints)
         digits.append(digit.astype(np.int64))
     return digits[::-1], row
 
