@@ -24,9 +24,10 @@ PLAN_HEADER = [
 READINGS = "readings"
 #: What the files table says of the dated rows.
 ROWS_NOTE = (
-    "The dated rows of each monitoring file are in the sheet {sheet}, and the monitored totals "
-    "of the input sheet are their sums, as long as the workbook holds at most {limit:,} values; "
-    "beyond that, or for a file a plugin reads, the totals are given with the file's SHA-256."
+    "The dated rows of each monitoring file are in the sheet {sheet} (a file a plugin reads: "
+    "in its own sheet, as the column 'dated rows' says), and the monitored totals of the input "
+    "sheet are their sums, as long as the workbook holds at most {limit:,} values; beyond "
+    "that, the totals are given with the file's SHA-256."
 )
 #: Largest number of monitoring points charted in the workbook (one series each).
 CHARTED_POINTS = 40

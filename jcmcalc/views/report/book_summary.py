@@ -13,7 +13,7 @@ from jcmcalc.run.result import Mode, Result
 from jcmcalc.views.report import content
 from jcmcalc.views.report.book_calc import Cells
 from jcmcalc.views.report.document import COVERAGE
-from jcmcalc.views.report.sheets import Book, Formula, Sheet
+from jcmcalc.views.report.sheets import Book, Formula, Sheet, column_letters
 
 SUMMARY = "summary"
 #: Columns of the credits table: period, start, end, RE, PE, ER, credits, then one per party.
@@ -37,15 +37,10 @@ def _party_formulas(result: Result, credits: str, row: int, number: int) -> list
         if party != allocation.remainder:
             text = f"=ROUNDDOWN({credits}*{share.numerator}/{share.denominator},0)"
             formulas[party] = Formula(text, found[party], "credits")
-            others.append(f"{_column(column)}{row}")
+            others.append(f"{column_letters(column)}{row}")
     rest = f"={credits}-{'-'.join(others)}" if others else f"={credits}"
     formulas[allocation.remainder] = Formula(rest, found[allocation.remainder], "credits")
     return [formulas[party] for party in allocation.parties]
-
-
-def _column(index: int) -> str:
-    """Spreadsheet column letters of a zero-based column index (below 26 columns here)."""
-    return chr(ord("A") + index)
 
 
 def _credits_table(sheet: Sheet, result: Result, cells: Cells) -> tuple[int, int]:
@@ -67,12 +62,12 @@ def _credits_table(sheet: Sheet, result: Result, cells: Cells) -> tuple[int, int
             )
             for s, v in zip(symbols, values, strict=True)
         ]
-        credits = f"{_column(CREDITS_COLUMN)}{row}"
+        credits = f"{column_letters(CREDITS_COLUMN)}{row}"
         parties = _party_formulas(result, credits, row, period.number)
         sheet.append([period.number, period.start, period.end, *figures, *parties])
     last = sheet.rows
     totals = [
-        Formula(f"=SUM({_column(c)}{first + 1}:{_column(c)}{last})", v, "credits")
+        Formula(f"=SUM({column_letters(c)}{first + 1}:{column_letters(c)}{last})", v, "credits")
         for c, v in enumerate(result.allocated_totals(), start=CREDITS_COLUMN + 1)
     ]
     total = sheet.append(

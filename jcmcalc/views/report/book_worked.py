@@ -18,7 +18,7 @@ from jcmcalc.model.expressions import Symbol
 from jcmcalc.run.result import Result
 from jcmcalc.views.report.book_rows import Slot, Total, file_name, selection
 from jcmcalc.views.report.formulas import Formula as FormulaText
-from jcmcalc.views.report.sheets import Book, Formula
+from jcmcalc.views.report.sheets import Book, Formula, column_letters
 
 WORKED = "worked_rows"
 HEADER = ["period", "file", "row", "time", "member", "quantity", "note", "value", "unit"]
@@ -26,16 +26,6 @@ HEADER = ["period", "file", "row", "time", "member", "quantity", "note", "value"
 NUMBER_HEADER = ["number", "value", "unit"]
 #: Names of the columns the totals select rows by and sum (defined names of the workbook).
 NAMES = {"wr_period": "A", "wr_file": "B", "wr_member": "E", "wr_quantity": "F", "wr_value": "H"}
-
-
-def _column(index: int) -> str:
-    """Spreadsheet column letters of a zero-based column index."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def worked_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dict[Slot, Total]:
@@ -50,7 +40,7 @@ def worked_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dic
         for worked in found.worked:
             number = sheet.rows + 1
             where = {
-                title: f"{_column(len(HEADER) + 3 * i + 1)}{number}"
+                title: f"{column_letters(len(HEADER) + 3 * i + 1)}{number}"
                 for i, (title, _, _) in enumerate(worked.numbers)
             }
 

@@ -119,3 +119,10 @@ class Sheet:
             worksheet.write_datetime(row, column, moment, formats["date"])
         else:
             raise TypeError(f"cannot write {cell!r} to a cell")
+
+
+def column_letters(index: int) -> str:
+    """Spreadsheet column letters of a zero-based column index (``0``: ``A``)."""
+    from xlsxwriter.utility import xl_col_to_name  # only with xlsxwriter, as every sheet
+
+    return xl_col_to_name(index)
