@@ -125,8 +125,7 @@ def rows_of(
                 shares[n] = allocate(int(outcome.credits[n]), element.allocation, element.period)
             except JcmcalcError as exc:  # given amounts that do not add up: as calculate says
                 failed[element.project] = str(exc)
-    how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
-    method = (f"{label}: {how}",) if outcome.fallback else ()
+    method = outcome.method(label)
     values = [outcome.values(n) for n in range(len(elements))]
     negative = {
         n: tuple(reduction_warnings(period_label(e.period, e.start, e.end), values[n][2]))

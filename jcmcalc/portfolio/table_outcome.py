@@ -32,9 +32,7 @@ def evaluated(
     )
     failed = {str(projects[n]): str(error) for n, error in outcome.errors.items()}
     codes, texts = warned
-    if outcome.fallback:
-        how = f"computed one project-period at a time by the exact kernel ({outcome.fallback})"
-        texts = tuple((*t, f"{label}: {how}") for t in texts)
+    texts = tuple((*t, *outcome.method(label)) for t in texts)
     negative = outcome.figures[2] < 0
     for n, exact in outcome.exact.items():
         negative[n] = exact[2] < 0

@@ -115,6 +115,13 @@ class Outcome:
     errors: dict[int, JcmcalcError]
     fallback: str = ""
 
+    def method(self, label: str) -> tuple[str, ...]:
+        """The warning a project-period of methodology ``label`` carries when the arrays could
+        not be used (none when they were)."""
+        if not self.fallback:
+            return ()
+        return (f"{label}: computed exactly by the kernel's own loop ({self.fallback})",)
+
     def values(self, position: int) -> tuple[Fraction | float, ...]:
         """RE, PE and ER of project-period ``position``: exact where evaluated exactly."""
         return figures_at(self.figures, self.exact, position)
