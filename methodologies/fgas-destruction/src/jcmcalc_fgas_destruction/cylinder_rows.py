@@ -7,16 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from jcmcalc.inputs.readings import ReadContext, Worked
-from jcmcalc.model.terms import BinaryOp, Symbol
 from jcmcalc_fgas_destruction.cylinders import MASS, cylinders
-
-#: The term of one species' mass in a cylinder, over the row's numbers ``gross``, ``tare``
-#: and ``x`` (the species' mass fraction).
-NET_TIMES_FRACTION = BinaryOp(
-    "*",
-    BinaryOp("-", Symbol("gross", "gross"), Symbol("tare", "tare")),
-    Symbol("x", "x"),
-)
+from jcmcalc_fgas_destruction.masses import NET_TIMES_FRACTION, species_masses
 
 
 def cylinder_rows(path: Path, context: ReadContext) -> Iterator[Worked]:
@@ -25,6 +17,7 @@ def cylinder_rows(path: Path, context: ReadContext) -> Iterator[Worked]:
     unit = parameter.unit
     for row in cylinders(path, context):
         kind = "analysed" if row.analysed else f"nominal for {row.content}"
+        found = species_masses(row.gross, row.tare, row.shares)
         for species, share in row.shares.items():
             yield Worked(
                 (row.period, parameter.name, (species,)),
@@ -32,6 +25,6 @@ def cylinder_rows(path: Path, context: ReadContext) -> Iterator[Worked]:
                 row.when,
                 (("gross", row.gross, unit), ("tare", row.tare, unit), ("x", share, "1")),
                 NET_TIMES_FRACTION,
-                (row.gross - row.tare) * share,
+                found[species],
                 f"cylinder {row.cylinder}, {row.content}: mass fraction of {species} {kind}",
             )

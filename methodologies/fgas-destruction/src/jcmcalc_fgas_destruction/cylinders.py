@@ -46,6 +46,7 @@ from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.model.numbers import absurd, decimal_text, magnitude_text
 from jcmcalc.model.units import conversion_factor, dimensionality
 from jcmcalc.tools.gwp import blend_composition, blends
+from jcmcalc_fgas_destruction.masses import species_masses
 
 #: The monitored parameter a cylinder list fills, and its index of species.
 MASS = "mass_destroyed"
@@ -311,11 +312,11 @@ def read_cylinders(
     sources: dict[tuple[int, str], list[int]] = defaultdict(list)
     months: dict[tuple[int, str], dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     for row in cylinders(path, context):
-        for name, share in row.shares.items():
-            sums[(row.period, name)] += (row.gross - row.tare) * share
+        for name, mass in species_masses(row.gross, row.tare, row.shares).items():
+            sums[(row.period, name)] += mass
             sources[(row.period, name)].append(row.row)
             if row.month:  # a dated list: each cylinder in the month of its date
-                months[(row.period, name)][row.month] += (row.gross - row.tare) * share
+                months[(row.period, name)][row.month] += mass
     parameter = context.methodology.parameter(MASS)
     return {
         (number, parameter.name, (name,)): Reading(
