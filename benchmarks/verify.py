@@ -58,7 +58,7 @@ def project(folder: Path, systems: int, periods: int) -> Path:
 def _in_process(path: Path, submitted: Path) -> tuple[str, int, bool]:
     """The seconds of each step of ``verify`` in this process, the figures, whether they agree."""
     from jcmcalc import api
-    from jcmcalc.inputs.submitted import read_submission
+    from jcmcalc.inputs.submitted.read import read_submission
     from jcmcalc.views import verify
 
     api.get_methodology("TH_AM001", "1.0")  # plugins loaded before the clock starts

@@ -1,5 +1,5 @@
 """Workbook benchmark: the report workbook of about 20,000 dated readings (the most it holds
-as rows, ``jcmcalc.views.report.book_rows.RAW_LIMIT``).
+as rows, ``jcmcalc.views.report.workbook.rows.RAW_LIMIT``).
 
     .venv/bin/python benchmarks/workbook_rows.py [--soffice]
 
@@ -83,7 +83,8 @@ def main() -> None:
     parser.add_argument("--soffice", action="store_true", help="time LibreOffice too")
     options = parser.parse_args()
     import jcmcalc
-    from jcmcalc.views.report import book_rows, render
+    from jcmcalc.views.report import render
+    from jcmcalc.views.report.workbook import rows as book_rows
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

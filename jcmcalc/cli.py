@@ -287,7 +287,7 @@ def _report(args: argparse.Namespace) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from jcmcalc import api
     from jcmcalc.inputs.boundary import file_errors
-    from jcmcalc.inputs.submitted import read_submission
+    from jcmcalc.inputs.submitted.read import read_submission
     from jcmcalc.views import verify
 
     tolerance = verify.tolerance(args.tolerance)

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from jcmcalc.inputs import arrow_numpy
+from jcmcalc.inputs.readers import arrow_numpy
 
 pa = pytest.importorskip("pyarrow")
 
@@ -74,7 +74,7 @@ def test_a_large_monitoring_file_is_read_without_pandas(tmp_path) -> None:
     path = tmp_path / "readings.csv"
     path.write_text("timestamp,system,EG_i,p [kWh]\n" + rows, encoding="utf-8")
     code = (
-        "import sys; from pathlib import Path; from jcmcalc.inputs import fastcsv; "
+        "import sys; from pathlib import Path; from jcmcalc.inputs.readers import fastcsv; "
         f"fastcsv.load(Path({str(path)!r}), ','); print('pandas' in sys.modules)"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -96,7 +96,8 @@ def test_a_parquet_monitoring_file_is_read_without_pandas(tmp_path) -> None:
     path = tmp_path / "readings.parquet"
     pq.write_table(table, path)
     code = (
-        "import json, sys; from pathlib import Path; from jcmcalc.inputs import columns, parquet; "
+        "import json, sys; from pathlib import Path; "
+        "from jcmcalc.inputs.readers import columns, parquet; "
         f"t = columns.load(Path({str(path)!r})); "
         "codes, names = columns.members(t.cells['system']); "
         "present, found = parquet.numbers(t.cells['EG_i,p [kWh]'], title='EG', file=None, "

@@ -314,7 +314,7 @@ def test_a_project_under_two_methodologies_fails_once(tmp_path) -> None:
 
 
 def test_submitted_figures_are_read_by_the_same_rules(tmp_path: Path) -> None:
-    from jcmcalc.inputs.submitted import read_submitted
+    from jcmcalc.inputs.submitted.read import read_submitted
 
     methodology = api.get_methodology("MN_AM003", "2.0")
     path = tmp_path / "figures.csv"

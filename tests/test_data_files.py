@@ -186,9 +186,9 @@ def test_an_unreadable_data_file_is_named(tmp_path) -> None:
 def test_formulas_take_every_allowed_form() -> None:
     from fractions import Fraction
 
-    from jcmcalc.model.expressions import evaluate, to_text
-    from jcmcalc.model.formula import Declared, parse_term
-    from jcmcalc.model.terms import Symbol
+    from jcmcalc.model.expressions.formula import Declared, parse_term
+    from jcmcalc.model.expressions.terms import Symbol
+    from jcmcalc.model.expressions.walkers import evaluate, to_text
 
     names = {
         "x": Declared(Symbol("x", "x_i", ("i",)), "MWh"),

@@ -300,7 +300,7 @@ def test_wide_columns_of_one_parameter_must_agree(tmp_path) -> None:
 
 
 def test_excel_floats_are_their_shortest_decimals(tmp_path) -> None:
-    from jcmcalc.inputs import excel
+    from jcmcalc.inputs.readers import excel
 
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
@@ -411,7 +411,7 @@ def test_result_tables_reprs_and_warnings(tmp_path) -> None:
 
 def test_the_fast_csv_reader_reads_as_the_careful_one(tmp_path, monkeypatch) -> None:
     pytest.importorskip("pyarrow")
-    from jcmcalc.inputs import fastcsv
+    from jcmcalc.inputs.readers import fastcsv
 
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)  # this small file through the fast reader too
     _long_csv(tmp_path, "long.csv")
@@ -435,7 +435,7 @@ def test_the_fast_csv_reader_leaves_bad_cells_to_the_careful_messages(
     tmp_path, monkeypatch, cell, message
 ) -> None:
     pytest.importorskip("pyarrow")
-    from jcmcalc.inputs import fastcsv
+    from jcmcalc.inputs.readers import fastcsv
 
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)
     (tmp_path / "bad.csv").write_text(

@@ -14,7 +14,7 @@ from jcmcalc.authoring.conformance import declaration_problems
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.values import Origin, Value
-from jcmcalc.model.expressions import Constant, Symbol, to, to_text, total
+from jcmcalc.model.expressions.walkers import Constant, Symbol, to, to_text, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
@@ -220,7 +220,7 @@ def test_a_warning_check_that_cannot_be_evaluated_is_a_plugin_fault() -> None:
     """Warning checks run through the kernel's loop: a zero its bounds admit is the plugin's
     fault, named, not an internal error."""
     from jcmcalc.model.errors import PluginError
-    from jcmcalc.model.expressions import Constant
+    from jcmcalc.model.expressions.walkers import Constant
 
     zero = attrs.evolve(expectation(HIGH, LOW, "look again"), left=LOW.ref / Constant(0))
     methodology = _methodology(parameters=(ENERGY, FACTOR, HIGH, LOW), checks=(zero,))

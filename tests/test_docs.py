@@ -223,7 +223,7 @@ def test_checks_render_as_math_on_the_built_pages(site: Path) -> None:
     """Markdown must not read the underscores of a check as emphasis (tested on the HTML)."""
     import html
 
-    from jcmcalc.model.expressions import to_latex
+    from jcmcalc.model.expressions.walkers import to_latex
 
     checked = []
     for methodology in api.methodologies():
@@ -243,7 +243,8 @@ def test_every_declaration_field_is_on_the_reference_page(site: Path) -> None:
     """The declaration API page is generated from the code: each record's own fields."""
     import attrs
 
-    from jcmcalc.model import methodology, parameters, terms
+    from jcmcalc.model import methodology, parameters
+    from jcmcalc.model.expressions import terms
 
     text = (site / "authors" / "declarations" / "index.html").read_text("utf-8")
     records = {

@@ -7,7 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from jcmcalc.model.expressions import (
+from jcmcalc.model.expressions.terms import Collector
+from jcmcalc.model.expressions.walkers import (
     Constant,
     Floor,
     Maximum,
@@ -28,9 +29,8 @@ from jcmcalc.model.expressions import (
     total,
 )
 from jcmcalc.model.methodology import MethodologyError, unit_of
-from jcmcalc.model.terms import Collector
 from jcmcalc.model.units import factor_is_one
-from jcmcalc.views.report.formulas import Formula
+from jcmcalc.views.report.workbook.formulas import Formula
 
 SUP = Symbol("supplied", "EG_sup,i", ("i",))
 GROSS = Symbol("gross", "EG_gross,i", ("i",))

@@ -15,7 +15,7 @@ import pytest
 
 import jcmcalc
 from jcmcalc.model.errors import InputError, PluginError
-from jcmcalc.model.expressions import Constant, Symbol, select, to_latex, total
+from jcmcalc.model.expressions.walkers import Constant, Symbol, select, to_latex, total
 from jcmcalc.model.kernel import (
     CREDITS,
     ER,
@@ -108,12 +108,12 @@ def test_no_hand_written_rounding_of_credits_is_left_in_the_core() -> None:
     }
     assert {path: sites for path, sites in found.items() if sites} == {
         # renderings of the declared Floor node: as text, as a spreadsheet formula, in float64
-        "jcmcalc/model/expressions.py": {"text"},
-        "jcmcalc/views/report/formulas.py": {"text"},
+        "jcmcalc/model/expressions/walkers.py": {"text"},
+        "jcmcalc/views/report/workbook/formulas.py": {"text"},
         "jcmcalc/portfolio/vectorised.py": {"// 1"},  # and the 6th-decimal half-step test
         # the allocation of whole credits (allocation.allocate) and its workbook formulas
         "jcmcalc/model/allocation.py": {"floor call"},
-        "jcmcalc/views/report/book_summary.py": {"text"},
+        "jcmcalc/views/report/workbook/summary.py": {"text"},
         # not credits: the absurd-value guard's bounds, an order of magnitude in messages, a
         # chart's axis ticks
         "jcmcalc/inputs/boundary.py": {"floor call"},
@@ -464,8 +464,8 @@ def test_batch_check_failures_and_faults_fail_their_element_only() -> None:
 def test_a_table_asks_for_a_value_where_the_project_file_would(tmp_path: Path) -> None:
     """The missing-value rule of a table is the kernel's: a cell of the option a system does not
     take may be empty; a cell of the option it takes may not."""
-    from jcmcalc.inputs.columns import load
-    from jcmcalc.portfolio.table import evaluate_table
+    from jcmcalc.inputs.readers.columns import load
+    from jcmcalc.portfolio.table.evaluate import evaluate_table
 
     chosen = methodology(parameters=(ENERGY, GROSS, FACTOR, DIVISOR))
     table = tmp_path / "table.csv"

@@ -334,7 +334,7 @@ def test_parquet_null_is_missing_and_nan_is_an_error(tmp_path: Path) -> None:
 
 
 def test_gaps_and_duplicates_found_across_blocks(tmp_path: Path, monkeypatch) -> None:
-    from jcmcalc.inputs import blocks
+    from jcmcalc.inputs.readers import blocks
 
     monkeypatch.setattr(blocks, "BLOCK_ROWS", 2)
     test_a_gap_is_reported_not_filled(tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs.months import summed
+from jcmcalc.inputs.series.months import summed
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
 from tests.test_coverage import PROJECT as COVERED
@@ -194,7 +194,7 @@ def _with_constant_pe(tmp_path: Path, tonnes: Fraction) -> jcmcalc.Result:
     import attrs
 
     from jcmcalc.inputs.resolve import resolve
-    from jcmcalc.model.expressions import Constant
+    from jcmcalc.model.expressions.walkers import Constant
     from jcmcalc.model.methodology import PROJECT, Equation
     from jcmcalc.run import engine
 
@@ -275,7 +275,7 @@ def test_the_markdown_report_lists_the_months_with_their_gaps(tmp_path: Path) ->
     "data", [UNEVEN, UNEVEN.replace('"EG_i,p [MWh]"', '"EG_i,p [MWh] register"')]
 )
 def test_months_read_in_blocks_equal_those_read_whole(tmp_path: Path, monkeypatch, data) -> None:
-    from jcmcalc.inputs import blocks
+    from jcmcalc.inputs.readers import blocks
 
     whole = months_of(tmp_path, data)
     monkeypatch.setattr(blocks, "BLOCK_ROWS", 1)

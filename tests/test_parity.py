@@ -21,7 +21,7 @@ import pytest
 
 import jcmcalc
 from jcmcalc import api
-from jcmcalc.inputs import blocks, fastcsv
+from jcmcalc.inputs.readers import blocks, fastcsv
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import (
     EXIT_BAD_INPUT,
@@ -32,7 +32,7 @@ from jcmcalc.model.errors import (
 )
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Kind
-from jcmcalc.portfolio.table import unfit
+from jcmcalc.portfolio.table.evaluate import unfit
 from jcmcalc.run.pipeline import latest_version, prepare
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -219,8 +219,8 @@ def test_a_table_refuses_what_it_cannot_hold_and_says_why(
 ) -> None:
     import attrs
 
-    from jcmcalc.inputs.columns import load
-    from jcmcalc.portfolio.table import evaluate_table
+    from jcmcalc.inputs.readers.columns import load
+    from jcmcalc.portfolio.table.evaluate import evaluate_table
 
     identifier, version = methodology.split("@")
     chosen = api.get_methodology(identifier, version)

@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jcmcalc import api, portfolio
-from jcmcalc.inputs import columns, fastcsv
+from jcmcalc.inputs.readers import columns, fastcsv
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import float_sum, integer_sum
 from jcmcalc.portfolio.frame_csv import integer_text
-from jcmcalc.portfolio.table_read import text
+from jcmcalc.portfolio.table.read import text
 from tests.test_portfolio import HEADER, write_table
 
 TITLES = HEADER.rstrip("\n") + ",eligibility C1,eligibility C2,eligibility C3\n"

@@ -15,8 +15,8 @@ from jcmcalc_fgas_destruction.cylinders import accepts
 
 import jcmcalc
 from jcmcalc import hookimpl
-from jcmcalc.inputs.readings import ReadContext, Reader, Reading
 from jcmcalc.inputs.resolve import resolve
+from jcmcalc.inputs.series.readings import ReadContext, Reader, Reading
 from jcmcalc.model.errors import InputError, PluginError
 from jcmcalc.plugin import registry as plugins
 from jcmcalc.plugin.registry import DuplicateError

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 import jcmcalc
-from jcmcalc.model.expressions import symbols
+from jcmcalc.model.expressions.walkers import symbols
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.parameters import CONTINUOUS, Kind
 from jcmcalc.views.report import render

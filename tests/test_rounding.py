@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from jcmcalc import calculate, get_methodology
 from jcmcalc.inputs import boundary
-from jcmcalc.model.expressions import evaluate
+from jcmcalc.model.expressions.walkers import evaluate
 from jcmcalc.model.kernel import CREDITS, ER
 from jcmcalc.model.methodology import REFERENCE
 from tests.conftest import MONGOLIA

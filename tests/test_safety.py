@@ -134,7 +134,7 @@ def test_workbooks_with_macros_or_other_formats_are_refused(tmp_path, cli, suffi
 def test_submitted_workbook_is_read_without_links_or_formulas(monkeypatch, tmp_path) -> None:
     import openpyxl
 
-    from jcmcalc.inputs import submitted
+    from jcmcalc.inputs.submitted import read as submitted
 
     seen = {}
     real = openpyxl.load_workbook

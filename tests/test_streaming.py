@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs import blocks, coverage, series
+from jcmcalc.inputs.readers import blocks
+from jcmcalc.inputs.series import coverage
+from jcmcalc.inputs.series import ordered as series
 from jcmcalc.model.errors import InputError
 from tests.test_monitoring_series import (
     OVERLAPPING_METERS,
@@ -268,7 +270,7 @@ def test_a_parquet_file_read_in_blocks_is_hashed_as_it_is_read(
 def test_a_streamed_csv_file_gives_the_readings_of_one_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data
 ) -> None:
-    from jcmcalc.inputs import fastcsv
+    from jcmcalc.inputs.readers import fastcsv
 
     path = write(tmp_path, data(), both=True)
     expected = one_block(path, monkeypatch)
@@ -292,7 +294,7 @@ def test_a_streamed_csv_file_gives_the_readings_of_one_block(
 def test_a_streamed_csv_file_that_is_not_plain_is_read_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, words: str
 ) -> None:
-    from jcmcalc.inputs import fastcsv
+    from jcmcalc.inputs.readers import fastcsv
 
     path = write(tmp_path, change(system_major()), both=True)
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)
@@ -313,7 +315,7 @@ def test_a_streamed_csv_file_is_hashed_as_it_is_read(
     import hashlib
 
     from jcmcalc.api import get_methodology
-    from jcmcalc.inputs import fastcsv
+    from jcmcalc.inputs.readers import fastcsv
     from jcmcalc.run.pipeline import prepare
 
     path = write(tmp_path, time_major(), both=True)
@@ -328,7 +330,8 @@ def test_a_streamed_csv_file_is_hashed_as_it_is_read(
 def test_a_large_csv_file_that_cannot_be_streamed_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jcmcalc.inputs import fastcsv, monitoring
+    from jcmcalc.inputs.readers import fastcsv
+    from jcmcalc.inputs.series import monitoring
 
     path = write(tmp_path, system_major().replace("\n", "\n\n", 1), both=True)
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)

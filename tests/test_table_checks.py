@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jcmcalc import api, portfolio
-from jcmcalc.portfolio import table_checks
+from jcmcalc.portfolio.table import checks as table_checks
 
 HEADER = (
     'project,methodology,start,end,system,grid,connection_case,"EG_i,p [MWh]","P_rated,i [kWp]"'

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from jcmcalc import api
-from jcmcalc.portfolio import table_fixed
 from jcmcalc.portfolio.compute import table_csv
+from jcmcalc.portfolio.table import fixed as table_fixed
 
 TITLES = (
     'project,methodology,start,end,system,connection_case,"EF_RE,i [t_CO2/MWh]",'

@@ -388,7 +388,7 @@ def test_verify_takes_time_linear_in_the_figures() -> None:
     import time
 
     from jcmcalc import api
-    from jcmcalc.inputs.submission import Figure, Submission
+    from jcmcalc.inputs.submitted.submission import Figure, Submission
     from jcmcalc.views import verify
 
     result = api.calculate(THAI)

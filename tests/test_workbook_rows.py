@@ -13,10 +13,11 @@ import openpyxl
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs import dated
-from jcmcalc.inputs.dated import project_rows
+from jcmcalc.inputs.series import dated
+from jcmcalc.inputs.series.dated import project_rows
 from jcmcalc.model.errors import InputError
-from jcmcalc.views.report import book_rows, render
+from jcmcalc.views.report import render
+from jcmcalc.views.report.workbook import rows as book_rows
 from tests import test_data_forms as forms
 from tests import test_monitoring_series as series
 from tests.test_report import EXAMPLES, THAI

@@ -13,7 +13,7 @@ from jcmcalc.inputs.leaves import Key, coincide, describe_key
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import Attributes, Symbol, Term, symbols, to_text
+from jcmcalc.model.expressions.walkers import Attributes, Symbol, Term, symbols, to_text
 from jcmcalc.model.kernel import (
     Context,
     Place,

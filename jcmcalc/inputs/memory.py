@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from jcmcalc.inputs.columns import Counting, Table
+from jcmcalc.inputs.readers.columns import Counting, Table
 
 #: The name a project from a dict goes by in messages.
 NAME = "<project dict>"

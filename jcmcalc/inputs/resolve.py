@@ -15,7 +15,6 @@ import attrs
 
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import check_bases, evaluate_warning_checks
-from jcmcalc.inputs.coverage import Coverage
 from jcmcalc.inputs.digests import Digest
 from jcmcalc.inputs.leaves import (
     Key,
@@ -29,7 +28,8 @@ from jcmcalc.inputs.leaves import (
     undeclared,
 )
 from jcmcalc.inputs.project import Period, Project
-from jcmcalc.inputs.readings import Reader, Reading, Slot
+from jcmcalc.inputs.series.coverage import Coverage
+from jcmcalc.inputs.series.readings import Reader, Reading, Slot
 from jcmcalc.inputs.sources import read_files
 from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.errors import InputError

@@ -1,7 +1,7 @@
 """Which reader reads which monitoring file of a project.
 
-A plugin reader (:class:`~jcmcalc.inputs.readings.Reader`) reads the files it accepts, for the
-methodologies it serves; every other file goes to the core's CSV/Parquet reader, so Parquet
+A plugin reader (:class:`~jcmcalc.inputs.series.readings.Reader`) reads the files it accepts, for
+the methodologies it serves; every other file goes to the core's CSV/Parquet reader, so Parquet
 files and time zones work for every methodology. Each value may come from one file only.
 
 Unless a caller names the readers, they are those of the installed plugins: the registry of
@@ -15,9 +15,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from jcmcalc.inputs.boundary import file_errors
-from jcmcalc.inputs.monitoring import read_monitoring
 from jcmcalc.inputs.project import Period, Project
-from jcmcalc.inputs.readings import HEAD_BYTES, ReadContext, Reader, Reading, Slot, check_readings
+from jcmcalc.inputs.series.monitoring import read_monitoring
+from jcmcalc.inputs.series.readings import (
+    HEAD_BYTES,
+    ReadContext,
+    Reader,
+    Reading,
+    Slot,
+    check_readings,
+)
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.methodology import Methodology

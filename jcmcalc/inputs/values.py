@@ -24,7 +24,7 @@ class Value:
     """A resolved value, its origin and its source text. ``unit`` is set only for a parameter
     with unit choices: the one of :attr:`Parameter.units` the value is in. ``months``: a
     monitored value's exact total per calendar month, from dated readings
-    (:attr:`jcmcalc.inputs.readings.Reading.months`; empty otherwise)."""
+    (:attr:`jcmcalc.inputs.series.readings.Reading.months`; empty otherwise)."""
 
     value: Fraction
     origin: Origin

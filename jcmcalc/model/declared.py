@@ -15,8 +15,8 @@ from functools import cache
 
 import attrs
 
+from jcmcalc.model.expressions.terms import Symbol, Term, Total
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter
-from jcmcalc.model.terms import Symbol, Term, Total
 from jcmcalc.model.units import parse_unit, same_dimension, split_quantity
 
 ID = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")

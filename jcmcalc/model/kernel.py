@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import attrs
 
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import (
+from jcmcalc.model.expressions.walkers import (
     Attributes,
     Constant,
     Floor,
@@ -395,14 +395,14 @@ class _Elements(_Scope):
     """A scope whose inputs and results are arrays: one exact number per project-period."""
 
     def evaluate(self, term: Term, context: Context, bindings: Mapping[str, str]) -> Any:
-        from jcmcalc.model.elementwise import Elementwise
+        from jcmcalc.model.expressions.elementwise import Elementwise
 
         visitor = Elementwise(self.lookup, context.members, bindings, context.attributes)
         return visitor.visit(term)
 
     @staticmethod
     def exact(value: Any) -> bool:
-        from jcmcalc.model.elementwise import all_exact
+        from jcmcalc.model.expressions.elementwise import all_exact
 
         return all_exact(value)
 

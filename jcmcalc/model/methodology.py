@@ -22,9 +22,9 @@ from jcmcalc.model.declared import (
     term_problems,
 )
 from jcmcalc.model.deferred import deferred
-from jcmcalc.model.dimensions import same_unit, unit_of
 from jcmcalc.model.errors import InputError, MethodologyError, suggest
-from jcmcalc.model.expressions import (
+from jcmcalc.model.expressions.dimensions import same_unit, unit_of
+from jcmcalc.model.expressions.walkers import (
     Select,
     Symbol,
     Term,

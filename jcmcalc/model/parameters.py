@@ -173,7 +173,7 @@ class Parameter:
     @property
     def ref(self):  # -> equations.Symbol, imported lazily to keep the modules acyclic
         """This parameter as a term of an equation."""
-        from jcmcalc.model.expressions import Symbol
+        from jcmcalc.model.expressions.walkers import Symbol
 
         return Symbol(self.name, self.symbol, self.index)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jcmcalc.model.expressions import Attributes, Condition, selections
+from jcmcalc.model.expressions.walkers import Attributes, Condition, selections
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Parameter
 

@@ -2,7 +2,8 @@
 records a methodology written in Python builds (docs/authors/data-files.md describes it).
 
 Tables: ``[methodology]`` (identity and status), ``[indices.<symbol>]``, ``[parameters.<name>]``
-and ``[equations.<name>]`` (``formula`` parsed by :mod:`jcmcalc.model.formula`, in order),
+and ``[equations.<name>]`` (``formula`` parsed by :mod:`jcmcalc.model.expressions.formula`, in
+order),
 ``[[checks]]``, ``[[criteria]]``, ``[estimate]`` (``parameters`` and ``equations`` keyed by the
 monitored parameter they estimate) and ``[[variant]]`` (one methodology per variant: keys that
 replace those of ``[methodology]``, and keys that differ of a parameter, an equation, a check
@@ -20,11 +21,11 @@ from typing import Any
 import attrs
 
 from jcmcalc.model.deferred import declared_in
-from jcmcalc.model.dimensions import unit_of
 from jcmcalc.model.errors import MethodologyError
-from jcmcalc.model.expressions import Constant, Convert, Symbol, free_indices
-from jcmcalc.model.expressions import symbols as symbols_of
-from jcmcalc.model.formula import Declared, parse_relation, parse_term
+from jcmcalc.model.expressions.dimensions import unit_of
+from jcmcalc.model.expressions.formula import Declared, parse_relation, parse_term
+from jcmcalc.model.expressions.walkers import Constant, Convert, Symbol, free_indices
+from jcmcalc.model.expressions.walkers import symbols as symbols_of
 from jcmcalc.model.methodology import (
     PERIOD_HOURS,
     About,

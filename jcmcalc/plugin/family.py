@@ -27,7 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from jcmcalc.inputs.readings import Reader
+from jcmcalc.inputs.series.readings import Reader
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin.datafile import files_in, load_file
 from jcmcalc.plugin.hookspecs import hookimpl

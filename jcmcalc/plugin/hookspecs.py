@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import pluggy
 
 if TYPE_CHECKING:
-    from jcmcalc.inputs.readings import Reader
+    from jcmcalc.inputs.series.readings import Reader
     from jcmcalc.model.methodology import Methodology
 
 PROJECT_NAME = "jcmcalc"
@@ -60,7 +60,7 @@ def jcmcalc_examples() -> Sequence[Path]:
 def jcmcalc_readers() -> Sequence[Reader]:
     """Return readers of monitoring files of a shape the core does not know (a cylinder list).
 
-    Each is a :class:`jcmcalc.inputs.readings.Reader` record: its name (unique across all
+    Each is a :class:`jcmcalc.inputs.series.readings.Reader` record: its name (unique across all
     installed plugins), the ids of the methodologies it serves, ``accepts(path, head)`` deciding
     from a file's path and first bytes whether it reads the file, and ``read(path, context)``
     returning the readings. The core gives a reader only the files it accepts; every other file

@@ -11,7 +11,7 @@ import attrs
 import pluggy
 
 from jcmcalc.inputs import sources
-from jcmcalc.inputs.readings import Reader
+from jcmcalc.inputs.series.readings import Reader
 from jcmcalc.model import faults
 from jcmcalc.model.declared import identity_key, normal_version
 from jcmcalc.model.deferred import checks_deferred

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import numpy as np
 
-from jcmcalc.inputs.coverage import summary
 from jcmcalc.inputs.project import period_label
 from jcmcalc.inputs.resolve import Inputs
+from jcmcalc.inputs.series.coverage import summary
 from jcmcalc.model.allocation import Allocation, allocate
 from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.kernel import Place, reduction_warnings
@@ -23,7 +23,7 @@ from jcmcalc.portfolio.rows import Row, failure
 @attrs.frozen
 class Element:
     """One project-period of a batch: whose, which period, its dates, its project's warnings,
-    the coverage of its monitoring data (:func:`jcmcalc.inputs.coverage.summary`) and how its
+    the coverage of its monitoring data (:func:`jcmcalc.inputs.series.coverage.summary`) and how its
     project shares credits (``[allocation]``)."""
 
     project: str

@@ -54,8 +54,8 @@ def table_csv(
     of :func:`calculate`; and the failure rows, sorted by project."""
     from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.portfolio import frame_csv
-    from jcmcalc.portfolio import table as portfolio_table
-    from jcmcalc.portfolio.table_read import read
+    from jcmcalc.portfolio.table import evaluate as portfolio_table
+    from jcmcalc.portfolio.table.read import read
 
     with bar(None, unit="project", what="portfolio", show=progress) as shown:
         with file_errors(path):
@@ -75,8 +75,8 @@ def _calculate(
         prepared, failed = prepare_folder(path, get, tick)
         return evaluate_inputs(prepared) + failed
     from jcmcalc.inputs.boundary import file_errors
-    from jcmcalc.portfolio import table as portfolio_table
-    from jcmcalc.portfolio.table_read import read
+    from jcmcalc.portfolio.table import evaluate as portfolio_table
+    from jcmcalc.portfolio.table.read import read
 
     with file_errors(path):
         table = read(path)

@@ -4,8 +4,8 @@ processes, or an existing scheduler given by its address (see ``docs/portfolio.m
 The table is read by the workers as a Dask DataFrame and range-partitioned on ``project`` (one
 partition per worker thread), so that every project's rows are in one partition and the
 partitions follow the projects' order. Each partition is evaluated on its worker by
-:func:`jcmcalc.portfolio.table.evaluate_columns`, the in-memory code, and reduced there to its
-output text (CSV lines or JSON records) and an exact :class:`~jcmcalc.portfolio.rows.Subtotal`:
+:func:`jcmcalc.portfolio.table.evaluate.evaluate_columns`, the in-memory code, and reduced there to
+its output text (CSV lines or JSON records) and an exact :class:`~jcmcalc.portfolio.rows.Subtotal`:
 the client joins a few texts and adds the subtotals, so the output equals the numpy engine's
 byte for byte. Row numbers in messages count within a partition.
 """
@@ -22,8 +22,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import columns
 from jcmcalc.inputs.leaves import normal_ids
+from jcmcalc.inputs.readers import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.frame import empty
@@ -39,7 +39,7 @@ from jcmcalc.portfolio.rows import (
     json_records,
     subtotal,
 )
-from jcmcalc.portfolio.table_read import arrow_cells
+from jcmcalc.portfolio.table.read import arrow_cells
 
 #: Name given to the table in messages about a Dask partition.
 PARTITION = Path("dask-partition")
@@ -144,7 +144,7 @@ def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
     import pandas as pd
 
     from jcmcalc.portfolio.frame_csv import body
-    from jcmcalc.portfolio.table import evaluate_columns
+    from jcmcalc.portfolio.table.evaluate import evaluate_columns
 
     computed = evaluate_columns(_table(frame), get) if len(frame) else None
     found = computed.frame.ordered() if computed is not None else empty()
@@ -177,7 +177,7 @@ def _cells(series: Any) -> np.ndarray:
 
 
 def _evaluated(frame: Any, get: Getter) -> list[Row]:
-    from jcmcalc.portfolio.table import evaluate_table
+    from jcmcalc.portfolio.table.evaluate import evaluate_table
 
     return evaluate_table(_table(frame), get) if len(frame) else []
 

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from jcmcalc.inputs import columns
+from jcmcalc.inputs.readers import columns
 from jcmcalc.model.numbers import DISPLAY_PLACES, decimal_text
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import (

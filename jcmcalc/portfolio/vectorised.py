@@ -28,7 +28,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.model.errors import JcmcalcError
-from jcmcalc.model.expressions import (
+from jcmcalc.model.expressions.walkers import (
     BinaryOp,
     Constant,
     Floor,

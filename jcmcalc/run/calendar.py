@@ -7,7 +7,7 @@ it took:
 
 - **by the readings' dates** (:data:`BY_READINGS`), where every monitored value of the period
   comes from dated readings (whose exact totals per calendar month the reader keeps,
-  :attr:`jcmcalc.inputs.readings.Reading.months`): each span's part is the ER that the
+  :attr:`jcmcalc.inputs.series.readings.Reading.months`): each span's part is the ER that the
   methodology's equations give on that span's readings alone (each monitored value summed over
   the span's months, every fixed value unchanged). Where the ER is linear in the monitored
   values (RE and PE sums of monitored quantities times fixed factors) these parts add up to the
@@ -32,7 +32,7 @@ import attrs
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs
 from jcmcalc.inputs.values import Origin
 from jcmcalc.model.errors import PluginError
-from jcmcalc.model.expressions import Symbol
+from jcmcalc.model.expressions.walkers import Symbol
 from jcmcalc.model.kernel import ER, Place, equations_of, evaluate_equations
 from jcmcalc.run.source import InputSource, context_of
 

@@ -20,7 +20,7 @@ from jcmcalc.inputs.project import Period, Project, parse_date
 from jcmcalc.inputs.resolve import Estimation, Inputs, Key, Value, resolve
 from jcmcalc.inputs.values import Origin
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions import Attributes, Symbol
+from jcmcalc.model.expressions.walkers import Attributes, Symbol
 from jcmcalc.model.kernel import Context, Place, evaluate_equations
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import YEAR_NUMBER

@@ -113,7 +113,7 @@ def prepare(
 
     ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
     ``strict`` turns unanswered eligibility criteria and incomplete coverage of the monitoring
-    data (:mod:`jcmcalc.inputs.coverage`) into errors; ``allow_ineligible``
+    data (:mod:`jcmcalc.inputs.series.coverage`) into errors; ``allow_ineligible``
     computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE

@@ -8,7 +8,7 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.inputs.resolve import Inputs, Key, PeriodInputs, Value
-from jcmcalc.model.expressions import Symbol
+from jcmcalc.model.expressions.walkers import Symbol
 from jcmcalc.model.kernel import Context
 
 

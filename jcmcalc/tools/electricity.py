@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import attrs
 
-from jcmcalc.model.expressions import Term
+from jcmcalc.model.expressions.walkers import Term
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable
 from jcmcalc.tools.data import table

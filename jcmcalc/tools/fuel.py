@@ -11,7 +11,7 @@ on the mass basis.
 
 from __future__ import annotations
 
-from jcmcalc.model.expressions import Term, total
+from jcmcalc.model.expressions.walkers import Term, total
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Monitoring
 from jcmcalc.tools.data import table
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from jcmcalc.model.expressions import latex_symbol, to_latex
+from jcmcalc.model.expressions.walkers import latex_symbol, to_latex
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.knowledge import parts
 from jcmcalc.model.methodology import Check, Equation, Methodology, Severity

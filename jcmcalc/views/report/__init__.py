@@ -11,7 +11,7 @@ from importlib import import_module
 from jcmcalc.run.result import Result
 
 #: Report format -> module rendering it.
-FORMATS = {"markdown": "markdown", "html": "html", "xlsx": "workbook"}
+FORMATS = {"markdown": "markdown", "html": "html", "xlsx": "workbook.book"}
 
 
 def render(

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from importlib.metadata import version as distribution_version
 
-from jcmcalc.inputs.months import Month, summed
 from jcmcalc.inputs.resolve import Key, Value
+from jcmcalc.inputs.series.months import Month, summed
 from jcmcalc.model.numbers import shown_text
 from jcmcalc.model.parameters import Monitoring, Parameter
 from jcmcalc.run.calendar import calendar_months, label_of

@@ -9,7 +9,7 @@ Rows and steps whose value is zero are folded. Nothing here recomputes what the 
 
 from __future__ import annotations
 
-from jcmcalc.model.expressions import symbols, to_latex
+from jcmcalc.model.expressions.walkers import symbols, to_latex
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.parameters import Kind
 from jcmcalc.run.result import Mode, Result

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from jcmcalc.inputs.submission import CREDITS, ER, TOTAL, TOTAL_ER, Figure
+from jcmcalc.inputs.submitted.submission import CREDITS, ER, TOTAL, TOTAL_ER, Figure
 from jcmcalc.model.kernel import credits_of
 
 Key = tuple[str, str, str]

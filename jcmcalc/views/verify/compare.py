@@ -8,7 +8,7 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.inputs import boundary
-from jcmcalc.inputs.submission import CREDITS, TOTAL, Figure, Finding, Submission
+from jcmcalc.inputs.submitted.submission import CREDITS, TOTAL, Figure, Finding, Submission
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.run.result import Result
 from jcmcalc.views.verify.causes import Causes, close

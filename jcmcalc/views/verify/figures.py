@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from jcmcalc.inputs.submission import TOTAL, TOTAL_CREDITS, TOTAL_ER
+from jcmcalc.inputs.submitted.submission import TOTAL, TOTAL_CREDITS, TOTAL_ER
 from jcmcalc.run.result import Result
 
 Key = tuple[str, str, str]
 
 
 def recomputed_figures(result: Result) -> dict[Key, Fraction]:
-    """Every figure of ``result`` under the keys of :class:`jcmcalc.inputs.submission.Figure`."""
+    """Every figure of ``result`` under the keys of
+    :class:`jcmcalc.inputs.submitted.submission.Figure`."""
     figures: dict[Key, Fraction] = {}
     methodology = result.methodology
     for name, values in result.inputs.fixed.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from jcmcalc.inputs.submission import Finding
+from jcmcalc.inputs.submitted.submission import Finding
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.views.formatting import text_table
 from jcmcalc.views.verify.compare import Comparison, Verification

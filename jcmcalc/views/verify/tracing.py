@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jcmcalc.inputs.submission import CREDITS, ER, TOTAL_ER, Figure
-from jcmcalc.model.expressions import symbols
+from jcmcalc.inputs.submitted.submission import CREDITS, ER, TOTAL_ER, Figure
+from jcmcalc.model.expressions.walkers import symbols
 from jcmcalc.model.kernel import CREDITS as CREDITS_EQUATION
 from jcmcalc.model.kernel import ER as ER_EQUATION
 from jcmcalc.model.kernel import equations_of

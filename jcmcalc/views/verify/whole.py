@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
-from jcmcalc.inputs.submission import (
+from jcmcalc.inputs.submitted.submission import (
     CREDITS,
     ER,
     TOTAL,
@@ -18,7 +18,7 @@ from jcmcalc.inputs.submission import (
     Stated,
     Submission,
 )
-from jcmcalc.model.expressions import to_text
+from jcmcalc.model.expressions.walkers import to_text
 from jcmcalc.model.kernel import CREDITS as CREDITS_EQUATION
 from jcmcalc.model.kernel import credits_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE

@@ -12,7 +12,7 @@ import jcmcalc
 from jcmcalc import api
 from jcmcalc.authoring.testing import assert_worked_case, worked_cases
 from jcmcalc.model.errors import EXIT_BAD_INPUT, InputError
-from jcmcalc.model.expressions import Constant
+from jcmcalc.model.expressions.walkers import Constant
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = worked_cases(ROOT / "worked_cases")

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jcmcalc.model.expressions import Term, total
+from jcmcalc.model.expressions.walkers import Term, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,

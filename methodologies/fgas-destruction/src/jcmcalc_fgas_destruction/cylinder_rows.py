@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from jcmcalc.inputs.readings import ReadContext, Worked
+from jcmcalc.inputs.series.readings import ReadContext, Worked
 from jcmcalc_fgas_destruction.cylinders import MASS, cylinders
 from jcmcalc_fgas_destruction.masses import NET_TIMES_FRACTION, species_masses
 

@@ -40,8 +40,8 @@ import attrs
 
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.project import Period, decode, read_bytes
-from jcmcalc.inputs.readings import ReadContext, Reading
-from jcmcalc.inputs.times import local, project_zone
+from jcmcalc.inputs.readers.times import local, project_zone
+from jcmcalc.inputs.series.readings import ReadContext, Reading
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.model.numbers import absurd, decimal_text, magnitude_text
 from jcmcalc.model.units import conversion_factor, dimensionality

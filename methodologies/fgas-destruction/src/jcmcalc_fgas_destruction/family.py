@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from jcmcalc.model.expressions import Constant, total
+from jcmcalc.model.expressions.walkers import Constant, total
 from jcmcalc.model.methodology import (
     PERIOD_HOURS,
     PROJECT,

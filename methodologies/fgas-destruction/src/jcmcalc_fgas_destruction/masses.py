@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from jcmcalc.model.expressions import evaluate
-from jcmcalc.model.terms import BinaryOp, Symbol
+from jcmcalc.model.expressions.terms import BinaryOp, Symbol
+from jcmcalc.model.expressions.walkers import evaluate
 
 #: The mass of one species in a cylinder, over the row's numbers ``gross``, ``tare`` and ``x``
 #: (the species' mass fraction).

@@ -1,7 +1,7 @@
 """Entry point of the F-gas destruction plugin (group ``jcmcalc``), with its cylinder-list
 reader."""
 
-from jcmcalc.inputs.readings import Reader
+from jcmcalc.inputs.series.readings import Reader
 from jcmcalc.plugin.family import Family
 from jcmcalc_fgas_destruction.cylinder_rows import cylinder_rows
 from jcmcalc_fgas_destruction.cylinders import accepts, read_cylinders

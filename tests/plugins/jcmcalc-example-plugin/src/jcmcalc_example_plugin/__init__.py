@@ -1,7 +1,7 @@
 """A third-party test plugin: one methodology, installed for real by the tests."""
 
 from jcmcalc import hookimpl
-from jcmcalc.model.expressions import Constant
+from jcmcalc.model.expressions.walkers import Constant
 from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 

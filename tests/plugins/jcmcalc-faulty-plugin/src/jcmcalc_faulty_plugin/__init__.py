@@ -11,8 +11,8 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc import hookimpl
-from jcmcalc.inputs.readings import Reader, Reading
-from jcmcalc.model.expressions import Constant, Power, Total
+from jcmcalc.inputs.series.readings import Reader, Reading
+from jcmcalc.model.expressions.walkers import Constant, Power, Total
 from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
 from jcmcalc.model.parameters import Default, Kind, Monitoring, Parameter
 

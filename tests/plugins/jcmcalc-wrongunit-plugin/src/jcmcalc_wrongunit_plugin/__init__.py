@@ -1,7 +1,7 @@
 """A test plugin whose equation has the wrong dimension: RE in MWh where tCO2 is due."""
 
 from jcmcalc import hookimpl
-from jcmcalc.model.expressions import Constant
+from jcmcalc.model.expressions.walkers import Constant
 from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 

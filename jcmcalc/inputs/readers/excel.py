@@ -1,0 +1,121 @@
+"""Excel workbooks (``.xlsx``) as monitoring files, read with python-calamine (``xlsx`` extra).
+
+A sheet (the first, or the one the project file names: ``{ file = "m.xlsx", sheet = "2025" }``)
+holds a header row (its first non-empty row) and the rows below it, by the same column rules as
+a CSV file. Number cells are IEEE doubles in Excel: each is read as the shortest decimal that
+gives the same double back (Python's ``repr``), as a Parquet float is; a cell Excel shows as
+``0.3`` may hold ``0.30000000000000004`` when a formula computed it (round it in Excel with
+``ROUND`` or type the value). Date cells are dates; in a ``date`` or ``timestamp`` column a
+number is an Excel serial date (days since 1899-12-30, the 1900 date system; the time of day
+rounded to the second).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jcmcalc.inputs.project import read_bytes
+from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table
+from jcmcalc.model.errors import InputError
+
+#: Day 0 of Excel's 1900 date system as it counts after 1900-02-28.
+EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
+
+
+def load(path: Path, sheet: str | None = None) -> Table:
+    """The columns of one sheet of a workbook."""
+    records = _records(path, sheet)
+    start = next((i for i, row in enumerate(records) if any(_given(v) for v in row)), None)
+    if start is None:
+        raise InputError(f"no header row in sheet {sheet or 'the first'}", file=path, row=1)
+    header = [str(v).strip() if _given(v) else "" for v in records[start]]
+    while header and not header[-1]:
+        header.pop()
+    if "" in header:
+        raise InputError(f"column {header.index('') + 1} has no header", file=path, row=start + 1)
+    if len(set(header)) != len(header):
+        duplicate = next(t for t in header if header.count(t) > 1)
+        raise InputError(f"column {duplicate!r} appears twice", file=path, row=start + 1)
+    body, rows = [], []
+    for number, row in enumerate(records[start + 1 :], start=start + 2):
+        if not any(_given(v) for v in row):
+            continue
+        extra = next((j for j in range(len(header), len(row)) if _given(row[j])), None)
+        if extra is not None:
+            raise InputError(
+                f"a value in column {extra + 1}, beyond the header's {len(header)} columns",
+                file=path,
+                row=number,
+            )
+        body.append(row)
+        rows.append(number)
+    cells = {
+        title: _column([row[j] if j < len(row) else "" for row in body], title)
+        for j, title in enumerate(header)
+    }
+    return Table(path, tuple(header), cells, np.array(rows, dtype=np.int64), {})
+
+
+def _records(path: Path, sheet: str | None) -> list[list[Any]]:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        raise InputError(
+            "reading Excel workbooks needs python-calamine: pip install 'jcmcalc[xlsx]'",
+            file=path,
+        ) from None
+    data = read_bytes(path, what="monitoring file")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        if sheet is not None and sheet not in names:
+            raise InputError(
+                f"no sheet {sheet!r} in the workbook (sheets: {', '.join(names)})", file=path
+            )
+        return workbook.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except Exception as exc:  # calamine's errors: a damaged or encrypted file, not a workbook
+        raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
+
+
+def _given(value: Any) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _column(values: list[Any], title: str) -> np.ndarray:
+    """One column: float64 (NaN where empty) when every given cell is a number, datetime64 when
+    every cell of a time column is a date or a serial number, else text."""
+    given = [v for v in values if _given(v)]
+    moments = given and all(_number(v) or isinstance(v, dt.date) for v in given)
+    if title in TIME_COLUMNS and len(given) == len(values) and moments:
+        return np.array([_moment(v) for v in values], dtype="datetime64[us]")
+    if given and all(_number(v) for v in given):
+        return np.array([float(v) if _given(v) else np.nan for v in values], dtype=np.float64)
+    return np.array([_text(v) for v in values], dtype=str)
+
+
+def _moment(value: Any) -> np.datetime64:
+    """A date cell, or an Excel serial date (days since 1899-12-30) to the second."""
+    if isinstance(value, dt.date):
+        return np.datetime64(value, "us")
+    return (EPOCH + np.timedelta64(round(float(value) * 86400), "s")).astype("datetime64[us]")
+
+
+def _text(value: Any) -> str:
+    if not _given(value):
+        return ""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).strip()
