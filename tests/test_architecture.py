@@ -15,6 +15,14 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 LAYERS = ("model", "tools", "inputs", "plugin", "run", "views", "portfolio", "authoring")
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 80
+MAX_FOLDER_MODULES = 15
+#: Rooms inside a layer that must not reach into their neighbours: the file readers know no
+#: monitoring series and no submission; a submission is read without the series machinery.
+SEPARATE = {
+    "jcmcalc.inputs.readers": ("jcmcalc.inputs.series", "jcmcalc.inputs.submitted"),
+    "jcmcalc.inputs.submitted": ("jcmcalc.inputs.series",),
+    "jcmcalc.model.expressions": ("jcmcalc.model.kernel", "jcmcalc.model.methodology"),
+}
 
 
 def _name(path: Path) -> str:
@@ -85,6 +93,27 @@ def test_the_model_imports_nothing_above_it() -> None:
     for name, targets in GRAPH.items():
         if name.startswith("jcmcalc.model."):
             assert all(t.startswith("jcmcalc.model") for t in targets), (name, targets)
+
+
+def test_rooms_do_not_reach_into_their_neighbours() -> None:
+    reaching = [
+        f"{name} imports {target}"
+        for room, neighbours in SEPARATE.items()
+        for name, targets in GRAPH.items()
+        if name.startswith(room + ".")
+        for target in targets
+        if target.startswith(neighbours)
+    ]
+    assert not reaching, "\n".join(reaching)
+
+
+def test_folders_are_small() -> None:
+    crowded = {
+        str(folder.relative_to(ROOT)): n
+        for folder in {path.parent for path in MODULES}
+        if (n := len(list(folder.glob("*.py")))) > MAX_FOLDER_MODULES
+    }
+    assert not crowded, f"folders over {MAX_FOLDER_MODULES} modules: {crowded}"
 
 
 def test_modules_are_small() -> None:

@@ -37,6 +37,8 @@ PARQUET = (".parquet", ".pq")
 SAMPLE, MANY = 1 << 10, 1 << 9
 #: The titles of a monitoring file's time column (every reader and the header rules).
 TIME_COLUMNS = ("timestamp", "date")
+#: The title of the column naming each meter of a member, when a meter was replaced.
+METER_COLUMN = "meter"
 
 
 @attrs.frozen

@@ -10,8 +10,7 @@ import attrs
 
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.readers import columns
-from jcmcalc.inputs.readers.columns import TIME_COLUMNS
-from jcmcalc.inputs.series import ordered as series
+from jcmcalc.inputs.readers.columns import METER_COLUMN, TIME_COLUMNS
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Kind, Parameter
@@ -38,7 +37,7 @@ def value_columns(table: columns.Table, methodology: Methodology) -> list[Column
     index_columns = {index.csv_column for index in methodology.indices}
     found: list[Column] = []
     for name in table.titles:
-        if name in TIME_COLUMNS or name in index_columns or name in ("period", series.METER_COLUMN):
+        if name in TIME_COLUMNS or name in index_columns or name in ("period", METER_COLUMN):
             continue
         match = _HEADER.match(name)
         metadata_unit = table.units.get(name)

@@ -19,13 +19,13 @@ import numpy as np
 from jcmcalc.inputs.leaves import normal_id
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.readers import blocks, columns
+from jcmcalc.inputs.readers.columns import METER_COLUMN
 from jcmcalc.inputs.readers.times import instants, midnights, shown
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
 
-METER_COLUMN = "meter"
 DAY = np.timedelta64(1, "D")
 
 
