@@ -87,7 +87,7 @@ class Resolver:
     """Resolves the members and values of one project against one methodology."""
 
     def __init__(
-        self, methodology: Methodology, project: Project, readers: Sequence[Reader] | None = None
+        self, methodology: Methodology, project: Project, readers: Sequence[Reader] = ()
     ) -> None:
         self.methodology = methodology
         self.project = project
@@ -396,11 +396,13 @@ def resolve(
     estimation: Estimation | None = None,
 ) -> Inputs:
     """Check ``project`` against ``methodology`` and resolve every value; ``readers`` are the
-    plugin readers that may read its monitoring files (None: the installed plugins').
+    plugin readers that may read its monitoring files (None: those the registry stamped on
+    ``methodology``).
 
     With ``estimation`` (ex ante), the monitored values of each period come from it instead of
     the project's monitoring data; every other step is the same.
     """
+    readers = methodology.readers if readers is None else tuple(readers)
     resolver = Resolver(methodology, project, readers)
     if estimation is None:
         fixed = resolver.fixed(methodology.parameters)

@@ -4,14 +4,14 @@ A plugin reader (:class:`~jcmcalc.inputs.series.readings.Reader`) reads the file
 the methodologies it serves; every other file goes to the core's CSV/Parquet reader, so Parquet
 files and time zones work for every methodology. Each value may come from one file only.
 
-Unless a caller names the readers, they are those of the installed plugins: the registry of
-the installed plugins hands its lookup to :func:`use_readers` when it loads (the inputs import
-nothing of the plugin machinery), so every path to a figure reads files the same way.
+The plugin readers are those the registry stamped on the methodology record it handed out
+(:attr:`~jcmcalc.model.methodology.Methodology.readers`), unless a caller names others: every
+path to a figure, and a report that reads the files again, reads them the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from jcmcalc.inputs.boundary import file_errors
@@ -30,30 +30,15 @@ from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.progress import bar
 
-#: The lookup of the installed plugins' readers of a methodology (see :func:`use_readers`).
-_installed: list[Callable[[Methodology], Sequence[Reader]]] = []
-
-
-def use_readers(lookup: Callable[[Methodology], Sequence[Reader]]) -> None:
-    """Read files with the readers ``lookup`` finds for a methodology, unless told otherwise."""
-    _installed[:] = [lookup]
-
-
-def installed_readers(methodology: Methodology) -> tuple[Reader, ...]:
-    """The installed plugins' readers serving ``methodology`` (none before plugins load)."""
-    return tuple(reader for lookup in _installed for reader in lookup(methodology))
-
 
 def read_files(
     methodology: Methodology,
     project: Project,
     members: Mapping[str, tuple[str, ...]],
-    readers: Sequence[Reader] | None = None,
+    readers: Sequence[Reader],
 ) -> dict[Slot, Reading]:
     """The readings of every monitoring file of ``project`` (``readers``: the plugin readers
-    that may read them, those of the installed plugins when None)."""
-    if readers is None:
-        readers = installed_readers(methodology)
+    that may read them)."""
     sources = monitoring_files(project)
     found: dict[Slot, Reading] = {}
     sizes = [_size(path) for path, _ in sources]

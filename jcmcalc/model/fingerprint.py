@@ -29,7 +29,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, int | Fraction):
         return f"{value.numerator}/{value.denominator}" if isinstance(value, Fraction) else value
     if attrs.has(type(value)):
-        fields = {f.name: plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        fields = {
+            f.name: plain(getattr(value, f.name))
+            for f in attrs.fields(type(value))
+            if f.metadata.get("declared", True)
+        }
         return {"@": type(value).__qualname__, **fields}
     if isinstance(value, Mapping):
         pairs = [[plain(k), plain(v)] for k, v in value.items()]

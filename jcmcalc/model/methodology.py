@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -222,6 +223,12 @@ class Methodology:
     #: Functions of the resolved :class:`jcmcalc.inputs.resolve.Inputs` returning warnings for the
     #: result (a value that is accepted but not credited, say).
     notices: tuple[Callable[..., Iterable[str]], ...] = ()
+    #: The plugin providing it (``"distribution version"``, for fault messages) and the plugin
+    #: readers serving it (:class:`jcmcalc.inputs.series.readings.Reader`): stamped by the
+    #: plugin registry on the record it hands out, so nothing below it looks the registry up.
+    #: Not part of the declaration: neither takes part in equality or in the fingerprint.
+    plugin: str = attrs.field(default="", eq=False, metadata={"declared": False})
+    readers: tuple[Any, ...] = attrs.field(default=(), eq=False, metadata={"declared": False})
 
     def __attrs_post_init__(self) -> None:
         if not deferred():

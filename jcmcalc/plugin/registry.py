@@ -10,9 +10,7 @@ from typing import Any
 import attrs
 import pluggy
 
-from jcmcalc.inputs import sources
 from jcmcalc.inputs.series.readings import Reader
-from jcmcalc.model import faults
 from jcmcalc.model.declared import identity_key, normal_version
 from jcmcalc.model.deferred import checks_deferred
 from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
@@ -75,6 +73,8 @@ class Registry:
         self._readers: dict[str, tuple[Reader, PluginInfo]] = {}
         #: Methodologies checked so far: each is checked when first used (:meth:`checked`).
         self._checked: set[tuple[str, str, str]] = set()
+        #: The records handed out, stamped with their plugin and readers (:meth:`checked`).
+        self._served: dict[tuple[str, str, str], Methodology] = {}
         #: The file each methodology was declared in, where its plugin said (data files).
         self._places: dict[tuple[str, str, str], str] = {}
 
@@ -119,6 +119,7 @@ class Registry:
             self.providers[methodology.key] = info
         self._identities |= seen
         self._readers.update({reader.name: (reader, info) for reader in readers})
+        self._served.clear()  # a new reader may serve a methodology served before
         self._places.update(places)
         self.plugins.append(info)
 
@@ -141,7 +142,10 @@ class Registry:
 
     def checked(self, methodology: Methodology) -> Methodology:
         """``methodology``, once :func:`~jcmcalc.model.methodology.check` found it consistent
-        (a ``MethodologyError`` naming its plugin otherwise)."""
+        (a ``MethodologyError`` naming its plugin otherwise), stamped with the plugin providing
+        it and the readers serving it: what every step below learns of the plugins."""
+        if (served := self._served.get(methodology.key)) is not None:
+            return served
         if methodology.key not in self._checked:
             try:
                 check(methodology)
@@ -152,7 +156,13 @@ class Registry:
                 message = f"{place}: {exc}{plugin}" if place else f"{exc}{plugin}"
                 raise MethodologyError(message) from None
             self._checked.add(methodology.key)
-        return methodology
+        info = self.providers.get(methodology.key)
+        with checks_deferred():  # checked above
+            served = attrs.evolve(
+                methodology, plugin=info.label if info else "", readers=self.readers(methodology)
+            )
+        self._served[methodology.key] = served
+        return served
 
     def methodologies(self) -> list[Methodology]:
         """Every methodology, checked, sorted by id and version."""
@@ -202,12 +212,8 @@ def _version_key(methodology: Methodology) -> tuple[int, ...]:
 
 @cache
 def installed(strict: bool = False) -> Registry:
-    """The plugins installed in this environment, loaded once (see :func:`load`). Fault
-    messages name the plugins of this registry, and its readers read monitoring files."""
-    registry = load(strict=strict)
-    faults.name_providers(lambda key: info.label if (info := registry.providers.get(key)) else "")
-    sources.use_readers(registry.readers)
-    return registry
+    """The plugins installed in this environment, loaded once (see :func:`load`)."""
+    return load(strict=strict)
 
 
 def provider_of(methodology: Methodology, registry: Registry | None = None) -> PluginInfo | None:

@@ -109,7 +109,7 @@ def project_rows(inputs: Inputs, limit: int) -> tuple[FileRows, ...]:
     as all of them together are at most ``limit`` values; files a plugin's reader reads without
     rows, files given as DataFrames and files beyond the limit get the reason instead."""
     methodology, project = inputs.methodology, inputs.project
-    readers = sources.installed_readers(methodology)
+    readers = methodology.readers
     found: list[FileRows] = []
     left = limit
     for path, period in sources.monitoring_files(project):
