@@ -9,12 +9,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import numpy as np
 
-from jcmcalc.inputs.project import period_label
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.inputs.series.coverage import summary
 from jcmcalc.model.allocation import Allocation, allocate
 from jcmcalc.model.errors import JcmcalcError
-from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.rows import Row, failure
@@ -111,13 +109,9 @@ def rows_of(
     batch: vectorised.Batch, elements: Sequence[Element], label: str
 ) -> tuple[list[Row], dict[str, str]]:
     """Rows of one evaluated batch; the errors by project name."""
-    outcome = vectorised.run(
-        batch,
-        where=lambda n: Place(
-            elements[n].period, f"{elements[n].project}, period {elements[n].period}", members=False
-        ),
+    outcome, failed = vectorised.run_named(
+        batch, [e.project for e in elements], [e.period for e in elements]
     )
-    failed = {elements[n].project: str(error) for n, error in outcome.errors.items()}
     shares = {}
     for n, element in enumerate(elements):
         if element.allocation is not None and element.project not in failed:
@@ -128,9 +122,8 @@ def rows_of(
     method = outcome.method(label)
     values = [outcome.values(n) for n in range(len(elements))]
     negative = {
-        n: tuple(reduction_warnings(period_label(e.period, e.start, e.end), values[n][2]))
-        for n, e in enumerate(elements)
-        if values[n][2] < 0  # a label only where a warning needs one
+        n: outcome.negative_warnings(n, elements[n].period, elements[n].start, elements[n].end)
+        for n in outcome.negative()
     }
     rows = [
         Row(

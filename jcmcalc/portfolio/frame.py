@@ -16,7 +16,7 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
-from jcmcalc.portfolio.rows import Row, Subtotal, per_party
+from jcmcalc.portfolio.rows import Row, Subtotal, float_sum, per_party
 
 Exact = dict[int, tuple[Fraction, Fraction, Fraction]]
 Split = tuple[tuple[str, int], ...]
@@ -193,28 +193,6 @@ def from_rows(rows: Sequence[Row]) -> Frame:
         texts=tuple(texts),
         allocations={n: r.allocation for n, r in enumerate(rows) if r.allocation},
     )
-
-
-def float_sum(values: np.ndarray) -> Fraction:
-    """The exact sum of finite float64 ``values``: each is a 53-bit integer times a power of
-    two, so the integers of each power are summed in int64 (in halves of 26 bits, which
-    cannot overflow below 2**36 values) and the few sums combined as Python ints."""
-    mantissas, exponents = np.frexp(values)
-    integers = (mantissas * 2.0**53).astype(np.int64)
-    order = np.argsort(exponents, kind="stable")
-    exponents, integers = exponents[order], integers[order]
-    if not len(integers):
-        return Fraction(0)
-    starts = np.flatnonzero(np.concatenate(([True], exponents[1:] != exponents[:-1])))
-    high = np.add.reduceat(integers >> 26, starts)
-    low = np.add.reduceat(integers & ((1 << 26) - 1), starts)
-    powers = exponents[starts].tolist()
-    lowest = min(powers)
-    total = sum(
-        ((int(up) << 26) + int(down)) << (power - lowest)
-        for up, down, power in zip(high.tolist(), low.tolist(), powers, strict=True)
-    )
-    return Fraction(total) * Fraction(2) ** (lowest - 53)
 
 
 def integer_sum(values: np.ndarray) -> int:

@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import attrs
+import numpy as np
 
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
@@ -120,7 +121,9 @@ def subtotal(rows: Sequence[Row], *, part: bool = False) -> Subtotal:
             sum(c, Fraction(0)) if e else Fraction(0) for c, e in zip(columns, exact, strict=True)
         ),
         floated=tuple(
-            _float_total(c) if part or not e else Fraction(0)
+            float_sum(np.array([v for v in c if v is not None], dtype=np.float64))
+            if part or not e
+            else Fraction(0)
             for c, e in zip(columns, exact, strict=True)
         ),
         exact=exact,
@@ -141,15 +144,26 @@ def per_party(splits: Iterable[tuple[tuple[str, int], ...]]) -> tuple[tuple[str,
     return tuple(found.items())
 
 
-def _float_total(values: Sequence[Fraction | float | None]) -> Fraction:
-    """The exact sum of the float64 values of ``values`` (as integers of 2**-1074, the
-    smallest float64 step, so no Fraction is added per value)."""
-    total = 0
-    for value in values:
-        if value is not None:
-            numerator, denominator = float(value).as_integer_ratio()
-            total += numerator << (1075 - denominator.bit_length())
-    return Fraction(total, 1 << 1074)
+def float_sum(values: np.ndarray) -> Fraction:
+    """The exact sum of finite float64 ``values``: each is a 53-bit integer times a power of
+    two, so the integers of each power are summed in int64 (in halves of 26 bits, which
+    cannot overflow below 2**36 values) and the few sums combined as Python ints."""
+    mantissas, exponents = np.frexp(values)
+    integers = (mantissas * 2.0**53).astype(np.int64)
+    order = np.argsort(exponents, kind="stable")
+    exponents, integers = exponents[order], integers[order]
+    if not len(integers):
+        return Fraction(0)
+    starts = np.flatnonzero(np.concatenate(([True], exponents[1:] != exponents[:-1])))
+    high = np.add.reduceat(integers >> 26, starts)
+    low = np.add.reduceat(integers & ((1 << 26) - 1), starts)
+    powers = exponents[starts].tolist()
+    lowest = min(powers)
+    total = sum(
+        ((int(up) << 26) + int(down)) << (power - lowest)
+        for up, down, power in zip(high.tolist(), low.tolist(), powers, strict=True)
+    )
+    return Fraction(total) * Fraction(2) ** (lowest - 53)
 
 
 def combine(parts: Sequence[Subtotal]) -> Row:

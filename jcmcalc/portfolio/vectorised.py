@@ -27,6 +27,7 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
+from jcmcalc.inputs.project import period_label
 from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.expressions.walkers import (
     BinaryOp,
@@ -50,6 +51,7 @@ from jcmcalc.model.kernel import (
     equations_of,
     evaluate_period,
     evaluate_periods,
+    reduction_warnings,
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
 from jcmcalc.model.numbers import DISPLAY_PLACES
@@ -126,6 +128,21 @@ class Outcome:
         """RE, PE and ER of project-period ``position``: exact where evaluated exactly."""
         return figures_at(self.figures, self.exact, position)
 
+    def negative(self) -> list[int]:
+        """The project-periods whose reductions are negative (exact where evaluated exactly)."""
+        below = self.figures[2] < 0
+        for n, exact in self.exact.items():
+            below[n] = exact[2] < 0
+        return np.flatnonzero(below).tolist()
+
+    def negative_warnings(
+        self, position: int, period: int, start: str, end: str
+    ) -> tuple[str, ...]:
+        """The warnings of project-period ``position`` (``period`` from ``start`` to ``end``)
+        about its negative reductions."""
+        label = period_label(period, start, end)
+        return tuple(reduction_warnings(label, self.values(position)[2]))
+
 
 class Unsupported(Exception):
     """The array evaluator cannot take this tree or batch (the kernel evaluates it exactly)."""
@@ -137,6 +154,20 @@ Pair = tuple[np.ndarray, np.ndarray]  # value and magnitude bound
 def _flat(array: np.ndarray, count: int) -> np.ndarray:
     """One value per project-period of a value not indexed by any member."""
     return np.broadcast_to(array, (count,) + (1,) * (array.ndim - 1)).ravel()
+
+
+def run_named(
+    batch: Batch, projects: Sequence[str] | np.ndarray, periods: Sequence[int] | np.ndarray
+) -> tuple[Outcome, dict[str, str]]:
+    """:func:`run`, each project-period named by its project and period; and the projects that
+    failed, with the message."""
+    outcome = run(
+        batch,
+        where=lambda n: Place(
+            int(periods[n]), f"{projects[n]}, period {periods[n]}", members=False
+        ),
+    )
+    return outcome, {str(projects[n]): str(error) for n, error in outcome.errors.items()}
 
 
 def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from jcmcalc.inputs.project import period_label
-from jcmcalc.model.kernel import Place, reduction_warnings
 from jcmcalc.portfolio import vectorised
 from jcmcalc.portfolio.frame import Frame
 
@@ -24,24 +22,14 @@ def evaluated(
     period ``numbers``; warnings ``warned`` as codes into their distinct tuples), and the
     projects it fails, with the message."""
     projects, start, end = named
-    outcome = vectorised.run(
-        batch,
-        where=lambda n: Place(
-            int(numbers[n]), f"{projects[n]}, period {numbers[n]}", members=False
-        ),
-    )
-    failed = {str(projects[n]): str(error) for n, error in outcome.errors.items()}
+    outcome, failed = vectorised.run_named(batch, projects, numbers)
     codes, texts = warned
     texts = tuple((*t, *outcome.method(label)) for t in texts)
-    negative = outcome.figures[2] < 0
-    for n, exact in outcome.exact.items():
-        negative[n] = exact[2] < 0
-    if negative.any():  # a warning of its own for each period with negative reductions
+    if negative := outcome.negative():  # a warning of its own for each such period
         codes, texts = codes.copy(), list(texts)
-        for n in np.flatnonzero(negative).tolist():
-            period = period_label(int(numbers[n]), str(start[n]), str(end[n]))
-            reductions = outcome.values(n)[2]
-            texts.append(texts[codes[n]] + tuple(reduction_warnings(period, reductions)))
+        for n in negative:
+            warnings = outcome.negative_warnings(n, int(numbers[n]), str(start[n]), str(end[n]))
+            texts.append(texts[codes[n]] + warnings)
             codes[n] = len(texts) - 1
     frame = Frame(
         projects,

@@ -8,7 +8,6 @@ from fractions import Fraction
 
 from jcmcalc.run.result import Result
 from jcmcalc.views.report import content
-from jcmcalc.views.report.workbook.plan import CHARTED_POINTS
 from jcmcalc.views.report.workbook.sheets import Book, Formula, Sheet
 
 MONTHS = "months"
@@ -55,22 +54,18 @@ def months_sheet(book: Book, result: Result) -> None:
             cells = xl_range(first, column, last, column)
             total.append(Formula(f"=SUM({cells})", sum((v or 0 for v in found), Fraction(0))))
         sheet.append(total, style="header")
-        _chart(book, sheet, symbol, first, last, len(names))
+        _chart(sheet, symbol, first, last, len(names))
 
 
-def _chart(book: Book, sheet: Sheet, symbol: str, first: int, last: int, points: int) -> None:
+def _chart(sheet: Sheet, symbol: str, first: int, last: int, points: int) -> None:
     """Months along, one series per point (rows ``first``..``last``, zero-based)."""
-    chart = book.workbook.add_chart({"type": "column"})
-    for column in range(1, min(points, CHARTED_POINTS) + 1):
-        chart.add_series(
-            {
-                "name": [sheet.name, first - 1, column],
-                "categories": [sheet.name, first, 0, last, 0],
-                "values": [sheet.name, first, column, last, column],
-            }
-        )
-    chart.set_title({"name": f"{symbol} per month (an empty slot: no readings)"})
-    chart.set_legend({"position": "bottom"})
-    chart.show_blanks_as("gap")
-    sheet.worksheet.insert_chart(sheet.rows + 1, 0, chart, {"x_scale": 1.6, "y_scale": 1.1})
-    sheet.rows += CHART_ROWS
+    series = [
+        {
+            "name": [sheet.name, first - 1, column],
+            "categories": [sheet.name, first, 0, last, 0],
+            "values": [sheet.name, first, column, last, column],
+        }
+        for column in range(1, points + 1)
+    ]
+    title = f"{symbol} per month (an empty slot: no readings)"
+    sheet.gap_chart(title, series, y_scale=1.1, rows=CHART_ROWS)

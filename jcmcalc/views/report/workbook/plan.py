@@ -31,8 +31,6 @@ ROWS_NOTE = (
     "sheet are their sums, as long as the workbook holds at most {limit:,} values; beyond "
     "that, the totals are given with the file's SHA-256."
 )
-#: Largest number of monitoring points charted in the workbook (one series each).
-CHARTED_POINTS = 40
 
 
 def plan_sheet(book: Book, result: Result) -> None:
@@ -108,7 +106,7 @@ def readings_sheet(
                 None if value is None or where is None else Formula(f"={where}", value.value)
             )
         sheet.append(cells)
-    _chart(book, sheet, first, len(points), len(periods))
+    _chart(sheet, first, len(points), len(periods))
     sheet.skip()
     sheet.title("Files read (the inputs of the run)", "section")
     sheet.append([ROWS_NOTE.format(sheet=book_rows.RAW, limit=book_rows.RAW_LIMIT)])
@@ -117,25 +115,20 @@ def readings_sheet(
         sheet.append(row)
 
 
-def _chart(book: Book, sheet: Sheet, header: int, points: int, periods: int) -> None:
+def _chart(sheet: Sheet, header: int, points: int, periods: int) -> None:
     """A column chart of the monitored values: periods along, one series per point."""
     if not points or not periods:
         return
-    chart = book.workbook.add_chart({"type": "column"})
-    for offset in range(min(points, CHARTED_POINTS)):
-        row = header + offset  # zero-based row of the point
-        chart.add_series(
-            {
-                "name": [sheet.name, row, 0],
-                "categories": [sheet.name, header - 1, 4, header - 1, 3 + periods],
-                "values": [sheet.name, row, 4, row, 3 + periods],
-            }
-        )
-    chart.set_title({"name": "Monitored values per period (an empty slot: no value)"})
-    chart.set_legend({"position": "bottom"})
-    chart.show_blanks_as("gap")
-    sheet.worksheet.insert_chart(sheet.rows + 1, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
-    sheet.rows += 20
+    series = [
+        {
+            "name": [sheet.name, row, 0],
+            "categories": [sheet.name, header - 1, 4, header - 1, 3 + periods],
+            "values": [sheet.name, row, 4, row, 3 + periods],
+        }
+        for row in range(header, header + points)  # zero-based rows
+    ]
+    title = "Monitored values per period (an empty slot: no value)"
+    sheet.gap_chart(title, series, y_scale=1.2, rows=20)
 
 
 def eligibility_sheet(book: Book, result: Result) -> None:

@@ -15,7 +15,7 @@ origin on the input sheet.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -104,6 +104,23 @@ def selection(
     )
 
 
+def engine_totals(
+    result: Result, prefix: str, totals: Iterable[tuple[Slot, str, Fraction]]
+) -> Iterator[tuple[Slot, str, Fraction]]:
+    """Of the period ``totals`` some rows give (slot, file name, exact total), those equal to
+    the engine's value, each with its ``SUMPRODUCT`` selection (see :func:`selection`): the
+    others are not how the engine got its value, and the input sheet keeps the value."""
+    values = {p.period.number: p.values for p in result.inputs.periods}
+    for slot, name, total in totals:
+        period, quantity, member = slot
+        value = values.get(period, {}).get(quantity, {}).get(member)
+        if value is None or value.value != total:
+            continue
+        symbol = result.methodology.parameter(quantity).symbol
+        if (where := selection(prefix, period, name, symbol, member)) is not None:
+            yield slot, where, total
+
+
 def file_name(result: Result, path: Path) -> str:
     """A file's path relative to the project's folder, as the workbook names it."""
     return Path(os.path.relpath(path, result.inputs.project.directory)).as_posix()
@@ -185,18 +202,14 @@ def _totals(
     placed: list[tuple[str, ColumnRows, dict[tuple[int, tuple[str, ...]], list[int]]]],
 ) -> dict[Slot, Total]:
     """The SUMPRODUCT of each period total, where the rows give exactly the engine's value."""
-    values = {p.period.number: p.values for p in result.inputs.periods}
     found: dict[Slot, Total] = {}
     for name, column, counted in placed:
-        symbol = result.methodology.parameter(column.parameter).symbol
-        for (period, member), total in column.totals().items():
-            value = values.get(period, {}).get(column.parameter, {}).get(member)
-            if value is None or value.value != total:
-                continue  # not the engine's value (given otherwise): the input sheet keeps it
-            where = selection("raw", period, name, symbol, member)
-            if where is None:
-                continue
+        totals = (
+            ((period, column.parameter, member), name, total)
+            for (period, member), total in column.totals().items()
+        )
+        for slot, where, total in engine_totals(result, "raw", totals):
             text = f"=SUMPRODUCT({where},raw_counted){_divided(column)}"
-            summed = exact(column, counted[(period, member)])
-            found[(period, column.parameter, member)] = Total(Formula(text, total), summed)
+            summed = exact(column, counted[(slot[0], slot[2])])
+            found[slot] = Total(Formula(text, total), summed)
     return found

@@ -47,6 +47,10 @@ class Styled:
     style: str
 
 
+#: The points a chart shows at most (a chart of more is unreadable; the table has them all).
+CHARTED_POINTS = 40
+
+
 class Book:
     """An XlsxWriter workbook with the named :data:`FORMATS`."""
 
@@ -84,6 +88,20 @@ class Sheet:
 
     def title(self, text: str, style: str = "title") -> int:
         return self.append([text], style=style)
+
+    def gap_chart(self, title: str, series: Sequence[dict], *, y_scale: float, rows: int) -> None:
+        """A column chart of ``series`` (one per point, at most :data:`CHARTED_POINTS`) below
+        the sheet's rows, an empty cell shown as a gap (no reading is not a zero); the chart
+        takes ``rows`` rows."""
+        chart = self.book.workbook.add_chart({"type": "column"})
+        for one in series[:CHARTED_POINTS]:
+            chart.add_series(one)
+        chart.set_title({"name": title})
+        chart.set_legend({"position": "bottom"})
+        chart.show_blanks_as("gap")
+        options = {"x_scale": 1.6, "y_scale": y_scale}
+        self.worksheet.insert_chart(self.rows + 1, 0, chart, options)
+        self.rows += rows
 
     def skip(self) -> None:
         self.rows += 1

@@ -17,7 +17,7 @@ from jcmcalc.inputs.series.dated import FileRows
 from jcmcalc.model.expressions.walkers import Symbol
 from jcmcalc.run.result import Result
 from jcmcalc.views.report.workbook.formulas import Formula as FormulaText
-from jcmcalc.views.report.workbook.rows import Slot, Total, file_name, selection
+from jcmcalc.views.report.workbook.rows import Slot, Total, engine_totals, file_name
 from jcmcalc.views.report.workbook.sheets import Book, Formula, column_letters
 
 WORKED = "worked_rows"
@@ -69,21 +69,8 @@ def worked_sheet(book: Book, result: Result, files: tuple[FileRows, ...]) -> dic
     last = max(sheet.rows, 2)
     for title, column in NAMES.items():
         book.workbook.define_name(title, f"={WORKED}!${column}$2:${column}${last}")
-    return _totals(result, sums)
-
-
-def _totals(result: Result, sums: Mapping[tuple[Slot, str], Fraction]) -> dict[Slot, Total]:
-    values = {p.period.number: p.values for p in result.inputs.periods}
-    found: dict[Slot, Total] = {}
-    for ((period, quantity, member), name), total in sums.items():
-        value = values.get(period, {}).get(quantity, {}).get(member)
-        if value is None or value.value != total:
-            continue  # not the engine's value: the input sheet keeps it
-        symbol = result.methodology.parameter(quantity).symbol
-        where = selection("wr", period, name, symbol, member)
-        if where is None:
-            continue
-        found[(period, quantity, member)] = Total(
-            Formula(f"=SUMPRODUCT({where},wr_value)", total), exact=False, sheet=WORKED
-        )
-    return found
+    totals = ((slot, name, total) for (slot, name), total in sums.items())
+    return {
+        slot: Total(Formula(f"=SUMPRODUCT({where},wr_value)", total), exact=False, sheet=WORKED)
+        for slot, where, total in engine_totals(result, "wr", totals)
+    }
