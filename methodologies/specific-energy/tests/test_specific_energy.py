@@ -34,7 +34,7 @@ def test_the_recorded_versions_are_listed() -> None:
 
 def test_a_record_whose_text_was_not_read_labels_its_equations() -> None:
     for key, methodology in _family().items():
-        read = methodology.about.source.startswith("https://www.jcm.go.jp/")
+        read = methodology.about.confidence.value == "read"
         for equation in methodology.equations:
             assert read or equation.inferred, (key, equation.name)
         for check in methodology.checks:
