@@ -26,7 +26,7 @@ REGISTRY = {
     "ID_AM011": {"1.0"}, "TH_AM004": {"1.0"}, "BD_AM003": {"1.0"}, "KH_AM005": {"1.0"},
     "VN_AM013": {"1.0"}, "TH_AM002": {"2.0"}, "CR_AM003": {"1.0"},
     # issue 30 item 3 ids whose read summary is an efficiency ratio
-    "SA_AM001": {"1.0"}, "ID_AM009": {"1.0", "3.0"},
+    "SA_AM001": {"1.0"}, "ID_AM009": {"1.0", "3.0"}, "VN_AM003": {"1.0"},
 }
 
 
