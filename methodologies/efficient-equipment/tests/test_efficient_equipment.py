@@ -17,16 +17,41 @@ EXAMPLE = PLUGIN / "examples" / "jakarta-mall-chillers"
 WORKED = sorted(p.parent for p in PLUGIN.glob("worked_cases/*/project.toml"))
 #: Issue 30 item 2, with the versions the registry's project list names.
 REGISTRY = {
-    "ID_AM002": {"1.0", "2.0"}, "ID_AM003": {"1.0"}, "ID_AM004": {"2.0"}, "ID_AM008": {"2.0"},
-    "ID_AM010": {"1.0"}, "ID_AM022": {"1.0"}, "TH_AM003": {"1.0"}, "TH_AM005": {"2.0", "3.0"},
-    "TH_AM006": {"1.0"}, "TH_AM008": {"1.0"}, "TH_AM011": {"1.0"}, "TH_AM013": {"1.0"},
-    "BD_AM001": {"1.0", "2.0"}, "KH_AM003": {"1.0"}, "CR_AM002": {"1.0"}, "MM_AM002": {"1.0"},
-    "VN_AM002": {"1.0"}, "VN_AM006": {"1.0"}, "ID_AM005": {"2.0"}, "ID_AM018": {"1.0"},
-    "ID_AM020": {"1.0"}, "KH_AM001": {"1.0"}, "TH_AM016": {"1.0"}, "VN_AM008": {"1.0"},
-    "ID_AM011": {"1.0"}, "TH_AM004": {"1.0"}, "BD_AM003": {"1.0"}, "KH_AM005": {"1.0"},
-    "VN_AM013": {"1.0"}, "TH_AM002": {"2.0"}, "CR_AM003": {"1.0"},
+    "ID_AM002": {"1.0", "2.0"},
+    "ID_AM003": {"1.0"},
+    "ID_AM004": {"2.0"},
+    "ID_AM008": {"2.0"},
+    "ID_AM010": {"1.0"},
+    "ID_AM022": {"1.0"},
+    "TH_AM003": {"1.0"},
+    "TH_AM005": {"2.0", "3.0"},
+    "TH_AM006": {"1.0"},
+    "TH_AM008": {"1.0"},
+    "TH_AM011": {"1.0"},
+    "TH_AM013": {"1.0"},
+    "BD_AM001": {"1.0", "2.0"},
+    "KH_AM003": {"1.0"},
+    "CR_AM002": {"1.0"},
+    "MM_AM002": {"1.0"},
+    "VN_AM002": {"1.0"},
+    "VN_AM006": {"1.0"},
+    "ID_AM005": {"2.0"},
+    "ID_AM018": {"1.0"},
+    "ID_AM020": {"1.0"},
+    "KH_AM001": {"1.0"},
+    "TH_AM016": {"1.0"},
+    "VN_AM008": {"1.0"},
+    "ID_AM011": {"1.0"},
+    "TH_AM004": {"1.0"},
+    "BD_AM003": {"1.0"},
+    "KH_AM005": {"1.0"},
+    "VN_AM013": {"1.0"},
+    "TH_AM002": {"2.0"},
+    "CR_AM003": {"1.0"},
     # issue 30 item 3 ids whose read summary is an efficiency ratio
-    "SA_AM001": {"1.0"}, "ID_AM009": {"1.0", "3.0"}, "VN_AM003": {"1.0"},
+    "SA_AM001": {"1.0"},
+    "ID_AM009": {"1.0", "3.0"},
+    "VN_AM003": {"1.0"},
 }
 
 
@@ -111,7 +136,10 @@ def test_a_cop_in_kw_per_rt_is_named(tmp_path) -> None:
 def test_a_reference_cop_without_its_source_is_refused(tmp_path) -> None:
     project = _example(tmp_path, "[kWh]", "[kWh]")
     text = project.read_text(encoding="utf-8")
-    old = 'reference_cop = { value = "5.2", source = "illustrative reference COP, not read from ID_AM002\'s table" }'
+    old = (
+        'reference_cop = { value = "5.2", '
+        'source = "illustrative reference COP, not read from ID_AM002\'s table" }'
+    )
     assert old in text
     project.write_text(text.replace(old, 'reference_cop = "5.2"', 1), encoding="utf-8")
     with pytest.raises(InputError, match="source"):

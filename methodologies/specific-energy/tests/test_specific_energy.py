@@ -16,7 +16,12 @@ EXAMPLE = PLUGIN / "examples" / "surabaya-occ-line"
 WORKED = sorted(p.parent for p in PLUGIN.glob("worked_cases/*/project.toml"))
 #: Issue 30 item 3 ids recorded here, with the versions the registry's project list names.
 RECORDED = {
-    "ID_AM006@2.0", "ID_AM012@1.0", "ID_AM028@1.0", "VN_AM009@1.1", "VN_AM014@1.0", "LA_AM001@1.0",
+    "ID_AM006@2.0",
+    "ID_AM012@1.0",
+    "ID_AM028@1.0",
+    "VN_AM009@1.1",
+    "VN_AM014@1.0",
+    "LA_AM001@1.0",
 }
 
 

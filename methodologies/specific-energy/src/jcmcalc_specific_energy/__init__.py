@@ -1,1 +1,1 @@
-"""JCM specific-energy methodologies (output x reference specific consumption) as a jcmcalc plugin."""
+"""JCM specific-energy methodologies (output x reference specific use) as a jcmcalc plugin."""
