@@ -51,6 +51,8 @@ def test_a_record_whose_text_was_not_read_labels_its_equations() -> None:
             assert check.inferred, (key, check.name)
         for equation in methodology.estimate.equations:
             assert equation.inferred, (key, "estimate", equation.name)
+        for criterion in methodology.criteria:  # no criteria text was read
+            assert criterion.confidence.value == "inferred", (key, criterion.id)
 
 
 @pytest.mark.parametrize("case", WORKED, ids=lambda p: p.name)
