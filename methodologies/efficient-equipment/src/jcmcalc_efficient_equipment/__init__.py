@@ -1,0 +1,1 @@
+"""JCM efficient-equipment methodologies (the efficiency-ratio family) as a jcmcalc plugin."""
