@@ -37,6 +37,9 @@ VARIANTS = [
     "LA_AM002",
     "CR_AM001",
     "MN_AM004",
+    "BD_AM002",
+    "MV_AM002",
+    "ID_AM014",
 ]
 
 GENERIC = """
@@ -303,3 +306,25 @@ def test_country_tables_applied_by_inference_say_so(identifier: str, table: str)
     assert factor.default.name.endswith(table)
     assert "by inference" in factor.inferred
     assert record.about.confidence.value == "inferred"
+
+
+TRIBRID = PLUGIN / "worked_cases" / "indonesia-tribrid-base-stations" / "project.toml"
+
+
+@pytest.mark.parametrize("identifier", ["BD_AM002", "MV_AM002", "ID_AM014"])
+def test_hybrid_records_count_remaining_diesel_as_project_emissions(identifier: str) -> None:
+    record = jcmcalc.get_methodology(identifier, "1.0")
+    assert [e.text for e in record.equations] == [
+        "RE_p = Σ_i(EG_sup,i,p × EF_RE,i)",
+        "PE_p = Σ_i(FC_i,p × NCV_i × EF_CO2,i)",
+    ]
+    assert all(e.inferred for e in record.equations)
+    assert record.about.confidence.value == "inferred"
+
+
+def test_hybrid_supply_in_kwh_under_mwh_is_named_and_strict_refuses(tmp_path, capsys) -> None:
+    text = TRIBRID.read_text(encoding="utf-8").replace('"42.7 MWh"', '"42700 MWh"')
+    path = _write(tmp_path, text)
+    [warning] = [w for w in jcmcalc.calculate(path).warnings if "rated output" in w]
+    assert "BTS-1" in warning and "kWh written as MWh?" in warning
+    assert main(["calculate", str(path), "--strict"]) == 2
