@@ -48,6 +48,7 @@ def test_read_summary_keeps_its_reconstructed_equations_labelled() -> None:
     assert record.about.confidence.value == "read"
     assert record.about.source.endswith("th-jp/methodologies/90")
     assert all(e.inferred for e in record.equations)
+    assert all(e.inferred for e in record.estimate.equations)
     assert jcmcalc.get_methodology("ID_AM016", "1.0").about.confidence.value == "inferred"
 
 

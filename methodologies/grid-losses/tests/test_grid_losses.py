@@ -48,6 +48,7 @@ def test_read_summaries_keep_their_reconstructed_equations_labelled() -> None:
         record = jcmcalc.get_methodology(identifier, "1.0")
         assert record.about.confidence.value == "read" and address in record.about.source
         assert all(e.inferred for e in record.equations)
+        assert all(e.inferred for e in record.estimate.equations)
     openvq = jcmcalc.get_methodology("TH_AM017", "1.0")
     assert "Voltage-var" in openvq.title
     assert {p.name for p in openvq.parameters} >= {"reference_loss", "project_loss"}
