@@ -31,6 +31,15 @@ VARIANTS = [
     "MN_AM003",
     "MV_AM001",
     "CL_AM001",
+    "PW_AM001",
+    "PH_AM002",
+    "ID_AM013",
+    "LA_AM002",
+    "CR_AM001",
+    "MN_AM004",
+    "BD_AM002",
+    "MV_AM002",
+    "ID_AM014",
 ]
 
 GENERIC = """
@@ -66,7 +75,12 @@ def test_example_calculates_and_estimates(example: Path) -> None:
     assert jcmcalc.estimate(example).total_credits > 0
 
 
-@pytest.mark.parametrize("identifier", ["TH_AM001", "KE_AM002", "VN_AM007", "MV_AM001", "CL_AM001"])
+#: Records whose country's factor table is not shipped: the project states the factor.
+WITHOUT_TABLE = ["TH_AM001", "KE_AM002", "VN_AM007", "MV_AM001", "CL_AM001", "PW_AM001"]
+WITHOUT_TABLE += ["PH_AM002", "LA_AM002", "CR_AM001"]
+
+
+@pytest.mark.parametrize("identifier", WITHOUT_TABLE)
 def test_variant_without_shipped_table_calculates_with_a_sourced_factor(tmp_path, identifier):
     result = jcmcalc.calculate(_write(tmp_path, GENERIC.format(id=identifier)))
     assert result.periods[0].reference == Fraction("1000.5") * Fraction("0.5")
@@ -87,7 +101,7 @@ def _family() -> list[Methodology]:
     return [m for m in jcmcalc.methodologies() if m.about.family == "solar-pv"]
 
 
-def test_all_eight_variants_are_registered_with_versions_and_countries() -> None:
+def test_every_variant_is_registered_with_versions_and_countries() -> None:
     found = {(m.id, m.version, m.about.country) for m in _family()}
     assert {m[0] for m in found} == set(VARIANTS)
     for identifier, version in [("TH_AM001", "1.0"), ("MN_AM003", "2.0"), ("CL_AM001", "1.0")]:
@@ -281,3 +295,36 @@ def test_unanswered_criteria_warn_and_strict_fails(tmp_path) -> None:
     assert any("C2" in w and "not answered" in w for w in result.warnings)
     with pytest.raises(InputError, match="eligibility"):
         jcmcalc.calculate(path, strict=True)
+
+
+@pytest.mark.parametrize(("identifier", "table"), [("ID_AM013", "(ID)"), ("MN_AM004", "(MN)")])
+def test_country_tables_applied_by_inference_say_so(identifier: str, table: str) -> None:
+    """ID_AM013 and MN_AM004 (texts not read) take their country's shipped factor table, and
+    their record labels that use as inferred."""
+    record = jcmcalc.get_methodology(identifier, "1.0")
+    factor = record.parameter("reference_emission_factor")
+    assert factor.default.name.endswith(table)
+    assert "by inference" in factor.inferred
+    assert record.about.confidence.value == "inferred"
+
+
+TRIBRID = PLUGIN / "worked_cases" / "indonesia-tribrid-base-stations" / "project.toml"
+
+
+@pytest.mark.parametrize("identifier", ["BD_AM002", "MV_AM002", "ID_AM014"])
+def test_hybrid_records_count_remaining_diesel_as_project_emissions(identifier: str) -> None:
+    record = jcmcalc.get_methodology(identifier, "1.0")
+    assert [e.text for e in record.equations] == [
+        "RE_p = Σ_i(EG_sup,i,p × EF_RE,i)",
+        "PE_p = Σ_i(FC_i,p × NCV_i × EF_CO2,i)",
+    ]
+    assert all(e.inferred for e in record.equations)
+    assert record.about.confidence.value == "inferred"
+
+
+def test_hybrid_supply_in_kwh_under_mwh_is_named_and_strict_refuses(tmp_path, capsys) -> None:
+    text = TRIBRID.read_text(encoding="utf-8").replace('"42.7 MWh"', '"42700 MWh"')
+    path = _write(tmp_path, text)
+    [warning] = [w for w in jcmcalc.calculate(path).warnings if "rated output" in w]
+    assert "BTS-1" in warning and "kWh written as MWh?" in warning
+    assert main(["calculate", str(path), "--strict"]) == 2

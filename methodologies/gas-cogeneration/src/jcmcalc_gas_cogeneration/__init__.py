@@ -1,0 +1,1 @@
+"""JCM gas engine cogeneration methodologies as a jcmcalc plugin."""

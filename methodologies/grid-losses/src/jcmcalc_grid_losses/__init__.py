@@ -1,0 +1,1 @@
+"""JCM grid loss reduction methodologies (transformers, transmission lines) as a jcmcalc plugin."""

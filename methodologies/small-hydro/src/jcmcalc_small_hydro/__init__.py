@@ -1,0 +1,1 @@
+"""JCM small, mini and micro hydro power methodologies as a jcmcalc plugin."""
