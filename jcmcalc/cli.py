@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("methodologies", help="list installed methodologies")
     commands.add_parser("plugins", help="list installed plugins with their versions")
+    commands.add_parser("units", help="the unit vocabulary of project files and declarations")
     show = commands.add_parser("show", help="parameters, equations and defaults of a methodology")
     show.add_argument("methodology", metavar="ID[@VERSION]")
     for name, text in (
@@ -193,6 +194,11 @@ def _run(args: argparse.Namespace) -> int:
 
         folder = create(args.name, args.output, args.id)
         print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
+        return EXIT_OK
+    if args.command == "units":
+        from jcmcalc.views.units_page import units_page
+
+        print(units_page(), end="")
         return EXIT_OK
     from jcmcalc.plugin.registry import installed, provider_label
     from jcmcalc.views import formatting
