@@ -83,6 +83,37 @@ def test_show_unknown_methodology_exits_2(cli) -> None:
     assert code == 2 and out == "" and "unknown methodology 'XX_AM001'" in err
 
 
+def test_a_short_number_suggests_the_padded_id(cli) -> None:
+    code, _, err = cli("show", "TH_AM01")
+    assert code == 2 and "(did you mean 'TH_AM001'?)" in err
+
+
+def test_units_prints_the_unit_vocabulary(cli) -> None:
+    code, out, _ = cli("units")
+    assert code == 0 and "# Unit vocabulary" in out and "`USRt`" in out
+
+
+def test_calculate_names_the_estimate_value_it_misses(cli, tmp_path) -> None:
+    """The comparison with the project's own estimate says which value it lacks, as
+    ``estimate`` does."""
+    shutil.copytree(THAI.parent, tmp_path / "p")
+    project = tmp_path / "p" / "project.toml"
+    project.write_text(project.read_text().replace(', specific_yield = "1350 kWh/kWp/year"', ""))
+    code, out, err = cli("calculate", project)
+    assert code == 0
+    assert "the [estimate] cannot be compared" in out + err
+    assert "parameter SY_i: missing value for PV system 'BKK-01'" in out + err
+
+
+def test_errors_are_importable_from_the_package() -> None:
+    import jcmcalc
+    from jcmcalc.model import errors
+
+    assert jcmcalc.InputError is errors.InputError
+    assert issubclass(jcmcalc.InputError, jcmcalc.JcmcalcError)
+    assert issubclass(jcmcalc.MethodologyError, jcmcalc.PluginError)
+
+
 def test_calculate_json_has_the_documented_fields(cli) -> None:
     code, out, _ = cli("calculate", THAI, "--format", "json")
     assert code == 0
