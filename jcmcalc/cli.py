@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("units", help="the unit vocabulary of project files and declarations")
     show = commands.add_parser("show", help="parameters, equations and defaults of a methodology")
     show.add_argument("methodology", metavar="ID[@VERSION]")
+    _wide(show)
     for name, text in (
         ("calculate", "monitored credits (ex post) of a project file"),
         ("estimate", "expected credits per year (ex ante) from the project's [estimate]"),
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--strict", action="store_true", help="unanswered eligibility is an error"
         )
+        _wide(command)
         _project_options(command)
     report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
     report.add_argument("project", type=Path, help="project file (TOML)")
@@ -188,6 +190,18 @@ def _replace(handle: int, temporary: str, content: str | bytes, output: Path) ->
         raise
 
 
+def _wide(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--wide", action="store_true", help="text as wide as it is (default: 100 columns)"
+    )
+
+
+def _width(args: argparse.Namespace) -> int | None:
+    from jcmcalc.views.formatting import WIDTH
+
+    return None if args.wide else WIDTH
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new-methodology":
         from jcmcalc.authoring.scaffold import create
@@ -234,7 +248,7 @@ def _run(args: argparse.Namespace) -> int:
                 f"{methodology.label}: the latest installed version of {identifier} "
                 f"(installed: {', '.join(others)}; show another with {identifier}@VERSION)\n"
             )
-        print(formatting.methodology_text(methodology), end="")
+        print(formatting.methodology_text(methodology, _width(args)), end="")
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":
@@ -254,7 +268,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "json":
             text = result.to_json()
         else:
-            text = formatting.result_text(result, markdown=args.format == "markdown")
+            markdown = args.format == "markdown"
+            text = formatting.result_text(result, markdown=markdown, width=_width(args))
         _write(text, args.output, result.inputs.project.input_files)
         if args.format == "table" and args.output is None:
             for warning in result.warnings:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PV_EXAMPLES
 
 THAI = PV_EXAMPLES / "thai-rooftop" / "project.toml"
@@ -112,6 +114,36 @@ def test_errors_are_importable_from_the_package() -> None:
     assert jcmcalc.InputError is errors.InputError
     assert issubclass(jcmcalc.InputError, jcmcalc.JcmcalcError)
     assert issubclass(jcmcalc.MethodologyError, jcmcalc.PluginError)
+
+
+EXAMPLE_PROJECTS = sorted(
+    Path(__file__).parent.parent.glob("methodologies/*/examples/*/project.toml")
+)
+
+
+@pytest.mark.parametrize("project", EXAMPLE_PROJECTS, ids=lambda p: p.parent.name)
+def test_default_text_output_fits_100_columns(cli, project: Path) -> None:
+    code, out, _ = cli("calculate", project)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    wide = cli("calculate", project, "--wide")[1]
+    assert max(len(line) for line in wide.splitlines()) > 100
+
+    def words(text: str) -> list[str]:
+        return sorted(word for word in text.split() if set(word) != {"-"})
+
+    assert words(wide) == words(out)  # wrapping moves words, never drops one
+
+
+def test_show_fits_100_columns_and_says_a_shared_source_once(cli) -> None:
+    code, out, _ = cli("show", "ID_AM015@1.0")
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 100
+    assert out.count("IPCC 2006 GL Vol.2 Ch.1 Tables 1.2 and 1.4; lower and upper") <= 4
+
+
+def test_estimate_shows_the_yearly_table_once(cli) -> None:
+    code, out, _ = cli("estimate", THAI)
+    assert code == 0 and "Emission reductions by calendar year" not in out
 
 
 def test_calculate_json_has_the_documented_fields(cli) -> None:
