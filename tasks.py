@@ -59,6 +59,10 @@ def setup(extras: str, *, quiet: bool = True) -> None:
         "install",
         *(["--quiet"] if quiet else ["--progress-bar", "on"]),
         "--disable-pip-version-check",
+        # the clone's folder on sys.path: Python started beside a clone named jcmcalc then
+        # still imports the package, not the clone as a namespace package
+        "--config-settings",
+        "editable_mode=compat",
         "-e",
         f"{ROOT}[{extras}]",
         *editable,

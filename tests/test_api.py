@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +60,18 @@ def test_ex_ante_and_ex_post_share_the_equations() -> None:
     assert {s.expression for s in estimated.trace if s.symbol == "RE_p"} == {
         s.expression for s in monitored.trace if s.symbol == "RE_p"
     }
+
+
+def test_python_beside_a_clone_named_jcmcalc_imports_the_package(tmp_path: Path) -> None:
+    """A clone folder named ``jcmcalc`` in the working directory is no namespace package that
+    shadows the installed one (the set-up installs the clone's folder onto sys.path)."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "jcmcalc").symlink_to(root)
+    run = subprocess.run(
+        [sys.executable, "-c", "import jcmcalc, jcmcalc.api; print(jcmcalc.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert Path(run.stdout.strip()) == root / "jcmcalc" / "__init__.py"
