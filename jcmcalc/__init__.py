@@ -11,12 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jcmcalc.api import calculate, estimate, get_methodology, methodologies
-    from jcmcalc.model.errors import InputError, JcmcalcError, MethodologyError, PluginError
+    from jcmcalc.model.errors import (
+        InputError,
+        JcmcalcError,
+        JcmcalcWarning,
+        MethodologyError,
+        PluginError,
+    )
     from jcmcalc.plugin.hookspecs import hookimpl
 
 __all__ = [
     "InputError",
     "JcmcalcError",
+    "JcmcalcWarning",
     "MethodologyError",
     "PluginError",
     "calculate",
@@ -29,7 +36,8 @@ __all__ = [
 _HOMES = {
     "hookimpl": "jcmcalc.plugin.hookspecs",
     **dict.fromkeys(
-        ("InputError", "JcmcalcError", "MethodologyError", "PluginError"), "jcmcalc.model.errors"
+        ("InputError", "JcmcalcError", "JcmcalcWarning", "MethodologyError", "PluginError"),
+        "jcmcalc.model.errors",
     ),
 }
 

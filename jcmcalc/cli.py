@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from jcmcalc.model.errors import (
     EXIT_SOME_FAILED,
     InputError,
     JcmcalcError,
+    JcmcalcWarning,
 )
 
 FORMATS = ("table", "json", "markdown")
@@ -392,7 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        code = _run(args)
+        with warnings.catch_warnings():  # the CLI prints a result's warnings itself
+            warnings.simplefilter("ignore", JcmcalcWarning)
+            code = _run(args)
         sys.stdout.flush()  # a reader that went away shows here, not at the interpreter's exit
         return code
     except BrokenPipeError:

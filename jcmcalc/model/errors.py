@@ -65,6 +65,11 @@ class InputError(JcmcalcError):
         )
 
 
+class JcmcalcWarning(UserWarning):
+    """A warning of a result (a plausibility breach, incomplete coverage, an expiry), issued
+    by the Python API as well as kept in ``Result.warnings``; the CLI prints them itself."""
+
+
 class PluginError(JcmcalcError):
     """A plugin is broken or conflicts with another one."""
 
