@@ -38,20 +38,31 @@ def plugins() -> list[Path]:
     return sorted(path.parent for path in (ROOT / "methodologies").glob("*/pyproject.toml"))
 
 
-def setup(extras: str) -> None:
-    """Create .venv (once) and install jcmcalc in editable mode with every plugin."""
+def setup(extras: str, *, quiet: bool = True) -> None:
+    """Create .venv (once) and install jcmcalc in editable mode with every plugin (``quiet``:
+    without pip's progress)."""
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py runs on whatever python3 is
         sys.exit(f"jcmcalc needs Python >= 3.11, this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
+        print(f"creating {VENV}", flush=True)
         venv.create(VENV, with_pip=True)
     editable = [arg for path in plugins() for arg in ("-e", path)]
+    print(
+        f"installing jcmcalc and {len(plugins())} methodology plugins into {VENV.name} "
+        "(a minute or two the first time)",
+        flush=True,
+    )
     run(
         BIN / "python",
         "-m",
         "pip",
         "install",
-        "--quiet",
+        *(["--quiet"] if quiet else ["--progress-bar", "on"]),
         "--disable-pip-version-check",
+        # the clone's folder on sys.path: Python started beside a clone named jcmcalc then
+        # still imports the package, not the clone as a namespace package
+        "--config-settings",
+        "editable_mode=compat",
         "-e",
         f"{ROOT}[{extras}]",
         *editable,
@@ -73,8 +84,14 @@ def system_packages() -> None:
 
 
 def demo() -> None:
-    setup("pandas,xlsx")
+    setup("pandas,xlsx", quiet=False)
     run(BIN / "jcmcalc", "calculate", DEMO)
+    where = BIN.relative_to(ROOT)
+    print(
+        f"\njcmcalc is installed in {VENV.name}: run it as {where}/jcmcalc, or first\n"
+        f"    source {where}/activate\n"
+        "and then as jcmcalc (jcmcalc --help lists the commands, jcmcalc units the units)."
+    )
 
 
 def test() -> None:

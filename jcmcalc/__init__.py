@@ -11,10 +11,35 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jcmcalc.api import calculate, estimate, get_methodology, methodologies
+    from jcmcalc.model.errors import (
+        InputError,
+        JcmcalcError,
+        JcmcalcWarning,
+        MethodologyError,
+        PluginError,
+    )
     from jcmcalc.plugin.hookspecs import hookimpl
 
-__all__ = ["calculate", "estimate", "get_methodology", "hookimpl", "methodologies"]
-_HOMES = {"hookimpl": "jcmcalc.plugin.hookspecs"}
+__all__ = [
+    "InputError",
+    "JcmcalcError",
+    "JcmcalcWarning",
+    "MethodologyError",
+    "PluginError",
+    "calculate",
+    "estimate",
+    "get_methodology",
+    "hookimpl",
+    "methodologies",
+]
+#: Where each public name lives (the API's functions unless listed).
+_HOMES = {
+    "hookimpl": "jcmcalc.plugin.hookspecs",
+    **dict.fromkeys(
+        ("InputError", "JcmcalcError", "JcmcalcWarning", "MethodologyError", "PluginError"),
+        "jcmcalc.model.errors",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from jcmcalc.inputs.project import Project
+from jcmcalc.model.errors import JcmcalcWarning
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin import registry as plugins
 from jcmcalc.run import pipeline
@@ -53,14 +55,16 @@ def calculate(
     ``allow_ineligible``, which computes anyway, marked NOT CREDITABLE);
     ``allow_outside`` lets the project read data files outside its directory.
     """
-    return pipeline.calculate(
-        project,
-        get_methodology,
-        mode=Mode.EX_POST,
-        strict=strict,
-        allow_outside=allow_outside,
-        allow_ineligible=allow_ineligible,
-        folder=folder,
+    return _warned(
+        pipeline.calculate(
+            project,
+            get_methodology,
+            mode=Mode.EX_POST,
+            strict=strict,
+            allow_outside=allow_outside,
+            allow_ineligible=allow_ineligible,
+            folder=folder,
+        )
     )
 
 
@@ -77,14 +81,16 @@ def estimate(
     Design values (rated capacity, specific yield, degradation) become estimated monitored
     values, which run through the same equations as monitored ones.
     """
-    return pipeline.calculate(
-        project,
-        get_methodology,
-        mode=Mode.EX_ANTE,
-        strict=strict,
-        allow_outside=allow_outside,
-        allow_ineligible=allow_ineligible,
-        folder=folder,
+    return _warned(
+        pipeline.calculate(
+            project,
+            get_methodology,
+            mode=Mode.EX_ANTE,
+            strict=strict,
+            allow_outside=allow_outside,
+            allow_ineligible=allow_ineligible,
+            folder=folder,
+        )
     )
 
 
@@ -104,3 +110,10 @@ def report_results(
         allow_outside=allow_outside,
         allow_ineligible=allow_ineligible,
     )
+
+
+def _warned(result: Result) -> Result:
+    """``result``, each of its warnings also issued as a :class:`JcmcalcWarning`."""
+    for text in result.warnings:
+        warnings.warn(text, JcmcalcWarning, stacklevel=3)
+    return result

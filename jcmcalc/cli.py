@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from jcmcalc.model.errors import (
     EXIT_SOME_FAILED,
     InputError,
     JcmcalcError,
+    JcmcalcWarning,
 )
 
 FORMATS = ("table", "json", "markdown")
@@ -41,8 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("methodologies", help="list installed methodologies")
     commands.add_parser("plugins", help="list installed plugins with their versions")
+    commands.add_parser("units", help="the unit vocabulary of project files and declarations")
     show = commands.add_parser("show", help="parameters, equations and defaults of a methodology")
     show.add_argument("methodology", metavar="ID[@VERSION]")
+    _wide(show)
     for name, text in (
         ("calculate", "monitored credits (ex post) of a project file"),
         ("estimate", "expected credits per year (ex ante) from the project's [estimate]"),
@@ -54,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--strict", action="store_true", help="unanswered eligibility is an error"
         )
+        _wide(command)
         _project_options(command)
     report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
     report.add_argument("project", type=Path, help="project file (TOML)")
@@ -187,12 +192,29 @@ def _replace(handle: int, temporary: str, content: str | bytes, output: Path) ->
         raise
 
 
+def _wide(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--wide", action="store_true", help="text as wide as it is (default: 100 columns)"
+    )
+
+
+def _width(args: argparse.Namespace) -> int | None:
+    from jcmcalc.views.formatting import WIDTH
+
+    return None if args.wide else WIDTH
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new-methodology":
         from jcmcalc.authoring.scaffold import create
 
         folder = create(args.name, args.output, args.id)
         print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
+        return EXIT_OK
+    if args.command == "units":
+        from jcmcalc.views.units_page import units_page
+
+        print(units_page(), end="")
         return EXIT_OK
     from jcmcalc.plugin.registry import installed, provider_label
     from jcmcalc.views import formatting
@@ -228,7 +250,7 @@ def _run(args: argparse.Namespace) -> int:
                 f"{methodology.label}: the latest installed version of {identifier} "
                 f"(installed: {', '.join(others)}; show another with {identifier}@VERSION)\n"
             )
-        print(formatting.methodology_text(methodology), end="")
+        print(formatting.methodology_text(methodology, _width(args)), end="")
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":
@@ -248,7 +270,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "json":
             text = result.to_json()
         else:
-            text = formatting.result_text(result, markdown=args.format == "markdown")
+            markdown = args.format == "markdown"
+            text = formatting.result_text(result, markdown=markdown, width=_width(args))
         _write(text, args.output, result.inputs.project.input_files)
         if args.format == "table" and args.output is None:
             for warning in result.warnings:
@@ -371,7 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        code = _run(args)
+        with warnings.catch_warnings():  # the CLI prints a result's warnings itself
+            warnings.simplefilter("ignore", JcmcalcWarning)
+            code = _run(args)
         sys.stdout.flush()  # a reader that went away shows here, not at the interpreter's exit
         return code
     except BrokenPipeError:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PV_EXAMPLES
 
 THAI = PV_EXAMPLES / "thai-rooftop" / "project.toml"
@@ -81,6 +83,67 @@ def test_show_lists_the_checks(cli) -> None:
 def test_show_unknown_methodology_exits_2(cli) -> None:
     code, out, err = cli("show", "XX_AM001")
     assert code == 2 and out == "" and "unknown methodology 'XX_AM001'" in err
+
+
+def test_a_short_number_suggests_the_padded_id(cli) -> None:
+    code, _, err = cli("show", "TH_AM01")
+    assert code == 2 and "(did you mean 'TH_AM001'?)" in err
+
+
+def test_units_prints_the_unit_vocabulary(cli) -> None:
+    code, out, _ = cli("units")
+    assert code == 0 and "# Unit vocabulary" in out and "`USRt`" in out
+
+
+def test_calculate_names_the_estimate_value_it_misses(cli, tmp_path) -> None:
+    """The comparison with the project's own estimate says which value it lacks, as
+    ``estimate`` does."""
+    shutil.copytree(THAI.parent, tmp_path / "p")
+    project = tmp_path / "p" / "project.toml"
+    project.write_text(project.read_text().replace(', specific_yield = "1350 kWh/kWp/year"', ""))
+    code, out, err = cli("calculate", project)
+    assert code == 0
+    assert "the [estimate] cannot be compared" in out + err
+    assert "parameter SY_i: missing value for PV system 'BKK-01'" in out + err
+
+
+def test_errors_are_importable_from_the_package() -> None:
+    import jcmcalc
+    from jcmcalc.model import errors
+
+    assert jcmcalc.InputError is errors.InputError
+    assert issubclass(jcmcalc.InputError, jcmcalc.JcmcalcError)
+    assert issubclass(jcmcalc.MethodologyError, jcmcalc.PluginError)
+
+
+EXAMPLE_PROJECTS = sorted(
+    Path(__file__).parent.parent.glob("methodologies/*/examples/*/project.toml")
+)
+
+
+@pytest.mark.parametrize("project", EXAMPLE_PROJECTS, ids=lambda p: p.parent.name)
+def test_default_text_output_fits_100_columns(cli, project: Path) -> None:
+    code, out, _ = cli("calculate", project)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    wide = cli("calculate", project, "--wide")[1]
+    assert max(len(line) for line in wide.splitlines()) > 100
+
+    def words(text: str) -> list[str]:
+        return sorted(word for word in text.split() if set(word) != {"-"})
+
+    assert words(wide) == words(out)  # wrapping moves words, never drops one
+
+
+def test_show_fits_100_columns_and_says_a_shared_source_once(cli) -> None:
+    code, out, _ = cli("show", "ID_AM015@1.0")
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 100
+    assert out.count("IPCC 2006 GL Vol.2 Ch.1 Tables 1.2 and 1.4; lower and upper") <= 4
+
+
+def test_estimate_shows_the_yearly_table_once(cli) -> None:
+    code, out, _ = cli("estimate", THAI)
+    assert code == 0 and "Emission reductions by calendar year" not in out
 
 
 def test_calculate_json_has_the_documented_fields(cli) -> None:

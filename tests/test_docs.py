@@ -82,20 +82,22 @@ FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def _blocks() -> list[tuple[str, str, str]]:
-    """(id, language, code) of every python and shell block not marked ``SKIP``; on a page
-    marked ``SESSION`` a python block runs after the page's earlier ones, as in a notebook."""
+    """(id, language, code) of every python block of the docs and every shell block of the
+    docs and the README not marked ``SKIP``; on a page marked ``SESSION`` a python block runs
+    after the page's earlier ones, as in a notebook."""
     found = []
-    for path in sorted(DOCS.rglob("*.md")):
+    for path in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
         text = path.read_text("utf-8")
         session = ""
         for match in FENCE.finditer(text):
             language, code = match.group(1), match.group(2)
             before = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
-            if language in ("python", "sh", "console") and before != SKIP:
+            wanted = ("sh", "console") if path.parent == ROOT else ("python", "sh", "console")
+            if language in wanted and not before.startswith(SKIP.removesuffix(" -->")):
                 line = text[: match.start()].count("\n") + 1
                 if language == "python" and SESSION in text:
                     code = session = session + code
-                found.append((f"{path.relative_to(DOCS)}:{line}", language, code))
+                found.append((f"{path.relative_to(ROOT)}:{line}", language, code))
     return found
 
 
@@ -106,25 +108,27 @@ BLOCKS = _blocks()
 def test_docs_code_block_runs(
     language: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(ROOT)  # the examples name files relative to the repository
     if language == "python":
+        monkeypatch.chdir(ROOT)  # the examples name files relative to the repository
         exec(compile(code, "<docs>", "exec"), {"__name__": "docs_example"})
         return
-    commands = [line.removeprefix("$ ") for line in code.splitlines()]
-    commands = [line.split("  #")[0] for line in commands if line.startswith("jcmcalc ")]
-    assert commands, "a shell block without a jcmcalc command: mark it " + SKIP
+    # As a user runs them after the README's set-up: from a folder holding the clone's
+    # examples, with .venv/bin first on the PATH (what `source .venv/bin/activate` does).
+    for name in ("methodologies", "examples"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     binary = Path(sys.executable).parent
+    commands = [line.removeprefix("$ ") for line in code.splitlines() if line.strip()]
+    assert commands, "an empty shell block"
     for command in commands:
         run = subprocess.run(
-            command,
-            shell=True,
-            cwd=ROOT,
+            ["bash", "-e", "-o", "pipefail", "-c", command],
+            cwd=tmp_path,
             capture_output=True,
             text=True,
             env={
                 **os.environ,
                 "PATH": f"{binary}{os.pathsep}{os.environ['PATH']}",
-                "OUT": str(tmp_path),
             },
         )
         assert run.returncode == 0, f"{command}: {run.stderr}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,22 @@ def test_broken_plugin_is_reported_and_skipped(installed, monkeypatch) -> None:
     assert broken.distribution == "jcmcalc-broken-plugin"
     assert "jcmcalc_dependency_that_is_not_installed" in broken.error
     assert registry.get("MN_AM003", "2.0")
+
+
+def test_a_plugin_written_for_0_1_is_told_what_replaced_its_field(installed, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(installed["jcmcalc-oldstyle-plugin"]))
+    [broken] = plugins.load().broken
+    assert "unexpected keyword argument 'options'" in broken.error
+    assert "written for jcmcalc 0.1?" in broken.error
+    assert "monitoring=Monitoring(options, measurement, frequency)" in broken.error
+
+
+def test_the_migration_page_lists_every_replaced_field() -> None:
+    from jcmcalc.model.parameters import REPLACED_FIELDS
+
+    page = (Path(__file__).parent.parent / "docs" / "authors" / "migration.md").read_text()
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", page, re.MULTILINE))
+    assert rows == REPLACED_FIELDS
 
 
 def test_broken_plugin_is_fatal_when_strict(installed, monkeypatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 EXIT_OK = 0
@@ -64,6 +65,11 @@ class InputError(JcmcalcError):
         )
 
 
+class JcmcalcWarning(UserWarning):
+    """A warning of a result (a plausibility breach, incomplete coverage, an expiry), issued
+    by the Python API as well as kept in ``Result.warnings``; the CLI prints them itself."""
+
+
 class PluginError(JcmcalcError):
     """A plugin is broken or conflicts with another one."""
 
@@ -96,9 +102,19 @@ def listing(names: Iterable[object]) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string: first a choice that
+    is ``word`` with its numbers read as numbers and its case ignored (``TH_AM01`` is
+    ``TH_AM001``), else the closest spelling."""
+    choices = list(choices)
+    same = [choice for choice in choices if _numbered(choice) == _numbered(word)]
+    close = same or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _numbered(text: str) -> tuple[int | str, ...]:
+    return tuple(
+        int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)
+    )
 
 
 def require_openpyxl():  # -> the openpyxl module

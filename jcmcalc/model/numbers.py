@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from fractions import Fraction
@@ -105,14 +106,25 @@ def decimal_text(value: Fraction, places: int | None = DISPLAY_PLACES) -> str:
 
 
 class Exact(Fraction):
-    """An exact number that shows itself as a decimal: ``756.67``, or rounded to
-    :data:`DISPLAY_PLACES` places with ``...`` when its decimals do not end (never as a
-    40-digit fraction). Arithmetic on it gives plain Fractions."""
+    """The one number type of the Python API: exact (a :class:`~fractions.Fraction`), shown
+    as a decimal (``756.67``, or rounded to :data:`DISPLAY_PLACES` places with ``...`` when
+    its decimals do not end; never as a 40-digit fraction). ``float(x)``, ``str(x)`` and
+    :meth:`to_decimal` convert it; arithmetic on it gives plain Fractions."""
 
     def __repr__(self) -> str:
         return decimal_text(self, places=None) + ("" if terminates(self) else "...")
 
     __str__ = __repr__
+
+    def __reduce__(self) -> tuple[type, tuple[int, int]]:  # the text above is no input
+        return (type(self), (self.numerator, self.denominator))
+
+    def to_decimal(self) -> decimal.Decimal:
+        """The exact :class:`~decimal.Decimal` when its decimals end, else rounded to the
+        current decimal context's precision (28 significant digits by default)."""
+        if terminates(self):
+            return decimal.Decimal(decimal_text(self, places=None))
+        return decimal.Decimal(self.numerator) / decimal.Decimal(self.denominator)
 
 
 def shown_text(value: Fraction) -> str:

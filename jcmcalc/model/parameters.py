@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -78,6 +79,31 @@ class WhenAbsent(enum.StrEnum):
     ERROR = "error"
     ZERO = "zero"  # a term the methodology lets a project omit
     UNKNOWN = "unknown"  # a value only warning checks use: absent, they are not judged
+
+
+#: The fields of a jcmcalc 0.1 ``Parameter`` that 0.2 removed, and what replaced each: for the
+#: message a plugin written for 0.1 gets (:func:`replaced_field`) and the migration page.
+REPLACED_FIELDS = {
+    "options": "monitoring=Monitoring(options, measurement, frequency), or metered(measurement)",
+    "measurement": "monitoring=Monitoring(options, measurement, frequency)",
+    "frequency": "monitoring=Monitoring(options, measurement, frequency)",
+    "alternatives": "unit=(canonical, *alternatives): a tuple of units, one per basis",
+    "basis": "nothing: the n-th unit of a parameter's unit tuple is its n-th basis of measurement",
+    "required_when": "select() in the equations: a member needs a value where its case uses it",
+    "expected_above": "a check of the methodology: checks=(expectation(parameter, above, text),)",
+}
+
+
+def replaced_field(error: BaseException) -> str:
+    """What replaced the field a 0.1-style declaration passed, for ``error`` (a TypeError of an
+    unexpected keyword argument); empty when it is no such error."""
+    found = re.search(r"unexpected keyword argument '(\w+)'", str(error))
+    if not isinstance(error, TypeError) or found is None or found[1] not in REPLACED_FIELDS:
+        return ""
+    return (
+        f"; written for jcmcalc 0.1? Parameter({found[1]}=...) is gone since 0.2, use "
+        f"{REPLACED_FIELDS[found[1]]} (docs: authors/migration)"
+    )
 
 
 @attrs.frozen

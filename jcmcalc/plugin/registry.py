@@ -15,6 +15,7 @@ from jcmcalc.model.declared import identity_key, normal_version
 from jcmcalc.model.deferred import checks_deferred
 from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
 from jcmcalc.model.methodology import Methodology, check
+from jcmcalc.model.parameters import replaced_field
 from jcmcalc.plugin import hookspecs
 
 
@@ -253,7 +254,7 @@ def load(strict: bool = False) -> Registry:
         except DuplicateError:
             raise
         except Exception as exc:
-            message = f"{type(exc).__name__}: {exc}"
+            message = f"{type(exc).__name__}: {exc}{replaced_field(exc)}"
             if strict:
                 raise PluginError(
                     f"plugin {entry_point.name!r} ({distribution}) failed to load: {message}"

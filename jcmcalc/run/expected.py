@@ -35,7 +35,7 @@ def against_estimate(inputs: Inputs) -> list[str]:
     try:
         estimated = resolve_estimate(methodology, project)
     except InputError as exc:
-        return [f"the [estimate] cannot be compared with the monitored values: {exc.message}"]
+        return [f"the [estimate] cannot be compared with the monitored values: {exc}"]
     found = []
     for period in inputs.periods:
         start, end = period.period.start, period.period.end

@@ -49,9 +49,9 @@ class PeriodResult:
     number: int
     start: dt.date
     end: dt.date
-    reference: Fraction
-    project: Fraction
-    reductions: Fraction
+    reference: Exact = attrs.field(converter=Exact)
+    project: Exact = attrs.field(converter=Exact)
+    reductions: Exact = attrs.field(converter=Exact)
     credits: int
     #: Whole credits per party when the project states an ``[allocation]`` (else empty).
     allocation: tuple[tuple[str, int], ...] = ()
@@ -59,9 +59,9 @@ class PeriodResult:
     calendar: Split = attrs.field(kw_only=True)
 
     @property
-    def calendar_years(self) -> tuple[tuple[int, Fraction], ...]:
+    def calendar_years(self) -> tuple[tuple[int, Exact], ...]:
         """The exact ER by calendar year, adding up to it exactly."""
-        return tuple((int(label), part) for label, part in self.calendar.parts)
+        return tuple((int(label), Exact(part)) for label, part in self.calendar.parts)
 
     @property
     def calendar_split(self) -> str:

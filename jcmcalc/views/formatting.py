@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from functools import partial
 
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Methodology
@@ -11,16 +13,51 @@ from jcmcalc.plugin.registry import provider_label
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.run.result import Result
 
+#: The width of text output on a terminal (``--wide``: none); a narrower column wraps.
+WIDTH = 100
+#: The narrowest a column is made to fit :data:`WIDTH`.
+NARROWEST = 10
 
-def text_table(rows: Sequence[Sequence[str]]) -> str:
-    """Rows as aligned columns, the first row a header underlined with dashes."""
+
+def text_table(rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+    """Rows as aligned columns, the first row a header underlined with dashes; within
+    ``width`` characters where it can, the widest columns wrapped (None: as wide as it is)."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(line.rstrip() for line in lines)
+    room = None if width is None else width - 2 * (len(widths) - 1)
+    while room is not None and sum(widths) > room and max(widths) > NARROWEST:
+        widths[widths.index(max(widths))] -= 1
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [
+            textwrap.wrap(cell, size, break_on_hyphens=False) if len(cell) > size else [cell]
+            for cell, size in zip(row, widths, strict=True)
+        ]
+        for n in range(max(len(cell) for cell in cells)):
+            parts = [
+                (c[n] if n < len(c) else "").ljust(s) for c, s in zip(cells, widths, strict=True)
+            ]
+            lines.append("  ".join(parts).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * size for size in widths))
+    return "\n".join(lines)
+
+
+def folded(text: str, width: int | None) -> str:
+    """``text`` with each line longer than ``width`` wrapped at spaces, under its own indent
+    (a bullet's text under the text); None: unchanged."""
+    if width is None:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        hanging = indent + ("  " if line.lstrip().startswith("- ") else "")
+        lines += textwrap.wrap(
+            line, width, subsequent_indent=hanging, break_on_hyphens=False, break_long_words=False
+        )
+    return "\n".join(lines)
 
 
 def markdown_table(rows: Sequence[Sequence[str]]) -> str:
@@ -32,13 +69,15 @@ def markdown_table(rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(rows[0]), line(["---"] * len(rows[0])), *map(line, rows[1:])])
 
 
-def result_text(result: Result, *, markdown: bool = False) -> str:
-    """A result as a table with its warnings and provenance."""
+def result_text(result: Result, *, markdown: bool = False, width: int | None = WIDTH) -> str:
+    """A result as a table with its warnings and provenance; text lines within ``width``
+    characters (None: as long as they are)."""
     methodology = result.methodology
     heading = f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
-    table = markdown_table if markdown else text_table
+    width = None if markdown else width
+    table = markdown_table if markdown else partial(text_table, width=width)
     parts = [f"# {heading}" if markdown else heading, "", table(result.table_rows())]
-    if result.periods:
+    if result.periods and not _one_year_each(result):
         title = "Emission reductions by calendar year"
         parts += ["", f"## {title}\n" if markdown else f"{title}:", result.calendar_note, ""]
         parts += [table(result.calendar_rows())]
@@ -90,7 +129,14 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
         *(f"- {f['path']}: sha256 {f['sha256']}" for f in provenance["files"]),
         f"- inputs sha256 {provenance['inputs_sha256']} (of the lines sha256sum prints for them)",
     ]
-    return "\n".join(parts) + "\n"
+    return folded("\n".join(parts), width) + "\n"
+
+
+def _one_year_each(result: Result) -> bool:
+    """Whether each period lies in a calendar year of its own (the yearly periods of an
+    estimate): then the calendar-year table would repeat the periods' table."""
+    years = [{year for year, _ in period.calendar_years} for period in result.periods]
+    return all(len(each) == 1 for each in years) and len(set.union(*years)) == len(years)
 
 
 def _default_text(default: Default | DefaultTable | None) -> list[str]:
@@ -100,8 +146,13 @@ def _default_text(default: Default | DefaultTable | None) -> list[str]:
         note = f"; {default.note}" if default.note else ""
         return [f"{default.value} [{default.confidence}] ({default.source}{note})"]
     lines = [f"table {default.name!r} by {', '.join(default.keys)} ({default.version}):"]
+    sources = {row.source for row in default.rows.values()}
+    shared = sources.pop() if len(sources) == 1 else None
+    if shared is not None:  # said once, not on every row
+        lines.append(f"    source of every row: {shared}")
     for key, row in default.rows.items():
-        lines.append(f"    {' / '.join(key)}: {row.value} [{row.confidence}] ({row.source})")
+        source = "" if shared is not None else f" ({row.source})"
+        lines.append(f"    {' / '.join(key)}: {row.value} [{row.confidence}]{source}")
     return lines
 
 
@@ -135,8 +186,9 @@ def _parameter_text(parameter: Parameter) -> list[str]:
     return lines
 
 
-def methodology_text(m: Methodology) -> str:
-    """Everything ``jcmcalc show`` prints about a methodology."""
+def methodology_text(m: Methodology, width: int | None = WIDTH) -> str:
+    """Everything ``jcmcalc show`` prints about a methodology, lines within ``width``
+    characters (None: as long as they are)."""
     about = m.about
     lines = [
         f"{m.programme} {m.id} ver {m.version}: {m.title}",
@@ -152,7 +204,7 @@ def methodology_text(m: Methodology) -> str:
     for index in m.indices:
         where = f"members {', '.join(index.members)}" if index.members else f"[[{index.key}]]"
         attributes = "; ".join(
-            f"{name}: {'|'.join(choices) if choices else 'any'}"
+            f"{name}: {' | '.join(choices) if choices else 'any'}"
             for name, choices in index.attributes.items()
         )
         lines.append(
@@ -180,4 +232,4 @@ def methodology_text(m: Methodology) -> str:
         for parameter in m.estimate.parameters:
             lines += _parameter_text(parameter)
         lines += [f"  {equation.text}   [{equation.unit}]" for equation in m.estimate.equations]
-    return "\n".join(lines) + "\n"
+    return folded("\n".join(lines), width) + "\n"

@@ -87,8 +87,17 @@ def value_columns(table: columns.Table, methodology: Methodology) -> list[Column
 
 def neither(title: str, methodology: Methodology) -> str:
     """The message for a column that is no value column of either form, with both forms."""
-    example = next((p for p in methodology.parameters if p.kind is Kind.MONITORED), None)
+    if title.strip().casefold() in TIME_COLUMNS:
+        spelled = " or ".join(repr(name) for name in TIME_COLUMNS)
+        return f"column {title!r} looks like the time column: write it {spelled}, in lower case"
+    named = _parameter_named(title.strip(), methodology)
+    example = named or next((p for p in methodology.parameters if p.kind is Kind.MONITORED), None)
     symbol, unit = (example.symbol, example.unit) if example else ("SYMBOL", "unit")
+    if named is not None and "[" not in title:
+        return (
+            f"column {title!r} has no unit: write it '{symbol} [{unit}]' (or another unit of "
+            f"the same dimension), or '{symbol} [{unit}] @ MEMBER' for one member's column"
+        )
     member = title.split("[")[0].strip()
     index = methodology.index(example.index[0]).csv_column if example and example.index else ""
     long = f", with a {index!r} column naming the member" if index else ""
@@ -97,4 +106,16 @@ def neither(title: str, methodology: Methodology) -> str:
         f"column {title!r} {what}: in the long form (one row per reading) a value "
         f"column is 'SYMBOL [unit]', e.g. '{symbol} [{unit}]'{long}; in the wide form (one "
         f"column per member) it is 'SYMBOL [unit] @ MEMBER', e.g. '{symbol} [{unit}] @ {member}'"
+    )
+
+
+def _parameter_named(title: str, methodology: Methodology) -> Parameter | None:
+    """The monitored parameter whose symbol or name ``title`` is, if any."""
+    return next(
+        (
+            p
+            for p in methodology.parameters
+            if p.kind is Kind.MONITORED and title in (p.symbol, p.name)
+        ),
+        None,
     )
