@@ -22,6 +22,13 @@ Targets: calculate <= 1.2 x the floor's wall time with 200 extra; --help <= 0.1 
 
 Measured at 7baa6b4 (2 shared cores, load about 1, medians of 15): floor 0.420 s wall, 50 MiB;
 calculate 0.465 s, 50 MiB; ratios wall / CPU / memory 1.11 / 1.08 / 1.00; --help 0.041 s.
+
+Measured at a7b7672 (2 cores shared with other work, load average 5 to 9, so every wall time
+is about twice its CPU time; medians of 21): wall ratios 1.05 / 1.07 / 1.03 with 0 / 50 / 200
+extra, CPU 1.05 / 1.07 / 1.12, memory 1.00 / 1.01 / 1.01; first command after installing 200
+extra 0.759 s CPU (0.683 s with the index kept). Before the index (ce74c0e, the same
+benchmark and conditions): wall 1.05 / 1.52 / 2.24, CPU 1.20 / 1.38 / 2.36, memory 1.01 /
+1.04 / 1.16. 200 extra against none, alternately, with the index: wall 1.02, CPU 1.03.
 """
 
 from __future__ import annotations
