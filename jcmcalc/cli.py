@@ -220,6 +220,8 @@ def _run(args: argparse.Namespace) -> int:
     from jcmcalc.views import formatting
 
     registry = installed(strict=args.strict_plugins)
+    if args.command == "plugins":
+        registry.complete()  # a data file that fails to build shows its plugin BROKEN
     for broken in registry.broken:
         print(
             f"jcmcalc: warning: plugin {broken.name!r} ({broken.distribution}) was skipped: "
@@ -229,8 +231,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "methodologies":
         rows = [["id", "version", "country", "title", "plugin"]]
         rows += [
-            [m.id, m.version, m.about.country, m.title, provider_label(m, registry)]
-            for m in registry.methodologies()
+            [m.id, m.version, m.country, m.title, provider_label(m, registry)]
+            for m in registry.listed()
         ]
         print(formatting.text_table(rows))
     elif args.command == "plugins":

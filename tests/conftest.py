@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -69,6 +69,16 @@ def chromium(*arguments: str) -> subprocess.CompletedProcess[str]:
             text=True,
             timeout=120,
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The methodology indices of this test run, in a folder of their own (not the user's
+    cache, which would keep one for every temporary plugin a test installs)."""
+    folder = tmp_path_factory.mktemp("index-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JCMCALC_INDEX_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture

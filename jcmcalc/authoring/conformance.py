@@ -49,7 +49,9 @@ def problems(methodology: Methodology, registry: Registry) -> list[str]:
 
 
 def registry_problems(registry: Registry) -> list[str]:
-    """Plugins that failed to load and plugins that ship no example or no worked case."""
+    """Plugins that failed to load (or to build a data file) and plugins that ship no example
+    or no worked case."""
+    registry.complete()
     found = [
         f"plugin {b.name!r} ({b.distribution}) failed to load: {b.error}" for b in registry.broken
     ]

@@ -26,6 +26,7 @@ from jcmcalc.run.result import Result
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "jcmcalc_methodology" in metafunc.fixturenames:
         registry = plugins.load()
+        registry.complete()
         for broken in registry.broken:  # the test of its methodologies would silently vanish
             raise pytest.UsageError(f"{broken.message}\n{broken.trace}")
         methodologies = registry.methodologies()
@@ -47,6 +48,7 @@ def jcmcalc_registry() -> plugins.Registry:
     """The plugins installed in this environment, loaded afresh for this test; a plugin that
     fails to load fails the test with its whole traceback."""
     registry = plugins.load()
+    registry.complete()
     if registry.broken:
         pytest.fail("\n".join(f"{b.message}\n{b.trace}" for b in registry.broken), pytrace=False)
     return registry

@@ -37,7 +37,7 @@ from jcmcalc.model.methodology import (
     bound,
 )
 from jcmcalc.model.numbers import decimal_fraction
-from jcmcalc.model.parameters import YEAR_NUMBER, Kind, Parameter
+from jcmcalc.model.parameters import YEAR_NUMBER, Confidence, Kind, Parameter
 from jcmcalc.model.units import parse_unit, unit_text
 from jcmcalc.plugin import declarations as parts
 from jcmcalc.plugin.declarations import fail, known_keys, required
@@ -105,6 +105,34 @@ def load_file(path: Path) -> list[Methodology]:
     base = required(document, "methodology", path.name, dict)
     variants = document.get("variant") or [{}]
     return [_methodology(document, base, variant, path) for variant in variants]
+
+
+def identities(path: Path) -> tuple[list[dict[str, str]], list[str]] | list[Methodology]:
+    """What an index lists of the data file ``path`` without building its methodologies: the
+    ``id``, ``version``, ``title``, ``country`` and ``confidence`` of each, and the files it
+    includes. A file whose identities cannot be read so is built (:func:`load_file`), which
+    raises its own error, or gives the methodologies themselves."""
+    try:
+        document = _read(path)
+        included = [str(name) for name in document.get("include", ())]
+        document = _included(document, path)
+        base = document["methodology"]
+        found = [_identity({**base, **variant}) for variant in document.get("variant") or [{}]]
+    except (MethodologyError, KeyError, TypeError, ValueError, AttributeError):
+        return load_file(path)
+    return found, included
+
+
+def _identity(identity: Mapping[str, Any]) -> dict[str, str]:
+    """The listed part of a methodology's identity, as :func:`_methodology` and :func:`_about`
+    read it (KeyError or ValueError where it lacks a part, or a part is not text)."""
+    found = {key: identity[key] for key in ("id", "version", "title")}
+    found["country"] = identity.get("country", "")
+    revised = identity.get("revises", "")
+    found["confidence"] = Confidence("inferred" if revised else identity.get("confidence", "read"))
+    if not all(isinstance(value, str) for value in found.values()):
+        raise ValueError("an identity that is not text")
+    return {key: str(value) for key, value in found.items()}
 
 
 def _methodology(

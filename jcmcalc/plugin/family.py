@@ -12,7 +12,8 @@
     chiller = "jcmcalc_chiller:plugin"
 
 The family provides every ``*.methodology.toml`` data file of its package
-(:mod:`jcmcalc.plugin.datafile`); for a family written in Python, what ``build(variant)``
+(:mod:`jcmcalc.plugin.datafile`), listed by its index (:mod:`jcmcalc.plugin.index`) and built
+when a command uses it; for a family written in Python, what ``build(variant)``
 returns for each ``[[variant]]`` of the package's ``variants.toml`` (one methodology or
 several); the monitoring readers ``readers()`` returns; and the ``examples/`` and
 ``worked_cases/`` of its source tree (the folder holding ``src/``), each a folder with a
@@ -29,8 +30,8 @@ from typing import Any
 
 from jcmcalc.inputs.series.readings import Reader
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.plugin.datafile import files_in, load_file
 from jcmcalc.plugin.hookspecs import hookimpl
+from jcmcalc.plugin.index import Listed, listings
 from jcmcalc.plugin.samples import shipped
 from jcmcalc.tools.data import variant_records
 
@@ -63,16 +64,17 @@ class Family:
             return ()
         return variant_records(self.package)
 
-    def methodologies(self) -> list[Methodology]:
-        """The data files' methodologies, then those ``build`` makes of each variant."""
-        found = [m for path in files_in(self.folder) for m in load_file(path)]
+    def methodologies(self) -> list[Listed | Methodology]:
+        """The data files' methodologies as their index lists them (each built when a command
+        uses it), then those ``build`` makes of each variant."""
+        found: list[Listed | Methodology] = [*listings(self.folder)]
         for variant in self.variants if self.build else ():
             built = self.build(variant)  # type: ignore[misc]
             found += [built] if isinstance(built, Methodology) else list(built)
         return found
 
     @hookimpl
-    def jcmcalc_methodologies(self) -> list[Methodology]:
+    def jcmcalc_methodologies(self) -> list[Listed | Methodology]:
         return self.methodologies()
 
     @hookimpl

@@ -21,6 +21,7 @@ import pluggy
 if TYPE_CHECKING:
     from jcmcalc.inputs.series.readings import Reader
     from jcmcalc.model.methodology import Methodology
+    from jcmcalc.plugin.index import Listed
 
 PROJECT_NAME = "jcmcalc"
 ENTRY_POINT_GROUP = "jcmcalc"
@@ -36,8 +37,10 @@ def hookimpl(function: F) -> F:
 
 
 @_hookspec
-def jcmcalc_methodologies() -> Sequence[Methodology]:
-    """Return the methodologies this plugin provides, each a :class:`Methodology` record.
+def jcmcalc_methodologies() -> Sequence[Methodology | Listed]:
+    """Return the methodologies this plugin provides, each a :class:`Methodology` record, or a
+    :class:`jcmcalc.plugin.index.Listed` entry that the registry builds when a command first
+    uses it (a :class:`jcmcalc.plugin.family.Family` lists its data files so).
 
     Every (programme, id, version) must be unique across all installed plugins.
     """

@@ -17,6 +17,7 @@ from jcmcalc.model.errors import InputError, MethodologyError, PluginError, sugg
 from jcmcalc.model.methodology import Methodology, check
 from jcmcalc.model.parameters import replaced_field
 from jcmcalc.plugin import hookspecs
+from jcmcalc.plugin.index import Listed
 
 
 class DuplicateError(PluginError):
@@ -69,8 +70,9 @@ class Registry:
         #: The plugin providing each methodology, by (programme, id, version).
         self.providers: dict[tuple[str, str, str], PluginInfo] = {}
         #: The methodology of each identity (id without case, normalised version).
-        self._identities: dict[tuple[str, tuple[int, ...]], Methodology] = {}
-        self._methodologies: dict[tuple[str, str, str], Methodology] = {}
+        self._identities: dict[tuple[str, tuple[int, ...]], Listed] = {}
+        #: Every methodology as its plugin lists it, built when first used (:meth:`checked`).
+        self._methodologies: dict[tuple[str, str, str], Listed] = {}
         self._readers: dict[str, tuple[Reader, PluginInfo]] = {}
         #: Methodologies checked so far: each is checked when first used (:meth:`checked`).
         self._checked: set[tuple[str, str, str]] = set()
@@ -86,7 +88,7 @@ class Registry:
         try:
             self.manager.check_pending()
             with checks_deferred() as places:
-                provided = self.call(plugin, "jcmcalc_methodologies")
+                provided = [_listed(item) for item in self.call(plugin, "jcmcalc_methodologies")]
             readers = self.call(plugin, "jcmcalc_readers")
             for item in readers:
                 if not isinstance(item, Reader):
@@ -95,7 +97,7 @@ class Registry:
             self.manager.unregister(plugin)
             raise
         info = PluginInfo(name, distribution, version, tuple(m.label for m in provided))
-        seen: dict[tuple[str, tuple[int, ...]], Methodology] = {}
+        seen: dict[tuple[str, tuple[int, ...]], Listed] = {}
         for methodology in provided:
             identity = identity_key(methodology.id, methodology.version)
             other = self._identities.get(identity) or seen.get(identity)
@@ -131,7 +133,7 @@ class Registry:
         caller = self.manager.subset_hook_caller(hook, remove_plugins=others)
         return [item for result in caller() for item in result]
 
-    def provider(self, methodology: Methodology) -> PluginInfo | None:
+    def provider(self, methodology: Methodology | Listed) -> PluginInfo | None:
         """The plugin providing ``methodology`` (None for a methodology it did not load)."""
         return self.providers.get(methodology.key)
 
@@ -141,12 +143,15 @@ class Registry:
             reader for _, (reader, _) in sorted(self._readers.items()) if reader.serves(methodology)
         )
 
-    def checked(self, methodology: Methodology) -> Methodology:
-        """``methodology``, once :func:`~jcmcalc.model.methodology.check` found it consistent
-        (a ``MethodologyError`` naming its plugin otherwise), stamped with the plugin providing
-        it and the readers serving it: what every step below learns of the plugins."""
+    def checked(self, methodology: Methodology | Listed) -> Methodology:
+        """``methodology`` (built first if listed), once :func:`~jcmcalc.model.methodology.check`
+        found it consistent (a ``MethodologyError`` naming its plugin otherwise), stamped with
+        the plugin providing it and the readers serving it: what every step below learns of
+        the plugins."""
         if (served := self._served.get(methodology.key)) is not None:
             return served
+        if isinstance(methodology, Listed):
+            methodology = self._built(methodology)
         if methodology.key not in self._checked:
             try:
                 check(methodology)
@@ -166,15 +171,67 @@ class Registry:
         return served
 
     def methodologies(self) -> list[Methodology]:
-        """Every methodology, checked, sorted by id and version."""
+        """Every methodology, built (:meth:`complete`) and checked, sorted by id and version."""
+        self.complete()
         return [self.checked(m) for m in self._sorted()]
+
+    def listed(self) -> list[Listed]:
+        """Every methodology as the indices list it (none built), sorted by id and version."""
+        return self._sorted()
+
+    def complete(self, strict: bool = False) -> None:
+        """Build every listed methodology now: a plugin that fails to build one is broken from
+        now on, as if it had failed to load (with ``strict``, its error is raised instead)."""
+        for info in list(self.plugins):
+            try:
+                for key in [k for k, provider in self.providers.items() if provider is info]:
+                    self.build(self._methodologies[key])
+            except Exception as exc:
+                if strict:
+                    raise
+                self._drop(info, exc)
+
+    def build(self, listed: Listed) -> Methodology:
+        """The methodology ``listed``, built unchecked (where it was declared is noted)."""
+        with checks_deferred() as places:
+            methodology = listed.load()
+        self._places.update(places)
+        return methodology
+
+    def _built(self, listed: Listed) -> Methodology:
+        """:meth:`build`; a plugin that fails to build it is broken from now on, and the
+        ``PluginError`` says so."""
+        try:
+            return self.build(listed)
+        except Exception as exc:
+            info = self.providers[listed.key]
+            broken = self._drop(info, exc)
+            raise PluginError(
+                f"methodology {listed.id!r} is in plugin {info.name!r} ({info.distribution}), "
+                f"which failed to load: {broken.error}"
+            ) from None
+
+    def _drop(self, info: PluginInfo, exc: Exception) -> BrokenPlugin:
+        """Forget the plugin ``info``, which raised ``exc``: it is now a broken plugin."""
+        self.manager.unregister(name=info.name)
+        self.plugins.remove(info)
+        for key in [k for k, provider in self.providers.items() if provider is info]:
+            listed = self._methodologies.pop(key)
+            del self.providers[key]
+            self._identities.pop(identity_key(listed.id, listed.version), None)
+        self._readers = {k: item for k, item in self._readers.items() if item[1] is not info}
+        self._served.clear()  # its readers may have served methodologies of other plugins
+        trace = "".join(traceback.format_exception(exc))
+        broken = BrokenPlugin(info.name, info.distribution, f"{type(exc).__name__}: {exc}", trace)
+        self.broken.append(broken)
+        return broken
 
     def versions(self, methodology_id: str) -> list[str]:
         """The installed versions of ``methodology_id``, oldest first (none checked)."""
         wanted = methodology_id.casefold()
         return [m.version for m in self._sorted() if m.id.casefold() == wanted]
 
-    def _sorted(self) -> list[Methodology]:
+    def _sorted(self) -> list[Listed]:
         return sorted(self._methodologies.values(), key=lambda m: (m.id, _version_key(m)))
 
     def get(self, methodology_id: str, version: str | None = None) -> Methodology:
@@ -207,8 +264,14 @@ class Registry:
         )
 
 
-def _version_key(methodology: Methodology) -> tuple[int, ...]:
+def _version_key(methodology: Listed) -> tuple[int, ...]:
     return normal_version(methodology.version)
+
+
+def _listed(item: Listed | Methodology) -> Listed:
+    """What a plugin's ``jcmcalc_methodologies`` returned, as listed: a data file's methodology
+    as its index lists it, a methodology built already as it is."""
+    return item if isinstance(item, Listed) else Listed.of(item)
 
 
 @cache
@@ -217,12 +280,14 @@ def installed(strict: bool = False) -> Registry:
     return load(strict=strict)
 
 
-def provider_of(methodology: Methodology, registry: Registry | None = None) -> PluginInfo | None:
+def provider_of(
+    methodology: Methodology | Listed, registry: Registry | None = None
+) -> PluginInfo | None:
     """The plugin providing ``methodology`` in ``registry`` (the installed plugins if None)."""
     return (registry or installed()).provider(methodology)
 
 
-def provider_label(methodology: Methodology, registry: Registry | None = None) -> str:
+def provider_label(methodology: Methodology | Listed, registry: Registry | None = None) -> str:
     """``"distribution version"`` of the plugin providing ``methodology`` ("" if none does)."""
     info = provider_of(methodology, registry)
     return info.label if info else ""
@@ -239,7 +304,9 @@ def load(strict: bool = False) -> Registry:
 
     A plugin that fails to import or to register is recorded in ``Registry.broken`` and
     skipped; with ``strict`` it raises :class:`PluginError` instead, and every methodology is
-    checked now (otherwise each is checked when a command first uses it).
+    built and checked now (otherwise each data file's methodologies are listed by their index,
+    and each is built and checked when a command first uses it; a data file that fails to build
+    then makes its plugin broken, and :meth:`Registry.complete` builds them all).
     """
     registry = Registry(new_manager())
     entry_points = importlib.metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP)
@@ -250,6 +317,7 @@ def load(strict: bool = False) -> Registry:
             plugin = entry_point.load()
             registry.add(plugin, entry_point.name, distribution, version)
             if strict:
+                registry.complete(strict=True)
                 registry.methodologies()
         except DuplicateError:
             raise
