@@ -121,11 +121,22 @@ class Equation:
 
 
 @attrs.frozen
+class Slip:
+    """A likely unit slip a failed check names when one side is ``low`` to ``high`` times the
+    other (``kg written as t?`` from 100x to 1,500x)."""
+
+    low: Fraction
+    high: Fraction
+    text: str
+
+
+@attrs.frozen
 class Check:
     """A plausibility bound ``left <= right`` (``<`` if ``strict``), tested per period (and per
     ``index`` member) after the equations, on parameters and equation results. A breach of an
     error check is bad input; a warning check (on parameters, fixed or monitored, and the
-    period's hours :data:`PERIOD_HOURS`) adds a warning, naming a likely unit slip."""
+    period's hours :data:`PERIOD_HOURS`) adds a warning, naming a likely unit slip: those of
+    ``slips`` whose range holds the ratio of its sides, else one derived from the unit."""
 
     name: str
     left: Term
@@ -135,6 +146,7 @@ class Check:
     inferred: str = ""
     severity: Severity = Severity.ERROR
     strict: bool = False
+    slips: tuple[Slip, ...] = ()
 
     @property
     def text(self) -> str:

@@ -34,6 +34,7 @@ from jcmcalc.model.methodology import (
     Estimate,
     Methodology,
     Severity,
+    Slip,
     bound,
 )
 from jcmcalc.model.numbers import decimal_fraction
@@ -50,7 +51,7 @@ IDENTITY |= {"country", "approved", "expired", "confidence", "notes", "unknown",
 #: Kept in the data file for the record (who proposed the methodology), shown nowhere yet.
 IDENTITY |= {"proponent"}
 EQUATION = {"symbol", "name", "formula", "unit", "description", "index", "inferred"}
-CHECK = {"name", "formula", "description", "index", "severity", "inferred"}
+CHECK = {"name", "formula", "description", "index", "severity", "inferred", "slips"}
 #: What a ``[[variant]]`` may change besides ``parameters``, by key (lists by the key named).
 LISTED = {"checks": "name", "criteria": "id"}
 CHANGEABLE = ("equations", *LISTED)
@@ -278,7 +279,22 @@ def _checks(
             required(spec, "name", place), left, relation, right,
             required(spec, "description", place), index=tuple(index),
             severity=Severity(spec.get("severity", "error")), inferred=spec.get("inferred", ""),
+            slips=tuple(_slip(item, place) for item in spec.get("slips", ())),
         )  # fmt: skip
+
+
+def _slip(spec: Any, where: str) -> Slip:
+    """A likely unit slip: ``{ from = "100", to = "1500", text = "kg written as t?" }``."""
+    if not isinstance(spec, dict):
+        raise fail(where, 'slips: write { from = "100", to = "1500", text = "..." }')
+    known_keys(spec, {"from", "to", "text"}, f"{where}, slips")
+    try:
+        low, high = (decimal_fraction(str(required(spec, k, where, str))) for k in ("from", "to"))
+    except ValueError as exc:
+        raise fail(where, f"slips: {exc}") from None
+    if not 0 < low <= high:
+        raise fail(where, f"slips: a range from {low} to {high} is not 0 < from <= to")
+    return Slip(low, high, required(spec, "text", where))
 
 
 def _criteria(specs: list[Mapping[str, Any]], where: str) -> Iterator[Criterion]:

@@ -19,19 +19,25 @@ records (``records.py``) carry their identity as read and the family's equations
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
+from jcmcalc.model.expressions.formula import Declared, parse_relation
 from jcmcalc.model.expressions.walkers import Term, total
 from jcmcalc.model.methodology import (
+    PERIOD_HOURS,
     PROJECT,
     REFERENCE,
     Check,
     Equation,
     Index,
     Methodology,
+    Severity,
+    Slip,
+    bound,
     expectation,
 )
-from jcmcalc.model.parameters import FRACTION, Kind, Parameter, metered
+from jcmcalc.model.parameters import FRACTION, POSITIVE, Kind, Parameter, WhenAbsent, metered
 from jcmcalc.tools.electricity import electricity_emissions, grid_only_factors
 from jcmcalc.tools.fuel import fuel_combustion, ipcc_fuels
 from jcmcalc_boilers import records
@@ -44,6 +50,8 @@ from jcmcalc_boilers.factors import (
 )
 
 FORMS = ("fuel", "switch", "heat", "steam")
+#: The heat delivered of the forms that measure it, as a formula (fuel-based forms: eta_PJ).
+HEAT_TERMS = {"heat": "Q_HM[k]", "steam": "SG[k] * Delta_h[k]"}
 NEGATIVE_ER = "emission reductions may be negative"
 
 
@@ -95,6 +103,77 @@ ENTHALPY_RISE = Parameter(
     index=("k",),
     inferred="enthalpy rise fixed ex ante per boiler from its design conditions",
 )
+
+
+RATED_HEAT_INPUT = Parameter(
+    "HI_rated,k",
+    "rated_heat_input",
+    "MW",
+    Kind.PROJECT,
+    "Rated heat input (fuel energy per hour at full load) of project boiler k, from its "
+    "catalogue: the fuel energy of a period is checked against it (not given: the check is "
+    "skipped)",
+    index=("k",),
+    bounds=POSITIVE,
+    when_absent=WhenAbsent.UNKNOWN,
+    inferred="used only for the plausibility bound on the fuel energy",
+)
+PLAUSIBILITY = (
+    "plausibility bound of jcmcalc, not of the methodology (the boiler texts were not read)"
+)
+#: The fuel energy of a period cannot exceed the rated heat input x the hours of the period.
+CAPACITY_BOUND = (
+    "rated heat input",
+    'sum(j, FC[k, j] * NCV[j]) <= to(HI_rated[k] * H_p, "GJ")',
+    "the fuel energy a boiler fires in a period cannot exceed its rated heat input x the "
+    "hours of the period",
+    (
+        Slip(
+            Fraction(100),
+            Fraction(1500),
+            "kg written as t, or L of a liquid (1,000x at full load)?",
+        ),
+        Slip(
+            Fraction(300),
+            Fraction(1500),
+            "a gas volume in Nm3 written as t, taking an NCV per tonne (about 1,300x at full "
+            "load for natural gas: write the column in Nm3 with the NCV per Nm3)?",
+        ),
+        Slip(
+            Fraction(10),
+            Fraction(60),
+            "the fuel's energy in GJ written as its quantity (a heating value, 10x to 50x)?",
+        ),
+    ),
+)
+#: The heat a boiler delivers cannot exceed the energy of the fuel it fires (efficiency <= 1).
+HEAT_BOUND = (
+    "heat within fuel energy",
+    "{heat} <= sum(j, FC[k, j] * NCV[j])",
+    "the heat a boiler delivers cannot exceed the fuel energy it fires (heat output / fuel "
+    "energy within (0, 1])",
+    (
+        Slip(
+            Fraction(300),
+            Fraction(1100),
+            "heat in MJ written as GJ, or the fuel in t written as kg (1,000x)?",
+        ),
+        Slip(Fraction(100), Fraction(300), "heat in kWh written as GJ (1,000/3.6 = 278x)?"),
+    ),
+)
+
+
+def _bound(
+    declared: tuple[str, str, str, tuple[Slip, ...]], names: dict[str, Declared], heat: str = ""
+) -> Check:
+    """A warning check of :data:`CAPACITY_BOUND` or :data:`HEAT_BOUND` over ``names``."""
+    name, formula, description, slips = declared
+    scope = {**names, "H_p": Declared(PERIOD_HOURS.ref, PERIOD_HOURS.unit)}
+    left, relation, right = parse_relation(formula.format(heat=heat), scope, {"k", "j"}, name)
+    return bound(
+        name, left, relation, right, description, index=("k",), inferred=PLAUSIBILITY,
+        severity=Severity.WARNING, slips=slips,
+    )  # fmt: skip
 
 
 def _indices(form: str, fuels: tuple[str, ...]) -> list[Index]:
@@ -152,6 +231,18 @@ def _boilers(form: str) -> tuple[list[Parameter], list[Equation], tuple[Check, .
     if fuel_based:
         parameters.append(PROJECT_EFFICIENCY)
         checks = (expectation(PROJECT_EFFICIENCY, REFERENCE_EFFICIENCY, NEGATIVE_ER),)
+    names = {
+        "FC": Declared(consumption.ref, consumption.unit),
+        "NCV": Declared(ncv.ref, ncv.unit),
+        "HI_rated": Declared(RATED_HEAT_INPUT.ref, RATED_HEAT_INPUT.unit),
+        "Q_HM": Declared(HEAT_METERED.ref, HEAT_METERED.unit),
+        "SG": Declared(STEAM_GENERATED.ref, STEAM_GENERATED.unit),
+        "Delta_h": Declared(ENTHALPY_RISE.ref, ENTHALPY_RISE.unit),
+    }
+    parameters.append(RATED_HEAT_INPUT)
+    checks += (_bound(CAPACITY_BOUND, names),)
+    if form in HEAT_TERMS:
+        checks += (_bound(HEAT_BOUND, names, HEAT_TERMS[form]),)
     if form == "fuel":
         boiler_reference = (
             fuel_combustion("j", consumption.ref, ncv.ref, factor.ref)
