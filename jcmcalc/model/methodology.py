@@ -71,7 +71,7 @@ class Index:
     ``defaults``: attributes a member may omit, with the value they then take (a PV system
     without ``battery`` has none). ``unless``: attributes a member need not give when another
     attribute has a value (``grid`` when ``connection_case`` is ``off-grid``); they are then "".
-    """
+    ``because``: why an attribute allows only its values (a criterion), named when refused."""
 
     symbol: str
     key: str
@@ -82,6 +82,7 @@ class Index:
     optional: bool = False
     defaults: Mapping[str, str] = attrs.field(factory=dict)
     unless: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
+    because: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def csv_column(self) -> str:
@@ -122,8 +123,7 @@ class Equation:
 
 @attrs.frozen
 class Slip:
-    """A likely unit slip a failed check names when one side is ``low`` to ``high`` times the
-    other (``kg written as t?`` from 100x to 1,500x)."""
+    """A unit slip a failed check names when one side is ``low`` to ``high`` times the other."""
 
     low: Fraction
     high: Fraction
@@ -135,8 +135,7 @@ class Check:
     """A plausibility bound ``left <= right`` (``<`` if ``strict``), tested per period (and per
     ``index`` member) after the equations, on parameters and equation results. A breach of an
     error check is bad input; a warning check (on parameters, fixed or monitored, and the
-    period's hours :data:`PERIOD_HOURS`) adds a warning, naming a likely unit slip: those of
-    ``slips`` whose range holds the ratio of its sides, else one derived from the unit."""
+    period's hours :data:`PERIOD_HOURS`) adds a warning naming a likely unit slip (``slips``)."""
 
     name: str
     left: Term

@@ -50,6 +50,8 @@ IDENTITY = {"id", "version", "title", "family", "sectoral_scope", "status", "sou
 IDENTITY |= {"country", "approved", "expired", "confidence", "notes", "unknown", "revises"}
 #: Kept in the data file for the record (who proposed the methodology), shown nowhere yet.
 IDENTITY |= {"proponent"}
+#: Functions of the core's tools that add warnings to a result (``"tool:<name>"``).
+IDENTITY |= {"notices"}
 EQUATION = {"symbol", "name", "formula", "unit", "description", "index", "inferred"}
 CHECK = {"name", "formula", "description", "index", "severity", "inferred", "slips"}
 #: What a ``[[variant]]`` may change besides ``parameters``, by key (lists by the key named).
@@ -153,6 +155,7 @@ def _methodology(
             estimate=estimate,
             checks=checks,
             notes=tuple(_notes(identity, variant.get("notes", ()), base.get("notes", ()))),
+            notices=parts.notices(identity.get("notices", []), where),
         )
     except MethodologyError as exc:
         raise MethodologyError(f"{path.name}: {exc}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from jcmcalc.tools.electricity import (
     grids,
     reference_factors,
 )
-from jcmcalc.tools.fuel import ipcc_default, ipcc_fuels
+from jcmcalc.tools.fuel import biogenic_carbon, ipcc_default, ipcc_fuels
 
 KINDS = {"methodology": Kind.METHODOLOGY, "project": Kind.PROJECT, "monitored": Kind.MONITORED}
 #: Defaults the core's tools provide, by name, for a methodology of ``country`` (and the
@@ -59,6 +59,11 @@ TOOL_VALUES: dict[str, Callable[[str], tuple[str, ...]]] = {
     "electricity.grids": grids,
     "electricity.connection_cases": lambda _: CONNECTION_CASES,
     "fuel.ipcc_fuels": lambda _: ipcc_fuels(),
+}
+#: Notices the core's tools provide, by name: functions of the resolved inputs that add a
+#: warning to a result (``notices = ["tool:fuel.biogenic_carbon"]`` in ``[methodology]``).
+TOOL_NOTICES: dict[str, Callable[..., Iterable[str]]] = {
+    "fuel.biogenic_carbon": biogenic_carbon,
 }
 TOOL = "tool:"
 PARAMETER_KEYS = {
@@ -188,6 +193,19 @@ def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultT
     )
 
 
+def notices(names: Any, where: str) -> tuple[Callable[..., Iterable[str]], ...]:
+    """The notices ``names`` lists (``["tool:fuel.biogenic_carbon"]``)."""
+    if not isinstance(names, list):
+        raise fail(where, 'notices: write a list, notices = ["tool:<name>"]')
+    found = []
+    for name in names:
+        tool = str(name).removeprefix(TOOL)
+        if not str(name).startswith(TOOL) or tool not in TOOL_NOTICES:
+            raise fail(where, f"no tool notice {name!r}{suggest(tool, sorted(TOOL_NOTICES))}")
+        found.append(TOOL_NOTICES[tool])
+    return tuple(found)
+
+
 def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Index:
     """An index; an attribute's values may be ``"tool:<name>"`` (left out when the tool has
     none for the country). ``defaults`` (``{ battery = "false" }``) and ``unless`` (``{ grid =
@@ -195,7 +213,8 @@ def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Ind
     where = f"{where}, index {symbol}"
     known_keys(
         spec,
-        {"key", "title", "attributes", "members", "column", "optional", "defaults", "unless"},
+        {"key", "title", "attributes", "members", "column", "optional", "defaults", "unless"}
+        | {"because"},
         where,
     )
     attributes = {}
@@ -220,6 +239,7 @@ def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Ind
         unless={
             k: (str(v[0]), str(v[1])) for k, v in spec.get("unless", {}).items() if k in attributes
         },
+        because={k: str(v) for k, v in spec.get("because", {}).items() if k in attributes},
     )
 
 

@@ -124,3 +124,12 @@ def test_auxiliary_consumption_above_gross_is_refused(family_project):
     with pytest.raises(InputError) as error:
         jcmcalc.calculate(family_project(values, option="gross-minus-aux"))
     assert "auxiliary" in str(error.value)
+
+
+def test_co_fired_wood_counts_no_co2_and_says_why(family_project):
+    wood = '\n[[fuels]]\nid = "diesel"\nfuel = "wood_wood_waste"\n'
+    result = jcmcalc.calculate(
+        family_project(f'{SUPPLY}, "FC_j,p" = "12.5 t"', fuels=wood, parameters="")
+    )
+    assert result.periods[0].project == 0
+    assert any("biomass" in w and "IPCC 2006" in w for w in result.warnings)

@@ -39,7 +39,7 @@ from jcmcalc.model.methodology import (
 )
 from jcmcalc.model.parameters import FRACTION, POSITIVE, Kind, Parameter, WhenAbsent, metered
 from jcmcalc.tools.electricity import electricity_emissions, grid_only_factors
-from jcmcalc.tools.fuel import fuel_combustion, ipcc_fuels
+from jcmcalc.tools.fuel import biogenic_carbon, fuel_combustion, ipcc_fuels
 from jcmcalc_boilers import records
 from jcmcalc_boilers.factors import (
     BOUND_NCV_FUEL_BASED,
@@ -176,9 +176,11 @@ def _bound(
     )  # fmt: skip
 
 
-def _indices(form: str, fuels: tuple[str, ...]) -> list[Index]:
-    """The boilers k (with their reference fuel unless the fuel stays the same) and fuels j."""
-    fuel_index = Index("j", "fuels", "fuel", attributes={"fuel": fuels})
+def _indices(form: str, fuels: tuple[str, ...], because: str) -> list[Index]:
+    """The boilers k (with their reference fuel unless the fuel stays the same) and fuels j
+    (``because``: the criterion that limits the fuels, if one does)."""
+    limited = {"fuel": because} if because else {}
+    fuel_index = Index("j", "fuels", "fuel", attributes={"fuel": fuels}, because=limited)
     boiler_attributes: dict[str, tuple[str, ...]] = {}
     if form != "fuel":
         boiler_attributes["reference_fuel"] = ipcc_fuels()
@@ -327,7 +329,7 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
     fuels = tuple(variant.get("fuels", ())) or ipcc_fuels()
     if set(fuels) - set(ipcc_fuels()):
         raise ValueError(f"{variant['id']}: fuels without IPCC data: {sorted(set(fuels))}")
-    indices = _indices(form, fuels)
+    indices = _indices(form, fuels, variant.get("fuels_because", ""))
     parameters, equations, checks = _boilers(form)
     boiler_re, boiler_pe = equations[-2:]
     project_emissions: Term = total("k", boiler_pe.ref)
@@ -358,5 +360,5 @@ def build(variant: Mapping[str, Any], aux: bool) -> Methodology:
         criteria=records.criteria(variant),
         checks=checks,
         notes=records.notes(variant, aux),
-        notices=() if form == "fuel" else (same_fuel_same_factor,),
+        notices=(biogenic_carbon, *(() if form == "fuel" else (same_fuel_same_factor,))),
     )

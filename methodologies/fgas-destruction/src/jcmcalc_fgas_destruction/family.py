@@ -50,7 +50,13 @@ from jcmcalc.model.parameters import (
     metered,
 )
 from jcmcalc.tools.electricity import electricity_emissions
-from jcmcalc.tools.fuel import FUEL_MONITORING, fuel_combustion, ipcc_default, ipcc_fuels
+from jcmcalc.tools.fuel import (
+    FUEL_MONITORING,
+    biogenic_carbon,
+    fuel_combustion,
+    ipcc_default,
+    ipcc_fuels,
+)
 from jcmcalc.tools.gwp import (
     CO2_MOLAR_MASS_DEFAULT,
     carbon_atoms_table,
@@ -370,5 +376,5 @@ def build(variant: Mapping[str, Any]) -> Methodology:
         checks=(FEED_BOUND,),
         criteria=CRITERIA,
         notes=_notes(variant),
-        notices=(hfcs_only(variant), destroyed_not_credited(variant)),
+        notices=(hfcs_only(variant), destroyed_not_credited(variant), biogenic_carbon),
     )
