@@ -34,14 +34,19 @@ from jcmcalc.tools.electricity import (
     grids,
     reference_factors,
 )
-from jcmcalc.tools.fuel import biogenic_carbon, ipcc_default, ipcc_fuels
+from jcmcalc.tools.fuel import (
+    biogenic_carbon,
+    ipcc_default,
+    ipcc_fuels,
+    same_fuel_same_factor,
+)
 
 KINDS = {"methodology": Kind.METHODOLOGY, "project": Kind.PROJECT, "monitored": Kind.MONITORED}
 #: Defaults the core's tools provide, by name, for a methodology of ``country`` (and the
 #: arguments written after the name: ``tool:fuel.ipcc_default(quantity=ncv, bound=upper)``).
 TOOL_DEFAULTS: dict[str, Callable[..., Default | DefaultTable]] = {
     "electricity.reference_factors": reference_factors,
-    "electricity.grid_only_factors": lambda _: grid_only_factors("electricity"),
+    "electricity.grid_only_factors": lambda _, use="electricity": grid_only_factors(use),
     "electricity.best_diesel": lambda _: BEST_DIESEL,
     "electricity.category_of_day_factors": lambda country: DefaultTable(
         "category-of-day factors",
@@ -64,6 +69,7 @@ TOOL_VALUES: dict[str, Callable[[str], tuple[str, ...]]] = {
 #: warning to a result (``notices = ["tool:fuel.biogenic_carbon"]`` in ``[methodology]``).
 TOOL_NOTICES: dict[str, Callable[..., Iterable[str]]] = {
     "fuel.biogenic_carbon": biogenic_carbon,
+    "fuel.same_fuel_same_factor": same_fuel_same_factor,
 }
 TOOL = "tool:"
 PARAMETER_KEYS = {

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jcmcalc.model.expressions.walkers import Term, total
+from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Monitoring
 from jcmcalc.tools.data import table
 
@@ -108,6 +109,27 @@ def biogenic_carbon(inputs: Any) -> Iterator[str]:
                         f"as zero by default ({BIOGENIC_RULE}); its CH4 and N2O are not "
                         f"counted, as {inputs.methodology.id} counts no CH4 or N2O"
                     )
+
+
+def same_fuel_same_factor(inputs: Any) -> Iterator[str]:
+    """A notice on the resolved inputs: a member's reference fuel (``EF_RE`` by its attribute
+    ``reference_fuel``) fired as a fuel j (``EF_CO2``) with a different factor."""
+    reference = inputs.fixed.get("reference_emission_factor", {})
+    fired = inputs.fixed.get("emission_factor", {})
+    boilers = inputs.attributes.get("k", {})
+    fuels = inputs.attributes.get("j", {})
+    for (boiler,), value in reference.items():
+        fuel = boilers.get(boiler, {}).get("reference_fuel")
+        for member, attributes in fuels.items():
+            other = fired.get((member,))
+            if attributes.get("fuel") != fuel or other is None or other.value == value.value:
+                continue
+            yield (
+                f"EF_RE,k for boiler {boiler!r} = {decimal_text(value.value)} t_CO2/GJ "
+                f"({value.source}) differs from EF_CO2,j for fuel {member!r} = "
+                f"{decimal_text(other.value)} t_CO2/GJ ({other.source}), the same fuel "
+                f"{fuel}: one CO2 factor per fuel applies to both sides, look again"
+            )
 
 
 def fuel_combustion(index: str, quantity: Term, ncv: Term, factor: Term) -> Term:
