@@ -309,7 +309,7 @@ def _estimate(
     equations = []
     for key, item in spec.get("equations", {}).items():
         place = f"{where}, estimate {key}"
-        known_keys(item, {"formula", "unit", "description"}, place)
+        known_keys(item, {"formula", "unit", "description", "inferred"}, place)
         target = names.get(key)
         if target is None or not isinstance(target.symbol, Symbol):
             raise fail(place, f"{key!r} names no declared monitored parameter")
@@ -326,6 +326,7 @@ def _estimate(
                 unit,
                 item.get("description", ""),
                 index=target.symbol.index,
+                inferred=item.get("inferred", ""),
             )
         )
     used = any(YEAR_NUMBER.name in {s.name for s in symbols_of(e.expression)} for e in equations)
