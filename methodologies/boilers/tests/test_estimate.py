@@ -21,7 +21,9 @@ C3 = true
 [[boilers]]
 id = "B1"
 reference_fuel = "natural_gas"
-parameters = { "HD_k" = "1 MW", "H_op,k" = "5000 h/year", "eta_RE,k" = { value = "0.80", source = "test" } }
+parameters.HD_k = "1 MW"
+parameters."H_op,k" = "5000 h/year"
+parameters."eta_RE,k" = { value = "0.80", source = "test" }
 
 [[fuels]]
 id = "NG"
