@@ -117,3 +117,12 @@ def test_heat_output_above_the_fuel_energy_warns(tmp_path: Path) -> None:
     path.write_text(HEAT_METERED.format(heat="40000000 GJ"), encoding="utf-8")
     [warning] = [w for w in jcmcalc.calculate(path).warnings if "fuel energy" in w]
     assert "B1" in warning and "MJ written as GJ" in warning
+
+
+def test_heat_output_far_below_the_fuel_energy_warns(tmp_path: Path) -> None:
+    path = tmp_path / "project.toml"
+    path.write_text(HEAT_METERED.format(heat="40 GJ"), encoding="utf-8")
+    [warning] = [w for w in jcmcalc.calculate(path).warnings if "lowest plausible" in w]
+    assert "B1" in warning and "GJ written as MJ" in warning
+    path.write_text(HEAT_METERED.format(heat="0 GJ").replace('"1000 t"', '"0 t"'), "utf-8")
+    assert not [w for w in jcmcalc.calculate(path).warnings if "lowest plausible" in w]
