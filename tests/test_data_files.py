@@ -436,3 +436,30 @@ def test_a_variant_removes_only_what_is_declared(tmp_path) -> None:
     path = _chiller_copy(tmp_path, tail='\n[[variant]]\nremove = ["parameters.COP_PJJ"]\n')
     with pytest.raises(MethodologyError, match=r"remove 'parameters.COP_PJJ'.*parameters.COP_PJ"):
         load_file(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'confidence = "inferred"\nnotes',
+            'confidence = "inferred"\nnotices = ["tool:fuel.biogenic_carbn"]\nnotes',
+            r"no tool notice 'tool:fuel.biogenic_carbn'.*fuel\.biogenic_carbon",
+        ),
+        (
+            'description = "eligibility C2: a COP above the threshold"',
+            'description = "x"\nslips = [{ from = "10", to = "5", text = "?" }]',
+            r"check C2 COP: slips: a range from 10 to 5",
+        ),
+        (
+            'i = { key = "chillers", title = "chiller" }',
+            'i = { key = "chillers", title = "chiller", members = "tool:gwp.species" }',
+            r"no tool values 'gwp.species'.*gwp\.fgas_species",
+        ),
+    ],
+)
+def test_notices_slips_and_tool_members_are_checked_at_load(tmp_path, old, new, message) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    with pytest.raises(MethodologyError, match=message):
+        load_file(_chiller_copy(tmp_path, old, new))
