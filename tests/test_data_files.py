@@ -449,3 +449,73 @@ def test_an_estimate_equation_carries_its_inferred_label(tmp_path) -> None:
     )
     [record] = load_file(path)
     assert record.estimate.equations[0].inferred == "an estimate of jcmcalc, not of the methodology"
+
+
+def test_a_variant_adds_removes_and_includes_declarations(tmp_path) -> None:
+    """A variant adds whole declarations, removes others and includes a file whose declarations
+    it adds or replaces (an equation used before it is declared is ordered after its inputs)."""
+    from jcmcalc.plugin.datafile import load_file
+
+    tail = """
+[[variant]]
+
+[[variant]]
+id = "EXAMPLE_CHILLER_AUX"
+include = ["aux.toml"]
+remove = ["checks.C1 capacity", "criteria.C1"]
+parameters.EF_aux = { name = "aux_factor", kind = "project", unit = "t_CO2/MWh", description = "x" }
+criteria.C3 = { id = "C3", text = "Auxiliaries are metered.", confidence = "inferred" }
+"""
+    path = _chiller_copy(tmp_path, tail=tail)
+    (path.parent / "aux.toml").write_text(
+        '[methodology]\nnotes = ["auxiliaries counted"]\n\n'
+        '[parameters.EC_aux]\nname = "auxiliary_electricity"\nunit = "MWh"\nkind = "monitored"\n'
+        'description = "Auxiliary electricity"\nmonitoring = { options = ["C"] }\n\n'
+        '[equations.PE]\nname = "project_emissions"\nunit = "t_CO2"\n'
+        'formula = "sum(i, EC_PJ[i] * EF_elec) + PE_aux"\ndescription = "with auxiliaries"\n\n'
+        '[equations.PE_aux]\nname = "auxiliary_emissions"\nunit = "t_CO2"\n'
+        'formula = "EC_aux * EF_aux"\ndescription = "auxiliaries"\n',
+        "utf-8",
+    )
+    plain, aux = load_file(path)
+    assert [e.symbol for e in plain.equations] == ["RE_p", "PE_p"]
+    assert [e.symbol for e in aux.equations] == ["RE_p", "PE_aux,p", "PE_p"]
+    assert {"EC_aux,p", "EF_aux"} <= {p.symbol for p in aux.parameters}
+    assert [c.name for c in aux.checks] == ["C2 COP"]
+    assert [c.id for c in aux.criteria] == ["C2", "C3"]
+    assert aux.notes[-1] == "auxiliaries counted" and "auxiliaries counted" not in plain.notes
+
+
+def test_a_variant_removes_only_what_is_declared(tmp_path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    path = _chiller_copy(tmp_path, tail='\n[[variant]]\nremove = ["parameters.COP_PJJ"]\n')
+    with pytest.raises(MethodologyError, match=r"remove 'parameters.COP_PJJ'.*parameters.COP_PJ"):
+        load_file(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'confidence = "inferred"\nnotes',
+            'confidence = "inferred"\nnotices = ["tool:fuel.biogenic_carbn"]\nnotes',
+            r"no tool notice 'tool:fuel.biogenic_carbn'.*fuel\.biogenic_carbon",
+        ),
+        (
+            'description = "eligibility C2: a COP above the threshold"',
+            'description = "x"\nslips = [{ from = "10", to = "5", text = "?" }]',
+            r"check C2 COP: slips: a range from 10 to 5",
+        ),
+        (
+            'i = { key = "chillers", title = "chiller" }',
+            'i = { key = "chillers", title = "chiller", members = "tool:gwp.species" }',
+            r"no tool values 'gwp.species'.*gwp\.fgas_species",
+        ),
+    ],
+)
+def test_notices_slips_and_tool_members_are_checked_at_load(tmp_path, old, new, message) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    with pytest.raises(MethodologyError, match=message):
+        load_file(_chiller_copy(tmp_path, old, new))

@@ -134,8 +134,16 @@ def breach_messages(
         own = tuple(bindings[s] for s in term.index)
         return f"{term.symbol}{describe_key(term, own, methodology)}"
 
+    def member(key: Key, check: Check) -> str:
+        """The members of a check neither of whose sides is a parameter that names them."""
+        if not key or any(isinstance(t, Symbol) for t in (check.left, check.right)):
+            return ""
+        pairs = zip(check.index, key, strict=True)
+        return ", ".join(f"{methodology.index(s).title} {m!r}" for s, m in pairs) + ": "
+
     return [
-        f"{where}{side(check.right, key, check)} = {decimal_text(right)} is not "
+        f"{where}{member(key, check)}{side(check.right, key, check)} = {decimal_text(right)} "
+        f"is not "
         f"{_relation(check)} {side(check.left, key, check)} = {decimal_text(left)} "
         f"as expected: {check.description}{unit_slip(methodology, check, left, right)}"
         for check, key, left, right in breaches

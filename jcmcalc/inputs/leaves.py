@@ -101,13 +101,17 @@ def _attributes(
         value = written[name]
         if choices and value not in choices:
             raise InputError(
-                f"{name} {value!r} is not allowed here{suggest(value, choices)}; "
-                f"allowed: {', '.join(choices)}",
+                f"{name} {value!r} is not allowed here{_because(index, name)}"
+                f"{suggest(value, choices)}; allowed: {', '.join(choices)}",
                 file=file,
                 at=f"{at}.{name}",
             )
         found[name] = value
     return found
+
+
+def _because(index: Index, name: str) -> str:
+    return f" ({index.because[name]})" if name in index.because else ""
 
 
 def defaulted(index: Index, project: Project, member: str) -> list[str]:

@@ -38,7 +38,7 @@ from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
 from jcmcalc.model.units import split_quantity
-from jcmcalc.model.uses import required, why_unused
+from jcmcalc.model.uses import estimated_from, required, why_unused
 
 
 @attrs.frozen
@@ -207,7 +207,8 @@ class Resolver:
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if parameter.when_absent is WhenAbsent.ZERO:
                 return Value(Fraction(0), Origin.ABSENT, "not given: counted as zero")
-            if parameter.when_absent is WhenAbsent.UNKNOWN and not self.estimating:
+            estimated = self.estimating and parameter.name in estimated_from(self.methodology)
+            if parameter.when_absent is WhenAbsent.UNKNOWN and not estimated:
                 return None
             table = parameter.default
             why = (

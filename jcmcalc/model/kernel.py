@@ -309,7 +309,8 @@ def _judged(
 
 def unit_slip(methodology: Methodology, check: Check, left: Fraction, right: Fraction) -> str:
     """A hint for a failed check whose sides differ by :data:`UNIT_SLIP` times or more: the
-    larger side's value may be in a unit 1,000x smaller than written (kWh written as MWh)."""
+    check's declared slips whose range holds the ratio, else that the larger side's value may
+    be in a unit 1,000x smaller than written (kWh written as MWh)."""
     larger, smaller = (check.left, left), right
     if right > left:
         larger, smaller = (check.right, right), left
@@ -317,7 +318,10 @@ def unit_slip(methodology: Methodology, check: Check, left: Fraction, right: Fra
         return ""
     named, ratio = symbols(larger[0]), larger[1] / smaller
     unit = methodology.parameter(named[0].name).unit if len(named) == 1 else ""
-    if unit[:1] in _SMALLER and len(unit) > 1:
+    declared = [s.text for s in check.slips if s.low <= ratio <= s.high]
+    if declared:
+        slip = " or ".join(declared)
+    elif unit[:1] in _SMALLER and len(unit) > 1:
         slip = f"{_SMALLER[unit[0]]}{unit[1:]} written as {unit}?"
     elif unit.startswith("t"):
         slip = f"kg written as {unit}?"

@@ -72,7 +72,7 @@ class Index:
     ``defaults``: attributes a member may omit, with the value they then take (a PV system
     without ``battery`` has none). ``unless``: attributes a member need not give when another
     attribute has a value (``grid`` when ``connection_case`` is ``off-grid``); they are then "".
-    """
+    ``because``: why an attribute allows only its values (a criterion), named when refused."""
 
     symbol: str
     key: str
@@ -83,6 +83,7 @@ class Index:
     optional: bool = False
     defaults: Mapping[str, str] = attrs.field(factory=dict)
     unless: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
+    because: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def csv_column(self) -> str:
@@ -122,11 +123,20 @@ class Equation:
 
 
 @attrs.frozen
+class Slip:
+    """A unit slip a failed check names when one side is ``low`` to ``high`` times the other."""
+
+    low: Fraction
+    high: Fraction
+    text: str
+
+
+@attrs.frozen
 class Check:
     """A plausibility bound ``left <= right`` (``<`` if ``strict``), tested per period (and per
     ``index`` member) after the equations, on parameters and equation results. A breach of an
     error check is bad input; a warning check (on parameters, fixed or monitored, and the
-    period's hours :data:`PERIOD_HOURS`) adds a warning, naming a likely unit slip."""
+    period's hours :data:`PERIOD_HOURS`) adds a warning naming a likely unit slip (``slips``)."""
 
     name: str
     left: Term
@@ -136,6 +146,7 @@ class Check:
     inferred: str = ""
     severity: Severity = Severity.ERROR
     strict: bool = False
+    slips: tuple[Slip, ...] = ()
 
     @property
     def text(self) -> str:

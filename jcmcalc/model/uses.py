@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jcmcalc.model.expressions.walkers import Attributes, Condition, selections
+from jcmcalc.model.expressions.walkers import Attributes, Condition, selections, symbols
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Parameter
 
@@ -75,3 +75,9 @@ def why_unused(
         if value is not None and text not in found:
             found.append(text)
     return ", ".join(found)
+
+
+def estimated_from(methodology: Methodology) -> set[str]:
+    """The names of the parameters the ex-ante estimate's equations use (none without one)."""
+    equations = methodology.estimate.equations if methodology.estimate else ()
+    return {s.name for equation in equations for s in symbols(equation.expression)}

@@ -13,6 +13,7 @@ file, the methodology and the declaration.
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 import attrs
 
 from jcmcalc.model.deferred import declared_in
-from jcmcalc.model.errors import MethodologyError
+from jcmcalc.model.errors import MethodologyError, suggest
 from jcmcalc.model.expressions.dimensions import unit_of
 from jcmcalc.model.expressions.formula import Declared, parse_relation, parse_term
 from jcmcalc.model.expressions.walkers import Constant, Convert, Symbol, free_indices
@@ -34,6 +35,7 @@ from jcmcalc.model.methodology import (
     Estimate,
     Methodology,
     Severity,
+    Slip,
     bound,
 )
 from jcmcalc.model.numbers import decimal_fraction
@@ -49,11 +51,18 @@ IDENTITY = {"id", "version", "title", "family", "sectoral_scope", "status", "sou
 IDENTITY |= {"country", "approved", "expired", "confidence", "notes", "unknown", "revises"}
 #: Kept in the data file for the record (who proposed the methodology), shown nowhere yet.
 IDENTITY |= {"proponent"}
+#: Functions of the core's tools that add warnings to a result (``"tool:<name>"``).
+IDENTITY |= {"notices"}
 EQUATION = {"symbol", "name", "formula", "unit", "description", "index", "inferred"}
-CHECK = {"name", "formula", "description", "index", "severity", "inferred"}
-#: What a ``[[variant]]`` may change besides ``parameters``, by key (lists by the key named).
+CHECK = {"name", "formula", "description", "index", "severity", "inferred", "slips"}
+#: The declarations a ``[[variant]]`` may change, add or remove, by key (lists by the key
+#: named).
 LISTED = {"checks": "name", "criteria": "id"}
-CHANGEABLE = ("equations", *LISTED)
+CHANGEABLE = ("indices", "parameters", "equations", *LISTED)
+#: The key that makes a variant's declaration not declared by the file an addition (a whole
+#: declaration), not a change of a misspelled one.
+WHOLE = {"indices": "key", "parameters": "kind", "equations": "formula", "checks": "formula"}
+WHOLE["criteria"] = "text"
 UNKNOWN_NOTE = "unknown, required from the project file or reconstructed: "
 
 
@@ -140,16 +149,12 @@ def _methodology(
 ) -> Methodology:
     identity = {**base, **variant}
     where = f"{path.name}: {identity.get('id', '?')} ver {identity.get('version', '?')}"
-    specs = _overridden(document.get("parameters", {}), identity.pop("parameters", {}), where)
-    changed = {
-        table: _overridden(_keyed(document, table), identity.pop(table, {}), where, table)
-        for table in CHANGEABLE
-    }
+    changed, added_notes = _declared(document, identity, path, where)
+    specs = changed["parameters"]
     known_keys(identity, IDENTITY, f"{where}, [methodology]")
     country = identity.get("country", "")
     indices = tuple(
-        parts.index(symbol, spec, country, where)
-        for symbol, spec in document.get("indices", {}).items()
+        parts.index(symbol, spec, country, where) for symbol, spec in changed["indices"].items()
     )
     symbols = {index.symbol for index in indices}
     parameters = [
@@ -179,12 +184,47 @@ def _methodology(
             criteria=tuple(_criteria([*changed["criteria"].values()], where)),
             estimate=estimate,
             checks=checks,
-            notes=tuple(_notes(identity, variant.get("notes", ()), base.get("notes", ()))),
+            notes=(
+                *_notes(identity, variant.get("notes", ()), base.get("notes", ())),
+                *added_notes,
+            ),
+            notices=parts.notices(identity.get("notices", []), where),
         )
     except MethodologyError as exc:
         raise MethodologyError(f"{path.name}: {exc}") from None
     declared_in(methodology, path.name)
     return methodology
+
+
+def _declared(
+    document: Mapping[str, Any], identity: dict[str, Any], path: Path, where: str
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The declarations of one variant by table, and the notes its included files add: the
+    file's, with those of the files the variant ``include``s (adding or replacing), without
+    those it ``remove``s (``"parameters.eta_PJ"``), then with its changes and additions."""
+    tables = {table: _keyed(document, table) for table in CHANGEABLE}
+    notes: list[str] = []
+    for name in identity.pop("include", ()):
+        part = _read(path.parent / name)
+        known_keys(part, set(CHANGEABLE) | {"methodology"}, f"{where}, include {name}")
+        known_keys(part.get("methodology", {}), {"notes"}, f"{where}, include {name}")
+        notes += part.get("methodology", {}).get("notes", [])
+        for table in CHANGEABLE:
+            tables[table].update(_keyed(part, table))
+    for item in identity.pop("remove", ()):
+        table, _, key = str(item).partition(".")
+        if key not in tables.get(table, {}):
+            raise fail(where, f"remove {item!r}: no such declaration{suggest_in(tables, item)}")
+        del tables[table][key]
+    changed = {
+        table: _overridden(tables[table], identity.pop(table, {}), where, table)
+        for table in CHANGEABLE
+    }
+    return changed, notes
+
+
+def suggest_in(tables: Mapping[str, Mapping[str, Any]], item: str) -> str:
+    return suggest(item, [f"{table}.{key}" for table, keys in tables.items() for key in keys])
 
 
 def _keyed(document: Mapping[str, Any], table: str) -> dict[str, Any]:
@@ -199,15 +239,19 @@ def _keyed(document: Mapping[str, Any], table: str) -> dict[str, Any]:
 def _overridden(
     specs: Mapping[str, Any], changes: Mapping[str, Any], where: str, table: str = "parameters"
 ) -> dict[str, Any]:
-    """The declarations with a variant's ``changes`` (keys replaced, inner tables merged)."""
+    """The declarations with a variant's ``changes`` (keys replaced, inner tables merged; a
+    whole declaration the file does not declare is added: :data:`WHOLE`)."""
     merged = dict(specs)
     if not isinstance(changes, dict):
         raise fail(where, f"a variant's {table}: write {table}.<name>.<key> = value")
     for key, change in changes.items():
-        if key not in specs:
-            raise fail(where, f"the variant changes {key!r}, not declared in {table}")
         if not isinstance(change, dict):
             raise fail(where, f"the variant's {table}.{key}: write {table}.{key}.<key> = value")
+        if key not in specs and WHOLE[table] in change:
+            merged[key] = dict(change)
+            continue
+        if key not in specs:
+            raise fail(where, f"the variant changes {key!r}, not declared in {table}")
         merged[key] = {**specs[key]}
         for field, value in change.items():
             inner = isinstance(value, dict) and isinstance(specs[key].get(field), dict)
@@ -230,8 +274,9 @@ def _constant(key: str, spec: Mapping[str, Any], where: str) -> Declared:
 def _equations(
     specs: Mapping[str, Any], names: dict[str, Declared], symbols: set[str], where: str
 ) -> Iterator[Equation]:
-    """The equations in order; each one's result is a name for the ones after it."""
-    for key, spec in specs.items():
+    """The equations, each after those whose results it uses (else in file order); each
+    one's result is a name for the ones after it."""
+    for key, spec in _ordered(specs):
         place = f"{where}, equation {key}"
         known_keys(spec, EQUATION, place)
         index = tuple(spec.get("index", ()))
@@ -246,6 +291,29 @@ def _equations(
         )
         names[key] = Declared(equation.ref, equation.unit)
         yield equation
+
+
+def _ordered(specs: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``specs`` in file order, except that an equation comes after the equations it names (a
+    variant's or an included file's equation may be used by one declared before it)."""
+    uses = {key: _names(spec) & set(specs) - {key} for key, spec in specs.items()}
+    done: list[tuple[str, Any]] = []
+    pending = dict(specs)
+    while pending:
+        ready = next((k for k in pending if uses[k] <= {d for d, _ in done}), next(iter(pending)))
+        done.append((ready, pending.pop(ready)))
+    return done
+
+
+def _names(spec: Any) -> set[str]:
+    """The names a formula uses (none where it does not parse: the parser then says why)."""
+    try:
+        tree = ast.parse(
+            str(spec.get("formula", "")) if isinstance(spec, dict) else "", mode="eval"
+        )
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
 def _estimate(
@@ -307,7 +375,22 @@ def _checks(
             required(spec, "name", place), left, relation, right,
             required(spec, "description", place), index=tuple(index),
             severity=Severity(spec.get("severity", "error")), inferred=spec.get("inferred", ""),
+            slips=tuple(_slip(item, place) for item in spec.get("slips", ())),
         )  # fmt: skip
+
+
+def _slip(spec: Any, where: str) -> Slip:
+    """A likely unit slip: ``{ from = "100", to = "1500", text = "kg written as t?" }``."""
+    if not isinstance(spec, dict):
+        raise fail(where, 'slips: write { from = "100", to = "1500", text = "..." }')
+    known_keys(spec, {"from", "to", "text"}, f"{where}, slips")
+    try:
+        low, high = (decimal_fraction(str(required(spec, k, where, str))) for k in ("from", "to"))
+    except ValueError as exc:
+        raise fail(where, f"slips: {exc}") from None
+    if not 0 < low <= high:
+        raise fail(where, f"slips: a range from {low} to {high} is not 0 < from <= to")
+    return Slip(low, high, required(spec, "text", where))
 
 
 def _criteria(specs: list[Mapping[str, Any]], where: str) -> Iterator[Criterion]:

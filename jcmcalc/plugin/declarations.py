@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from jcmcalc.model.parameters import (
     WhenAbsent,
 )
 from jcmcalc.model.units import parse_unit
+from jcmcalc.tools import fgas
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,
     CONNECTION_CASES,
@@ -34,14 +35,26 @@ from jcmcalc.tools.electricity import (
     grids,
     reference_factors,
 )
-from jcmcalc.tools.fuel import ipcc_default, ipcc_fuels
+from jcmcalc.tools.fuel import (
+    biogenic_carbon,
+    ipcc_default,
+    ipcc_fuels,
+    same_fuel_same_factor,
+)
+from jcmcalc.tools.gwp import (
+    CO2_MOLAR_MASS_DEFAULT,
+    carbon_atoms_table,
+    fgas_species,
+    gwp_table,
+    molar_mass_table,
+)
 
 KINDS = {"methodology": Kind.METHODOLOGY, "project": Kind.PROJECT, "monitored": Kind.MONITORED}
 #: Defaults the core's tools provide, by name, for a methodology of ``country`` (and the
 #: arguments written after the name: ``tool:fuel.ipcc_default(quantity=ncv, bound=upper)``).
 TOOL_DEFAULTS: dict[str, Callable[..., Default | DefaultTable]] = {
     "electricity.reference_factors": reference_factors,
-    "electricity.grid_only_factors": lambda _: grid_only_factors("electricity"),
+    "electricity.grid_only_factors": lambda _, use="electricity": grid_only_factors(use),
     "electricity.best_diesel": lambda _: BEST_DIESEL,
     "electricity.category_of_day_factors": lambda country: DefaultTable(
         "category-of-day factors",
@@ -53,12 +66,26 @@ TOOL_DEFAULTS: dict[str, Callable[..., Default | DefaultTable]] = {
     "fuel.ipcc_default": lambda _, quantity, bound, key="fuel": ipcc_default(
         quantity, bound, key=key
     ),
+    "gwp.gwp_table": lambda _, set: gwp_table(set),
+    "gwp.molar_masses": lambda _: molar_mass_table(),
+    "gwp.carbon_atoms": lambda _: carbon_atoms_table(),
+    "gwp.co2_molar_mass": lambda _: CO2_MOLAR_MASS_DEFAULT,
+    "fgas.creditable": lambda _, species, record: fgas.creditable_table(species, record),
 }
 #: Allowed values of a member attribute that the core's tools provide, by name.
 TOOL_VALUES: dict[str, Callable[[str], tuple[str, ...]]] = {
     "electricity.grids": grids,
     "electricity.connection_cases": lambda _: CONNECTION_CASES,
     "fuel.ipcc_fuels": lambda _: ipcc_fuels(),
+    "gwp.fgas_species": lambda _: fgas_species(),
+}
+#: Notices the core's tools provide, by name: functions of the resolved inputs that add a
+#: warning to a result (``notices = ["tool:fuel.biogenic_carbon"]`` in ``[methodology]``).
+TOOL_NOTICES: dict[str, Callable[..., Iterable[str]]] = {
+    "fuel.biogenic_carbon": biogenic_carbon,
+    "fuel.same_fuel_same_factor": same_fuel_same_factor,
+    "fgas.hfcs_only": fgas.hfcs_only,
+    "fgas.destroyed_not_credited": fgas.destroyed_not_credited,
 }
 TOOL = "tool:"
 PARAMETER_KEYS = {
@@ -188,6 +215,29 @@ def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultT
     )
 
 
+def notices(names: Any, where: str) -> tuple[Callable[..., Iterable[str]], ...]:
+    """The notices ``names`` lists (``["tool:fuel.biogenic_carbon"]``)."""
+    if not isinstance(names, list):
+        raise fail(where, 'notices: write a list, notices = ["tool:<name>"]')
+    found = []
+    for name in names:
+        tool = str(name).removeprefix(TOOL)
+        if not str(name).startswith(TOOL) or tool not in TOOL_NOTICES:
+            raise fail(where, f"no tool notice {name!r}{suggest(tool, sorted(TOOL_NOTICES))}")
+        found.append(TOOL_NOTICES[tool])
+    return tuple(found)
+
+
+def _members(members: Any, country: str, where: str) -> tuple[str, ...]:
+    """A fixed list of members, or ``"tool:<name>"``: the values a tool provides."""
+    if isinstance(members, str) and members.startswith(TOOL):
+        tool = members.removeprefix(TOOL)
+        if tool not in TOOL_VALUES:
+            raise fail(where, f"no tool values {tool!r}{suggest(tool, sorted(TOOL_VALUES))}")
+        return TOOL_VALUES[tool](country)
+    return tuple(members)
+
+
 def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Index:
     """An index; an attribute's values may be ``"tool:<name>"`` (left out when the tool has
     none for the country). ``defaults`` (``{ battery = "false" }``) and ``unless`` (``{ grid =
@@ -195,7 +245,8 @@ def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Ind
     where = f"{where}, index {symbol}"
     known_keys(
         spec,
-        {"key", "title", "attributes", "members", "column", "optional", "defaults", "unless"},
+        {"key", "title", "attributes", "members", "column", "optional", "defaults", "unless"}
+        | {"because"},
         where,
     )
     attributes = {}
@@ -213,13 +264,14 @@ def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Ind
         required(spec, "key", where),
         required(spec, "title", where),
         attributes=attributes,
-        members=tuple(spec.get("members", ())),
+        members=_members(spec.get("members", ()), country, where),
         column=spec.get("column", ""),
         optional=spec.get("optional", False),
         defaults={k: v for k, v in spec.get("defaults", {}).items() if k in attributes},
         unless={
             k: (str(v[0]), str(v[1])) for k, v in spec.get("unless", {}).items() if k in attributes
         },
+        because={k: str(v) for k, v in spec.get("because", {}).items() if k in attributes},
     )
 
 

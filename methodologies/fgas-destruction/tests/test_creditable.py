@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from jcmcalc_fgas_destruction.creditable import is_hfc
-from jcmcalc_fgas_destruction.family import build
 from jcmcalc_fgas_destruction.plugin import plugin
 
 import jcmcalc
-from jcmcalc.model.errors import InputError
+from jcmcalc.model.errors import InputError, MethodologyError
+from jcmcalc.plugin.datafile import load_file
+from jcmcalc.tools.fgas import is_hfc
 from jcmcalc.tools.gwp import fgas_species, ozone_depleting
 
 OURS = [m for m in jcmcalc.methodologies() if m.about.family == "fgas-destruction"]
@@ -33,10 +33,12 @@ def test_every_record_credits_hfcs_only(methodology) -> None:
 
 
 @pytest.mark.parametrize("species", ["HCFC-22", "CFC-12"])
-def test_a_record_crediting_an_ods_is_refused(species: str) -> None:
-    variant = {**plugin.variants[0], "id": "FGAS_TEST", "creditable": ["HFC-32", species]}
-    with pytest.raises(ValueError, match=f"only HFCs may be creditable.*{species}"):
-        build(variant)
+def test_a_record_crediting_an_ods_is_refused(tmp_path: Path, species: str) -> None:
+    path = tmp_path / "test.methodology.toml"
+    text = (plugin.folder / "fgas-destruction.methodology.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace("species=HFC-23 ", f"species={species} HFC-23 "), "utf-8")
+    with pytest.raises(MethodologyError, match=f"CR.*only HFCs may be creditable.*{species}"):
+        load_file(path)
 
 
 def test_a_project_naming_the_removed_ar4_record_is_refused(fgas_project) -> None:

@@ -91,3 +91,15 @@ def test_destruction_efficiency_default_and_bounds(fgas_project) -> None:
     with pytest.raises(InputError) as error:
         jcmcalc.calculate(path)
     assert error.value.parameter == "DE"
+
+
+def test_wood_fired_in_the_facility_counts_no_co2_and_says_why(fgas_project) -> None:
+    path = fgas_project(
+        values='"W_k,p" = { "HFC-134a" = "250 kg" }, "EC_p" = "0 MWh", '
+        '"FC_j,p" = { LPG = "0.15 t" }'
+    )
+    path.write_text(path.read_text().replace("liquefied_petroleum_gases", "wood_wood_waste"))
+    result = jcmcalc.calculate(path)
+    energy = next(step for step in result.trace if step.symbol == "PE_energy,p")
+    assert energy.value == 0
+    assert any("biomass" in w and "IPCC 2006" in w for w in result.warnings)

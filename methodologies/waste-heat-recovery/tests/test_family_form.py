@@ -124,3 +124,39 @@ def test_auxiliary_consumption_above_gross_is_refused(family_project):
     with pytest.raises(InputError) as error:
         jcmcalc.calculate(family_project(values, option="gross-minus-aux"))
     assert "auxiliary" in str(error.value)
+
+
+def test_co_fired_wood_counts_no_co2_and_says_why(family_project):
+    wood = '\n[[fuels]]\nid = "diesel"\nfuel = "wood_wood_waste"\n'
+    result = jcmcalc.calculate(
+        family_project(f'{SUPPLY}, "FC_j,p" = "12.5 t"', fuels=wood, parameters="")
+    )
+    assert result.periods[0].project == 0
+    assert any("biomass" in w and "IPCC 2006" in w for w in result.warnings)
+
+
+GROSS_ESTIMATE = """
+[methodology]
+id = "WHR_FAMILY"
+version = "1.0"
+
+[[systems]]
+id = "WHR-1"
+connection_case = "off-grid"
+net_electricity = "gross-minus-aux"
+parameters = { "P_rated,i" = "10 MW", "H_op,i" = "7500 h/year" }
+
+[estimate]
+start = 2026-01-01
+years = 1
+values = { "EC_aux,i,p" = "6000 MWh" }
+"""
+
+
+def test_the_family_form_estimates_gross_output_less_the_stated_auxiliaries(tmp_path):
+    path = tmp_path / "project.toml"
+    path.write_text(GROSS_ESTIMATE, encoding="utf-8")
+    [year] = jcmcalc.estimate(path).periods
+    # EG_gross = 10 MW x 7,500 h = 75,000 MWh; net = 75,000 - 6,000 = 69,000 MWh;
+    # RE = 69,000 x 0.533 (off-grid, best diesel) = 36,777 tCO2
+    assert year.reference == Fraction(36777)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from fractions import Fraction
 from pathlib import Path
 
@@ -40,7 +41,10 @@ def test_example_calculates(example: Path):
 
 
 def test_every_record_has_a_worked_case():
-    records = {api.load_project(case / "project.toml")[0].methodology_id for case in CASES}
+    records = {
+        tomllib.loads((case / "project.toml").read_text("utf-8"))["methodology"]["id"]
+        for case in CASES
+    }
     assert records >= {"MM_AM005", "ID_AM001", "TH_AM007", "WHR_FAMILY"}
 
 

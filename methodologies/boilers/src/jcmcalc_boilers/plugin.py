@@ -1,7 +1,8 @@
-"""Entry point of the boiler plugin (group ``jcmcalc``): each variant with and without
-auxiliary electricity."""
+"""Entry point of the boiler plugin (group ``jcmcalc``): the family is its data files,
+``*.methodology.toml`` (one per form: fuel, switch, heat, steam), which include the declarations
+they share (``boilers.toml``) and, in each ``_AUX`` variant, the auxiliary electricity
+(``aux.toml``)."""
 
 from jcmcalc.plugin.family import Family
-from jcmcalc_boilers.family import build
 
-plugin = Family("jcmcalc_boilers", lambda variant: [build(variant, aux) for aux in variant["aux"]])
+plugin = Family("jcmcalc_boilers")
