@@ -14,20 +14,17 @@ from jcmcalc.authoring.conformance import declaration_problems
 from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.values import Origin, Value
+from jcmcalc.model.checks import Check, Severity, bound, expectation
 from jcmcalc.model.expressions.walkers import Constant, Symbol, to, to_text, total
 from jcmcalc.model.methodology import (
     PROJECT,
     REFERENCE,
     About,
-    Check,
     Equation,
     Estimate,
     Index,
     Methodology,
     MethodologyError,
-    Severity,
-    bound,
-    expectation,
     problems,
 )
 from jcmcalc.model.parameters import (

@@ -247,12 +247,13 @@ def test_every_declaration_field_is_on_the_reference_page(site: Path) -> None:
     """The declaration API page is generated from the code: each record's own fields."""
     import attrs
 
-    from jcmcalc.model import methodology, parameters
+    from jcmcalc.model import checks, methodology, parameters
     from jcmcalc.model.expressions import terms
 
     text = (site / "authors" / "declarations" / "index.html").read_text("utf-8")
     records = {
-        methodology: ("Methodology", "About", "Index", "Criterion", "Equation", "Check"),
+        methodology: ("Methodology", "About", "Index", "Criterion", "Equation"),
+        checks: ("Check", "Slip"),
         parameters: ("Parameter", "Bounds", "Default", "DefaultTable", "Monitoring"),
         terms: ("Symbol", "Constant", "Convert"),
     }

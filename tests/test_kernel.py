@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import jcmcalc
+from jcmcalc.model.checks import Check
 from jcmcalc.model.errors import InputError, PluginError
 from jcmcalc.model.expressions.walkers import Constant, Symbol, select, to_latex, total
 from jcmcalc.model.kernel import (
@@ -26,15 +27,7 @@ from jcmcalc.model.kernel import (
     evaluate_period,
     evaluate_periods,
 )
-from jcmcalc.model.methodology import (
-    PROJECT,
-    REFERENCE,
-    About,
-    Check,
-    Equation,
-    Index,
-    Methodology,
-)
+from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
 from jcmcalc.model.uses import required
 from jcmcalc.portfolio import vectorised

@@ -63,7 +63,7 @@ def test_whr_output_beyond_capacity_names_a_unit_slip(tmp_path: Path) -> None:
 
 
 def test_boilers_declare_their_efficiency_expectation() -> None:
-    from jcmcalc.model.methodology import Severity
+    from jcmcalc.model.checks import Severity
 
     for identifier, version in (("MN_AM002", None), ("ID_AM015", None)):
         methodology = jcmcalc.get_methodology(identifier, version)

@@ -12,6 +12,7 @@ import attrs
 from jcmcalc.inputs.leaves import Key, coincide, describe_key
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
+from jcmcalc.model.checks import Check
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions.walkers import Attributes, Symbol, Term, symbols, to_text
 from jcmcalc.model.kernel import (
@@ -23,7 +24,7 @@ from jcmcalc.model.kernel import (
     warning_breaches,
     warning_checks,
 )
-from jcmcalc.model.methodology import PERIOD_HOURS, Check, Methodology
+from jcmcalc.model.methodology import PERIOD_HOURS, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter
 

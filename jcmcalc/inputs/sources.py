@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from jcmcalc.inputs.boundary import file_errors
+from jcmcalc.inputs.progress import bar
 from jcmcalc.inputs.project import Period, Project
 from jcmcalc.inputs.series.monitoring import read_monitoring
 from jcmcalc.inputs.series.readings import (
@@ -28,7 +29,6 @@ from jcmcalc.inputs.series.readings import (
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.progress import bar
 
 
 def read_files(

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions.walkers import (
     Attributes,
@@ -33,15 +34,7 @@ from jcmcalc.model.expressions.walkers import (
     to_text,
 )
 from jcmcalc.model.faults import exact, plugin_fault
-from jcmcalc.model.methodology import (
-    PERIOD_HOURS,
-    PROJECT,
-    REFERENCE,
-    Check,
-    Equation,
-    Methodology,
-    Severity,
-)
+from jcmcalc.model.methodology import PERIOD_HOURS, PROJECT, REFERENCE, Equation, Methodology
 from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
 from jcmcalc.model.parameters import Kind
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.model.checks import Severity, Slip, bound
 from jcmcalc.model.deferred import declared_in
 from jcmcalc.model.errors import MethodologyError, suggest
 from jcmcalc.model.expressions.dimensions import unit_of
@@ -34,9 +35,6 @@ from jcmcalc.model.methodology import (
     Equation,
     Estimate,
     Methodology,
-    Severity,
-    Slip,
-    bound,
 )
 from jcmcalc.model.numbers import decimal_fraction
 from jcmcalc.model.parameters import YEAR_NUMBER, Confidence, Kind, Parameter

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from jcmcalc.inputs.progress import bar
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.model.progress import bar
 from jcmcalc.portfolio.batch import evaluate_inputs
 from jcmcalc.portfolio.folder import prepare_folder
 from jcmcalc.portfolio.rows import Row, combine, subtotal, totals

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.expressions.walkers import latex_symbol, to_latex
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.knowledge import parts
-from jcmcalc.model.methodology import Check, Equation, Methodology, Severity
+from jcmcalc.model.methodology import Equation, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Confidence, Default, DefaultTable, Parameter, WhenAbsent
 from jcmcalc.plugin.registry import provider_label, provider_of

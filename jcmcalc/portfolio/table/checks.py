@@ -24,6 +24,7 @@ import numpy as np
 
 from jcmcalc.inputs.consistency import breach_messages, hours_in
 from jcmcalc.inputs.project import period_label
+from jcmcalc.model.checks import Check
 from jcmcalc.model.errors import JcmcalcError
 from jcmcalc.model.expressions.walkers import (
     BinaryOp,
@@ -46,7 +47,7 @@ from jcmcalc.model.kernel import (
     warning_breaches,
     warning_checks,
 )
-from jcmcalc.model.methodology import PERIOD_HOURS, Check
+from jcmcalc.model.methodology import PERIOD_HOURS
 from jcmcalc.portfolio import vectorised
 
 
