@@ -26,6 +26,11 @@ from jcmcalc.model.errors import (
 
 FORMATS = ("table", "json", "markdown")
 REPORT_FORMATS = ("markdown", "html", "xlsx")
+STRICT = (
+    "refuse (exit 2) what is otherwise a warning: unanswered eligibility, incomplete monitoring "
+    "data, and every plausibility check breached or not judged (a PV output beyond or below "
+    "its capacity-factor bounds, a rated capacity not given)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,15 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("project", type=Path, help="project file (TOML)")
         command.add_argument("--format", choices=FORMATS, default="table")
         command.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
-        command.add_argument(
-            "--strict", action="store_true", help="unanswered eligibility is an error"
-        )
+        command.add_argument("--strict", action="store_true", help=STRICT)
         _project_options(command)
     report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
     report.add_argument("project", type=Path, help="project file (TOML)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="markdown")
     report.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
-    report.add_argument("--strict", action="store_true", help="eligibility problems are errors")
+    report.add_argument("--strict", action="store_true", help=STRICT)
     report.add_argument(
         "--timestamp", action="store_true", help="print the time of the run (output then varies)"
     )
@@ -211,6 +214,11 @@ def _run(args: argparse.Namespace) -> int:
             for m in registry.methodologies()
         ]
         print(formatting.text_table(rows))
+        for identifier, distributions in registry.mixed().items():
+            print(
+                f"\n{identifier}: its versions come from different distributions "
+                f"({', '.join(distributions)}): name the version in every project"
+            )
     elif args.command == "plugins":
         rows = [["plugin", "distribution", "version", "methodologies"]]
         rows += [
@@ -220,15 +228,7 @@ def _run(args: argparse.Namespace) -> int:
         rows += [[b.name, b.distribution, "BROKEN", b.error] for b in registry.broken]
         print(formatting.text_table(rows))
     elif args.command == "show":
-        identifier, _, version = args.methodology.partition("@")
-        methodology = registry.get(identifier, version or None)
-        if not version:
-            others = registry.versions(identifier)
-            print(
-                f"{methodology.label}: the latest installed version of {identifier} "
-                f"(installed: {', '.join(others)}; show another with {identifier}@VERSION)\n"
-            )
-        print(formatting.methodology_text(methodology), end="")
+        _show(args.methodology, registry)
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":
@@ -249,11 +249,38 @@ def _run(args: argparse.Namespace) -> int:
             text = result.to_json()
         else:
             text = formatting.result_text(result, markdown=args.format == "markdown")
-        _write(text, args.output, result.inputs.project.input_files)
-        if args.format == "table" and args.output is None:
+        if args.format == "table" and args.output is None:  # before the figures
             for warning in result.warnings:
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
+            sys.stderr.flush()
+        _write(text, args.output, result.inputs.project.input_files)
     return EXIT_OK
+
+
+def _show(named: str, registry: Any) -> None:
+    """``show ID[@VERSION]``: the methodology, the plugin providing it, and with no version
+    every installed version with its confidence and plugin."""
+    from jcmcalc.views import formatting
+
+    identifier, _, version = named.partition("@")
+    methodology = registry.get(identifier, version) if version else registry.latest(identifier)
+    versions = [registry.get(identifier, v) for v in registry.versions(identifier)]
+    info = registry.provider(methodology)
+    print(f"{methodology.label}: provided by {info.label if info else 'no plugin'}")
+    if not version:
+        print(
+            f"the latest installed version of {identifier}; installed: "
+            f"{registry.described(versions)}; show another with {identifier}@VERSION (a "
+            "project must name its version where several are installed)"
+        )
+    mixed = registry.mixed().get(methodology.id)
+    if mixed:
+        print(
+            f"warning: the versions of {methodology.id} come from different distributions "
+            f"({', '.join(mixed)})"
+        )
+    print()
+    print(formatting.methodology_text(methodology), end="")
 
 
 def _report(args: argparse.Namespace) -> None:

@@ -67,7 +67,11 @@ def test_the_chiller_example_conforms(chiller) -> None:
     assert problems(methodology, registry) == []
     assert not [p for p in registry_problems(registry) if "chiller" in p]
     assert len((root / "src" / PACKAGE / DATA_FILE).read_text("utf-8").splitlines()) <= 80
-    assert [c.text for c in methodology.checks] == ["300 USRt <= Cap_i", "COP_thr < COP_PJ,i"]
+    assert [c.text for c in methodology.checks] == [
+        "300 USRt <= Cap_i",
+        "COP_thr < COP_PJ,i",
+        "EC_PJ,i,p <= to(Cap_i × H_p / COP_PJ,i, MWh)",
+    ]
 
 
 def test_the_example_is_a_worked_case_too(chiller) -> None:
@@ -274,7 +278,10 @@ def test_included_declarations_come_after_a_files_own() -> None:
     assert [p.symbol for p in battery.parameters] == [
         "EG_PV,i,p", "EC_charge,i,p", "EG_discharge,i,p", "EF_RE,i", "P_rated,i",
     ]  # fmt: skip
-    assert [c.text for c in battery.checks] == ["EG_PV,i,p <= to(CF_max × P_rated,i × H_p, MWh)"]
+    assert [c.text for c in battery.checks] == [
+        "EG_PV,i,p <= to(CF_max × P_rated,i × H_p, MWh)",
+        "to(CF_min × P_rated,i × H_p, MWh) <= EG_PV,i,p",
+    ]
     assert battery.checks[0].right.right.value == Fraction(1, 1000)
     assert [e.symbol for e in battery.equations] == ["EG_i,p", "RE_p", "PE_p"]
     assert [c.id for c in battery.criteria] == ["C1", "C2", "C3", "C4"]

@@ -17,6 +17,7 @@ from jcmcalc.model.declared import identity_key, normal_version
 from jcmcalc.model.deferred import checks_deferred
 from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
 from jcmcalc.model.methodology import Methodology, check
+from jcmcalc.model.parameters import Confidence
 from jcmcalc.plugin import hookspecs
 
 
@@ -163,11 +164,35 @@ class Registry:
         wanted = methodology_id.casefold()
         return [m.version for m in self._sorted() if m.id.casefold() == wanted]
 
+    def latest(self, methodology_id: str) -> Methodology:
+        """The latest installed version of ``methodology_id``, checked (what ``show`` shows
+        when no version is named; a project must name one where several are installed)."""
+        wanted = methodology_id.casefold()
+        candidates = [m for m in self._sorted() if m.id.casefold() == wanted]
+        return self.get(methodology_id, candidates[-1].version if candidates else None)
+
+    def described(self, methodologies: list[Methodology]) -> str:
+        """Each version with its confidence (read, or reconstructed) and the plugin providing
+        it: ``1.0 (read; jcmcalc-solar-pv 1.2.0), 2.0 (reconstructed; ...)``."""
+        return ", ".join(
+            f"{m.version} ({'read' if m.about.confidence is Confidence.READ else 'reconstructed'}"
+            f"; {info.label if (info := self.providers.get(m.key)) else 'no plugin'})"
+            for m in methodologies
+        )
+
+    def mixed(self) -> dict[str, list[str]]:
+        """The ids whose versions come from more than one distribution, with those."""
+        found: dict[str, set[str]] = {}
+        for key, info in self.providers.items():
+            found.setdefault(key[1], set()).add(info.distribution)
+        return {i: sorted(d) for i, d in sorted(found.items()) if len(d) > 1}
+
     def _sorted(self) -> list[Methodology]:
         return sorted(self._methodologies.values(), key=lambda m: (m.id, _version_key(m)))
 
     def get(self, methodology_id: str, version: str | None = None) -> Methodology:
-        """The methodology ``methodology_id`` at ``version`` (the latest when None), checked."""
+        """The methodology ``methodology_id`` at ``version``, checked; with no version, the one
+        installed (several: an :class:`InputError` listing them, never the latest by default)."""
         wanted = methodology_id.casefold()
         candidates = [m for m in self._sorted() if m.id.casefold() == wanted]
         if not candidates:
@@ -185,7 +210,15 @@ class Registry:
                 parameter="methodology.id",
             )
         if version is None:
-            return self.checked(candidates[-1])
+            if len(candidates) > 1:
+                raise InputError(
+                    f"{methodology_id}: no version named, and {len(candidates)} are installed: "
+                    f'{self.described(candidates)}; name one (version = "..." under '
+                    f"[methodology] of a project file, {methodology_id}@VERSION in a table's "
+                    "methodology column): a version is never chosen for you",
+                    parameter="methodology.version",
+                )
+            return self.checked(candidates[0])
         for methodology in candidates:
             if normal_version(methodology.version) == normal_version(version):
                 return self.checked(methodology)
