@@ -47,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("methodologies", help="list installed methodologies")
     commands.add_parser("plugins", help="list installed plugins with their versions")
     show = commands.add_parser("show", help="parameters, equations and defaults of a methodology")
-    show.add_argument("methodology", metavar="ID[@VERSION]")
+    show.add_argument("methodology", metavar="ID[@VERSION] or PATH.methodology.toml")
+    check = commands.add_parser(
+        "check", help="validate a methodology data file that is not installed, as loading would"
+    )
+    check.add_argument("path", type=Path, metavar="PATH.methodology.toml")
     for name, text in (
         ("calculate", "monitored credits (ex post) of a project file"),
         ("estimate", "expected credits per year (ex ante) from the project's [estimate]"),
@@ -197,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
         folder = create(args.name, args.output, args.id)
         print(f"created {folder}: pip install -e {folder} and run its tests with pytest")
         return EXIT_OK
-    from jcmcalc.plugin.registry import installed, provider_label
+    from jcmcalc.plugin.registry import installed
     from jcmcalc.views import formatting
 
     registry = installed(strict=args.strict_plugins)
@@ -207,28 +211,18 @@ def _run(args: argparse.Namespace) -> int:
             f"{broken.error}",
             file=sys.stderr,
         )
-    if args.command == "methodologies":
-        rows = [["id", "version", "country", "title", "plugin"]]
-        rows += [
-            [m.id, m.version, m.about.country, m.title, provider_label(m, registry)]
-            for m in registry.methodologies()
-        ]
-        print(formatting.text_table(rows))
-        for identifier, distributions in registry.mixed().items():
-            print(
-                f"\n{identifier}: its versions come from different distributions "
-                f"({', '.join(distributions)}): name the version in every project"
-            )
-    elif args.command == "plugins":
-        rows = [["plugin", "distribution", "version", "methodologies"]]
-        rows += [
-            [p.name, p.distribution, p.version, ", ".join(p.methodologies)]
-            for p in registry.plugins
-        ]
-        rows += [[b.name, b.distribution, "BROKEN", b.error] for b in registry.broken]
-        print(formatting.text_table(rows))
-    elif args.command == "show":
-        _show(args.methodology, registry)
+    if args.command in ("methodologies", "plugins"):
+        from jcmcalc.authoring import review
+
+        listed, warnings = review.listing(registry, plugins=args.command == "plugins")
+        sys.stdout.write(listed)
+        for warning in warnings:
+            print(f"jcmcalc: warning: {warning}", file=sys.stderr)
+    elif args.command in ("show", "check"):
+        from jcmcalc.authoring import review
+
+        named = args.methodology if args.command == "show" else str(args.path)
+        sys.stdout.write(review.shown(named, registry, full=args.command == "show"))
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":
@@ -255,32 +249,6 @@ def _run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
         _write(text, args.output, result.inputs.project.input_files)
     return EXIT_OK
-
-
-def _show(named: str, registry: Any) -> None:
-    """``show ID[@VERSION]``: the methodology, the plugin providing it, and with no version
-    every installed version with its confidence and plugin."""
-    from jcmcalc.views import formatting
-
-    identifier, _, version = named.partition("@")
-    methodology = registry.get(identifier, version) if version else registry.latest(identifier)
-    versions = [registry.get(identifier, v) for v in registry.versions(identifier)]
-    info = registry.provider(methodology)
-    print(f"{methodology.label}: provided by {info.label if info else 'no plugin'}")
-    if not version:
-        print(
-            f"the latest installed version of {identifier}; installed: "
-            f"{registry.described(versions)}; show another with {identifier}@VERSION (a "
-            "project must name its version where several are installed)"
-        )
-    mixed = registry.mixed().get(methodology.id)
-    if mixed:
-        print(
-            f"warning: the versions of {methodology.id} come from different distributions "
-            f"({', '.join(mixed)})"
-        )
-    print()
-    print(formatting.methodology_text(methodology), end="")
 
 
 def _report(args: argparse.Namespace) -> None:

@@ -81,6 +81,8 @@ def registry_problems(registry: Registry) -> list[str]:
     found = [
         f"plugin {b.name!r} ({b.distribution}) failed to load: {b.error}" for b in registry.broken
     ]
+    registry.methodologies()  # each checked: one that fails is BROKEN
+    found += [u.message for u in registry.unusable.values()]
     shipped = samples(registry)
     for plugin in registry.plugins:
         mine = [s for s in shipped if s.plugin == plugin.distribution]

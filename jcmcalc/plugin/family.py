@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from jcmcalc.inputs.series.readings import Reader
+from jcmcalc.model.deferred import declaration_failed
+from jcmcalc.model.errors import MethodologyError
+from jcmcalc.model.knowledge import labelled
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin.datafile import files_in, load_file
 from jcmcalc.plugin.hookspecs import hookimpl
@@ -64,11 +67,19 @@ class Family:
         return variant_records(self.package)
 
     def methodologies(self) -> list[Methodology]:
-        """The data files' methodologies, then those ``build`` makes of each variant."""
-        found = [m for path in files_in(self.folder) for m in load_file(path)]
+        """The data files' methodologies, then those ``build`` makes of each variant. A data
+        file that fails to load is reported to the registry, which marks it BROKEN and keeps
+        the others (:func:`~jcmcalc.model.deferred.declaration_failed`)."""
+        found = []
+        for path in files_in(self.folder):
+            try:
+                found += load_file(path)
+            except MethodologyError as exc:
+                if not declaration_failed(str(exc)):
+                    raise
         for variant in self.variants if self.build else ():
             built = self.build(variant)  # type: ignore[misc]
-            found += [built] if isinstance(built, Methodology) else list(built)
+            found += [labelled(m) for m in ([built] if isinstance(built, Methodology) else built)]
         return found
 
     @hookimpl

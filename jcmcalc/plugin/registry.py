@@ -14,7 +14,7 @@ from jcmcalc.inputs import sources
 from jcmcalc.inputs.series.readings import Reader
 from jcmcalc.model import faults
 from jcmcalc.model.declared import identity_key, normal_version
-from jcmcalc.model.deferred import checks_deferred
+from jcmcalc.model.deferred import checks_deferred, failures_collected
 from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
 from jcmcalc.model.methodology import Methodology, check
 from jcmcalc.model.parameters import Confidence
@@ -57,6 +57,29 @@ class BrokenPlugin:
         return f"plugin {self.name!r} ({self.distribution}) failed to load: {self.error}"
 
 
+@attrs.frozen
+class BrokenMethodology:
+    """A methodology (or a data file) of a loaded plugin that failed its validation: it is
+    listed as BROKEN with the reason, the plugin's other methodologies stay usable."""
+
+    name: str
+    plugin: PluginInfo
+    error: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"plugin {self.plugin.name!r} ({self.plugin.distribution}) failed to load "
+            f"{self.name}: {self.error}"
+        )
+
+    #: No traceback: the error names the file and the declaration.
+    trace = ""
+
+    def as_error(self) -> MethodologyError:
+        return MethodologyError(f"{self.error} (plugin {self.plugin.name!r}, {self.plugin.label})")
+
+
 class Registry:
     """The methodologies and readers of every loaded plugin, and which plugin provides each.
 
@@ -68,6 +91,8 @@ class Registry:
         self.manager = manager
         self.plugins: list[PluginInfo] = []
         self.broken: list[BrokenPlugin] = []
+        #: Methodologies and data files of loaded plugins that failed validation, by name.
+        self.unusable: dict[str, BrokenMethodology] = {}
         #: The plugin providing each methodology, by (programme, id, version).
         self.providers: dict[tuple[str, str, str], PluginInfo] = {}
         #: The methodology of each identity (id without case, normalised version).
@@ -85,7 +110,7 @@ class Registry:
         self.manager.register(plugin, name=name)
         try:
             self.manager.check_pending()
-            with checks_deferred() as places:
+            with checks_deferred() as places, failures_collected() as failures:
                 provided = self.call(plugin, "jcmcalc_methodologies")
             readers = self.call(plugin, "jcmcalc_readers")
             for item in readers:
@@ -95,6 +120,9 @@ class Registry:
             self.manager.unregister(plugin)
             raise
         info = PluginInfo(name, distribution, version, tuple(m.label for m in provided))
+        for failure in failures:
+            file = failure.partition(":")[0]
+            self.unusable[file] = BrokenMethodology(file, info, failure)
         seen: dict[tuple[str, tuple[int, ...]], Methodology] = {}
         for methodology in provided:
             identity = identity_key(methodology.id, methodology.version)
@@ -151,13 +179,24 @@ class Registry:
                 plugin = f" (plugin {info.name!r}, {info.label})" if info else ""
                 place = self._places.get(methodology.key)
                 message = f"{place}: {exc}{plugin}" if place else f"{exc}{plugin}"
+                if info is not None:
+                    self.unusable[methodology.label] = BrokenMethodology(
+                        methodology.label, info, f"{place}: {exc}" if place else str(exc)
+                    )
                 raise MethodologyError(message) from None
             self._checked.add(methodology.key)
         return methodology
 
     def methodologies(self) -> list[Methodology]:
-        """Every methodology, checked, sorted by id and version."""
-        return [self.checked(m) for m in self._sorted()]
+        """Every methodology that passes its check, sorted by id and version; those that fail
+        are left out and recorded as BROKEN (:attr:`unusable`), never stopping the others."""
+        found = []
+        for methodology in self._sorted():
+            try:
+                found.append(self.checked(methodology))
+            except MethodologyError:
+                continue
+        return found
 
     def versions(self, methodology_id: str) -> list[str]:
         """The installed versions of ``methodology_id``, oldest first (none checked)."""
@@ -197,6 +236,9 @@ class Registry:
         candidates = [m for m in self._sorted() if m.id.casefold() == wanted]
         if not candidates:
             ids = sorted({m.id for m in self._methodologies.values()})
+            for unusable in self.unusable.values():
+                if methodology_id.casefold() in unusable.error.casefold():
+                    raise unusable.as_error()
             for broken in self.broken:
                 if methodology_id in broken.error:
                     raise PluginError(
@@ -276,7 +318,10 @@ def load(strict: bool = False) -> Registry:
             plugin = entry_point.load()
             registry.add(plugin, entry_point.name, distribution, version)
             if strict:
-                registry.methodologies()
+                for methodology in registry._sorted():
+                    registry.checked(methodology)
+                if registry.unusable:
+                    raise next(iter(registry.unusable.values())).as_error()
         except DuplicateError:
             raise
         except Exception as exc:

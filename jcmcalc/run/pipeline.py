@@ -139,20 +139,20 @@ def prepare(
     problems += expiry_warnings(inputs)
     if not ex_ante:
         problems += against_estimate(inputs)
-    if strict and inputs.breaches:
-        more = len(inputs.breaches) - 1
-        raise InputError(
-            f"{inputs.breaches[0]}"
-            + (f" (and {more} more plausibility warnings)" if more else "")
-            + " [--strict: a plausibility warning is an error]",
-            file=project.path,
-        )
     if strict and inputs.incomplete:
         more = len(inputs.incomplete) - 1
         raise InputError(
             inputs.incomplete[0].message()
             + (f" (and {more} more incomplete series)" if more else "")
             + " [--strict]",
+            file=project.path,
+        )
+    if strict and inputs.breaches:
+        more = len(inputs.breaches) - 1
+        raise InputError(
+            f"{inputs.breaches[0]}"
+            + (f" (and {more} more plausibility warnings)" if more else "")
+            + " [--strict: a plausibility warning is an error]",
             file=project.path,
         )
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))
