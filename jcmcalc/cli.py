@@ -28,6 +28,11 @@ from jcmcalc.model.errors import (
 
 FORMATS = ("table", "json", "markdown")
 REPORT_FORMATS = ("markdown", "html", "xlsx")
+STRICT = (
+    "refuse (exit 2) what is otherwise a warning: unanswered eligibility, incomplete monitoring "
+    "data, and every plausibility check breached or not judged (a PV output beyond or below "
+    "its capacity-factor bounds, a rated capacity not given)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("plugins", help="list installed plugins with their versions")
     commands.add_parser("units", help="the unit vocabulary of project files and declarations")
     show = commands.add_parser("show", help="parameters, equations and defaults of a methodology")
-    show.add_argument("methodology", metavar="ID[@VERSION]")
+    show.add_argument("methodology", metavar="ID[@VERSION] or PATH.methodology.toml")
+    check = commands.add_parser(
+        "check", help="validate a methodology data file that is not installed, as loading would"
+    )
+    check.add_argument("path", type=Path, metavar="PATH.methodology.toml")
+    _wide(check)
     _wide(show)
     for name, text in (
         ("calculate", "monitored credits (ex post) of a project file"),
@@ -55,16 +65,14 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("project", type=Path, help="project file (TOML)")
         command.add_argument("--format", choices=FORMATS, default="table")
         command.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
-        command.add_argument(
-            "--strict", action="store_true", help="unanswered eligibility is an error"
-        )
+        command.add_argument("--strict", action="store_true", help=STRICT)
         _wide(command)
         _project_options(command)
     report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
     report.add_argument("project", type=Path, help="project file (TOML)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="markdown")
     report.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
-    report.add_argument("--strict", action="store_true", help="eligibility problems are errors")
+    report.add_argument("--strict", action="store_true", help=STRICT)
     report.add_argument(
         "--timestamp", action="store_true", help="print the time of the run (output then varies)"
     )
@@ -216,7 +224,7 @@ def _run(args: argparse.Namespace) -> int:
 
         print(units_page(), end="")
         return EXIT_OK
-    from jcmcalc.plugin.registry import installed, provider_label
+    from jcmcalc.plugin.registry import installed
     from jcmcalc.views import formatting
 
     registry = installed(strict=args.strict_plugins)
@@ -228,31 +236,19 @@ def _run(args: argparse.Namespace) -> int:
             f"{broken.error}",
             file=sys.stderr,
         )
-    if args.command == "methodologies":
-        rows = [["id", "version", "country", "title", "plugin"]]
-        rows += [
-            [m.id, m.version, m.country, m.title, provider_label(m, registry)]
-            for m in registry.listed()
-        ]
-        print(formatting.text_table(rows))
-    elif args.command == "plugins":
-        rows = [["plugin", "distribution", "version", "methodologies"]]
-        rows += [
-            [p.name, p.distribution, p.version, ", ".join(p.methodologies)]
-            for p in registry.plugins
-        ]
-        rows += [[b.name, b.distribution, "BROKEN", b.error] for b in registry.broken]
-        print(formatting.text_table(rows))
-    elif args.command == "show":
-        identifier, _, version = args.methodology.partition("@")
-        methodology = registry.get(identifier, version or None)
-        if not version:
-            others = registry.versions(identifier)
-            print(
-                f"{methodology.label}: the latest installed version of {identifier} "
-                f"(installed: {', '.join(others)}; show another with {identifier}@VERSION)\n"
-            )
-        print(formatting.methodology_text(methodology, _width(args)), end="")
+    if args.command in ("methodologies", "plugins"):
+        from jcmcalc.authoring import review
+
+        listed, warnings = review.listing(registry, plugins=args.command == "plugins")
+        sys.stdout.write(listed)
+        for warning in warnings:
+            print(f"jcmcalc: warning: {warning}", file=sys.stderr)
+    elif args.command in ("show", "check"):
+        from jcmcalc.authoring import review
+
+        named = args.methodology if args.command == "show" else str(args.path)
+        full = args.command == "show"
+        sys.stdout.write(review.shown(named, registry, full=full, width=_width(args)))
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":
@@ -274,10 +270,11 @@ def _run(args: argparse.Namespace) -> int:
         else:
             markdown = args.format == "markdown"
             text = formatting.result_text(result, markdown=markdown, width=_width(args))
-        _write(text, args.output, result.inputs.project.input_files)
-        if args.format == "table" and args.output is None:
+        if args.format == "table" and args.output is None:  # before the figures
             for warning in result.warnings:
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
+            sys.stderr.flush()
+        _write(text, args.output, result.inputs.project.input_files)
     return EXIT_OK
 
 

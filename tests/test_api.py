@@ -39,10 +39,12 @@ def test_dataframe_and_notebook_table() -> None:
     assert "<table>" in html and "TH_AM001 ver 1.0" in html
 
 
-def test_get_methodology_latest_and_by_version() -> None:
-    assert jcmcalc.get_methodology("MN_AM003").version == "3.0"
-    assert jcmcalc.get_methodology("MN_AM003", "3.0") is jcmcalc.get_methodology("MN_AM003")
+def test_get_methodology_by_version_never_the_latest_by_default() -> None:
+    with pytest.raises(InputError, match=r"MN_AM003: no version named, and 2 are installed"):
+        jcmcalc.get_methodology("MN_AM003")
+    assert jcmcalc.get_methodology("MN_AM003", "3.0").version == "3.0"
     assert jcmcalc.get_methodology("MN_AM003", "ver02.0").version == "2.0"
+    assert jcmcalc.get_methodology("KE_AM002").version == "1.0"  # the only one installed
     with pytest.raises(InputError, match="unknown methodology"):
         jcmcalc.get_methodology("NO_SUCH")
 

@@ -111,7 +111,9 @@ def test_catalogue_covers_every_category_and_family() -> None:
         if project.is_file() and "plugin" not in _case(name):
             try:
                 document = tomllib.loads(project.read_text(encoding="utf-8"))
-                families.add(api.get_methodology(document["methodology"]["id"]).about.family)
+                named = document["methodology"]
+                found = api.get_methodology(named["id"], named.get("version"))
+                families.add(found.about.family)
             except (
                 tomllib.TOMLDecodeError,
                 UnicodeDecodeError,

@@ -149,6 +149,7 @@ TABLE = 'project,methodology,start,end,system,connection_case,"EG_i,p [{unit}]"\
 PERIODS = """
 [methodology]
 id = "TH_AM001"
+version = "1.0"
 
 [[systems]]
 id = "S1"
@@ -190,9 +191,9 @@ def test_overlapping_periods_in_a_table_get_the_project_file_message(tmp_path, p
     rows = _table(
         tmp_path,
         [
-            "P,TH_AM001,2024-01-01,2024-06-30,S1,off-grid,10",
-            "P,TH_AM001,2024-06-01,2024-12-31,S1,off-grid,20",
-            "A,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,20",
+            "P,TH_AM001@1.0,2024-01-01,2024-06-30,S1,off-grid,10",
+            "P,TH_AM001@1.0,2024-06-01,2024-12-31,S1,off-grid,20",
+            "A,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,20",
         ],
     )
     dates = dict(
@@ -212,8 +213,8 @@ def test_same_start_different_ends_is_an_overlap_not_one_period(tmp_path, projec
     rows = _table(
         tmp_path,
         [
-            "P,TH_AM001,2024-01-01,2024-03-31,S1,off-grid,10",
-            "P,TH_AM001,2024-01-01,2024-06-30,S1,off-grid,20",
+            "P,TH_AM001@1.0,2024-01-01,2024-03-31,S1,off-grid,10",
+            "P,TH_AM001@1.0,2024-01-01,2024-06-30,S1,off-grid,20",
         ],
     )
     dates = dict(
@@ -226,7 +227,7 @@ def test_same_start_different_ends_is_an_overlap_not_one_period(tmp_path, projec
 
 
 def test_a_reversed_period_gets_the_project_file_message(tmp_path, project) -> None:
-    rows = _table(tmp_path, ["P,TH_AM001,2024-06-30,2024-01-01,S1,off-grid,10"])
+    rows = _table(tmp_path, ["P,TH_AM001@1.0,2024-06-30,2024-01-01,S1,off-grid,10"])
     dates = dict(
         first_start="2023-01-01",
         first_end="2023-12-31",
@@ -239,7 +240,7 @@ def test_a_reversed_period_gets_the_project_file_message(tmp_path, project) -> N
 def test_out_of_range_and_absurd_values_get_the_project_file_message(tmp_path, project) -> None:
     rows = _table(
         tmp_path,
-        ["P,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,-3"],
+        ["P,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,-3"],
     )
     dates = dict(
         first_start="2023-01-01",
@@ -249,7 +250,7 @@ def test_out_of_range_and_absurd_values_get_the_project_file_message(tmp_path, p
     )
     expected = _project_error(project, **dates, second="-3")
     assert _message(rows["P"]) == f"parameter EG_i,p: {expected}"
-    rows = _table(tmp_path, ["P,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,1"], unit="YWh")
+    rows = _table(tmp_path, ["P,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,1"], unit="YWh")
     assert "value about 10^18 MWh is absurdly large" in _message(rows["P"])
 
 
@@ -257,8 +258,8 @@ def test_a_member_twice_in_one_period_gets_the_project_file_message(tmp_path, pr
     rows = _table(
         tmp_path,
         [
-            "P,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,10",
-            "P,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,20",
+            "P,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,10",
+            "P,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,20",
         ],
     )
     text = PERIODS.format(
@@ -275,22 +276,22 @@ def test_a_member_twice_in_one_period_gets_the_project_file_message(tmp_path, pr
     assert _message(rows["P"]) == error.value.message == "duplicate PV system id 'S1'"
 
 
-def test_a_project_under_id_and_id_at_version_is_one_project(tmp_path) -> None:
+def test_a_table_row_naming_no_version_of_several_is_refused(tmp_path) -> None:
+    """Several versions of TH_AM001 are installed: a row naming none is refused, listing them;
+    the same project naming its version calculates."""
     rows = [
         "A,TH_AM001,2024-01-01,2024-06-30,S1,off-grid,1000",
-        "A,TH_AM001@3.0,2024-07-01,2024-12-31,S1,off-grid,1000",  # 3.0: the latest
+        "B,TH_AM001@1.0,2024-07-01,2024-12-31,S1,off-grid,1000",
     ]
     path = tmp_path / "portfolio.csv"
     path.write_text(TABLE.format(unit="MWh") + "\n".join(rows) + "\n", encoding="utf-8")
-    found = [r for r in portfolio.calculate(path, api.get_methodology) if r.project == "A"]
-    assert [(r.period, r.status, r.methodology) for r in found] == [
-        (1, "ok", "TH_AM001@3.0"),
-        (2, "ok", "TH_AM001@3.0"),
-    ]
-    rows[1] = rows[1].replace("2024-07-01", "2024-06-01")  # now they overlap: one project
-    path.write_text(TABLE.format(unit="MWh") + "\n".join(rows) + "\n", encoding="utf-8")
-    found = [r for r in portfolio.calculate(path, api.get_methodology) if r.project == "A"]
-    assert len(found) == 1 and "overlaps period 1" in found[0].message
+    found = {r.project: r for r in portfolio.calculate(path, api.get_methodology)[:-1]}
+    assert found["B"].status == "ok" and found["A"].status == "failed"
+    assert "TH_AM001: no version named, and 3 are installed: 1.0 (read; jcmcalc-solar-pv" in (
+        found["A"].message
+    )
+    assert "2.0 (reconstructed;" in found["A"].message
+    assert "3.0 (reconstructed;" in found["A"].message
 
 
 def test_a_project_under_two_methodologies_fails_once(tmp_path) -> None:
@@ -300,7 +301,7 @@ def test_a_project_under_two_methodologies_fails_once(tmp_path) -> None:
         header
         + "A,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,10\n"
         + "A,MN_AM003@2.0,2025-01-01,2025-12-31,S1,grid,national,10\n"
-        + "B,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,10\n",
+        + "B,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,10\n",
         encoding="utf-8",
     )
     found = portfolio.calculate(path, api.get_methodology)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import jcmcalc
-from jcmcalc.authoring.conformance import registry_problems
+from jcmcalc.authoring.conformance import plausibility_problems, registry_problems
 from tests.conftest import ROOT
 
 EXAMPLES = sorted(ROOT.glob("methodologies/*/examples/*/project.toml"))
@@ -39,9 +39,31 @@ def test_every_family_ships_examples() -> None:
     assert len(with_examples) >= len(families) >= 4
 
 
+#: Families whose plausibility checks are still to come (the boilers' work on #28).
+PLAUSIBILITY_PENDING = ("boilers",)
+
+
 def test_methodology_conforms(jcmcalc_methodology, jcmcalc_conformance) -> None:
     """The test kit's conformance check over every installed methodology (pytest plugin)."""
+    if jcmcalc_methodology.about.family in PLAUSIBILITY_PENDING and plausibility_problems(
+        jcmcalc_methodology
+    ):
+        pytest.xfail("no plausibility check yet: the boilers' checks come with their own work")
     jcmcalc_conformance(jcmcalc_methodology)
+
+
+def test_a_methodology_without_a_plausibility_check_does_not_conform() -> None:
+    import attrs
+
+    for identifier in ("TH_AM001", "KH_AM002", "MM_AM005", "FGAS_DESTRUCTION_AR5"):
+        methodology = jcmcalc.get_methodology(identifier, "1.0")
+        assert plausibility_problems(methodology) == []
+        bare = attrs.evolve(methodology, checks=())
+        assert plausibility_problems(bare) == [
+            f"{identifier} ver 1.0 declares no plausibility check on its monitored values: "
+            'declare one in [[checks]] (severity = "warning"), e.g. output within rated '
+            "capacity x hours"
+        ]
 
 
 def test_every_plugin_loads_and_ships_examples_and_worked_cases(jcmcalc_registry) -> None:

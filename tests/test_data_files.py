@@ -3,6 +3,7 @@ slip of a declaration stops it loading with a message naming plugin, methodology
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import textwrap
@@ -68,7 +69,11 @@ def test_the_chiller_example_conforms(chiller) -> None:
     assert problems(methodology, registry) == []
     assert not [p for p in registry_problems(registry) if "chiller" in p]
     assert len((root / "src" / PACKAGE / DATA_FILE).read_text("utf-8").splitlines()) <= 80
-    assert [c.text for c in methodology.checks] == ["300 USRt <= Cap_i", "COP_thr < COP_PJ,i"]
+    assert [c.text for c in methodology.checks] == [
+        "300 USRt <= Cap_i",
+        "COP_thr < COP_PJ,i",
+        "EC_PJ,i,p <= to(Cap_i × H_p / COP_PJ,i, MWh)",
+    ]
 
 
 def test_the_example_is_a_worked_case_too(chiller) -> None:
@@ -138,12 +143,53 @@ SLIPS = {
         '"COP_PJ[i] == COP_thr"',
         r", check C2 COP: .* is not one comparison with <, <=, > or >=",
     ),
+    "a default outside its bounds": (
+        'value = "5.5"',
+        'value = "-5.5"',
+        r": parameter COP_thr, default: '-5\.5' is outside the parameter's own bounds \(>= 0",
+    ),
+    "a divisor whose bounds admit zero": (
+        'bounds = "> 0"\ndefault_table',
+        "default_table",
+        r", equation RE_p: divides by COP_RE,i, whose bounds \(>= 0\) admit zero",
+    ),
     "a function that is not allowed": (
         "sum(i, EC_PJ[i] * EF_elec)",
         "__import__('os')",
         r", equation PE: unknown function '__import__'",
     ),
 }
+
+
+@pytest.mark.parametrize("slip", SLIPS, ids=list(SLIPS))
+def test_check_gives_each_slip_the_verdict_of_loading(chiller, slip: str, cli, tmp_path) -> None:
+    """``jcmcalc check`` on a data file that is not installed: exit 2 with the message that
+    loading the installed file gives (without the plugin's name)."""
+    old, new, message = SLIPS[slip]
+    copy = _chiller_copy(tmp_path / "draft", old, new)
+    code, out, err = cli("check", copy)
+    assert code == 2 and not out
+    assert re.search(message, err), err
+    chiller(old, new)
+    with pytest.raises(PluginError) as loading:
+        plugins.load(strict=True)
+    said = err.removeprefix("jcmcalc: error: ").strip()
+    assert said in str(loading.value)
+
+
+def test_check_and_show_take_a_data_file_that_is_not_installed(cli, tmp_path) -> None:
+    copy = _chiller_copy(tmp_path)
+    code, out, _ = cli("check", copy)
+    assert code == 0
+    assert out.startswith("chiller.methodology.toml: EXAMPLE_CHILLER ver 1.0 loads: 6 param")
+    code, out, _ = cli("show", copy)
+    assert code == 0 and "JCM EXAMPLE_CHILLER ver 1.0: Installation of energy-efficient" in out
+    assert "full load [warning]" in out
+    bare = _chiller_copy(tmp_path / "bare", '  { name = "full load"', '#  { name = "full load"')
+    code, out, _ = cli("check", bare)
+    assert code == 0 and "does not conform: EXAMPLE_CHILLER ver 1.0 declares no plausib" in out
+    code, _, err = cli("show", tmp_path / "none.methodology.toml")
+    assert code == 2 and "no such methodology data file" in err
 
 
 @pytest.mark.parametrize("slip", SLIPS, ids=list(SLIPS))
@@ -230,8 +276,10 @@ def test_the_pytest_plugin_shows_a_plugin_that_fails_to_load_in_full(chiller, tm
         cwd=tmp_path,
     )
     assert run.returncode == 1, run.stdout
-    assert "plugin 'example_chiller' (jcmcalc-example-chiller) failed to load" in run.stdout
-    assert "Traceback (most recent call last)" in run.stdout
+    assert (
+        "plugin 'example_chiller' (jcmcalc-example-chiller) failed to load "
+        "chiller.methodology.toml: chiller.methodology.toml: EXAMPLE_CHILLER ver 1.0"
+    ) in run.stdout
     assert "'EF_elect' is not declared (did you mean 'EF_elec'?)" in run.stdout
     assert "unknown methodology" not in run.stdout
 
@@ -275,7 +323,10 @@ def test_included_declarations_come_after_a_files_own() -> None:
     assert [p.symbol for p in battery.parameters] == [
         "EG_PV,i,p", "EC_charge,i,p", "EG_discharge,i,p", "EF_RE,i", "P_rated,i",
     ]  # fmt: skip
-    assert [c.text for c in battery.checks] == ["EG_PV,i,p <= to(CF_max × P_rated,i × H_p, MWh)"]
+    assert [c.text for c in battery.checks] == [
+        "EG_PV,i,p <= to(CF_max × P_rated,i × H_p, MWh)",
+        "to(CF_min × P_rated,i × H_p, MWh) <= EG_PV,i,p",
+    ]
     assert battery.checks[0].right.right.value == Fraction(1, 1000)
     assert [e.symbol for e in battery.equations] == ["EG_i,p", "RE_p", "PE_p"]
     assert [c.id for c in battery.criteria] == ["C1", "C2", "C3", "C4"]
@@ -326,14 +377,15 @@ def test_a_variant_changes_an_equation_a_check_and_a_criterion(tmp_path) -> None
 version = "2.0"
 equations.PE.inferred = "taken from ver 1.0"
 checks."C2 COP".description = "eligibility C2 of ver 2.0"
-criteria.C1.confidence = "inferred"
+criteria.C1.confidence = "read"
 """
     first, second = load_file(_chiller_copy(tmp_path, tail=tail))
     assert (first.equations[1].inferred, second.equations[1].inferred) == ("", "taken from ver 1.0")
     assert [c.description for c in second.checks][1] == "eligibility C2 of ver 2.0"
     assert first.checks[1].description == "eligibility C2: a COP above the threshold"
-    assert [c.confidence.value for c in second.criteria] == ["inferred", "read"]
-    assert first.criteria[0].confidence.value == "read"
+    assert [c.confidence.value for c in second.criteria] == ["read", "inferred"]
+    # a criterion stating no confidence has the methodology's own (inferred), never read
+    assert [c.confidence.value for c in first.criteria] == ["inferred", "inferred"]
 
 
 @pytest.mark.parametrize(
@@ -519,3 +571,38 @@ def test_notices_slips_and_tool_members_are_checked_at_load(tmp_path, old, new, 
 
     with pytest.raises(MethodologyError, match=message):
         load_file(_chiller_copy(tmp_path, old, new))
+
+
+def test_a_part_stating_no_confidence_has_the_methodologys_own_never_read(tmp_path) -> None:
+    from jcmcalc.plugin.datafile import load_file
+
+    path = _chiller_copy(tmp_path, ', confidence = "inferred" }', " }")
+    table = path.parent / "cop_re.csv"
+    lines = table.read_text("utf-8").splitlines()
+    table.write_text("value,source\n" + lines[1].split(",inferred,")[0] + "\n", "utf-8")
+    [chiller] = load_file(path)
+    assert chiller.about.confidence.value == "inferred"
+    threshold = chiller.parameter("COP_thr").default
+    assert threshold.confidence.value == "inferred"
+    [row] = chiller.parameter("COP_RE,i").default.rows.values()
+    assert row.confidence.value == "inferred"
+    assert {c.confidence.value for c in chiller.criteria} == {"inferred"}
+
+
+def test_a_broken_data_file_leaves_the_plugins_others_listed_and_usable(chiller, cli) -> None:
+    """One rule for every slip: the file (or methodology) is BROKEN with its reason in
+    ``plugins``, every other methodology still listed and usable."""
+    root = chiller()
+    text = (root / "src" / PACKAGE / DATA_FILE).read_text("utf-8")
+    text = text.replace('id = "EXAMPLE_CHILLER"', 'id = "EXAMPLE_BROKEN"')
+    text = text.replace("sum(i, EC_PJ[i] * EF_elec)", "sum(i, EC_PJ[i] * EF_elect)")
+    (root / "src" / PACKAGE / "broken.methodology.toml").write_text(text, "utf-8")
+    code, out, err = cli("methodologies")
+    assert code == 0 and "EXAMPLE_CHILLER" in out and "EXAMPLE_BROKEN" not in out
+    assert "broken.methodology.toml (jcmcalc-example-chiller 0.1.0) is BROKEN" in err
+    code, out, _ = cli("plugins")
+    assert code == 0
+    [line] = [line for line in out.splitlines() if "BROKEN" in line]
+    assert line.startswith("example_chiller ") and "'EF_elect' is not declared" in line
+    assert "broken.methodology.toml: EXAMPLE_BROKEN ver 1.0, equation PE" in line
+    assert api.calculate(root / "examples" / "two-chillers" / "project.toml").total_credits == 181

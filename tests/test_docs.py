@@ -292,3 +292,42 @@ def test_the_tutorial_shows_the_shipped_chiller_files(site: Path) -> None:
     from jcmcalc.plugin.declarations import TOOL_DEFAULTS, TOOL_VALUES
 
     assert all(f"tool:{name}" in page for name in [*TOOL_DEFAULTS, *TOOL_VALUES])
+
+
+def test_the_knowledge_page_shows_no_read_label_on_what_was_not_read() -> None:
+    """Enumerates every row of the knowledge page: an equation, value or table row is read only
+    under a methodology whose text was read, an ex-ante estimate equation never, and the
+    off-grid factor of a country whose document defines none is applied by analogy."""
+    from jcmcalc.views.methodology_page import knowledge_page
+
+    methodologies = api.methodologies()
+    labels: dict[str, list[tuple[str, str, str, str]]] = {}
+    section = ""
+    for line in knowledge_page(methodologies).splitlines():
+        if line.startswith("## ["):
+            section = line.removeprefix("## [").partition("]")[0]
+        elif line.startswith("| ") and not line.startswith(("| part", "| ---")):
+            kind, subject, label, basis = (c.strip() for c in line.strip("|").split(" | ", 3))
+            labels.setdefault(section, []).append((kind, subject.strip("`"), label, basis))
+    assert len(labels) == len(methodologies)
+    for methodology in methodologies:
+        estimated = {
+            e.symbol for e in (methodology.estimate.equations if methodology.estimate else ())
+        }
+        for kind, subject, label, _ in labels[methodology.label]:
+            if label != "read":
+                continue
+            assert (
+                kind not in ("equation", "default") or methodology.about.confidence.value == "read"
+            ), (
+                methodology.label,
+                subject,
+            )
+            assert not (kind == "equation" and subject in estimated), (methodology.label, subject)
+    off_grid = [r for r in labels["KH_AM002 ver 1.0"] if r[1].startswith("EF_RE,c (off-grid)")]
+    assert [r[2] for r in off_grid] == ["inferred"] and "by analogy" in off_grid[0][3]
+    grid_rows = [r for r in labels["ID_AM001 ver 1.0"] if r[0] == "default"]
+    assert {r[2] for r in grid_rows} == {"inferred"}  # 24 grid rows were read elsewhere
+    assert sum("applied under ID_AM001 ver 1.0 by inference" in r[3] for r in grid_rows) == 24
+    estimate = [r for r in labels["TH_AM001 ver 1.0"] if r[0] == "equation" and r[1] == "EG_i,p"]
+    assert [r[2] for r in estimate] == ["inferred"]

@@ -129,6 +129,7 @@ def fuzz_example_files(file, chosen_edits) -> None:
 CSV_PROJECT = """
 [methodology]
 id = "TH_AM001"
+version = "1.0"
 {top}
 [[systems]]
 id = "A"

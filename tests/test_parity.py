@@ -33,7 +33,7 @@ from jcmcalc.model.errors import (
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Kind
 from jcmcalc.portfolio.table.evaluate import unfit
-from jcmcalc.run.pipeline import latest_version, prepare
+from jcmcalc.run.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(
@@ -277,24 +277,18 @@ def test_every_route_refuses_a_bad_project_alike(cli, readers, case: str, tmp_pa
     assert _core(refused.error, figures=figures) in _core(in_table, figures=figures)
 
 
-def test_a_project_under_id_and_id_at_version_is_one_project(cli, tmp_path: Path) -> None:
-    # an ID without a version names the latest (TH_AM001 3.0); the example states 1.0
-    latest = _thai(tmp_path, {"project.toml": ('version = "1.0"', 'version = "3.0"')})
-    spelled = _set("methodology", "TH_AM001", where=("start", "2024-07-01"))
-    got, expected = _rows(cli, _table(tmp_path, spelled, latest), "P"), via_api(latest)
-    assert got.periods == expected.periods
-    assert got.warnings == (latest_version(api.get_methodology("TH_AM001")), *expected.warnings)
-
-
-def test_no_version_named_is_said_alike(cli, tmp_path: Path) -> None:
-    path = _thai(tmp_path, {"project.toml": ('version = "1.0"', 'version = "3.0"')})
+def test_no_version_named_of_several_is_refused_alike(cli, tmp_path: Path) -> None:
+    """TH_AM001 has three versions installed: a project or a table row naming none is refused
+    through every route, listing each version with its confidence and plugin."""
     unnamed = _thai(tmp_path / "unnamed", {"project.toml": ('version = "1.0"', "#")})
-    expected = via_api(unnamed)
-    assert expected.warnings[0].startswith("[methodology] names no version: TH_AM001 ver 3.0")
-    assert via_cli(cli, unnamed)[0] == expected
-    assert via_folder(cli, unnamed, tmp_path) == expected
+    refused = via_api(unnamed)
+    listed = "TH_AM001: no version named, and 3 are installed: 1.0 (read; jcmcalc-solar-pv "
+    assert listed in refused.error and "3.0 (reconstructed; jcmcalc-solar-pv" in refused.error
+    code, _, err = cli("calculate", unnamed)
+    assert code == EXIT_BAD_INPUT and refused.error in err
+    assert refused.error in via_folder(cli, unnamed, tmp_path / "folder").error
     unversioned = _set("methodology", "TH_AM001")
-    assert _rows(cli, _table(tmp_path, unversioned, path), "P") == expected
+    assert listed in _rows(cli, _table(tmp_path, unversioned), "P").error
 
 
 def test_an_expired_version_is_refused_alike(
@@ -483,12 +477,14 @@ def test_a_value_in_kwh_labelled_mwh_warns_alike(cli, readers, tmp_path: Path) -
     slipped = {MONTHLY: ("EG_i,p [kWh]", "EG_i,p [MWh]"), "project.toml": (ESTIMATE, "")}
     path = _thai(tmp_path, slipped)
     expected = via_api(path)
-    slips = [w for w in expected.warnings if w.endswith("(318x: kWh written as MWh?)")]
+    slips = [
+        w for w in expected.warnings if w.endswith("(318x: kWh written as MWh? a factor of 1,000)")
+    ]
     assert len(slips) == 1 and "PV system 'BKK-01' = 590063.3" in slips[0]
     assert sum("kWh written as MWh?" in w for w in expected.warnings) == 3
     assert via_cli(cli, path)[0] == expected
     code, _, err = cli("calculate", path, "--strict")
-    assert code == EXIT_OK and slips[0] in err  # a warning, also under --strict
+    assert code == 2 and slips[0] in err  # an error under --strict
     assert via_folder(cli, path, tmp_path) == expected
     table = tmp_path / "table.csv"
     table.write_text(table_text(prepare(path, api.get_methodology), "P"), encoding="utf-8")

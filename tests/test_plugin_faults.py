@@ -41,7 +41,6 @@ FAULTS = {
     ),
     "FAULT_READER_ABSURD": ("", 'data = "m.csv"', ["10^18 MWh is absurdly large"]),
     "FAULT_NOTICE_RAISES": ("", VALUES := 'values = { "E_i,p" = "1 MWh" }', ["ZeroDivisionError"]),
-    "FAULT_DIVIDES_BY_ZERO": ('X = "0"', VALUES, ["equation RE_p", "division by zero"]),
     "FAULT_FRACTIONAL_POWER": ('X = "0.5"', VALUES, ["equation RE_p", "non-integer power"]),
     "FAULT_NAN_DEFAULT": ("", VALUES, ["default of F", "'nan t_CO2/MWh' is not a finite number"]),
 }
@@ -95,3 +94,31 @@ def test_expired_version_is_fine_for_periods_before_expiry(faulty, project) -> N
     path = project(text.replace("end = 2020-12-31", "end = 2020-06-30"))
     (warning,) = api.calculate(path).warnings  # no version named: the latest is used, said
     assert warning.startswith("[methodology] names no version: EXPIRED_AM001 ver 1.0")
+
+
+def test_a_divisor_whose_bounds_admit_zero_is_broken_and_the_others_stay(
+    faulty, project, cli
+) -> None:
+    """Caught when the methodology is checked, not when a project gives the zero: one rule,
+    the methodology BROKEN (named, with the reason), every other one listed and usable."""
+    path = project(PROJECT.format(id="FAULT_DIVIDES_BY_ZERO", extra='X = "0"', values=VALUES))
+    code, out, err = cli("calculate", path)
+    assert code == 1 and not out
+    reason = "FAULT_DIVIDES_BY_ZERO ver 1.0, equation RE_p: divides by X, whose bounds (>= 0)"
+    assert reason in err and "(plugin 'faulty', jcmcalc-faulty-plugin 0.0.1)" in err
+    code, out, err = cli("methodologies")
+    assert code == 0 and "FAULT_FRACTIONAL_POWER" in out and "TH_AM001" in out
+    assert "FAULT_DIVIDES_BY_ZERO" not in out and "WRONG_UNIT_AM001" not in out
+    assert "FAULT_DIVIDES_BY_ZERO ver 1.0 (jcmcalc-faulty-plugin 0.0.1) is BROKEN" in err
+    code, out, _ = cli("plugins")
+    assert code == 0
+    broken = [line for line in out.splitlines() if "BROKEN" in line]
+    assert any(reason in line and line.startswith("faulty ") for line in broken)
+    assert any("WRONG_UNIT_AM001 ver 1.0" in line for line in broken)
+
+
+def test_a_unit_slip_no_longer_hides_every_methodology(faulty, cli) -> None:
+    code, out, err = cli("methodologies")
+    assert code == 0 and "MN_AM003" in out and "EXPIRED_AM001" in out
+    assert "WRONG_UNIT_AM001 ver 1.0 (jcmcalc-wrongunit-plugin 0.0.1) is BROKEN" in err
+    assert "the expression is in megawatt_hour" in err

@@ -34,10 +34,10 @@ def test_table_with_a_broken_project_reports_it_and_computes_the_others(
     table = tmp_path / "portfolio.csv"
     table.write_text(
         HEADER
-        + "A,TH_AM001,2024-01-01,2024-12-31,S1,grid,0.5,grid study,1000\n"
-        + "B,TH_AM001,2024-01-01,2024-12-31,S1,grid,0.5,grid study,-3\n"
-        + "C,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,,7000\n"
-        + "D,TH_AM001,2024-01-01,2024-12-31,S1,grid,0.5,,10\n",
+        + "A,TH_AM001@1.0,2024-01-01,2024-12-31,S1,grid,0.5,grid study,1000\n"
+        + "B,TH_AM001@1.0,2024-01-01,2024-12-31,S1,grid,0.5,grid study,-3\n"
+        + "C,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,,7000\n"
+        + "D,TH_AM001@1.0,2024-01-01,2024-12-31,S1,grid,0.5,,10\n",
         encoding="utf-8",
     )
     code, out, err = cli("portfolio", table)
@@ -90,9 +90,9 @@ def test_csv_text_never_becomes_a_formula(tmp_path: Path, cli) -> None:
     table = tmp_path / "portfolio.csv"
     table.write_text(
         HEADER
-        + '"=HYPERLINK(""http://x"")",TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,,10\n'
-        + "@SUM(A1),TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,,10\n"
-        + "-minus,TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,,10\n",
+        + '"=HYPERLINK(""http://x"")",TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,,10\n'
+        + "@SUM(A1),TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,,10\n"
+        + "-minus,TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,,10\n",
         encoding="utf-8",
     )
     code, out, _ = cli("portfolio", table)
@@ -138,7 +138,7 @@ def write_table(path: Path, count: int, seed: int) -> None:
             given = "," if case == "off-grid" else f"{factor.split()[0]},test"
             for start, end in (("2024-01-01", "2024-06-30"), ("2024-07-01", "2024-12-31")):
                 lines.append(
-                    f"P{number},TH_AM001,{start},{end},S{member},{case},{given},{energy.split()[0]}"
+                    f"P{number},TH_AM001@1.0,{start},{end},S{member},{case},{given},{energy.split()[0]}"
                 )
                 energy = adversarial(rng)[0]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -28,7 +28,7 @@ MIXED = (
     TITLES
     + "B,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,grid study,-3,true,true,true\n"
     + "A,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,grid study,1000,true,true,true\n"
-    + '"Z, with ""quotes""",TH_AM001,2024-01-01,2024-12-31,S1,off-grid,,,7000,,,\n'
+    + '"Z, with ""quotes""",TH_AM001@1.0,2024-01-01,2024-12-31,S1,off-grid,,,7000,,,\n'
     + "=SUM(A1),TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,10,true,,\n"
     + "D,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,,10,true,true,true\n"
     + "M,TH_AM001@3.0,2024-01-01,2024-06-30,S1,grid,0.5113,a study,1.001,true,true,true\n"

@@ -25,7 +25,7 @@ def write_ties(path: Path, count: int, seed: int) -> None:
     for number in range(count):
         energy = f"{rng.randrange(1, 5_000_000) / 1000:.3f}"
         factor = rng.choice(["0.5113", "0.073", "0.7", "0.6312", "0.1235"])
-        lines.append(f"T{number},TH_AM001,2024-01-01,2024-12-31,S1,grid,{factor},test,{energy}")
+        lines.append(f"T{number},TH_AM001@1.0,2024-01-01,2024-12-31,S1,grid,{factor},test,{energy}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

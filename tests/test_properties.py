@@ -76,6 +76,7 @@ end = 2025-12-31
 PV_CSV = """
 [methodology]
 id = "TH_AM001"
+version = "1.0"
 [[systems]]
 id = "A"
 connection_case = "off-grid"

@@ -20,6 +20,7 @@ from tests.conftest import PV_EXAMPLES
 
 PROJECT = """[methodology]
 id = "TH_AM001"
+version = "1.0"
 
 [[systems]]
 id = "{member}"

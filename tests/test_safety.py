@@ -59,6 +59,7 @@ def test_the_check_itself_finds_eval_and_pickle(tmp_path) -> None:
 PROJECT = """
 [methodology]
 id = "TH_AM001"
+version = "1.0"
 [[systems]]
 id = "A"
 connection_case = "off-grid"
@@ -147,7 +148,7 @@ def test_submitted_workbook_is_read_without_links_or_formulas(monkeypatch, tmp_p
     book = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(book)
     with pytest.raises(InputError):
-        submitted.read_submitted(book, api.get_methodology("TH_AM001"))
+        submitted.read_submitted(book, api.get_methodology("TH_AM001", "1.0"))
     assert seen == {"read_only": True, "data_only": True, "keep_links": False}
 
 

@@ -58,7 +58,7 @@ def test_every_judgement_is_the_kernels(books) -> None:
         assert len(rows) == len(judged), name
         for row, (period, check, key, left, right) in zip(rows, judged, strict=True):
             assert row[0] == (period.number if period else "all") and row[4] == check.name
-            assert (row[5] or "") == "/".join(key)  # a check over no index names no member
+            assert (row[5] or "") == "/".join(key)  # a check on no member: a blank cell
             assert (row[6], row[8]) == (float(left), float(right))
             assert row[9] == ("OK" if check.holds(left, right) else "breach")
 
@@ -68,10 +68,12 @@ def test_a_unit_slip_is_a_breach_in_the_workbook_as_in_the_warnings(books) -> No
     result = results["slipped"]
     assert any("kWh written as MWh?" in w for w in result.warnings)
     for path in (tmp / "slipped.xlsx", out / "slipped.xlsx"):
-        judged = {(r[0], r[5]): r[9] for r in _rows(path, data_only=True)}
-        assert judged[(1, "BKK-01")] == "breach" and judged[(2, "BKK-01")] == "OK"
-    formulas = {(r[0], r[5]): r for r in _rows(tmp / "slipped.xlsx", data_only=False)}
-    first = formulas[(1, "BKK-01")]
+        judged = {(r[0], r[4], r[5]): r[9] for r in _rows(path, data_only=True)}
+        assert judged[(1, "capacity factor", "BKK-01")] == "breach"
+        assert judged[(2, "capacity factor", "BKK-01")] == "OK"
+        assert judged[(1, "capacity factor, lower", "BKK-01")] == "OK"
+    formulas = {(r[0], r[4], r[5]): r for r in _rows(tmp / "slipped.xlsx", data_only=False)}
+    first = formulas[(1, "capacity factor", "BKK-01")]
     assert first[3].startswith("=(C") and first[6].startswith("=input!$D$")
     assert first[9].startswith("=IF(G") and '"OK","breach"' in first[9]
     assert "our labelled upper limit" in first[12]

@@ -26,10 +26,10 @@ from jcmcalc.run.result import Result
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "jcmcalc_methodology" in metafunc.fixturenames:
         registry = plugins.load()
-        registry.complete()
-        for broken in registry.broken:  # the test of its methodologies would silently vanish
-            raise pytest.UsageError(f"{broken.message}\n{broken.trace}")
         methodologies = registry.methodologies()
+        # the test of a broken plugin's (or methodology's) would silently vanish
+        for broken in [*registry.broken, *registry.unusable.values()]:
+            raise pytest.UsageError(f"{broken.message}\n{broken.trace}")
         metafunc.parametrize(
             "jcmcalc_methodology",
             methodologies,
@@ -49,8 +49,9 @@ def jcmcalc_registry() -> plugins.Registry:
     fails to load fails the test with its whole traceback."""
     registry = plugins.load()
     registry.complete()
-    if registry.broken:
-        pytest.fail("\n".join(f"{b.message}\n{b.trace}" for b in registry.broken), pytrace=False)
+    broken = [*registry.broken, *registry.unusable.values()]
+    if broken:
+        pytest.fail("\n".join(f"{b.message}\n{b.trace}" for b in broken), pytrace=False)
     return registry
 
 

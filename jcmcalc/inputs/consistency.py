@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -12,7 +13,7 @@ import attrs
 from jcmcalc.inputs.leaves import Key, coincide, describe_key
 from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
-from jcmcalc.model.checks import Check
+from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions.walkers import Attributes, Symbol, Term, symbols, to_text
 from jcmcalc.model.kernel import (
@@ -26,7 +27,7 @@ from jcmcalc.model.kernel import (
 )
 from jcmcalc.model.methodology import PERIOD_HOURS, Methodology
 from jcmcalc.model.numbers import decimal_text
-from jcmcalc.model.parameters import Parameter
+from jcmcalc.model.parameters import Parameter, WhenAbsent
 
 Values = Mapping[str, Mapping[Key, Value]]
 
@@ -118,6 +119,41 @@ def evaluate_warning_checks(
         source = _Fixed(fixed, values, hours(period))
         breaches = warning_breaches(context, source, place, period=True)
         found += breach_messages(methodology, breaches, f"{period.label}: ")
+    return found + unjudged(methodology, fixed, members)
+
+
+def unjudged(
+    methodology: Methodology, fixed: Values, members: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """A warning per member lacking a value that warning checks need (one the methodology lets
+    a project leave out, as a PV system's rated capacity): those checks are not judged for it."""
+    missing: dict[tuple[str, Key], list[str]] = {}
+    for check in (c for c in methodology.checks if c.severity is Severity.WARNING):
+        optional = [
+            s
+            for t in (check.left, check.right)
+            for s in symbols(t)
+            if s.name != PERIOD_HOURS.name
+            and methodology.parameter(s.name).when_absent is WhenAbsent.UNKNOWN
+        ]
+        for key in itertools.product(*(members[i] for i in check.index)):
+            bindings = dict(zip(check.index, key, strict=True))
+            for symbol in optional:
+                own = tuple(bindings[i] for i in symbol.index)
+                names = missing.setdefault((symbol.name, own), [])
+                if own not in fixed.get(symbol.name, {}) and check.name not in names:
+                    names.append(check.name)
+    found = []
+    for (name, own), checks in missing.items():
+        parameter = methodology.parameter(name)
+        if checks:
+            found.append(
+                f"{parameter.symbol}{describe_key(parameter, own, methodology)} "
+                f"({parameter.name}) is not given: the plausibility "
+                f"{'checks' if len(checks) > 1 else 'check'} "
+                f"{', '.join(map(repr, checks))} cannot be judged without it; give it in the "
+                "project file"
+            )
     return found
 
 
@@ -146,7 +182,8 @@ def breach_messages(
         f"{where}{member(key, check)}{side(check.right, key, check)} = {decimal_text(right)} "
         f"is not "
         f"{_relation(check)} {side(check.left, key, check)} = {decimal_text(left)} "
-        f"as expected: {check.description}{unit_slip(methodology, check, left, right)}"
+        f"as expected by check {check.name!r}: {check.description}"
+        f"{unit_slip(methodology, check, left, right)}"
         for check, key, left, right in breaches
     ]
 

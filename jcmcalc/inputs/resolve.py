@@ -62,6 +62,8 @@ class Inputs:
     #: The digest of each input file, from the bytes its reader parsed (:mod:`.digests`).
     digests: Mapping[Path, Digest] = attrs.field(factory=dict)
     coverage: tuple[Coverage, ...] = ()
+    #: The warnings of plausibility checks breached or not judged (errors under ``strict``).
+    breaches: tuple[str, ...] = ()
 
     @property
     def incomplete(self) -> tuple[Coverage, ...]:
@@ -422,15 +424,14 @@ def resolve(
     check_bases(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )
-    resolver.warnings.extend(
-        evaluate_warning_checks(
-            methodology,
-            fixed,
-            resolver.members,
-            resolver.attributes,
-            tuple((p.period, p.values) for p in periods),
-        )
+    breaches = evaluate_warning_checks(
+        methodology,
+        fixed,
+        resolver.members,
+        resolver.attributes,
+        tuple((p.period, p.values) for p in periods),
     )
+    resolver.warnings.extend(breaches)
     inputs = Inputs(
         methodology=methodology,
         project=project,
@@ -441,6 +442,7 @@ def resolve(
         tables=tuple(sorted(resolver.tables.values())),
         warnings=tuple(resolver.warnings),
         coverage=tuple(resolver.coverage),
+        breaches=tuple(breaches),
     )
     notices = []
     for notice in methodology.notices:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from fractions import Fraction
 from functools import cache
 
 import attrs
 
-from jcmcalc.model.expressions.terms import Symbol, Term, Total
+from jcmcalc.model.expressions.terms import BinaryOp, Symbol, Term, Total
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter
-from jcmcalc.model.units import parse_unit, same_dimension, split_quantity
+from jcmcalc.model.units import conversion_factor, parse_unit, same_dimension, split_quantity
 
 ID = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 _VERSION = re.compile(r"(?:ver\.?\s*)?(\d{1,4}(?:\.\d{1,4}){0,2})", re.IGNORECASE)
@@ -89,10 +90,59 @@ def default_problems(parameter: Parameter, where: str) -> Iterator[Problem]:
     else:
         return
     for key, row in rows.items():
-        problem = _default_unit_problem(row.value, parameter.units)
+        place = f" row {' / '.join(key)}" if key else ""
+        problem = _default_unit_problem(row.value, parameter.units) or _out_of_bounds(
+            parameter, row.value
+        )
         if problem:
-            place = f" row {' / '.join(key)}" if key else ""
             yield Problem(f"{where}: parameter {parameter.symbol}, default{place}: {problem}")
+
+
+def _out_of_bounds(parameter: Parameter, value: str) -> str:
+    """Why the default ``value`` (in a unit of its dimension) is outside the parameter's
+    bounds ("" if it is within them, or its number is no number: said where it is used)."""
+    try:
+        number, unit = split_quantity(value)
+        canonical = parameter.canonical(unit)
+        number *= conversion_factor(unit or "dimensionless", canonical)
+    except Exception:  # a number that is none: a plugin fault where it is resolved
+        return ""
+    if parameter.bounds.contains(number):
+        return ""
+    return (
+        f"{value!r} is outside the parameter's own bounds ({parameter.bounds.describe()} "
+        f"{canonical})"
+    )
+
+
+def divisor_problems(
+    terms: Iterable[tuple[str, Term]], parameters: Mapping[str, Parameter], where: str
+) -> Iterator[Problem]:
+    """A divisor that is a parameter (or a product of parameters) whose bounds admit zero: a
+    project could give the zero, and the calculation would fail. A formula guards it by
+    declaring the bounds ``> 0`` or dividing by something else (``max(x, ...)``)."""
+    for place, term in terms:
+        for node in term.walk():
+            if not (isinstance(node, BinaryOp) and node.op == "/"):
+                continue
+            for factor in _factors(node.right):
+                parameter = parameters.get(factor.name)
+                if parameter is not None and parameter.bounds.contains(Fraction(0)):
+                    yield Problem(
+                        f"{where}, {place}: divides by {parameter.symbol}, whose bounds "
+                        f"({parameter.bounds.describe()}) admit zero: declare bounds = "
+                        '"> 0" (or guard the division in the formula)'
+                    )
+
+
+def _factors(term: Term) -> list[Symbol]:
+    """The symbols a divisor is a product of (none when it is anything else)."""
+    if isinstance(term, Symbol):
+        return [term]
+    if isinstance(term, BinaryOp) and term.op == "*" and type(term) is BinaryOp:
+        left, right = _factors(term.left), _factors(term.right)
+        return left + right if left and right else []
+    return []
 
 
 def term_problems(

@@ -36,3 +36,29 @@ def declared_in(methodology: Any, place: str) -> None:
     places = _PLACES.get()
     if places is not None:
         places[methodology.key] = place
+
+
+#: Inside :func:`failures_collected`: the data files that failed to load, with the reason.
+_FAILURES: ContextVar[list[str] | None] = ContextVar("jcmcalc_failures", default=None)
+
+
+@contextmanager
+def failures_collected() -> Iterator[list[str]]:
+    """Inside, a declaration that fails to load is recorded (:func:`declaration_failed`)
+    rather than raised: the registry marks it BROKEN and loads the others."""
+    failures: list[str] = []
+    token = _FAILURES.set(failures)
+    try:
+        yield failures
+    finally:
+        _FAILURES.reset(token)
+
+
+def declaration_failed(message: str) -> bool:
+    """Record ``message`` of a declaration (a data file) that failed to load; False outside
+    :func:`failures_collected` (the caller raises)."""
+    failures = _FAILURES.get()
+    if failures is None:
+        return False
+    failures.append(message)
+    return True

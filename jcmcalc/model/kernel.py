@@ -37,6 +37,7 @@ from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import PERIOD_HOURS, PROJECT, REFERENCE, Equation, Methodology
 from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
 from jcmcalc.model.parameters import Kind
+from jcmcalc.model.units import slip_hint
 
 Key = tuple[str, ...]
 
@@ -62,12 +63,6 @@ CORE = (ER, CREDITS)
 def credits_of(reductions: Fraction) -> int:
     """The credits the :data:`CREDITS` declaration gives for emission reductions ``reductions``."""
     return int(evaluate(CREDITS.expression, lambda symbol, _: reductions, {}, {}))
-
-
-#: A side of a failed check this many times the other suggests a unit slip.
-UNIT_SLIP = 10
-#: The unit 1,000x smaller than a canonical unit's leading prefix (MWh -> kWh), for the hint.
-_SMALLER = {"M": "k", "G": "M", "T": "G", "k": ""}
 
 
 def reduction_warnings(label: str, reductions: Fraction | float) -> list[str]:
@@ -301,26 +296,21 @@ def _judged(
 
 
 def unit_slip(methodology: Methodology, check: Check, left: Fraction, right: Fraction) -> str:
-    """A hint for a failed check whose sides differ by :data:`UNIT_SLIP` times or more: the
-    check's declared slips whose range holds the ratio, else that the larger side's value may
-    be in a unit 1,000x smaller than written (kWh written as MWh)."""
-    larger, smaller = (check.left, left), right
-    if right > left:
-        larger, smaller = (check.right, right), left
-    if smaller <= 0 or larger[1] < UNIT_SLIP * smaller:
+    """The hint of a failed ``check`` (sides ``left`` > ``right``): the unit slips the check
+    declares for the ratio of its sides, else the ratio and the unit slip it suggests for the
+    one parameter of a side (:func:`~jcmcalc.model.units.slip_hint`)."""
+    if left <= 0 or right <= 0:
         return ""
-    named, ratio = symbols(larger[0]), larger[1] / smaller
-    unit = methodology.parameter(named[0].name).unit if len(named) == 1 else ""
-    declared = [s.text for s in check.slips if s.low <= ratio <= s.high]
+    declared = [s.text for s in check.slips if s.low <= left / right <= s.high]
     if declared:
-        slip = " or ".join(declared)
-    elif unit[:1] in _SMALLER and len(unit) > 1:
-        slip = f"{_SMALLER[unit[0]]}{unit[1:]} written as {unit}?"
-    elif unit.startswith("t"):
-        slip = f"kg written as {unit}?"
-    else:
-        slip = "a unit 1,000x too large?"
-    return f" ({float(ratio):,.0f}x: {slip})"
+        return f" ({float(left / right):,.0f}x: {' or '.join(declared)})"
+    names = {p.name for p in methodology.all_parameters}
+    for term, on_left in ((check.left, True), (check.right, False)):
+        named = {s.name for s in symbols(term)}
+        if len(named) == 1 and named <= names:
+            unit = methodology.parameter(named.pop()).unit
+            return slip_hint(left / right, unit, too_large=on_left)
+    return slip_hint(left / right, "", too_large=True)
 
 
 def _checks(context: Context, scope: _Scope, place: Place) -> None:

@@ -17,6 +17,7 @@ from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.declared import (
     Problem,
     basis_problems,
+    divisor_problems,
     identity_problems,
     parameter_problems,
     term_problems,
@@ -261,6 +262,8 @@ def _problems(methodology: Methodology) -> Iterator[Problem]:
     refs |= {e.name: e.ref for e in methodology.equations}
     for place, term in _terms(methodology):
         yield from term_problems(term, refs, index_symbols, f"{where}, {place}")
+    declared = {p.name: p for p in methodology.all_parameters}
+    yield from divisor_problems(_terms(methodology), declared, where)
     yield from basis_problems(methodology.all_parameters, where)
     names = [e.name for e in methodology.equations]
     for required in (REFERENCE, PROJECT):

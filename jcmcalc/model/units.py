@@ -161,3 +161,58 @@ def factor_is_one(unit: pint.Unit, target: pint.Unit | str) -> bool:
 def same_dimension(unit_a: str, unit_b: str) -> bool:
     """Whether two units measure the same kind of quantity."""
     return parse_unit(unit_a).dimensionality == parse_unit(unit_b).dimensionality
+
+
+#: A side of a failed bound at least this many times the other suggests a unit slip.
+UNIT_SLIP = 2
+#: Units a value may have been written in instead of its parameter's, by dimension.
+COMMON_UNITS = (
+    "Wh", "kWh", "MWh", "GWh", "kJ", "MJ", "GJ", "TJ",
+    "g", "kg", "t", "kt", "kg_CO2", "t_CO2", "W", "kW", "MW", "L", "m3",
+)  # fmt: skip
+#: Factors of a unit slip between units of no known name (a bound on no one parameter).
+PLAIN_FACTORS = (Fraction(36, 10), Fraction(10000, 36), Fraction(1000))
+
+
+def factor_text(factor: Fraction) -> str:
+    """``1,000``, ``3.6``, ``1,000/3.6``: a factor as a unit-slip hint names it."""
+    if factor.denominator == 1:
+        return f"{factor.numerator:,}"
+    tenths = factor * Fraction(36, 10)
+    if tenths.denominator == 1:
+        return f"{tenths.numerator:,}/3.6"
+    return f"{float(factor):,.4g}"
+
+
+def _smaller_units(unit: str) -> list[tuple[Fraction, str]]:
+    """The common units smaller than ``unit`` of its dimension, with how many make one."""
+    found = []
+    for other in COMMON_UNITS:
+        try:
+            if not same_dimension(unit, other):
+                continue
+            factor = conversion_factor(unit, other)
+        except Exception:  # a unit pint cannot compare: no hint from it
+            continue
+        if 1 < factor <= 10**7:
+            found.append((factor, other))
+    return sorted(found)
+
+
+def slip_hint(ratio: Fraction, unit: str, too_large: bool) -> str:
+    """The unit slip a value ``ratio`` times beyond its bound suggests, for a parameter in
+    ``unit`` (``""``: unknown): a value in a smaller unit under its header (kWh as MWh) is too
+    large by the factor between them, one in the larger unit under a smaller one's header too
+    small; the smallest factor that explains the breach is named, (1,000, 3.6, 1,000/3.6, ...),
+    so ``1/1,000`` is named as ``1,000x`` is. ``""`` below :data:`UNIT_SLIP`."""
+    if ratio < UNIT_SLIP:
+        return ""
+    shown = f"{float(ratio):,.0f}x" if too_large else f"1/{float(ratio):,.0f}"
+    for factor, other in _smaller_units(unit) if unit else []:
+        if factor >= ratio:
+            written = f"{other} written as {unit}" if too_large else f"{unit} written as {other}"
+            return f" ({shown}: {written}? a factor of {factor_text(factor)})"
+    for factor in PLAIN_FACTORS:
+        if factor >= ratio:
+            return f" ({shown}: a unit slip by a factor of {factor_text(factor)}?)"
+    return f" ({shown})"

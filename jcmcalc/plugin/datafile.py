@@ -28,6 +28,7 @@ from jcmcalc.model.expressions.dimensions import unit_of
 from jcmcalc.model.expressions.formula import Declared, parse_relation, parse_term
 from jcmcalc.model.expressions.walkers import Constant, Convert, Symbol, free_indices
 from jcmcalc.model.expressions.walkers import symbols as symbols_of
+from jcmcalc.model.knowledge import labelled
 from jcmcalc.model.methodology import (
     PERIOD_HOURS,
     About,
@@ -107,11 +108,12 @@ def _merge(own: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_file(path: Path) -> list[Methodology]:
-    """The methodologies of the data file ``path``: one, or one per ``[[variant]]``."""
+    """The methodologies of the data file ``path``: one, or one per ``[[variant]]``, with what
+    they did not read labelled (:func:`~jcmcalc.model.knowledge.labelled`)."""
     document = _included(_read(path), path)
     base = required(document, "methodology", path.name, dict)
     variants = document.get("variant") or [{}]
-    return [_methodology(document, base, variant, path) for variant in variants]
+    return [labelled(_methodology(document, base, variant, path)) for variant in variants]
 
 
 def identities(path: Path) -> tuple[list[dict[str, str]], list[str]] | list[Methodology]:
@@ -151,18 +153,19 @@ def _methodology(
     specs = changed["parameters"]
     known_keys(identity, IDENTITY, f"{where}, [methodology]")
     country = identity.get("country", "")
+    own = "inferred" if identity.get("revises") else str(identity.get("confidence", "read"))
     indices = tuple(
         parts.index(symbol, spec, country, where) for symbol, spec in changed["indices"].items()
     )
     symbols = {index.symbol for index in indices}
     parameters = [
-        parts.parameter(key, spec, path.parent, country, where) for key, spec in specs.items()
+        parts.parameter(key, spec, path.parent, country, where, own) for key, spec in specs.items()
     ]
     names = {key: Declared(p.ref, p.unit) for key, p in zip(specs, parameters, strict=True)}
     for key, spec in document.get("constants", {}).items():
         names[key] = _constant(key, spec, f"{where}, constant {key}")
     equations = list(_equations(changed["equations"], names, symbols, where))
-    estimate = _estimate(document.get("estimate"), names, symbols, path, country, where)
+    estimate = _estimate(document.get("estimate"), names, symbols, path, (country, own), where)
     hours = Declared(PERIOD_HOURS.ref, PERIOD_HOURS.unit)
     checks = tuple(_checks([*changed["checks"].values()], {**names, "H_p": hours}, symbols, where))
     revised = identity.get("revises", "")
@@ -179,7 +182,7 @@ def _methodology(
             indices=indices,
             parameters=tuple(parameters),
             equations=tuple(equations),
-            criteria=tuple(_criteria([*changed["criteria"].values()], where)),
+            criteria=tuple(_criteria([*changed["criteria"].values()], where, own)),
             estimate=estimate,
             checks=checks,
             notes=(
@@ -319,15 +322,16 @@ def _estimate(
     names: Mapping[str, Declared],
     symbols: set[str],
     path: Path,
-    country: str,
+    context: tuple[str, str],
     where: str,
 ) -> Estimate | None:
-    """Design values and the equations estimating monitored parameters (``n_y``: the year)."""
+    """Design values and the equations estimating monitored parameters (``n_y``: the year);
+    ``context``: the country and the methodology's own confidence."""
     if spec is None:
         return None
     known_keys(spec, {"parameters", "equations"}, f"{where}, [estimate]")
     design = {
-        key: parts.parameter(key, item, path.parent, country, f"{where}, estimate")
+        key: parts.parameter(key, item, path.parent, context[0], f"{where}, estimate", context[1])
         for key, item in spec.get("parameters", {}).items()
     }
     scope = {**names, **{k: Declared(p.ref, p.unit) for k, p in design.items()}}
@@ -391,14 +395,15 @@ def _slip(spec: Any, where: str) -> Slip:
     return Slip(low, high, required(spec, "text", where))
 
 
-def _criteria(specs: list[Mapping[str, Any]], where: str) -> Iterator[Criterion]:
+def _criteria(specs: list[Mapping[str, Any]], where: str, own: str) -> Iterator[Criterion]:
+    """The criteria (each ``confidence`` the methodology's own, ``own``, unless stated)."""
     for spec in specs:
         place = f"{where}, criterion {spec.get('id', '?')}"
         known_keys(spec, {"id", "text", "confidence"}, place)
         yield Criterion(
             required(spec, "id", place),
             required(spec, "text", place),
-            parts.confidence(spec.get("confidence", "read"), place),
+            parts.confidence(spec.get("confidence", own), place),
         )
 
 

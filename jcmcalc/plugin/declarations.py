@@ -33,6 +33,7 @@ from jcmcalc.tools.electricity import (
     CONNECTION_CASES,
     grid_only_factors,
     grids,
+    off_grid_by_analogy,
     reference_factors,
 )
 from jcmcalc.tools.fuel import (
@@ -60,7 +61,7 @@ TOOL_DEFAULTS: dict[str, Callable[..., Default | DefaultTable]] = {
         "category-of-day factors",
         reference_factors(country).version,
         ("category",),
-        {("off-grid",): BEST_DIESEL},
+        {("off-grid",): _off_grid(country)},
         "jcmcalc.tools.electricity.BEST_DIESEL",
     ),
     "fuel.ipcc_default": lambda _, quantity, bound, key="fuel": ipcc_default(
@@ -96,6 +97,14 @@ _TOOL_CALL = re.compile(r"([\w.]+)\s*(?:\((.*)\))?")
 _BOUND = re.compile(r"(>=|>|<=|<)\s*(\S+)")
 _RANGE = re.compile(r"in\s*([\[(])\s*([^,\s]+)\s*,\s*([^\])\s]+)\s*([\])])")
 TABLE_COLUMNS = ("value", "unit", "source", "confidence", "note")
+
+
+def _off_grid(country: str) -> Default:
+    """The off-grid factor of ``country``'s table: read where its document gives one, else
+    the best diesel factor applied by analogy (labelled inferred)."""
+    rows = reference_factors(country).rows
+    found = [row for key, row in rows.items() if key[-1] == "off-grid"]
+    return found[0] if found else off_grid_by_analogy(country)
 
 
 def fail(where: str, message: str) -> MethodologyError:
@@ -153,7 +162,8 @@ def confidence(text: str, where: str) -> Confidence:
         raise fail(where, f"confidence {text!r} is not one of {choices}") from None
 
 
-def _default(spec: Any, country: str, where: str) -> Default | DefaultTable:
+def _default(spec: Any, country: str, where: str, own: str) -> Default | DefaultTable:
+    """A default value (its ``confidence`` the methodology's own, ``own``, unless stated)."""
     if isinstance(spec, str) and spec.startswith(TOOL):
         return _tool_default(spec.removeprefix(TOOL), country, where)
     if not isinstance(spec, dict):
@@ -162,7 +172,7 @@ def _default(spec: Any, country: str, where: str) -> Default | DefaultTable:
     return Default(
         str(required(spec, "value", f"{where}, default")),
         required(spec, "source", f"{where}, default"),
-        confidence(spec.get("confidence", "read"), where),
+        confidence(spec.get("confidence", own), where),
         spec.get("note", ""),
     )
 
@@ -185,9 +195,10 @@ def _tool_default(call: str, country: str, where: str) -> Default | DefaultTable
         raise fail(where, f"tool:{call}: {exc}") from None
 
 
-def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultTable:
+def default_table(spec: Mapping[str, Any], folder: Path, where: str, own: str) -> DefaultTable:
     """A table of defaults from a CSV file beside the data file: one column per key attribute,
-    then ``value`` (and ``unit``), ``source``, and optionally ``confidence`` and ``note``."""
+    then ``value`` (and ``unit``), ``source``, and optionally ``confidence`` (the methodology's
+    own, ``own``, where a row states none) and ``note``."""
     where = f"{where}, default_table"
     known_keys(spec, {"file", "name", "version", "keys", "source"}, where)
     path = folder / required(spec, "file", where)
@@ -206,7 +217,7 @@ def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultT
         table[tuple(row[k] for k in keys)] = Default(
             value,
             row["source"],
-            confidence(row.get("confidence") or "read", f"{where}, {path.name} line {number}"),
+            confidence(row.get("confidence") or own, f"{where}, {path.name} line {number}"),
             row.get("note") or "",
         )
     source = required(spec, "source", where)
@@ -276,9 +287,10 @@ def index(symbol: str, spec: Mapping[str, Any], country: str, where: str) -> Ind
 
 
 def parameter(
-    key: str, spec: Mapping[str, Any], folder: Path, country: str, where: str
+    key: str, spec: Mapping[str, Any], folder: Path, country: str, where: str, own: str
 ) -> Parameter:
-    """The parameter that formulas call ``key``."""
+    """The parameter that formulas call ``key``; its default's confidence, unless stated, is
+    the methodology's own (``own``), never ``read`` by omission."""
     where = f"{where}, parameter {key}"
     known_keys(spec, PARAMETER_KEYS, where)
     kind_text = required(spec, "kind", where)
@@ -294,9 +306,9 @@ def parameter(
             raise fail(where, str(exc)) from None
     default: Default | DefaultTable | None = None
     if "default" in spec:
-        default = _default(spec["default"], country, where)
+        default = _default(spec["default"], country, where, own)
     elif "default_table" in spec:
-        default = default_table(spec["default_table"], folder, where)
+        default = default_table(spec["default_table"], folder, where, own)
     monitoring = spec.get("monitoring")
     if monitoring is not None:
         known_keys(monitoring, {"options", "measurement", "frequency"}, f"{where}, monitoring")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from jcmcalc.inputs.series.readings import Reader
+from jcmcalc.model.knowledge import labelled
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.plugin.hookspecs import hookimpl
 from jcmcalc.plugin.index import Listed, listings
@@ -66,11 +67,12 @@ class Family:
 
     def methodologies(self) -> list[Listed | Methodology]:
         """The data files' methodologies as their index lists them (each built when a command
-        uses it), then those ``build`` makes of each variant."""
+        uses it; a data file that fails to build is BROKEN alone), then those ``build`` makes
+        of each variant."""
         found: list[Listed | Methodology] = [*listings(self.folder)]
         for variant in self.variants if self.build else ():
             built = self.build(variant)  # type: ignore[misc]
-            found += [built] if isinstance(built, Methodology) else list(built)
+            found += [labelled(m) for m in ([built] if isinstance(built, Methodology) else built)]
         return found
 
     @hookimpl

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from jcmcalc.model.deferred import declaration_failed
 from jcmcalc.model.errors import MethodologyError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Confidence
@@ -97,7 +98,12 @@ def listings(folder: Path) -> list[Listed]:
         digest = _digest(path.read_bytes())
         entry = kept.get(path.name)
         if not _unchanged(entry, digest, folder):
-            entry = _entry(path, digest)
+            try:
+                entry = _entry(path, digest)
+            except MethodologyError as exc:  # BROKEN alone where the registry collects it
+                if not declaration_failed(str(exc)):
+                    raise
+                continue
         if isinstance(entry, list):  # built while listing: the file lists no identities
             found += [Listed.of(methodology) for methodology in entry]
             continue

@@ -12,10 +12,10 @@ import pluggy
 
 from jcmcalc.inputs.series.readings import Reader
 from jcmcalc.model.declared import identity_key, normal_version
-from jcmcalc.model.deferred import checks_deferred
+from jcmcalc.model.deferred import checks_deferred, failures_collected
 from jcmcalc.model.errors import InputError, MethodologyError, PluginError, suggest
 from jcmcalc.model.methodology import Methodology, check
-from jcmcalc.model.parameters import replaced_field
+from jcmcalc.model.parameters import Confidence, replaced_field
 from jcmcalc.plugin import hookspecs
 from jcmcalc.plugin.index import Listed
 
@@ -56,6 +56,29 @@ class BrokenPlugin:
         return f"plugin {self.name!r} ({self.distribution}) failed to load: {self.error}"
 
 
+@attrs.frozen
+class BrokenMethodology:
+    """A methodology (or a data file) of a loaded plugin that failed its validation: it is
+    listed as BROKEN with the reason, the plugin's other methodologies stay usable."""
+
+    name: str
+    plugin: PluginInfo
+    error: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"plugin {self.plugin.name!r} ({self.plugin.distribution}) failed to load "
+            f"{self.name}: {self.error}"
+        )
+
+    #: No traceback: the error names the file and the declaration.
+    trace = ""
+
+    def as_error(self) -> MethodologyError:
+        return MethodologyError(f"{self.error} (plugin {self.plugin.name!r}, {self.plugin.label})")
+
+
 class Registry:
     """The methodologies and readers of every loaded plugin, and which plugin provides each.
 
@@ -67,6 +90,8 @@ class Registry:
         self.manager = manager
         self.plugins: list[PluginInfo] = []
         self.broken: list[BrokenPlugin] = []
+        #: Methodologies and data files of loaded plugins that failed validation, by name.
+        self.unusable: dict[str, BrokenMethodology] = {}
         #: The plugin providing each methodology, by (programme, id, version).
         self.providers: dict[tuple[str, str, str], PluginInfo] = {}
         #: The methodology of each identity (id without case, normalised version).
@@ -87,7 +112,7 @@ class Registry:
         self.manager.register(plugin, name=name)
         try:
             self.manager.check_pending()
-            with checks_deferred() as places:
+            with checks_deferred() as places, failures_collected() as failures:
                 provided = [_listed(item) for item in self.call(plugin, "jcmcalc_methodologies")]
             readers = self.call(plugin, "jcmcalc_readers")
             for item in readers:
@@ -97,6 +122,9 @@ class Registry:
             self.manager.unregister(plugin)
             raise
         info = PluginInfo(name, distribution, version, tuple(m.label for m in provided))
+        for failure in failures:
+            file = failure.partition(":")[0]
+            self.unusable[file] = BrokenMethodology(file, info, failure)
         seen: dict[tuple[str, tuple[int, ...]], Listed] = {}
         for methodology in provided:
             identity = identity_key(methodology.id, methodology.version)
@@ -160,6 +188,10 @@ class Registry:
                 plugin = f" (plugin {info.name!r}, {info.label})" if info else ""
                 place = self._places.get(methodology.key)
                 message = f"{place}: {exc}{plugin}" if place else f"{exc}{plugin}"
+                if info is not None:
+                    self.unusable[methodology.label] = BrokenMethodology(
+                        methodology.label, info, f"{place}: {exc}" if place else str(exc)
+                    )
                 raise MethodologyError(message) from None
             self._checked.add(methodology.key)
         info = self.providers.get(methodology.key)
@@ -171,25 +203,34 @@ class Registry:
         return served
 
     def methodologies(self) -> list[Methodology]:
-        """Every methodology, built (:meth:`complete`) and checked, sorted by id and version."""
+        """Every methodology, built (:meth:`complete`), that passes its check, sorted by id and
+        version; those that fail are left out and recorded as BROKEN (:attr:`unusable`), never
+        stopping the others."""
         self.complete()
-        return [self.checked(m) for m in self._sorted()]
+        found = []
+        for methodology in self._sorted():
+            try:
+                found.append(self.checked(methodology))
+            except MethodologyError:
+                continue
+        return found
 
     def listed(self) -> list[Listed]:
         """Every methodology as the indices list it (none built), sorted by id and version."""
         return self._sorted()
 
     def complete(self, strict: bool = False) -> None:
-        """Build every listed methodology now: a plugin that fails to build one is broken from
-        now on, as if it had failed to load (with ``strict``, its error is raised instead)."""
-        for info in list(self.plugins):
+        """Build every listed methodology now; one that fails is recorded as :meth:`_failed`
+        says (with ``strict``, its error is raised instead)."""
+        for listed in list(self._methodologies.values()):
+            if listed.key not in self._methodologies:
+                continue  # gone with its data file or its plugin
             try:
-                for key in [k for k, provider in self.providers.items() if provider is info]:
-                    self.build(self._methodologies[key])
+                self.build(listed)
             except Exception as exc:
                 if strict:
                     raise
-                self._drop(info, exc)
+                self._failed(listed, exc)
 
     def build(self, listed: Listed) -> Methodology:
         """The methodology ``listed``, built unchecked (where it was declared is noted)."""
@@ -199,17 +240,34 @@ class Registry:
         return methodology
 
     def _built(self, listed: Listed) -> Methodology:
-        """:meth:`build`; a plugin that fails to build it is broken from now on, and the
-        ``PluginError`` says so."""
+        """:meth:`build`; what fails to build is recorded (:meth:`_failed`), and the error
+        says so."""
         try:
             return self.build(listed)
         except Exception as exc:
             info = self.providers[listed.key]
-            broken = self._drop(info, exc)
+            broken = self._failed(listed, exc)
+            if isinstance(broken, BrokenMethodology):
+                raise broken.as_error() from None
             raise PluginError(
                 f"methodology {listed.id!r} is in plugin {info.name!r} ({info.distribution}), "
                 f"which failed to load: {broken.error}"
             ) from None
+
+    def _failed(self, listed: Listed, exc: Exception) -> BrokenMethodology | BrokenPlugin:
+        """Record that ``listed`` failed to build: a data file that fails its validation is
+        BROKEN alone (its methodologies forgotten, the plugin's others usable); any other
+        failure breaks the whole plugin."""
+        info = self.providers[listed.key]
+        if not isinstance(exc, MethodologyError):
+            return self._drop(info, exc)
+        for key in [k for k, m in self._methodologies.items() if m.source is listed.source]:
+            gone = self._methodologies.pop(key)
+            del self.providers[key]
+            self._identities.pop(identity_key(gone.id, gone.version), None)
+        name = str(exc).partition(":")[0]
+        broken = self.unusable[name] = BrokenMethodology(name, info, str(exc))
+        return broken
 
     def _drop(self, info: PluginInfo, exc: Exception) -> BrokenPlugin:
         """Forget the plugin ``info``, which raised ``exc``: it is now a broken plugin."""
@@ -231,15 +289,42 @@ class Registry:
         wanted = methodology_id.casefold()
         return [m.version for m in self._sorted() if m.id.casefold() == wanted]
 
+    def latest(self, methodology_id: str) -> Methodology:
+        """The latest installed version of ``methodology_id``, checked (what ``show`` shows
+        when no version is named; a project must name one where several are installed)."""
+        wanted = methodology_id.casefold()
+        candidates = [m for m in self._sorted() if m.id.casefold() == wanted]
+        return self.get(methodology_id, candidates[-1].version if candidates else None)
+
+    def described(self, methodologies: list[Listed]) -> str:
+        """Each version with its confidence (read, or reconstructed) and the plugin providing
+        it: ``1.0 (read; jcmcalc-solar-pv 1.2.0), 2.0 (reconstructed; ...)``."""
+        return ", ".join(
+            f"{m.version} ({'read' if m.confidence is Confidence.READ else 'reconstructed'}"
+            f"; {info.label if (info := self.providers.get(m.key)) else 'no plugin'})"
+            for m in methodologies
+        )
+
+    def mixed(self) -> dict[str, list[str]]:
+        """The ids whose versions come from more than one distribution, with those."""
+        found: dict[str, set[str]] = {}
+        for key, info in self.providers.items():
+            found.setdefault(key[1], set()).add(info.distribution)
+        return {i: sorted(d) for i, d in sorted(found.items()) if len(d) > 1}
+
     def _sorted(self) -> list[Listed]:
         return sorted(self._methodologies.values(), key=lambda m: (m.id, _version_key(m)))
 
     def get(self, methodology_id: str, version: str | None = None) -> Methodology:
-        """The methodology ``methodology_id`` at ``version`` (the latest when None), checked."""
+        """The methodology ``methodology_id`` at ``version``, checked; with no version, the one
+        installed (several: an :class:`InputError` listing them, never the latest by default)."""
         wanted = methodology_id.casefold()
         candidates = [m for m in self._sorted() if m.id.casefold() == wanted]
         if not candidates:
             ids = sorted({m.id for m in self._methodologies.values()})
+            for unusable in self.unusable.values():
+                if methodology_id.casefold() in unusable.error.casefold():
+                    raise unusable.as_error()
             for broken in self.broken:
                 if methodology_id in broken.error:
                     raise PluginError(
@@ -253,7 +338,15 @@ class Registry:
                 parameter="methodology.id",
             )
         if version is None:
-            return self.checked(candidates[-1])
+            if len(candidates) > 1:
+                raise InputError(
+                    f"{methodology_id}: no version named, and {len(candidates)} are installed: "
+                    f'{self.described(candidates)}; name one (version = "..." under '
+                    f"[methodology] of a project file, {methodology_id}@VERSION in a table's "
+                    "methodology column): a version is never chosen for you",
+                    parameter="methodology.version",
+                )
+            return self.checked(candidates[0])
         for methodology in candidates:
             if normal_version(methodology.version) == normal_version(version):
                 return self.checked(methodology)
@@ -318,7 +411,10 @@ def load(strict: bool = False) -> Registry:
             registry.add(plugin, entry_point.name, distribution, version)
             if strict:
                 registry.complete(strict=True)
-                registry.methodologies()
+                for methodology in registry._sorted():
+                    registry.checked(methodology)
+                if registry.unusable:
+                    raise next(iter(registry.unusable.values())).as_error()
         except DuplicateError:
             raise
         except Exception as exc:

@@ -30,7 +30,8 @@ from jcmcalc.run.expected import against_estimate
 from jcmcalc.run.expiry import expiry_warnings
 from jcmcalc.run.result import Mode, Result
 
-#: Finds a methodology by id and version (None: the latest), e.g. the registry's ``get``.
+#: Finds a methodology by id and version (None: the only one installed), e.g. the registry's
+#: ``get``.
 Finder = Callable[[str, str | None], Methodology]
 
 
@@ -77,10 +78,12 @@ def load(
 
 
 def latest_version(methodology: Methodology) -> str:
-    """What a run says when the project names no version of its methodology."""
+    """What a run says when the project names no version of its methodology (the only one
+    installed: with several, the registry refuses it)."""
     return (
-        f"[methodology] names no version: {methodology.label}, the latest installed, is used "
-        f'(write version = "{methodology.version}" to keep it when a newer one is installed)'
+        f"[methodology] names no version: {methodology.label}, the only one installed, is used "
+        f'(write version = "{methodology.version}": once another is installed, a project '
+        "naming no version is refused)"
     )
 
 
@@ -112,8 +115,9 @@ def prepare(
     ``folder``), with every warning of the run.
 
     ``mode`` is ex post (monitoring periods) or ex ante (the ``[estimate]``);
-    ``strict`` turns unanswered eligibility criteria and incomplete coverage of the monitoring
-    data (:mod:`jcmcalc.inputs.series.coverage`) into errors; ``allow_ineligible``
+    ``strict`` turns unanswered eligibility criteria, incomplete coverage of the monitoring
+    data (:mod:`jcmcalc.inputs.series.coverage`) and every plausibility warning (a warning
+    check breached, or not judged for a value left out) into errors; ``allow_ineligible``
     computes a project that answers a criterion false, every output marking it NOT CREDITABLE.
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
@@ -141,6 +145,14 @@ def prepare(
             inputs.incomplete[0].message()
             + (f" (and {more} more incomplete series)" if more else "")
             + " [--strict]",
+            file=project.path,
+        )
+    if strict and inputs.breaches:
+        more = len(inputs.breaches) - 1
+        raise InputError(
+            f"{inputs.breaches[0]}"
+            + (f" (and {more} more plausibility warnings)" if more else "")
+            + " [--strict: a plausibility warning is an error]",
             file=project.path,
         )
     return attrs.evolve(inputs, warnings=(*problems, *inputs.warnings))

@@ -102,7 +102,7 @@ def factor_table(country: str) -> DefaultTable:
             confidence=Confidence.READ if verified else Confidence.INFERRED,
             note=row["basis"],
         )
-    rows.setdefault(("*", "off-grid"), _off_grid_by_analogy(country))
+    rows.setdefault(("*", "off-grid"), off_grid_by_analogy(country))
     return DefaultTable(
         name=f"{GRID_TABLE_NAME} ({country})",
         version=_version(country),
@@ -112,7 +112,7 @@ def factor_table(country: str) -> DefaultTable:
     )
 
 
-def _off_grid_by_analogy(country: str) -> Default:
+def off_grid_by_analogy(country: str) -> Default:
     """The best diesel factor for an off-grid system where the country's document defines no
     off-grid case: the value is read, its use for this country is inferred."""
     return attrs.evolve(
@@ -133,7 +133,7 @@ def reference_factors(country: str) -> DefaultTable:
         name="best diesel generator",
         version=table.version,
         keys=("connection_case",),
-        rows={("off-grid",): _off_grid_by_analogy(country)},
+        rows={("off-grid",): off_grid_by_analogy(country)},
         source="jcmcalc.tools.electricity.BEST_DIESEL",
     )
 

@@ -76,14 +76,17 @@ def result_text(result: Result, *, markdown: bool = False, width: int | None = W
     heading = f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
     width = None if markdown else width
     table = markdown_table if markdown else partial(text_table, width=width)
-    parts = [f"# {heading}" if markdown else heading, "", table(result.table_rows())]
+    parts = [f"# {heading}" if markdown else heading]
+    if result.warnings:  # read before the figures they qualify
+        count = len(result.warnings)
+        parts += ["", "## Warnings" if markdown else "Warnings:"]
+        parts += [f"{count} warning{'s' * (count > 1)}: read before the figures below."]
+        parts += [f"- {warning}" for warning in result.warnings]
+    parts += ["", table(result.table_rows())]
     if result.periods and not _one_year_each(result):
         title = "Emission reductions by calendar year"
         parts += ["", f"## {title}\n" if markdown else f"{title}:", result.calendar_note, ""]
         parts += [table(result.calendar_rows())]
-    if result.warnings:
-        parts += ["", "## Warnings" if markdown else "Warnings:"]
-        parts += [f"- {warning}" for warning in result.warnings]
     if result.eligibility.answers:
         verdict = "creditable" if result.creditable else "NOT CREDITABLE"
         parts += ["", f"## Eligibility: {verdict}" if markdown else f"Eligibility: {verdict}"]

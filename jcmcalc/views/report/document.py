@@ -1,9 +1,9 @@
 """What a monitoring report says, in reading order, as :mod:`blocks` built from a Result.
 
-A summary first (credits per period and in total, their allocation, ER by calendar year,
-warnings, coverage of the monitoring data), then the eligibility checklist, the symbols (each
-described once), the monitoring plan, the values fixed ex ante, the equations (each declared
-once), each period's monitored values and calculation, provenance.
+A summary first (its warnings before its figures, credits per period and in total, their
+allocation, ER by calendar year, coverage of the monitoring data), then the eligibility
+checklist, the symbols (each described once), the monitoring plan, the values fixed ex ante,
+the equations (each declared once), each period's monitored values and calculation, provenance.
 Rows and steps whose value is zero are folded. Nothing here recomputes what the engine did.
 """
 
@@ -47,11 +47,14 @@ def _rows(rows: list[list[str]]) -> Table:
 
 
 def summary(result: Result) -> list[Block]:
-    """Credits per period and in total, their allocation, ER per calendar year, warnings and
-    the coverage of the dated monitoring series."""
+    """The warnings, then credits per period and in total, their allocation, ER per calendar
+    year and the coverage of the dated monitoring series."""
     table = _rows(result.table_rows(content.value_text))
     title = "Summary" if result.mode is Mode.EX_POST else EX_ANTE_TITLE
-    blocks: list[Block] = [Heading(2, title), table, Text(ROUNDING_NOTE)]
+    blocks: list[Block] = [Heading(2, title)]
+    if result.warnings:  # read before the figures they qualify
+        blocks += [Heading(3, "Warnings"), Items(tuple(result.warnings), "warnings")]
+    blocks += [table, Text(ROUNDING_NOTE)]
     allocation = result.inputs.project.allocation
     if result.parties and allocation is not None:
         blocks.append(Text(f"Allocation of credits: {allocation.rule()}."))
@@ -69,8 +72,6 @@ def summary(result: Result) -> list[Block]:
         Text(result.calendar_note),
         _rows(result.calendar_rows(content.value_text)),
     ]
-    if result.warnings:
-        blocks += [Heading(3, "Warnings"), Items(tuple(result.warnings), "warnings")]
     if len(coverage := result.coverage_rows()) > 1:
         blocks += [Heading(3, COVERAGE), _rows(coverage)]
     return blocks

@@ -45,6 +45,7 @@ VARIANTS = [
 GENERIC = """
 [methodology]
 id = "{id}"
+version = "{version}"
 
 [[systems]]
 id = "S1"
@@ -82,7 +83,7 @@ WITHOUT_TABLE += ["PH_AM002", "LA_AM002", "CR_AM001"]
 
 @pytest.mark.parametrize("identifier", WITHOUT_TABLE)
 def test_variant_without_shipped_table_calculates_with_a_sourced_factor(tmp_path, identifier):
-    result = jcmcalc.calculate(_write(tmp_path, GENERIC.format(id=identifier)))
+    result = jcmcalc.calculate(_write(tmp_path, GENERIC.format(id=identifier, version="1.0")))
     assert result.periods[0].reference == Fraction("1000.5") * Fraction("0.5")
     [row] = [r for r in result.to_dict()["inputs"] if r["symbol"] == "EF_RE,i"]
     assert row["origin"] == "project" and row["source"] == "test value"
@@ -110,9 +111,12 @@ def test_every_variant_is_registered_with_versions_and_countries() -> None:
     assert jcmcalc.get_methodology("MN_AM003", "3.0").about.approved == "2024-08-04"
 
 
-def test_a_reference_without_version_picks_the_latest() -> None:
-    latest = {i: jcmcalc.get_methodology(i).version for i in ("TH_AM001", "MN_AM003", "CL_AM001")}
-    assert latest == {"TH_AM001": "3.0", "MN_AM003": "3.0", "CL_AM001": "2.0"}
+def test_a_reference_without_version_of_several_is_refused() -> None:
+    from jcmcalc.model.errors import InputError
+
+    for identifier, count in (("TH_AM001", 3), ("MN_AM003", 2), ("CL_AM001", 2)):
+        with pytest.raises(InputError, match=f"{identifier}: no version named, and {count} are"):
+            jcmcalc.get_methodology(identifier)
 
 
 def test_unknown_parts_are_marked() -> None:
@@ -192,6 +196,7 @@ def test_override_is_accepted_only_explicitly_and_shows_in_json(tmp_path) -> Non
     text = """
     [methodology]
     id = "MN_AM003"
+    version = "2.0"
     [[systems]]
     id = "S1"
     grid = "national"
@@ -214,7 +219,7 @@ def test_override_is_accepted_only_explicitly_and_shows_in_json(tmp_path) -> Non
 
 def test_same_value_as_the_table_needs_no_override(tmp_path) -> None:
     text = (
-        GENERIC.format(id="MN_AM003")
+        GENERIC.format(id="MN_AM003", version="2.0")
         .replace('connection_case = "grid"', 'grid = "national"\nconnection_case = "grid"')
         .replace('"0.5 t_CO2/MWh", source = "test value"', '"797 kg_CO2/MWh", source = "x"')
     )
@@ -227,7 +232,7 @@ def test_register_going_backwards_is_a_clear_error(tmp_path) -> None:
         'timestamp,system,"EG_i,p [MWh] register"\n2024-01-01T00:00,S1,10\n'
         "2024-06-01T00:00,S1,15\n2024-12-31T00:00,S1,14.5\n"
     )
-    text = GENERIC.format(id="TH_AM001").replace(
+    text = GENERIC.format(id="TH_AM001", version="1.0").replace(
         'values = { "EG_i,p" = "1000.5 MWh" }', 'data = "r.csv"'
     )
     with pytest.raises(InputError, match=r"row 4: parameter EG_i,p: meter reading goes backwards"):
@@ -239,7 +244,7 @@ def test_register_readings_become_energy(tmp_path) -> None:
         'timestamp,system,"EG_i,p [kWh] register"\n2024-01-01T00:00,S1,10000\n'
         "2024-06-01T00:00,S1,15000\n2024-12-31T00:00,S1,19000.5\n"
     )
-    text = GENERIC.format(id="TH_AM001").replace(
+    text = GENERIC.format(id="TH_AM001", version="1.0").replace(
         'values = { "EG_i,p" = "1000.5 MWh" }', 'data = "r.csv"'
     )
     result = jcmcalc.calculate(_write(tmp_path, text))
@@ -250,6 +255,7 @@ def test_estimate_and_calculate_agree_when_fed_the_same_energy(tmp_path) -> None
     estimate_text = """
     [methodology]
     id = "MN_AM003"
+    version = "2.0"
     [[systems]]
     id = "S1"
     grid = "national"
@@ -290,7 +296,7 @@ def test_inferred_labels_reach_show_and_results() -> None:
 
 
 def test_unanswered_criteria_warn_and_strict_fails(tmp_path) -> None:
-    path = _write(tmp_path, GENERIC.format(id="TH_AM001"))
+    path = _write(tmp_path, GENERIC.format(id="TH_AM001", version="1.0"))
     result = jcmcalc.calculate(path)
     assert any("C2" in w and "not answered" in w for w in result.warnings)
     with pytest.raises(InputError, match="eligibility"):
