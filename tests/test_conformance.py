@@ -40,15 +40,8 @@ def test_every_family_ships_examples() -> None:
 
 
 #: Families whose plausibility checks are still to come (the boilers' work on #28).
-PLAUSIBILITY_PENDING = ("boilers",)
-
-
 def test_methodology_conforms(jcmcalc_methodology, jcmcalc_conformance) -> None:
     """The test kit's conformance check over every installed methodology (pytest plugin)."""
-    if jcmcalc_methodology.about.family in PLAUSIBILITY_PENDING and plausibility_problems(
-        jcmcalc_methodology
-    ):
-        pytest.xfail("no plausibility check yet: the boilers' checks come with their own work")
     jcmcalc_conformance(jcmcalc_methodology)
 
 
