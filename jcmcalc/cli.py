@@ -55,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate a methodology data file that is not installed, as loading would"
     )
     check.add_argument("path", type=Path, metavar="PATH.methodology.toml")
-    _wide(check)
     _wide(show)
+    _wide(check)
     for name, text in (
         ("calculate", "monitored credits (ex post) of a project file"),
         ("estimate", "expected credits per year (ex ante) from the project's [estimate]"),
@@ -99,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     scaffold.add_argument(
         "-o", "--output", type=Path, default=Path("."), help="folder to create it in"
     )
+    _portfolio_parser(commands)
+    return parser
+
+
+def _portfolio_parser(commands: Any) -> None:
     portfolio = commands.add_parser(
         "portfolio", help="many projects at once: a folder of project files or one table"
     )
@@ -116,7 +121,6 @@ def _parser() -> argparse.ArgumentParser:
     portfolio.add_argument(
         "--scheduler", metavar="ADDRESS", help="dask: an existing scheduler (tcp://host:8786)"
     )
-    return parser
 
 
 def _project_options(command: argparse.ArgumentParser) -> None:

@@ -139,10 +139,13 @@ def unjudged(
         for key in itertools.product(*(members[i] for i in check.index)):
             bindings = dict(zip(check.index, key, strict=True))
             for symbol in optional:
-                own = tuple(bindings[i] for i in symbol.index)
-                names = missing.setdefault((symbol.name, own), [])
-                if own not in fixed.get(symbol.name, {}) and check.name not in names:
-                    names.append(check.name)
+                summed = [i for i in symbol.index if i not in bindings]  # under a sum
+                for more in itertools.product(*(members[i] for i in summed)):
+                    scope = bindings | dict(zip(summed, more, strict=True))
+                    own = tuple(scope[i] for i in symbol.index)
+                    names = missing.setdefault((symbol.name, own), [])
+                    if own not in fixed.get(symbol.name, {}) and check.name not in names:
+                        names.append(check.name)
     found = []
     for (name, own), checks in missing.items():
         parameter = methodology.parameter(name)

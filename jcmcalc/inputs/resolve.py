@@ -424,13 +424,9 @@ def resolve(
     check_bases(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )
-    breaches = evaluate_warning_checks(
-        methodology,
-        fixed,
-        resolver.members,
-        resolver.attributes,
-        tuple((p.period, p.values) for p in periods),
-    )
+    dated = tuple((p.period, p.values) for p in periods)
+    members, attributes = resolver.members, resolver.attributes
+    breaches = evaluate_warning_checks(methodology, fixed, members, attributes, dated)
     resolver.warnings.extend(breaches)
     inputs = Inputs(
         methodology=methodology,

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from jcmcalc.model.checks import Severity, Slip, bound
+from jcmcalc.model.checks import Severity, bound
 from jcmcalc.model.deferred import declared_in
 from jcmcalc.model.errors import MethodologyError, suggest
 from jcmcalc.model.expressions.dimensions import unit_of
@@ -377,22 +377,8 @@ def _checks(
             required(spec, "name", place), left, relation, right,
             required(spec, "description", place), index=tuple(index),
             severity=Severity(spec.get("severity", "error")), inferred=spec.get("inferred", ""),
-            slips=tuple(_slip(item, place) for item in spec.get("slips", ())),
+            slips=tuple(parts.slip(item, place) for item in spec.get("slips", ())),
         )  # fmt: skip
-
-
-def _slip(spec: Any, where: str) -> Slip:
-    """A likely unit slip: ``{ from = "100", to = "1500", text = "kg written as t?" }``."""
-    if not isinstance(spec, dict):
-        raise fail(where, 'slips: write { from = "100", to = "1500", text = "..." }')
-    known_keys(spec, {"from", "to", "text"}, f"{where}, slips")
-    try:
-        low, high = (decimal_fraction(str(required(spec, k, where, str))) for k in ("from", "to"))
-    except ValueError as exc:
-        raise fail(where, f"slips: {exc}") from None
-    if not 0 < low <= high:
-        raise fail(where, f"slips: a range from {low} to {high} is not 0 < from <= to")
-    return Slip(low, high, required(spec, "text", where))
 
 
 def _criteria(specs: list[Mapping[str, Any]], where: str, own: str) -> Iterator[Criterion]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from jcmcalc.model.checks import Slip
 from jcmcalc.model.errors import MethodologyError, suggest
 from jcmcalc.model.methodology import Index
 from jcmcalc.model.numbers import decimal_fraction
@@ -331,3 +332,17 @@ def parameter(
         monitoring=monitoring,
         source_required=spec.get("source_required", False),
     )
+
+
+def slip(spec: Any, where: str) -> Slip:
+    """A likely unit slip: ``{ from = "100", to = "1500", text = "kg written as t?" }``."""
+    if not isinstance(spec, dict):
+        raise fail(where, 'slips: write { from = "100", to = "1500", text = "..." }')
+    known_keys(spec, {"from", "to", "text"}, f"{where}, slips")
+    try:
+        low, high = (decimal_fraction(str(required(spec, k, where, str))) for k in ("from", "to"))
+    except ValueError as exc:
+        raise fail(where, f"slips: {exc}") from None
+    if not 0 < low <= high:
+        raise fail(where, f"slips: a range from {low} to {high} is not 0 < from <= to")
+    return Slip(low, high, required(spec, "text", where))
