@@ -533,7 +533,7 @@ criteria.C3 = { id = "C3", text = "Auxiliaries are metered.", confidence = "infe
     assert [e.symbol for e in plain.equations] == ["RE_p", "PE_p"]
     assert [e.symbol for e in aux.equations] == ["RE_p", "PE_aux,p", "PE_p"]
     assert {"EC_aux,p", "EF_aux"} <= {p.symbol for p in aux.parameters}
-    assert [c.name for c in aux.checks] == ["C2 COP"]
+    assert [c.name for c in aux.checks] == ["C2 COP", "full load"]
     assert [c.id for c in aux.criteria] == ["C2", "C3"]
     assert aux.notes[-1] == "auxiliaries counted" and "auxiliaries counted" not in plain.notes
 
@@ -556,7 +556,7 @@ def test_a_variant_removes_only_what_is_declared(tmp_path) -> None:
         ),
         (
             'description = "eligibility C2: a COP above the threshold"',
-            'description = "x"\nslips = [{ from = "10", to = "5", text = "?" }]',
+            'description = "x", slips = [{ from = "10", to = "5", text = "?" }]',
             r"check C2 COP: slips: a range from 10 to 5",
         ),
         (

@@ -86,15 +86,10 @@ def listing(registry: Registry, *, plugins: bool) -> tuple[str, list[str]]:
     usable = registry.methodologies()  # each checked: those that fail are BROKEN
     unusable = list(registry.unusable.values())
     if plugins:
-        broken = {u.name for u in unusable}
+        alive = {m.label for m in registry.listed()}  # those of a BROKEN file are gone
         rows = [["plugin", "distribution", "version", "methodologies"]]
         rows += [
-            [
-                p.name,
-                p.distribution,
-                p.version,
-                ", ".join(m for m in p.methodologies if m not in broken),
-            ]
+            [p.name, p.distribution, p.version, ", ".join(m for m in p.methodologies if m in alive)]
             for p in registry.plugins
         ]
         rows += [[b.name, b.distribution, "BROKEN", b.error] for b in registry.broken]
