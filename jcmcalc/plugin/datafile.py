@@ -40,6 +40,7 @@ from jcmcalc.model.numbers import decimal_fraction
 from jcmcalc.model.parameters import YEAR_NUMBER, Kind, Parameter
 from jcmcalc.model.units import parse_unit, unit_text
 from jcmcalc.plugin import declarations as parts
+from jcmcalc.plugin import namespace
 from jcmcalc.plugin.declarations import fail, known_keys, required
 
 SUFFIX = ".methodology.toml"
@@ -72,15 +73,22 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _included(document: dict[str, Any], path: Path) -> dict[str, Any]:
-    """``document`` with the files it ``include``s (beside it; they include no other): its own
-    declarations first, then theirs that it does not declare itself; lists (criteria,
-    checks) theirs first."""
-    merged = document
-    for name in document.pop("include", ()):
-        part = _read(path.parent / name)
+    """``document`` with the files it ``include``s (in its package; they include no other): its
+    own declarations first, then theirs that it does not declare itself; lists (criteria,
+    checks) theirs first. A formula name declared in two tables is refused (both named)."""
+    merged, origins = document, {}
+    for name in namespace.included_names(document.pop("include", []), f"{path.name}: include"):
+        part = _read(namespace.packaged(path.parent, name, f"{path.name}: include"))
         if "include" in part:
             raise fail(f"{path.name}: {name}", "an included file includes no other")
+        for table in namespace.TABLES:
+            for key in namespace.table(part, table, name):
+                origins.setdefault((table, key), name)
         merged = _merge(merged, part)
+    for table in namespace.TABLES:  # the including file's own declarations are its own
+        for key in namespace.table(document, table, path.name):
+            origins[(table, key)] = path.name
+    namespace.one_namespace(merged, origins, path.name)
     return merged
 
 
@@ -132,6 +140,7 @@ def _methodology(
         names[key] = _constant(key, spec, f"{where}, constant {key}")
     equations = list(_equations(changed["equations"], names, symbols, where))
     estimate = _estimate(document.get("estimate"), names, symbols, path, country, where)
+    _distinct_names(dict(zip(specs, parameters, strict=True)), equations, estimate, where)
     hours = Declared(PERIOD_HOURS.ref, PERIOD_HOURS.unit)
     checks = tuple(_checks([*changed["checks"].values()], {**names, "H_p": hours}, symbols, where))
     revised = identity.get("revises", "")
@@ -157,6 +166,22 @@ def _methodology(
         raise MethodologyError(f"{path.name}: {exc}") from None
     declared_in(methodology, path.name)
     return methodology
+
+
+def _distinct_names(
+    parameters: Mapping[str, Parameter],
+    equations: list[Equation],
+    estimate: Estimate | None,
+    where: str,
+) -> None:
+    """The value names of parameters, equations and design values, each given once."""
+    design = [p for p in (estimate.parameters if estimate else ()) if p is not YEAR_NUMBER]
+    namespace.distinct_names(
+        [(p.name, f"parameter {key}") for key, p in parameters.items()]
+        + [(e.name, f"equation {e.symbol}") for e in equations]
+        + [(p.name, f"estimate parameter {p.symbol}") for p in design],
+        where,
+    )
 
 
 def _keyed(document: Mapping[str, Any], table: str) -> dict[str, Any]:

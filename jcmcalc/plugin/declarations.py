@@ -27,6 +27,7 @@ from jcmcalc.model.parameters import (
     WhenAbsent,
 )
 from jcmcalc.model.units import parse_unit
+from jcmcalc.plugin.namespace import packaged
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,
     CONNECTION_CASES,
@@ -163,7 +164,7 @@ def default_table(spec: Mapping[str, Any], folder: Path, where: str) -> DefaultT
     then ``value`` (and ``unit``), ``source``, and optionally ``confidence`` and ``note``."""
     where = f"{where}, default_table"
     known_keys(spec, {"file", "name", "version", "keys", "source"}, where)
-    path = folder / required(spec, "file", where)
+    path = packaged(folder, required(spec, "file", where), where)
     try:
         rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

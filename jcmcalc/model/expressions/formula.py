@@ -169,6 +169,9 @@ class _Parser:
         attribute = self._text(call.args[1], call)
         cases = call.args[2]
         keys = [self._text(key, call) if key else "" for key in cases.keys]
+        twice = next((key for key in keys if keys.count(key) > 1), None)
+        if twice is not None:
+            raise self.fail(f"{ast.unparse(call)}: the case {twice!r} is written twice")
         return select(
             attribute, dict(zip(keys, map(self.term, cases.values), strict=True)), index=index
         )
