@@ -68,6 +68,8 @@ def _read(path: Path) -> dict[str, Any]:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise MethodologyError(f"{path.name}: cannot read: {exc}") from None
+    except RecursionError:
+        raise MethodologyError(f"{path.name}: cannot read: its tables nest too deep") from None
     known_keys(document, TOP | {"include"}, path.name)
     return document
 
