@@ -306,7 +306,7 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
 
     if args.format == "parquet" and args.output is None:
         raise InputError("--format parquet needs -o FILE")
-    if args.engine != "dask" and (args.workers or args.scheduler):
+    if args.engine != "dask" and (args.workers or args.scheduler is not None):
         raise InputError("--workers and --scheduler go with --engine dask")
     inputs = list(args.path.rglob("*")) if args.path.is_dir() else [args.path]
     if args.engine == "dask" and args.format != "parquet" and args.path.is_file():
