@@ -360,6 +360,15 @@ def _traceback(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; its text output has control characters escaped
+    (:mod:`jcmcalc.views.terminal`)."""
+    from jcmcalc.views.terminal import neutralised
+
+    with neutralised():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Callable, Sequence
 
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Methodology
@@ -10,6 +11,7 @@ from jcmcalc.model.parameters import Default, DefaultTable, Parameter, WhenAbsen
 from jcmcalc.plugin.registry import provider_label
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.run.result import Result
+from jcmcalc.views.terminal import one_line
 
 
 def text_table(rows: Sequence[Sequence[str]]) -> str:
@@ -32,11 +34,24 @@ def markdown_table(rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(rows[0]), line(["---"] * len(rows[0])), *map(line, rows[1:])])
 
 
+def markdown_safe(text: str) -> str:
+    """Text from inputs, inert in Markdown: no raw HTML, no line breaks, no code spans."""
+    return html.escape(text, quote=False).replace("\n", " ").replace("`", "'")
+
+
 def result_text(result: Result, *, markdown: bool = False) -> str:
-    """A result as a table with its warnings and provenance."""
+    """A result as a table with its warnings and provenance (text from inputs made inert:
+    :func:`markdown_safe`, or on one line each for the terminal)."""
+    safe = markdown_safe if markdown else one_line
+
+    def table(rows: Sequence[Sequence[str]]) -> str:
+        cells = [[safe(str(cell)) for cell in row] for row in rows]
+        return markdown_table(cells) if markdown else text_table(cells)
+
     methodology = result.methodology
-    heading = f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
-    table = markdown_table if markdown else text_table
+    heading = safe(
+        f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
+    )
     parts = [f"# {heading}" if markdown else heading, "", table(result.table_rows())]
     if result.periods:
         title = "Emission reductions by calendar year"
@@ -44,7 +59,7 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
         parts += [table(result.calendar_rows())]
     if result.warnings:
         parts += ["", "## Warnings" if markdown else "Warnings:"]
-        parts += [f"- {warning}" for warning in result.warnings]
+        parts += [f"- {safe(warning)}" for warning in result.warnings]
     if result.eligibility.answers:
         verdict = "creditable" if result.creditable else "NOT CREDITABLE"
         parts += ["", f"## Eligibility: {verdict}" if markdown else f"Eligibility: {verdict}"]
@@ -53,23 +68,35 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
     if len(coverage) > 1:
         parts += ["", "## Coverage of the monitoring data" if markdown else "Coverage:"]
         parts += [table(coverage)]
+    parts += _given_values(result, markdown, safe)
+    return "\n".join(parts + _provenance(result, markdown, safe)) + "\n"
+
+
+def _given_values(result: Result, markdown: bool, safe: Callable[[str], str]) -> list[str]:
     given = [
         row
         for row in result.to_dict()["inputs"]
         if row["origin"] in ("project", "override") and row["period"] is None
     ]
-    if given:
-        parts += [
-            "",
-            "## Fixed values given by the project"
-            if markdown
-            else "Fixed values given by the project:",
-        ]
-        parts += [
-            f"- {row['symbol']} {'/'.join(row['member'])} = {row['value']} {row['unit']} "
-            f"({row['origin']}; source: {row['source']})"
+    if not given:
+        return []
+    title = "Fixed values given by the project"
+    return [
+        "",
+        f"## {title}" if markdown else f"{title}:",
+        *(
+            safe(
+                f"- {row['symbol']} {'/'.join(row['member'])} = {row['value']} {row['unit']} "
+                f"({row['origin']}; source: {row['source']})"
+            )
             for row in given
-        ]
+        ),
+    ]
+
+
+def _provenance(result: Result, markdown: bool, safe: Callable[[str], str]) -> list[str]:
+    methodology = result.methodology
+    parts: list[str] = []
     inferred = result.provenance["inferred"]
     if inferred:
         parts += ["", "## Inferred (reconstructed, not read)" if markdown else "Inferred:"]
@@ -90,7 +117,7 @@ def result_text(result: Result, *, markdown: bool = False) -> str:
         *(f"- {f['path']}: sha256 {f['sha256']}" for f in provenance["files"]),
         f"- inputs sha256 {provenance['inputs_sha256']} (of the lines sha256sum prints for them)",
     ]
-    return "\n".join(parts) + "\n"
+    return [line if line.startswith("#") or not line else safe(line) for line in parts]
 
 
 def _default_text(default: Default | DefaultTable | None) -> list[str]:
