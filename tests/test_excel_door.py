@@ -103,7 +103,7 @@ def test_a_huge_uncompressed_part_is_refused(tmp_path, cli) -> None:
     sheets = [("Readings", workbooks.sheet_xml(workbooks.rows_xml([HEADER, ["A", 50]])))]
     project = _write(tmp_path, workbooks.workbook(sheets, extra=extra))
     assert (tmp_path / "eg.xlsx").stat().st_size < 2**20
-    _refused(cli, project, "part 'xl/sharedStrings.xml'", "65 MiB uncompressed", "64 MiB")
+    _refused(cli, project, "part 'xl/sharedStrings.xml'", "65 MiB uncompressed", "more than the 64 MiB")
 
 
 def test_a_part_longer_than_declared_is_damaged(tmp_path, cli) -> None:
@@ -194,3 +194,16 @@ def test_the_portfolio_isolates_a_workbook_beyond_the_bound(tmp_path, cli) -> No
     assert code == 4, err
     assert "bad/project.toml,,,,,,,,,failed" in out and "XFD300" in out
     assert "good/project.toml,TH_AM001@3.0,1," in out
+
+
+def test_cells_without_references_are_checked_one_by_one(tmp_path, cli) -> None:
+    """Cells that name no reference (some programs write them so) count from the one before."""
+    plain = workbooks.rows_xml([HEADER, ["A", 50]]).replace(' r="A1"', "").replace(' r="B1"', "")
+    plain = plain.replace(' r="A2"', "").replace(' r="B2"', "")
+    assert ' r="A' not in plain
+    typed = _credits(cli, _write(tmp_path, _one_sheet([HEADER, ["A", 50]])))
+    book = workbooks.workbook([("Readings", workbooks.sheet_xml(plain))])
+    assert _credits(cli, _write(tmp_path, book)) == typed
+    formula = plain.replace("<v>50</v>", "<f>25+25</f>")
+    book = workbooks.workbook([("Readings", workbooks.sheet_xml(formula))])
+    _refused(cli, _write(tmp_path, book), "sheet 'Readings', cell B2", "formula (25+25)")

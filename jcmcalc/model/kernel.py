@@ -29,6 +29,7 @@ from jcmcalc.model.expressions.walkers import (
     Term,
     evaluate,
     maximum,
+    oversized,
     substituted,
     symbols,
     to_text,
@@ -227,6 +228,8 @@ def _exact(
     member = f" for {'/'.join(bindings.values())}" if bindings else ""
     try:
         value = scope.evaluate(term, context, bindings)
+        if isinstance(value, Fraction):
+            oversized(value)
     except PowerBound as exc:  # the project's values make it so: bad input, not a fault
         raise InputError(
             f"{what} of {context.methodology.label} cannot be evaluated{member} in "

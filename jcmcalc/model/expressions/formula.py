@@ -114,7 +114,10 @@ class _Parser:
             # zero is written 0 in any unit, as the equations in Python write it
             label = value if magnitude else ""
             return Constant(magnitude, unit=unit or "dimensionless", label=label)
-        return Constant(decimal_fraction(repr(value)) if isinstance(value, float) else value)
+        try:
+            return Constant(decimal_fraction(repr(value)) if isinstance(value, float) else value)
+        except (OverflowError, ValueError) as exc:  # 1e-300: an exponent beyond the guard
+            raise self.fail(f"the number {value!r}: {exc}") from None
 
     def _symbol(self, node: ast.Name | ast.Subscript) -> Symbol | Constant:
         name_node = node.value if isinstance(node, ast.Subscript) else node

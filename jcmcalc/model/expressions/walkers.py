@@ -247,6 +247,21 @@ MAX_EXPONENT = 1000
 MAX_POWER_BITS = 8192
 
 
+#: The largest numerator or denominator of an equation's result, in bits (about 4,200 digits:
+#: Python writes no integer of more than 4,300 digits as text).
+MAX_RESULT_BITS = 14_000
+
+
+def oversized(value: Fraction) -> None:
+    """Refuse (:class:`PowerBound`) a result beyond :data:`MAX_RESULT_BITS`."""
+    bits = max(value.numerator.bit_length(), value.denominator.bit_length())
+    if bits > MAX_RESULT_BITS:
+        raise PowerBound(
+            f"its result would be a fraction of about {bits * 3 // 10:,} digits, more than "
+            f"the {MAX_RESULT_BITS * 3 // 10:,} jcmcalc writes"
+        )
+
+
 class PowerBound(ValueError):
     """A power refused before it is computed (beyond :data:`MAX_EXPONENT` or
     :data:`MAX_POWER_BITS`): the values given are at fault, not the formula."""
