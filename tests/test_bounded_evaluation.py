@@ -9,6 +9,7 @@ Python's "Exceeds the limit (4300 digits)" after 18 s.
 from __future__ import annotations
 
 import shutil
+import sys
 
 import pytest
 
@@ -63,7 +64,7 @@ def _growth_project(tmp_path, monkeypatch, rate: str, years: str):
     fake_distribution(tmp_path / "site")
     monkeypatch.syspath_prepend(str(root / "src"))
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    monkeypatch.delitem(__import__("sys").modules, "jcmcalc_example_chiller", raising=False)
+    monkeypatch.delitem(sys.modules, "jcmcalc_example_chiller", raising=False)
     api.registry.cache_clear()
     project = root / "examples" / "two-chillers" / "project.toml"
     text = project.read_text("utf-8").replace(
@@ -76,6 +77,7 @@ def _growth_project(tmp_path, monkeypatch, rate: str, years: str):
 @pytest.fixture
 def growth(tmp_path, monkeypatch):
     yield lambda rate, years: _growth_project(tmp_path, monkeypatch, rate, years)
+    sys.modules.pop("jcmcalc_example_chiller", None)  # the edited copy, imported meanwhile
     api.registry.cache_clear()
 
 
