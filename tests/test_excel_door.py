@@ -103,7 +103,9 @@ def test_a_huge_uncompressed_part_is_refused(tmp_path, cli) -> None:
     sheets = [("Readings", workbooks.sheet_xml(workbooks.rows_xml([HEADER, ["A", 50]])))]
     project = _write(tmp_path, workbooks.workbook(sheets, extra=extra))
     assert (tmp_path / "eg.xlsx").stat().st_size < 2**20
-    _refused(cli, project, "part 'xl/sharedStrings.xml'", "65 MiB uncompressed", "more than the 64 MiB")
+    _refused(
+        cli, project, "part 'xl/sharedStrings.xml'", "65 MiB uncompressed", "more than the 64 MiB"
+    )
 
 
 def test_a_part_longer_than_declared_is_damaged(tmp_path, cli) -> None:
