@@ -332,7 +332,7 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
 
     if args.format == "parquet" and args.output is None:
         raise InputError("--format parquet needs -o FILE")
-    if args.engine != "dask" and (args.workers or args.scheduler):
+    if args.engine != "dask" and (args.workers or args.scheduler is not None):
         raise InputError("--workers and --scheduler go with --engine dask")
     inputs = list(args.path.rglob("*")) if args.path.is_dir() else [args.path]
     if args.engine == "dask" and args.format != "parquet" and args.path.is_file():
@@ -386,6 +386,15 @@ def _traceback(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; its text output has control characters escaped
+    (:mod:`jcmcalc.views.terminal`)."""
+    from jcmcalc.views.terminal import neutralised
+
+    with neutralised():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:

@@ -143,3 +143,94 @@ def test_an_unreachable_scheduler_is_bad_input(tmp_path: Path, cli) -> None:
     write_table(table, 2, 14)
     code, out, err = cli("portfolio", table, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert (code, out) == (2, "") and "cannot reach the Dask scheduler" in err
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("", "--scheduler '': give the scheduler's address"),
+        ("   ", "give the scheduler's address"),
+        ("http://127.0.0.1:8787", "the protocol 'http' (that is a web address"),
+        ("tcp://127.0.0.1", "no port"),
+        ("tcp://:8786", "no host"),
+        ("tcp://127.0.0.1:99999", "Port out of range"),
+        ("tcp://127.0.0.1:port", "Port could not be cast"),
+        ("tcp://127.0.0.1:8786/status", "an address has no path"),
+    ],
+)
+def test_a_scheduler_address_is_checked_before_connecting(tmp_path, cli, address, message):
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 2, 14)
+    code, out, err = cli("portfolio", table, "--engine", "dask", "--scheduler", address)
+    assert (code, out) == (2, ""), err
+    assert message in err and "Traceback" not in err and "internal error" not in err
+
+
+def test_an_empty_scheduler_without_dask_is_refused(tmp_path, cli) -> None:
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 2, 14)
+    code, _, err = cli("portfolio", table, "--scheduler", "")
+    assert code == 2 and "--workers and --scheduler go with --engine dask" in err
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (b"HTTP/1.1 400 Bad Request\r\n\r\n", "is no Dask scheduler (it began b'HTTP/1.1')"),
+        (None, "nothing answered there within 10s as a Dask scheduler does"),
+    ],
+    ids=["web-server", "silent"],
+)
+def test_what_is_no_scheduler_is_refused_in_time(tmp_path, cli, reply, message) -> None:
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def serve() -> None:
+        while True:
+            try:
+                peer, _ = listener.accept()
+            except OSError:
+                return
+            held.append(peer)
+            if reply:
+                peer.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 2, 14)
+    try:
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        code, out, err = cli("portfolio", table, "--engine", "dask", "--scheduler", address)
+    finally:
+        listener.close()
+        for peer in held:
+            peer.close()
+    assert (code, out) == (2, ""), err
+    assert message in err and "internal error" not in err
+
+
+def test_engine_dask_on_a_folder_is_refused(tmp_path, cli) -> None:
+    (tmp_path / "a").mkdir()
+    code, out, err = cli("portfolio", tmp_path, "--engine", "dask", "--workers", "1")
+    assert (code, out) == (2, "")
+    assert "--engine dask reads a portfolio table" in err
+
+
+def test_a_table_not_in_utf8_is_refused_alike_with_and_without_dask(tmp_path, cli) -> None:
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 2, 14)
+    data = table.read_bytes()
+    second = data.index(b"\n") + 1
+    table.write_bytes(data[:second] + b"\xff" + data[second:])
+    code, _, numpy_err = cli("portfolio", table)
+    assert code == 2 and "not UTF-8 text" in numpy_err
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, protocol="tcp"
+    ) as cluster:
+        code, _, dask_err = cli(
+            "portfolio", table, "--engine", "dask", "--scheduler", cluster.scheduler_address
+        )
+    assert code == 2 and dask_err == numpy_err

@@ -40,6 +40,11 @@ FAULTS = {
         ["its monitoring reader 'fault_reader_bounds'", "-1000 MWh is out of range: must be >= 0"],
     ),
     "FAULT_READER_ABSURD": ("", 'data = "m.csv"', ["10^18 MWh is absurdly large"]),
+    "FAULT_READER_EMPTY": (
+        "",
+        'data = "m.csv"',
+        ["reader 'fault_reader_empty' (reading m.csv) returned no readings"],
+    ),
     "FAULT_NOTICE_RAISES": ("", VALUES := 'values = { "E_i,p" = "1 MWh" }', ["ZeroDivisionError"]),
     "FAULT_FRACTIONAL_POWER": ('X = "0.5"', VALUES, ["equation RE_p", "non-integer power"]),
     "FAULT_NAN_DEFAULT": ("", VALUES, ["default of F", "'nan t_CO2/MWh' is not a finite number"]),

@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from jcmcalc.inputs.readers.columns import Counting, Table
+from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Counting, Table
+from jcmcalc.model.errors import InputError
 
 #: The name a project from a dict goes by in messages.
 NAME = "<project dict>"
@@ -41,7 +42,7 @@ def document_of(
     frames: dict[Path, Any] = {}
     for key, value in source.items():
         if is_frame(value) and key != "monitoring":
-            value = _members(value)
+            value = _members(value, folder / NAME, key)
         document[key] = value
     if "monitoring" in document:
         document["monitoring"] = _files(document["monitoring"], "monitoring", folder, frames)
@@ -71,9 +72,13 @@ def _files(value: Any, at: str, folder: Path, frames: dict[Path, Any]) -> Any:
     return found if isinstance(value, list) else found[0]
 
 
-def _members(frame: Any) -> list[dict[str, Any]]:
+def _members(frame: Any, path: Path, key: str) -> list[dict[str, Any]]:
     """Member tables from a DataFrame: a column ``parameters.NAME`` gives the member's parameter
     NAME, every other column a key of its table (``id``, attributes); an empty cell is none."""
+    titles = [str(c) for c in frame.columns]
+    twice = next((t for t in titles if titles.count(t) > 1), None)
+    if twice is not None:
+        raise InputError(f"{key}: column {twice!r} appears twice", file=path)
     members = []
     for record in frame.to_dict("records"):
         table: dict[str, Any] = {}
@@ -104,21 +109,58 @@ def _frame_bytes(frame: Any) -> bytes:
 
 
 def table(path: Path, frame: Any) -> Table:
-    """A DataFrame as the columns of a monitoring file: its records are rows 1, 2, ..."""
+    """A DataFrame as the columns of a monitoring file: its records are rows 1, 2, ...
+
+    A DatetimeIndex is its time column (``timestamp``, or the index's name when that is
+    ``date``); column names are given once each; integer columns, nullable ones (``Int64``)
+    included, are read as their exact integers and ``float32`` cells as the shortest decimal
+    that gives the same ``float32`` back (``0.1``, not ``0.10000000149011612``)."""
+    frame = _time_indexed(path, frame)
+    titles = tuple(str(c) for c in frame.columns)
+    twice = next((t for t in titles if titles.count(t) > 1), None)
+    if twice is not None:
+        raise InputError(f"column {twice!r} appears twice", file=path)
+    cells = {title: _cells(frame.iloc[:, j]) for j, title in enumerate(titles)}
+    return Table(path, titles, cells, Counting(1, len(frame)), {})
+
+
+def _time_indexed(path: Path, frame: Any) -> Any:
+    """``frame`` with its DatetimeIndex as its time column (refused beside another one)."""
     import pandas
 
-    cells = {}
-    for column in frame.columns:
-        series = frame[column]
-        kind = series.dtype
-        if pandas.api.types.is_extension_array_dtype(kind) and pandas.api.types.is_numeric_dtype(
-            kind
-        ):
-            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        elif isinstance(series.dtype, pandas.DatetimeTZDtype):
-            values = series.map(lambda t: t.isoformat()).to_numpy(dtype=object)
-        else:
-            values = series.to_numpy()
-        cells[str(column)] = values
-    titles = tuple(str(c) for c in frame.columns)
-    return Table(path, titles, cells, Counting(1, len(frame)), {})
+    index = frame.index
+    levels = index.levels if isinstance(index, pandas.MultiIndex) else [index]
+    dated = [level for level in levels if isinstance(level, pandas.DatetimeIndex)]
+    if not dated:
+        return frame
+    if isinstance(index, pandas.MultiIndex):
+        raise InputError(
+            "a MultiIndex with dates: make its levels columns (frame.reset_index())", file=path
+        )
+    title = index.name if index.name in TIME_COLUMNS else TIME_COLUMNS[0]
+    given = [str(c) for c in frame.columns if str(c) in TIME_COLUMNS]
+    if given:
+        raise InputError(
+            f"the frame is dated twice: by its DatetimeIndex and by its column {given[0]!r} "
+            "(drop one: frame.reset_index(drop=True), or the column)",
+            file=path,
+        )
+    return frame.reset_index(drop=True).assign(**{title: index})
+
+
+def _cells(series: Any) -> np.ndarray:
+    import pandas
+
+    kind = series.dtype
+    if pandas.api.types.is_integer_dtype(kind) and series.isna().any():  # nullable: exact text
+        return np.array(["" if v is pandas.NA else str(v) for v in series.tolist()], dtype=str)
+    if pandas.api.types.is_integer_dtype(kind):
+        return series.to_numpy(dtype=np.int64 if kind.kind == "i" else np.uint64)
+    if pandas.api.types.is_float_dtype(kind) and kind.itemsize == 4:  # float32: its own digits
+        values = series.to_numpy(dtype=np.float32, na_value=np.nan)
+        return np.array([str(v) if v == v else "" for v in values], dtype=str)
+    if pandas.api.types.is_extension_array_dtype(kind) and pandas.api.types.is_numeric_dtype(kind):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if isinstance(kind, pandas.DatetimeTZDtype):
+        return series.map(lambda t: t.isoformat()).to_numpy(dtype=object)
+    return series.to_numpy()

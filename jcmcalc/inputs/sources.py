@@ -116,7 +116,14 @@ def read_file(path: Path, context: ReadContext, readers: Sequence[Reader] = ()) 
     what = f"its monitoring reader {reader.name!r} (reading {path.name})"
     with plugin_code(methodology, what):
         readings = reader.read(path, context)
-    return check_readings(readings, what, context)
+    checked = check_readings(readings, what, context)
+    if not checked:
+        raise plugin_fault(
+            methodology,
+            f"{what} returned no readings: a reader that accepts a file reads its values or "
+            "raises an InputError saying why it cannot",
+        )
+    return checked
 
 
 def plugin_reader(

@@ -25,10 +25,12 @@ from jcmcalc.model.expressions.walkers import (
     Attributes,
     Constant,
     Floor,
+    PowerBound,
     Symbol,
     Term,
     evaluate,
     maximum,
+    oversized,
     substituted,
     symbols,
     to_text,
@@ -206,15 +208,24 @@ def _exact(
 ) -> Fraction:
     """Evaluate a declared term; where it gives no exact number (a zero denominator its
     bounds admit, a fractional power) the plugin is at fault."""
+    what = (
+        f"equation {declaration.symbol}"
+        if isinstance(declaration, Equation)
+        else f"check {declaration.name!r}"
+    )
+    member = f" for {'/'.join(bindings.values())}" if bindings else ""
     try:
         value = scope.evaluate(term, context, bindings)
+        if isinstance(value, Fraction):
+            oversized(value)
+    except PowerBound as exc:  # the project's values make it so: bad input, not a fault
+        raise InputError(
+            f"{what} of {context.methodology.label} cannot be evaluated{member} in "
+            f"{place.label}: {exc}; check the values it is given",
+            file=place.file,
+            at=place.at,
+        ) from None
     except (ZeroDivisionError, ValueError, OverflowError) as exc:
-        what = (
-            f"equation {declaration.symbol}"
-            if isinstance(declaration, Equation)
-            else f"check {declaration.name!r}"
-        )
-        member = f" for {'/'.join(bindings.values())}" if bindings else ""
         raise plugin_fault(
             context.methodology,
             f"{what} cannot be evaluated{member} in {place.label}: {exc} (its parameters' "

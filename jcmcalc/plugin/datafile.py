@@ -23,7 +23,7 @@ import attrs
 
 from jcmcalc.model.checks import Severity, bound
 from jcmcalc.model.deferred import declared_in
-from jcmcalc.model.errors import MethodologyError, suggest
+from jcmcalc.model.errors import MethodologyError
 from jcmcalc.model.expressions.dimensions import unit_of
 from jcmcalc.model.expressions.formula import Declared, parse_relation, parse_term
 from jcmcalc.model.expressions.walkers import Constant, Convert, Symbol, free_indices
@@ -41,6 +41,7 @@ from jcmcalc.model.numbers import decimal_fraction
 from jcmcalc.model.parameters import YEAR_NUMBER, Confidence, Kind, Parameter
 from jcmcalc.model.units import parse_unit, unit_text
 from jcmcalc.plugin import declarations as parts
+from jcmcalc.plugin import namespace, variants
 from jcmcalc.plugin.declarations import fail, known_keys, required
 
 SUFFIX = ".methodology.toml"
@@ -54,14 +55,6 @@ IDENTITY |= {"proponent"}
 IDENTITY |= {"notices"}
 EQUATION = {"symbol", "name", "formula", "unit", "description", "index", "inferred"}
 CHECK = {"name", "formula", "description", "index", "severity", "inferred", "slips"}
-#: The declarations a ``[[variant]]`` may change, add or remove, by key (lists by the key
-#: named).
-LISTED = {"checks": "name", "criteria": "id"}
-CHANGEABLE = ("indices", "parameters", "equations", *LISTED)
-#: The key that makes a variant's declaration not declared by the file an addition (a whole
-#: declaration), not a change of a misspelled one.
-WHOLE = {"indices": "key", "parameters": "kind", "equations": "formula", "checks": "formula"}
-WHOLE["criteria"] = "text"
 UNKNOWN_NOTE = "unknown, required from the project file or reconstructed: "
 
 
@@ -75,20 +68,29 @@ def _read(path: Path) -> dict[str, Any]:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise MethodologyError(f"{path.name}: cannot read: {exc}") from None
+    except RecursionError:
+        raise MethodologyError(f"{path.name}: cannot read: its tables nest too deep") from None
     known_keys(document, TOP | {"include"}, path.name)
     return document
 
 
 def _included(document: dict[str, Any], path: Path) -> dict[str, Any]:
-    """``document`` with the files it ``include``s (beside it; they include no other): its own
-    declarations first, then theirs that it does not declare itself; lists (criteria,
-    checks) theirs first."""
-    merged = document
-    for name in document.pop("include", ()):
-        part = _read(path.parent / name)
+    """``document`` with the files it ``include``s (in its package; they include no other): its
+    own declarations first, then theirs that it does not declare itself; lists (criteria,
+    checks) theirs first. A formula name declared in two tables is refused (both named)."""
+    merged, origins = document, {}
+    for name in namespace.included_names(document.pop("include", []), f"{path.name}: include"):
+        part = _read(namespace.packaged(path.parent, name, f"{path.name}: include"))
         if "include" in part:
             raise fail(f"{path.name}: {name}", "an included file includes no other")
+        for table in namespace.TABLES:
+            for key in namespace.table(part, table, name):
+                origins.setdefault((table, key), name)
         merged = _merge(merged, part)
+    for table in namespace.TABLES:  # the including file's own declarations are its own
+        for key in namespace.table(document, table, path.name):
+            origins[(table, key)] = path.name
+    namespace.one_namespace(merged, origins, path.name)
     return merged
 
 
@@ -149,7 +151,7 @@ def _methodology(
 ) -> Methodology:
     identity = {**base, **variant}
     where = f"{path.name}: {identity.get('id', '?')} ver {identity.get('version', '?')}"
-    changed, added_notes = _declared(document, identity, path, where)
+    changed, added_notes = variants.declared(document, identity, path, where, _read)
     specs = changed["parameters"]
     known_keys(identity, IDENTITY, f"{where}, [methodology]")
     country = identity.get("country", "")
@@ -166,6 +168,7 @@ def _methodology(
         names[key] = _constant(key, spec, f"{where}, constant {key}")
     equations = list(_equations(changed["equations"], names, symbols, where))
     estimate = _estimate(document.get("estimate"), names, symbols, path, (country, own), where)
+    _distinct_names(dict(zip(specs, parameters, strict=True)), equations, estimate, where)
     hours = Declared(PERIOD_HOURS.ref, PERIOD_HOURS.unit)
     checks = tuple(_checks([*changed["checks"].values()], {**names, "H_p": hours}, symbols, where))
     revised = identity.get("revises", "")
@@ -197,67 +200,20 @@ def _methodology(
     return methodology
 
 
-def _declared(
-    document: Mapping[str, Any], identity: dict[str, Any], path: Path, where: str
-) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The declarations of one variant by table, and the notes its included files add: the
-    file's, with those of the files the variant ``include``s (adding or replacing), without
-    those it ``remove``s (``"parameters.eta_PJ"``), then with its changes and additions."""
-    tables = {table: _keyed(document, table) for table in CHANGEABLE}
-    notes: list[str] = []
-    for name in identity.pop("include", ()):
-        part = _read(path.parent / name)
-        known_keys(part, set(CHANGEABLE) | {"methodology"}, f"{where}, include {name}")
-        known_keys(part.get("methodology", {}), {"notes"}, f"{where}, include {name}")
-        notes += part.get("methodology", {}).get("notes", [])
-        for table in CHANGEABLE:
-            tables[table].update(_keyed(part, table))
-    for item in identity.pop("remove", ()):
-        table, _, key = str(item).partition(".")
-        if key not in tables.get(table, {}):
-            raise fail(where, f"remove {item!r}: no such declaration{suggest_in(tables, item)}")
-        del tables[table][key]
-    changed = {
-        table: _overridden(tables[table], identity.pop(table, {}), where, table)
-        for table in CHANGEABLE
-    }
-    return changed, notes
-
-
-def suggest_in(tables: Mapping[str, Mapping[str, Any]], item: str) -> str:
-    return suggest(item, [f"{table}.{key}" for table, keys in tables.items() for key in keys])
-
-
-def _keyed(document: Mapping[str, Any], table: str) -> dict[str, Any]:
-    """The declarations of ``table`` by the key a variant changes them by (a check by its
-    ``name``, a criterion by its ``id``)."""
-    found = document.get(table, {})
-    if table not in LISTED:
-        return dict(found)
-    return {spec.get(LISTED[table], f"#{number}"): spec for number, spec in enumerate(found)}
-
-
-def _overridden(
-    specs: Mapping[str, Any], changes: Mapping[str, Any], where: str, table: str = "parameters"
-) -> dict[str, Any]:
-    """The declarations with a variant's ``changes`` (keys replaced, inner tables merged; a
-    whole declaration the file does not declare is added: :data:`WHOLE`)."""
-    merged = dict(specs)
-    if not isinstance(changes, dict):
-        raise fail(where, f"a variant's {table}: write {table}.<name>.<key> = value")
-    for key, change in changes.items():
-        if not isinstance(change, dict):
-            raise fail(where, f"the variant's {table}.{key}: write {table}.{key}.<key> = value")
-        if key not in specs and WHOLE[table] in change:
-            merged[key] = dict(change)
-            continue
-        if key not in specs:
-            raise fail(where, f"the variant changes {key!r}, not declared in {table}")
-        merged[key] = {**specs[key]}
-        for field, value in change.items():
-            inner = isinstance(value, dict) and isinstance(specs[key].get(field), dict)
-            merged[key][field] = {**specs[key][field], **value} if inner else value
-    return merged
+def _distinct_names(
+    parameters: Mapping[str, Parameter],
+    equations: list[Equation],
+    estimate: Estimate | None,
+    where: str,
+) -> None:
+    """The value names of parameters, equations and design values, each given once."""
+    design = [p for p in (estimate.parameters if estimate else ()) if p is not YEAR_NUMBER]
+    namespace.distinct_names(
+        [(p.name, f"parameter {key}") for key, p in parameters.items()]
+        + [(e.name, f"equation {e.symbol}") for e in equations]
+        + [(p.name, f"estimate parameter {p.symbol}") for p in design],
+        where,
+    )
 
 
 def _constant(key: str, spec: Mapping[str, Any], where: str) -> Declared:

@@ -28,6 +28,7 @@ from jcmcalc.model.parameters import (
     WhenAbsent,
 )
 from jcmcalc.model.units import parse_unit
+from jcmcalc.plugin.namespace import packaged
 from jcmcalc.tools import fgas
 from jcmcalc.tools.electricity import (
     BEST_DIESEL,
@@ -202,7 +203,7 @@ def default_table(spec: Mapping[str, Any], folder: Path, where: str, own: str) -
     own, ``own``, where a row states none) and ``note``."""
     where = f"{where}, default_table"
     known_keys(spec, {"file", "name", "version", "keys", "source"}, where)
-    path = folder / required(spec, "file", where)
+    path = packaged(folder, required(spec, "file", where), where)
     try:
         rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

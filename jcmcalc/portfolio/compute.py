@@ -32,6 +32,12 @@ def calculate(
         raise InputError(
             "portfolio not found: give a folder of project files or a table", file=path
         )
+    if engine == "dask" and path.is_dir():
+        raise InputError(
+            "--engine dask reads a portfolio table (CSV or Parquet); a folder of project files "
+            "runs on the numpy engine: leave out --engine dask",
+            file=path,
+        )
     total = sum(1 for _ in path.rglob("*.toml")) if path.is_dir() else None
     with bar(total, unit="project", what="portfolio", show=progress) as shown:
         if engine == "dask" and not path.is_dir():

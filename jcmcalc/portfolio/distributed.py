@@ -26,6 +26,7 @@ from jcmcalc.inputs.leaves import normal_ids
 from jcmcalc.inputs.readers import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
+from jcmcalc.portfolio import dask_doors
 from jcmcalc.portfolio.frame import empty
 from jcmcalc.portfolio.rows import (
     COLUMNS,
@@ -64,11 +65,18 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError(_EXTRA) from None
-    if scheduler:
+    if scheduler is not None:
+        address = dask_doors.scheduler_address(scheduler)
+        dask_doors.answers(address)
         try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+            client = Client(address, timeout=dask_doors.CONNECT_TIMEOUT)
+            client.scheduler_info()
+        except Exception as exc:  # a web server's reply read as a frame: MemoryError, ...
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            raise InputError(
+                f"cannot reach the Dask scheduler {scheduler!r}: no Dask scheduler answered "
+                f"there within {dask_doors.CONNECT_TIMEOUT} ({reason})"
+            ) from None
         with client:
             yield client
         return
@@ -96,6 +104,7 @@ def read_dask(path: Path, partitions: int = 1) -> Any:
         raise InputError(_EXTRA) from None
     if path.suffix.lower() in (".parquet", ".pq"):
         return dd.read_parquet(str(path))
+    dask_doors.utf8_text(path)
     block = max(path.stat().st_size // max(partitions, 1) + 1, 1 << 20)
     text = "string[pyarrow]"  # arrow's buffers, read as the numpy engine reads a table
     return dd.read_csv(str(path), dtype=text, keep_default_na=False, blocksize=block)

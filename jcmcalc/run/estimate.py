@@ -83,15 +83,18 @@ def estimated_values(
     members: Mapping[str, tuple[str, ...]],
     attributes: Attributes,
     number: int,
+    *,
+    path: Path | None = None,
 ) -> dict[str, dict[Key, Value]]:
-    """Values of the estimated monitored parameters in year ``number``, through the kernel."""
+    """Values of the estimated monitored parameters in year ``number``, through the kernel
+    (an error names the project file ``path``)."""
     assert methodology.estimate is not None
     equations = methodology.estimate.equations
     results = evaluate_equations(
         Context(methodology, members, attributes),
         equations,
         _Design(fixed, number),
-        Place(number, f"year {number} of the estimate"),
+        Place(number, f"year {number} of the estimate", file=path, at="estimate"),
     )
     return {
         equation.name: {
@@ -111,5 +114,5 @@ def resolve_estimate(methodology: Methodology, project: Project) -> Inputs:
     periods = yearly_periods(project.estimate, project.path)
     project = attrs.evolve(project, periods=periods, monitoring=())
     design = tuple(p for p in methodology.all_parameters if p.name != YEAR_NUMBER.name)
-    estimation = Estimation(design, partial(estimated_values, methodology))
+    estimation = Estimation(design, partial(estimated_values, methodology, path=project.path))
     return resolve(methodology, project, estimation=estimation)

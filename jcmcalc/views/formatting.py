@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
-from collections.abc import Sequence
-from functools import partial
+from collections.abc import Callable, Sequence
 
 from jcmcalc.model.kernel import equations_of
 from jcmcalc.model.methodology import Methodology
@@ -12,6 +12,7 @@ from jcmcalc.model.parameters import Default, DefaultTable, Parameter, WhenAbsen
 from jcmcalc.plugin.registry import provider_label
 from jcmcalc.run.estimate import YEAR_NUMBER
 from jcmcalc.run.result import Result
+from jcmcalc.views.terminal import one_line
 
 #: The width of text output on a terminal (``--wide``: none); a narrower column wraps.
 WIDTH = 100
@@ -69,19 +70,32 @@ def markdown_table(rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(rows[0]), line(["---"] * len(rows[0])), *map(line, rows[1:])])
 
 
+def markdown_safe(text: str) -> str:
+    """Text from inputs, inert in Markdown: no raw HTML, no line breaks, no code spans."""
+    return html.escape(text, quote=False).replace("\n", " ").replace("`", "'")
+
+
 def result_text(result: Result, *, markdown: bool = False, width: int | None = WIDTH) -> str:
-    """A result as a table with its warnings and provenance; text lines within ``width``
+    """A result as a table with its warnings and provenance (text from inputs made inert:
+    :func:`markdown_safe`, or on one line each for the terminal); text lines within ``width``
     characters (None: as long as they are)."""
-    methodology = result.methodology
-    heading = f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
+    safe = markdown_safe if markdown else one_line
     width = None if markdown else width
-    table = markdown_table if markdown else partial(text_table, width=width)
+
+    def table(rows: Sequence[Sequence[str]]) -> str:
+        cells = [[safe(str(cell)) for cell in row] for row in rows]
+        return markdown_table(cells) if markdown else text_table(cells, width)
+
+    methodology = result.methodology
+    heading = safe(
+        f"{result.project_name}: {methodology.label} ({methodology.title}), {result.mode}"
+    )
     parts = [f"# {heading}" if markdown else heading]
     if result.warnings:  # read before the figures they qualify
         count = len(result.warnings)
         parts += ["", "## Warnings" if markdown else "Warnings:"]
         parts += [f"{count} warning{'s' * (count > 1)}: read before the figures below."]
-        parts += [f"- {warning}" for warning in result.warnings]
+        parts += [f"- {safe(warning)}" for warning in result.warnings]
     parts += ["", table(result.table_rows())]
     if result.periods and not _one_year_each(result):
         title = "Emission reductions by calendar year"
@@ -95,23 +109,35 @@ def result_text(result: Result, *, markdown: bool = False, width: int | None = W
     if len(coverage) > 1:
         parts += ["", "## Coverage of the monitoring data" if markdown else "Coverage:"]
         parts += [table(coverage)]
+    parts += _given_values(result, markdown, safe)
+    return folded("\n".join(parts + _provenance(result, markdown, safe)), width) + "\n"
+
+
+def _given_values(result: Result, markdown: bool, safe: Callable[[str], str]) -> list[str]:
     given = [
         row
         for row in result.to_dict()["inputs"]
         if row["origin"] in ("project", "override") and row["period"] is None
     ]
-    if given:
-        parts += [
-            "",
-            "## Fixed values given by the project"
-            if markdown
-            else "Fixed values given by the project:",
-        ]
-        parts += [
-            f"- {row['symbol']} {'/'.join(row['member'])} = {row['value']} {row['unit']} "
-            f"({row['origin']}; source: {row['source']})"
+    if not given:
+        return []
+    title = "Fixed values given by the project"
+    return [
+        "",
+        f"## {title}" if markdown else f"{title}:",
+        *(
+            safe(
+                f"- {row['symbol']} {'/'.join(row['member'])} = {row['value']} {row['unit']} "
+                f"({row['origin']}; source: {row['source']})"
+            )
             for row in given
-        ]
+        ),
+    ]
+
+
+def _provenance(result: Result, markdown: bool, safe: Callable[[str], str]) -> list[str]:
+    methodology = result.methodology
+    parts: list[str] = []
     inferred = result.provenance["inferred"]
     if inferred:
         parts += ["", "## Inferred (reconstructed, not read)" if markdown else "Inferred:"]
@@ -132,7 +158,7 @@ def result_text(result: Result, *, markdown: bool = False, width: int | None = W
         *(f"- {f['path']}: sha256 {f['sha256']}" for f in provenance["files"]),
         f"- inputs sha256 {provenance['inputs_sha256']} (of the lines sha256sum prints for them)",
     ]
-    return folded("\n".join(parts), width) + "\n"
+    return [line if line.startswith("#") or not line else safe(line) for line in parts]
 
 
 def _one_year_each(result: Result) -> bool:

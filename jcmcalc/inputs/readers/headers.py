@@ -37,7 +37,15 @@ def value_columns(table: columns.Table, methodology: Methodology) -> list[Column
     index_columns = {index.csv_column for index in methodology.indices}
     found: list[Column] = []
     for name in table.titles:
-        if name in TIME_COLUMNS or name in index_columns or name in ("period", METER_COLUMN):
+        if name == "period":  # read nowhere: silently ignored, it could disagree unseen
+            raise InputError(
+                "a 'period' column is not read: rows are placed in their periods by their "
+                "'date' or 'timestamp' (or by the [[periods]] entry whose data lists the file); "
+                "remove the column",
+                file=path,
+                row=1,
+            )
+        if name in TIME_COLUMNS or name in index_columns or name == METER_COLUMN:
             continue
         match = _HEADER.match(name)
         metadata_unit = table.units.get(name)

@@ -104,11 +104,29 @@ def _files(data: Mapping[str, Any]) -> dict[str, Stated]:
     }
 
 
+class _Twice(ValueError):
+    """A key given twice in one JSON object (JSON readers keep one of them, silently)."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Twice(key)
+        found[key] = value
+    return found
+
+
 def read_json(path: Path, methodology: Methodology) -> Submission:
     """Everything the JSON of ``calculate`` at ``path`` states."""
     try:
-        data = json.loads(read_bytes(path, what="submitted file").decode("utf-8"))
+        text = read_bytes(path, what="submitted file").decode("utf-8")
+        data = json.loads(text, object_pairs_hook=_once)
         periods = data["periods"]
+    except _Twice as exc:
+        raise InputError(
+            f"the key {exc.args[0]!r} appears twice in one object", file=path
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # too deep: file_errors says
         raise InputError(f"not JSON: {exc}", file=path) from None
     except (KeyError, TypeError):
@@ -143,4 +161,6 @@ def read_json(path: Path, methodology: Methodology) -> Submission:
         creditable=_stated(data, "creditable"),
         files=files,
         inputs_sha256=_stated(data, "provenance", "inputs_sha256"),
+        methodology_sha256=_stated(data, "provenance", "methodology", "sha256"),
+        plugin_version=_stated(data, "provenance", "plugin", "version"),
     )

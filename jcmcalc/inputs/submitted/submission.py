@@ -79,6 +79,9 @@ class Submission:
     #: Input file (relative path) -> its sha256; and the combined hash of them all.
     files: dict[str, Stated] = attrs.field(factory=dict)
     inputs_sha256: Stated | None = None
+    #: The sha256 of the methodology's declaration and the version of its plugin.
+    methodology_sha256: Stated | None = None
+    plugin_version: Stated | None = None
 
 
 def number(text: Any, *, file: Path, where: str) -> Fraction:

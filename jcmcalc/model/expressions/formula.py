@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import attrs
 
@@ -34,11 +35,22 @@ from jcmcalc.model.expressions.terms import (
     to,
     total,
 )
+from jcmcalc.model.expressions.walkers import (
+    MAX_EXPONENT,
+    PowerBound,
+    Select,
+    Total,
+    evaluate,
+    short_text,
+    to_text,
+)
 from jcmcalc.model.numbers import decimal_fraction
 from jcmcalc.model.units import parse_unit, split_quantity, unit_text
 
 #: Longest formula accepted (a methodology's equation is a line or two).
 MAX_LENGTH = 4000
+#: Deepest nesting accepted, in levels of the parsed formula (those shipped nest at most 8).
+MAX_DEPTH = 40
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _COMPARISONS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
@@ -71,7 +83,8 @@ class _Parser:
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             return BinaryOp(_OPERATORS[type(node.op)], self.term(node.left), self.term(node.right))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            return Power(self.term(node.left), self.term(node.right))
+            power = Power(self.term(node.left), self.term(node.right))
+            return _literal_power(power, self.where)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return BinaryOp("-", Constant(0), self.term(node.operand))
         if isinstance(node, ast.Constant):
@@ -101,7 +114,10 @@ class _Parser:
             # zero is written 0 in any unit, as the equations in Python write it
             label = value if magnitude else ""
             return Constant(magnitude, unit=unit or "dimensionless", label=label)
-        return Constant(decimal_fraction(repr(value)) if isinstance(value, float) else value)
+        try:
+            return Constant(decimal_fraction(repr(value)) if isinstance(value, float) else value)
+        except (OverflowError, ValueError) as exc:  # 1e-300: an exponent beyond the guard
+            raise self.fail(f"the number {value!r}: {exc}") from None
 
     def _symbol(self, node: ast.Name | ast.Subscript) -> Symbol | Constant:
         name_node = node.value if isinstance(node, ast.Subscript) else node
@@ -169,6 +185,9 @@ class _Parser:
         attribute = self._text(call.args[1], call)
         cases = call.args[2]
         keys = [self._text(key, call) if key else "" for key in cases.keys]
+        twice = next((key for key in keys if keys.count(key) > 1), None)
+        if twice is not None:
+            raise self.fail(f"{ast.unparse(call)}: the case {twice!r} is written twice")
         return select(
             attribute, dict(zip(keys, map(self.term, cases.values), strict=True)), index=index
         )
@@ -178,9 +197,56 @@ def _tree(text: str, where: str) -> ast.AST:
     if len(text) > MAX_LENGTH:
         raise MethodologyError(f"{where}: a formula longer than {MAX_LENGTH} characters")
     try:
-        return ast.parse(text.strip(), mode="eval").body
+        tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
         raise MethodologyError(f"{where}: formula {text!r} does not parse: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        tree = None
+    deepest = _depth(tree) if tree is not None else None
+    if deepest is None or deepest > MAX_DEPTH:
+        levels = f"{deepest} levels" if deepest else "too deep to parse"
+        raise MethodologyError(
+            f"{where}: the formula nests {levels}, more than the {MAX_DEPTH} levels jcmcalc reads"
+        )
+    return tree
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep ``tree`` nests (counted without recursion)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _literal_power(power: Power, where: str) -> Power:
+    """``power`` whose exponent (and base) hold no name checked now: a whole exponent within
+    :data:`MAX_EXPONENT`, a result within :data:`MAX_POWER_BITS` (the kernel checks the others
+    when the project's values are known)."""
+    parts = [power.exponent] + ([power] if _literal(power.base) else [])
+    for part in parts if _literal(power.exponent) else ():
+        try:
+            value = evaluate(part, _no_lookup, {}, {})
+        except (PowerBound, ValueError, ZeroDivisionError) as exc:
+            raise MethodologyError(f"{where}: {exc}") from None
+        if part is power.exponent and value.denominator != 1:
+            raise MethodologyError(f"{where}: {to_text(power)}: the exponent must be whole")
+        if part is power.exponent and abs(value) > MAX_EXPONENT:
+            raise MethodologyError(
+                f"{where}: {to_text(power)}: the exponent {short_text(value)} is beyond the "
+                f"{MAX_EXPONENT} jcmcalc evaluates"
+            )
+    return power
+
+
+def _literal(term: Term) -> bool:
+    return not any(isinstance(node, Symbol | Total | Select) for node in term.walk())
+
+
+def _no_lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
+    raise ValueError(f"{symbol.symbol} in a literal")  # _literal let no symbol through
 
 
 def parse_term(text: str, names: Mapping[str, Declared], indices: set[str], where: str) -> Term:

@@ -240,6 +240,43 @@ def to_latex(term: Term) -> str:
 # --- exact evaluation ----------------------------------------------------------------------
 
 Lookup = Callable[[Symbol, Mapping[str, str]], Fraction]
+#: The largest whole exponent evaluated (years of a crediting period are far below it).
+MAX_EXPONENT = 1000
+#: The largest numerator or denominator a power may give, in bits (about 2,466 digits): a
+#: rate of 45 digits to the power 100 would pass Python's 4,300-digit limit of int text.
+MAX_POWER_BITS = 8192
+
+
+#: The largest numerator or denominator of an equation's result, in bits (about 4,200 digits:
+#: Python writes no integer of more than 4,300 digits as text).
+MAX_RESULT_BITS = 14_000
+
+
+def oversized(value: Fraction) -> None:
+    """Refuse (:class:`PowerBound`) a result beyond :data:`MAX_RESULT_BITS`."""
+    bits = max(value.numerator.bit_length(), value.denominator.bit_length())
+    if bits > MAX_RESULT_BITS:
+        raise PowerBound(
+            f"its result would be a fraction of about {bits * 3 // 10:,} digits, more than "
+            f"the {MAX_RESULT_BITS * 3 // 10:,} jcmcalc writes"
+        )
+
+
+class PowerBound(ValueError):
+    """A power refused before it is computed (beyond :data:`MAX_EXPONENT` or
+    :data:`MAX_POWER_BITS`): the values given are at fault, not the formula."""
+
+
+def short_text(value: Fraction) -> str:
+    """A value for a message: exact when short, else about six digits and its size."""
+    value = Fraction(value)
+    if value.denominator == 1 and value.numerator.bit_length() <= 64:
+        return str(value.numerator)
+    digits = max(value.numerator.bit_length(), value.denominator.bit_length()) * 3 // 10
+    try:
+        return f"{float(value):.6g} (a fraction of about {digits:,} digits)"
+    except OverflowError:
+        return f"a number of about {digits:,} digits"
 
 
 class Exact(Visitor[Fraction]):
@@ -300,10 +337,24 @@ class Exact(Visitor[Fraction]):
 
     @staticmethod
     def power(base: Fraction, power: Fraction, node: Power) -> Fraction:
-        """``base`` to a whole ``power``; a fractional power gives no exact number."""
+        """``base`` to a whole ``power``; a fractional power gives no exact number, and one
+        beyond :data:`MAX_EXPONENT` or :data:`MAX_POWER_BITS` is refused before it is computed."""
         if Fraction(power).denominator != 1:
             raise ValueError(f"non-integer power in {to_text(node)}")
-        return Fraction(base) ** int(power)
+        exponent, base = int(power), Fraction(base)
+        if abs(exponent) > MAX_EXPONENT:
+            raise PowerBound(
+                f"{to_text(node)}: the exponent {short_text(power)} is beyond the "
+                f"{MAX_EXPONENT} jcmcalc evaluates"
+            )
+        bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+        if abs(exponent) * bits > MAX_POWER_BITS:
+            raise PowerBound(
+                f"{to_text(node)}: {short_text(base)} to the power {exponent} would be a "
+                f"fraction of about {abs(exponent) * bits * 3 // 10:,} digits, more than the "
+                f"{MAX_POWER_BITS * 3 // 10:,} jcmcalc evaluates"
+            )
+        return base**exponent
 
     @staticmethod
     def floored(value: Fraction) -> Fraction:

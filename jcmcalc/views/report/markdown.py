@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 from jcmcalc.run.result import Result
+from jcmcalc.views.formatting import markdown_safe as _safe
 from jcmcalc.views.formatting import markdown_table
 from jcmcalc.views.report import document
 from jcmcalc.views.report.blocks import (
@@ -19,11 +18,6 @@ from jcmcalc.views.report.blocks import (
     Table,
     Text,
 )
-
-
-def _safe(text: str) -> str:
-    """Text from inputs, inert in Markdown: no raw HTML, no line breaks."""
-    return html.escape(text, quote=False).replace("\n", " ").replace("`", "'")
 
 
 def _block(block: Block) -> list[str]:

@@ -113,6 +113,18 @@ def statements(result: Result, submission: Submission) -> Iterator[Finding]:
         m.version,
         "computed with another version of the methodology?",
     )
+    yield from _differs(
+        "methodology declaration sha256",
+        submission.methodology_sha256,
+        result.provenance["methodology"]["sha256"],
+        "computed with another declaration of the methodology (an edited data file)?",
+    )
+    yield from _differs(
+        "plugin version",
+        submission.plugin_version,
+        result.provenance["plugin"]["version"],
+        f"computed with another version of {result.provenance['plugin']['distribution']}?",
+    )
     yield from _differs("mode", submission.mode, str(result.mode))
     creditable = "true" if result.eligibility.creditable else "false"
     yield from _differs("creditable", submission.creditable, creditable)

@@ -71,6 +71,7 @@ READERS = {
     "FAULT_READER_MEMBER": _reader_returning(Fraction(5), member="Z"),
     "FAULT_READER_BOUNDS": _reader_returning(Fraction(-1000)),
     "FAULT_READER_ABSURD": _reader_returning(Fraction(10**18)),
+    "FAULT_READER_EMPTY": lambda path, context: {},
 }
 
 
