@@ -13,7 +13,7 @@ import pytest
 import jcmcalc
 from jcmcalc.cli import main
 from jcmcalc.model.errors import EXIT_MISMATCH, EXIT_OK
-from jcmcalc.views.report import render
+from jcmcalc.views.report import content, render
 from jcmcalc.views.verify import recomputed_figures
 from tests.libreoffice import recalculate
 from tests.test_allocation import ALLOCATED
@@ -405,3 +405,20 @@ def test_every_sheet_prints_on_a4_with_all_columns_on_the_page_width(written) ->
         assert sheet.column_dimensions["A"].width > 1, sheet.title
     header = next(book["input"].iter_rows(max_row=1))
     assert all(cell.font.b for cell in header) and book["input"].freeze_panes == "A2"
+
+
+def test_input_sheet_names_the_monitoring_point_of_each_monitored_value(written) -> None:
+    """The input sheet's column 'monitoring point' gives each monitored value the point the
+    monitoring plan and readings sheets give it (it was empty for every row)."""
+    results, tmp = written
+    for name, result in results.items():
+        points = content.monitoring_points(result)
+        sheet = openpyxl.load_workbook(tmp / f"{name}.xlsx")["input"]
+        shown = {
+            (row[10], tuple(row[2].split("/")) if row[2] else ()): row[7]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+            if isinstance(row[0], int)
+        }
+        assert points, name
+        for key, point in points.items():
+            assert shown[key] == point, (name, key)

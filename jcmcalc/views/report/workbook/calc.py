@@ -144,7 +144,7 @@ def inputs_sheet(
                         value.unit or parameter.unit,
                         period.start if period else None,
                         period.end if period else None,
-                        points.get((name, key), ""),
+                        points.get((quantity, key), ""),
                         origin,
                         value.source,
                         quantity,
