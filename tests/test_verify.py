@@ -205,7 +205,7 @@ def _tampered(data: dict, case: str) -> tuple[dict, list[str]]:
     if case == "extra period":
         data["periods"].append(dict(second, number=3))
         return data, [
-            "periods[2].exact.reference_emissions_tco2: RE_p, PE_p, ER_p, credits "
+            "periods[2].exact.reference_emissions_tco2: RE_p, PE_p, ER_p, credits, ER_year "
             "(period 3): period '3' is not a period of the project (periods: 1, 2)"
         ]
     if case == "dates":
@@ -265,6 +265,27 @@ def _tampered(data: dict, case: str) -> tuple[dict, list[str]]:
             f"provenance.files[1].sha256: sha256 of monthly-2024H1.csv: submitted '{'0' * 64}'",
             "likely cause: computed from another version of this file",
         ]
+    if case == "periods list":  # period 2 left out of the list, kept in the trace
+        data["periods"] = [first]
+        return data, ["periods: period (period 2): period 2 is not in the list of periods"]
+    if case == "calendar year":
+        year = first["calendar_years"][0]
+        year["exact"], year["emission_reductions_tco2"] = "600", 600.0
+        return data, [
+            "periods[0].calendar_years[0].exact: ER_year [2024] (period 1): submitted 600, "
+            "recomputed 627.98878; differs in the split by calendar year: "
+        ]
+    if case == "calendar year float":
+        first["calendar_years"][0]["emission_reductions_tco2"] = 600.0
+        return data, [
+            "periods[0].calendar_years[0].emission_reductions_tco2: ER_year (period 1): the "
+            "number 600 is not its exact value 627.98878"
+        ]
+    if case == "project name":
+        data["project"] = "Another project"
+        return data, [
+            f"project: project name: submitted 'Another project', recomputed {thai_name()!r}"
+        ]
     if case == "creditable":
         data["creditable"] = False
         return data, ["creditable: creditable: submitted 'false', recomputed 'true'"]
@@ -286,7 +307,17 @@ TAMPERS = [
     "inconsistent credits",
     "input hash",
     "creditable",
+    "periods list",
+    "calendar year",
+    "calendar year float",
+    "project name",
 ]
+
+
+def thai_name() -> str:
+    from jcmcalc import api
+
+    return api.calculate(THAI).project_name
 
 
 @pytest.mark.parametrize("case", TAMPERS)
@@ -423,3 +454,27 @@ def test_incomplete_monitoring_data_is_a_difference(cli, tmp_path) -> None:
     assert code == EXIT_MISMATCH
     assert "- monthly.csv: EG_i,p [B] (period 1): incomplete coverage" in out
     assert "5 of 6 months present; missing 2024-03" in out
+
+
+def test_allocation_of_a_json_submission_is_verified(cli, project, tmp_path) -> None:
+    """Each party's credits per period and in total are compared exactly, and a JSON
+    without them is missing figures."""
+    from jcmcalc import api
+    from tests.test_allocation import ALLOCATED
+
+    path = project(ALLOCATED)
+    data = json.loads(api.calculate(path).to_json())
+    assert cli("verify", path, "--reported", _json(tmp_path, data))[0] == EXIT_OK
+    data["periods"][0]["allocation"]["Mongolia"] = 160
+    data["allocation"]["total_credits"]["Japan"] = 1
+    code, out, _ = cli("verify", path, "--reported", _json(tmp_path, data))
+    lines = "\n".join(_differences(out))
+    assert code == EXIT_MISMATCH
+    assert (
+        "periods[0].allocation.Mongolia: allocation [Mongolia] (period 1): submitted 160, "
+        "recomputed 159; differs in the allocation: shares Mongolia 20 %, Japan 80 %"
+    ) in lines
+    assert "allocation.total_credits.Japan: allocation [Japan] (total): submitted 1, " in lines
+    del data["periods"][1]["allocation"]
+    code, out, _ = cli("verify", path, "--reported", _json(tmp_path, data))
+    assert "allocation [Mongolia] (period 2): not submitted" in out

@@ -97,6 +97,11 @@ class Project:
     def directory(self) -> Path:
         return self.path.parent
 
+    @property
+    def reference_number(self) -> str:
+        """The project's reference number (``[project] reference_number``; "" if none)."""
+        return str(self.metadata.get("reference_number", ""))
+
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
     """Read a whole input file, with clear errors for the usual ways this goes wrong."""

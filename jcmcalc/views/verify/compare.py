@@ -8,7 +8,14 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.inputs import boundary
-from jcmcalc.inputs.submitted.submission import CREDITS, TOTAL, Figure, Finding, Submission
+from jcmcalc.inputs.submitted.submission import (
+    ALLOCATION,
+    CREDITS,
+    TOTAL,
+    Figure,
+    Finding,
+    Submission,
+)
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.run.result import Result
 from jcmcalc.views.verify.causes import Causes, close
@@ -55,7 +62,7 @@ def tolerance(text: str) -> Fraction:
 
 
 def _agrees(figure: Figure, recomputed: Fraction, tolerance: Fraction) -> bool:
-    if figure.quantity == CREDITS and figure.period != "":
+    if figure.quantity in (CREDITS, ALLOCATION) and figure.period != "":
         return figure.value == recomputed
     return close(figure.value, recomputed, tolerance)
 
@@ -142,7 +149,7 @@ def compare(
     comparisons = tuple(
         Comparison(f, v, n not in why, *why.get(n, ("", ""))) for n, (f, v) in enumerate(pairs)
     )
-    findings += periods(result, submitted, recomputed)
+    findings += periods(result, submission, submitted, recomputed)
     findings += statements(result, submission)
     findings += consistency(result, submitted, tolerance)
     findings += coverage(result)
