@@ -25,10 +25,17 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
 
 
 def edit_cell(
-    path: Path, sheet: str, cell: str, *, formula: str | None = None, value: float | None = None
+    path: Path,
+    sheet: str,
+    cell: str,
+    *,
+    formula: str | None = None,
+    value: float | None = None,
+    text: str | None = None,
 ) -> None:
-    """Replace the formula text (without ``=``) or the value (a number, or a formula's cached
-    value) of ``cell`` in ``sheet``, leaving everything else as it is."""
+    """Replace the formula text (without ``=``), the value (a number, or a formula's cached
+    value) or the text (written inline) of ``cell`` in ``sheet``, leaving everything else as
+    it is."""
     with zipfile.ZipFile(path) as archive:
         entries = {info: archive.read(info) for info in archive.infolist()}
         part = _sheet_part(archive, sheet)
@@ -43,6 +50,8 @@ def edit_cell(
         if formula is not None:
             new, count = re.subn(r"<f>.*?</f>", f"<f>{escape(formula)}</f>", new)
             assert count == 1, old
+        if text is not None:
+            new = f'<c r="{cell}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
         if value is not None:
             new, count = re.subn(r"<v>.*?</v>", f"<v>{value!r}</v>", new)
             assert count == 1, old

@@ -19,6 +19,7 @@ from jcmcalc.inputs.submitted.submission import (
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.run.result import Result
 from jcmcalc.views.verify.causes import Causes, close
+from jcmcalc.views.verify.cells import expected_cells, workbook_findings
 from jcmcalc.views.verify.figures import Key, recomputed_figures
 from jcmcalc.views.verify.tracing import Tracer
 from jcmcalc.views.verify.whole import consistency, coverage, periods, statements
@@ -111,10 +112,15 @@ class _Unknown:
 
 
 def compare(
-    result: Result, submission: Submission, tolerance: Fraction = TOLERANCE
+    result: Result,
+    submission: Submission,
+    tolerance: Fraction = TOLERANCE,
+    ex_ante: Result | None = None,
 ) -> Verification:
     """Each submitted figure against the recomputation, mismatches with their first equation
-    and likely cause; then the submission as a whole (:mod:`jcmcalc.views.verify.whole`)."""
+    and likely cause; then the submission as a whole (:mod:`jcmcalc.views.verify.whole`) and,
+    for a workbook, every cell against the workbook jcmcalc writes for ``result`` (with the
+    estimate ``ex_ante`` beside it, as ``report`` writes it)."""
     recomputed = recomputed_figures(result)
     unknown = _Unknown(result, recomputed)
     causes = Causes(recomputed, tolerance)
@@ -153,4 +159,7 @@ def compare(
     findings += statements(result, submission)
     findings += consistency(result, submitted, tolerance)
     findings += coverage(result)
+    if submission.cells is not None:
+        expected = expected_cells(result, ex_ante, submission.cells)
+        findings += workbook_findings(expected, submission.cells, tolerance)
     return Verification(comparisons, tuple(findings))

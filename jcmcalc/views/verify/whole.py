@@ -39,9 +39,12 @@ def required(result: Result) -> tuple[str, ...]:
 
 def _owed(result: Result, submission: Submission, key: Key) -> bool:
     """Whether the submission must give the figure ``key`` (a party's credits, a year's ER):
-    a complete submission (the JSON) every one; any other each party's credits."""
+    a complete submission (the JSON) every one; a CSV each party's credits (a workbook has
+    them in its cells, compared one by one)."""
     quantity = key[1]
-    return quantity in (ALLOCATION, ER_YEAR) and (submission.complete or quantity == ALLOCATION)
+    if quantity not in (ALLOCATION, ER_YEAR) or submission.cells is not None:
+        return False
+    return submission.complete or quantity == ALLOCATION
 
 
 def periods(
