@@ -123,7 +123,6 @@ def compare(
     estimate ``ex_ante`` beside it, as ``report`` writes it)."""
     recomputed = recomputed_figures(result)
     unknown = _Unknown(result, recomputed)
-    causes = Causes(recomputed, tolerance)
     findings = list(submission.findings)
     pairs: list[tuple[Figure, Fraction]] = []
     submitted: dict[Key, Figure] = {}
@@ -149,6 +148,7 @@ def compare(
     findings += unknown.extras()
     differing = [(n, f) for n, (f, v) in enumerate(pairs) if not _agrees(f, v, tolerance)]
     explained = Tracer(result).explain([f for _, f in differing])
+    causes = Causes(recomputed, tolerance, submitted)
     why = {
         n: (explained.get(i, ""), causes.of(f, pairs[n][1])) for i, (n, f) in enumerate(differing)
     }

@@ -134,8 +134,14 @@ def statements(result: Result, submission: Submission) -> Iterator[Finding]:
         dates = submission.periods.get(number)
         for stated, date in zip(dates or (), (period.start, period.end), strict=False):
             for found in _differs(f"period {number} dates", _iso(stated), date.isoformat()):
-                other = starts.get(stated.value)
-                cause = f"the dates of period {other}: periods swapped?" if other else ""
+                other = starts.get(_iso(stated).value)
+                theirs = submission.periods.get(other or "")
+                swapped = theirs and _iso(theirs[0]).value == period.start.isoformat()
+                cause = (
+                    f"the dates of period {other}, whose dates are these: periods swapped?"
+                    if swapped
+                    else ""
+                )
                 yield Finding(number, "dates", "", found.place, found.message, cause)
     m = result.methodology
     yield from _differs("methodology id", submission.methodology_id, m.id)
