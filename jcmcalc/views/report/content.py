@@ -140,8 +140,9 @@ def eligibility_rows(result: Result) -> list[list[str]]:
 #: How the monthly charts and the workbook's months sheet read.
 MONTHLY_NOTE = (
     "Exact totals of the dated readings per calendar month, each in the month of its date (a "
-    "meter register's difference in the month of its later reading); a month without readings "
-    "is a gap (an empty cell or slot; a light grey band in the HTML charts), never a zero."
+    "meter register's difference shared among the months between its two readings pro rata "
+    "by time); a month without readings is a gap (an empty cell or slot; a light grey band in "
+    "the HTML charts), never a zero."
 )
 
 
