@@ -82,17 +82,30 @@ def _shown(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+#: Most characters of a formula a finding shows.
+SHOWN_FORMULA = 160
+
+
+def _formula(text: str) -> str:
+    if len(text) <= SHOWN_FORMULA:
+        return text
+    return f"{text[:SHOWN_FORMULA]}… ({len(text):,} characters)"
+
+
 def cell_difference(
     expected: tuple[str | None, Any], submitted: tuple[str | None, Any], tolerance: float
 ) -> str:
     """What differs between a submitted cell and jcmcalc's ("" if nothing)."""
     (formula, value), (given, stated) = expected, submitted
     if formula is not None and given is None:
-        return f"the value {_shown(stated)} where jcmcalc writes the formula {formula}"
+        return f"the value {_shown(stated)} where jcmcalc writes the formula {_formula(formula)}"
     if formula is None and given is not None:
-        return f"the formula {given} where jcmcalc writes the value {_shown(value)}"
+        return f"the formula {_formula(given)} where jcmcalc writes the value {_shown(value)}"
     if formula is not None and given is not None and given.strip() != formula:
-        return f"the formula {given}, jcmcalc writes {formula} (cached {_shown(stated)})"
+        return (
+            f"the formula {_formula(given)}, jcmcalc writes {_formula(formula)} "
+            f"(cached {_shown(stated)})"
+        )
     if _same(value, stated, tolerance):
         return ""
     if formula is not None:
