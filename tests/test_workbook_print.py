@@ -4,6 +4,7 @@ cell, nor cut off by a row too short for its wrapped lines)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import jcmcalc
 from jcmcalc.views.report import render
 from tests.conftest import program
 from tests.libreoffice import convert
+from tests.test_allocation import ALLOCATED
 from tests.test_report import EXAMPLES
 
 SHEETS = ("summary", "input", "calc_process")
@@ -23,14 +25,24 @@ def _name(example: Path) -> str:
     return f"{example.parts[-4]}--{example.parent.name}"
 
 
+#: A project name long enough to shrink a page fitted to its width, were the title one line.
+LONG_NAME = "A project whose name is long enough to fill two lines of the title " * 3
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> Path:
-    """Every example's workbook, and its PDF (one LibreOffice run)."""
+    """Every example's workbook, one of a project with a long name, and their PDFs (one
+    LibreOffice run)."""
     tmp = tmp_path_factory.mktemp("printed")
     books = []
     for example in EXAMPLES:
         books.append(tmp / f"{_name(example)}.xlsx")
         books[-1].write_bytes(render(jcmcalc.calculate(example), "xlsx"))
+    project = tmp / "long" / "project.toml"
+    project.parent.mkdir()
+    project.write_text(ALLOCATED.replace('"allocated"', f'"{LONG_NAME.strip()}"'), "utf-8")
+    books.append(tmp / "long-name.xlsx")
+    books[-1].write_bytes(render(jcmcalc.calculate(project), "xlsx"))
     convert(books, tmp, "pdf", "pdf")
     return tmp
 
@@ -82,3 +94,14 @@ def test_a_clipped_text_is_not_found_whole() -> None:
     assert found_whole("reference_emission_factor", stream)
     assert not found_whole("reference_emission_factor_of_grid", stream)
     assert not found_whole("dimensionless unit", stream)
+
+
+def test_a_long_title_does_not_shrink_the_summary_page(printed, tmp_path) -> None:
+    """The title wraps within the sheet's columns: the summary page keeps its 11 pt text (a
+    one-line title of this length shrank it to 5-6 pt)."""
+    pdf = printed / "pdf" / "long-name.pdf"
+    html = tmp_path / "words.html"
+    subprocess.run([program("pdftotext"), "-bbox", "-l", "1", pdf, html], check=True)
+    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', html.read_text())
+    heights = sorted(float(bottom) - float(top) for top, bottom in boxes)
+    assert len(heights) > 50 and heights[len(heights) // 2] >= 10, heights[len(heights) // 2]
