@@ -123,3 +123,26 @@ def _csv(example: Path, path: Path) -> Path:
         for (period, quantity, member), value in figures.items():
             writer.writerow([period, quantity, member, f"{value.numerator}/{value.denominator}"])
     return path
+
+
+def test_csv_allocation_and_calendar_years_name_their_rows(cli, project, tmp_path) -> None:
+    """A CSV of every figure of the allocation project: a party's credits or a year's ER
+    changed is named by its row; a CSV without the parties' credits misses them."""
+    path = project(ALLOCATED)
+    figures = _csv(path, tmp_path / "figures.csv")
+    lines = figures.read_text(encoding="utf-8").splitlines()
+    assert cli("verify", path, "--reported", figures)[0] == EXIT_OK
+    (mongolia,) = [n for n, line in enumerate(lines) if line.startswith("1,allocation,Mongolia")]
+    (year,) = [n for n, line in enumerate(lines) if line.startswith("1,ER_year,2023,")]
+    edited = list(lines)
+    edited[mongolia] = "1,allocation,Mongolia,160"
+    edited[year] = "1,ER_year,2023,400"
+    figures.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    code, out, _ = cli("verify", path, "--reported", figures)
+    assert code == EXIT_MISMATCH
+    assert f"- row {mongolia + 1}: allocation [Mongolia] (period 1): submitted 160, " in out
+    assert f"- row {year + 1}: ER_year [2023] (period 1): submitted 400, " in out
+    without = [line for line in lines if ",allocation," not in line]
+    figures.write_text("\n".join(without) + "\n", encoding="utf-8")
+    code, out, _ = cli("verify", path, "--reported", figures)
+    assert code == EXIT_MISMATCH and "allocation [Japan] (period 2): not submitted" in out
