@@ -25,6 +25,7 @@ DEMO = ROOT / "methodologies" / "solar-pv" / "examples" / "thai-rooftop" / "proj
 SYSTEM_PACKAGES = {
     "soffice": "libreoffice-calc-nogui",  # recalculates generated workbooks
     "chromium": "chromium",  # renders the docs site and the HTML report
+    "pdftotext": "poppler-utils",  # reads the text of the printed workbooks (PDF)
 }
 
 

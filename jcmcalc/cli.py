@@ -317,12 +317,14 @@ def _verify(args: argparse.Namespace) -> int:
     from jcmcalc.views import verify
 
     tolerance = verify.tolerance(args.tolerance)
-    result = api.calculate(
-        args.project, allow_outside=args.allow_outside, allow_ineligible=args.allow_ineligible
-    )
+    options = {"allow_outside": args.allow_outside, "allow_ineligible": args.allow_ineligible}
+    if args.reported.suffix.lower() == ".xlsx":  # compared with the workbook report writes
+        result, ex_ante = api.report_results(args.project, **options)
+    else:
+        result, ex_ante = api.calculate(args.project, **options), None
     with file_errors(args.reported):
         submission = read_submission(args.reported, result.methodology)
-    verification = verify.compare(result, submission, tolerance)
+    verification = verify.compare(result, submission, tolerance, ex_ante)
     sys.stdout.write(verify.report_text(verification, tolerance))
     return EXIT_OK if verification.agrees else EXIT_MISMATCH
 

@@ -91,8 +91,8 @@ def test_chromium_typesets_equations_and_draws_charts(example, tmp_path) -> None
         if any(value.months and value.value for value in values.values())
     }
     assert re.search(rf'data-monthly="{len(dated)}"', dom)  # one monthly chart per quantity
-    if example == THAI:  # its second half year has quarterly readings: months without any
-        assert int(re.search(r'data-gaps="(\d+)"', dom).group(1)) >= 4
+    if example == THAI:  # its quarterly register differences are shared among their months
+        assert int(re.search(r'data-gaps="(\d+)"', dom).group(1)) == 0
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parts[-4]}/{p.parent.name}")
@@ -116,3 +116,21 @@ def test_printed_report_fits_the_width_of_an_a4_page(example, tmp_path) -> None:
     assert completed.returncode == 0, completed.stderr
     boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
     assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}  # A4 in pt
+
+
+def test_chromium_draws_a_month_without_readings_as_a_gap(tmp_path) -> None:
+    """December without readings (flow values of November and January) is drawn as a gap:
+    'no value' in its slot (one point: no grey band), never a zero bar."""
+    from tests.test_months import PROJECT
+
+    (tmp_path / "project.toml").write_text(PROJECT.format(zone=""), encoding="utf-8")
+    rows = ["2023-11-30,PV-1,1.25", "2024-01-31,PV-1,2.5", "2024-02-29,PV-1,0.125"]
+    text = "\n".join(['date,system,"EG_i,p [MWh]"', *rows]) + "\n"
+    (tmp_path / "eg.csv").write_text(text, encoding="utf-8")
+    result = jcmcalc.calculate(tmp_path / "project.toml")
+    path = tmp_path / "report.html"
+    path.write_text(render(result, "html").replace("</body>", MEASURE), encoding="utf-8")
+    dom = dump_dom(path)
+    gap = r'<text class="gap" x="[\d.]+" y="[\d.]+"[^>]*>no value</text><text[^>]*>2023-12<'
+    assert re.search(gap, dom)
+    assert "<title>2023-12" not in dom  # no bar for December

@@ -88,7 +88,9 @@ def test_a_month_without_readings_is_a_gap_not_a_zero(tmp_path: Path) -> None:
     )
 
 
-def test_a_register_difference_goes_to_the_month_of_its_later_reading(tmp_path: Path) -> None:
+def test_a_register_difference_is_shared_among_its_months_by_time(tmp_path: Path) -> None:
+    """Each difference pro rata by time between its two readings: 1.5 MWh over the last 12
+    hours of November; 28.5 MWh over 71 days, 31 in December and January, 9 in February."""
     data = """\
     timestamp,system,"EG_i,p [MWh] register"
     2023-11-01T00:00,PV-1,100
@@ -97,9 +99,10 @@ def test_a_register_difference_goes_to_the_month_of_its_later_reading(tmp_path: 
     2024-02-10T00:00,PV-1,140
     """
     assert months_of(tmp_path, data) == (
-        ("2023-11", Fraction(10)),
-        ("2023-12", Fraction(3, 2)),
-        ("2024-02", Fraction(57, 2)),
+        ("2023-11", Fraction(23, 2)),
+        ("2023-12", Fraction(57 * 31, 2 * 71)),
+        ("2024-01", Fraction(57 * 31, 2 * 71)),
+        ("2024-02", Fraction(57 * 9, 2 * 71)),
     )
 
 
@@ -112,10 +115,12 @@ def test_rows_out_of_order_and_replaced_meters_give_the_same_months(tmp_path: Pa
     2023-12-15T00:00,A,PV-1,130
     2023-11-20T00:00,A,PV-1,120
     """
+    # A: 20 in November, then 10 over 25 days (11 in November); B: 4 over 31 days (17 in
+    # December)
     assert months_of(tmp_path, data) == (
-        ("2023-11", Fraction(20)),
-        ("2023-12", Fraction(10)),
-        ("2024-01", Fraction(4)),
+        ("2023-11", Fraction(20) + Fraction(10 * 11, 25)),
+        ("2023-12", Fraction(10 * 14, 25) + Fraction(4 * 17, 31)),
+        ("2024-01", Fraction(4 * 14, 31)),
     )
 
 
@@ -280,3 +285,19 @@ def test_months_read_in_blocks_equal_those_read_whole(tmp_path: Path, monkeypatc
     whole = months_of(tmp_path, data)
     monkeypatch.setattr(blocks, "BLOCK_ROWS", 1)
     assert months_of(tmp_path, data) == whole and whole
+
+
+def test_a_register_read_across_a_new_year_splits_its_er_by_days(tmp_path: Path) -> None:
+    """Read on 2024-10-01 and 2025-03-31: 2024 gets 92 of the 181 days' share of the ER (it
+    got nothing, and 2025 everything), and the split states the rule."""
+    text = COVERED.replace("{start}", "2024-10-01").replace("{end}", "2025-03-31")
+    (tmp_path / "project.toml").write_text(text.format(zone=""), encoding="utf-8")
+    data = 'timestamp,system,"EG_i,p [MWh] register"\n2024-10-01,PV-1,1000\n2025-03-31,PV-1,1200\n'
+    (tmp_path / "eg.csv").write_text(data, encoding="utf-8")
+    result = jcmcalc.calculate(tmp_path / "project.toml")
+    (period,) = result.periods
+    years = dict(period.calendar_years)
+    assert years == {2024: period.reductions * 92 / 181, 2025: period.reductions * 89 / 181}
+    assert (
+        "pro rata by time" in period.calendar_split and "pro rata by time" in result.calendar_note
+    )

@@ -174,9 +174,10 @@ def test_every_route_gives_the_same_figures(cli, readers, path: Path, tmp_path: 
         assert code == EXIT_OK, out
         return
     # verify holds a recomputation on incomplete readings to be a difference (as --strict);
-    # every figure still agrees
+    # every figure is within the tolerance, yet the verdict is no agreement
     differences = [line for line in out.splitlines() if line.startswith("- ")]
-    assert code == EXIT_MISMATCH and "figures agree." in out, out
+    assert code == EXIT_MISMATCH and "figures is within the tolerance" in out, out
+    assert "agree" not in out and out.splitlines()[-1].startswith("Verdict: the submission DIFF")
     assert differences and all("incomplete coverage" in line for line in differences), out
 
 

@@ -205,7 +205,7 @@ def _tampered(data: dict, case: str) -> tuple[dict, list[str]]:
     if case == "extra period":
         data["periods"].append(dict(second, number=3))
         return data, [
-            "periods[2].exact.reference_emissions_tco2: RE_p, PE_p, ER_p, credits "
+            "periods[2].exact.reference_emissions_tco2: RE_p, PE_p, ER_p, credits, ER_year "
             "(period 3): period '3' is not a period of the project (periods: 1, 2)"
         ]
     if case == "dates":
@@ -214,8 +214,11 @@ def _tampered(data: dict, case: str) -> tuple[dict, list[str]]:
             "periods[1].start: dates (period 2): submitted '2024-06-01', recomputed '2024-07-01'"
         ]
     if case == "swapped dates":
-        second["start"] = first["start"]
-        return data, ["likely cause: the dates of period 1: periods swapped?"]
+        for key in ("start", "end"):
+            first[key], second[key] = second[key], first[key]
+        return data, [
+            "likely cause: the dates of period 1, whose dates are these: periods swapped?"
+        ]
     if case == "methodology id":
         data["methodology"]["id"] = "TH_AM007"
         return data, ["methodology.id: methodology id: submitted 'TH_AM007', recomputed 'TH_AM001'"]
@@ -265,6 +268,27 @@ def _tampered(data: dict, case: str) -> tuple[dict, list[str]]:
             f"provenance.files[1].sha256: sha256 of monthly-2024H1.csv: submitted '{'0' * 64}'",
             "likely cause: computed from another version of this file",
         ]
+    if case == "periods list":  # period 2 left out of the list, kept in the trace
+        data["periods"] = [first]
+        return data, ["periods: period (period 2): period 2 is not in the list of periods"]
+    if case == "calendar year":
+        year = first["calendar_years"][0]
+        year["exact"], year["emission_reductions_tco2"] = "600", 600.0
+        return data, [
+            "periods[0].calendar_years[0].exact: ER_year [2024] (period 1): submitted 600, "
+            "recomputed 627.98878; differs in the split by calendar year: "
+        ]
+    if case == "calendar year float":
+        first["calendar_years"][0]["emission_reductions_tco2"] = 600.0
+        return data, [
+            "periods[0].calendar_years[0].emission_reductions_tco2: ER_year (period 1): the "
+            "number 600 is not its exact value 627.98878"
+        ]
+    if case == "project name":
+        data["project"] = "Another project"
+        return data, [
+            f"project: project name: submitted 'Another project', recomputed {thai_name()!r}"
+        ]
     if case == "creditable":
         data["creditable"] = False
         return data, ["creditable: creditable: submitted 'false', recomputed 'true'"]
@@ -286,7 +310,17 @@ TAMPERS = [
     "inconsistent credits",
     "input hash",
     "creditable",
+    "periods list",
+    "calendar year",
+    "calendar year float",
+    "project name",
 ]
+
+
+def thai_name() -> str:
+    from jcmcalc import api
+
+    return api.calculate(THAI).project_name
 
 
 @pytest.mark.parametrize("case", TAMPERS)
@@ -349,7 +383,9 @@ def test_swapped_periods_are_suggested(cli, tmp_path) -> None:
     code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, swapped))
     assert code == EXIT_MISMATCH
     assert "credits (period 1): submitted 582, recomputed 627" in out
-    assert "likely cause: equals the figure of period 2: periods swapped?" in out
+    assert (
+        "likely cause: equals the figure of period 2, and it equals this: periods swapped?" in out
+    )
 
 
 def test_xlsx_unit_column_is_honoured(cli, tmp_path) -> None:
@@ -423,3 +459,79 @@ def test_incomplete_monitoring_data_is_a_difference(cli, tmp_path) -> None:
     assert code == EXIT_MISMATCH
     assert "- monthly.csv: EG_i,p [B] (period 1): incomplete coverage" in out
     assert "5 of 6 months present; missing 2024-03" in out
+
+
+def test_allocation_of_a_json_submission_is_verified(cli, project, tmp_path) -> None:
+    """Each party's credits per period and in total are compared exactly, and a JSON
+    without them is missing figures."""
+    from jcmcalc import api
+    from tests.test_allocation import ALLOCATED
+
+    path = project(ALLOCATED)
+    data = json.loads(api.calculate(path).to_json())
+    assert cli("verify", path, "--reported", _json(tmp_path, data))[0] == EXIT_OK
+    data["periods"][0]["allocation"]["Mongolia"] = 160
+    data["allocation"]["total_credits"]["Japan"] = 1
+    code, out, _ = cli("verify", path, "--reported", _json(tmp_path, data))
+    lines = "\n".join(_differences(out))
+    assert code == EXIT_MISMATCH
+    assert (
+        "periods[0].allocation.Mongolia: allocation [Mongolia] (period 1): submitted 160, "
+        "recomputed 159; differs in the allocation: shares Mongolia 20 %, Japan 80 %"
+    ) in lines
+    assert "allocation.total_credits.Japan: allocation [Japan] (total): submitted 1, " in lines
+    del data["periods"][1]["allocation"]
+    code, out, _ = cli("verify", path, "--reported", _json(tmp_path, data))
+    assert "allocation [Mongolia] (period 2): not submitted" in out
+
+
+# --- likely causes: named only for the patterns pinned here ---
+
+
+def _causes(cli, tmp_path, text: str) -> list[str]:
+    code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, text))
+    assert code == EXIT_MISMATCH, out
+    return [line for line in _differences(out) if "likely cause" in line]
+
+
+def test_no_cause_for_a_consistent_tonne_more(cli, tmp_path) -> None:
+    """RE, ER and credits each one tonne more: not 'ER rounded to the nearest tonne'."""
+    more = (
+        SUBMITTED.replace("1,RE_p,,627.9887797", "1,RE_p,,628.9887797")
+        .replace("1,ER_p,,627.9887797", "1,ER_p,,628.9887797")
+        .replace("1,credits,,627", "1,credits,,628")
+    )
+    assert _causes(cli, tmp_path, more) == []
+
+
+def test_no_swap_for_a_dropped_period_or_copied_dates(cli, tmp_path, thai_json) -> None:
+    """Period 1 left out and period 2 numbered 1: each figure equals period 2's, but nothing
+    was exchanged. Period 2 given period 1's dates: copied, not swapped."""
+    lines = SUBMITTED.splitlines()
+    renumbered = [line for line in lines if not line.startswith("1,")]
+    renumbered = [line.replace("2,", "1,", 1) if line[:2] == "2," else line for line in renumbered]
+    assert _causes(cli, tmp_path, "\n".join(renumbered) + "\n") == []
+    data = json.loads(json.dumps(thai_json))
+    data["periods"][1]["start"] = data["periods"][0]["start"]
+    code, out, _ = cli("verify", THAI, "--reported", _json(tmp_path, data))
+    assert code == EXIT_MISMATCH and "likely cause" not in out, out
+
+
+def test_figures_rounded_to_n_decimals_are_named_with_n(cli, tmp_path) -> None:
+    rounded = SUBMITTED.replace("1,RE_p,,627.9887797", "1,RE_p,,627.99").replace(
+        "2,RE_p,,582.913556", "2,RE_p,,583"
+    )
+    causes = _causes(cli, tmp_path, rounded)
+    assert any("RE_p (period 1)" in c and "rounded to 2 decimals" in c for c in causes), causes
+    assert any("RE_p (period 2)" in c and "rounded to 0 decimals" in c for c in causes), causes
+
+
+def test_verdict_comes_last_and_never_agrees_with_a_difference(cli, tmp_path) -> None:
+    code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, SUBMITTED))
+    assert code == EXIT_OK and out.splitlines()[-1].startswith("Verdict: the submission agrees")
+    code, out, _ = cli("verify", THAI, "--reported", _csv(tmp_path, SUBMITTED + "3,RE_p,,1\n"))
+    assert code == EXIT_MISMATCH and "agree" not in out, out
+    assert out.splitlines()[-1] == (
+        "Verdict: the submission DIFFERS from the recomputation: 0 of 13 figures differ; "
+        "1 other difference."
+    )

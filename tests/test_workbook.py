@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,38 +13,16 @@ import pytest
 import jcmcalc
 from jcmcalc.cli import main
 from jcmcalc.model.errors import EXIT_MISMATCH, EXIT_OK
-from jcmcalc.views.report import render
+from jcmcalc.views.report import content, render
 from jcmcalc.views.verify import recomputed_figures
-from tests.conftest import program
+from tests.libreoffice import recalculate
 from tests.test_allocation import ALLOCATED
 from tests.test_report import EXAMPLES, HOSTILE, THAI
+from tests.workbook_edits import edit_cell
 
 
 def _name(example: Path) -> str:
     return f"{example.parts[-4]}--{example.parent.name}"
-
-
-def recalculate(files: list[Path], tmp: Path) -> Path:
-    """Recalculate ``files`` in one headless LibreOffice run with a fresh profile."""
-    out = tmp / "recalculated"
-    profile = (tmp / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            program("soffice"),
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            out,
-            *files,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +78,47 @@ def assert_recalculated(name: str, cached: dict[tuple[str, str], object], book) 
             continue
         assert isinstance(value, int | float), (name, sheet, coordinate, value)
         assert math.isclose(again, value, rel_tol=1e-12, abs_tol=1e-9), (name, sheet, coordinate)
+
+
+#: Edits a submitter might make, each leaving the cached values as written: the credits
+#: rounded up (cache right), a raw reading raised by 10 MWh (cache stale), Mongolia's share of
+#: the allocation changed from 1/5 to 1/4 (cache right).
+MUTATIONS = {
+    "roundup": (_name(THAI), "calc_process", "D5", {"formula": "MAX(0,ROUNDUP($D$4,0))"}),
+    "reading": (_name(THAI), "raw_readings", "H2", {"value": 95210.4 + 10_000}),
+    "allocation": ("allocated", "summary", "H4", {"formula": "ROUNDDOWN(G4*1/4,0)"}),
+}
+
+
+@pytest.fixture(scope="module")
+def mutated(written) -> dict[str, tuple[dict, object]]:
+    """Each of :data:`MUTATIONS` as written (its cached values) and as LibreOffice
+    recalculated it."""
+    _, tmp = written
+    edited = tmp / "mutated"
+    edited.mkdir()
+    for mutation, (name, sheet, cell, change) in MUTATIONS.items():
+        path = edited / f"{mutation}.xlsx"
+        path.write_bytes((tmp / f"{name}.xlsx").read_bytes())
+        edit_cell(path, sheet, cell, **change)
+    out = recalculate([edited / f"{m}.xlsx" for m in MUTATIONS], edited)
+    return {
+        m: (
+            _cached(edited / f"{m}.xlsx"),
+            openpyxl.load_workbook(out / f"{m}.xlsx", data_only=True),
+        )
+        for m in MUTATIONS
+    }
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_each_mutation_fails_the_recalculation_comparison(mutation, mutated) -> None:
+    """LibreOffice recalculates for real (the profile's recalculation on load is "always"):
+    a changed formula with its right cache, or a changed reading with its stale cache, gives
+    other values than the cache."""
+    cached, book = mutated[mutation]
+    with pytest.raises(AssertionError):
+        assert_recalculated(mutation, cached, book)
 
 
 def test_openpyxl_finds_the_credits_without_recalculation(written) -> None:
@@ -163,8 +181,12 @@ def test_monthly_figures_and_their_chart_in_the_workbook(written) -> None:
         for label, values in months.items():
             # a month without readings is an empty cell, never a zero
             expected = readings.get(label)
-            assert values[column] == (None if expected is None else float(expected)), label
-    assert months["2024-07"] == (None, None, None) and months["2024-09"][0] > 0
+            if expected is None:
+                assert values[column] is None, label
+            else:  # a number as the file stores it: 16 significant digits
+                assert math.isclose(values[column], float(expected), rel_tol=1e-15), label
+    # the second half year's quarterly register differences are shared among their months
+    assert all(value > 0 for value in months["2024-07"]) and months["2024-09"][0] > 0
     total = next(r for r in rows if r[0] == "total")
     assert math.isclose(
         sum(total[1:]),
@@ -387,3 +409,20 @@ def test_every_sheet_prints_on_a4_with_all_columns_on_the_page_width(written) ->
         assert sheet.column_dimensions["A"].width > 1, sheet.title
     header = next(book["input"].iter_rows(max_row=1))
     assert all(cell.font.b for cell in header) and book["input"].freeze_panes == "A2"
+
+
+def test_input_sheet_names_the_monitoring_point_of_each_monitored_value(written) -> None:
+    """The input sheet's column 'monitoring point' gives each monitored value the point the
+    monitoring plan and readings sheets give it (it was empty for every row)."""
+    results, tmp = written
+    for name, result in results.items():
+        points = content.monitoring_points(result)
+        sheet = openpyxl.load_workbook(tmp / f"{name}.xlsx")["input"]
+        shown = {
+            (row[10], tuple(row[2].split("/")) if row[2] else ()): row[7]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+            if isinstance(row[0], int)
+        }
+        assert points, name
+        for key, point in points.items():
+            assert shown[key] == point, (name, key)

@@ -11,8 +11,9 @@ import pytest
 import jcmcalc
 from jcmcalc.inputs.consistency import judgements
 from jcmcalc.views.report import render
+from tests.libreoffice import recalculate
 from tests.test_report import EXAMPLES, THAI, _thai_copy
-from tests.test_workbook import _name, recalculate
+from tests.test_workbook import _name
 
 
 def _slipped(folder: Path) -> Path:

@@ -11,8 +11,9 @@ import pytest
 
 import jcmcalc
 from jcmcalc.views.report import render
+from tests.libreoffice import recalculate
 from tests.test_report import THAI, _thai_copy
-from tests.test_workbook import _cached, assert_recalculated, recalculate
+from tests.test_workbook import _cached, assert_recalculated
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,9 @@ from jcmcalc.views.report import render
 from jcmcalc.views.report.workbook import rows as book_rows
 from tests import test_data_forms as forms
 from tests import test_monitoring_series as series
+from tests.libreoffice import recalculate
 from tests.test_report import EXAMPLES, THAI
-from tests.test_workbook import _name, recalculate
+from tests.test_workbook import _name
 
 #: Examples with monitoring files the core reads (the others give their values in TOML).
 WITH_FILES = [e for e in EXAMPLES if any(e.parent.glob("*.csv"))]

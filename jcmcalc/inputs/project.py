@@ -22,6 +22,7 @@ import attrs
 from jcmcalc.inputs import digests
 from jcmcalc.inputs.allocation import parse_allocation
 from jcmcalc.inputs.boundary import file_errors, period_clash, reversed_period
+from jcmcalc.inputs.identity import Identity, misplaced_project_keys, parse_identity
 from jcmcalc.model.allocation import Allocation
 from jcmcalc.model.errors import InputError, quoted, suggest
 
@@ -92,10 +93,17 @@ class Project:
     frames: Mapping[Path, Any] = attrs.field(factory=dict)
     memory: Mapping[Path, bytes] = attrs.field(factory=dict)
     allocation: Allocation | None = None
+    #: Reference number, participants, monitoring structure and meters (``[project]``).
+    identity: Identity = attrs.Factory(Identity)
 
     @property
     def directory(self) -> Path:
         return self.path.parent
+
+    @property
+    def reference_number(self) -> str:
+        """The project's reference number (``[project] reference_number``; "" if none)."""
+        return self.identity.reference_number
 
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
@@ -320,6 +328,7 @@ def parse_project(
     unknown top-level key is an error with a suggestion. Data files must lie in the project's
     directory unless ``allow_outside``.
     """
+    misplaced_project_keys(document, TOP_LEVEL + index_keys, file=path)
     _check_keys(document, TOP_LEVEL + index_keys, file=path, at="top level")
     _misplaced(document, TOP_LEVEL + index_keys, index_keys, file=path)
     methodology_id, methodology_version = methodology_reference(document, path)
@@ -382,6 +391,7 @@ def parse_project(
         input_files=(path, *sorted(data_files)),
         file_options=options,
         allocation=parse_allocation(document.get("allocation"), len(periods), file=path),
+        identity=parse_identity(meta, parse_date, file=path),
     )
 
 

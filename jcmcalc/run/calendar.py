@@ -40,8 +40,9 @@ from jcmcalc.run.source import InputSource, context_of
 BY_DAYS = "by days: the period's ER times each year's (or month's) share of the period's days"
 BY_READINGS = (
     "by the readings' dates: each year's (or month's) part is the ER of the monitored values "
-    "read in it (fixed values unchanged), scaled to the period's ER where the parts do not add "
-    "up to it"
+    "read in it (a meter register's difference shared among the months between its two "
+    "readings pro rata by time; fixed values unchanged), scaled to the period's ER where the "
+    "parts do not add up to it"
 )
 
 Span = tuple[dt.date, dt.date]  # first and last day, both inclusive

@@ -24,6 +24,7 @@ from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.run import engine
+from jcmcalc.run.calibration import calibration_warnings
 from jcmcalc.run.eligibility import assess
 from jcmcalc.run.estimate import resolve_estimate
 from jcmcalc.run.expected import against_estimate
@@ -137,6 +138,7 @@ def prepare(
         allow_ineligible=allow_ineligible,
     )
     problems += expiry_warnings(inputs)
+    problems += calibration_warnings(inputs)
     if not ex_ante:
         problems += against_estimate(inputs)
     if strict and inputs.incomplete:

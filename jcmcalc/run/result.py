@@ -215,6 +215,7 @@ class Result:
         """Plain data: the documented JSON shape (docs/json-schema.md)."""
         return {
             "project": self.project_name,
+            **self._identity(),
             "mode": self.mode,
             "methodology": {
                 "id": self.methodology.id,
@@ -234,6 +235,11 @@ class Result:
             "trace": [step.to_dict() for step in self.trace],
             "provenance": self.provenance,
         }
+
+    def _identity(self) -> dict[str, Any]:
+        """The project's reference number, where the project file gives one."""
+        reference = self.inputs.project.reference_number
+        return {"reference_number": reference} if reference else {}
 
     def _allocation(self) -> dict[str, Any]:
         allocation = self.inputs.project.allocation

@@ -56,6 +56,15 @@ class Sums:
     summed and how many rows (or register differences) went in."""
 
     parts: dict[int, list[Any]] = attrs.Factory(dict)
+    #: Exact amounts (in the file's unit) moved between codes: a register's difference shared
+    #: among the months between its two readings.
+    moved: dict[int, Fraction] = attrs.Factory(dict)
+
+    def move(self, source: int, target: int, amount: Fraction, rows: tuple[int, int]) -> None:
+        """Move ``amount`` of the total of ``source`` to ``target`` (rows: the difference's)."""
+        self.add(target, 0, 0, *rows, 0)
+        self.moved[source] = self.moved.get(source, Fraction(0)) - amount
+        self.moved[target] = self.moved.get(target, Fraction(0)) + amount
 
     def add(self, code: int, total: int, scale: int, first: int, last: int, count: int) -> None:
         part = self.parts.get(code)
@@ -74,6 +83,7 @@ class Sums:
             top = max(totals)
             integer = sum(total * 10 ** (top - scale) for scale, total in totals.items())
             value = Fraction(integer * factor.numerator, 10**top * factor.denominator)
+            value += self.moved.get(code, Fraction(0)) * factor
             yield code, value, (first, last), count
 
 

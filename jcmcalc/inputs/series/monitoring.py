@@ -282,10 +282,15 @@ def _totals(
                 present,
                 state.registers,
             )
-            for at, difference, scale, before in edges:
+            for at, difference, scale, before, times in edges:
                 code = int(period[at]) * width + int(key[at])
                 state.sums.add(code, difference, scale, before, int(rows[at]), 1)
-            key, period, rows, previous = arrays
+                months.prorate(
+                    state.sums, calendar, width, ([code], [difference], [before]), scale, times
+                )
+            key, period, rows, previous, *times = arrays
+            found = (period * width + key, integers, previous)
+            months.prorate(state.sums, calendar, width, found, values.scale, times)
         group = period * width + key
         starts, order = _runs(group)
         if order is not None:

@@ -277,8 +277,9 @@ def deltas(
     registers: Registers,
 ) -> tuple[tuple[np.ndarray, ...], list[tuple[int, int, int, int]]]:
     """Differences of successive readings of one meter, placed in the later reading's period:
-    (difference, key, period, row, previous row) within the block, and the differences from
-    the reading an earlier block left, as (position, difference, its scale, previous row)."""
+    (difference, key, period, row, previous row, previous time, time) within the block, and
+    the differences from the reading an earlier block left, as (position, difference, its
+    scale, previous row, (previous time, time)); times as ticks of the layout's moments."""
     integers, scale, factor = values
     meter = layout.meter[present] if layout.meter_names else np.zeros(len(key), np.int32)
     same = (np.diff(key) == 0) & (np.diff(meter) == 0)
@@ -301,7 +302,7 @@ def deltas(
     ):
         reading = int(integers[first])
         if series in registers.last:
-            value, at, row, _ = registers.last[series]
+            value, at, row, since = registers.last[series]
             common = max(at, scale)
             difference = reading * 10 ** (common - scale) - value * 10 ** (common - at)
             if difference < 0:
@@ -309,7 +310,7 @@ def deltas(
                 _backwards(
                     table, parameter, unit, layout, (before, after), row, rows[first], factor
                 )
-            edges.append((first, difference, common, row))
+            edges.append((first, difference, common, row, ([since], ticks[first : first + 1])))
         registers.last[series] = (int(integers[last]), scale, int(rows[last]), int(ticks[last]))
         if layout.meter_names and moments is not None:
             span = [int(ticks[first]), int(rows[first]), int(ticks[last]), int(rows[last])]
@@ -318,7 +319,15 @@ def deltas(
                 known[:2] = span[:2]
             if span[2] > known[2]:
                 known[2:] = span[2:]
-    within = (delta[same], key[1:][same], period[1:][same], rows[1:][same], rows[:-1][same])
+    within = (
+        delta[same],
+        key[1:][same],
+        period[1:][same],
+        rows[1:][same],
+        rows[:-1][same],
+        ticks[:-1][same],
+        ticks[1:][same],
+    )
     return within, edges
 
 

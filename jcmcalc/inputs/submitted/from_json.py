@@ -12,8 +12,10 @@ from typing import Any
 
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.inputs.submitted.submission import (
+    ALLOCATION,
     CREDITS,
     ER,
+    ER_YEAR,
     TOTAL,
     TOTAL_CREDITS,
     TOTAL_ER,
@@ -59,6 +61,24 @@ class _Reader:
                 self.figure(label, quantity, "", period[field], where)
         if "credits" in period:
             self.figure(label, CREDITS, "", period["credits"], f"periods[{n}].credits")
+        for party, credits in period.get("allocation", {}).items():
+            self.figure(label, ALLOCATION, party, credits, f"periods[{n}].allocation.{party}")
+        for k, year in enumerate(period.get("calendar_years", [])):
+            where = f"periods[{n}].calendar_years[{k}]"
+            member, field = period_text(year["year"]), "emission_reductions_tco2"
+            if "exact" in year:
+                self.figure(label, ER_YEAR, member, year["exact"], f"{where}.exact")
+                if field in year:
+                    value = self.figures[-1].value
+                    self._float(label, ER_YEAR, year[field], value, f"{where}.{field}")
+            elif field in year:
+                self.figure(label, ER_YEAR, member, year[field], f"{where}.{field}")
+
+    def allocation(self, data: Mapping[str, Any]) -> None:
+        """Each party's credits over all periods (``allocation.total_credits``)."""
+        totals = data.get("allocation", {}).get("total_credits", {})
+        for party, credits in totals.items():
+            self.figure(TOTAL, ALLOCATION, party, credits, f"allocation.total_credits.{party}")
 
     def _float(self, period: str, quantity: str, raw: Any, exact: Fraction, where: str) -> None:
         value = number(raw, file=self.path, where=where)
@@ -146,6 +166,7 @@ def read_json(path: Path, methodology: Methodology) -> Submission:
             reader.figure(TOTAL, TOTAL_ER, "", raw, "total_emission_reductions_tco2")
         if "total_credits" in data:
             reader.figure(TOTAL, TOTAL_CREDITS, "", data["total_credits"], "total_credits")
+        reader.allocation(data)
         for part in ("inputs", "trace"):
             reader.rows(part, data.get(part, []))
         files = _files(data)
@@ -163,4 +184,7 @@ def read_json(path: Path, methodology: Methodology) -> Submission:
         inputs_sha256=_stated(data, "provenance", "inputs_sha256"),
         methodology_sha256=_stated(data, "provenance", "methodology", "sha256"),
         plugin_version=_stated(data, "provenance", "plugin", "version"),
+        project=_stated(data, "project"),
+        reference_number=_stated(data, "reference_number"),
+        complete=True,
     )

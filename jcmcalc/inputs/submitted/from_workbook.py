@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
-from jcmcalc.inputs.submitted.submission import Figure, converted, number, period_text
+from jcmcalc.inputs.submitted.submission import Cells, Figure, converted, number, period_text
 from jcmcalc.model.errors import InputError, require_openpyxl
 from jcmcalc.model.methodology import Methodology
 
@@ -65,3 +66,35 @@ def read_xlsx(path: Path, methodology: Methodology) -> Iterator[Figure]:
                 )
     finally:
         workbook.close()
+
+
+def read_cells(source: Path | IO[bytes], *, file: Path | None = None) -> Cells:
+    """Every cell of every sheet of a workbook: its formula text (None for a constant) and its
+    value as stored (a formula's cached value)."""
+    openpyxl = require_openpyxl()
+    cells: Cells = {}
+    try:
+        for data_only in (False, True):
+            book = openpyxl.load_workbook(source, read_only=True, data_only=data_only)
+            try:
+                for sheet in book.worksheets:
+                    found = cells.setdefault(sheet.title, {})
+                    for row in sheet.iter_rows():
+                        for cell in row:
+                            if cell.value is None:
+                                continue
+                            where = cell.coordinate
+                            if data_only:
+                                formula = found.get(where, (None, None))[0]
+                                found[where] = (formula, cell.value)
+                            elif cell.data_type == "f":
+                                found[where] = (str(cell.value), None)
+                            else:
+                                found[where] = (None, cell.value)
+            finally:
+                book.close()
+            if not isinstance(source, Path):
+                source.seek(0)
+    except Exception as exc:
+        raise InputError(f"not a readable xlsx workbook: {exc}", file=file) from None
+    return cells

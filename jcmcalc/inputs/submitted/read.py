@@ -16,7 +16,7 @@ import attrs
 
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.inputs.submitted.from_json import read_json
-from jcmcalc.inputs.submitted.from_workbook import SHEETS, read_xlsx
+from jcmcalc.inputs.submitted.from_workbook import SHEETS, read_cells, read_xlsx
 from jcmcalc.inputs.submitted.submission import (
     CREDITS,
     ER,
@@ -115,7 +115,9 @@ def read_submission(path: Path, methodology: Methodology) -> Submission:
     elif suffix == ".json":
         submission = read_json(path, methodology)
     elif suffix == ".xlsx":
-        submission = Submission(tuple(read_xlsx(path, methodology)))
+        figures = tuple(read_xlsx(path, methodology))
+        cells = read_cells(path, file=path)  # only the figure sheets: figures, as a CSV's
+        submission = Submission(figures, cells=cells if set(cells) - set(SHEETS) else None)
     else:
         raise InputError(f"unknown kind of file {suffix!r}: give a .csv, .json or .xlsx", file=path)
     unique: dict[tuple[tuple[str, str, str], Fraction], Figure] = {}

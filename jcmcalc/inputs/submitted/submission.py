@@ -4,7 +4,8 @@ methodology, mode, input hashes), each with the place it was read.
 Every figure is keyed by ``(period, quantity, member)``: ``period`` is the period number as
 text, ``""`` for a value fixed ex ante, ``"total"`` for the totals; ``quantity`` is a parameter
 or equation symbol, ``ER_p`` or ``credits`` (``ER`` and ``credits`` for the totals);
-``member`` the index members joined by ``/``. A figure given with a unit is converted exactly
+``member`` the index members joined by ``/``; for ``allocation`` the party, for ``ER_year``
+the calendar year. A figure given with a unit is converted exactly
 to the unit its quantity is computed in.
 """
 
@@ -24,6 +25,9 @@ from jcmcalc.model.units import conversion_factor, dimensionality
 ER, CREDITS = "ER_p", "credits"
 TOTAL_ER, TOTAL_CREDITS = "ER", "credits"
 TOTAL = "total"
+#: Quantities of the split of credits between parties (member: the party) and of each
+#: period's ER by calendar year (member: the year).
+ALLOCATION, ER_YEAR = "allocation", "ER_year"
 
 
 @attrs.frozen
@@ -63,6 +67,10 @@ class Stated:
     place: str
 
 
+#: Sheet -> cell (``"G4"``) -> (formula text or None, value as stored).
+Cells = dict[str, dict[str, tuple[str | None, Any]]]
+
+
 @attrs.frozen
 class Submission:
     """Everything read from a submitted file. Absent statements are None or empty: a CSV states
@@ -82,6 +90,14 @@ class Submission:
     #: The sha256 of the methodology's declaration and the version of its plugin.
     methodology_sha256: Stated | None = None
     plugin_version: Stated | None = None
+    #: The project's name and reference number as the submission states them.
+    project: Stated | None = None
+    reference_number: Stated | None = None
+    #: Whether the submission lists its periods (the JSON's ``periods``): every period of
+    #: its figures must then be listed, with every figure a period has.
+    complete: bool = False
+    #: A workbook's cells, sheet by sheet: the formula (or None) and value of each.
+    cells: Cells | None = None
 
 
 def number(text: Any, *, file: Path, where: str) -> Fraction:

@@ -99,7 +99,52 @@ def reproduce_command(result: Result, command: str | None) -> str:
 
 def heading(result: Result) -> str:
     m = result.methodology
-    return f"Monitoring report: {result.project_name}, {m.label} ({m.title}), {result.mode}"
+    reference = result.inputs.project.reference_number
+    name = (
+        f"{result.project_name} (reference number {reference})"
+        if reference
+        else (result.project_name)
+    )
+    return f"Monitoring report: {name}, {m.label} ({m.title}), {result.mode}"
+
+
+#: What each role of the monitoring structure does.
+ROLE_TITLES = {
+    "reads": "takes the readings",
+    "checks": "checks the readings",
+    "approves": "approves the monitoring report",
+}
+METER_HEADER = [
+    "meter",
+    "member",
+    "serial number",
+    "accuracy class",
+    "last calibration",
+    "next calibration",
+]
+
+
+def identity_lines(result: Result) -> list[str]:
+    """The project's reference number, developer, participants and monitoring structure."""
+    identity = result.inputs.project.identity
+    lines = []
+    if identity.reference_number:
+        lines.append(f"reference number: {identity.reference_number}")
+    if identity.developer:
+        lines.append(f"developer: {identity.developer}")
+    if identity.participants:
+        lines.append(f"participants: {'; '.join(identity.participants)}")
+    lines += [f"{ROLE_TITLES[role]}: {who}" for role, who in identity.roles]
+    return lines
+
+
+def meter_rows(result: Result) -> list[list[str]]:
+    """Header and one row per meter of ``[[project.meters]]`` with its QA/QC."""
+    rows = [METER_HEADER]
+    for m in result.inputs.project.identity.meters:
+        dates = [str(d) if d else "not stated" for d in (m.last_calibration, m.next_calibration)]
+        rows.append([m.id, m.member or "project", m.serial, m.accuracy_class, *dates])
+    return rows
 
 
 def monitoring_points(result: Result) -> dict[tuple[str, Key], str]:
@@ -140,8 +185,9 @@ def eligibility_rows(result: Result) -> list[list[str]]:
 #: How the monthly charts and the workbook's months sheet read.
 MONTHLY_NOTE = (
     "Exact totals of the dated readings per calendar month, each in the month of its date (a "
-    "meter register's difference in the month of its later reading); a month without readings "
-    "is a gap (an empty cell or slot; a light grey band in the HTML charts), never a zero."
+    "meter register's difference shared among the months between its two readings pro rata "
+    "by time); a month without readings is a gap (an empty cell or slot; a light grey band in "
+    "the HTML charts), never a zero."
 )
 
 

@@ -110,7 +110,18 @@ def plan(result: Result) -> list[Block]:
         )
         charts += _monitored_chart(result, parameter.name, parameter.symbol, parameter.unit, mine)
         charts += _monthly_chart(result, parameter.name, parameter.symbol, parameter.unit, mine)
-    return [*blocks, _rows(rows), *charts]
+    return [*blocks, _rows(rows), *structure(result), *charts]
+
+
+def structure(result: Result) -> list[Block]:
+    """The project's identity and monitoring structure, and each meter's QA/QC, where the
+    project file gives them."""
+    blocks: list[Block] = []
+    if lines := content.identity_lines(result):
+        blocks += [Heading(3, "Project and monitoring structure"), Items(tuple(lines))]
+    if len(meters := content.meter_rows(result)) > 1:
+        blocks += [Heading(3, "Meters (QA/QC)"), _rows(meters)]
+    return blocks
 
 
 def _monitored_chart(result: Result, name: str, symbol: str, unit: str, mine) -> list[Block]:

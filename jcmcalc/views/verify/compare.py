@@ -8,10 +8,18 @@ from fractions import Fraction
 import attrs
 
 from jcmcalc.inputs import boundary
-from jcmcalc.inputs.submitted.submission import CREDITS, TOTAL, Figure, Finding, Submission
+from jcmcalc.inputs.submitted.submission import (
+    ALLOCATION,
+    CREDITS,
+    TOTAL,
+    Figure,
+    Finding,
+    Submission,
+)
 from jcmcalc.model.errors import InputError, suggest
 from jcmcalc.run.result import Result
 from jcmcalc.views.verify.causes import Causes, close
+from jcmcalc.views.verify.cells import expected_cells, workbook_findings
 from jcmcalc.views.verify.figures import Key, recomputed_figures
 from jcmcalc.views.verify.tracing import Tracer
 from jcmcalc.views.verify.whole import consistency, coverage, periods, statements
@@ -55,7 +63,7 @@ def tolerance(text: str) -> Fraction:
 
 
 def _agrees(figure: Figure, recomputed: Fraction, tolerance: Fraction) -> bool:
-    if figure.quantity == CREDITS and figure.period != "":
+    if figure.quantity in (CREDITS, ALLOCATION) and figure.period != "":
         return figure.value == recomputed
     return close(figure.value, recomputed, tolerance)
 
@@ -104,13 +112,17 @@ class _Unknown:
 
 
 def compare(
-    result: Result, submission: Submission, tolerance: Fraction = TOLERANCE
+    result: Result,
+    submission: Submission,
+    tolerance: Fraction = TOLERANCE,
+    ex_ante: Result | None = None,
 ) -> Verification:
     """Each submitted figure against the recomputation, mismatches with their first equation
-    and likely cause; then the submission as a whole (:mod:`jcmcalc.views.verify.whole`)."""
+    and likely cause; then the submission as a whole (:mod:`jcmcalc.views.verify.whole`) and,
+    for a workbook, every cell against the workbook jcmcalc writes for ``result`` (with the
+    estimate ``ex_ante`` beside it, as ``report`` writes it)."""
     recomputed = recomputed_figures(result)
     unknown = _Unknown(result, recomputed)
-    causes = Causes(recomputed, tolerance)
     findings = list(submission.findings)
     pairs: list[tuple[Figure, Fraction]] = []
     submitted: dict[Key, Figure] = {}
@@ -136,14 +148,18 @@ def compare(
     findings += unknown.extras()
     differing = [(n, f) for n, (f, v) in enumerate(pairs) if not _agrees(f, v, tolerance)]
     explained = Tracer(result).explain([f for _, f in differing])
+    causes = Causes(recomputed, tolerance, submitted)
     why = {
         n: (explained.get(i, ""), causes.of(f, pairs[n][1])) for i, (n, f) in enumerate(differing)
     }
     comparisons = tuple(
         Comparison(f, v, n not in why, *why.get(n, ("", ""))) for n, (f, v) in enumerate(pairs)
     )
-    findings += periods(result, submitted, recomputed)
+    findings += periods(result, submission, submitted, recomputed)
     findings += statements(result, submission)
     findings += consistency(result, submitted, tolerance)
     findings += coverage(result)
+    if submission.cells is not None:
+        expected = expected_cells(result, ex_ante, submission.cells)
+        findings += workbook_findings(expected, submission.cells, tolerance)
     return Verification(comparisons, tuple(findings))

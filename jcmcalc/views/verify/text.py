@@ -56,15 +56,34 @@ def report_text(verification: Verification, tolerance: Fraction) -> str:
         "",
     ]
     mismatches = [(c, row) for c, row in zip(comparisons, texts, strict=True) if not c.agrees]
+    count = len(verification.findings)
     if not comparisons:
         lines.append("No figures were submitted.")
     elif mismatches:
         lines.append(f"{len(mismatches)} of {len(comparisons)} figures differ:")
         lines += [_mismatch(c, row) for c, row in mismatches]
-    else:
-        lines.append(f"All {len(comparisons)} figures agree.")
-    if verification.findings:
-        count = len(verification.findings)
+    elif count:
+        lines.append(
+            f"Each of the {len(comparisons)} figures is within the tolerance of its recomputed "
+            "value; the submission differs elsewhere (below)."
+        )
+    if count:
         lines += ["", f"{count} other difference{'s' if count > 1 else ''} in the submission:"]
         lines += map(_finding, verification.findings)
+    lines += ["", verdict(verification)]
     return "\n".join(lines) + "\n"
+
+
+def verdict(verification: Verification) -> str:
+    """The last line: agrees only when no figure and nothing else differs."""
+    figures = len(verification.comparisons)
+    if verification.agrees:
+        return (
+            f"Verdict: the submission agrees with the recomputation. All {figures} figures agree."
+        )
+    differing = sum(not c.agrees for c in verification.comparisons)
+    count = len(verification.findings)
+    return (
+        f"Verdict: the submission DIFFERS from the recomputation: {differing} of {figures} "
+        f"figures differ; {count} other difference{'' if count == 1 else 's'}."
+    )

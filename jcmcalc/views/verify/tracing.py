@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jcmcalc.inputs.submitted.submission import CREDITS, ER, TOTAL_ER, Figure
+from jcmcalc.inputs.submitted.submission import ALLOCATION, CREDITS, ER, ER_YEAR, TOTAL_ER, Figure
 from jcmcalc.model.expressions.walkers import symbols
 from jcmcalc.model.kernel import CREDITS as CREDITS_EQUATION
 from jcmcalc.model.kernel import ER as ER_EQUATION
@@ -19,6 +19,15 @@ class Tracer:
 
     def __init__(self, result: Result) -> None:
         self.trace = result.trace
+        allocation = result.inputs.project.allocation
+        #: What a party's credits, and a year's ER, of each period are computed by.
+        self.rules = {
+            ALLOCATION: f"the allocation: {allocation.rule()}" if allocation else "",
+            **{
+                f"{ER_YEAR} {p.number}": f"the split by calendar year: {p.calendar.rule}"
+                for p in result.periods
+            },
+        }
         self.uses = {
             e.symbol: frozenset(s.symbol for s in symbols(e.expression))
             for e in equations_of(result.methodology)
@@ -58,6 +67,10 @@ class Tracer:
         explained = {}
         for n, figure in enumerate(differing):
             scope = "" if figure.period in ("", "total") else figure.period
+            rule = self.rules.get(figure.quantity) or self.rules.get(f"{ER_YEAR} {scope}")
+            if figure.quantity in (ALLOCATION, ER_YEAR) and rule:
+                explained[n] = f"differs in {rule}"
+                continue
             if figure.quantity not in self.computed:
                 step = self.first_using.get((scope, figure.quantity))
                 prefix = "first equation using it"

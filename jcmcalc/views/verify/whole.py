@@ -8,8 +8,10 @@ from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
 from jcmcalc.inputs.submitted.submission import (
+    ALLOCATION,
     CREDITS,
     ER,
+    ER_YEAR,
     TOTAL,
     TOTAL_CREDITS,
     TOTAL_ER,
@@ -35,12 +37,39 @@ def required(result: Result) -> tuple[str, ...]:
     return (m.equation(REFERENCE).symbol, m.equation(PROJECT).symbol, ER, CREDITS)
 
 
+def _owed(result: Result, submission: Submission, key: Key) -> bool:
+    """Whether the submission must give the figure ``key`` (a party's credits, a year's ER):
+    a complete submission (the JSON) every one; a CSV each party's credits (a workbook has
+    them in its cells, compared one by one)."""
+    quantity = key[1]
+    if quantity not in (ALLOCATION, ER_YEAR) or submission.cells is not None:
+        return False
+    return submission.complete or quantity == ALLOCATION
+
+
 def periods(
-    result: Result, submitted: Mapping[Key, Figure], recomputed: Mapping[Key, Fraction]
+    result: Result,
+    submission: Submission,
+    submitted: Mapping[Key, Figure],
+    recomputed: Mapping[Key, Fraction],
 ) -> Iterator[Finding]:
-    """Periods left out, required quantities not submitted, and a quantity given for some
-    periods but not for others."""
+    """Periods left out (or left out of the list of periods of a submission that lists them),
+    required quantities not submitted, and a quantity given for some periods but not for
+    others."""
     given = {key[0] for key in submitted}
+    if submission.complete:
+        for period in result.periods:
+            number = str(period.number)
+            if number in given and number not in submission.periods:
+                yield Finding(
+                    number,
+                    "period",
+                    "",
+                    "periods",
+                    f"period {number} is not in the list of periods, though other parts of "
+                    "the submission give its figures (its dates, credits and allocation are "
+                    "unaccounted for)",
+                )
     for period in result.periods:
         number = str(period.number)
         if number not in given:
@@ -59,6 +88,9 @@ def periods(
     for quantity in (TOTAL_ER, TOTAL_CREDITS):
         if (TOTAL, quantity, "") not in submitted:
             yield Finding(TOTAL, quantity, "", "", "the total is not submitted")
+    for key in recomputed:
+        if key[0] in given | {TOTAL} and key not in submitted and _owed(result, submission, key):
+            yield Finding(*key, "", "not submitted")
     series = {(q, m) for p, q, m in submitted if p not in ("", TOTAL)}
     headline = set(required(result))
     for key in recomputed:
@@ -102,8 +134,14 @@ def statements(result: Result, submission: Submission) -> Iterator[Finding]:
         dates = submission.periods.get(number)
         for stated, date in zip(dates or (), (period.start, period.end), strict=False):
             for found in _differs(f"period {number} dates", _iso(stated), date.isoformat()):
-                other = starts.get(stated.value)
-                cause = f"the dates of period {other}: periods swapped?" if other else ""
+                other = starts.get(_iso(stated).value)
+                theirs = submission.periods.get(other or "")
+                swapped = theirs and _iso(theirs[0]).value == period.start.isoformat()
+                cause = (
+                    f"the dates of period {other}, whose dates are these: periods swapped?"
+                    if swapped
+                    else ""
+                )
                 yield Finding(number, "dates", "", found.place, found.message, cause)
     m = result.methodology
     yield from _differs("methodology id", submission.methodology_id, m.id)
@@ -125,6 +163,11 @@ def statements(result: Result, submission: Submission) -> Iterator[Finding]:
         result.provenance["plugin"]["version"],
         f"computed with another version of {result.provenance['plugin']['distribution']}?",
     )
+    yield from _differs("project name", submission.project, result.project_name)
+    reference = result.inputs.project.reference_number
+    if submission.reference_number is not None or (reference and submission.complete):
+        stated = submission.reference_number or Stated("", "reference_number")
+        yield from _differs("reference number", stated, reference)
     yield from _differs("mode", submission.mode, str(result.mode))
     creditable = "true" if result.eligibility.creditable else "false"
     yield from _differs("creditable", submission.creditable, creditable)

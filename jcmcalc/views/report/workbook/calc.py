@@ -6,21 +6,25 @@ that ``verify --reported`` reads; each formula carries the engine's value as its
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 import attrs
 
 from jcmcalc.inputs.resolve import Key
 from jcmcalc.inputs.submitted.read import SHEETS, TOTAL_CREDITS, TOTAL_ER
-from jcmcalc.model.expressions.walkers import Select, Symbol
+from jcmcalc.model.expressions import walkers
+from jcmcalc.model.expressions.walkers import Select, Symbol, evaluate
 from jcmcalc.model.kernel import CREDITS, ER, equations_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Equation
 from jcmcalc.model.parameters import YEAR_NUMBER
-from jcmcalc.run.result import Mode, Result
+from jcmcalc.run.result import Mode, Result, TraceStep
+from jcmcalc.run.source import InputSource
 from jcmcalc.views.report import content
 from jcmcalc.views.report.workbook.formulas import Formula as FormulaText
+from jcmcalc.views.report.workbook.formulas import Spill
 from jcmcalc.views.report.workbook.rows import EXACT_NOTE, Slot, Total
-from jcmcalc.views.report.workbook.sheets import Book, Formula
+from jcmcalc.views.report.workbook.sheets import Book, Formula, Sheet
 
 INPUT, CALC = SHEETS
 INPUT_HEADER = [
@@ -42,6 +46,10 @@ CALC_WIDTHS = [7, 12, 14, 18, 8, 11, 11, 60]
 #: Sheet of the members' attributes, written when an equation selects a term by one.
 MEMBERS = "members"
 MEMBERS_HEADER = ["index", "member", "attribute", "value"]
+#: Sheet of the parts of sums too long for one formula.
+PARTS = "sum_parts"
+PARTS_HEADER = ["period", "quantity", "member", "value", "part of the sum"]
+PARTS_WIDTHS = [7, 12, 14, 18, 40]
 VALUE_COLUMN = "D"
 
 CellKey = tuple[int | None, str, Key]  # period (None: fixed ex ante), name, member
@@ -144,7 +152,7 @@ def inputs_sheet(
                         value.unit or parameter.unit,
                         period.start if period else None,
                         period.end if period else None,
-                        points.get((name, key), ""),
+                        points.get((quantity, key), ""),
                         origin,
                         value.source,
                         quantity,
@@ -166,6 +174,52 @@ def members_sheet(book: Book, result: Result, name: str = MEMBERS) -> dict[Attri
                 row = sheet.append([index, member, attribute, value])
                 cells[(index, attribute, member)] = f"{name}!${VALUE_COLUMN}${row}"
     return cells
+
+
+class Parts:
+    """The sheet :data:`PARTS` of sums too long for one formula (Excel takes 8,192
+    characters): each part a formula over some of the sum's members, its cached value the
+    sum over those members by the engine's exact evaluator; the equation adds the parts."""
+
+    def __init__(self, book: Book, result: Result) -> None:
+        self.book, self.result = book, result
+        self.sheet: Sheet | None = None
+        #: The trace's values so far, by (period, equation name, member).
+        self.results: dict[CellKey, Fraction] = {}
+
+    def spill(self, step: TraceStep) -> Spill:
+        """Where the sums of ``step``'s formula put their parts."""
+        inputs = self.result.inputs
+        period = next(p for p in inputs.periods if p.period.number == step.period)
+        source = InputSource(inputs, period)
+
+        def lookup(symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
+            key = tuple(bindings[index] for index in symbol.index)
+            found = self.results.get((step.period, symbol.name, key))
+            return found if found is not None else source.value(symbol, key)
+
+        def part(
+            text: str, node: walkers.Total, members: Sequence[str], bindings: Mapping[str, str]
+        ):
+            if self.sheet is None:
+                self.sheet = self.book.sheet(PARTS, PARTS_WIDTHS)
+                self.sheet.header(PARTS_HEADER)
+            chosen = {**inputs.members, node.index: members}
+            value = evaluate(
+                walkers.Total(node.index, node.body), lookup, chosen, bindings, inputs.attributes
+            )
+            row = self.sheet.append(
+                [
+                    step.period,
+                    step.symbol,
+                    "/".join(step.member),
+                    Formula(f"={text}", value),
+                    f"Σ over {node.index} {members[0]} to {members[-1]} ({len(members)})",
+                ]
+            )
+            return f"{PARTS}!${VALUE_COLUMN}${row}"
+
+        return part
 
 
 def calculation_sheet(
@@ -204,11 +258,16 @@ def calculation_sheet(
         CREDITS.symbol,
     )
     rows: dict[str, dict[int, int]] = {symbol: {} for symbol in headline}
+    parts = Parts(book, result)
     for step in result.trace:
         equation = equations[step.symbol]
         bindings = dict(zip(equation.index, step.member, strict=True))
         text = FormulaText(
-            cell_of(step.period), result.inputs.members, bindings, attribute_cell
+            cell_of(step.period),
+            result.inputs.members,
+            bindings,
+            attribute_cell,
+            parts.spill(step),
         ).visit(equation.expression)
         credits = step.symbol == CREDITS.symbol
         period = periods[step.period]
@@ -226,8 +285,14 @@ def calculation_sheet(
             style="credits" if credits else None,
         )
         results[(step.period, equation.name, step.member)] = f"${VALUE_COLUMN}${row}"
+        parts.results[(step.period, equation.name, step.member)] = step.value
         if step.symbol in rows and not step.member:
             rows[step.symbol][step.period] = row
+    return _totals(sheet, result, rows)
+
+
+def _totals(sheet: Sheet, result: Result, rows: Mapping[str, Mapping[int, int]]) -> Cells:
+    """The totals of ER and credits as sums of the periods' rows; where everything is."""
     totals = []
     for quantity, symbol, value in (
         (TOTAL_ER, ER.symbol, result.total_reductions),
@@ -240,7 +305,7 @@ def calculation_sheet(
         totals.append(sheet.append(row))
 
     def where(row: int) -> str:
-        return f"{name}!${VALUE_COLUMN}${row}"
+        return f"{sheet.name}!${VALUE_COLUMN}${row}"
 
     return Cells(
         {symbol: {n: where(r) for n, r in found.items()} for symbol, found in rows.items()},

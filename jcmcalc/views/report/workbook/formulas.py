@@ -22,6 +22,12 @@ from jcmcalc.model.numbers import exact_text, terminates
 CellOf = Callable[[Symbol, Mapping[str, str]], str]
 #: The cell holding a member's attribute: (index, attribute, member) -> ``members!$D$2``.
 AttributeCell = Callable[[str, str, str], str]
+#: Writes part of a sum (formula text, the sum, its members, the bindings) to a cell of its
+#: own and returns that cell: how a sum too long for one formula is split.
+Spill = Callable[[str, Total, Sequence[str], Mapping[str, str]], str]
+#: Most characters of a formula (Excel's limit, with its ``=``) and of each part a sum too long
+#: for one formula is split into.
+LONGEST_FORMULA, LONGEST_PART = 8_192, 4_000
 
 
 def number(value: Fraction) -> str:
@@ -45,9 +51,11 @@ class Formula(Visitor[str]):
         members: Mapping[str, Sequence[str]],
         bindings: Mapping[str, str],
         attribute_cell: AttributeCell | None = None,
+        spill: Spill | None = None,
     ) -> None:
         self.cell, self.members, self.bindings = cell, members, bindings
         self.attribute_cell = attribute_cell
+        self.spill = spill
 
     def visit_Symbol(self, node: Symbol) -> str:
         return self.cell(node, self.bindings)
@@ -62,12 +70,22 @@ class Formula(Visitor[str]):
         return f"POWER({self.visit(node.base)},{self.visit(node.exponent)})"
 
     def visit_Total(self, node: Total) -> str:
+        members = self.members[node.index]
         parts = [
             Formula(
-                self.cell, self.members, {**self.bindings, node.index: m}, self.attribute_cell
+                self.cell,
+                self.members,
+                {**self.bindings, node.index: m},
+                self.attribute_cell,
+                self.spill,
             ).visit(node.body)
-            for m in self.members[node.index]
+            for m in members
         ]
+        if self.spill is not None and sum(len(p) + 1 for p in parts) > LONGEST_PART:
+            parts = [
+                self.spill("+".join(parts[a:b]), node, members[a:b], self.bindings)
+                for a, b in _chunks(parts)
+            ]
         return f"({'+'.join(parts)})" if parts else "0"
 
     def visit_Extremum(self, node: Extremum) -> str:
@@ -94,6 +112,17 @@ class Formula(Visitor[str]):
         for key, term in reversed(node.cases):
             text = f"IF({where}={literal(key)},{self.visit(term)},{text})"
         return text
+
+
+def _chunks(parts: Sequence[str]) -> list[tuple[int, int]]:
+    """Ranges of ``parts`` whose sums (joined with ``+``) stay within :data:`LONGEST_PART`."""
+    ranges, start, length = [], 0, 0
+    for end, part in enumerate(parts):
+        if length and length + len(part) + 1 > LONGEST_PART:
+            ranges.append((start, end))
+            start, length = end, 0
+        length += len(part) + 1
+    return [*ranges, (start, len(parts))]
 
 
 def _is_zero(term: object) -> bool:

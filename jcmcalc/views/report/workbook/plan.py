@@ -52,6 +52,17 @@ def plan_sheet(book: Book, result: Result) -> None:
                 frequency,
             ]
         )
+    if lines := content.identity_lines(result):
+        sheet.skip()
+        sheet.title("Project and monitoring structure", "section")
+        for line in lines:
+            sheet.append([line])
+    if len(meters := content.meter_rows(result)) > 1:
+        sheet.skip()
+        sheet.title("Meters (QA/QC)", "section")
+        sheet.header(meters[0], repeat=False)
+        for row in meters[1:]:
+            sheet.append(row)
 
 
 def _file_rows(result: Result, files: tuple[FileRows, ...]) -> list[list[object]]:

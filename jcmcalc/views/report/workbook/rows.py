@@ -29,8 +29,8 @@ from jcmcalc.views.report.workbook.sheets import Book, Formula
 RAW = "raw_readings"
 #: Most values (rows times value columns) written as dated rows in one workbook. Each takes a
 #: row of 13 cells (two formulas) and enters one SUMPRODUCT; measured at 20,000 (benchmarks/
-#: workbook_rows.py, docs/reports.md): 1.3 to 2.8 MB, 7 to 23 s to write, 5 to 16 s for
-#: LibreOffice to recalculate. Writing and recalculation grow with it, beyond usable.
+#: workbook_rows.py, docs/reports.md): 1.3 to 2.8 MB, 7 to 23 s to write, 10 to 660 s for
+#: LibreOffice to recalculate every formula. Writing and recalculation grow with it.
 RAW_LIMIT = 20_000
 HEADER = [
     "period",

@@ -19,8 +19,8 @@ import attrs
 FORMATS: dict[str, dict[str, Any]] = {
     "text": {"text_wrap": True, "valign": "top"},
     "header": {"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True},
-    "title": {"bold": True, "font_size": 14},
-    "section": {"bold": True, "font_size": 12},
+    "title": {"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"},
+    "section": {"bold": True, "font_size": 12, "text_wrap": True, "valign": "top"},
     "number": {"num_format": "#,##0.0#####", "valign": "top"},
     "credits": {"num_format": "#,##0", "valign": "top", "bold": True},
     "integer": {"num_format": "0", "valign": "top"},
@@ -28,6 +28,12 @@ FORMATS: dict[str, dict[str, Any]] = {
 }
 #: Paper size code of A4 in XlsxWriter's page setup.
 A4 = 9
+#: Height in points of one line of text, by format (11 pt text; the titles' larger fonts).
+LINE_HEIGHT = {"title": 20.0, "section": 17.0}
+TEXT_LINE = 15.0
+#: Most characters a cell holds (Excel's limit); a longer text is cut with :data:`CUT_NOTE`.
+LONGEST_CELL = 32_767
+CUT_NOTE = " [… cut: {count:,} of {total:,} characters shown, Excel's limit per cell]"
 
 
 @attrs.frozen
@@ -68,6 +74,7 @@ class Sheet:
     def __init__(self, book: Book, worksheet: Any, widths: Sequence[float], *, landscape: bool):
         self.book, self.worksheet, self.rows = book, worksheet, 0
         self.name = worksheet.get_name()
+        self.widths = list(widths)
         for column, width in enumerate(widths):
             worksheet.set_column(column, column, width, book.formats["text"])
         if landscape:
@@ -107,10 +114,23 @@ class Sheet:
         self.rows += 1
 
     def append(self, cells: Sequence[Any], *, style: str | None = None) -> int:
-        """Write a row; returns its number (from 1)."""
+        """Write a row, tall enough for its wrapped texts; returns its number (from 1). A row
+        of one text (a title, a note) spans every column of the sheet."""
         row = self.rows
+        if len(cells) == 1 and isinstance(cells[0], str) and len(self.widths) > 1:
+            formats = self.book.formats[style or "text"]
+            self.worksheet.merge_range(row, 0, row, len(self.widths) - 1, "", formats)
+            widths = [sum(self.widths)]
+        else:
+            widths = self.widths
         for column, cell in enumerate(cells):
             self._write(row, column, cell, style)
+        lines = max(
+            (_lines(_text(cell), width) for cell, width in zip(cells, widths, strict=False)),
+            default=1,
+        )
+        if lines > 1 or style in LINE_HEIGHT:
+            self.worksheet.set_row(row, lines * LINE_HEIGHT.get(style or "", TEXT_LINE))
         self.rows += 1
         return self.rows
 
@@ -125,7 +145,7 @@ class Sheet:
             cached = value if isinstance(value, str | int) else float(value)
             worksheet.write_formula(row, column, cell.text, formats[cell.style], cached)
         elif isinstance(cell, str):
-            worksheet.write_string(row, column, cell, formats[style or "text"])
+            worksheet.write_string(row, column, _text(cell), formats[style or "text"])
         elif isinstance(cell, bool):
             worksheet.write_boolean(row, column, cell, formats[style or "text"])
         elif isinstance(cell, int):
@@ -144,3 +164,26 @@ def column_letters(index: int) -> str:
     from xlsxwriter.utility import xl_col_to_name  # only with xlsxwriter, as every sheet
 
     return xl_col_to_name(index)
+
+
+def _text(cell: Any) -> str:
+    """The text a cell shows ("" for any other value), cut to :data:`LONGEST_CELL` characters
+    with a note saying so."""
+    if isinstance(cell, Styled):
+        cell = cell.value
+    if not isinstance(cell, str):
+        return ""
+    if len(cell) <= LONGEST_CELL:
+        return cell
+    note = CUT_NOTE.format(count=LONGEST_CELL, total=len(cell))
+    kept = LONGEST_CELL - len(note)
+    return cell[:kept] + CUT_NOTE.format(count=kept, total=len(cell))
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes wrapped in a column ``width`` characters wide (counted generously:
+    a wrapped line breaks at a space, so it holds fewer characters than the column)."""
+    if not text:
+        return 1
+    per_line = max(int(width * 0.9) - 2, 4)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
