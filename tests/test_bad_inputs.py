@@ -4,6 +4,8 @@ Each folder of ``tests/bad_inputs/`` is one case: the input files (``project.tom
 CSV) and ``case.toml``::
 
     category = "units"            # units, numbers, structure, monitoring data, methodology, files
+    door = "workbook"             # optional: the door attacked, one of DOORS (without it: the
+                                  # project file and its CSV or Parquet files)
     description = "..."
     words = ["EG_i,p", "MWh"]     # each must appear in the message
     exit_code = 2                 # optional, 2 by default
@@ -37,6 +39,9 @@ from jcmcalc.model.errors import InputError
 CATALOGUE = Path(__file__).parent / "bad_inputs"
 CASES = sorted(path.name for path in CATALOGUE.iterdir() if (path / "case.toml").is_file())
 CATEGORIES = ("units", "numbers", "structure", "monitoring data", "methodology", "files")
+#: The doors of issue 29: workbooks, methodology data files, DataFrames, Dask addresses and
+#: terminal or Markdown output.
+DOORS = ("workbook", "data file", "dataframe", "dask", "output")
 FAMILIES = ("solar-pv", "waste-heat-recovery", "boilers", "fgas-destruction")
 
 
@@ -105,6 +110,7 @@ def test_catalogue_covers_every_category_and_family() -> None:
     assert len(CASES) >= 166
     categories = [_case(name)["category"] for name in CASES]
     assert set(categories) == set(CATEGORIES)
+    assert {_case(name).get("door", "workbook") for name in CASES} <= set(DOORS)
     families = set()
     for name in CASES:
         project = CATALOGUE / name / "project.toml"

@@ -187,7 +187,16 @@ def text_cells(column: Any) -> np.ndarray:
         column = np.array(column.cast("string").fill_null("").to_numpy(zero_copy_only=False))
     elif column.dtype == object:
         column = np.array(["" if _missing(v) else str(v) for v in column], dtype=str)
+    elif column.dtype.kind == "f":  # ids typed as numbers (a workbook, a DataFrame): 1 is "1"
+        column = np.array([number_text(v) for v in column.tolist()], dtype=str)
     return stripped(column.astype(str, copy=False))
+
+
+def number_text(value: float) -> str:
+    """A number as an id's text: ``1.0`` as ``"1"``, ``1.5`` as ``"1.5"``, NaN as ``""``."""
+    if value != value:
+        return ""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
 
 
 #: The characters below 128 that ``str.strip`` removes; any other (at 128) might be one.

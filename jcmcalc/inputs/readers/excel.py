@@ -1,13 +1,16 @@
 """Excel workbooks (``.xlsx``) as monitoring files, read with python-calamine (``xlsx`` extra).
 
-A sheet (the first, or the one the project file names: ``{ file = "m.xlsx", sheet = "2025" }``)
-holds a header row (its first non-empty row) and the rows below it, by the same column rules as
-a CSV file. Number cells are IEEE doubles in Excel: each is read as the shortest decimal that
-gives the same double back (Python's ``repr``), as a Parquet float is; a cell Excel shows as
-``0.3`` may hold ``0.30000000000000004`` when a formula computed it (round it in Excel with
-``ROUND`` or type the value). Date cells are dates; in a ``date`` or ``timestamp`` column a
-number is an Excel serial date (days since 1899-12-30, the 1900 date system; the time of day
-rounded to the second).
+A sheet (the one the project file names: ``{ file = "m.xlsx", sheet = "2025" }``, else the
+active sheet when it is visible, else the first visible one; a hidden sheet is read only when
+named) holds a header row (its first non-empty row) and the rows below it, by the same column
+rules as a CSV file. Number cells are IEEE doubles in Excel: each is read as the shortest
+decimal that gives the same double back (Python's ``repr``), as a Parquet float is; a cell
+Excel shows as ``0.3`` may hold ``0.30000000000000004`` when a formula computed it (round it in
+Excel with ``ROUND`` or type the value). Date cells are dates; in a ``date`` or ``timestamp``
+column a number is an Excel serial date (days since 1899-12-30, the 1900 date system; the time
+of day rounded to the second) from 1 (1900-01-01) to 2958465 (9999-12-31). Before calamine
+reads the file, :mod:`jcmcalc.inputs.readers.xlsx_parts` bounds its size and range and refuses
+error cells and formulas saved without their computed value.
 """
 
 from __future__ import annotations
@@ -20,19 +23,22 @@ from typing import Any
 import numpy as np
 
 from jcmcalc.inputs.project import read_bytes
-from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table
+from jcmcalc.inputs.readers import xlsx_parts
+from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table, number_text
 from jcmcalc.model.errors import InputError
 
 #: Day 0 of Excel's 1900 date system as it counts after 1900-02-28.
 EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
+#: The serial of 9999-12-31, the last day Excel shows.
+LAST_SERIAL = 2958465
 
 
 def load(path: Path, sheet: str | None = None) -> Table:
     """The columns of one sheet of a workbook."""
-    records = _records(path, sheet)
+    name, records = _records(path, sheet)
     start = next((i for i, row in enumerate(records) if any(_given(v) for v in row)), None)
     if start is None:
-        raise InputError(f"no header row in sheet {sheet or 'the first'}", file=path, row=1)
+        raise InputError(f"no header row in sheet {name!r}", file=path, row=1)
     header = [str(v).strip() if _given(v) else "" for v in records[start]]
     while header and not header[-1]:
         header.pop()
@@ -55,13 +61,14 @@ def load(path: Path, sheet: str | None = None) -> Table:
         body.append(row)
         rows.append(number)
     cells = {
-        title: _column([row[j] if j < len(row) else "" for row in body], title)
+        title: _column([row[j] if j < len(row) else "" for row in body], title, rows, path)
         for j, title in enumerate(header)
     }
     return Table(path, tuple(header), cells, np.array(rows, dtype=np.int64), {})
 
 
-def _records(path: Path, sheet: str | None) -> list[list[Any]]:
+def _records(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
+    """The name of the sheet read and its rows of cells."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
@@ -70,16 +77,10 @@ def _records(path: Path, sheet: str | None) -> list[list[Any]]:
             file=path,
         ) from None
     data = read_bytes(path, what="monitoring file")
+    name = xlsx_parts.chosen_sheet(data, path, sheet)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = workbook.sheet_names
-        if sheet is not None and sheet not in names:
-            raise InputError(
-                f"no sheet {sheet!r} in the workbook (sheets: {', '.join(names)})", file=path
-            )
-        return workbook.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
-    except InputError:
-        raise
+        return name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine's errors: a damaged or encrypted file, not a workbook
         raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
 
@@ -92,12 +93,20 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _column(values: list[Any], title: str) -> np.ndarray:
+def _column(values: list[Any], title: str, rows: list[int], path: Path) -> np.ndarray:
     """One column: float64 (NaN where empty) when every given cell is a number, datetime64 when
     every cell of a time column is a date or a serial number, else text."""
     given = [v for v in values if _given(v)]
     moments = given and all(_number(v) or isinstance(v, dt.date) for v in given)
     if title in TIME_COLUMNS and len(given) == len(values) and moments:
+        for value, row in zip(values, rows, strict=True):
+            if _number(value) and not 1 <= value < LAST_SERIAL + 1:
+                raise InputError(
+                    f"column {title!r}: {value!r} is no Excel date serial (1 is 1900-01-01, "
+                    f"{LAST_SERIAL} is 9999-12-31)",
+                    file=path,
+                    row=row,
+                )
         return np.array([_moment(v) for v in values], dtype="datetime64[us]")
     if given and all(_number(v) for v in given):
         return np.array([float(v) if _given(v) else np.nan for v in values], dtype=np.float64)
@@ -116,6 +125,6 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, float):  # a number typed in a text column: 1 as "1", not "1.0"
+        return number_text(value)
     return str(value).strip()
