@@ -92,6 +92,9 @@ class Project:
     frames: Mapping[Path, Any] = attrs.field(factory=dict)
     memory: Mapping[Path, bytes] = attrs.field(factory=dict)
     allocation: Allocation | None = None
+    #: A project workbook: the sheet and cell of each place of the document (``periods[1].end``)
+    #: and the sheet of each monitoring table (:mod:`jcmcalc.inputs.readers.project_book`).
+    places: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def directory(self) -> Path:
