@@ -138,15 +138,7 @@ def relocated(exc: InputError, places: Mapping[str, str]) -> InputError:
         workbook = file.parent / file.name.split(", sheet ", 1)[0]
         where = f"sheet {sheet!r}"
         if exc.row is not None:
-            letters = next(
-                (
-                    letters
-                    for key, letters in places.items()
-                    if key.startswith(f"{exc.file}\n")
-                    and repr(key.split("\n", 1)[1]) in exc.message
-                ),
-                None,
-            )
+            letters = _column_of(exc, places)
             where += f", cell {letters}{exc.row}" if letters else f", row {exc.row}"
         return InputError(exc.message, file=workbook, at=where, parameter=exc.parameter)
     if not exc.at:
@@ -159,6 +151,23 @@ def relocated(exc: InputError, places: Mapping[str, str]) -> InputError:
     return InputError(
         exc.message, file=exc.file, row=exc.row, at=places[place], parameter=exc.parameter
     )
+
+
+def _column_of(exc: InputError, places: Mapping[str, str]) -> str | None:
+    """The column letters of the title a message of a monitoring table quotes, else of the
+    value column of the parameter it names."""
+    titles = {
+        key.split("\n", 1)[1]: letters
+        for key, letters in places.items()
+        if key.startswith(f"{exc.file}\n")
+    }
+    for title, letters in titles.items():
+        if repr(title) in exc.message:
+            return letters
+    for title, letters in titles.items():
+        if exc.parameter and title.startswith(f"{exc.parameter} ["):
+            return letters
+    return None
 
 
 @contextlib.contextmanager

@@ -226,7 +226,13 @@ def _members(reader: _Reader, methodology: Methodology, index: Index) -> None:
         if not part:
             parameters[title] = parameter.symbol
     tables = []
-    for number, row in enumerate(grid.filled(1), start=1):
+    units = {column for title, column in columns.items() if title.endswith(" unit")}
+    filled = [
+        r
+        for r in grid.filled(1)
+        if any(given(grid.cell(r, c)) for c in set(columns.values()) - units)
+    ]
+    for number, row in enumerate(filled, start=1):
         member = text(grid.cell(row, columns["id"]))
         place = grid.place(row, columns["id"])
         if not member:

@@ -58,6 +58,7 @@ class Writer:
             if self.lists is None:
                 self.lists = self.book.add_worksheet(layout.LISTS)
                 self.lists.hide()
+                self.protect(self.lists)
             column = len(self.list_ranges)
             for row, value in enumerate(key):
                 self.lists.write_string(row, column, value)

@@ -112,9 +112,8 @@ def project_sheet(w: Writer, methodology: Methodology, content: Content) -> None
             rows.append((layout.CRITERION + criterion.id, answer, criterion.text, False))
     for row, (field, value, what, locked) in enumerate(rows, start=1):
         sheet.write_string(row, 0, field, w.locked)
+        sheet.write_blank(row, 1, None, w.locked if locked else w.input)
         w.cell(sheet, row, 1, value, locked=locked)
-        if locked:
-            sheet.write_string(row, 1, str(value), w.locked)
         sheet.write_string(row, 2, what, w.locked)
         if field.startswith(layout.CRITERION):
             w.listed(sheet, (row, row), 1, (layout.YES, layout.NO))
@@ -146,7 +145,8 @@ def members_sheet(
         if p.default is not None:
             w.listed(sheet, span, column + 3, (layout.YES, layout.NO))
         sheet.write_comment(0, column, about(p), {"x_scale": 3, "y_scale": 2})
-    filled = rows or [{f"{p.symbol} unit": unit_cell(p) for p in parameters}] * count
+    offered = [{f"{p.symbol} unit": unit_cell(p) for p in parameters}] * count
+    filled = offered if content.answers is None else rows
     _rows(w, sheet, titles, filled)
     w.protect(sheet)
 

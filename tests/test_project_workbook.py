@@ -1,0 +1,129 @@
+"""Projects in Excel: every shipped sample exported to a project workbook (``template --from``)
+and read back gives the figures, warnings and refusals of its project file, on every route;
+a template of every installed methodology opens in openpyxl with its drop-downs and
+protection; a template filled by a program and saved by LibreOffice reads identically."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import jcmcalc
+from jcmcalc import api
+from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, JcmcalcError
+from jcmcalc.views.template import workbook_bytes
+from tests.test_parity import BAD, SAMPLES, _thai
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def export(cli, project: Path) -> Path:
+    book = project.with_suffix(".xlsx")
+    code, _, err = cli("template", "--from", project, "-o", book)
+    assert code == EXIT_OK, err
+    return book
+
+
+def _unplaced(text: str) -> str:
+    """A message without the place of its monitoring rows (a file, or the sheet of it) and
+    with the project file unnamed (a TOML file, or its workbook)."""
+    text = re.sub(r"project\.xlsx, sheet 'File ([^']+)'", r"\1", text)
+    return re.sub(r"project\.(toml|xlsx) ", "project ", text)
+
+
+def outcome(path: Path, run) -> tuple:
+    try:
+        result = run(path)
+    except JcmcalcError as exc:
+        return ("refused", getattr(exc, "message", str(exc)), getattr(exc, "parameter", None))
+    periods = [
+        (p.number, p.start, p.end, p.reference, p.project, p.reductions, p.credits)
+        + (tuple(p.calendar_years), p.calendar_split)
+        for p in result.periods
+    ]
+    return periods, tuple(_unplaced(w) for w in result.warnings)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parents[2].name}/{p.parent.name}")
+def test_every_sample_round_trips(cli, path: Path, tmp_path: Path) -> None:
+    shutil.copytree(path.parent, tmp_path / "p")
+    project = tmp_path / "p" / path.name
+    book = export(cli, project)
+    for run in (jcmcalc.calculate, jcmcalc.estimate):
+        assert outcome(book, run) == outcome(project, run), run.__name__
+    if not api.load_project(project, require_periods=False)[0].periods:
+        return
+    code, toml_json, _ = cli("calculate", project, "--format", "json")
+    assert code == EXIT_OK
+    code, book_json, err = cli("calculate", book, "--format", "json")
+    assert code == EXIT_OK, err
+    assert json.loads(book_json)["periods"] == json.loads(toml_json)["periods"]
+    code, _, err = cli("report", book, "--format", "html", "-o", tmp_path / "r.html")
+    assert code == EXIT_OK, err
+    submitted = tmp_path / "submitted.json"
+    submitted.write_text(toml_json, encoding="utf-8")
+    code, out, _ = cli("verify", book, "--reported", submitted)
+    assert "figures agree." in out, out  # the project file's figures; its inputs differ
+    submitted.write_text(book_json, encoding="utf-8")
+    code, out, _ = cli("verify", book, "--reported", submitted)
+    assert "figures agree." in out, out
+    assert code == (EXIT_MISMATCH if "incomplete coverage" in toml_json else EXIT_OK), out
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_project_is_refused_alike_from_its_workbook(cli, case: str, tmp_path: Path) -> None:
+    project = _thai(tmp_path, BAD[case][0])
+    refused = outcome(project, jcmcalc.calculate)
+    assert refused[0] == "refused"
+    book = project.with_suffix(".xlsx")
+    code, _, err = cli("template", "--from", project, "-o", book)
+    if code != EXIT_OK:  # refused while exporting: the same message
+        assert code == EXIT_BAD_INPUT and refused[1] in err
+        return
+    assert outcome(book, jcmcalc.calculate) == refused
+    code, _, err = cli("calculate", book)
+    assert code == EXIT_BAD_INPUT and "project.xlsx, sheet '" in err and ", cell " in err, err
+
+
+def _every_methodology() -> list[str]:
+    return [f"{m.id}@{m.version}" for m in api.registry().methodologies()]
+
+
+def test_a_template_of_every_methodology_opens_with_drop_downs_and_protection(
+    tmp_path: Path,
+) -> None:
+    written = 0
+    for label in _every_methodology():
+        identifier, _, version = label.partition("@")
+        methodology = api.get_methodology(identifier, version)
+        path = tmp_path / f"{identifier}-{version}.xlsx"
+        path.write_bytes(workbook_bytes(methodology))
+        book = openpyxl.load_workbook(path)
+        project = book["Project"]
+        assert project["B2"].value == methodology.id and project["B3"].value == methodology.version
+        assert project["B2"].protection.locked is True  # the methodology is locked
+        assert project["B4"].protection.locked is False  # the name is an input
+        for sheet in book.worksheets:
+            assert sheet.protection.sheet, f"{label}: {sheet.title} is not protected"
+        answers = [v for v in project.data_validations.dataValidation if v.type == "list"]
+        assert len(answers) >= len(methodology.criteria), label
+        monitored = [p for p in methodology.parameters if p.kind == "monitored ex post"]
+        for parameter in monitored:
+            sheet = book[f"Monitoring {parameter.symbol}"[:31]]
+            kinds = {v.type for v in sheet.data_validations.dataValidation}
+            assert {"date", "decimal", "list"} <= kinds, (label, sheet.title, kinds)
+        for index in methodology.indices:
+            chosen = [name for name, choices in index.attributes.items() if choices]
+            if index.members or not chosen:
+                continue
+            kinds = [v.type for v in book[f"Members {index.key}"].data_validations.dataValidation]
+            assert kinds.count("list") >= len(chosen), (label, index.key)
+        with pytest.raises(JcmcalcError, match=r"sheet 'Project', cell B\d+: criterion"):
+            jcmcalc.calculate(path)  # an empty template: the first blank answer is refused
+        written += 1
+    assert written == len(_every_methodology()) >= 20
