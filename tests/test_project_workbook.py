@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from jcmcalc import api
 from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, JcmcalcError
 from jcmcalc.views.template import workbook_bytes
 from tests.test_parity import BAD, SAMPLES, _thai
+from tests.workbook_projects import filled, saved_by_libreoffice
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -42,8 +43,17 @@ def outcome(path: Path, run) -> tuple:
     except JcmcalcError as exc:
         return ("refused", getattr(exc, "message", str(exc)), getattr(exc, "parameter", None))
     periods = [
-        (p.number, p.start, p.end, p.reference, p.project, p.reductions, p.credits)
-        + (tuple(p.calendar_years), p.calendar_split)
+        (
+            p.number,
+            p.start,
+            p.end,
+            p.reference,
+            p.project,
+            p.reductions,
+            p.credits,
+            tuple(p.calendar_years),
+            p.calendar_split,
+        )
         for p in result.periods
     ]
     return periods, tuple(_unplaced(w) for w in result.warnings)
@@ -127,3 +137,22 @@ def test_a_template_of_every_methodology_opens_with_drop_downs_and_protection(
             jcmcalc.calculate(path)  # an empty template: the first blank answer is refused
         written += 1
     assert written == len(_every_methodology()) >= 20
+
+
+def test_a_filled_template_reads_alike_once_saved_by_libreoffice(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    typed = filled(tmp_path / "typed.xlsx")
+    computed = filled(tmp_path / "computed.xlsx", formula=True)
+    expected = outcome(typed, jcmcalc.calculate)
+    # 590.06 MWh (typed as text with its unit) x 0.4 + 400.5 MWh x 0.533 (off-grid default)
+    assert expected[0][0][5] == Fraction("449.4905") and expected[0][0][6] == 449
+    assert expected[0][1][5] == Fraction("6") * Fraction("95.25") * Fraction("0.4") + Fraction(
+        "6"
+    ) * Fraction("60.5") * Fraction("0.533")
+    with pytest.raises(JcmcalcError, match=r"sheet 'Monitoring EG_i,p', cell D3: a formula"):
+        jcmcalc.calculate(computed)
+    for path in (typed, computed):
+        saved = saved_by_libreoffice(path, tmp_path / f"lo-{path.stem}")
+        assert saved.read_bytes() != path.read_bytes()
+        assert outcome(saved, jcmcalc.calculate) == expected, path.name

@@ -167,7 +167,12 @@ def _column_of(exc: InputError, places: Mapping[str, str]) -> str | None:
     for title, letters in titles.items():
         if exc.parameter and title.startswith(f"{exc.parameter} ["):
             return letters
+    if _DAY.search(exc.message):  # a message about the row's date or time
+        return next((titles[t] for t in TIME_COLUMNS if t in titles), None)
     return None
+
+
+_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @contextlib.contextmanager
