@@ -327,8 +327,16 @@ def _period_numbers(reader: Any, table: Table, sheet: str) -> np.ndarray:
     if "period" not in table.titles:
         return np.zeros(len(table), dtype=np.int64)
     count = len(reader.document.get("periods", []))
+    cells = table.cells["period"]
+    if cells.dtype.kind == "f":  # numbers (NaN: blank), checked at once
+        numbers = np.nan_to_num(cells, nan=0.0)
+        wrong = (
+            (numbers != np.floor(numbers)) | (numbers > count) | ((numbers < 1) & ~np.isnan(cells))
+        )
+        if not wrong.any():
+            return numbers.astype(np.int64)
     found = []
-    for position, cell in enumerate(table.cells["period"].tolist()):
+    for position, cell in enumerate(cells.tolist()):
         written = text(cell) if not (isinstance(cell, float) and cell != cell) else ""
         if written and not (written.isdigit() and 1 <= int(written) <= count):
             raise reader.error(
