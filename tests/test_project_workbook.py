@@ -156,3 +156,23 @@ def test_a_filled_template_reads_alike_once_saved_by_libreoffice(tmp_path: Path)
         saved = saved_by_libreoffice(path, tmp_path / f"lo-{path.stem}")
         assert saved.read_bytes() != path.read_bytes()
         assert outcome(saved, jcmcalc.calculate) == expected, path.name
+
+
+def test_plain_sheets_are_checked_by_byte_search_others_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jcmcalc.inputs.readers import xlsx_parts
+
+    walked: list[str] = []
+    walk = xlsx_parts._cells
+
+    def counted(stream, sheet, path):
+        walked.append(sheet.name)
+        return walk(stream, sheet, path)
+
+    monkeypatch.setattr(xlsx_parts, "_cells", counted)
+    assert jcmcalc.calculate(filled(tmp_path / "typed.xlsx")).total_credits == 449 + 422
+    assert walked == []  # no formula, no error cell, every cell and row placed
+    with pytest.raises(JcmcalcError, match="cell D3: a formula"):
+        jcmcalc.calculate(filled(tmp_path / "computed.xlsx", formula=True))
+    assert walked == ["Monitoring EG_i,p"]  # the sheet with a formula, walked to name the cell
