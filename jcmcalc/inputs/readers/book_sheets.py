@@ -328,6 +328,8 @@ def _period_numbers(reader: Any, table: Table, sheet: str) -> np.ndarray:
         return np.zeros(len(table), dtype=np.int64)
     count = len(reader.document.get("periods", []))
     cells = table.cells["period"]
+    if cells.dtype.kind == "U" and not np.char.str_len(cells).any():  # a blank column
+        return np.zeros(len(table), dtype=np.int64)
     if cells.dtype.kind == "f":  # numbers (NaN: blank), checked at once
         numbers = np.nan_to_num(cells, nan=0.0)
         wrong = (

@@ -107,6 +107,8 @@ def _column(values: list[Any], title: str, rows: list[int], path: Path) -> np.nd
                     file=path,
                     row=row,
                 )
+        if all(isinstance(v, dt.date) for v in values):  # date cells: converted at once
+            return np.array(values, dtype="datetime64[us]")
         return np.array([_moment(v) for v in values], dtype="datetime64[us]")
     if given and all(_number(v) for v in given):
         return np.array([float(v) if _given(v) else np.nan for v in values], dtype=np.float64)

@@ -64,6 +64,7 @@ class _Reader:
         except Exception as exc:  # calamine's errors: a damaged or encrypted file
             raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
         self.names = list(self.book.sheet_names)
+        self.sized = False  # the sizes of the workbook's parts checked (with its first sheet)
         self.document: dict[str, Any] = {}
         self.frames: dict[Path, Table] = {}
         self.places: dict[str, str] = {}
@@ -81,7 +82,8 @@ class _Reader:
                 "a sheet of the template was deleted or renamed",
                 file=self.path,
             )
-        xlsx_parts.chosen_sheet(self.data, self.path, name)
+        xlsx_parts.chosen_sheet(self.data, self.path, name, sized=self.sized)
+        self.sized = True
         try:
             rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine's errors
