@@ -17,6 +17,7 @@ import jcmcalc
 from jcmcalc import api
 from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, JcmcalcError
 from jcmcalc.views.template import workbook_bytes
+from tests.conftest import ROOT
 from tests.test_parity import BAD, SAMPLES, _thai
 from tests.workbook_projects import filled, saved_by_libreoffice
 
@@ -176,3 +177,18 @@ def test_plain_sheets_are_checked_by_byte_search_others_cell_by_cell(
     with pytest.raises(JcmcalcError, match="cell D3: a formula"):
         jcmcalc.calculate(filled(tmp_path / "computed.xlsx", formula=True))
     assert walked == ["Monitoring EG_i,p"]  # the sheet with a formula, walked to name the cell
+
+
+def test_a_bad_estimate_value_is_placed_on_the_estimate_sheet(cli, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "methodologies/solar-pv/examples/indonesia-battery", tmp_path / "p")
+    book = export(cli, tmp_path / "p" / "project.toml")
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Estimate"]
+    row = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(r, 1).value)
+    column = next(c.column_letter for c in sheet[5] if c.value == "value")
+    sheet[f"{column}{row}"] = "many"  # the first yearly value
+    workbook.save(book)
+    with pytest.raises(JcmcalcError, match=rf"sheet 'Estimate', cell {column}{row}: parameter "):
+        jcmcalc.estimate(book)
+    # the monitoring sheets are not its place: they hold the periods' values
+    jcmcalc.calculate(book)

@@ -132,7 +132,7 @@ def prepare(
             source, find, require_periods=not ex_ante, allow_outside=allow_outside, folder=folder
         )
         resolved = resolve_estimate if ex_ante else resolve
-        with located(project.places):
+        with located(project.places, estimate=ex_ante):
             inputs = attrs.evolve(resolved(methodology, project), digests=digests)
     problems = [latest_version(methodology)] if project.methodology_version is None else []
     with located(project.places):

@@ -176,15 +176,27 @@ _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @contextlib.contextmanager
-def located(places: Mapping[str, str]) -> Iterator[None]:
-    """Within the block, an :class:`InputError` names the workbook's sheet and cell."""
+def located(places: Mapping[str, str], *, estimate: bool = False) -> Iterator[None]:
+    """Within the block, an :class:`InputError` names the workbook's sheet and cell (of the
+    Estimate sheet for the yearly values of an ``estimate``, which its periods carry)."""
     if not places:
         yield
         return
     try:
         yield
     except InputError as exc:
+        if estimate and exc.at and _YEARLY.match(exc.at):
+            exc = InputError(
+                exc.message,
+                file=exc.file,
+                row=exc.row,
+                at=_YEARLY.sub("estimate.values", exc.at),
+                parameter=exc.parameter,
+            )
         raise relocated(exc, places) from None
+
+
+_YEARLY = re.compile(r"^periods\[\d+\]\.values")
 
 
 _QUANTITY = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(?P<unit>.*?)\s*$")

@@ -49,7 +49,15 @@ class Writer:
         self.list_ranges: dict[tuple[str, ...], str] = {}
 
     def sheet(self, name: str) -> Any:
-        return self.book.add_worksheet(name)
+        """A new sheet ``name``; a name cut to 31 characters that is taken already gets a
+        number (the reader knows a sheet by its prefix and its headers, not its whole name)."""
+        taken = {sheet.name.lower() for sheet in self.book.worksheets()}
+        found, number = name, 2
+        while found.lower() in taken:
+            suffix = f" {number}"
+            found = name[: layout.SHEET_NAME_CHARACTERS - len(suffix)].rstrip() + suffix
+            number += 1
+        return self.book.add_worksheet(found)
 
     def choices(self, values: Sequence[str]) -> str:
         """A range of the hidden Lists sheet holding ``values`` (for a drop-down list)."""
