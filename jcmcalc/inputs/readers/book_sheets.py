@@ -32,7 +32,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from jcmcalc.inputs.readers import excel
 from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
@@ -259,7 +258,7 @@ def monitoring(reader: Any, methodology: Methodology, name: str) -> None:
     """A monitoring sheet: dated rows become tables read as monitoring files are (those with a
     period, one table per period: the period must hold their dates), undated rows the period
     totals of a project file's ``[[periods]] values``."""
-    table = excel.load(reader.path, name)
+    table = reader.table(name)
     titles = table.titles
     indices = {index.csv_column for index in methodology.indices}
     known = {"period", "source", "meter", *TIME_COLUMNS, *indices}

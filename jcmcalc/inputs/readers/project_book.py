@@ -4,7 +4,7 @@ place of the document lies in the workbook (sheet and cell).
 
 Nothing here judges a value: the document goes through the one pipeline
 (:func:`jcmcalc.run.pipeline.prepare`), whose messages :func:`located` places in the workbook.
-The layout of the sheets is :mod:`jcmcalc.inputs.readers.book_layout`'s. Every sheet read goes
+The layout of the sheets is :mod:`jcmcalc.inputs.readers.book_sheets`'s. Every sheet read goes
 through the checks of :mod:`jcmcalc.inputs.readers.xlsx_parts` (sizes, error cells, formulas
 without a computed value), and monitoring sheets through the monitoring workbook reader
 (:func:`jcmcalc.inputs.readers.excel.load`).
@@ -103,6 +103,19 @@ class _Reader:
                 )
         return {title: column for column, title in enumerate(titles) if title}
 
+    def table(self, name: str) -> Table:
+        """The columns of sheet ``name`` as the monitoring workbook reader reads them; its
+        messages name the sheet (and the row)."""
+        try:
+            return excel.load(self.path, name)
+        except InputError as exc:
+            if exc.at or f"sheet {name!r}" in exc.message:
+                raise
+            where = f"sheet {name!r}" + (f", row {exc.row}" if exc.row is not None else "")
+            raise InputError(
+                exc.message, file=exc.file, at=where, parameter=exc.parameter
+            ) from None
+
     def pseudo(self, sheet: str, titles: tuple[str, ...], suffix: str = "") -> Path:
         """The name a table of ``sheet`` goes by, with its place recorded and its digest
         (the workbook's bytes) noted."""
@@ -196,7 +209,7 @@ def _files(reader: _Reader, value: Any, place: str, at: str) -> list[str]:
     found = []
     for name in names:
         if name in reader.names:
-            table = excel.load(reader.path, name)
+            table = reader.table(name)
             pseudo = reader.pseudo(name, table.titles)
             reader.frames[pseudo] = attrs.evolve(table, path=pseudo)
             name = pseudo.name
