@@ -21,7 +21,7 @@ from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.digests import note, recording
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
 from jcmcalc.inputs.readers import formats, project_book
-from jcmcalc.inputs.readers.book_sheets import located
+from jcmcalc.inputs.readers.project_book import located
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology

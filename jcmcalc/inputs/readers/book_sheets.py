@@ -22,10 +22,9 @@ cells of one sheet with the place (sheet and cell) of each, and the monitoring s
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -128,74 +127,6 @@ def text(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return "" if value is None else str(value).strip()
-
-
-def relocated(exc: InputError, places: Mapping[str, str]) -> InputError:
-    """``exc`` naming the sheet and cell of the workbook it comes from, when it can."""
-    if exc.file is not None and exc.file in places:  # a monitoring table of a sheet
-        sheet, file = places[exc.file], Path(exc.file)
-        workbook = file.parent / file.name.split(", sheet ", 1)[0]
-        where = f"sheet {sheet!r}"
-        if exc.row is not None:
-            letters = _column_of(exc, places)
-            where += f", cell {letters}{exc.row}" if letters else f", row {exc.row}"
-        return InputError(exc.message, file=workbook, at=where, parameter=exc.parameter)
-    if not exc.at:
-        return exc
-    place = exc.at
-    while place and place not in places:
-        place = place.rpartition(".")[0] if "." in place else ""
-    if not place:
-        return exc
-    return InputError(
-        exc.message, file=exc.file, row=exc.row, at=places[place], parameter=exc.parameter
-    )
-
-
-def _column_of(exc: InputError, places: Mapping[str, str]) -> str | None:
-    """The column letters of the title a message of a monitoring table quotes, else of the
-    value column of the parameter it names."""
-    titles = {
-        key.split("\n", 1)[1]: letters
-        for key, letters in places.items()
-        if key.startswith(f"{exc.file}\n")
-    }
-    for title, letters in titles.items():
-        if repr(title) in exc.message:
-            return letters
-    for title, letters in titles.items():
-        if exc.parameter and title.startswith(f"{exc.parameter} ["):
-            return letters
-    if _DAY.search(exc.message):  # a message about the row's date or time
-        return next((titles[t] for t in TIME_COLUMNS if t in titles), None)
-    return None
-
-
-_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-
-
-@contextlib.contextmanager
-def located(places: Mapping[str, str], *, estimate: bool = False) -> Iterator[None]:
-    """Within the block, an :class:`InputError` names the workbook's sheet and cell (of the
-    Estimate sheet for the yearly values of an ``estimate``, which its periods carry)."""
-    if not places:
-        yield
-        return
-    try:
-        yield
-    except InputError as exc:
-        if estimate and exc.at and _YEARLY.match(exc.at):
-            exc = InputError(
-                exc.message,
-                file=exc.file,
-                row=exc.row,
-                at=_YEARLY.sub("estimate.values", exc.at),
-                parameter=exc.parameter,
-            )
-        raise relocated(exc, places) from None
-
-
-_YEARLY = re.compile(r"^periods\[\d+\]\.values")
 
 
 _QUANTITY = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(?P<unit>.*?)\s*$")
@@ -459,3 +390,25 @@ def insert(
     node[keys[-1]] = found
     reader.places[at] = place
     reader.places.setdefault(at.rsplit(".", len(keys) - 1)[0], place)
+
+
+def column_of(exc: InputError, places: Mapping[str, str]) -> str | None:
+    """The column letters of the title a message of a monitoring table quotes, else of the
+    value column of the parameter it names."""
+    titles = {
+        key.split("\n", 1)[1]: letters
+        for key, letters in places.items()
+        if key.startswith(f"{exc.file}\n")
+    }
+    for title, letters in titles.items():
+        if repr(title) in exc.message:
+            return letters
+    for title, letters in titles.items():
+        if exc.parameter and title.startswith(f"{exc.parameter} ["):
+            return letters
+    if _DAY.search(exc.message):  # a message about the row's date or time
+        return next((titles[t] for t in TIME_COLUMNS if t in titles), None)
+    return None
+
+
+_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

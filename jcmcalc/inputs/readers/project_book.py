@@ -12,10 +12,12 @@ without a computed value), and monitoring sheets through the monitoring workbook
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -380,3 +382,49 @@ def _estimate(reader: _Reader, methodology: Methodology) -> None:
     if spec or "estimate" in reader.document:
         reader.document["estimate"] = {**spec, **reader.document.get("estimate", {})}
         reader.places.setdefault("estimate", grid.name)
+
+
+def relocated(exc: InputError, places: Mapping[str, str]) -> InputError:
+    """``exc`` naming the sheet and cell of the workbook it comes from, when it can."""
+    if exc.file is not None and exc.file in places:  # a monitoring table of a sheet
+        sheet, file = places[exc.file], Path(exc.file)
+        workbook = file.parent / file.name.split(", sheet ", 1)[0]
+        where = f"sheet {sheet!r}"
+        if exc.row is not None:
+            letters = book_sheets.column_of(exc, places)
+            where += f", cell {letters}{exc.row}" if letters else f", row {exc.row}"
+        return InputError(exc.message, file=workbook, at=where, parameter=exc.parameter)
+    if not exc.at:
+        return exc
+    place = exc.at
+    while place and place not in places:
+        place = place.rpartition(".")[0] if "." in place else ""
+    if not place:
+        return exc
+    return InputError(
+        exc.message, file=exc.file, row=exc.row, at=places[place], parameter=exc.parameter
+    )
+
+
+@contextlib.contextmanager
+def located(places: Mapping[str, str], *, estimate: bool = False) -> Iterator[None]:
+    """Within the block, an :class:`InputError` names the workbook's sheet and cell (of the
+    Estimate sheet for the yearly values of an ``estimate``, which its periods carry)."""
+    if not places:
+        yield
+        return
+    try:
+        yield
+    except InputError as exc:
+        if estimate and exc.at and _YEARLY.match(exc.at):
+            exc = InputError(
+                exc.message,
+                file=exc.file,
+                row=exc.row,
+                at=_YEARLY.sub("estimate.values", exc.at),
+                parameter=exc.parameter,
+            )
+        raise relocated(exc, places) from None
+
+
+_YEARLY = re.compile(r"^periods\[\d+\]\.values")
