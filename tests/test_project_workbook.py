@@ -18,7 +18,7 @@ from jcmcalc import api
 from jcmcalc.model.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, JcmcalcError
 from jcmcalc.views.template import workbook_bytes
 from tests.conftest import ROOT
-from tests.test_parity import BAD, SAMPLES, _thai
+from tests.test_parity import BAD, SAMPLES, THAI, _thai
 from tests.workbook_projects import filled, saved_by_libreoffice
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -192,3 +192,27 @@ def test_a_bad_estimate_value_is_placed_on_the_estimate_sheet(cli, tmp_path: Pat
         jcmcalc.estimate(book)
     # the monitoring sheets are not its place: they hold the periods' values
     jcmcalc.calculate(book)
+
+
+def test_the_template_command(cli, tmp_path: Path) -> None:
+    book = tmp_path / "t.xlsx"
+    assert cli("template", "TH_AM001@1.0", "--members", 4, "-o", book)[0] == EXIT_OK
+    members = openpyxl.load_workbook(book)["Members systems"]
+    assert [members.cell(r, 5).value for r in range(2, 7)] == ["t_CO2/MWh"] * 4 + [None]
+    for args, words in (
+        (("TH_AM001@1.0", "--from", THAI), "one of them"),
+        (("--from", book), "is a workbook already"),
+        (("TH_AM001@1.0", "--members", 0), "--members must be from 1"),
+        (("NO_SUCH_AM@1.0",), "NO_SUCH_AM"),
+    ):
+        code, _, err = cli("template", *args, "-o", tmp_path / "x.xlsx")
+        assert code == EXIT_BAD_INPUT and words in err, (args, err)
+    assert not (tmp_path / "x.xlsx").exists()
+    bare = _thai(tmp_path / "bare", {})
+    text = bare.read_text(encoding="utf-8").replace(
+        'data = "monthly-2024H1.csv"',
+        'values = { "EG_i,p" = { BKK-01 = "590", AYA-02 = "1 MWh", CNX-03 = "1 MWh" } }',
+    )
+    bare.write_text(text, encoding="utf-8")
+    code, _, err = cli("template", "--from", bare, "-o", tmp_path / "x.xlsx")
+    assert code == EXIT_BAD_INPUT and "'590' has no unit" in err and "periods[1]" in err, err

@@ -46,6 +46,10 @@ def command(args: argparse.Namespace, find: Finder) -> tuple[bytes, tuple[Path, 
     if args.source is None:
         identifier, _, version = args.methodology.partition("@")
         return workbook_bytes(find(identifier, version or None), members=args.members), ()
+    if args.source.suffix.lower() in formats.EXCEL:
+        raise InputError(
+            "is a workbook already: --from takes a project file (TOML)", file=args.source
+        )
     project, methodology = pipeline.load(
         args.source, find, require_periods=False, allow_outside=args.allow_outside
     )
@@ -55,10 +59,6 @@ def command(args: argparse.Namespace, find: Finder) -> tuple[bytes, tuple[Path, 
 
 def exported(project: Project, methodology: Methodology) -> Content:
     """The cells of ``project``'s workbook."""
-    if project.path.suffix.lower() in formats.EXCEL:
-        raise InputError(
-            "is a workbook already: --from takes a project file (TOML)", file=project.path
-        )
     document = load_document(project.path)
     content = Content()
     content.fields += [(key.replace("_", " "), value) for key, value in project.metadata.items()]
@@ -88,9 +88,13 @@ def exported(project: Project, methodology: Methodology) -> Content:
             parameter = methodology.parameter(name)
             rows = content.monitoring.setdefault(parameter.symbol, [])
             for keys, leaf in _leaves(raw):
-                rows.append(
-                    _monitoring_row(content, methodology, parameter, period.number, keys, leaf)
-                )
+                try:
+                    row = _monitoring_row(
+                        content, methodology, parameter, period.number, keys, leaf
+                    )
+                except InputError as exc:
+                    raise exc.located(project.path) from None
+                rows.append(row)
     estimate = dict(project.estimate)
     content.estimate = {k: estimate[k] for k in ("start", "years") if k in estimate}
     for name, raw in estimate.get("values", {}).items():
@@ -167,7 +171,16 @@ def _monitoring_row(
     """An inline value of a period as an undated row of its monitoring sheet."""
     cell, unit, source, _ = _split(leaf)
     title = header(parameter)
-    if unit != title[title.index("[") + 1 : -1] and isinstance(cell, float | str):
+    stated = title[title.index("[") + 1 : -1]
+    written = str(leaf.get("value") if isinstance(leaf, Mapping) else leaf)
+    if stated and not unit:  # a monitoring sheet would give it the header's unit
+        raise InputError(
+            f"{'/'.join(keys) or 'the value'}: {written!r} has no unit, which a workbook "
+            f"would read as {stated}: write its unit in the project file first",
+            at=f"periods[{number}].values",
+            parameter=parameter.symbol,
+        )
+    if unit != stated and isinstance(cell, float | str):
         cell = f"{cell!r} {unit}" if isinstance(cell, float) else f"{cell} {unit}".strip()
         content.unit_seen(parameter.symbol, unit)
     columns = [methodology.index(s).csv_column for s in parameter.index]
