@@ -216,3 +216,23 @@ def test_the_template_command(cli, tmp_path: Path) -> None:
     bare.write_text(text, encoding="utf-8")
     code, _, err = cli("template", "--from", bare, "-o", tmp_path / "x.xlsx")
     assert code == EXIT_BAD_INPUT and "'590' has no unit" in err and "periods[1]" in err, err
+
+
+def test_whole_columns_of_one_kind_are_typed_as_cell_by_cell() -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    from jcmcalc.inputs.readers import excel
+
+    path, rows = Path("eg.xlsx"), [2, 3, 4]
+    numbers = excel._column([1.5, 0.1 + 0.2, 3.0], "EG_i,p [MWh]", rows, path)
+    assert numbers.dtype == np.float64 and numbers.tolist() == [1.5, 0.30000000000000004, 3.0]
+    ids = excel._column([" PV-1 ", "", "  "], "system", rows, path)
+    assert ids.tolist() == ["PV-1", "", ""]
+    days = [dt.date(2024, 1, 31), dt.datetime(2024, 2, 1, 12, 30), dt.date(2024, 3, 1)]
+    moments = excel._column(days, "date", rows, path)
+    assert moments.dtype == np.dtype("datetime64[us]")
+    assert moments.tolist() == [dt.datetime(2024, 1, 31), days[1], dt.datetime(2024, 3, 1)]
+    with pytest.raises(JcmcalcError, match="no Excel date serial"):
+        excel._column([45292.0, 1e12, 45293.0], "date", rows, path)  # numbers: serial dates
