@@ -274,9 +274,7 @@ def _period_numbers(reader: Any, table: Table, sheet: str) -> np.ndarray:
         return np.zeros(len(table), dtype=np.int64)
     if cells.dtype.kind == "f":  # numbers (NaN: blank), checked at once
         numbers = np.nan_to_num(cells, nan=0.0)
-        wrong = (
-            (numbers != np.floor(numbers)) | (numbers > count) | ((numbers < 1) & ~np.isnan(cells))
-        )
+        wrong = (numbers % 1 != 0) | (numbers > count) | ((numbers < 1) & ~np.isnan(cells))
         if not wrong.any():
             return numbers.astype(np.int64)
     found = []
