@@ -64,6 +64,11 @@ def filled(
 
 def saved_by_libreoffice(path: Path, folder: Path) -> Path:
     """``path`` opened and saved by LibreOffice headless (``soffice --convert-to xlsx``)."""
+    return all_saved_by_libreoffice([path], folder)[0]
+
+
+def all_saved_by_libreoffice(paths: list[Path], folder: Path) -> list[Path]:
+    """``paths`` opened and saved by one LibreOffice headless run, into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     profile = folder / "profile"
     command = [
@@ -74,16 +79,16 @@ def saved_by_libreoffice(path: Path, folder: Path) -> Path:
         "xlsx",
         "--outdir",
         str(folder),
-        str(path),
+        *(str(path) for path in paths),
     ]
     subprocess.run(
         command,
         check=True,
         capture_output=True,
-        timeout=240,
+        timeout=600,
         env={**os.environ, "HOME": str(folder)},
     )
-    return folder / path.name
+    return [folder / path.name for path in paths]
 
 
 #: The catalogue's workbook cases (tests/bad_inputs/workbook-*): (description, category,
