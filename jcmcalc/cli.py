@@ -62,14 +62,14 @@ def _parser() -> argparse.ArgumentParser:
         ("estimate", "expected credits per year (ex ante) from the project's [estimate]"),
     ):
         command = commands.add_parser(name, help=text)
-        command.add_argument("project", type=Path, help="project file (TOML)")
+        command.add_argument("project", type=Path, help="project file (TOML, or a workbook)")
         command.add_argument("--format", choices=FORMATS, default="table")
         command.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
         command.add_argument("--strict", action="store_true", help=STRICT)
         _wide(command)
         _project_options(command)
     report = commands.add_parser("report", help="monitoring report (Markdown, HTML, workbook)")
-    report.add_argument("project", type=Path, help="project file (TOML)")
+    report.add_argument("project", type=Path, help="project file (TOML, or a workbook)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="markdown")
     report.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
     report.add_argument("--strict", action="store_true", help=STRICT)
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _project_options(report)
     verify = commands.add_parser("verify", help="compare submitted figures with a recomputation")
-    verify.add_argument("project", type=Path, help="project file (TOML)")
+    verify.add_argument("project", type=Path, help="project file (TOML, or a workbook)")
     verify.add_argument(
         "--reported",
         type=Path,
@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tolerance", default="1e-9", help="relative tolerance, >= 0 (credits: exact)"
     )
     _project_options(verify)
+    _template(commands)
     scaffold = commands.add_parser(
         "new-methodology", help="create an installable methodology plugin to start from"
     )
@@ -121,6 +122,17 @@ def _portfolio_parser(commands: Any) -> None:
     portfolio.add_argument(
         "--scheduler", metavar="ADDRESS", help="dask: an existing scheduler (tcp://host:8786)"
     )
+
+
+def _template(commands: Any) -> None:
+    template = commands.add_parser(
+        "template", help="project workbook (.xlsx) of a methodology, empty or from a project"
+    )
+    template.add_argument("methodology", nargs="?", metavar="ID@VERSION")
+    template.add_argument("--from", dest="source", type=Path, metavar="PROJECT.toml")
+    template.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    template.add_argument("--members", type=int, default=3, metavar="N", help="member rows")
+    _project_options(template)
 
 
 def _project_options(command: argparse.ArgumentParser) -> None:
@@ -253,6 +265,11 @@ def _run(args: argparse.Namespace) -> int:
         named = args.methodology if args.command == "show" else str(args.path)
         full = args.command == "show"
         sys.stdout.write(review.shown(named, registry, full=full, width=_width(args)))
+    elif args.command == "template":
+        from jcmcalc.views.template.export import command
+
+        content, inputs = command(args, registry.get)
+        _write(content, args.output, inputs)
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":

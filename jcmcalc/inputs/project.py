@@ -95,6 +95,9 @@ class Project:
     allocation: Allocation | None = None
     #: Reference number, participants, monitoring structure and meters (``[project]``).
     identity: Identity = attrs.Factory(Identity)
+    #: A project workbook: the sheet and cell of each place of the document (``periods[1].end``)
+    #: and the sheet of each monitoring table (:mod:`jcmcalc.inputs.readers.project_book`).
+    places: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def directory(self) -> Path:

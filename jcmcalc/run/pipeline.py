@@ -20,6 +20,8 @@ from jcmcalc.inputs import memory
 from jcmcalc.inputs.boundary import file_errors
 from jcmcalc.inputs.digests import note, recording
 from jcmcalc.inputs.project import Project, load_document, methodology_reference, parse_project
+from jcmcalc.inputs.readers import formats, project_book
+from jcmcalc.inputs.readers.project_book import located
 from jcmcalc.inputs.resolve import Inputs, resolve
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
@@ -48,31 +50,38 @@ def load(
     allow_outside: bool = False,
     folder: str | Path | None = None,
 ) -> tuple[Project, Methodology]:
-    """Parse a project file (or a project dict) and find the methodology it names.
+    """Parse a project file (or a project dict, or a project workbook: ``.xlsx``) and find the
+    methodology it names.
 
     Data files must lie in the project file's directory (a dict's ``folder``, the working
     directory unless given) unless ``allow_outside``.
     """
     frames: dict[Path, Any] = {}
     kept: dict[Path, bytes] = {}
+    places: dict[str, str] = {}
     if isinstance(path, Mapping):
         base = Path(folder if folder is not None else Path.cwd())
         document, frames, kept = memory.document_of(path, base)
         path = base / memory.NAME
+    elif Path(path).suffix.lower() in formats.EXCEL:
+        path = Path(path)
+        book = project_book.read(path, find)
+        document, frames, places = book.document, dict(book.frames), book.places
     else:
         path = Path(path)
         document = load_document(path)
-    methodology_id, version = methodology_reference(document, path)
-    try:
-        methodology = find(methodology_id, version)
-    except InputError as exc:
-        raise exc.located(path) from None
-    index_keys = tuple(index.key for index in methodology.indices if not index.members)
-    project = parse_project(
-        document, path, index_keys, require_periods=require_periods, allow_outside=allow_outside
-    )
-    if kept:
-        project = attrs.evolve(project, frames=frames, memory=kept)
+    with located(places):
+        methodology_id, version = methodology_reference(document, path)
+        try:
+            methodology = find(methodology_id, version)
+        except InputError as exc:
+            raise exc.located(path) from None
+        index_keys = tuple(index.key for index in methodology.indices if not index.members)
+        project = parse_project(
+            document, path, index_keys, require_periods=require_periods, allow_outside=allow_outside
+        )
+    if frames or places:
+        project = attrs.evolve(project, frames=frames, memory=kept, places=places)
         for pseudo, data in kept.items():  # what is hashed in place of files not on disk
             note(pseudo, data)
     return project, methodology
@@ -128,15 +137,17 @@ def prepare(
             source, find, require_periods=not ex_ante, allow_outside=allow_outside, folder=folder
         )
         resolved = resolve_estimate if ex_ante else resolve
-        inputs = attrs.evolve(resolved(methodology, project), digests=digests)
+        with located(project.places, estimate=ex_ante):
+            inputs = attrs.evolve(resolved(methodology, project), digests=digests)
     problems = [latest_version(methodology)] if project.methodology_version is None else []
-    problems += assess(
-        methodology,
-        project.eligibility,
-        project.path,
-        strict=strict,
-        allow_ineligible=allow_ineligible,
-    )
+    with located(project.places):
+        problems += assess(
+            methodology,
+            project.eligibility,
+            project.path,
+            strict=strict,
+            allow_ineligible=allow_ineligible,
+        )
     problems += expiry_warnings(inputs)
     problems += calibration_warnings(inputs)
     if not ex_ante:

@@ -96,6 +96,13 @@ def _number(value: Any) -> bool:
 def _column(values: list[Any], title: str, rows: list[int], path: Path) -> np.ndarray:
     """One column: float64 (NaN where empty) when every given cell is a number, datetime64 when
     every cell of a time column is a date or a serial number, else text."""
+    kinds = set(map(type, values))
+    if kinds == {float} and title not in TIME_COLUMNS:  # numbers only: taken at once
+        return np.array(values, dtype=np.float64)
+    if kinds == {str} and title not in TIME_COLUMNS:  # every cell text (blank: "")
+        return np.char.strip(np.array(values, dtype=str))
+    if kinds and kinds <= {dt.date, dt.datetime} and title in TIME_COLUMNS:  # date cells
+        return np.array(values, dtype="datetime64[us]")
     given = [v for v in values if _given(v)]
     moments = given and all(_number(v) or isinstance(v, dt.date) for v in given)
     if title in TIME_COLUMNS and len(given) == len(values) and moments:

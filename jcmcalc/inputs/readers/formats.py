@@ -21,9 +21,13 @@ def load(
 ) -> columns.Table:
     """The columns of a monitoring file, read with its ``options`` from the project file; or
     those of a DataFrame ``frame`` of a project built in Python. ``columns`` renames the file's
-    headers (``{ "JKT-01" = "EG_i,p [kWh] @ JKT-01" }``). A large plain CSV file is
+    headers (``{ "JKT-01" = "EG_i,p [kWh] @ JKT-01" }``); ``frame`` may also be the columns
+    of a project workbook's monitoring sheet. A large plain CSV file is
     ``stream``-ed: its columns are read block by block (:mod:`jcmcalc.inputs.readers.blocks`)."""
-    table = memory.table(path, frame) if frame is not None else _file(path, options, stream)
+    if isinstance(frame, columns.Table):  # a monitoring sheet of a project workbook
+        table = frame
+    else:
+        table = memory.table(path, frame) if frame is not None else _file(path, options, stream)
     return renamed(table, options.get("columns", {}))
 
 

@@ -49,11 +49,13 @@ class Sheet:
     visible: bool
 
 
-def chosen_sheet(data: bytes, path: Path, sheet: str | None) -> str:
-    """The name of the sheet to read, after every check of the module's docstring."""
+def chosen_sheet(data: bytes, path: Path, sheet: str | None, *, sized: bool = False) -> str:
+    """The name of the sheet to read, after every check of the module's docstring (``sized``:
+    the sizes of ``data``'s parts were checked already, by a reader of several sheets)."""
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
-        _check_sizes(book, path)
+        if not sized:
+            _check_sizes(book, path)
         sheets, active = _sheets(book)
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, EOFError, ValueError) as exc:
         raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
