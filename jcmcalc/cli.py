@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from jcmcalc.model.errors import (
     JcmcalcError,
     JcmcalcWarning,
 )
+from jcmcalc.views.output_files import checked_output, write_output
 
 FORMATS = ("table", "json", "markdown")
 REPORT_FORMATS = ("markdown", "html", "xlsx")
@@ -148,74 +149,6 @@ def _project_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _checked(output: Path, inputs: Iterable[Path]) -> None:
-    """Refuse an output that is not a regular file or a new path in an existing folder, or
-    that is one of the run's ``inputs`` (no output ever overwrites an input)."""
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"the folder {str(folder)!r} of the output does not exist", file=output)
-    if not (output.exists() or output.is_symlink()):
-        return
-    if not output.is_file():
-        raise InputError(
-            "is not a regular file (a directory, device, pipe or broken link): write the output "
-            "to a new path or over a regular file",
-            file=output,
-        )
-    for path in inputs:
-        try:
-            same = os.path.samefile(output, path)
-        except OSError:
-            continue
-        if same:
-            raise InputError(
-                f"is an input of this run ({path.name}): write the output elsewhere", file=output
-            )
-
-
-def _write(content: str | bytes, output: Path | None, inputs: Iterable[Path] = ()) -> None:
-    """Print, or write ``output`` atomically: a failed run leaves no half-written file, and no
-    output replaces a device or one of the run's ``inputs`` (:func:`_checked`)."""
-    if output is None:
-        if isinstance(content, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-        else:
-            sys.stdout.write(content)
-        return
-    import tempfile
-
-    from jcmcalc.inputs.boundary import file_errors
-
-    with file_errors(output):
-        _checked(output, inputs)
-        directory = output.parent if str(output.parent) else Path(".")
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
-        _replace(handle, temporary, content, output)
-
-
-def _replace(handle: int, temporary: str, content: str | bytes, output: Path) -> None:
-    """Write ``content`` to the new ``temporary`` file, then move it over ``output``."""
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
-        if isinstance(content, bytes):
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-        else:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(content)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _wide(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--wide", action="store_true", help="text as wide as it is (default: 100 columns)"
@@ -269,7 +202,7 @@ def _run(args: argparse.Namespace) -> int:
         from jcmcalc.views.template.export import command
 
         content, inputs = command(args, registry.get)
-        _write(content, args.output, inputs)
+        write_output(content, args.output, inputs)
     elif args.command == "report":
         _report(args)
     elif args.command == "verify":
@@ -295,7 +228,7 @@ def _run(args: argparse.Namespace) -> int:
             for warning in result.warnings:
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
             sys.stderr.flush()
-        _write(text, args.output, result.inputs.project.input_files)
+        write_output(text, args.output, result.inputs.project.input_files)
     return EXIT_OK
 
 
@@ -324,7 +257,7 @@ def _report(args: argparse.Namespace) -> None:
     rendered = report.render(
         result, args.format, ex_ante=ex_ante, command=command, timestamp=timestamp
     )
-    _write(rendered, args.output, result.inputs.project.input_files)
+    write_output(rendered, args.output, result.inputs.project.input_files)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -360,7 +293,7 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
 
         with distributed.connect(args.workers, args.scheduler) as client:
             output = distributed.write(args.path, args.format, client, get_methodology)
-        _write(output.text, args.output, inputs)
+        write_output(output.text, args.output, inputs)
         for line in output.failed:
             print(f"jcmcalc: error: {line}", file=sys.stderr)
         return EXIT_SOME_FAILED if output.failed else EXIT_OK
@@ -368,7 +301,7 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
         from jcmcalc.portfolio.compute import table_csv
 
         text, failures = table_csv(args.path, get, progress=True)
-        _write(text, args.output, inputs)
+        write_output(text, args.output, inputs)
         for row in failures:
             print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)
         return EXIT_SOME_FAILED if failures else EXIT_OK
@@ -386,11 +319,11 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
         from jcmcalc.inputs.boundary import file_errors
 
         with file_errors(args.output):
-            _checked(args.output, inputs)
+            checked_output(args.output, inputs)
             portfolio.write_parquet(rows, args.output)
     else:
         text = portfolio.to_json(rows) if args.format == "json" else portfolio.to_csv(rows)
-        _write(text, args.output, inputs)
+        write_output(text, args.output, inputs)
     failed = [row for row in rows[:-1] if row.status == "failed"]
     for row in failed:
         print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)

@@ -20,6 +20,7 @@ pytest.importorskip("python_calamine")
 
 PROJECT = """[methodology]
 id = "TH_AM001"
+version = "3.0"
 
 [[systems]]
 id = "{system}"

@@ -50,7 +50,7 @@ def test_with_one_version_installed_it_is_used_with_a_warning(tmp_path) -> None:
 
 
 def test_show_and_methodologies_name_the_plugin_of_every_version(cli) -> None:
-    code, out, _ = cli("show", "TH_AM001")
+    code, out, _ = cli("show", "TH_AM001", "--wide")
     assert code == 0
     assert out.startswith("TH_AM001 ver 3.0: provided by jcmcalc-solar-pv 1.2.0\n")
     assert "installed: 1.0 (read; jcmcalc-solar-pv 1.2.0), 2.0 (reconstructed;" in out

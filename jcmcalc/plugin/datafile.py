@@ -268,7 +268,7 @@ def _names(spec: Any) -> set[str]:
         tree = ast.parse(
             str(spec.get("formula", "")) if isinstance(spec, dict) else "", mode="eval"
         )
-    except SyntaxError:
+    except (SyntaxError, RecursionError):
         return set()
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 

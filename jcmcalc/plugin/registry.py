@@ -296,11 +296,11 @@ class Registry:
         candidates = [m for m in self._sorted() if m.id.casefold() == wanted]
         return self.get(methodology_id, candidates[-1].version if candidates else None)
 
-    def described(self, methodologies: list[Listed]) -> str:
+    def described(self, methodologies: list[Listed] | list[Methodology]) -> str:
         """Each version with its confidence (read, or reconstructed) and the plugin providing
         it: ``1.0 (read; jcmcalc-solar-pv 1.2.0), 2.0 (reconstructed; ...)``."""
         return ", ".join(
-            f"{m.version} ({'read' if m.confidence is Confidence.READ else 'reconstructed'}"
+            f"{m.version} ({'read' if _confidence(m) is Confidence.READ else 'reconstructed'}"
             f"; {info.label if (info := self.providers.get(m.key)) else 'no plugin'})"
             for m in methodologies
         )
@@ -355,6 +355,13 @@ class Registry:
             f"{methodology_id} has no version {version!r} (installed: {known})",
             parameter="methodology.version",
         )
+
+
+def _confidence(methodology: Listed | Methodology) -> Confidence:
+    """How much of ``methodology`` was read, as its index lists it or its record says."""
+    if isinstance(methodology, Listed):
+        return methodology.confidence
+    return methodology.about.confidence
 
 
 def _version_key(methodology: Listed) -> tuple[int, ...]:

@@ -1,0 +1,78 @@
+"""What a command writes: printed, or written to a file atomically, never over an input."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from jcmcalc.model.errors import InputError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def checked_output(output: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output that is not a regular file or a new path in an existing folder, or
+    that is one of the run's ``inputs`` (no output ever overwrites an input)."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"the folder {str(folder)!r} of the output does not exist", file=output)
+    if not (output.exists() or output.is_symlink()):
+        return
+    if not output.is_file():
+        raise InputError(
+            "is not a regular file (a directory, device, pipe or broken link): write the output "
+            "to a new path or over a regular file",
+            file=output,
+        )
+    for path in inputs:
+        try:
+            same = os.path.samefile(output, path)
+        except OSError:
+            continue
+        if same:
+            raise InputError(
+                f"is an input of this run ({path.name}): write the output elsewhere", file=output
+            )
+
+
+def write_output(content: str | bytes, output: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """Print, or write ``output`` atomically: a failed run leaves no half-written file, and no
+    output replaces a device or one of the run's ``inputs`` (:func:`checked_output`)."""
+    if output is None:
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+        return
+    import tempfile
+
+    from jcmcalc.inputs.boundary import file_errors
+
+    with file_errors(output):
+        checked_output(output, inputs)
+        directory = output.parent if str(output.parent) else Path(".")
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+        _replace(handle, temporary, content, output)
+
+
+def _replace(handle: int, temporary: str, content: str | bytes, output: Path) -> None:
+    """Write ``content`` to the new ``temporary`` file, then move it over ``output``."""
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
+        if isinstance(content, bytes):
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(content)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
