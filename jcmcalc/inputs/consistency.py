@@ -147,7 +147,7 @@ def unjudged(
                     if own not in fixed.get(symbol.name, {}) and check.name not in names:
                         names.append(check.name)
     found = []
-    for (name, own), checks in missing.items():
+    for (name, own), checks in sorted(missing.items()):  # alike from a file or a table
         parameter = methodology.parameter(name)
         if checks:
             found.append(

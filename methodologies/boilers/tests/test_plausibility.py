@@ -78,10 +78,12 @@ def test_nm3_under_a_t_header_names_the_heating_value_basis(tmp_path: Path) -> N
     assert "Nm3" in warning and "per tonne" in warning
 
 
-def test_without_a_rated_heat_input_the_check_is_skipped(tmp_path: Path) -> None:
+def test_without_a_rated_heat_input_the_check_asks_for_it(tmp_path: Path) -> None:
     path = _project(tmp_path, "residual_fuel_oil", ("200000", "205000", "195000"))
     path.write_text(path.read_text().replace('"HI_rated,k" = "5 MW"', ""))
-    assert not _capacity_warnings(jcmcalc.calculate(path))
+    (warning,) = _capacity_warnings(jcmcalc.calculate(path))
+    assert "HI_rated,k for boiler 'OTB-1' (rated_heat_input) is not given" in warning
+    assert "'rated heat input' cannot be judged" in warning
 
 
 HEAT_METERED = """

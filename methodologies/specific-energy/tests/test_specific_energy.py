@@ -99,7 +99,7 @@ def test_output_in_kg_under_a_tonne_header_is_named(tmp_path) -> None:
         body.append(f"{date},{member},{float(tonnes) * 1000:.0f},{kwh}")
     report.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
     slips = _warned(project, "the reference electricity for the output is at most 10 times")
-    assert len(slips) == 4 and all("a unit 1,000x too large?" in w for w in slips)
+    assert len(slips) == 4 and all("a factor of 1,000)" in w for w in slips)
     capacity = _warned(project, "cannot produce more than its rated output")
     assert len(capacity) == 4 and all("kg written as t?" in w for w in capacity)
 
