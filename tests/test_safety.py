@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from jcmcalc import api, cli
+from jcmcalc import api
 from jcmcalc.model.errors import InputError
+from jcmcalc.views import output_files
 from tests.conftest import ROOT
 
 SOURCES = sorted(
@@ -117,7 +118,7 @@ def test_output_is_written_atomically(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(InputError, match=r"out\.json: disk full"):  # exit 2, naming the output
-        cli._write("new text", output)
+        output_files.write_output("new text", output)
     assert output.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
