@@ -225,3 +225,23 @@ def test_whole_columns_of_one_kind_are_typed_as_cell_by_cell() -> None:
     assert moments.tolist() == [dt.datetime(2024, 1, 31), days[1], dt.datetime(2024, 3, 1)]
     with pytest.raises(JcmcalcError, match="no Excel date serial"):
         excel._column([45292.0, 1e12, 45293.0], "date", rows, path)  # numbers: serial dates
+
+
+def test_plain_sheets_are_checked_by_byte_search_others_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jcmcalc.inputs.readers import xlsx_parts
+
+    walked: list[str] = []
+    walk = xlsx_parts._cells
+
+    def counted(stream, sheet, path):
+        walked.append(sheet.name)
+        return walk(stream, sheet, path)
+
+    monkeypatch.setattr(xlsx_parts, "_cells", counted)
+    assert jcmcalc.calculate(filled(tmp_path / "typed.xlsx")).total_credits == 449 + 422
+    assert walked == []  # no formula, no error cell, every cell and row placed
+    with pytest.raises(JcmcalcError, match="cell D3: a formula"):
+        jcmcalc.calculate(filled(tmp_path / "computed.xlsx", formula=True))
+    assert walked == ["Monitoring EG_i,p"]  # the sheet with a formula, walked to name the cell
