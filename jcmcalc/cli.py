@@ -224,8 +224,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             markdown = args.format == "markdown"
             text = formatting.result_text(result, markdown=markdown, width=_width(args))
-        if args.format == "table" and args.output is None:  # before the figures
-            for warning in result.warnings:
+        if args.format == "table" and args.output is None and not sys.stdout.isatty():
+            for warning in result.warnings:  # before the figures, which show them on a terminal
                 print(f"jcmcalc: warning: {warning}", file=sys.stderr)
             sys.stderr.flush()
         write_output(text, args.output, result.inputs.project.input_files)

@@ -150,16 +150,16 @@ def test_an_expectation_warns_where_it_is_not_met_even_at_equality() -> None:
     members = {"i": ("S1",)}
     assert evaluate_warning_checks(methodology, _fixed("0.9", "0.8"), members, {}) == []
     assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members, {}) == [
-        "a_i for system 'S1' = 0.8 is not above b_i for system 'S1' = 0.8 as expected by check "
-        "'a_i above b_i': look again"
+        "a_i (high) for system 'S1' = 0.8 is not above b_i (low) for system 'S1' = 0.8: check "
+        "'a_i above b_i', look again"
     ]
     lenient = attrs.evolve(methodology.checks[0], strict=False)
     methodology = attrs.evolve(methodology, checks=(lenient,))
     assert lenient.text == "b_i <= a_i" and methodology.error_checks == ()
     assert evaluate_warning_checks(methodology, _fixed("0.8", "0.8"), members, {}) == []
     assert evaluate_warning_checks(methodology, _fixed("0.7", "0.8"), members, {}) == [
-        "a_i for system 'S1' = 0.7 is not at least b_i for system 'S1' = 0.8 as expected by "
-        "check 'a_i above b_i': look again"
+        "a_i (high) for system 'S1' = 0.7 is not at least b_i (low) for system 'S1' = 0.8: "
+        "check 'a_i above b_i', look again"
     ]
 
 
@@ -176,10 +176,11 @@ def test_the_boiler_expectation_is_a_warning_check_with_the_former_message() -> 
         "eta_RE,k < eta_PJ,k",
     )
     result = jcmcalc.calculate(NO_IMPROVEMENT / "project.toml")
-    expected = [w for w in result.warnings if "as expected" in w]
+    expected = [w for w in result.warnings if "check 'eta_PJ,k above" in w]
     assert expected == [
-        "eta_PJ,k for boiler 'B1' = 0.8 is not above eta_RE,k for boiler 'B1' = 0.8 as expected "
-        "by check 'eta_PJ,k above eta_RE,k': emission reductions may be negative"
+        "eta_PJ,k (project efficiency) for boiler 'B1' = 0.8 is not above eta_RE,k (reference "
+        "efficiency) for boiler 'B1' = 0.8: check 'eta_PJ,k above eta_RE,k', emission reductions "
+        "may be negative"
     ]
     text = page(methodology, [], _no_sample_runs)
     assert "### Expectations" in text and "\\eta_{RE,k} < \\eta_{PJ,k}" in text

@@ -235,7 +235,7 @@ def test_a_failing_check_names_the_period_and_member() -> None:
         InputError,
         match=re.escape(
             "period 3 (2024-01-01 to 2024-03-31), B: check 'not too much' fails, at most 10000: "
-            "N_i,p <= 10000, but 20000 > 10000"
+            "N_i,p <= 10000, but 20000 MWh > 10000 MWh"
         ),
     ):
         evaluate_period(CONTEXT, given(gross={("B",): "20000"}), PLACE)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -43,11 +47,11 @@ def test_pv_without_capacity_asks_for_it_and_strict_refuses(tmp_path: Path, cli)
     with pytest.raises(InputError, match=r"specific_yield|rated_capacity|P_rated"):
         jcmcalc.estimate(project)  # the estimate needs it
     warnings = jcmcalc.calculate(project).warnings
-    flagged = [w for w in warnings if "as expected by check 'capacity factor'" in w]
+    flagged = [w for w in warnings if "check 'capacity factor'," in w]
     assert len(flagged) == 2 and not [w for w in flagged if "CNX-03" in w]
     asked = [w for w in warnings if "is not given" in w]
     assert asked == [
-        "P_rated,i for PV system 'CNX-03' (rated_capacity) is not given: the plausibility "
+        "P_rated,i for PV system 'CNX-03' (rated capacity) is not given: the plausibility "
         "checks 'capacity factor', 'capacity factor, lower' cannot be judged without it; give "
         "it in the project file"
     ]
@@ -57,7 +61,7 @@ def test_pv_without_capacity_alone_is_refused_under_strict(tmp_path: Path, cli) 
     project = copy(tmp_path, "solar-pv/examples/thai-rooftop")
     edit(project, 'rated_capacity = "120 kWp", ', "")
     code, _, err = cli("calculate", project)
-    assert code == 0 and "(rated_capacity) is not given" in err
+    assert code == 0 and "(rated capacity) is not given" in err
     code, out, err = cli("calculate", project, "--strict")
     assert code == 2 and not out
     assert "P_rated,i for PV system 'CNX-03'" in err and "[--strict" in err
@@ -86,7 +90,7 @@ def test_pv_unit_slips_both_ways_are_named_and_refused_under_strict(
     _scaled(project.parent / "monthly-2024H1.csv", factor)
     code, out, err = cli("calculate", project)
     assert code == 0
-    named = [w for w in err.splitlines() if f"by check {check!r}" in w]
+    named = [w for w in err.splitlines() if f"check {check!r}," in w]
     assert len(named) == 3 and all(hint in w for w in named)
     assert named[0].startswith("jcmcalc: warning: period 1 (2024-01-01 to 2024-06-30): ")
     assert "1/" in named[0] if factor < 1 else "1/" not in named[0]
@@ -158,3 +162,32 @@ def test_boilers_declare_their_efficiency_expectation() -> None:
     for identifier, version in (("MN_AM002", None), ("ID_AM015", None)):
         methodology = jcmcalc.get_methodology(identifier, version)
         assert any(c.severity is Severity.WARNING for c in methodology.checks)
+
+
+def _on_a_terminal(command: list[str]) -> tuple[str, str]:
+    """The output a terminal shows of ``command`` (stdout a pseudo-terminal) and its stderr."""
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(command, stdout=secondary, stderr=subprocess.PIPE)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal is closed once the command ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    err = process.stderr.read().decode()
+    process.wait()
+    os.close(primary)
+    return b"".join(chunks).decode(), err
+
+
+def test_a_terminal_shows_each_warning_once_before_the_figures(tmp_path: Path) -> None:
+    project = copy(tmp_path, "solar-pv/examples/thai-rooftop")
+    _scaled(project.parent / "monthly-2024H1.csv", Fraction(1000))
+    jcmcalc_command = str(Path(sys.executable).parent / "jcmcalc")
+    shown, err = _on_a_terminal([jcmcalc_command, "calculate", str(project)])
+    assert shown.count("for PV system 'BKK-01' =") == 1 and "capacity factor" not in err
+    assert shown.index("Warnings:") < shown.index("period  start")

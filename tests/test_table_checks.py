@@ -77,10 +77,10 @@ def test_each_row_is_judged_and_only_doubtful_rows_by_the_kernel(
         assert len(found) == breaches, (row.project, kind, row.warnings)
         assert any("kWh written as MWh?" in w for w in found) == (kind == "slip")
         if found:
-            assert found[0].startswith("period 1 (2024-01-01 to 2024-01-31): to(CF_max")
+            assert found[0].startswith("period 1 (2024-01-01 to 2024-01-31): EG_i,p (electricity")
     # float64 decides the rows far from the bounds and those without a capacity; the kernel
     # the rows at the upper one, just above it (float64 cannot tell) and breaking either
-    low = [r for r in rows if any("by check 'capacity factor, lower'" in w for w in r.warnings)]
+    low = [r for r in rows if any("check 'capacity factor, lower'," in w for w in r.warnings)]
     assert low and all(expected[r.project][0] == "below" for r in low)
     cells = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()[1:]]
     at_low = sum(
@@ -208,7 +208,7 @@ def test_a_check_that_cannot_be_evaluated_fails_its_project_alike(tmp_path: Path
     assert in_table["bad.toml"].message == in_folder["bad.toml"].message
     assert in_folder["good.toml"].status == in_table["good.toml"].status == "ok"
     (warning,) = in_table["good.toml"].warnings
-    assert "= 2.976 is not at least EG_i,p for system 'S1' = 3" in warning
+    assert "EG_i,p (electricity generated) for system 'S1' = 3 MWh is above P_i × H_p" in warning
     assert in_folder["good.toml"].warnings == (warning,)
 
 

@@ -15,7 +15,14 @@ from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.values import Value
 from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.errors import InputError
-from jcmcalc.model.expressions.walkers import Attributes, Symbol, Term, symbols, to_text
+from jcmcalc.model.expressions.walkers import (
+    Attributes,
+    Convert,
+    Symbol,
+    Term,
+    symbols,
+    to_text,
+)
 from jcmcalc.model.kernel import (
     Context,
     Place,
@@ -152,7 +159,7 @@ def unjudged(
         if checks:
             found.append(
                 f"{parameter.symbol}{describe_key(parameter, own, methodology)} "
-                f"({parameter.name}) is not given: the plausibility "
+                f"({methodology.words(parameter.name)}) is not given: the plausibility "
                 f"{'checks' if len(checks) > 1 else 'check'} "
                 f"{', '.join(map(repr, checks))} cannot be judged without it; give it in the "
                 "project file"
@@ -165,34 +172,46 @@ def breach_messages(
     breaches: list[tuple[Check, Key, Fraction, Fraction]],
     where: str = "",
 ) -> list[str]:
-    """The warnings of breached warning checks, each after ``where`` (a period's label)."""
+    """The warnings of breached warning checks, each after ``where`` (a period's label): both
+    sides named in words with their values in the unit they are compared in."""
 
     def side(term: Term, key: Key, check: Check) -> str:
-        if not isinstance(term, Symbol):
-            return to_text(term)
+        shown = term.left if isinstance(term, Convert) else term
+        if not isinstance(shown, Symbol):
+            words = ", ".join(dict.fromkeys(methodology.words(s.name) for s in symbols(shown)))
+            return f"{to_text(shown)} ({words})"
         bindings = dict(zip(check.index, key, strict=True))
-        own = tuple(bindings[s] for s in term.index)
-        return f"{term.symbol}{describe_key(term, own, methodology)}"
+        own = tuple(bindings[s] for s in shown.index)
+        return (
+            f"{shown.symbol} ({methodology.words(shown.name)})"
+            f"{describe_key(shown, own, methodology)}"
+        )
 
     def member(key: Key, check: Check) -> str:
         """The members of a check neither of whose sides is a parameter that names them."""
-        if not key or any(isinstance(t, Symbol) for t in (check.left, check.right)):
+        sides = [t.left if isinstance(t, Convert) else t for t in (check.left, check.right)]
+        if not key or any(isinstance(t, Symbol) for t in sides):
             return ""
         pairs = zip(check.index, key, strict=True)
         return ", ".join(f"{methodology.index(s).title} {m!r}" for s, m in pairs) + ": "
 
-    return [
-        f"{where}{member(key, check)}{side(check.right, key, check)} = {decimal_text(right)} "
-        f"is not "
-        f"{_relation(check)} {side(check.left, key, check)} = {decimal_text(left)} "
-        f"as expected by check {check.name!r}: {check.description}"
-        f"{unit_slip(methodology, check, left, right)}"
-        for check, key, left, right in breaches
-    ]
-
-
-def _relation(check: Check) -> str:
-    return "above" if check.strict else "at least"
+    found = []
+    for check, key, left, right in breaches:
+        unit = methodology.unit_compared(check)
+        unit = f" {unit}" if unit else ""
+        sides = [(side(check.left, key, check), left), (side(check.right, key, check), right)]
+        if isinstance(check.right, Symbol):  # the parameter judged first: "is not above"
+            sides.reverse()
+            relation = "not above" if check.strict else "not at least"
+        else:
+            relation = "not below" if check.strict else "above"
+        (first, one), (second, other) = sides
+        found.append(
+            f"{where}{member(key, check)}{first} = {decimal_text(one)}{unit} is {relation} "
+            f"{second} = {decimal_text(other)}{unit}: check {check.name!r}, "
+            f"{check.description}{unit_slip(methodology, check, left, right)}"
+        )
+    return found
 
 
 def judgements(

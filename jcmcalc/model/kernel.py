@@ -331,10 +331,12 @@ def _checks(context: Context, scope: _Scope, place: Place) -> None:
         context, context.methodology.error_checks, scope, place
     ):
         member = f", {'/'.join(key)}" if key and place.members else ""
+        unit = context.methodology.unit_compared(check)
+        unit = f" {unit}" if unit else ""
         raise InputError(
             f"{place.label}{member}: check {check.name!r} fails, "
-            f"{check.description}: {check.text}, but {decimal_text(left)} "
-            f"{'>=' if check.strict else '>'} {decimal_text(right)}"
+            f"{check.description}: {check.text}, but {decimal_text(left)}{unit} "
+            f"{'>=' if check.strict else '>'} {decimal_text(right)}{unit}"
             f"{unit_slip(context.methodology, check, left, right)}",
             file=place.file,
             at=place.at,

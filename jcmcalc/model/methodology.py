@@ -26,6 +26,7 @@ from jcmcalc.model.deferred import deferred
 from jcmcalc.model.errors import InputError, MethodologyError, suggest
 from jcmcalc.model.expressions.dimensions import same_unit, unit_of
 from jcmcalc.model.expressions.walkers import (
+    Convert,
     Select,
     Symbol,
     Term,
@@ -207,6 +208,27 @@ class Methodology:
 
     def equation(self, name: str) -> Equation:
         return next(e for e in self.equations if e.name == name)
+
+    def words(self, name: str) -> str:
+        """A parameter's or an equation result's name in words (``electricity generated``)."""
+        named = {p.name: p for p in (*self.all_parameters, PERIOD_HOURS, *self.equations)}
+        return named[name].name.replace("_", " ") if name in named else ""
+
+    def unit_compared(self, check: Check) -> str:
+        """The unit both sides of ``check`` are compared in, as declared: a ``to(..., unit)``
+        side's, or a parameter's or result's; "" if dimensionless, or where the values' basis
+        of measurement (:attr:`Parameter.units`) chooses it."""
+        units = {e.name: (e.unit,) for e in self.equations}
+        units |= {p.name: p.units for p in (*self.all_parameters, PERIOD_HOURS)}
+        sides = (check.left, check.right)
+        found = {t.unit for t in sides if isinstance(t, Convert)}
+        symbol = next((t for t in sides if isinstance(t, Symbol)), None)
+        for basis in range(max(map(len, units.values())) if not found else 0):
+            canonical = {name: c[min(basis, len(c) - 1)] for name, c in units.items()}
+            unit = unit_of(check.left, canonical, check.name)
+            found.add(canonical[symbol.name] if symbol else f"{unit:~C}")
+        unit = found.pop() if len(found) == 1 else ""
+        return "" if unit == "dimensionless" else unit
 
     @property
     def error_checks(self) -> tuple[Check, ...]:

@@ -82,7 +82,7 @@ def test_without_a_rated_heat_input_the_check_asks_for_it(tmp_path: Path) -> Non
     path = _project(tmp_path, "residual_fuel_oil", ("200000", "205000", "195000"))
     path.write_text(path.read_text().replace('"HI_rated,k" = "5 MW"', ""))
     (warning,) = _capacity_warnings(jcmcalc.calculate(path))
-    assert "HI_rated,k for boiler 'OTB-1' (rated_heat_input) is not given" in warning
+    assert "HI_rated,k for boiler 'OTB-1' (rated heat input) is not given" in warning
     assert "'rated heat input' cannot be judged" in warning
 
 
