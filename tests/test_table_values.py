@@ -84,7 +84,9 @@ def test_each_row_is_judged_with_its_own_capacity(tmp_path: Path) -> None:
     text, failures = table_csv(table, api.get_methodology)
     lines = {line.split(",", 1)[0]: line for line in text.splitlines()}
     assert "capacity factor" not in lines["A"] and "P_rated,i" not in lines["A"]
-    above = "= 1000 MWh is above CF_max × P_rated,i × H_p (rated capacity, hours in period) = 439.2 MWh"
+    above = (
+        "= 1000 MWh is above CF_max × P_rated,i × H_p (rated capacity, hours in period) = 439.2 MWh"
+    )
     assert above in lines["B"]  # 100 kWp x 50 % x 8,784 h
     assert [(r.project, r.message) for r in failures] == [
         ("C", "own.csv, row 4: parameter P_rated,i: value -5 kWp is out of range: must be > 0")

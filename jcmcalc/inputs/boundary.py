@@ -43,7 +43,13 @@ from jcmcalc.model.numbers import (
     magnitude_text,
 )
 from jcmcalc.model.parameters import Parameter
-from jcmcalc.model.units import conversion_factor, dimensionality, split_quantity
+from jcmcalc.model.units import (
+    conversion_factor,
+    dimensionality,
+    parse_unit,
+    same_dimension,
+    split_quantity,
+)
 
 _DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
@@ -174,6 +180,33 @@ def converted(
     if problem:
         raise InputError(problem, file=file, row=row, at=at, parameter=parameter.symbol)
     return value
+
+
+def written(parameter: Parameter, unit: str) -> str:
+    """The canonical unit of ``unit``'s basis named as the project wrote it, so that a view can
+    show a value as written: ``unit`` itself where it converts with factor one (Nm3 for kL),
+    else the canonical unit with the names of ``unit`` that mean the same (GJ/Nm3 for GJ/kL
+    where ``MJ/Nm3`` is written); "" where nothing differs."""
+    canonical = parameter.canonical(unit)
+    if not unit or unit == canonical:
+        return ""
+    if conversion_factor(unit, canonical) == 1:
+        return unit
+    named, shown = parse_unit(unit), parse_unit(canonical)
+    for name, power in parse_unit(canonical)._units.items():
+        for own in named._units:
+            if own != name and same_dimension(own, name) and conversion_factor(own, name) == 1:
+                shown = shown / parse_unit(name) ** power * parse_unit(own) ** power
+    text = f"{shown:~C}"
+    return text if shown != parse_unit(canonical) else ""
+
+
+def units_of(parameter: Parameter, text: str) -> dict[str, str]:
+    """The alternative canonical unit a value written as ``text`` is in ("" if none declared),
+    and its unit as written where that names the canonical one (:func:`written`)."""
+    unit = split_quantity(text)[1]
+    basis = parameter.canonical(unit) if parameter.alternatives else ""
+    return {"unit": basis, "written": written(parameter, unit)}
 
 
 def refusal(parameter: Parameter, value: Fraction, unit: str) -> str:

@@ -37,7 +37,6 @@ from jcmcalc.model.faults import plugin_code, plugin_fault
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
-from jcmcalc.model.units import split_quantity
 from jcmcalc.model.uses import estimated_from, required, why_unused
 
 
@@ -69,11 +68,6 @@ class Inputs:
     def incomplete(self) -> tuple[Coverage, ...]:
         """The coverage records of readings that miss part of their period."""
         return tuple(record for record in self.coverage if not record.complete)
-
-
-def _canonical(parameter: Parameter, text: str) -> str:
-    """The alternative canonical unit a value written as ``text`` is in ("" if none declared)."""
-    return parameter.canonical(split_quantity(text)[1]) if parameter.alternatives else ""
 
 
 def _default_value(methodology: Methodology, parameter: Parameter, default: Default) -> Fraction:
@@ -205,8 +199,10 @@ class Resolver:
         if leaf is None:
             if default is not None:
                 value = self._default_value(parameter, default)
-                unit = _canonical(parameter, default.value)
-                return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
+                units = boundary.units_of(parameter, default.value)
+                return Value(
+                    value, Origin.DEFAULT, default.source, str(default.confidence), **units
+                )
             if parameter.when_absent is WhenAbsent.ZERO:
                 return Value(Fraction(0), Origin.ABSENT, "not given: counted as zero")
             estimated = self.estimating and parameter.name in estimated_from(self.methodology)
@@ -230,8 +226,9 @@ class Resolver:
                 parameter=parameter.symbol,
             )
         value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
-        unit = _canonical(parameter, leaf.text)
-        if default is not None and unit != _canonical(parameter, default.value):
+        units = boundary.units_of(parameter, leaf.text)
+        unit = units["unit"]
+        if default is not None and unit != boundary.units_of(parameter, default.value)["unit"]:
             if not leaf.source:
                 raise InputError(
                     f"the methodology default {default.value} is in another basis of measurement "
@@ -241,7 +238,7 @@ class Resolver:
                     at=leaf.at,
                     parameter=parameter.symbol,
                 )
-            return Value(value, Origin.PROJECT, leaf.source, unit=unit)
+            return Value(value, Origin.PROJECT, leaf.source, **units)
         if default is not None:
             default_value = self._default_value(parameter, default)
             if value == default_value:
@@ -261,7 +258,7 @@ class Resolver:
                 f"{decimal_text(value)} {unit or parameter.unit} replaces the "
                 f"default {default.value} (source: {leaf.source})"
             )
-            return Value(value, Origin.OVERRIDE, leaf.source, unit=unit)
+            return Value(value, Origin.OVERRIDE, leaf.source, **units)
         if leaf.override:
             raise InputError(
                 "override = true, but there is no methodology default to override",
@@ -270,7 +267,8 @@ class Resolver:
                 parameter=parameter.symbol,
             )
         self._require_source(parameter, leaf)
-        return Value(value, Origin.PROJECT, leaf.source or f"{self.path.name} {leaf.at}", unit=unit)
+        source = leaf.source or f"{self.path.name} {leaf.at}"
+        return Value(value, Origin.PROJECT, source, **units)
 
     def _require_source(self, parameter: Parameter, leaf: Leaf) -> None:
         """A value the methodology fixes (its table not shipped), or one whose source it
@@ -351,7 +349,7 @@ class Resolver:
             value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
             place = f"{self.path.name} {leaf.at}"
             source = f"{leaf.source} ({place})" if leaf.source else place
-            return Value(value, Origin.MONITORED, source, unit=_canonical(parameter, leaf.text))
+            return Value(value, Origin.MONITORED, source, **boundary.units_of(parameter, leaf.text))
         if reading is not None:
             return Value(
                 reading.value,
@@ -359,6 +357,7 @@ class Resolver:
                 reading.origin,
                 unit=reading.unit,
                 months=reading.months,
+                written=reading.written,
             )
         if not needed:
             why = why_unused(self.methodology, parameter, key, self.attributes)

@@ -24,7 +24,9 @@ class Value:
     """A resolved value, its origin and its source text. ``unit`` is set only for a parameter
     with unit choices: the one of :attr:`Parameter.units` the value is in. ``months``: a
     monitored value's exact total per calendar month, from dated readings
-    (:attr:`jcmcalc.inputs.series.readings.Reading.months`; empty otherwise)."""
+    (:attr:`jcmcalc.inputs.series.readings.Reading.months`; empty otherwise). ``written``: the
+    unit the project wrote where it names the canonical unit with another name (Nm3 for kL), so
+    that views show the value as written."""
 
     value: Fraction
     origin: Origin
@@ -32,3 +34,8 @@ class Value:
     confidence: str = ""
     unit: str = ""
     months: tuple[tuple[str, Fraction], ...] = ()
+    written: str = ""
+
+    def shown_unit(self, canonical: str) -> str:
+        """The unit to show the value in: as written, else its basis's, else ``canonical``."""
+        return self.written or self.unit or canonical

@@ -80,7 +80,7 @@ def _inputs(result: Result, number: Number) -> list[dict[str, Any]]:
             "parameter": name,
             "member": "/".join(key),
             "value": number(value.value),
-            "unit": value.unit or methodology.parameter(name).unit,
+            "unit": value.shown_unit(methodology.parameter(name).unit),
             "origin": str(value.origin),
             "source": value.source,
         }

@@ -387,7 +387,7 @@ def _input_row(
         "period": period,
         "member": list(key),
         "value": exact_text(value.value),
-        "unit": value.unit or unit,
+        "unit": value.shown_unit(unit),
         "origin": value.origin,
         "source": value.source,
     }

@@ -203,7 +203,13 @@ def _finish(
         value, span, count, by_month = months.gathered(parts)
         # a register's first reading counts too
         reading = Reading(
-            value, table.path, span, basis, count=count + column.register, months=by_month
+            value,
+            table.path,
+            span,
+            basis,
+            count=count + column.register,
+            months=by_month,
+            written=boundary.written(parameter, unit),
         )
         problem = boundary.refusal(parameter, value, parameter.canonical(unit))
         if problem:

@@ -55,6 +55,8 @@ class Reading:
     #: How many rows were summed (0: not counted); fewer than the span says rows lie between.
     count: int = 0
     months: tuple[Month, ...] = ()
+    #: The unit of the file's column where it names the canonical one otherwise (Nm3 for kL).
+    written: str = ""
 
     @property
     def origin(self) -> str:

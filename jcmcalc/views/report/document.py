@@ -176,7 +176,7 @@ def fixed(result: Result) -> list[Block]:
                     parameter.symbol,
                     "/".join(key),
                     content.value_text(value.value),
-                    value.unit or parameter.unit,
+                    value.shown_unit(parameter.unit),
                     content.origin(value),
                     value.source,
                 ]
@@ -243,7 +243,7 @@ def period(result: Result, number: int) -> list[Block]:
                 parameter.symbol,
                 "/".join(key) or "project",
                 content.value_text(value.value),
-                value.unit or parameter.unit,
+                value.shown_unit(parameter.unit),
                 f"{value.source} ({content.origin(value)})",
             )
             (zeros if value.value == 0 else rows).append(row)

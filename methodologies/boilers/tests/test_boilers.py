@@ -321,3 +321,14 @@ def test_csv_fuel_on_wrong_basis_is_an_error(tmp_path: Path) -> None:
     data.write_text(data.read_text().replace("fuel_consumption [Nm3]", "fuel_consumption [t]"))
     with pytest.raises(InputError, match=r"FC_k,j,p.*period 2"):
         jcmcalc.calculate(tmp_path / "example" / "project.toml")
+
+
+def test_gas_in_nm3_is_shown_in_nm3_as_written() -> None:
+    """Values are computed in the volume basis's kL (1 Nm3 = 1 kL), but shown as written: the
+    project file's and the monitoring file's Nm3, and the NCV's MJ/Nm3 as GJ/Nm3."""
+    result = jcmcalc.calculate(ROOT / "examples" / "indonesia-once-through" / "project.toml")
+    units = {(row["symbol"], row["period"]): row["unit"] for row in result.to_dict()["inputs"]}
+    assert units[("FC_k,j,p", 1)] == units[("FC_k,j,p", 2)] == "Nm3"  # project file, CSV
+    assert units[("NCV_j", None)] == "GJ/Nm3"
+    fuel = result.inputs.periods[1].values["fuel_consumption"][("OTB-1", "NG")]
+    assert (fuel.value, fuel.unit, fuel.written) == (415675, "kL", "Nm3")

@@ -149,7 +149,7 @@ def inputs_sheet(
                         parameter.symbol,
                         "/".join(key),
                         figure,
-                        value.unit or parameter.unit,
+                        value.shown_unit(parameter.unit),
                         period.start if period else None,
                         period.end if period else None,
                         points.get((quantity, key), ""),
