@@ -97,3 +97,45 @@ def test_a_frame_dated_by_its_index_is_not_counted_in_two_periods(tmp_path) -> N
         period["data"] = frame
     with pytest.raises(InputError, match=r"<frame periods\[2\]\.data\[1\]>.*outside"):
         jcmcalc.calculate(project, folder=tmp_path)
+
+
+def _systems(**columns: list) -> object:
+    """Two TH_AM001 grid systems with a stated factor (which needs its source)."""
+    return pandas.DataFrame(
+        {
+            "id": ["A", "B"],
+            "connection_case": ["grid", "grid"],
+            "parameters.EF_RE,i": ["0.4 t_CO2/MWh", "0.45 t_CO2/MWh"],
+            **columns,
+        }
+    )
+
+
+def _with_members(systems: object) -> dict:
+    data = pandas.DataFrame({"system": ["A", "B"], EG: [100_000, 200_000]})
+    return {**_project(data), "systems": systems}
+
+
+def test_member_sources_come_from_source_columns(tmp_path) -> None:
+    by_row = _systems(source=["grid study 2024", "grid study 2025"])
+    own = _systems(**{"parameters.EF_RE,i.source": ["study A", None], "source": [None, "row B"]})
+    cases = ((by_row, ["grid study 2024", "grid study 2025"]), (own, ["study A", "row B"]))
+    for systems, expected in cases:
+        result = jcmcalc.calculate(_with_members(systems), folder=tmp_path)
+        factors = result.inputs.fixed["reference_emission_factor"]
+        assert [factors[(m,)].source for m in ("A", "B")] == expected
+    in_cells = _systems()
+    in_cells["parameters.EF_RE,i"] = [
+        {"value": "0.4 t_CO2/MWh", "source": "grid study 2024"},
+        {"value": "0.45 t_CO2/MWh", "source": "grid study 2025"},
+    ]
+    same = jcmcalc.calculate(_with_members(in_cells), folder=tmp_path)
+    assert same.total_credits == result.total_credits
+
+
+def test_a_member_factor_without_a_source_is_refused_and_an_orphan_source_too(tmp_path) -> None:
+    with pytest.raises(InputError, match=r"source"):
+        jcmcalc.calculate(_with_members(_systems()), folder=tmp_path)
+    orphan = _systems(**{"parameters.P_rated,i.source": ["catalogue", None]})
+    with pytest.raises(InputError, match=r"systems, row 1: column 'parameters.P_rated,i.source'"):
+        jcmcalc.calculate(_with_members(orphan), folder=tmp_path)

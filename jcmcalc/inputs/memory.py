@@ -5,10 +5,11 @@ The dict holds what the TOML file would (``project``, ``methodology``, ``eligibi
 ``parameters``, ``periods``, ``monitoring``...). Besides file names, ``monitoring`` and a
 period's ``data`` may hold DataFrames, read like monitoring files of the same columns (long or
 wide); a member table (``systems``) may be a DataFrame with an ``id`` column, a column per
-attribute and a column per parameter of the member (text with its unit). Everything then goes
-through :func:`jcmcalc.inputs.project.parse_project` and the rest of the one pipeline, so a
-dict is checked exactly as a TOML file is. Messages name the frame (``<frame monitoring[1]>``)
-and its row (the first data row is row 1).
+attribute and a column per parameter of the member (text with its unit), with its source in a
+column ``parameters.NAME.source`` or, for all of a row's parameters, ``source``. Everything
+then goes through :func:`jcmcalc.inputs.project.parse_project` and the rest of the one
+pipeline, so a dict is checked exactly as a TOML file is. Messages name the frame
+(``<frame monitoring[1]>``) and its row (the first data row is row 1).
 """
 
 from __future__ import annotations
@@ -74,23 +75,40 @@ def _files(value: Any, at: str, folder: Path, frames: dict[Path, Any]) -> Any:
 
 def _members(frame: Any, path: Path, key: str) -> list[dict[str, Any]]:
     """Member tables from a DataFrame: a column ``parameters.NAME`` gives the member's parameter
-    NAME, every other column a key of its table (``id``, attributes); an empty cell is none."""
+    NAME, ``parameters.NAME.source`` its source, ``source`` the source of each of the row's
+    parameters that has none of its own; every other column a key of its table (``id``,
+    attributes). An empty cell is none."""
     titles = [str(c) for c in frame.columns]
     twice = next((t for t in titles if titles.count(t) > 1), None)
     if twice is not None:
         raise InputError(f"{key}: column {twice!r} appears twice", file=path)
     members = []
-    for record in frame.to_dict("records"):
+    for row, record in enumerate(frame.to_dict("records"), start=1):
         table: dict[str, Any] = {}
-        parameters = {}
+        parameters, sources = {}, {}
         for column, cell in record.items():
             if _missing(cell):
                 continue
             value = cell.item() if isinstance(cell, np.generic) else cell
-            if str(column).startswith("parameters."):
-                parameters[str(column).removeprefix("parameters.")] = value
+            name = str(column).removeprefix("parameters.")
+            if name == str(column):
+                table[name] = value
+            elif name.endswith(".source"):
+                sources[name.removesuffix(".source")] = str(value)
             else:
-                table[str(column)] = value
+                parameters[name] = value
+        row_source = table.pop("source", None)
+        orphan = next((name for name in sources if name not in parameters), None)
+        if orphan is not None:
+            raise InputError(
+                f"{key}, row {row}: column 'parameters.{orphan}.source' gives the source of no "
+                f"value: 'parameters.{orphan}' is empty",
+                file=path,
+            )
+        for name, value in parameters.items():
+            source = sources.get(name, row_source)
+            if source is not None and not isinstance(value, Mapping):
+                parameters[name] = {"value": value, "source": str(source)}
         if parameters:
             table["parameters"] = parameters
         members.append(table)
