@@ -214,6 +214,8 @@ def test_reports_and_portfolio_carry_the_coverage(tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(render(result, "xlsx")))
     cells = [c.value for row in workbook["summary"].iter_rows() for c in row]
     assert "Coverage of the monitoring data" in cells and "5 of 6 months" in cells
+    [row] = [r for r in workbook["summary"].iter_rows(values_only=True) if "5 of 6 months" in r]
+    assert row[:3] == (1, "EG_i,p", "AYA-02")  # the period a number, not the text '1'
     done = cli("portfolio", tmp_path, "--format", "json")
     rows = json.loads(done.stdout)["rows"]
     assert [r["coverage"][:10] for r in rows] == ["incomplete", "complete"]

@@ -140,7 +140,7 @@ def summary_sheet(sheet: Sheet, book: Book, result: Result, cells: Cells) -> Non
     if len(coverage := result.coverage_rows()) > 1:
         sheet.title(COVERAGE, "section")
         sheet.header(coverage[0], repeat=False)
-        for row in coverage[1:]:
-            sheet.append(row)
+        for period, *rest in coverage[1:]:
+            sheet.append([int(period), *rest])  # the period a number, as on every sheet
     sheet.worksheet.insert_chart(sheet.rows + 1, 0, chart, {"x_scale": 1.2})
     sheet.rows += 16
