@@ -13,9 +13,10 @@ import attrs
 import pytest
 
 from jcmcalc import hookimpl
+from jcmcalc.api import get_methodology
 from jcmcalc.authoring.conformance import declaration_problems
-from jcmcalc.authoring.testing import assert_quantity
-from jcmcalc.model.parameters import Default
+from jcmcalc.authoring.testing import assert_quantity, edited, unlabelled
+from jcmcalc.model.parameters import Confidence, Default
 from jcmcalc.model.units import registry
 from jcmcalc.plugin import registry as plugins
 from tests.conftest import ROOT
@@ -149,3 +150,25 @@ def test_removing_a_unit_or_a_source_in_a_family_copy_fails_conformance(
     assert run.returncode == 1, run.stdout[-3000:]
     assert "parameter r_deg,i has no unit" in run.stdout
     assert "parameter EF_RE,c has no description" in run.stdout
+
+
+def test_unlabelled_names_what_a_record_not_read_states_without_a_label() -> None:
+    chiller = get_methodology("BD_AM001", "1.0")  # a record whose text was not read
+    assert chiller.about.confidence is not Confidence.READ and unlabelled(chiller) == []
+    equation, check = chiller.equations[0], chiller.checks[0]
+    stripped = attrs.evolve(
+        chiller,
+        equations=(attrs.evolve(equation, inferred=""), *chiller.equations[1:]),
+        checks=(attrs.evolve(check, inferred=""), *chiller.checks[1:]),
+    )
+    assert unlabelled(stripped) == [f"equation {equation.symbol}", f"check {check.name!r}"]
+    read = attrs.evolve(stripped, about=attrs.evolve(stripped.about, confidence=Confidence.READ))
+    assert unlabelled(read) == [f"check {check.name!r}"]  # a check is never read in a text
+
+
+def test_edited_refuses_a_text_the_project_does_not_hold(tmp_path: Path) -> None:
+    project = SOLAR_PV / "examples" / "thai-rooftop" / "project.toml"
+    changed = edited(tmp_path, project, "years = 10", "years = 3")
+    assert "years = 3" in changed.read_text(encoding="utf-8")
+    with pytest.raises(AssertionError, match="does not hold 'years = 99'"):
+        edited(tmp_path, project, "years = 99", "years = 3")

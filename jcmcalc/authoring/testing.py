@@ -24,7 +24,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from jcmcalc.api import calculate, estimate
+from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.numbers import decimal_text
+from jcmcalc.model.parameters import Confidence
 from jcmcalc.model.units import conversion_factor, dimensionality, split_quantity
 from jcmcalc.plugin.samples import Sample
 from jcmcalc.run.result import Mode, Result
@@ -116,3 +118,30 @@ def assert_quantity(actual: object, expected: str, *, tolerance: str = "0") -> N
         f"{decimal_text(value, 9)} {want_unit} (from {actual!r}) differs from {expected} "
         f"by more than {tolerance}"
     )
+
+
+def assert_example(project: str | Path) -> None:
+    """A shipped example earns credits with no warning, and its ``[estimate]`` estimates some."""
+    result = calculate(project)
+    assert result.total_credits > 0 and not result.warnings, result.warnings
+    assert estimate(project).total_credits > 0
+
+
+def unlabelled(methodology: Methodology) -> list[str]:
+    """What a methodology of jcmcalc's own making states without its label: the equations of a
+    record whose text was not read, and every check and estimate equation (none is read in a
+    methodology text) not marked inferred; empty when each is labelled."""
+    read = methodology.about.confidence is Confidence.READ
+    estimate_equations = methodology.estimate.equations if methodology.estimate else ()
+    found = [f"equation {e.symbol}" for e in methodology.equations if not (read or e.inferred)]
+    found += [f"check {c.name!r}" for c in methodology.checks if not c.inferred]
+    return found + [f"estimate {e.symbol}" for e in estimate_equations if not e.inferred]
+
+
+def edited(folder: Path, project: Path, old: str, new: str) -> Path:
+    """``project`` written to ``folder`` with the text ``old`` (which it must hold) replaced."""
+    text = project.read_text(encoding="utf-8")
+    assert old in text, f"{project} does not hold {old!r}"
+    path = folder / "project.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
