@@ -203,8 +203,12 @@ def written(parameter: Parameter, unit: str) -> str:
 
 def units_of(parameter: Parameter, text: str) -> dict[str, str]:
     """The alternative canonical unit a value written as ``text`` is in ("" if none declared),
-    and its unit as written where that names the canonical one (:func:`written`)."""
-    unit = split_quantity(text)[1]
+    and its unit as written where that names the canonical one (:func:`written`); nothing for
+    a text that is no quantity (refused where its value is read)."""
+    try:
+        unit = split_quantity(text)[1]
+    except ValueError:
+        return {"unit": "", "written": ""}
     basis = parameter.canonical(unit) if parameter.alternatives else ""
     return {"unit": basis, "written": written(parameter, unit)}
 

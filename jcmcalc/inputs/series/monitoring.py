@@ -190,6 +190,7 @@ def _finish(
     parameter, unit = column.parameter, column.unit
     series.meters_in_turn(table, state.registers, meters)
     basis = parameter.canonical(unit) if parameter.alternatives else ""
+    written = boundary.written(parameter, unit)
     found: dict[Slot, Reading] = {}
     runs: dict[Slot, list[months.Run]] = {}
     width, labels = state.width, max(len(state.labels), 1)  # (computed once: many totals)
@@ -201,15 +202,9 @@ def _finish(
         runs.setdefault(slot, []).append((label, value, span, count))
     for slot, parts in runs.items():
         value, span, count, by_month = months.gathered(parts)
-        # a register's first reading counts too
+        count += column.register  # a register's first reading counts too
         reading = Reading(
-            value,
-            table.path,
-            span,
-            basis,
-            count=count + column.register,
-            months=by_month,
-            written=boundary.written(parameter, unit),
+            value, table.path, span, basis, count=count, months=by_month, written=written
         )
         problem = boundary.refusal(parameter, value, parameter.canonical(unit))
         if problem:
