@@ -27,7 +27,7 @@ from jcmcalc.model.expressions.walkers import symbols
 from jcmcalc.model.kernel import warning_checks
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Kind, Parameter
-from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio import scaled, vectorised
 from jcmcalc.portfolio.table.values import Fail, Values, exact_values
 
 #: ``SYMBOL source`` and ``SYMBOL override`` columns.
@@ -224,7 +224,7 @@ def _per_row(read: Values, signature: vectorised.Column) -> vectorised.Column:
     def exact(position: tuple[int, ...]) -> Fraction:
         return (given if present[position[0]] else signature).exact(position)
 
-    return vectorised.Column(approx, exact)
+    return vectorised.Column(approx, exact, scaled.either(present, given.scaled, signature.scaled))
 
 
 def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:
@@ -236,4 +236,4 @@ def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vector
         assert value is not None, "a row whose values failed to resolve is never evaluated"
         return value
 
-    return vectorised.Column(approx, exact)
+    return vectorised.Column(approx, exact, scaled.of_signatures(values, code))
