@@ -397,13 +397,16 @@ def resolve(
     *,
     readers: Sequence[Reader] | None = None,
     estimation: Estimation | None = None,
+    judge: bool = True,
 ) -> Inputs:
     """Check ``project`` against ``methodology`` and resolve every value; ``readers`` are the
     plugin readers that may read its monitoring files (None: those the registry stamped on
     ``methodology``).
 
     With ``estimation`` (ex ante), the monitored values of each period come from it instead of
-    the project's monitoring data; every other step is the same.
+    the project's monitoring data; every other step is the same. Without ``judge`` the
+    plausibility checks and the methodology's notices are left out (values only: what a
+    comparison with the estimate reads).
     """
     readers = methodology.readers if readers is None else tuple(readers)
     resolver = Resolver(methodology, project, readers)
@@ -426,7 +429,9 @@ def resolve(
     )
     dated = tuple((p.period, p.values) for p in periods)
     members, attributes = resolver.members, resolver.attributes
-    breaches = evaluate_warning_checks(methodology, fixed, members, attributes, dated)
+    breaches = (
+        evaluate_warning_checks(methodology, fixed, members, attributes, dated) if judge else []
+    )
     resolver.warnings.extend(breaches)
     inputs = Inputs(
         methodology=methodology,
@@ -441,7 +446,7 @@ def resolve(
         breaches=tuple(breaches),
     )
     notices = []
-    for notice in methodology.notices:
+    for notice in methodology.notices if judge else ():
         with plugin_code(methodology, f"its notice {getattr(notice, '__name__', notice)!r}"):
             notices += [str(text) for text in notice(inputs)]
     return attrs.evolve(inputs, warnings=(*inputs.warnings, *notices)) if notices else inputs
