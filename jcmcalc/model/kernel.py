@@ -11,8 +11,9 @@ re-evaluation :func:`evaluate_periods` (and :func:`evaluate_period` for a messag
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
@@ -80,18 +81,52 @@ def equations_of(methodology: Methodology) -> tuple[Equation, ...]:
     return methodology.equations + CORE
 
 
+class Deferred:
+    """Text built when first read (the substituted values of a sum over 20,000 members are
+    written only for an output that shows them); equal to another by its text."""
+
+    __slots__ = ("_make", "_text")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make: Callable[[], str] | None = make
+        self._text = ""
+
+    def __str__(self) -> str:
+        if self._make is not None:
+            self._text, self._make = self._make(), None
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other) if isinstance(other, Deferred | str) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return str, (str(self),)  # pickled as its text
+
+
 @attrs.frozen
 class TraceStep:
-    """One evaluated equation: its text, its substituted values and its result."""
+    """One evaluated equation: its text, its substituted values (text built when first read)
+    and its result."""
 
     period: int
     symbol: str
     member: tuple[str, ...]
     expression: str
-    substituted: str
+    text: Deferred | str
     value: Fraction
     unit: str
     inferred: str = ""
+
+    @property
+    def substituted(self) -> str:
+        """The equation with every symbol replaced by its value (sums written out)."""
+        return str(self.text)
 
     def to_dict(self) -> dict[str, Any]:
         step = {
@@ -187,9 +222,10 @@ class _Scope:
             raise KeyError(f"{symbol.symbol} has no value for {dict(bindings)}")
         return value
 
-    def show(self, symbol: Symbol, bindings: Mapping[str, str]) -> str:
+    def show(self, symbol: Symbol, bindings: Mapping[str, str], *, known: frozenset[str]) -> str:
+        """A value as the trace writes it; ``known``: the results computed before it."""
         text = shown_text(self.lookup(symbol, bindings))
-        if symbol.name in self.results:
+        if symbol.name in known:
             return text
         return text + self.source.note(symbol, tuple(bindings[i] for i in symbol.index))
 
@@ -256,8 +292,9 @@ def _equations(
             )
             if trace is None:
                 continue
-            text = substituted(
-                equation.expression, scope.show, context.members, bindings, context.attributes
+            show = functools.partial(scope.show, known=frozenset(scope.results))
+            text = functools.partial(
+                substituted, equation.expression, show, context.members, bindings
             )
             trace.append(
                 TraceStep(
@@ -265,7 +302,7 @@ def _equations(
                     symbol=equation.symbol,
                     member=key,
                     expression=expression,
-                    substituted=text,
+                    text=Deferred(functools.partial(text, context.attributes)),
                     value=value,
                     unit=equation.unit,
                     inferred=equation.inferred,
