@@ -141,7 +141,7 @@ def _times(values: np.ndarray, factor: int) -> np.ndarray:
     """``values`` x ``factor`` exactly."""
     if factor == 1:
         return values
-    if values.dtype == object or _bound(values) * abs(factor) >= LIMIT:
+    if values.dtype == object or max(_bound(values), 1) * abs(factor) >= LIMIT:
         return _wide(values) * factor
     return values * factor
 
