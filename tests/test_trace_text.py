@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 from jcmcalc import api
-from jcmcalc.model.kernel import Deferred
+from jcmcalc.model.expressions.trace import Deferred
 from jcmcalc.views import formatting
 from jcmcalc.views.report import render
 

@@ -404,9 +404,8 @@ def resolve(
     ``methodology``).
 
     With ``estimation`` (ex ante), the monitored values of each period come from it instead of
-    the project's monitoring data; every other step is the same. Without ``judge`` the
-    plausibility checks and the methodology's notices are left out (values only: what a
-    comparison with the estimate reads).
+    the project's monitoring data; every other step is the same. ``judge``: plausibility
+    checks and the methodology's notices (without: the values alone).
     """
     readers = methodology.readers if readers is None else tuple(readers)
     resolver = Resolver(methodology, project, readers)
@@ -428,10 +427,8 @@ def resolve(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )
     dated = tuple((p.period, p.values) for p in periods)
-    members, attributes = resolver.members, resolver.attributes
-    breaches = (
-        evaluate_warning_checks(methodology, fixed, members, attributes, dated) if judge else []
-    )
+    judged = (methodology, fixed, resolver.members, resolver.attributes, dated)
+    breaches = evaluate_warning_checks(*judged) if judge else []
     resolver.warnings.extend(breaches)
     inputs = Inputs(
         methodology=methodology,

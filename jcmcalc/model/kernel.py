@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +22,7 @@ import attrs
 
 from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.expressions.trace import Deferred, TraceStep
 from jcmcalc.model.expressions.walkers import (
     Attributes,
     Constant,
@@ -38,7 +39,7 @@ from jcmcalc.model.expressions.walkers import (
 )
 from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import PERIOD_HOURS, PROJECT, REFERENCE, Equation, Methodology
-from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
+from jcmcalc.model.numbers import decimal_text, shown_text
 from jcmcalc.model.parameters import Kind
 from jcmcalc.model.units import slip_hint
 
@@ -79,68 +80,6 @@ def reduction_warnings(label: str, reductions: Fraction | float) -> list[str]:
 def equations_of(methodology: Methodology) -> tuple[Equation, ...]:
     """Every equation evaluated per period: the methodology's, then ER and credits."""
     return methodology.equations + CORE
-
-
-class Deferred:
-    """Text built when first read (the substituted values of a sum over 20,000 members are
-    written only for an output that shows them); equal to another by its text."""
-
-    __slots__ = ("_make", "_text")
-
-    def __init__(self, make: Callable[[], str]) -> None:
-        self._make: Callable[[], str] | None = make
-        self._text = ""
-
-    def __str__(self) -> str:
-        if self._make is not None:
-            self._text, self._make = self._make(), None
-        return self._text
-
-    def __eq__(self, other: object) -> bool:
-        return str(self) == str(other) if isinstance(other, Deferred | str) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __repr__(self) -> str:
-        return repr(str(self))
-
-    def __reduce__(self) -> tuple[type, tuple[str]]:
-        return str, (str(self),)  # pickled as its text
-
-
-@attrs.frozen
-class TraceStep:
-    """One evaluated equation: its text, its substituted values (text built when first read)
-    and its result."""
-
-    period: int
-    symbol: str
-    member: tuple[str, ...]
-    expression: str
-    text: Deferred | str
-    value: Fraction
-    unit: str
-    inferred: str = ""
-
-    @property
-    def substituted(self) -> str:
-        """The equation with every symbol replaced by its value (sums written out)."""
-        return str(self.text)
-
-    def to_dict(self) -> dict[str, Any]:
-        step = {
-            "period": self.period,
-            "symbol": self.symbol,
-            "member": list(self.member),
-            "expression": self.expression,
-            "substituted": self.substituted,
-            "value": exact_text(self.value),
-            "unit": self.unit,
-        }
-        if self.inferred:
-            step["inferred"] = self.inferred
-        return step
 
 
 class Source(Protocol):

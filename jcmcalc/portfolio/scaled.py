@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -40,9 +40,6 @@ from jcmcalc.model.expressions.walkers import (
 )
 from jcmcalc.model.kernel import CREDITS, ER, equations_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
-
-if TYPE_CHECKING:
-    from jcmcalc.portfolio.vectorised import Batch, Outcome
 
 
 class Unsupported(Exception):
@@ -288,11 +285,12 @@ def walk(
     return [(check, visit(check.left), visit(check.right)) for check in methodology.error_checks]
 
 
-def settle(batch: Batch, positions: np.ndarray, outcome: Outcome) -> np.ndarray:
-    """Evaluate the project-periods ``positions`` exactly on scaled integers into ``outcome``
-    (RE, PE and ER as ``Fraction``, credits); return those left to the kernel: all of them
-    where these rules do not cover the batch, else those an error check fails (the kernel
-    gives the message)."""
+def settle(batch: Any, positions: np.ndarray, outcome: Any) -> np.ndarray:
+    """Evaluate the project-periods ``positions`` of ``batch`` (a
+    :class:`~jcmcalc.portfolio.vectorised.Batch`) exactly on scaled integers into ``outcome``
+    (its :class:`~jcmcalc.portfolio.vectorised.Outcome`: RE, PE and ER as ``Fraction``,
+    credits); return those left to the kernel: all of them where these rules do not cover the
+    batch, else those an error check fails (the kernel gives the message)."""
     if not len(positions):
         return positions
     scope: dict[str, Any] = {}
