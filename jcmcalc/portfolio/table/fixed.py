@@ -67,7 +67,7 @@ class Signatures:
         plain = self._plain(fail)
         names, code, signatures = self._signatures(plain)
         values: dict[str, list[Fraction | None]] = {}
-        warnings: dict[str, list[str]] = {}
+        warnings: dict[str, dict[str, None]] = {}  # each project's, in order, once each
         # the rows of each signature (rows of one signature are adjacent in ``by_code``)
         by_code = np.argsort(code, kind="stable")
         ends = np.cumsum(np.bincount(code, minlength=len(signatures)))
@@ -85,9 +85,8 @@ class Signatures:
                     values[name] = [None] * len(signatures)
                 values[name][number] = value
             for position in rows.tolist() if notes else ():
-                found = warnings.setdefault(str(projects[position]), [])
-                mine = self._resolve(cells, str(member[position]))[1]
-                found += [note for note in mine if note not in found]
+                found = warnings.setdefault(str(projects[position]), {})
+                found.update(dict.fromkeys(self._resolve(cells, str(member[position]))[1]))
         for given, _ in plain.values():  # (no signature may have resolved it)
             values.setdefault(given.parameter.name, [None] * len(signatures))
         resolved = {n: _signature_column(v, code) for n, v in values.items()}
