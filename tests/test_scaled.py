@@ -108,6 +108,11 @@ def test_a_breach_names_its_member_on_both_paths(monkeypatch, tmp_path: Path) ->
     arrays, kernel, settled = both(monkeypatch, table)
     assert arrays == kernel and settled == 1
     assert "'S0137'" in arrays and "capacity factor" in arrays
+    no_capacity = table.read_text(encoding="utf-8").replace(",100.25,80\n", ",100.25,\n", 1)
+    table.write_text(no_capacity, encoding="utf-8")  # a member without a value RE does not use
+    arrays, kernel, settled = both(monkeypatch, table)
+    assert arrays == kernel and settled == 1
+    assert "P_rated,i for PV system 'S0000' (rated_capacity) is not given" in arrays
 
 
 def test_batches_of_fractions_give_the_kernels_values() -> None:
@@ -146,5 +151,7 @@ def test_batches_of_fractions_give_the_kernels_values() -> None:
     values["electricity_generated"] = vectorised.Column(
         np.ones((3, 2)), values["electricity_generated"].exact, missing
     )
-    left = scaled.settle(vectorised.Batch(methodology, {"i": 2}, values, 3), np.arange(3), arrays)
-    assert left.tolist() == [0, 1, 2], "a column missing a value leaves its batch to the kernel"
+    again = vectorised.Outcome(np.zeros((3, 3)), np.zeros(3, dtype=np.int64), {}, {})
+    left = scaled.settle(vectorised.Batch(methodology, {"i": 2}, values, 3), np.arange(3), again)
+    assert left.tolist() == [1], "the element lacking a value is left to the kernel"
+    assert sorted(again.exact) == [0, 2]

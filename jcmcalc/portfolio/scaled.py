@@ -37,6 +37,7 @@ from jcmcalc.model.expressions.walkers import (
     Term,
     Total,
     Visitor,
+    symbols,
 )
 from jcmcalc.model.kernel import CREDITS, ER, equations_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
@@ -285,18 +286,41 @@ def walk(
     return [(check, visit(check.left), visit(check.right)) for check in methodology.error_checks]
 
 
+def _used(methodology: Methodology) -> set[str]:
+    """The symbols of the kernel's equations and error checks."""
+    terms = [e.expression for e in equations_of(methodology)]
+    terms += [t for c in methodology.error_checks for t in (c.left, c.right)]
+    return {s.name for term in terms for s in symbols(term)}
+
+
+def _complete(batch: Any, positions: np.ndarray) -> np.ndarray | None:
+    """Which of ``positions`` have every value the equations use (None: a value these rules
+    cannot hold, for all of them)."""
+    complete = np.ones(len(positions), dtype=bool)
+    for name in _used(batch.methodology) & batch.values.keys():
+        found = batch.values[name].scaled
+        if found is None:
+            return None
+        if found.present is not None:
+            complete &= found.present[positions].reshape(len(positions), -1).all(axis=1)
+    return complete
+
+
 def settle(batch: Any, positions: np.ndarray, outcome: Any) -> np.ndarray:
     """Evaluate the project-periods ``positions`` of ``batch`` (a
     :class:`~jcmcalc.portfolio.vectorised.Batch`) exactly on scaled integers into ``outcome``
     (its :class:`~jcmcalc.portfolio.vectorised.Outcome`: RE, PE and ER as ``Fraction``,
     credits); return those left to the kernel: all of them where these rules do not cover the
-    batch, else those an error check fails (the kernel gives the message)."""
-    if not len(positions):
+    batch, else those lacking a value the equations use and those an error check fails (the
+    kernel gives the messages)."""
+    complete = _complete(batch, positions) if len(positions) else None
+    if complete is None or not complete.any():
         return positions
+    lacking, positions = positions[~complete], positions[complete]
     scope: dict[str, Any] = {}
     for name, column in batch.values.items():
-        taken = None if column.scaled is None else column.scaled.take(positions)
-        if taken is not None and (taken.present is None or taken.present.all()):
+        if column.scaled is not None:
+            taken = column.scaled.take(positions)
             scope[name] = (taken.integers, taken.denominator)
     axes = {s: batch.axis(s) for s in batch.symbols}
     attributes = {key: array[positions] for key, array in batch.attributes.items()}
@@ -304,9 +328,9 @@ def settle(batch: Any, positions: np.ndarray, outcome: Any) -> np.ndarray:
     try:
         checks = walk(batch.methodology, visitor.visit, scope)
     except Unsupported:
-        return positions
+        return np.concatenate([lacking, positions])
     if any(oversized(scope[e.name]) for e in equations_of(batch.methodology)):
-        return positions
+        return np.concatenate([lacking, positions])
     failing = np.zeros(len(positions), dtype=bool)
     for check, left, right in checks:
         held = compare(left, right, check.strict)
@@ -322,4 +346,4 @@ def settle(batch: Any, positions: np.ndarray, outcome: Any) -> np.ndarray:
         )
         outcome.exact[position] = (reference, project, reductions)
         outcome.credits[position] = int(credits)
-    return positions[failing]
+    return np.concatenate([lacking, positions[failing]])
