@@ -8,6 +8,11 @@ series: one Parquet file of quarter-hour readings (timestamp, system, "EG_i,p [k
 decimals), sorted by system then time, and a MN_AM003 project file with two half-year periods.
 portfolio: one CSV table of single-system TH_AM001 ver 3.0 projects (one period each, the
 eligibility criteria answered).
+folder: a folder of small TH_AM001 ver 3.0 project files (two PV systems, one on grid with a
+stated factor and one off grid, rated capacities, an ex-ante estimate of 10 years from the
+period's start, one period of 2024 with a CSV of one total per system).
+members: one CSV table of a single TH_AM001 ver 3.0 project with many PV systems (a row each:
+connection case, a stated factor on grid, rated capacity, output of 2024).
 """
 
 from __future__ import annotations
@@ -108,15 +113,104 @@ def portfolio(projects: int) -> Path:
     return path
 
 
+FOLDER_PROJECT = """\
+[project]
+name = "P{number:05}"
+
+[methodology]
+id = "TH_AM001"
+version = "3.0"
+
+[eligibility]
+C1 = true
+C2 = true
+C3 = true
+
+[[systems]]
+id = "S1"
+connection_case = "grid"
+parameters = {{ "EF_RE,i" = {{ value = "{factor} t_CO2/MWh", source = "benchmark factor" }}, \
+rated_capacity = "{grid} kWp", specific_yield = "1.3 MWh/kWp/year", degradation_rate = "0.5 %" }}
+
+[[systems]]
+id = "S2"
+connection_case = "off-grid"
+parameters = {{ rated_capacity = "{off} kWp", specific_yield = "1.3 MWh/kWp/year", \
+degradation_rate = "0.5 %" }}
+
+[estimate]
+start = 2024-01-01
+years = 10
+
+[[periods]]
+start = 2024-01-01
+end = 2024-12-31
+data = "output.csv"
+"""
+
+
+def folder(projects: int) -> Path:
+    """``projects`` project folders (seeded); outputs between 1,100 and 1,500 MWh per MWp, so
+    no plausibility check is breached."""
+    root = DATA / f"folder-{projects}"
+    if root.exists():
+        return root
+    rng = np.random.default_rng(SEED)
+    grid, off = rng.integers(50, 2000, size=projects), rng.integers(5, 300, size=projects)
+    factors = np.array(["0.5113", "0.4", "0.6312"])[rng.integers(0, 3, size=projects)]
+    grid_output = grid * rng.integers(1100, 1500, size=projects)
+    off_output = off * rng.integers(1100, 1500, size=projects)
+    for n in range(projects):
+        place = root / f"p{n:05}"
+        place.mkdir(parents=True)
+        project = FOLDER_PROJECT.format(number=n, factor=factors[n], grid=grid[n], off=off[n])
+        (place / "project.toml").write_text(project.replace("\\\n", ""), encoding="utf-8")
+        rows = f"S1,{grid_output[n] / 1000:.3f}\nS2,{off_output[n] / 1000:.3f}\n"
+        (place / "output.csv").write_text('system,"EG_i,p [MWh]"\n' + rows, encoding="utf-8")
+    return root
+
+
+def members(systems: int) -> Path:
+    """A table of one project with ``systems`` PV systems, one period; outputs between 1,000
+    and 1,600 MWh per MWp (within the capacity-factor bounds)."""
+    rng = np.random.default_rng(SEED)
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"members-{systems}.csv"
+    if path.exists():
+        return path
+    rated = rng.integers(50, 2000, size=systems)
+    energy = rated * rng.integers(1000, 1600, size=systems) + rng.integers(0, 1000, size=systems)
+    factors = np.array(["0.5113", "0.073", "0.7", "0.6312"])[rng.integers(0, 4, size=systems)]
+    grid = rng.random(systems) < 0.8
+    lines = [
+        'project,methodology,start,end,system,connection_case,"EF_RE,i [t_CO2/MWh]",'
+        '"EF_RE,i source","P_rated,i [kWp]","EG_i,p [MWh]",eligibility C1,eligibility C2,'
+        "eligibility C3"
+    ]
+    for n in range(systems):
+        given = f"{factors[n]},benchmark factor" if grid[n] else ","
+        case = "grid" if grid[n] else "off-grid"
+        lines.append(
+            f"Many,TH_AM001@3.0,2024-01-01,2024-12-31,S{n:07},{case},{given},{rated[n]},"
+            f"{energy[n] / 1000:.3f},true,true,true"
+        )
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("series", "portfolio"))
+    parser.add_argument("what", choices=("series", "portfolio", "folder", "members"))
     parser.add_argument("--systems", type=int, default=1000)
     parser.add_argument("--readings", type=int, default=35040)
     parser.add_argument("--projects", type=int, default=10000)
     args = parser.parse_args()
     if args.what == "series":
         print(series(args.systems, args.readings))
+    elif args.what == "members":
+        print(members(args.systems))
+    elif args.what == "folder":
+        print(folder(args.projects))
     else:
         print(portfolio(args.projects))
 

@@ -1,6 +1,14 @@
-"""Member resolution: one project file with N PV systems, resolved.
+"""Member resolution: one project file with N PV systems, resolved; and a portfolio table of
+one project with many systems against its floor.
 
     .venv/bin/python benchmarks/members.py [--systems 100000]
+    .venv/bin/python benchmarks/members.py --table 50000 200000 [--repeat 5]
+
+With ``--table``: `jcmcalc portfolio TABLE -o OUT.csv` on a table of one TH_AM001 project with
+that many systems (benchmarks/generate.py members, seeded) against
+``benchmarks/floors/members_floor.py`` (pyarrow CSV reader, exact scaled integers, numpy),
+fresh processes alternately (benchmarks/measure.py ``paired``), checking that both wrote the
+same bytes. Target: <= 2x the floor at 200,000 rows.
 
 Writes (to benchmarks/data/, gitignored) a TH_AM001 project of N off-grid systems (an id and
 a connection case each) and a CSV with one reading per system. Then times, in this process
@@ -13,6 +21,8 @@ Target: 100,000 systems resolved in under 5 s.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 import tomllib
 from collections.abc import Callable
@@ -37,10 +47,44 @@ def write(systems: int) -> Path:
     return project
 
 
+def table(sizes: list[int], repeat: int) -> None:
+    """The many-system table project against its floor at each of ``sizes``."""
+    import generate
+    import measure
+
+    floor_script = measure.HERE / "floors" / "members_floor.py"
+    jcmcalc = str(Path(sys.executable).parent / "jcmcalc")
+    print(f"load average {os.getloadavg()[0]:.2f} at the start")
+    for rows in sizes:
+        path = generate.members(rows)
+        floor_out, ours_out = (
+            generate.DATA / "members-floor.csv",
+            generate.DATA / "members-ours.csv",
+        )
+        floor, subject = measure.paired(
+            [sys.executable, str(floor_script), str(path), str(floor_out)],
+            [jcmcalc, "portfolio", str(path), "-o", str(ours_out)],
+            repeat,
+        )
+        label = f"one project of {rows:,} systems in a table: jcmcalc vs floor"
+        print(measure.ratios(label, floor, subject, repeat))
+        same = floor_out.read_bytes() == ours_out.read_bytes()
+        print(f"  output byte-identical: {same}")
+        if not same:
+            raise SystemExit("the outputs differ")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", type=int, default=100_000)
-    systems = parser.parse_args().systems
+    parser.add_argument("--table", type=int, nargs="+", help="rows of the table project(s)")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.table:
+        table(args.table, args.repeat)
+        return
+    systems = args.systems
     project = write(systems)
     from jcmcalc import api
     from jcmcalc.run import engine, pipeline

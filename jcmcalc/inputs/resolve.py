@@ -396,13 +396,15 @@ def resolve(
     *,
     readers: Sequence[Reader] | None = None,
     estimation: Estimation | None = None,
+    judge: bool = True,
 ) -> Inputs:
     """Check ``project`` against ``methodology`` and resolve every value; ``readers`` are the
     plugin readers that may read its monitoring files (None: those the registry stamped on
     ``methodology``).
 
     With ``estimation`` (ex ante), the monitored values of each period come from it instead of
-    the project's monitoring data; every other step is the same.
+    the project's monitoring data; every other step is the same. ``judge``: plausibility
+    checks and the methodology's notices (without: the values alone).
     """
     readers = methodology.readers if readers is None else tuple(readers)
     resolver = Resolver(methodology, project, readers)
@@ -424,8 +426,8 @@ def resolve(
         methodology, fixed, tuple((p.period.label, p.values) for p in periods), project.path
     )
     dated = tuple((p.period, p.values) for p in periods)
-    members, attributes = resolver.members, resolver.attributes
-    breaches = evaluate_warning_checks(methodology, fixed, members, attributes, dated)
+    judged = (methodology, fixed, resolver.members, resolver.attributes, dated)
+    breaches = evaluate_warning_checks(*judged) if judge else []
     resolver.warnings.extend(breaches)
     inputs = Inputs(
         methodology=methodology,
@@ -440,7 +442,7 @@ def resolve(
         breaches=tuple(breaches),
     )
     notices = []
-    for notice in methodology.notices:
+    for notice in methodology.notices if judge else ():
         with plugin_code(methodology, f"its notice {getattr(notice, '__name__', notice)!r}"):
             notices += [str(text) for text in notice(inputs)]
     return attrs.evolve(inputs, warnings=(*inputs.warnings, *notices)) if notices else inputs

@@ -11,6 +11,7 @@ re-evaluation :func:`evaluate_periods` (and :func:`evaluate_period` for a messag
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -21,6 +22,7 @@ import attrs
 
 from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.expressions.trace import Deferred, TraceStep
 from jcmcalc.model.expressions.walkers import (
     Attributes,
     Constant,
@@ -37,7 +39,7 @@ from jcmcalc.model.expressions.walkers import (
 )
 from jcmcalc.model.faults import exact, plugin_fault
 from jcmcalc.model.methodology import PERIOD_HOURS, PROJECT, REFERENCE, Equation, Methodology
-from jcmcalc.model.numbers import decimal_text, exact_text, shown_text
+from jcmcalc.model.numbers import decimal_text, shown_text
 from jcmcalc.model.parameters import Kind
 from jcmcalc.model.units import slip_hint
 
@@ -78,34 +80,6 @@ def reduction_warnings(label: str, reductions: Fraction | float) -> list[str]:
 def equations_of(methodology: Methodology) -> tuple[Equation, ...]:
     """Every equation evaluated per period: the methodology's, then ER and credits."""
     return methodology.equations + CORE
-
-
-@attrs.frozen
-class TraceStep:
-    """One evaluated equation: its text, its substituted values and its result."""
-
-    period: int
-    symbol: str
-    member: tuple[str, ...]
-    expression: str
-    substituted: str
-    value: Fraction
-    unit: str
-    inferred: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        step = {
-            "period": self.period,
-            "symbol": self.symbol,
-            "member": list(self.member),
-            "expression": self.expression,
-            "substituted": self.substituted,
-            "value": exact_text(self.value),
-            "unit": self.unit,
-        }
-        if self.inferred:
-            step["inferred"] = self.inferred
-        return step
 
 
 class Source(Protocol):
@@ -187,9 +161,10 @@ class _Scope:
             raise KeyError(f"{symbol.symbol} has no value for {dict(bindings)}")
         return value
 
-    def show(self, symbol: Symbol, bindings: Mapping[str, str]) -> str:
+    def show(self, symbol: Symbol, bindings: Mapping[str, str], *, known: frozenset[str]) -> str:
+        """A value as the trace writes it; ``known``: the results computed before it."""
         text = shown_text(self.lookup(symbol, bindings))
-        if symbol.name in self.results:
+        if symbol.name in known:
             return text
         return text + self.source.note(symbol, tuple(bindings[i] for i in symbol.index))
 
@@ -256,8 +231,9 @@ def _equations(
             )
             if trace is None:
                 continue
-            text = substituted(
-                equation.expression, scope.show, context.members, bindings, context.attributes
+            show = functools.partial(scope.show, known=frozenset(scope.results))
+            text = functools.partial(
+                substituted, equation.expression, show, context.members, bindings
             )
             trace.append(
                 TraceStep(
@@ -265,7 +241,7 @@ def _equations(
                     symbol=equation.symbol,
                     member=key,
                     expression=expression,
-                    substituted=text,
+                    text=Deferred(functools.partial(text, context.attributes)),
                     value=value,
                     unit=equation.unit,
                     inferred=equation.inferred,

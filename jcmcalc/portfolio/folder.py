@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,8 @@ def prepare_folder(
     folder: Path, find: Finder, progress: Callable[[int], None]
 ) -> tuple[list[tuple[str, Inputs]], list[Row]]:
     """Every ``*.toml`` project file under ``folder`` prepared, named by its path in the folder;
-    failures as rows."""
+    failures as rows. Each methodology is found once (``find`` looked up again for a refusal)."""
+    find = functools.cache(find)
     prepared, failed = [], []
     for path in sorted(folder.rglob("*.toml")):
         if path.name == "expected.toml":

@@ -48,7 +48,6 @@ from jcmcalc.model.kernel import (
     Context,
     Key,
     Place,
-    equations_of,
     evaluate_period,
     evaluate_periods,
     reduction_warnings,
@@ -56,6 +55,7 @@ from jcmcalc.model.kernel import (
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
 from jcmcalc.model.numbers import DISPLAY_PLACES
 from jcmcalc.portfolio.frame import figures_at
+from jcmcalc.portfolio.scaled import Scaled, Unsupported, of_fractions, settle, walk
 
 #: Relative margin around whole numbers (and zero) inside which ER is re-evaluated exactly.
 #: Float64 rounding is 2**-53 per operation; 2**-30 leaves room for 2**23 operations per value.
@@ -70,16 +70,18 @@ Exact = Callable[[tuple[int, ...]], Fraction]
 
 @attrs.frozen
 class Column:
-    """A value of every project-period: float64 ``approx`` and an exact accessor by position."""
+    """A value of every project-period: float64 ``approx``, an exact accessor by position and,
+    where known, the exact values as scaled integers."""
 
     approx: np.ndarray
     exact: Exact
+    scaled: Scaled | None = None
 
 
 def fraction_column(values: np.ndarray) -> Column:
     """A column from an object array of ``Fraction``."""
     approx = np.array([float(v) for v in values.ravel()], dtype=np.float64).reshape(values.shape)
-    return Column(approx, lambda position: values[position])
+    return Column(approx, lambda position: values[position], of_fractions(values))
 
 
 @attrs.frozen
@@ -144,10 +146,6 @@ class Outcome:
         return tuple(reduction_warnings(label, self.values(position)[2]))
 
 
-class Unsupported(Exception):
-    """The array evaluator cannot take this tree or batch (the kernel evaluates it exactly)."""
-
-
 Pair = tuple[np.ndarray, np.ndarray]  # value and magnitude bound
 
 
@@ -189,7 +187,7 @@ def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
     whole[clear] = credits[clear].astype(np.int64)
     figures = np.stack([reference, project, reductions]).astype(np.float64)
     outcome = Outcome(figures, whole, {}, {}, fallback)
-    for group in alike(batch, np.flatnonzero(doubtful)):
+    for group in alike(batch, settle(batch, np.flatnonzero(doubtful), outcome)):
         _exact_group(batch, group, outcome, where)
     return outcome
 
@@ -220,11 +218,7 @@ def _floats(batch: Batch) -> tuple[dict[str, Pair], np.ndarray]:
     scope = _scope(batch)
     floats = _Floats(batch, scope)
     with np.errstate(all="ignore"):
-        for equation in equations_of(methodology):
-            scope[equation.name] = floats.visit(equation.expression)
-        for check in methodology.error_checks:
-            left, left_size = floats.visit(check.left)
-            right, right_size = floats.visit(check.right)
+        for _, (left, left_size), (right, right_size) in walk(methodology, floats.visit, scope):
             margin = MARGIN * (left_size + right_size)
             floats.doubt(~(left + margin < right) & np.isfinite(margin))
             floats.doubt(~np.isfinite(left - right))

@@ -8,7 +8,7 @@ optionally, ``values``: monitored parameters the methodology does not estimate, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -96,23 +96,36 @@ def estimated_values(
         _Design(fixed, number),
         Place(number, f"year {number} of the estimate", file=path, at="estimate"),
     )
-    return {
-        equation.name: {
-            key: Value(value, Origin.ESTIMATE, equation.text)
+    found = {}
+    for equation in equations:
+        text = equation.text
+        found[equation.name] = {
+            key: Value(value, Origin.ESTIMATE, text)
             for key, value in results[equation.name].items()
         }
-        for equation in equations
-    }
+    return found
 
 
-def resolve_estimate(methodology: Methodology, project: Project) -> Inputs:
-    """Inputs for an ex-ante run: yearly periods with estimated monitored values."""
+def resolve_estimate(
+    methodology: Methodology,
+    project: Project,
+    *,
+    years: Callable[[Period], bool] | None = None,
+) -> Inputs:
+    """Inputs for an ex-ante run: yearly periods with estimated monitored values.
+
+    With ``years``, only what a comparison with monitored values reads: the first year (whose
+    errors, the same every year, stand for all) and the years ``years`` keeps, their values
+    without the plausibility checks or notices of a run.
+    """
     if methodology.estimate is None:
         raise InputError(f"{methodology.label} declares no ex-ante estimate", file=project.path)
     if not project.estimate:
         raise InputError("no [estimate] table (start, years)", file=project.path)
     periods = yearly_periods(project.estimate, project.path)
+    if years is not None:
+        periods = tuple(p for p in periods if p.number == 1 or years(p))
     project = attrs.evolve(project, periods=periods, monitoring=())
     design = tuple(p for p in methodology.all_parameters if p.name != YEAR_NUMBER.name)
     estimation = Estimation(design, partial(estimated_values, methodology, path=project.path))
-    return resolve(methodology, project, estimation=estimation)
+    return resolve(methodology, project, estimation=estimation, judge=years is None)

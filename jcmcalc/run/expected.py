@@ -12,6 +12,7 @@ import datetime as dt
 from fractions import Fraction
 
 from jcmcalc.inputs.leaves import describe_key
+from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
@@ -32,8 +33,13 @@ def against_estimate(inputs: Inputs) -> list[str]:
     methodology, project = inputs.methodology, inputs.project
     if methodology.estimate is None or not project.estimate:
         return []
+    monitored = [(p.period.start, p.period.end) for p in inputs.periods]
+
+    def compared(year: Period) -> bool:
+        return any(_overlap(start, end, year.start, year.end) for start, end in monitored)
+
     try:
-        estimated = resolve_estimate(methodology, project)
+        estimated = resolve_estimate(methodology, project, years=compared)
     except InputError as exc:
         return [f"the [estimate] cannot be compared with the monitored values: {exc}"]
     found = []

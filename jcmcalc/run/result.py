@@ -231,7 +231,7 @@ class Result:
             **self._allocation(),
             "warnings": list(self.warnings),
             "coverage": [record.to_dict() for record in self.inputs.coverage],
-            "inputs": self._inputs(),
+            "inputs": self.input_rows(),
             "trace": [step.to_dict() for step in self.trace],
             "provenance": self.provenance,
         }
@@ -252,7 +252,8 @@ class Result:
             }
         }
 
-    def _inputs(self) -> list[dict[str, Any]]:
+    def input_rows(self) -> list[dict[str, Any]]:
+        """The resolved values as the JSON writes them ("inputs"), without the trace."""
         rows = []
         for name, values in self.inputs.fixed.items():
             parameter = self.methodology.parameter(name)

@@ -116,7 +116,7 @@ def result_text(result: Result, *, markdown: bool = False, width: int | None = W
 def _given_values(result: Result, markdown: bool, safe: Callable[[str], str]) -> list[str]:
     given = [
         row
-        for row in result.to_dict()["inputs"]
+        for row in result.input_rows()
         if row["origin"] in ("project", "override") and row["period"] is None
     ]
     if not given:

@@ -394,4 +394,5 @@ def _gathered(
     def exact(position: tuple[int, ...]) -> Fraction:
         return column.exact((int(taken[position]),))
 
-    return vectorised.Column(column.approx[taken], exact)
+    scaled = None if column.scaled is None else column.scaled.take(taken)
+    return vectorised.Column(column.approx[taken], exact, scaled)

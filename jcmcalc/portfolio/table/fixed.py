@@ -27,7 +27,7 @@ from jcmcalc.model.expressions.walkers import symbols
 from jcmcalc.model.kernel import warning_checks
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Kind, Parameter
-from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio import scaled, vectorised
 from jcmcalc.portfolio.table.values import Fail, Values, exact_values
 
 #: ``SYMBOL source`` and ``SYMBOL override`` columns.
@@ -67,7 +67,7 @@ class Signatures:
         plain = self._plain(fail)
         names, code, signatures = self._signatures(plain)
         values: dict[str, list[Fraction | None]] = {}
-        warnings: dict[str, list[str]] = {}
+        warnings: dict[str, dict[str, None]] = {}  # each project's, in order, once each
         # the rows of each signature (rows of one signature are adjacent in ``by_code``)
         by_code = np.argsort(code, kind="stable")
         ends = np.cumsum(np.bincount(code, minlength=len(signatures)))
@@ -85,9 +85,8 @@ class Signatures:
                     values[name] = [None] * len(signatures)
                 values[name][number] = value
             for position in rows.tolist() if notes else ():
-                found = warnings.setdefault(str(projects[position]), [])
-                mine = self._resolve(cells, str(member[position]))[1]
-                found += [note for note in mine if note not in found]
+                found = warnings.setdefault(str(projects[position]), {})
+                found.update(dict.fromkeys(self._resolve(cells, str(member[position]))[1]))
         for given, _ in plain.values():  # (no signature may have resolved it)
             values.setdefault(given.parameter.name, [None] * len(signatures))
         resolved = {n: _signature_column(v, code) for n, v in values.items()}
@@ -224,7 +223,7 @@ def _per_row(read: Values, signature: vectorised.Column) -> vectorised.Column:
     def exact(position: tuple[int, ...]) -> Fraction:
         return (given if present[position[0]] else signature).exact(position)
 
-    return vectorised.Column(approx, exact)
+    return vectorised.Column(approx, exact, scaled.either(present, given.scaled, signature.scaled))
 
 
 def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vectorised.Column:
@@ -236,4 +235,4 @@ def _signature_column(values: list[Fraction | None], code: np.ndarray) -> vector
         assert value is not None, "a row whose values failed to resolve is never evaluated"
         return value
 
-    return vectorised.Column(approx, exact)
+    return vectorised.Column(approx, exact, scaled.of_signatures(values, code))

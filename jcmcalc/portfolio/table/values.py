@@ -17,6 +17,7 @@ from jcmcalc.inputs.readers import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import Parameter
 from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio.scaled import of_decimals
 
 Fail = Callable[[np.ndarray, str], None]
 
@@ -41,7 +42,8 @@ class Values:
         def exact(position: tuple[int, ...]) -> Fraction:
             return Fraction(int(integers[position]), 10**scale) * factor
 
-        return vectorised.Column(approx, exact)
+        scaled = of_decimals(integers, scale, factor)
+        return vectorised.Column(approx, exact, attrs.evolve(scaled, present=self.present))
 
 
 def exact_values(
