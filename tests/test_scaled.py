@@ -112,7 +112,7 @@ def test_a_breach_names_its_member_on_both_paths(monkeypatch, tmp_path: Path) ->
     table.write_text(no_capacity, encoding="utf-8")  # a member without a value RE does not use
     arrays, kernel, settled = both(monkeypatch, table)
     assert arrays == kernel and settled == 1
-    assert "P_rated,i for PV system 'S0000' (rated_capacity) is not given" in arrays
+    assert "P_rated,i for PV system 'S0000' (rated capacity) is not given" in arrays
 
 
 def test_batches_of_fractions_give_the_kernels_values() -> None:
