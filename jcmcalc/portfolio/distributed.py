@@ -1,13 +1,15 @@
 """The portfolio table on a Dask cluster (the ``dask`` extra): a local cluster of worker
 processes, or an existing scheduler given by its address (see ``docs/portfolio.md``).
 
-The table is read by the workers as a Dask DataFrame and range-partitioned on ``project`` (one
-partition per worker thread), so that every project's rows are in one partition and the
-partitions follow the projects' order. Each partition is evaluated on its worker by
-:func:`jcmcalc.portfolio.table.evaluate.evaluate_columns`, the in-memory code, and reduced there to
-its output text (CSV lines or JSON records) and an exact :class:`~jcmcalc.portfolio.rows.Subtotal`:
-the client joins a few texts and adds the subtotals, so the output equals the numpy engine's
-byte for byte. Row numbers in messages count within a partition.
+:func:`write` has the workers read the table in blocks and cut it into partitions by ranges of
+``project`` (:mod:`jcmcalc.portfolio.dask_parts`: as many as the cluster's threads, more when a
+partition would not fit in a thread's memory), so that every project's rows are in one
+partition and the partitions follow the projects' order. Each partition is evaluated on its
+worker by :func:`jcmcalc.portfolio.table.evaluate.evaluate_columns`, the in-memory code, and
+reduced there to its output text (CSV lines or JSON records) and an exact
+:class:`~jcmcalc.portfolio.rows.Subtotal`: the client joins a few texts and adds the subtotals,
+so the output equals the numpy engine's byte for byte. Row numbers in messages count within a
+partition. :func:`evaluate_dask` evaluates any Dask DataFrame and gathers its rows.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from jcmcalc.inputs.leaves import normal_ids
 from jcmcalc.inputs.readers import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.portfolio import dask_doors
+from jcmcalc.portfolio import dask_doors, dask_parts
 from jcmcalc.portfolio.frame import empty
 from jcmcalc.portfolio.rows import (
     COLUMNS,
@@ -43,7 +45,11 @@ from jcmcalc.portfolio.rows import (
 from jcmcalc.portfolio.table.read import arrow_cells
 
 #: Name given to the table in messages about a Dask partition.
-PARTITION = Path("dask-partition")
+PARTITION = dask_parts.PARTITION
+#: The workers of a local cluster allocate arrow's memory with the C library's allocator, which
+#: hands it back to the system after a run (:func:`dask_parts.release`): pyarrow's default,
+#: mimalloc, kept 50 MB more per worker after 100,000 projects (``benchmarks/dask_engine.py``).
+WORKER_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 _EXTRA = "--engine dask needs the 'dask' extra: pip install 'jcmcalc[dask]'"
 Getter = Callable[[str, str | None], Methodology]
 
@@ -89,6 +95,7 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            env=WORKER_ENVIRONMENT,
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -112,27 +119,68 @@ def read_dask(path: Path, partitions: int = 1) -> Any:
 
 def write(path: Path, output_format: str, client: Any, get: Getter | None = None) -> Output:
     """The CSV or JSON output of the portfolio table at ``path``, evaluated on ``client``'s
-    workers (``get`` finds a methodology there; default: the plugins installed there)."""
+    workers (``get`` finds a methodology there; default: the plugins installed there), whose
+    memory is handed back afterwards."""
     from jcmcalc import api
 
-    partitions = max(1, sum(client.nthreads().values()))
-    frame = read_dask(path, partitions)
-    if "project" not in frame.columns:
-        raise InputError("a portfolio table needs a 'project' column", file=path, row=1)
-    ordered = frame.assign(_key=_projects(frame)).set_index("_key", npartitions=partitions)
-    meta = {"text": object, "subtotal": object, "failed": object}
-    parts = ordered.map_partitions(
-        _reduced, get or api.get_methodology, output_format, meta=meta
-    ).compute()
-    subtotals: list[Subtotal] = [part for pair in parts["subtotal"] for part in pair]
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        dask_doors.utf8_text(path)
+    threads, memory = _cluster(client)
+    plan = dask_parts.plan(path, threads, memory)
+    try:
+        parts = client.gather(_outcomes(client, plan, get or api.get_methodology, output_format))
+    finally:
+        _release(client)
+    subtotals: list[Subtotal] = [part for _, pair, _ in parts for part in pair]
     total = combine(subtotals)
-    texts = list(parts["text"])
+    texts = [text for text, _, _ in parts]
     if output_format == "json":
         text = json_document(texts, total)
     else:
         text = csv_lines([HEADER]) + "".join(texts) + csv_body([total])
-    failed = tuple(line for lines in parts["failed"] for line in lines)
+    failed = tuple(line for _, _, lines in parts for line in lines)
     return Output(text, failed, total)
+
+
+def _release(client: Any) -> None:
+    """Every worker thread hands its freed memory back (pyarrow's allocator keeps it per
+    thread, so the workers' threads run :func:`~jcmcalc.portfolio.dask_parts.release`)."""
+    for address, threads in client.nthreads().items():
+        client.gather(
+            [
+                client.submit(dask_parts.release, n, workers=[address], pure=False)
+                for n in range(threads)
+            ]
+        )
+    client.run(dask_parts.release)
+
+
+def _cluster(client: Any) -> tuple[int, int | None]:
+    """The worker threads of ``client``'s cluster, and the least memory a thread has (None
+    when a worker has no memory limit)."""
+    workers = client.scheduler_info(n_workers=-1)["workers"].values()
+    threads = sum(w["nthreads"] for w in workers) or 1
+    shares = [w.get("memory_limit") and w["memory_limit"] // max(w["nthreads"], 1) for w in workers]
+    return threads, min(shares) if shares and all(shares) else None
+
+
+def _outcomes(client: Any, plan: dask_parts.Plan, get: Getter, output_format: str) -> list[Any]:
+    """Futures of each partition's output (in the projects' order): blocks read where they
+    are, a sample of their projects to bound the partitions, blocks split at the bounds, each
+    partition evaluated from its pieces; the client holds no other future afterwards."""
+    blocks = [
+        client.submit(dask_parts.read_block, plan, n, pure=False) for n in range(len(plan.blocks))
+    ]
+    samples = client.gather([client.submit(dask_parts.sample, b, plan.parts) for b in blocks])
+    edges = dask_parts.bounds(samples, plan.parts)
+    splits = [client.submit(dask_parts.split, block, edges) for block in blocks]
+    del blocks
+    pieces = [
+        [client.submit(dask_parts.piece, split, n) for split in splits]
+        for n in range(len(edges) + 1)
+    ]
+    del splits
+    return [client.submit(_reduced, part, plan.units, get, output_format) for part in pieces]
 
 
 def _projects(frame: Any) -> Any:
@@ -148,14 +196,16 @@ def _project_ids(cells: Any) -> Any:
     return pd.Series(ids, index=cells.index, dtype="string")
 
 
-def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
+def _reduced(
+    pieces: list[Any], units: dict[str, str], get: Getter, output_format: str
+) -> tuple[str, list[Subtotal], list[str]]:
     """One partition's output text, subtotals and failure messages (on its worker)."""
-    import pandas as pd
-
     from jcmcalc.portfolio.frame_csv import body
     from jcmcalc.portfolio.table.evaluate import evaluate_columns
 
-    computed = evaluate_columns(_table(frame), get) if len(frame) else None
+    table = dask_parts.table(pieces, units)
+    computed = evaluate_columns(table, get) if len(table) else None
+    del table, pieces
     found = computed.frame.ordered() if computed is not None else empty()
     failures = sorted(computed.failures if computed else [], key=lambda r: (r.project, 0))
     if output_format == "json":
@@ -164,8 +214,7 @@ def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
     else:
         text = body(found, failures)
     lines = [f"project {r.project}: {r.message}" for r in failures]
-    parts = [found.subtotal(), subtotal(failures, part=True)]
-    return pd.DataFrame({"text": [text], "subtotal": [parts], "failed": [lines]}, dtype=object)
+    return text, [found.subtotal(), subtotal(failures, part=True)], lines
 
 
 def _table(frame: Any) -> columns.Table:
