@@ -46,10 +46,11 @@ from jcmcalc.portfolio.table.read import arrow_cells
 
 #: Name given to the table in messages about a Dask partition.
 PARTITION = dask_parts.PARTITION
-#: The workers of a local cluster allocate arrow's memory with the C library's allocator, which
-#: hands it back to the system after a run (:func:`dask_parts.release`): pyarrow's default,
-#: mimalloc, kept 50 MB more per worker after 100,000 projects (``benchmarks/dask_engine.py``).
-WORKER_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+#: The workers of a local cluster allocate Python's and arrow's memory with the C library's
+#: allocator, whose free pages :func:`dask_parts.release` hands back to the system after a run.
+#: With Python's and arrow's own allocators (their arenas and mimalloc's pages stay as long as
+#: one object in them does) 4 workers held 50-70 MB more each after 1M projects.
+WORKER_ENVIRONMENT = {"PYTHONMALLOC": "malloc", "ARROW_DEFAULT_MEMORY_POOL": "system"}
 _EXTRA = "--engine dask needs the 'dask' extra: pip install 'jcmcalc[dask]'"
 Getter = Callable[[str, str | None], Methodology]
 
@@ -68,7 +69,7 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
     """A ``distributed.Client``: of the scheduler at ``scheduler`` (``tcp://host:8786``), or
     of a local cluster of ``workers`` processes (one thread each; default: the CPU count)."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise InputError(_EXTRA) from None
     if scheduler is not None:
@@ -89,17 +90,39 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give at least one worker")
     with (
-        LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-            env=WORKER_ENVIRONMENT,
-        ) as cluster,
+        _local(workers or os.cpu_count() or 1) as cluster,
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextmanager
+def _local(workers: int) -> Iterator[Any]:
+    """A local cluster of ``workers`` processes of one thread, started with
+    :data:`WORKER_ENVIRONMENT` (which Dask sets in this process too while it starts them:
+    it is restored here)."""
+    import dask
+    from distributed import LocalCluster
+
+    before = {name: os.environ.get(name) for name in WORKER_ENVIRONMENT}
+    spawn = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_ENVIRONMENT.items()}
+    try:
+        with dask.config.set(spawn):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    with cluster:
+        yield cluster
 
 
 def read_dask(path: Path, partitions: int = 1) -> Any:
