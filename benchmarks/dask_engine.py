@@ -103,7 +103,7 @@ def inside(table: Path, workers: int, expected: Path) -> dict[str, object]:
     }
 
 
-def report(found: dict[str, object], numpy_wall: float, workers: int) -> str:
+def report(found: dict[str, object], numpy: measure.Sample, workers: int) -> str:
     """The in-process run's figures and the Amdahl estimate, as lines."""
     kinds: dict[str, list[float]] = found["kinds"]  # type: ignore[assignment]
     serial = found["before_tasks"] + found["after_tasks"]  # type: ignore[operator]
@@ -125,15 +125,16 @@ def report(found: dict[str, object], numpy_wall: float, workers: int) -> str:
         )
     lines.append(
         f"ESTIMATE (Amdahl from the split above, not measured on a cluster): serial "
-        f"{serial:.2f} s + start-up {start_up:.2f} s + {cpu:.2f} s of worker CPU / P"
+        f"{serial:.2f} s + {cpu:.2f} s of worker CPU / P, on a running cluster (--scheduler); "
+        f"a cluster started for the run adds its start-up ({start_up:.2f} s here)"
     )
     for machines in (4, 16, 64):
-        estimate = serial + start_up + cpu / machines  # type: ignore[operator]
+        estimate = serial + cpu / machines  # type: ignore[operator]
         lines.append(
-            f"  P = {machines:>2}: about {estimate:.1f} s against the numpy engine's "
-            f"{numpy_wall:.1f} s measured here (ratio {estimate / numpy_wall:.2f})"
+            f"  P = {machines:>2} cores: about {estimate:.1f} s, against the numpy engine's "
+            f"{numpy.wall:.1f} s wall ({numpy.cpu:.1f} s CPU) measured here"
         )
-    bound = cpu / serial if serial else float("inf")  # type: ignore[operator]
+    bound = (serial + cpu) / serial if serial else float("inf")  # type: ignore[operator]
     lines.append(f"  the serial part bounds the speed-up of the run itself to about {bound:.0f}x")
     return "\n".join(lines)
 
@@ -160,7 +161,7 @@ def main() -> None:
     print(text.replace("floor:  ", "numpy:  ").replace("jcmcalc:", "dask:   "))
     print(f"  outputs byte-identical: {filecmp.cmp(numpy_out, dask_out, shallow=False)}")
     print(f"load average {os.getloadavg()} after the paired runs")
-    print(report(inside(table, args.workers, numpy_out), numpy.wall, args.workers))
+    print(report(inside(table, args.workers, numpy_out), numpy, args.workers))
     print(f"load average {os.getloadavg()} at the end")
 
 
