@@ -268,3 +268,22 @@ def test_workers_hand_the_memory_of_a_run_back(tmp_path: Path) -> None:
     assert output.text.count("\n") == 80_002 and output.total.status == "ok"
     grown = {worker: (after[worker] - before[worker]) / 2**20 for worker in after}
     assert max(grown.values()) < 20, f"MiB more after the run than before it: {grown}"
+
+
+def test_partitions_follow_the_threads_and_each_threads_memory(tmp_path: Path) -> None:
+    from jcmcalc.portfolio import dask_parts
+
+    mib = 2**20
+    assert dask_parts.partitions(100 * mib, 4, None) == 4  # no memory limit: one per thread
+    assert dask_parts.partitions(100 * mib, 4, 4096 * mib) == 4
+    # 2 GiB of CSV needs 16 x that at its peak: 32 GiB over 4 threads of 1 GiB is 8 rounds
+    assert dask_parts.partitions(2048 * mib, 4, 1024 * mib) == 32
+    assert dask_parts.partitions(10, 3, 1) == 3 * 54  # 160 bytes over 3 threads of 1: 54 rounds
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 200, 5)
+    plan = dask_parts.plan(table, 3, None)
+    data = table.read_bytes()
+    assert plan.parts == 3 and plan.blocks[0][0] == data.index(b"\n") + 1
+    assert [b for _, b in plan.blocks[:-1]] == [a for a, _ in plan.blocks[1:]]
+    assert plan.blocks[-1][1] == len(data)
+    assert all(data[a - 1 : a] == b"\n" for a, _ in plan.blocks)

@@ -135,7 +135,7 @@ def read_dask(path: Path, partitions: int = 1) -> Any:
     if path.suffix.lower() in (".parquet", ".pq"):
         return dd.read_parquet(str(path))
     dask_doors.utf8_text(path)
-    block = max(path.stat().st_size // max(partitions, 1) + 1, 1 << 20)
+    block = path.stat().st_size // max(partitions, 1) + 1
     text = "string[pyarrow]"  # arrow's buffers, read as the numpy engine reads a table
     return dd.read_csv(str(path), dtype=text, keep_default_na=False, blocksize=block)
 
@@ -153,7 +153,7 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
     try:
         parts = client.gather(_outcomes(client, plan, get or api.get_methodology, output_format))
     finally:
-        _release(client)
+        release(client)
     subtotals: list[Subtotal] = [part for _, pair, _ in parts for part in pair]
     total = combine(subtotals)
     texts = [text for text, _, _ in parts]
@@ -165,7 +165,7 @@ def write(path: Path, output_format: str, client: Any, get: Getter | None = None
     return Output(text, failed, total)
 
 
-def _release(client: Any) -> None:
+def release(client: Any) -> None:
     """Every worker thread hands its freed memory back (pyarrow's allocator keeps it per
     thread, so the workers' threads run :func:`~jcmcalc.portfolio.dask_parts.release`)."""
     for address, threads in client.nthreads().items():
@@ -176,6 +176,12 @@ def _release(client: Any) -> None:
             ]
         )
     client.run(dask_parts.release)
+
+
+def partitions(client: Any, path: Path) -> int:
+    """How many partitions the table at ``path`` takes on ``client``'s cluster."""
+    threads, memory = _cluster(client)
+    return dask_parts.partitions(path.stat().st_size, threads, memory)
 
 
 def _cluster(client: Any) -> tuple[int, int | None]:
