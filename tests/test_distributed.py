@@ -287,3 +287,29 @@ def test_partitions_follow_the_threads_and_each_threads_memory(tmp_path: Path) -
     assert [b for _, b in plan.blocks[:-1]] == [a for a, _ in plan.blocks[1:]]
     assert plan.blocks[-1][1] == len(data)
     assert all(data[a - 1 : a] == b"\n" for a, _ in plan.blocks)
+
+
+def test_a_parquet_table_on_dask_equals_numpy(tmp_path: Path, cli) -> None:
+    """Typed Parquet columns (dates, floats) read in row groups by the workers give the numpy
+    engine's output."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    count = 300
+    table = pa.table(
+        {
+            "project": [f"P{n % 120:03}" for n in range(count)],
+            "methodology": ["TH_AM001@1.0"] * count,
+            "start": pa.array([19723 + 183 * (n // 120) for n in range(count)], pa.date32()),
+            "end": pa.array([19723 + 183 * (n // 120) + 182 for n in range(count)], pa.date32()),
+            "system": ["S1"] * count,
+            "connection_case": ["off-grid"] * count,
+            "EG_i,p [MWh]": [1000.0 + n / 8 for n in range(count)],
+        }
+    )
+    source = tmp_path / "in.parquet"
+    pq.write_table(table, source, row_group_size=40)
+    code, numpy_out, err = cli("portfolio", source)
+    assert code == 0, err
+    code, dask_out, err = cli("portfolio", source, "--engine", "dask", "--workers", "2")
+    assert code == 0, err
+    assert dask_out == numpy_out and numpy_out.count("\n") == count + 2
