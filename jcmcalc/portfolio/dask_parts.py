@@ -195,6 +195,11 @@ def _cells(array: Any) -> Any:
     return pa.chunked_array([array])
 
 
+def memory_limit(dask_worker: Any) -> int | None:
+    """A worker's memory limit in bytes (None: none); Dask passes the worker."""
+    return dask_worker.memory_manager.memory_limit
+
+
 def release(_: object = None) -> int:
     """Collect garbage and hand freed memory back to the system (pyarrow's pool, and the C
     library's heap where it can trim it); the worker's memory afterwards, in bytes."""

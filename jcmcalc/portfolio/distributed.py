@@ -187,10 +187,10 @@ def partitions(client: Any, path: Path) -> int:
 def _cluster(client: Any) -> tuple[int, int | None]:
     """The worker threads of ``client``'s cluster, and the least memory a thread has (None
     when a worker has no memory limit)."""
-    workers = client.scheduler_info(n_workers=-1)["workers"].values()
-    threads = sum(w["nthreads"] for w in workers) or 1
-    shares = [w.get("memory_limit") and w["memory_limit"] // max(w["nthreads"], 1) for w in workers]
-    return threads, min(shares) if shares and all(shares) else None
+    threads = client.nthreads()
+    limits = client.run(dask_parts.memory_limit)
+    shares = [(limits.get(a) or 0) // max(n, 1) for a, n in threads.items()]
+    return sum(threads.values()) or 1, min(shares) if shares and all(shares) else None
 
 
 def _outcomes(client: Any, plan: dask_parts.Plan, get: Getter, output_format: str) -> list[Any]:
