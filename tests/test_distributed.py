@@ -313,3 +313,14 @@ def test_a_parquet_table_on_dask_equals_numpy(tmp_path: Path, cli) -> None:
     code, dask_out, err = cli("portfolio", source, "--engine", "dask", "--workers", "2")
     assert code == 0, err
     assert dask_out == numpy_out and numpy_out.count("\n") == count + 2
+
+
+def test_a_row_dask_cannot_read_is_bad_input(tmp_path: Path, cli) -> None:
+    row, said = "P9,TH_AM001@1.0,2024-01-01", "Expected 9 columns, got 3"
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 30, 4)
+    lines = table.read_text().splitlines()
+    table.write_text("\n".join([*lines[:20], row, *lines[20:]]) + "\n")
+    code, _, err = cli("portfolio", table, "--engine", "dask", "--workers", "2")
+    assert code == 2 and said in err and str(table) in err
+    assert "Traceback" not in err and "Compute Failed" not in err

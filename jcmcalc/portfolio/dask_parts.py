@@ -145,8 +145,8 @@ def _csv_block(plan: Plan, start: int, end: int) -> Any:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise InputError(
-            f"unreadable CSV for --engine dask (the numpy engine reads line breaks within a "
-            f"cell, Dask splits the file at line ends): {exc}",
+            f"unreadable CSV: {exc} (--engine dask cuts the file at line ends: a cell holding "
+            "a line break is read by the numpy engine only)",
             file=plan.path,
         ) from None
 

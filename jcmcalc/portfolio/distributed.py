@@ -113,7 +113,7 @@ def _local(workers: int) -> Iterator[Any]:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # a failed task is reported as bad input
             )
     finally:
         for name, value in before.items():
