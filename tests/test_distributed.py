@@ -324,3 +324,16 @@ def test_a_row_dask_cannot_read_is_bad_input(tmp_path: Path, cli) -> None:
     code, _, err = cli("portfolio", table, "--engine", "dask", "--workers", "2")
     assert code == 2 and said in err and str(table) in err
     assert "Traceback" not in err and "Compute Failed" not in err
+
+
+def test_a_table_of_fewer_rows_than_workers_on_dask_equals_numpy(tmp_path: Path, cli) -> None:
+    table = tmp_path / "portfolio.csv"
+    write_table(table, 1, 3)
+    header, first, *_ = table.read_text().splitlines()
+    for lines in ([header], [header, first]):
+        table.write_text("\n".join(lines) + "\n")
+        code, numpy_out, _ = cli("portfolio", table)
+        assert code == 0
+        code, dask_out, err = cli("portfolio", table, "--engine", "dask", "--workers", "3")
+        assert code == 0, err
+        assert dask_out == numpy_out

@@ -81,7 +81,7 @@ def plan(path: Path, threads: int, memory: int | None) -> Plan:
             stream.readline()  # to the end of the line the cut falls in
             cuts.append(stream.tell())
     cuts.append(size)
-    blocks = tuple((a, b) for a, b in itertools.pairwise(cuts) if b > a)
+    blocks = tuple((a, b) for a, b in itertools.pairwise(cuts) if b > a) or ((size, size),)
     return Plan(path, raw, titles, blocks, parts)
 
 
@@ -132,6 +132,8 @@ def _csv_block(plan: Plan, start: int, end: int) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if start == end:  # a table of no rows
+        return pa.table({title: pa.array([], pa.string()) for title in plan.raw})
     with plan.path.open("rb") as stream:
         stream.seek(start)
         data = stream.read(end - start)
@@ -160,7 +162,7 @@ def sample(block: tuple[Any, np.ndarray], parts: int) -> np.ndarray:
 
 def bounds(samples: list[np.ndarray], parts: int) -> np.ndarray:
     """The projects that begin partitions 2, 3, ...: a project's rows all fall in one."""
-    keys = np.sort(np.concatenate([np.asarray(s, dtype=str) for s in samples]))
+    keys = np.sort(np.concatenate([np.asarray(s, dtype=str) for s in [[], *samples]]))
     if not len(keys):
         return keys
     return keys[[len(keys) * n // parts for n in range(1, parts)]]
