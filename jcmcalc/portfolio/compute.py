@@ -41,11 +41,12 @@ def calculate(
     total = sum(1 for _ in path.rglob("*.toml")) if path.is_dir() else None
     with bar(total, unit="project", what="portfolio", show=progress) as shown:
         if engine == "dask" and not path.is_dir():
-            from jcmcalc.portfolio.distributed import connect, evaluate_dask, read_dask
+            from jcmcalc.portfolio import distributed
 
-            with connect(workers, scheduler) as client:
-                partitions = max(1, sum(client.nthreads().values()))
-                rows = evaluate_dask(read_dask(path, partitions), get)
+            with distributed.connect(workers, scheduler) as client:
+                frame = distributed.read_dask(path, distributed.partitions(client, path))
+                rows = distributed.evaluate_dask(frame, get)
+                distributed.release(client)
         else:
             rows = _calculate(path, get, shown.update)
     rows = sorted(rows, key=lambda r: (r.project, r.period or 0))

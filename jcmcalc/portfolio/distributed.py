@@ -1,13 +1,15 @@
 """The portfolio table on a Dask cluster (the ``dask`` extra): a local cluster of worker
 processes, or an existing scheduler given by its address (see ``docs/portfolio.md``).
 
-The table is read by the workers as a Dask DataFrame and range-partitioned on ``project`` (one
-partition per worker thread), so that every project's rows are in one partition and the
-partitions follow the projects' order. Each partition is evaluated on its worker by
-:func:`jcmcalc.portfolio.table.evaluate.evaluate_columns`, the in-memory code, and reduced there to
-its output text (CSV lines or JSON records) and an exact :class:`~jcmcalc.portfolio.rows.Subtotal`:
-the client joins a few texts and adds the subtotals, so the output equals the numpy engine's
-byte for byte. Row numbers in messages count within a partition.
+:func:`write` has the workers read the table in blocks and cut it into partitions by ranges of
+``project`` (:mod:`jcmcalc.portfolio.dask_parts`: as many as the cluster's threads, more when a
+partition would not fit in a thread's memory), so that every project's rows are in one
+partition and the partitions follow the projects' order. Each partition is evaluated on its
+worker by :func:`jcmcalc.portfolio.table.evaluate.evaluate_columns`, the in-memory code, and
+reduced there to its output text (CSV lines or JSON records) and an exact
+:class:`~jcmcalc.portfolio.rows.Subtotal`: the client joins a few texts and adds the subtotals,
+so the output equals the numpy engine's byte for byte. Row numbers in messages count within a
+partition. :func:`evaluate_dask` evaluates any Dask DataFrame and gathers its rows.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from jcmcalc.inputs.leaves import normal_ids
 from jcmcalc.inputs.readers import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
-from jcmcalc.portfolio import dask_doors
+from jcmcalc.portfolio import dask_doors, dask_parts
 from jcmcalc.portfolio.frame import empty
 from jcmcalc.portfolio.rows import (
     COLUMNS,
@@ -43,7 +45,12 @@ from jcmcalc.portfolio.rows import (
 from jcmcalc.portfolio.table.read import arrow_cells
 
 #: Name given to the table in messages about a Dask partition.
-PARTITION = Path("dask-partition")
+PARTITION = dask_parts.PARTITION
+#: The workers of a local cluster allocate Python's and arrow's memory with the C library's
+#: allocator, whose free pages :func:`dask_parts.release` hands back to the system after a run.
+#: With Python's and arrow's own allocators (their arenas and mimalloc's pages stay as long as
+#: one object in them does) 4 workers held 50-70 MB more each after 1M projects.
+WORKER_ENVIRONMENT = {"PYTHONMALLOC": "malloc", "ARROW_DEFAULT_MEMORY_POOL": "system"}
 _EXTRA = "--engine dask needs the 'dask' extra: pip install 'jcmcalc[dask]'"
 Getter = Callable[[str, str | None], Methodology]
 
@@ -62,7 +69,7 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
     """A ``distributed.Client``: of the scheduler at ``scheduler`` (``tcp://host:8786``), or
     of a local cluster of ``workers`` processes (one thread each; default: the CPU count)."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise InputError(_EXTRA) from None
     if scheduler is not None:
@@ -83,16 +90,39 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give at least one worker")
     with (
-        LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
+        _local(workers or os.cpu_count() or 1) as cluster,
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextmanager
+def _local(workers: int) -> Iterator[Any]:
+    """A local cluster of ``workers`` processes of one thread, started with
+    :data:`WORKER_ENVIRONMENT` (which Dask sets in this process too while it starts them:
+    it is restored here)."""
+    import dask
+    from distributed import LocalCluster
+
+    before = {name: os.environ.get(name) for name in WORKER_ENVIRONMENT}
+    spawn = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_ENVIRONMENT.items()}
+    try:
+        with dask.config.set(spawn):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,  # a failed task is reported as bad input
+            )
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    with cluster:
+        yield cluster
 
 
 def read_dask(path: Path, partitions: int = 1) -> Any:
@@ -105,34 +135,81 @@ def read_dask(path: Path, partitions: int = 1) -> Any:
     if path.suffix.lower() in (".parquet", ".pq"):
         return dd.read_parquet(str(path))
     dask_doors.utf8_text(path)
-    block = max(path.stat().st_size // max(partitions, 1) + 1, 1 << 20)
+    block = path.stat().st_size // max(partitions, 1) + 1
     text = "string[pyarrow]"  # arrow's buffers, read as the numpy engine reads a table
     return dd.read_csv(str(path), dtype=text, keep_default_na=False, blocksize=block)
 
 
 def write(path: Path, output_format: str, client: Any, get: Getter | None = None) -> Output:
     """The CSV or JSON output of the portfolio table at ``path``, evaluated on ``client``'s
-    workers (``get`` finds a methodology there; default: the plugins installed there)."""
+    workers (``get`` finds a methodology there; default: the plugins installed there), whose
+    memory is handed back afterwards."""
     from jcmcalc import api
 
-    partitions = max(1, sum(client.nthreads().values()))
-    frame = read_dask(path, partitions)
-    if "project" not in frame.columns:
-        raise InputError("a portfolio table needs a 'project' column", file=path, row=1)
-    ordered = frame.assign(_key=_projects(frame)).set_index("_key", npartitions=partitions)
-    meta = {"text": object, "subtotal": object, "failed": object}
-    parts = ordered.map_partitions(
-        _reduced, get or api.get_methodology, output_format, meta=meta
-    ).compute()
-    subtotals: list[Subtotal] = [part for pair in parts["subtotal"] for part in pair]
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        dask_doors.utf8_text(path)
+    threads, memory = _cluster(client)
+    plan = dask_parts.plan(path, threads, memory)
+    try:
+        parts = client.gather(_outcomes(client, plan, get or api.get_methodology, output_format))
+    finally:
+        release(client)
+    subtotals: list[Subtotal] = [part for _, pair, _ in parts for part in pair]
     total = combine(subtotals)
-    texts = list(parts["text"])
+    texts = [text for text, _, _ in parts]
     if output_format == "json":
         text = json_document(texts, total)
     else:
         text = csv_lines([HEADER]) + "".join(texts) + csv_body([total])
-    failed = tuple(line for lines in parts["failed"] for line in lines)
+    failed = tuple(line for _, _, lines in parts for line in lines)
     return Output(text, failed, total)
+
+
+def release(client: Any) -> None:
+    """Every worker thread hands its freed memory back (pyarrow's allocator keeps it per
+    thread, so the workers' threads run :func:`~jcmcalc.portfolio.dask_parts.release`)."""
+    for address, threads in client.nthreads().items():
+        client.gather(
+            [
+                client.submit(dask_parts.release, n, workers=[address], pure=False)
+                for n in range(threads)
+            ]
+        )
+    client.run(dask_parts.release)
+
+
+def partitions(client: Any, path: Path) -> int:
+    """How many partitions the table at ``path`` takes on ``client``'s cluster."""
+    threads, memory = _cluster(client)
+    return dask_parts.partitions(path.stat().st_size, threads, memory)
+
+
+def _cluster(client: Any) -> tuple[int, int | None]:
+    """The worker threads of ``client``'s cluster, and the least memory a thread has (None
+    when a worker has no memory limit)."""
+    threads = client.nthreads()
+    limits = client.run(dask_parts.memory_limit)
+    shares = [(limits.get(a) or 0) // max(n, 1) for a, n in threads.items()]
+    return sum(threads.values()) or 1, min(shares) if shares and all(shares) else None
+
+
+def _outcomes(client: Any, plan: dask_parts.Plan, get: Getter, output_format: str) -> list[Any]:
+    """Futures of each partition's output (in the projects' order): blocks read where they
+    are, a sample of their projects to bound the partitions, blocks split at the bounds, each
+    partition evaluated from its pieces; the client holds no other future afterwards."""
+    blocks = [
+        client.submit(dask_parts.read_block, plan, n, pure=False) for n in range(len(plan.blocks))
+    ]
+    samples = client.gather([client.submit(dask_parts.sample, b, plan.parts) for b in blocks])
+    edges = dask_parts.bounds(samples, plan.parts)
+    splits = [client.submit(dask_parts.split, block, edges) for block in blocks]
+    del blocks
+    pieces = [
+        [client.submit(dask_parts.piece, split, n) for split in splits]
+        for n in range(len(edges) + 1)
+    ]
+    del splits
+    return [client.submit(_reduced, part, plan.units, get, output_format) for part in pieces]
 
 
 def _projects(frame: Any) -> Any:
@@ -148,14 +225,16 @@ def _project_ids(cells: Any) -> Any:
     return pd.Series(ids, index=cells.index, dtype="string")
 
 
-def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
+def _reduced(
+    pieces: list[Any], units: dict[str, str], get: Getter, output_format: str
+) -> tuple[str, list[Subtotal], list[str]]:
     """One partition's output text, subtotals and failure messages (on its worker)."""
-    import pandas as pd
-
     from jcmcalc.portfolio.frame_csv import body
     from jcmcalc.portfolio.table.evaluate import evaluate_columns
 
-    computed = evaluate_columns(_table(frame), get) if len(frame) else None
+    table = dask_parts.table(pieces, units)
+    computed = evaluate_columns(table, get) if len(table) else None
+    del table, pieces
     found = computed.frame.ordered() if computed is not None else empty()
     failures = sorted(computed.failures if computed else [], key=lambda r: (r.project, 0))
     if output_format == "json":
@@ -164,8 +243,7 @@ def _reduced(frame: Any, get: Getter, output_format: str) -> Any:
     else:
         text = body(found, failures)
     lines = [f"project {r.project}: {r.message}" for r in failures]
-    parts = [found.subtotal(), subtotal(failures, part=True)]
-    return pd.DataFrame({"text": [text], "subtotal": [parts], "failed": [lines]}, dtype=object)
+    return text, [found.subtotal(), subtotal(failures, part=True)], lines
 
 
 def _table(frame: Any) -> columns.Table:

@@ -84,9 +84,13 @@ class Signatures:
                 if name not in values:
                     values[name] = [None] * len(signatures)
                 values[name][number] = value
+            by_member: dict[str, list[str]] = {}  # members of one id warn alike
             for position in rows.tolist() if notes else ():
                 found = warnings.setdefault(str(projects[position]), {})
-                found.update(dict.fromkeys(self._resolve(cells, str(member[position]))[1]))
+                named = str(member[position])
+                if named not in by_member:
+                    by_member[named] = self._resolve(cells, named)[1]
+                found.update(dict.fromkeys(by_member[named]))
         for given, _ in plain.values():  # (no signature may have resolved it)
             values.setdefault(given.parameter.name, [None] * len(signatures))
         resolved = {n: _signature_column(v, code) for n, v in values.items()}
