@@ -249,7 +249,7 @@ class _Group:
             )
         values = self._monitored(order)
         resolved = Signatures(table, self.methodology, self.index, self.given)
-        fixed = resolved.resolve(self.projects, member, self._fail)
+        fixed = resolved.resolve(self.code, member, self._fail)
         first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
         sizes = np.diff(np.append(first, len(order)))
         project_of = self.projects[order[first]]
@@ -271,8 +271,9 @@ class _Group:
             table_checks.judge(batch, periods, checked)
             batches.append((chosen, positions, batch))
         self.failed = {**checked.failed, **self.failed}
-        merged = checked.merged(fixed.warnings)
-        notes, texts = self.eligible.codes(self.projects, merged, self.code)
+        notes, texts = self.eligible.codes(
+            self.code, (fixed.warned, fixed.texts), checked.merged({})
+        )
         frames = []
         for chosen, positions, batch in batches:
             firsts = positions[:, 0]

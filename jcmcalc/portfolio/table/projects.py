@@ -113,26 +113,32 @@ class Judged:
         return first + self.verdicts[self.verdict[n]]
 
     def codes(
-        self, projects: np.ndarray, more: dict[str, tuple[str, ...]], n: np.ndarray
+        self,
+        code: np.ndarray,
+        fixed: tuple[np.ndarray, tuple[tuple[str, ...], ...]],
+        more: dict[str, tuple[str, ...]],
     ) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
-        """The warnings of each of ``projects`` (at ``n`` among :attr:`names`): those of the
-        methodology reference and eligibility, then its ``more`` warnings, as codes into the
-        distinct tuples returned."""
-        key = self.verdict[n] * 2 + self.unversioned[n]
-        special = np.flatnonzero(np.isin(projects, list(more))) if more else np.zeros(0, int)
-        named = [str(p) for p in np.unique(projects[special]).tolist()]
-        extra = {p: i for i, p in enumerate(named)}
-        offset = 2 * len(self.verdicts)
-        key[special] = [offset + extra[str(p)] for p in projects[special].tolist()]
+        """The warnings of each row (of the project at ``code`` among :attr:`names`): those of
+        the methodology reference and eligibility, then those of resolving its fixed values
+        (``fixed``: by project a position in the tuples given, -1: none), then its ``more``
+        warnings (by project name), as codes into the distinct tuples returned."""
+        warned, notes = fixed
+        key = (self.verdict * 2 + self.unversioned) * (len(notes) + 1) + warned + 1
+        special = np.searchsorted(self.names, list(more)) if more else np.zeros(0, np.int64)
+        offset = 2 * len(self.verdicts) * (len(notes) + 1)
+        key[special] = offset + np.arange(len(special))
         distinct, codes = np.unique(key, return_inverse=True)
         texts = []
         for value in distinct.tolist():
-            if value < offset:
-                texts.append((self.latest if value % 2 else ()) + self.verdicts[value // 2])
-            else:
-                project = named[value - offset]
-                texts.append(self.of(project) + more[project])
-        return codes.ravel(), tuple(texts)
+            if value >= offset:
+                n = int(special[value - offset])
+                first = notes[warned[n]] if warned[n] >= 0 else ()
+                texts.append(self.of(str(self.names[n])) + first + more[str(self.names[n])])
+                continue
+            judged, note = divmod(value, len(notes) + 1)
+            first = (self.latest if judged % 2 else ()) + self.verdicts[judged // 2]
+            texts.append(first + (notes[note - 1] if note else ()))
+        return codes.ravel()[code], tuple(texts)
 
 
 def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -> Judged:
