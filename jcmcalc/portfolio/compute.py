@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jcmcalc.inputs.progress import bar
@@ -55,9 +55,18 @@ def calculate(
 def table_csv(
     path: Path, get: Callable[[str, str | None], Methodology], *, progress: bool = False
 ) -> tuple[str, list[Row]]:
+    """:func:`table_parts` as one text."""
+    parts, failures = table_parts(path, get, progress=progress)
+    return b"".join(parts).decode("utf-8"), failures
+
+
+def table_parts(
+    path: Path, get: Callable[[str, str | None], Methodology], *, progress: bool = False
+) -> tuple[Iterator[bytes], list[Row]]:
     """The CSV output of the portfolio table at ``path`` (the numpy engine), written from
     columns (:mod:`jcmcalc.portfolio.frame_csv`): the text :func:`to_csv` gives for the rows
-    of :func:`calculate`; and the failure rows, sorted by project."""
+    of :func:`calculate`, as UTF-8 bytes part by part (made as they are written); and the
+    failure rows, sorted by project."""
     from jcmcalc.inputs.boundary import file_errors
     from jcmcalc.portfolio import frame_csv
     from jcmcalc.portfolio.table import evaluate as portfolio_table
