@@ -71,18 +71,23 @@ def _body(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes]:
         for w, c in zip(warnings, creditable, strict=True)
     ]
     cells = [byte_lines.dictionary_cells(texts) for texts in zip(*shared, strict=True)]
+    cells.append(_period_cells(frame))
+    exact = np.array(sorted(frame.exact), dtype=np.int64)
     bounds = sorted({*range(0, len(frame), BLOCK), *at.tolist(), len(frame)})
     for first, last in zip(bounds, [*bounds[1:], len(frame)], strict=True):
         before = [failures[n] for n in np.flatnonzero(at == first).tolist()]
         if before:
             yield csv_body(before).encode("utf-8")
         if last > first:
-            yield from _lines(frame, first, last, cells)
+            found = exact[np.searchsorted(exact, first) : np.searchsorted(exact, last)]
+            yield from _lines(frame, (first, last, found.tolist()), cells)
 
 
-def _lines(frame: Frame, first: int, last: int, shared: list[Cells]) -> Iterator[bytes]:
-    """CSV lines of rows ``first`` to ``last`` of ``frame`` (in parts of at most
-    :data:`LARGEST` bytes of matrix)."""
+def _lines(frame: Frame, rows: tuple[int, int, list[int]], shared: list[Cells]) -> Iterator[bytes]:
+    """CSV lines of rows ``first`` to ``last`` of ``frame`` (``rows``, with those of them
+    evaluated exactly), in parts of at most :data:`LARGEST` bytes of matrix; ``shared``: the
+    coded cells (:func:`_body`)."""
+    first, last, exact = rows
     notes = frame.notes[first:last]
     allocations = _allocations(frame, first, last)
     ends = [byte_lines.taken(shared[2], notes)] if allocations is None else []
@@ -90,16 +95,16 @@ def _lines(frame: Frame, first: int, last: int, shared: list[Cells]) -> Iterator
         ends = [byte_lines.taken(shared[0], notes), allocations, byte_lines.taken(shared[1], notes)]
     cells = [
         _texts(frame.project[first:last]),
-        _period_cells(frame, first, last),
-        *_all_figures(frame, first, last),
+        byte_lines.taken(shared[3], slice(first, last)),
+        *_all_figures(frame, first, last, [(p, frame.exact[p]) for p in exact]),
         byte_lines.integer_cells(frame.credits[first:last]),
         *ends,
     ]
     width = sum(c[0].shape[1] + 1 for c in cells)
     if (last - first) * width > LARGEST and last - first > 1:
         middle = (first + last) // 2
-        yield from _lines(frame, first, middle, shared)
-        yield from _lines(frame, middle, last, shared)
+        yield from _lines(frame, (first, middle, [p for p in exact if p < middle]), shared)
+        yield from _lines(frame, (middle, last, [p for p in exact if p >= middle]), shared)
         return
     yield byte_lines.joined(cells)
 
@@ -114,12 +119,11 @@ def _allocations(frame: Frame, first: int, last: int) -> Cells | None:
     return byte_lines.patched(empty, [p for p, _ in found], texts)
 
 
-def _period_cells(frame: Frame, first: int, last: int) -> Cells:
-    """The methodology, period, start and end cells of rows ``first`` to ``last``, as one text
-    each, written once per distinct combination (they repeat across many rows)."""
-    part = slice(first, last)
+def _period_cells(frame: Frame) -> Cells:
+    """The methodology, period, start and end cells of every row, as one text each, written
+    once per distinct combination (they repeat across many rows)."""
     coded = [
-        columns.encode(array[part])
+        columns.encode(array)
         for array in (
             frame.methodology,
             frame.period,
@@ -140,10 +144,12 @@ def _period_cells(frame: Frame, first: int, last: int) -> Cells:
     return byte_lines.taken(byte_lines.dictionary_cells(texts), code)
 
 
-def _all_figures(frame: Frame, first: int, last: int) -> list[Cells]:
-    """Decimal text of RE, PE and ER of rows ``first`` to ``last``; a figure equal to an earlier
-    one on every row (ER = RE where PE is zero) reuses its text."""
-    exact = [(p, e) for p, e in frame.exact.items() if first <= p < last]
+def _all_figures(
+    frame: Frame, first: int, last: int, exact: list[tuple[int, tuple]]
+) -> list[Cells]:
+    """Decimal text of RE, PE and ER of rows ``first`` to ``last`` (``exact``: those of them
+    evaluated exactly, with their values); a figure equal to an earlier one on every row (ER =
+    RE where PE is zero) reuses its text."""
     texts: list[Cells] = []
     for which in range(3):
         values = frame.figures[which, first:last]
