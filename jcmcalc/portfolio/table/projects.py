@@ -68,21 +68,28 @@ def stated(table: columns.Table, coded: tuple[np.ndarray, np.ndarray]) -> Stated
     """Each project's one value of every project-level column (columns read once each);
     ``coded``: the distinct projects and each row's among them (:func:`columns.encode`)."""
     projects = columns.text_cells(table.cells["project"])
-    labels = columns.text_cells(table.cells["methodology"]).astype(str)
+    labels, label = columns.encode(columns.text_cells(table.cells["methodology"]))
     names, code = coded
     unversioned = np.zeros(len(names), dtype=bool)
-    unversioned[code[np.char.find(labels, "@") < 0]] = True
+    bare = np.array(["@" not in str(cell) for cell in labels.tolist()], dtype=bool)
+    unversioned[code[bare[label]]] = True
     found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     conflicts: dict[str, str] = {}
     for title in project_columns(table.titles):
         text = columns.text_cells(table.cells[title])
-        filled = np.flatnonzero(text != "")
-        values, value_code = columns.encode(text[filled])
-        first_of, first = np.unique(code[filled], return_index=True)
+        values, value_code = columns.encode(text)  # known for a dictionary-encoded column
+        if len(values) and values[0] == "":  # an empty cell (sorted first) states nothing
+            filled = np.flatnonzero(value_code != 0)
+            values, value_code = values[1:], value_code[filled] - 1
+        else:
+            filled = np.arange(len(text))
+        owner = code[filled]
+        first = columns.first_of(np.append(owner, np.arange(len(names))), len(names))
         per = np.full(len(names), -1, dtype=np.int64)
-        per[first_of] = value_code[first]
+        given = first < len(owner)  # (the appended codes: projects that fill no cell)
+        per[given] = value_code[first[given]]
         found[title] = (per, values)
-        for position in filled[value_code != per[code[filled]]].tolist():
+        for position in filled[value_code != per[owner]].tolist():
             project, value = str(projects[position]), str(text[position])
             if project not in conflicts:
                 row = table.rows[int(position)]
