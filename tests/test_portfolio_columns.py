@@ -84,7 +84,7 @@ def test_integer_sum_and_text_are_exact() -> None:
     large = np.array([2**62, 2**62, -(2**61)], dtype=np.int64)
     assert integer_sum(large) == sum(large.tolist())
     newline = (np.full((len(integers), 1), 10, np.uint8), np.ones((len(integers), 1), bool))
-    lines = joined([decimal_cells(integers, 6), newline]).decode().splitlines()
+    lines = bytes(joined([decimal_cells(integers, 6), newline])).decode().splitlines()
     texts = [line.removesuffix(",") for line in lines]  # the cell, then the line break
     assert texts == [decimal_text(Fraction(int(i), 10**6)) for i in integers.tolist()]
 

@@ -116,14 +116,19 @@ def patched(cells: Cells, positions: Sequence[int], texts: Sequence[str]) -> Cel
     return matrix, mask
 
 
-def joined(columns: Sequence[Cells]) -> bytes:
+def joined(columns: Sequence[Cells]) -> memoryview:
     """The lines of ``columns``: each line its cells separated by commas (the last cell ends
     the line: it carries the line break)."""
     count = len(columns[0][0])
-    comma = (np.full((count, 1), _COMMA, np.uint8), np.ones((count, 1), bool))
-    parts = [
-        part for n, cells in enumerate(columns) for part in ((comma, cells) if n else (cells,))
-    ]
-    matrix = np.hstack([cells[0] for cells in parts])
-    mask = np.hstack([cells[1] for cells in parts])
-    return matrix[mask].tobytes()
+    width = sum(cells[0].shape[1] for cells in columns) + len(columns) - 1
+    matrix = np.empty((count, width), np.uint8)
+    mask = np.empty((count, width), bool)
+    at = 0
+    for n, (bytes_, kept) in enumerate(columns):
+        if n:
+            matrix[:, at], mask[:, at] = _COMMA, True
+            at += 1
+        matrix[:, at : at + bytes_.shape[1]] = bytes_
+        mask[:, at : at + bytes_.shape[1]] = kept
+        at += bytes_.shape[1]
+    return memoryview(matrix[mask])

@@ -62,7 +62,7 @@ def table_csv(
 
 def table_parts(
     path: Path, get: Callable[[str, str | None], Methodology], *, progress: bool = False
-) -> tuple[Iterator[bytes], list[Row]]:
+) -> tuple[Iterator[bytes | memoryview], list[Row]]:
     """The CSV output of the portfolio table at ``path`` (the numpy engine), written from
     columns (:mod:`jcmcalc.portfolio.frame_csv`): the text :func:`to_csv` gives for the rows
     of :func:`calculate`, as UTF-8 bytes part by part (made as they are written); and the

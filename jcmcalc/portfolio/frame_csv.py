@@ -45,7 +45,7 @@ _RISKY = np.array([ord(c) for c in FORMULA_STARTS], dtype=np.uint32)
 _QUOTING = np.array([ord(c) for c in _QUOTED], dtype=np.uint32)
 
 
-def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> Iterator[bytes]:
+def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> Iterator[bytes | memoryview]:
     """The output CSV as UTF-8 bytes, part by part: the header, :func:`body`, then ``total``."""
     yield csv_lines([HEADER]).encode("utf-8")
     yield from _body(frame, failures)
@@ -58,7 +58,7 @@ def body(frame: Frame, failures: Sequence[Row]) -> str:
     return b"".join(_body(frame, failures)).decode("utf-8")
 
 
-def _body(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes]:
+def _body(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes | memoryview]:
     failures = sorted(failures, key=lambda r: (r.project, r.period or 0))
     names = np.array([r.project for r in failures], dtype=str)
     at = np.searchsorted(frame.project, names, side="left")
@@ -83,7 +83,9 @@ def _body(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes]:
             yield from _lines(frame, (first, last, found.tolist()), cells)
 
 
-def _lines(frame: Frame, rows: tuple[int, int, list[int]], shared: list[Cells]) -> Iterator[bytes]:
+def _lines(
+    frame: Frame, rows: tuple[int, int, list[int]], shared: list[Cells]
+) -> Iterator[bytes | memoryview]:
     """CSV lines of rows ``first`` to ``last`` of ``frame`` (``rows``, with those of them
     evaluated exactly), in parts of at most :data:`LARGEST` bytes of matrix; ``shared``: the
     coded cells (:func:`_body`)."""
@@ -123,7 +125,9 @@ def _period_cells(frame: Frame) -> Cells:
     """The methodology, period, start and end cells of every row, as one text each, written
     once per distinct combination (they repeat across many rows)."""
     coded = [
-        columns.encode(array)
+        (array[:1], np.zeros(len(array), np.int64))  # one label repeated (a broadcast view)
+        if array.strides[0] == 0
+        else columns.encode(array)
         for array in (
             frame.methodology,
             frame.period,

@@ -41,7 +41,7 @@ def checked_output(output: Path, inputs: Iterable[Path]) -> None:
             )
 
 
-Content = str | bytes | Iterator[bytes]
+Content = str | bytes | Iterator[bytes | memoryview]
 
 
 def write_output(content: Content, output: Path | None, inputs: Iterable[Path] = ()) -> None:
