@@ -1,0 +1,156 @@
+"""The fast portfolio table path (columns read at once, fixed values resolved per signature,
+output bytes built by numpy) against exact references on edge cases: credits and figures
+computed here in rationals, the output of the rows through the ``csv`` module, and the lean
+benchmark floor's bytes on a generated table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import unicodedata
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jcmcalc import api, portfolio
+from jcmcalc.model.numbers import decimal_text
+from jcmcalc.portfolio import frame_csv
+from jcmcalc.portfolio.compute import table_csv
+from jcmcalc.portfolio.frame import Frame
+from jcmcalc.portfolio.rows import Row, to_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLES = (
+    'project,methodology,start,end,system,connection_case,"EF_RE,i [t_CO2/MWh]",'
+    '"EF_RE,i source","EG_i,p [MWh]",eligibility C1,eligibility C2,eligibility C3\n'
+)
+OK = "true,true,true"
+NFD = unicodedata.normalize("NFD", "Pé")  # the same project as "Pé" once normalised
+EDGES = [
+    # ties in grouping: one project's rows out of order, two systems, two periods
+    f"B,TH_AM001@3.0,2024-07-01,2024-12-31,S2,off-grid,,,4.25,{OK}",
+    f"B,TH_AM001@3.0,2024-01-01,2024-06-30,S2,off-grid,,,2.5,{OK}",
+    f"B,TH_AM001@3.0,2024-07-01,2024-12-31,S1,grid,0.5113,a study,3,{OK}",
+    f"B,TH_AM001@3.0,2024-01-01,2024-06-30,S1,grid,0.5113,a study,1.001,{OK}",
+    f"A,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.6312,a study,0.0005,{OK}",
+    f"A0,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.6312,a study,0.0005,{OK}",
+    # half steps at the 6th decimal, rounded half-even either way
+    f"H1,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,0.0000005,{OK}",
+    f"H2,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,0.0000015,{OK}",
+    # many decimals, huge values (beyond int64 at 10^-6 once multiplied)
+    f"D,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.51134567891,a study,1234.123456789012345,{OK}",
+    f"E,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.7,a study,900000000000000.123,{OK}",
+    f"Z,TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,0,{OK}",
+    # the default rule per connection case: off-grid 0.533; grid and grid+captive need one
+    f"G1,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,,,10,{OK}",
+    f"G2,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid+captive,,,10,{OK}",
+    f"G3,TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,7000,{OK}",
+    f"G4,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.073,a study,7000,{OK}",
+    # unicode ids (one written decomposed), a would-be formula, a comma
+    f"Pé,TH_AM001@3.0,2024-01-01,2024-06-30,Système-1,grid,0.7,étude,1.5,{OK}",
+    f"{NFD},TH_AM001@3.0,2024-07-01,2024-12-31,Système-1,grid,0.7,étude,2.5,{OK}",
+    f"太陽,TH_AM001@3.0,2024-01-01,2024-12-31,系统,off-grid,,,3.333,{OK}",
+    f"=1+1,TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,1,{OK}",
+    f'"C, Ltd",TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,1,{OK}',
+]
+
+
+def _exact(table: Path) -> dict[tuple[str, str], Fraction]:
+    """RE of each project-period in rationals (TH_AM001: sum_i EG_i,p x EF_RE,i, 0.533 off
+    grid); the projects that give a grid system no factor are left out (they fail)."""
+    found: dict[tuple[str, str], Fraction] = {}
+    failing = set()
+    for line in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))):
+        project = unicodedata.normalize("NFC", line["project"])
+        factor = line["EF_RE,i [t_CO2/MWh]"]
+        if not factor and line["connection_case"] != "off-grid":
+            failing.add(project)
+        value = Fraction(line["EG_i,p [MWh]"]) * Fraction(factor or "0.533")
+        found[(project, line["start"])] = found.get((project, line["start"]), 0) + value
+    return {key: value for key, value in found.items() if key[0] not in failing}
+
+
+def test_edge_cases_agree_with_the_exact_reference(tmp_path: Path) -> None:
+    table = tmp_path / "edges.csv"
+    table.write_text(TITLES + "\n".join(EDGES) + "\n", encoding="utf-8")
+    text, failures = table_csv(table, api.get_methodology)
+    rows = portfolio.calculate(table, api.get_methodology)
+    assert text == to_csv(rows)  # the bytes of the rows through the csv module
+    assert sorted(r.project for r in failures) == ["G1", "G2"]
+    expected = _exact(table)
+    printed = list(csv.DictReader(io.StringIO(text)))
+    done = [line for line in printed[:-1] if line["status"] == "ok"]
+    assert {(line["project"].removeprefix("'"), line["start"]) for line in done} == set(expected)
+    for line in done:
+        value = expected[(line["project"].removeprefix("'"), line["start"])]
+        figures = [line[f] for f in ("reference_emissions_tco2", "emission_reductions_tco2")]
+        assert figures == [decimal_text(value)] * 2, line["project"]
+        assert int(line["credits"]) == value // 1, line["project"]
+    assert printed[-1]["credits"] == str(sum(v // 1 for v in expected.values()))
+    # (the total's figures are exact only where every row was evaluated exactly: rows.combine)
+    figures = {line["project"]: line["reference_emissions_tco2"] for line in done}
+    assert figures["H1"] == "0" and figures["H2"] == "0.000001"  # half-even at the 6th
+    assert figures["E"] == "630000000000000.0861"  # beyond int64 at 10^-6
+    assert len([line for line in done if line["project"] == "Pé"]) == 2  # NFC: one project
+
+
+def test_the_writer_gives_the_rows_bytes_for_negative_huge_and_exact_figures() -> None:
+    """Columns written by numpy against the same rows through the ``csv`` module: negative
+    reductions (exact and float), figures beyond int64 at 10^-6, exact ties."""
+    exact = {
+        0: (Fraction(1, 3), Fraction(2, 3), Fraction(-1, 3)),
+        2: (Fraction(5, 10**7), Fraction(0), Fraction(5, 10**7)),
+        3: (Fraction(10**20) + Fraction(1, 7), Fraction(0), Fraction(10**20) + Fraction(1, 7)),
+        5: (Fraction(-15, 10**7), Fraction(0), Fraction(-15, 10**7)),
+    }
+    figures = np.array(
+        [
+            [1 / 3, 2.5, 5e-7, 1e20, -1234.5678, -1.5e-6, 0.0],
+            [2 / 3, 3.0, 0.0, 0.0, 0.25, 0.0, 0.0],
+            [-1 / 3, -0.5, 5e-7, 1e20, -1234.8178, -1.5e-6, 0.0],
+        ]
+    )
+    count = figures.shape[1]
+    frame = Frame(
+        project=np.array([f"P{n}" for n in range(count)]),
+        methodology=np.broadcast_to(np.array("X@1.0"), count),
+        period=np.ones(count, dtype=np.int64),
+        start=np.full(count, "2024-01-01", dtype="datetime64[D]"),
+        end=np.full(count, "2024-12-31", dtype="datetime64[D]"),
+        figures=figures,
+        exact=exact,
+        credits=np.array([-1, -1, 0, 10**18, -1235, -1, 0], dtype=np.int64),
+        notes=np.array([1, 0, 0, 0, 1, 0, 0], dtype=np.int64),
+        texts=((), ("NOT CREDITABLE: negative", 'a "quoted", warning')),
+    )
+    total = Row(project="TOTAL", methodology="")
+    fast = b"".join(frame_csv.to_csv(frame, [], total)).decode()
+    assert fast == to_csv([*frame.rows(), total])
+    lines = fast.splitlines()
+    assert lines[1].startswith("P0,X@1.0,1,2024-01-01,2024-12-31,0.333333,0.666667,-0.333333,-1,")
+    assert ",100000000000000000000.142857," in lines[4] and ",-0.000002," in lines[6]
+
+
+def test_the_lean_floor_writes_jcmcalcs_bytes(tmp_path: Path) -> None:
+    """The benchmark's floor may not drift from jcmcalc: the same bytes on a generated table
+    with failing projects (a grid system without a factor) and on one without."""
+    pytest.importorskip("pyarrow")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    jcmcalc = str(Path(sys.executable).parent / "jcmcalc")
+    floor = ROOT / "benchmarks" / "floors" / "portfolio_lean.py"
+    for missing in (0.0, 0.05):
+        table = generate.portfolio(3000, missing=missing, path=tmp_path / f"t-{missing}.csv")
+        ours, lean = tmp_path / f"ours-{missing}.csv", tmp_path / f"lean-{missing}.csv"
+        mine = subprocess.run([jcmcalc, "portfolio", str(table), "-o", str(ours)], check=False)
+        theirs = subprocess.run([sys.executable, str(floor), str(table), str(lean)], check=False)
+        assert mine.returncode == theirs.returncode == (4 if missing else 0)
+        assert ours.read_bytes() == lean.read_bytes()
+        assert (b",failed," in ours.read_bytes()) == bool(missing)
