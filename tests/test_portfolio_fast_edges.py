@@ -41,6 +41,8 @@ EDGES = [
     # half steps at the 6th decimal, rounded half-even either way
     f"H1,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,0.0000005,{OK}",
     f"H2,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,0.0000015,{OK}",
+    f"H3,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.0005,a study,0.003,{OK}",  # exactly
+    f"H4,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.0005,a study,0.005,{OK}",  # half steps
     # many decimals, huge values (beyond int64 at 10^-6 once multiplied)
     f"D,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.51134567891,a study,1234.123456789012345,{OK}",
     f"E,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.7,a study,900000000000000.123,{OK}",
@@ -94,6 +96,7 @@ def test_edge_cases_agree_with_the_exact_reference(tmp_path: Path) -> None:
     # (the total's figures are exact only where every row was evaluated exactly: rows.combine)
     figures = {line["project"]: line["reference_emissions_tco2"] for line in done}
     assert figures["H1"] == "0" and figures["H2"] == "0.000001"  # half-even at the 6th
+    assert figures["H3"] == figures["H4"] == "0.000002"
     assert figures["E"] == "630000000000000.0861"  # beyond int64 at 10^-6
     assert len([line for line in done if line["project"] == "Pé"]) == 2  # NFC: one project
 
