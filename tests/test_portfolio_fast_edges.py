@@ -29,6 +29,10 @@ TITLES = (
     '"EF_RE,i source","EG_i,p [MWh]",eligibility C1,eligibility C2,eligibility C3\n'
 )
 OK = "true,true,true"
+NOT_GIVEN = (
+    " (rated_capacity) is not given: the plausibility checks 'capacity factor', 'capacity "
+    "factor, lower' cannot be judged without it; give it in the project file"
+)
 NFD = unicodedata.normalize("NFD", "Pé")  # the same project as "Pé" once normalised
 EDGES = [
     # ties in grouping: one project's rows out of order, two systems, two periods
@@ -99,6 +103,10 @@ def test_edge_cases_agree_with_the_exact_reference(tmp_path: Path) -> None:
     assert figures["H3"] == figures["H4"] == "0.000002"
     assert figures["E"] == "630000000000000.0861"  # beyond int64 at 10^-6
     assert len([line for line in done if line["project"] == "Pé"]) == 2  # NFC: one project
+    warned = {line["project"]: line["warnings"] for line in done}
+    for project, systems in (("B", ("S1", "S2")), ("Pé", ("Système-1",)), ("太陽", ("系统",))):
+        said = warned[project].split(" | ")  # each member's missing capacity, said once
+        assert sorted(said) == sorted(f"P_rated,i for PV system '{s}'" + NOT_GIVEN for s in systems)
 
 
 def test_the_writer_gives_the_rows_bytes_for_negative_huge_and_exact_figures() -> None:
