@@ -22,6 +22,7 @@ from jcmcalc.portfolio import frame_csv
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import Row, to_csv
+from jcmcalc.portfolio.table.order import lexsorted
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = (
@@ -165,3 +166,14 @@ def test_the_lean_floor_writes_jcmcalcs_bytes(tmp_path: Path) -> None:
         assert mine.returncode == theirs.returncode == (4 if missing else 0)
         assert ours.read_bytes() == lean.read_bytes()
         assert (b",failed," in ours.read_bytes()) == bool(missing)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rows_in_order_are_not_sorted_again(seed: int) -> None:
+    """:func:`lexsorted` gives ``np.lexsort``'s stable order, sorted input or not."""
+    rng = np.random.default_rng(seed)
+    keys = tuple(rng.integers(0, 3, 400) for _ in range(3))
+    assert (lexsorted(keys) == np.lexsort(keys)).all()
+    ordered = tuple(key[np.lexsort(keys)] for key in keys)
+    assert (lexsorted(ordered) == np.arange(400)).all()
+    assert (lexsorted(tuple(k[:1] for k in keys)) == [0]).all()

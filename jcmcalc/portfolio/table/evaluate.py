@@ -36,6 +36,7 @@ from jcmcalc.portfolio.table import checks as table_checks
 from jcmcalc.portfolio.table.allocation import allocated
 from jcmcalc.portfolio.table.fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table.members import needing
+from jcmcalc.portfolio.table.order import lexsorted
 from jcmcalc.portfolio.table.outcome import evaluated
 from jcmcalc.portfolio.table.projects import (
     Judged,
@@ -229,7 +230,7 @@ class _Group:
         )
         project_codes = self.code
         member_codes = columns.encode(member)[1]
-        order = np.lexsort((member_codes, starts, project_codes))
+        order = lexsorted((member_codes, starts, project_codes))
         element = np.concatenate(
             (
                 [0],
@@ -317,7 +318,7 @@ class _Group:
         for position in np.flatnonzero(ends < starts).tolist():
             start, end = (d[position].astype(day).item() for d in (starts, ends))
             self._fail(np.array([position]), boundary.reversed_period(start, end))
-        order = np.lexsort((ends, starts, projects))
+        order = lexsorted((ends, starts, projects))
         keys = (projects[order], starts[order].view(np.int64), ends[order].view(np.int64))
         new = np.concatenate(([True], np.any([np.diff(k) != 0 for k in keys], axis=0)))
         distinct = order[new]

@@ -28,6 +28,7 @@ from jcmcalc.model.kernel import warning_checks
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import vectorised
+from jcmcalc.portfolio.table.order import lexsorted
 from jcmcalc.portfolio.table.values import Fail, Values, exact_values
 
 #: ``SYMBOL source`` and ``SYMBOL override`` columns.
@@ -115,7 +116,7 @@ class Signatures:
         warned = np.full(count, -1, dtype=np.int64)
         if not len(rows):
             return warned, ()
-        order = np.lexsort((rows, code[rows], project[rows]))
+        order = lexsorted((rows, code[rows], project[rows]))
         rows = rows[order]
         ids, id_code = columns.encode(member[rows])
         digits, pair = columns.encode_rows([code[rows], id_code], [len(signatures), len(ids)])
