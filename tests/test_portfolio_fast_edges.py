@@ -17,12 +17,14 @@ import numpy as np
 import pytest
 
 from jcmcalc import api, portfolio
+from jcmcalc.inputs.readers import fastcsv
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio import frame_csv
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import Row, to_csv
 from jcmcalc.portfolio.table.order import lexsorted
+from jcmcalc.portfolio.table.read import read
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = (
@@ -177,3 +179,27 @@ def test_rows_in_order_are_not_sorted_again(seed: int) -> None:
     ordered = tuple(key[np.lexsort(keys)] for key in keys)
     assert (lexsorted(ordered) == np.arange(400)).all()
     assert (lexsorted(tuple(k[:1] for k in keys)) == [0]).all()
+
+
+def test_a_column_of_one_text_is_read_as_a_view_and_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The arrow reader keeps a column whose cells are all one text as a view of that text
+    (no copy per row); the output is the careful reader's, byte for byte."""
+    pytest.importorskip("pyarrow")
+    table = tmp_path / "one.csv"
+    rows = [
+        f"P{n:04},TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.7,a study,{n}.5,{OK}"
+        for n in range(300)
+    ]
+    rows += [
+        f"Q{n:04},TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,{n}.25,{OK}" for n in range(300)
+    ]
+    rows += [f"R{n:04},TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,,,{n},{OK}" for n in range(5)]
+    table.write_text(TITLES + "\n".join(rows) + "\n", encoding="utf-8")
+    careful = table_csv(table, api.get_methodology)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    cells = read(table).cells
+    assert cells["methodology"].strides == (0,) and cells["connection_case"].strides != (0,)
+    assert table_csv(table, api.get_methodology) == careful
+    assert len(careful[1]) == 5 and careful[0].count(",ok,") == 600
