@@ -253,7 +253,7 @@ class _Group:
         fixed = resolved.resolve(self.code, member, self._fail)
         first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
         sizes = np.diff(np.append(first, len(order)))
-        project_of = self.projects[order[first]]
+        project_of = project_codes[order[first]]  # by code: no text copied or compared
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
@@ -261,7 +261,8 @@ class _Group:
         for size in np.unique(sizes).tolist():
             chosen = np.flatnonzero(sizes == size)
             if self.failed:
-                chosen = chosen[~np.isin(project_of[chosen], list(self.failed))]
+                failed = np.searchsorted(self.eligible.names, list(self.failed))
+                chosen = chosen[~np.isin(project_of[chosen], failed)]
             if not len(chosen):
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
