@@ -19,7 +19,7 @@ import pytest
 from jcmcalc import api, portfolio
 from jcmcalc.inputs.readers import fastcsv
 from jcmcalc.model.numbers import decimal_text
-from jcmcalc.portfolio import frame_csv
+from jcmcalc.portfolio import byte_lines, frame_csv
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import Row, to_csv
@@ -203,3 +203,18 @@ def test_a_column_of_one_text_is_read_as_a_view_and_gives_the_same_bytes(
     assert cells["methodology"].strides == (0,) and cells["connection_case"].strides != (0,)
     assert table_csv(table, api.get_methodology) == careful
     assert len(careful[1]) == 5 and careful[0].count(",ok,") == 600
+
+
+def test_exact_figures_round_half_even_in_integers() -> None:
+    rng = np.random.default_rng(9)
+    values = [
+        Fraction(int(n), int(d))
+        for n, d in zip(
+            rng.integers(-(10**9), 10**9, 3000), rng.integers(1, 10**7, 3000), strict=True
+        )
+    ]
+    values += [Fraction(k, 2 * 10**6) for k in range(-9, 10)]  # every half step near zero
+    assert [frame_csv._rounded(v) for v in values] == [round(v * 10**6) for v in values]
+    zeros = byte_lines.decimal_cells(np.zeros(3, dtype=np.int64), 6)
+    newline = (np.full((3, 1), 10, np.uint8), np.ones((3, 1), bool))
+    assert bytes(byte_lines.joined([zeros, newline])) == b"0,\n0,\n0,\n"

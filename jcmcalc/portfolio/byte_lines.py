@@ -49,8 +49,11 @@ def dictionary_cells(texts: Sequence[str]) -> Cells:
     return byte_cells(np.array(encoded, dtype=f"S{max(map(len, encoded), default=0) or 1}"))
 
 
-def taken(cells: Cells, codes: np.ndarray) -> Cells:
-    """The rows ``codes`` of ``cells``."""
+def taken(cells: Cells, codes: np.ndarray | slice) -> Cells:
+    """The rows ``codes`` of ``cells`` (one row repeated: a view of it, not a copy per row)."""
+    if isinstance(codes, np.ndarray) and len(codes) and (codes == codes[0]).all():
+        shape = (len(codes), cells[0].shape[1])
+        return tuple(np.broadcast_to(part[codes[0]], shape) for part in cells)  # type: ignore
     return cells[0][codes], cells[1][codes]
 
 
@@ -83,6 +86,9 @@ def integer_cells(integers: np.ndarray) -> Cells:
 def decimal_cells(integers: np.ndarray, places: int) -> Cells:
     """Decimal text of int64 ``integers`` / 10^``places``, trailing zeros dropped, as
     :func:`~jcmcalc.model.numbers.decimal_text` writes it (``-0.5``, ``12``, ``3.25``)."""
+    if not integers.any():  # every cell 0 (project emissions of zero, say)
+        shape = (len(integers), 1)
+        return np.full(shape, _ZERO, np.uint8), np.ones(shape, bool)
     negative, magnitudes = _signed(integers)
     whole, part = np.divmod(magnitudes, np.uint64(10**places))
     digits, keep = _digits(whole)

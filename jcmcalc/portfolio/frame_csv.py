@@ -125,8 +125,8 @@ def _period_cells(frame: Frame) -> Cells:
     """The methodology, period, start and end cells of every row, as one text each, written
     once per distinct combination (they repeat across many rows)."""
     coded = [
-        (array[:1], np.zeros(len(array), np.int64))  # one label repeated (a broadcast view)
-        if array.strides[0] == 0
+        (array[:1], np.zeros(len(array), np.int64))  # one value repeated (a label, a date)
+        if array.strides[0] == 0 or (len(array) and (array == array[0]).all())
         else columns.encode(array)
         for array in (
             frame.methodology,
@@ -179,7 +179,7 @@ def _figures(
     integers = np.where(finite, scaled, 0).astype(np.int64)
     odd: dict[int, str] = {}
     for position, figures in exact:
-        rounded = round(figures[which] * 10**DISPLAY_PLACES)
+        rounded = _rounded(figures[which])
         if abs(rounded) < 2**62:
             integers[position - first] = rounded
         else:
@@ -189,6 +189,13 @@ def _figures(
             odd[position] = decimal_text(Fraction(float(values[position])))
     cells = byte_lines.decimal_cells(integers, DISPLAY_PLACES)
     return byte_lines.patched(cells, list(odd), list(odd.values()))
+
+
+def _rounded(value: Fraction) -> int:
+    """``round(value * 10**DISPLAY_PLACES)`` (half-even) in integers."""
+    quotient, rest = divmod(value.numerator * 10**DISPLAY_PLACES, value.denominator)
+    twice = 2 * rest
+    return quotient + (twice > value.denominator or (twice == value.denominator and quotient % 2))
 
 
 def _texts(cells: np.ndarray) -> Cells:
