@@ -19,7 +19,7 @@ import pytest
 from jcmcalc import api, portfolio
 from jcmcalc.inputs.readers import fastcsv
 from jcmcalc.model.numbers import decimal_text
-from jcmcalc.portfolio import byte_lines, frame_csv
+from jcmcalc.portfolio import byte_lines, compute, frame_csv
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import Row, to_csv
@@ -218,3 +218,18 @@ def test_exact_figures_round_half_even_in_integers() -> None:
     zeros = byte_lines.decimal_cells(np.zeros(3, dtype=np.int64), 6)
     newline = (np.full((3, 1), 10, np.uint8), np.ones((3, 1), bool))
     assert bytes(byte_lines.joined([zeros, newline])) == b"0,\n0,\n0,\n"
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_a_table_evaluated_in_parts_writes_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Projects evaluated a few rows of whole projects at a time (a project of four rows, a
+    project written twice in two normal forms, failures among them) give the whole table's
+    output and failures."""
+    table = tmp_path / "edges.csv"
+    table.write_text(TITLES + "\n".join(reversed(EDGES)) + "\n", encoding="utf-8")
+    whole = table_csv(table, api.get_methodology)
+    monkeypatch.setattr(compute, "CHUNK", chunk)
+    assert table_csv(table, api.get_methodology) == whole
+    assert whole[0] == to_csv(portfolio.calculate(table, api.get_methodology))

@@ -48,17 +48,18 @@ _QUOTING = np.array([ord(c) for c in _QUOTED], dtype=np.uint32)
 def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> Iterator[bytes | memoryview]:
     """The output CSV as UTF-8 bytes, part by part: the header, :func:`body`, then ``total``."""
     yield csv_lines([HEADER]).encode("utf-8")
-    yield from _body(frame, failures)
+    yield from body_parts(frame, failures)
     yield csv_body([total]).encode("utf-8")
 
 
 def body(frame: Frame, failures: Sequence[Row]) -> str:
     """CSV lines of ``frame``'s rows (sorted by project and period) with the ``failures``
     among them in the order of their projects."""
-    return b"".join(_body(frame, failures)).decode("utf-8")
+    return b"".join(body_parts(frame, failures)).decode("utf-8")
 
 
-def _body(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes | memoryview]:
+def body_parts(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes | memoryview]:
+    """:func:`body` as UTF-8 bytes, part by part."""
     failures = sorted(failures, key=lambda r: (r.project, r.period or 0))
     names = np.array([r.project for r in failures], dtype=str)
     at = np.searchsorted(frame.project, names, side="left")

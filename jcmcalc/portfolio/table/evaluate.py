@@ -15,7 +15,7 @@ the same rules. A bad row fails its project only.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -79,9 +79,7 @@ def evaluate_columns(
     the same methodology are one, so a project listed under several of them is one project
     (what its rows say); a project listed under two different methodologies fails.
     """
-    for name in REQUIRED:
-        if name not in table.titles:
-            raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
+    required(table)
     if not len(table):
         return Computed(empty(), [])
     table = normal_ids(table, "project")
@@ -128,6 +126,28 @@ def evaluate_columns(
     return Computed(concat(frames), failures)
 
 
+def required(table: columns.Table) -> None:
+    """Refuse a table without the columns every portfolio table has."""
+    for name in REQUIRED:
+        if name not in table.titles:
+            raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
+
+
+def project_chunks(table: columns.Table, size: int) -> Iterator[columns.Table]:
+    """The rows of ``table`` (project ids normalised, :func:`normal_ids`) in parts of whole
+    projects, about ``size`` rows each, in the order of the projects: each part can be
+    evaluated and written on its own. A part is taken from the table when it is asked for."""
+    table = normal_ids(table, "project")
+    if len(table) <= size:
+        yield table
+        return
+    _, code = columns.encode(columns.text_cells(table.cells["project"]))
+    order = np.argsort(code, kind="stable")
+    cuts = np.searchsorted(code[order], code[order][size::size])  # at a project's first row
+    for rows in np.split(order, np.unique(cuts[cuts > 0])):
+        yield _subset(table, np.sort(rows))
+
+
 def unfit(methodology: Methodology) -> str:
     """Why a portfolio table cannot hold projects of ``methodology`` ("" when it can)."""
     indices = methodology.indices
@@ -156,7 +176,14 @@ def normal_ids(table: columns.Table, title: str) -> columns.Table:
 
 
 def _take(column: Any, selected: np.ndarray) -> Any:
-    return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
+    """The cells ``selected`` of a column; a text column whose distinct cells are known
+    (:func:`columns.known_codes`) keeps them known, one text repeated stays a view."""
+    if not isinstance(column, np.ndarray):
+        return column.take(selected)
+    known = columns.coded(column)
+    if known is None:
+        return column[selected]
+    return columns.known_codes(known[0], known[1][selected])
 
 
 class _Group:
