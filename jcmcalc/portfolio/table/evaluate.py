@@ -141,11 +141,15 @@ def project_chunks(table: columns.Table, size: int) -> Iterator[columns.Table]:
     if len(table) <= size:
         yield table
         return
-    _, code = columns.encode(columns.text_cells(table.cells["project"]))
+    names, code = columns.encode(columns.text_cells(table.cells["project"]))
     order = np.argsort(code, kind="stable")
     cuts = np.searchsorted(code[order], code[order][size::size])  # at a project's first row
     for rows in np.split(order, np.unique(cuts[cuts > 0])):
-        yield _subset(table, np.sort(rows))
+        part = _subset(table, np.sort(rows))
+        mine = code[np.sort(rows)]  # a range of the sorted ids: their codes stay known
+        first = int(mine.min())
+        ids = columns.known_codes(names[first : int(mine.max()) + 1], mine - first)
+        yield attrs.evolve(part, cells={**part.cells, "project": ids})
 
 
 def unfit(methodology: Methodology) -> str:
