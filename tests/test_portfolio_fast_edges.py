@@ -22,7 +22,7 @@ from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio import byte_lines, compute, frame_csv
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import Frame
-from jcmcalc.portfolio.rows import Row, to_csv
+from jcmcalc.portfolio.rows import Row, csv_body, to_csv
 from jcmcalc.portfolio.table.order import lexsorted
 from jcmcalc.portfolio.table.read import read
 
@@ -142,7 +142,7 @@ def test_the_writer_gives_the_rows_bytes_for_negative_huge_and_exact_figures() -
         texts=((), ("NOT CREDITABLE: negative", 'a "quoted", warning')),
     )
     total = Row(project="TOTAL", methodology="")
-    fast = b"".join(frame_csv.to_csv(frame, [], total)).decode()
+    fast = to_csv([]).split("\n")[0] + "\n" + frame_csv.body(frame, []) + csv_body([total])
     assert fast == to_csv([*frame.rows(), total])
     lines = fast.splitlines()
     assert lines[1].startswith("P0,X@1.0,1,2024-01-01,2024-12-31,0.333333,0.666667,-0.333333,-1,")

@@ -27,7 +27,6 @@ from jcmcalc.portfolio.byte_lines import Cells
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import (
     FORMULA_STARTS,
-    HEADER,
     WARNINGS_SEPARATOR,
     Row,
     allocation_cell,
@@ -43,13 +42,6 @@ LARGEST = 1 << 25
 _QUOTED = (",", '"', "\r", "\n")
 _RISKY = np.array([ord(c) for c in FORMULA_STARTS], dtype=np.uint32)
 _QUOTING = np.array([ord(c) for c in _QUOTED], dtype=np.uint32)
-
-
-def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> Iterator[bytes | memoryview]:
-    """The output CSV as UTF-8 bytes, part by part: the header, :func:`body`, then ``total``."""
-    yield csv_lines([HEADER]).encode("utf-8")
-    yield from body_parts(frame, failures)
-    yield csv_body([total]).encode("utf-8")
 
 
 def body(frame: Frame, failures: Sequence[Row]) -> str:
