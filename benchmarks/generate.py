@@ -89,13 +89,17 @@ def series(systems: int, readings: int) -> Path:
     return project
 
 
-def portfolio(projects: int) -> Path:
+def portfolio(projects: int, *, missing: float = 0.0, path: Path | None = None) -> Path:
+    """The table of ``projects`` projects (at ``path``, else in :data:`DATA`); ``missing``: the
+    share of grid systems given no factor (their projects fail: Thailand has no grid table)."""
     rng = np.random.default_rng(SEED)
-    DATA.mkdir(exist_ok=True)
     energy = rng.integers(1, 5_000_000, size=projects) / 1000  # MWh, three decimals
     factors = np.array(["0.5113", "0.073", "0.7", "0.6312"])[rng.integers(0, 4, size=projects)]
     grid = rng.random(projects) < 0.8
-    path = DATA / f"portfolio-{projects}.csv"
+    unknown = rng.random(projects) < missing
+    if path is None:
+        DATA.mkdir(exist_ok=True)
+        path = DATA / f"portfolio-{projects}{f'-missing-{missing}' if missing else ''}.csv"
     if path.exists():
         return path
     lines = [
@@ -103,7 +107,7 @@ def portfolio(projects: int) -> Path:
         '"EF_RE,i source","EG_i,p [MWh]",eligibility C1,eligibility C2,eligibility C3'
     ]
     for n in range(projects):
-        given = f"{factors[n]},benchmark factor" if grid[n] else ","
+        given = f"{factors[n]},benchmark factor" if grid[n] and not unknown[n] else ","
         case = "grid" if grid[n] else "off-grid"
         lines.append(
             f"P{n:07},TH_AM001@3.0,2024-01-01,2024-12-31,S1,{case},{given},{energy[n]:.3f},"

@@ -298,9 +298,9 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
             print(f"jcmcalc: error: {line}", file=sys.stderr)
         return EXIT_SOME_FAILED if output.failed else EXIT_OK
     if args.engine == "numpy" and args.format == "csv" and args.path.is_file():
-        from jcmcalc.portfolio.compute import table_csv
+        from jcmcalc.portfolio.compute import table_parts
 
-        text, failures = table_csv(args.path, get, progress=True)
+        text, failures = table_parts(args.path, get, progress=True)
         write_output(text, args.output, inputs)
         for row in failures:
             print(f"jcmcalc: error: project {row.project}: {row.message}", file=sys.stderr)

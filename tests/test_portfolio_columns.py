@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from jcmcalc import api, portfolio
 from jcmcalc.inputs.readers import columns, fastcsv
 from jcmcalc.model.numbers import decimal_text
+from jcmcalc.portfolio.byte_lines import decimal_cells, joined
 from jcmcalc.portfolio.compute import table_csv
 from jcmcalc.portfolio.frame import float_sum, integer_sum
-from jcmcalc.portfolio.frame_csv import integer_text
 from jcmcalc.portfolio.table.read import text
 from tests.test_portfolio import HEADER, write_table
 
@@ -83,7 +83,9 @@ def test_integer_sum_and_text_are_exact() -> None:
     assert integer_sum(integers) == sum(integers.tolist())
     large = np.array([2**62, 2**62, -(2**61)], dtype=np.int64)
     assert integer_sum(large) == sum(large.tolist())
-    texts = integer_text(integers, 6).tolist()
+    newline = (np.full((len(integers), 1), 10, np.uint8), np.ones((len(integers), 1), bool))
+    lines = bytes(joined([decimal_cells(integers, 6), newline])).decode().splitlines()
+    texts = [line.removesuffix(",") for line in lines]  # the cell, then the line break
     assert texts == [decimal_text(Fraction(int(i), 10**6)) for i in integers.tolist()]
 
 

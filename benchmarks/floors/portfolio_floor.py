@@ -1,11 +1,15 @@
-"""Portfolio floor: the output of `jcmcalc portfolio TABLE -o OUT` for the generated table
+"""Pandas portfolio reference (the second reference of benchmarks/portfolio.py; the floor the
+ratios are stated against is portfolio_lean.py): the output of `jcmcalc portfolio TABLE -o OUT`
+for the generated table
 (benchmarks/generate.py portfolio: single-system TH_AM001 ver 3.0 projects, one period each),
 written by a pandas/numpy script as a competent engineer would: the table read by the pyarrow
 CSV parser, every figure taken as its exact decimal (the text is checked to have at most 3
 decimals for EG and 4 for EF, so float64 x 10^places rounds to the exact integer), RE_p =
 EG_i,p x EF_RE,i as integers at 10^-7 (0.533 t_CO2/MWh off grid), PE_p = 0, credits =
 floor(ER_p), figures rounded half-even to 6 places and written as decimal text, the same
-CSV file byte for byte (rows sorted by project, then the total).
+CSV file (rows sorted by project, then the total), except that it never reads
+``connection_case`` (a grid row without a factor would get the off-grid 0.533) and writes no
+warnings: only its credits and figures are compared with jcmcalc's.
 
     python benchmarks/floors/portfolio_floor.py TABLE.csv OUTPUT.csv
 """

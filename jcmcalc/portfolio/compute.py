@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jcmcalc.inputs.progress import bar
+from jcmcalc.inputs.readers.columns import Table
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.portfolio.batch import evaluate_inputs
@@ -56,23 +57,61 @@ def calculate(
 def table_csv(
     path: Path, get: Callable[[str, str | None], Methodology], *, progress: bool = False
 ) -> tuple[str, list[Row]]:
+    """:func:`table_parts` as one text."""
+    parts, failures = table_parts(path, get, progress=progress)
+    return b"".join(parts).decode("utf-8"), failures
+
+
+def table_parts(
+    path: Path, get: Callable[[str, str | None], Methodology], *, progress: bool = False
+) -> tuple[Iterator[bytes | memoryview], list[Row]]:
     """The CSV output of the portfolio table at ``path`` (the numpy engine), written from
     columns (:mod:`jcmcalc.portfolio.frame_csv`): the text :func:`to_csv` gives for the rows
-    of :func:`calculate`; and the failure rows, sorted by project."""
+    of :func:`calculate`, as UTF-8 bytes part by part; and the failure rows, sorted by project.
+
+    The parts are made as they are written: the table's projects are evaluated
+    :data:`CHUNK` rows of whole projects at a time (in the order of the projects), each
+    part's lines written before the next is evaluated, so that the evaluation's arrays stay
+    those of one part. The failure rows are complete once every part is written."""
     from jcmcalc.inputs.boundary import file_errors
-    from jcmcalc.portfolio import frame_csv
     from jcmcalc.portfolio.table import evaluate as portfolio_table
     from jcmcalc.portfolio.table.read import read
 
+    with file_errors(path):
+        table = read(path)
+    portfolio_table.required(table)
+    failures: list[Row] = []
+    chunks = portfolio_table.project_chunks(table, CHUNK)
+    return _parts(chunks, get, failures, progress), failures
+
+
+#: Rows of a portfolio table evaluated at a time (whole projects) for CSV output.
+CHUNK = 1 << 18
+
+
+def _parts(
+    chunks: Iterator[Table],
+    get: Callable[[str, str | None], Methodology],
+    failures: list[Row],
+    progress: bool,
+) -> Iterator[bytes | memoryview]:
+    """The output of :func:`table_parts`, chunk by chunk (``failures`` filled as they come)."""
+    from jcmcalc.portfolio import frame_csv
+    from jcmcalc.portfolio.rows import HEADER, csv_body, csv_lines
+    from jcmcalc.portfolio.table import evaluate as portfolio_table
+
+    yield csv_lines([HEADER]).encode("utf-8")
+    parts = []
     with bar(None, unit="project", what="portfolio", show=progress) as shown:
-        with file_errors(path):
-            table = read(path)
-        computed = portfolio_table.evaluate_columns(table, get, shown.update)
-        del table  # the cells are not needed for writing
-    frame = computed.frame.ordered()
-    failures = sorted(computed.failures, key=lambda r: (r.project, r.period or 0))
-    total = combine([frame.subtotal(), subtotal(failures, part=True)])
-    return frame_csv.to_csv(frame, failures, total), failures
+        for chunk in chunks:
+            computed = portfolio_table.evaluate_columns(chunk, get, shown.update)
+            frame = computed.frame.ordered()
+            failed = sorted(computed.failures, key=lambda r: (r.project, r.period or 0))
+            parts += [frame.subtotal(), subtotal(failed, part=True)]
+            failures += failed
+            yield from frame_csv.body_parts(frame, failed)
+            del computed, frame
+    yield csv_body([combine(parts)]).encode("utf-8")
 
 
 def _calculate(

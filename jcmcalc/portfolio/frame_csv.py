@@ -1,30 +1,32 @@
 """A portfolio table's output CSV written from columns (:class:`~jcmcalc.portfolio.frame.Frame`)
-with numpy's string functions, block by block: the same bytes as
-:func:`jcmcalc.portfolio.rows.to_csv` writes for the same rows, without an object per row.
+as UTF-8 bytes built by numpy (:mod:`jcmcalc.portfolio.byte_lines`), block by block: the same
+bytes as :func:`jcmcalc.portfolio.rows.to_csv` writes for the same rows, without an object per
+row.
 
 A figure prints as its exact value rounded half-even to
 :data:`~jcmcalc.model.numbers.DISPLAY_PLACES` places. A float64 figure not evaluated exactly
 lies, by :mod:`jcmcalc.portfolio.vectorised`'s error bound, farther from a rounding boundary
 than its error, so rounding ``value x 10**6`` to the nearest integer gives the exact value's
-digits; an exactly evaluated figure prints through
-:func:`~jcmcalc.model.numbers.decimal_text`. Text cells are quoted as the ``csv`` module
-quotes them (by that module, for the rare cell that needs quotes) and guarded against
+digits; an exactly evaluated figure is rounded from its exact value (as
+:func:`~jcmcalc.model.numbers.decimal_text` rounds it). Text cells are quoted as the ``csv``
+module quotes them (by that module, for the rare cell that needs quotes) and guarded against
 spreadsheet formulas as :func:`~jcmcalc.portfolio.rows.safe_text` guards them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
 import numpy as np
 
 from jcmcalc.inputs.readers import columns
 from jcmcalc.model.numbers import DISPLAY_PLACES, decimal_text
+from jcmcalc.portfolio import byte_lines
+from jcmcalc.portfolio.byte_lines import Cells
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import (
     FORMULA_STARTS,
-    HEADER,
     WARNINGS_SEPARATOR,
     Row,
     allocation_cell,
@@ -33,19 +35,23 @@ from jcmcalc.portfolio.rows import (
     safe_text,
 )
 
-#: Rows turned into text at a time (bounds the memory of the text arrays).
-BLOCK = 1 << 16
+#: Rows turned into bytes at a time (bounds the memory of the byte matrices).
+BLOCK = 1 << 14
+#: Bytes of a block's matrix beyond which it is split (a row with very long warnings).
+LARGEST = 1 << 25
 _QUOTED = (",", '"', "\r", "\n")
-
-
-def to_csv(frame: Frame, failures: Sequence[Row], total: Row) -> str:
-    """The output CSV: the header, :func:`body`, then ``total``."""
-    return csv_lines([HEADER]) + body(frame, failures) + csv_body([total])
+_RISKY = np.array([ord(c) for c in FORMULA_STARTS], dtype=np.uint32)
+_QUOTING = np.array([ord(c) for c in _QUOTED], dtype=np.uint32)
 
 
 def body(frame: Frame, failures: Sequence[Row]) -> str:
     """CSV lines of ``frame``'s rows (sorted by project and period) with the ``failures``
     among them in the order of their projects."""
+    return b"".join(body_parts(frame, failures)).decode("utf-8")
+
+
+def body_parts(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes | memoryview]:
+    """:func:`body` as UTF-8 bytes, part by part."""
     failures = sorted(failures, key=lambda r: (r.project, r.period or 0))
     names = np.array([r.project for r in failures], dtype=str)
     at = np.searchsorted(frame.project, names, side="left")
@@ -53,48 +59,68 @@ def body(frame: Frame, failures: Sequence[Row]) -> str:
     creditable = [
         "false" if any(w.startswith("NOT CREDITABLE") for w in t) else "true" for t in frame.texts
     ]
-    shared = np.array(
-        [(f"ok,,{w},", f"{c}\n") for w, c in zip(warnings, creditable, strict=True)], dtype=object
-    )
-    parts = []
+    shared = [  # status, message, warnings, coverage; then allocation and creditable
+        [f"ok,,{w},", f"{c}\n", f"ok,,{w},,,{c}\n"]
+        for w, c in zip(warnings, creditable, strict=True)
+    ]
+    cells = [byte_lines.dictionary_cells(texts) for texts in zip(*shared, strict=True)]
+    cells.append(_period_cells(frame))
+    exact = np.array(sorted(frame.exact), dtype=np.int64)
     bounds = sorted({*range(0, len(frame), BLOCK), *at.tolist(), len(frame)})
     for first, last in zip(bounds, [*bounds[1:], len(frame)], strict=True):
         before = [failures[n] for n in np.flatnonzero(at == first).tolist()]
-        parts.append(csv_body(before) if before else "")
+        if before:
+            yield csv_body(before).encode("utf-8")
         if last > first:
-            parts.append(_lines(frame, first, last, shared))
-    return "".join(parts)
+            found = exact[np.searchsorted(exact, first) : np.searchsorted(exact, last)]
+            yield from _lines(frame, (first, last, found.tolist()), cells)
 
 
-def _lines(frame: Frame, first: int, last: int, shared: np.ndarray) -> str:
-    """CSV lines of rows ``first`` to ``last`` of ``frame``."""
-    part = slice(first, last)
+def _lines(
+    frame: Frame, rows: tuple[int, int, list[int]], shared: list[Cells]
+) -> Iterator[bytes | memoryview]:
+    """CSV lines of rows ``first`` to ``last`` of ``frame`` (``rows``, with those of them
+    evaluated exactly), in parts of at most :data:`LARGEST` bytes of matrix; ``shared``: the
+    coded cells (:func:`_body`)."""
+    first, last, exact = rows
+    notes = frame.notes[first:last]
+    allocations = _allocations(frame, first, last)
+    ends = [byte_lines.taken(shared[2], notes)] if allocations is None else []
+    if allocations is not None:
+        ends = [byte_lines.taken(shared[0], notes), allocations, byte_lines.taken(shared[1], notes)]
     cells = [
-        _texts(frame.project[part]),
-        _period_cells(frame, part),
-        *_all_figures(frame, first, last),
-        frame.credits[part].astype(str),
-        shared[frame.notes[part], 0],  # status, message, warnings, coverage
-        _allocations(frame, first, last),
-        shared[frame.notes[part], 1],  # creditable
+        _texts(frame.project[first:last]),
+        byte_lines.taken(shared[3], slice(first, last)),
+        *_all_figures(frame, first, last, [(p, frame.exact[p]) for p in exact]),
+        byte_lines.integer_cells(frame.credits[first:last]),
+        *ends,
     ]
-    return "".join(map(",".join, zip(*(c.tolist() for c in cells), strict=True)))
+    width = sum(c[0].shape[1] + 1 for c in cells)
+    if (last - first) * width > LARGEST and last - first > 1:
+        middle = (first + last) // 2
+        yield from _lines(frame, (first, middle, [p for p in exact if p < middle]), shared)
+        yield from _lines(frame, (middle, last, [p for p in exact if p >= middle]), shared)
+        return
+    yield byte_lines.joined(cells)
 
 
-def _allocations(frame: Frame, first: int, last: int) -> np.ndarray:
-    """The allocation cells of rows ``first`` to ``last`` (empty without an allocation)."""
-    cells = np.full(last - first, "", dtype=object)
-    for position, split in frame.allocations.items():
-        if first <= position < last:
-            cells[position - first] = _text(str(allocation_cell(dict(split))))
-    return cells
+def _allocations(frame: Frame, first: int, last: int) -> Cells | None:
+    """The allocation cells of rows ``first`` to ``last`` (None: no row has an allocation)."""
+    found = [(p - first, s) for p, s in frame.allocations.items() if first <= p < last]
+    if not found:
+        return None
+    empty = (np.zeros((last - first, 0), np.uint8), np.zeros((last - first, 0), bool))
+    texts = [_text(str(allocation_cell(dict(split)))) for _, split in found]
+    return byte_lines.patched(empty, [p for p, _ in found], texts)
 
 
-def _period_cells(frame: Frame, part: slice) -> np.ndarray:
-    """The methodology, period, start and end cells of rows ``part``, as one text each, written
+def _period_cells(frame: Frame) -> Cells:
+    """The methodology, period, start and end cells of every row, as one text each, written
     once per distinct combination (they repeat across many rows)."""
     coded = [
-        columns.encode(array[part])
+        (array[:1], np.zeros(len(array), np.int64))  # one value repeated (a label, a date)
+        if array.strides[0] == 0 or (len(array) and (array == array[0]).all())
+        else columns.encode(array)
         for array in (
             frame.methodology,
             frame.period,
@@ -106,20 +132,22 @@ def _period_cells(frame: Frame, part: slice) -> np.ndarray:
     texts = [
         ",".join(cells)
         for cells in zip(
-            _texts(labels).tolist(),
+            _text_list(labels),
             periods.astype(str).tolist(),
-            *(_texts(d.view("datetime64[D]").astype(str)).tolist() for d in (starts, ends)),
+            *(_text_list(d.view("datetime64[D]").astype(str)) for d in (starts, ends)),
             strict=True,
         )
     ]
-    return np.array(texts, dtype=object)[code]
+    return byte_lines.taken(byte_lines.dictionary_cells(texts), code)
 
 
-def _all_figures(frame: Frame, first: int, last: int) -> list[np.ndarray]:
-    """Decimal text of RE, PE and ER of rows ``first`` to ``last``; a figure equal to an earlier
-    one on every row (ER = RE where PE is zero) reuses its text."""
-    exact = [(p, e) for p, e in frame.exact.items() if first <= p < last]
-    texts: list[np.ndarray] = []
+def _all_figures(
+    frame: Frame, first: int, last: int, exact: list[tuple[int, tuple]]
+) -> list[Cells]:
+    """Decimal text of RE, PE and ER of rows ``first`` to ``last`` (``exact``: those of them
+    evaluated exactly, with their values); a figure equal to an earlier one on every row (ER =
+    RE where PE is zero) reuses its text."""
+    texts: list[Cells] = []
     for which in range(3):
         values = frame.figures[which, first:last]
         for earlier, text in enumerate(texts):
@@ -129,54 +157,56 @@ def _all_figures(frame: Frame, first: int, last: int) -> list[np.ndarray]:
                 texts.append(text)
                 break
         else:
-            texts.append(_figures(frame, which, first, last))
+            texts.append(_figures(frame, which, first, last, exact))
     return texts
 
 
-def _figures(frame: Frame, which: int, first: int, last: int) -> np.ndarray:
-    """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last`` (Python
-    strings: the line is joined from them)."""
+def _figures(
+    frame: Frame, which: int, first: int, last: int, exact: list[tuple[int, tuple]]
+) -> Cells:
+    """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last``
+    (``exact``: the rows evaluated exactly, with their values)."""
     values = frame.figures[which, first:last]
     scaled = np.rint(values * 10.0**DISPLAY_PLACES)
     finite = np.isfinite(scaled) & (np.abs(scaled) < 2.0**62)
     integers = np.where(finite, scaled, 0).astype(np.int64)
-    text = integer_text(integers, DISPLAY_PLACES).astype(object)
-    for position, exact in frame.exact.items():
-        if first <= position < last:
-            text[position - first] = decimal_text(exact[which])
+    odd: dict[int, str] = {}
+    for position, figures in exact:
+        rounded = _rounded(figures[which])
+        if abs(rounded) < 2**62:
+            integers[position - first] = rounded
+        else:
+            odd[position - first] = decimal_text(figures[which])
     for position in np.flatnonzero(~finite).tolist():  # never a row that was not exact
         if position + first not in frame.exact:
-            text[position] = decimal_text(Fraction(float(values[position])))
-    return text
+            odd[position] = decimal_text(Fraction(float(values[position])))
+    cells = byte_lines.decimal_cells(integers, DISPLAY_PLACES)
+    return byte_lines.patched(cells, list(odd), list(odd.values()))
 
 
-def integer_text(integers: np.ndarray, places: int) -> np.ndarray:
-    """Decimal text of ``integers / 10**places``, trailing zeros dropped (as
-    :func:`~jcmcalc.model.numbers.decimal_text` writes it)."""
-    if not integers.any():
-        return np.full(len(integers), "0")
-    sign = np.where(integers < 0, "-", "")
-    whole, part = np.divmod(np.abs(integers), 10**places)
-    digits = np.char.rstrip(np.char.zfill(part.astype(str), places), "0")
-    point = np.where(digits == "", "", ".")
-    return np.char.add(np.char.add(np.char.add(sign, whole.astype(str)), point), digits)
+def _rounded(value: Fraction) -> int:
+    """``round(value * 10**DISPLAY_PLACES)`` (half-even) in integers."""
+    quotient, rest = divmod(value.numerator * 10**DISPLAY_PLACES, value.denominator)
+    twice = 2 * rest
+    return quotient + (twice > value.denominator or (twice == value.denominator and quotient % 2))
 
 
-def _texts(cells: np.ndarray) -> np.ndarray:
+def _texts(cells: np.ndarray) -> Cells:
     """Text cells as the output writes them: a would-be formula prefixed with ``'``, a cell
     with a separator, quote or line break quoted by the ``csv`` module."""
     cells = cells.astype(str)
-    risky = np.zeros(len(cells), dtype=bool)
-    for start in FORMULA_STARTS:
-        risky |= np.char.startswith(cells, start)
-    for mark in _QUOTED:
-        risky |= np.char.find(cells, mark) >= 0
-    if not risky.any():
-        return cells
-    found = cells.astype(object)
-    for position in np.flatnonzero(risky).tolist():
-        found[position] = _text(str(cells[position]))
-    return found.astype(str)
+    width = cells.dtype.itemsize // 4
+    points = np.ascontiguousarray(cells).view(np.uint32).reshape(len(cells), width)
+    risky = np.isin(points[:, 0], _RISKY) if width else np.zeros(len(cells), dtype=bool)
+    risky |= np.isin(points, _QUOTING).any(axis=1)
+    found = byte_lines.text_cells(cells)
+    positions = np.flatnonzero(risky).tolist()
+    return byte_lines.patched(found, positions, [_text(str(cells[p])) for p in positions])
+
+
+def _text_list(cells: np.ndarray) -> list[str]:
+    """Few text cells as the output writes them (:func:`_text`)."""
+    return [_text(str(cell)) for cell in cells.tolist()]
 
 
 def _text(cell: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from jcmcalc.model.errors import InputError
@@ -41,13 +41,18 @@ def checked_output(output: Path, inputs: Iterable[Path]) -> None:
             )
 
 
-def write_output(content: str | bytes, output: Path | None, inputs: Iterable[Path] = ()) -> None:
+Content = str | bytes | Iterator[bytes | memoryview]
+
+
+def write_output(content: Content, output: Path | None, inputs: Iterable[Path] = ()) -> None:
     """Print, or write ``output`` atomically: a failed run leaves no half-written file, and no
-    output replaces a device or one of the run's ``inputs`` (:func:`checked_output`)."""
+    output replaces a device or one of the run's ``inputs`` (:func:`checked_output`). Bytes
+    may come part by part (an iterator), each written as it comes."""
     if output is None:
-        if isinstance(content, bytes):
+        if not isinstance(content, str):
             sys.stdout.flush()
-            sys.stdout.buffer.write(content)
+            for part in [content] if isinstance(content, bytes) else content:
+                sys.stdout.buffer.write(part)
         else:
             sys.stdout.write(content)
         return
@@ -62,13 +67,14 @@ def write_output(content: str | bytes, output: Path | None, inputs: Iterable[Pat
         _replace(handle, temporary, content, output)
 
 
-def _replace(handle: int, temporary: str, content: str | bytes, output: Path) -> None:
+def _replace(handle: int, temporary: str, content: Content, output: Path) -> None:
     """Write ``content`` to the new ``temporary`` file, then move it over ``output``."""
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
-        if isinstance(content, bytes):
+        if not isinstance(content, str):
             with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
+                for part in [content] if isinstance(content, bytes) else content:
+                    stream.write(part)
         else:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(content)

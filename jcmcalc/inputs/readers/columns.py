@@ -239,12 +239,13 @@ _CODED: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
 def known_codes(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``names[codes]``, a dictionary-encoded column's text (``names`` stripped), whose
     :func:`encode` is then known without hashing every cell again."""
-    found = _stripped(names[codes])
     values, inverse = np.unique(names, return_inverse=True)
     coded = inverse.astype(np.int32)[codes]
     present = np.bincount(coded, minlength=len(values)) > 0
     if not present.all():
         values, coded = values[present], (np.cumsum(present) - 1).astype(np.int32)[coded]
+    one = len(values) == 1  # one text in every cell: a read-only view of it, no copy per cell
+    found = _stripped(np.broadcast_to(values, len(codes)) if one else names[codes])
     key = id(found)
     _CODED[key] = (weakref.ref(found, lambda _: _CODED.pop(key, None)), values, coded)
     return found

@@ -15,7 +15,7 @@ the same rules. A bad row fails its project only.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -36,6 +36,7 @@ from jcmcalc.portfolio.table import checks as table_checks
 from jcmcalc.portfolio.table.allocation import allocated
 from jcmcalc.portfolio.table.fixed import EXTRA, Given, Signatures
 from jcmcalc.portfolio.table.members import needing
+from jcmcalc.portfolio.table.order import lexsorted
 from jcmcalc.portfolio.table.outcome import evaluated
 from jcmcalc.portfolio.table.projects import (
     Judged,
@@ -78,9 +79,7 @@ def evaluate_columns(
     the same methodology are one, so a project listed under several of them is one project
     (what its rows say); a project listed under two different methodologies fails.
     """
-    for name in REQUIRED:
-        if name not in table.titles:
-            raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
+    required(table)
     if not len(table):
         return Computed(empty(), [])
     table = normal_ids(table, "project")
@@ -127,6 +126,32 @@ def evaluate_columns(
     return Computed(concat(frames), failures)
 
 
+def required(table: columns.Table) -> None:
+    """Refuse a table without the columns every portfolio table has."""
+    for name in REQUIRED:
+        if name not in table.titles:
+            raise InputError(f"a portfolio table needs a {name!r} column", file=table.path, row=1)
+
+
+def project_chunks(table: columns.Table, size: int) -> Iterator[columns.Table]:
+    """The rows of ``table`` (project ids normalised, :func:`normal_ids`) in parts of whole
+    projects, about ``size`` rows each, in the order of the projects: each part can be
+    evaluated and written on its own. A part is taken from the table when it is asked for."""
+    table = normal_ids(table, "project")
+    if len(table) <= size:
+        yield table
+        return
+    names, code = columns.encode(columns.text_cells(table.cells["project"]))
+    order = np.argsort(code, kind="stable")
+    cuts = np.searchsorted(code[order], code[order][size::size])  # at a project's first row
+    for rows in np.split(order, np.unique(cuts[cuts > 0])):
+        part = _subset(table, np.sort(rows))
+        mine = code[np.sort(rows)]  # a range of the sorted ids: their codes stay known
+        first = int(mine.min())
+        ids = columns.known_codes(names[first : int(mine.max()) + 1], mine - first)
+        yield attrs.evolve(part, cells={**part.cells, "project": ids})
+
+
 def unfit(methodology: Methodology) -> str:
     """Why a portfolio table cannot hold projects of ``methodology`` ("" when it can)."""
     indices = methodology.indices
@@ -155,7 +180,14 @@ def normal_ids(table: columns.Table, title: str) -> columns.Table:
 
 
 def _take(column: Any, selected: np.ndarray) -> Any:
-    return column[selected] if isinstance(column, np.ndarray) else column.take(selected)
+    """The cells ``selected`` of a column; a text column whose distinct cells are known
+    (:func:`columns.known_codes`) keeps them known, one text repeated stays a view."""
+    if not isinstance(column, np.ndarray):
+        return column.take(selected)
+    known = columns.coded(column)
+    if known is None:
+        return column[selected]
+    return columns.known_codes(known[0], known[1][selected])
 
 
 class _Group:
@@ -229,7 +261,7 @@ class _Group:
         )
         project_codes = self.code
         member_codes = columns.encode(member)[1]
-        order = np.lexsort((member_codes, starts, project_codes))
+        order = lexsorted((member_codes, starts, project_codes))
         element = np.concatenate(
             (
                 [0],
@@ -249,10 +281,10 @@ class _Group:
             )
         values = self._monitored(order)
         resolved = Signatures(table, self.methodology, self.index, self.given)
-        fixed = resolved.resolve(self.projects, member, self._fail)
+        fixed = resolved.resolve(self.code, member, self._fail)
         first = np.concatenate(([0], np.flatnonzero(np.diff(element)) + 1))
         sizes = np.diff(np.append(first, len(order)))
-        project_of = self.projects[order[first]]
+        project_of = project_codes[order[first]]  # by code: no text copied or compared
         new_project = np.concatenate(([True], project_of[1:] != project_of[:-1]))
         counter = np.arange(len(first))
         number = counter - np.maximum.accumulate(np.where(new_project, counter, 0)) + 1
@@ -260,7 +292,8 @@ class _Group:
         for size in np.unique(sizes).tolist():
             chosen = np.flatnonzero(sizes == size)
             if self.failed:
-                chosen = chosen[~np.isin(project_of[chosen], list(self.failed))]
+                failed = np.searchsorted(self.eligible.names, list(self.failed))
+                chosen = chosen[~np.isin(project_of[chosen], failed)]
             if not len(chosen):
                 continue
             positions = order[first[chosen][:, None] + np.arange(size)[None, :]]
@@ -271,8 +304,9 @@ class _Group:
             table_checks.judge(batch, periods, checked)
             batches.append((chosen, positions, batch))
         self.failed = {**checked.failed, **self.failed}
-        merged = checked.merged(fixed.warnings)
-        notes, texts = self.eligible.codes(self.projects, merged, self.code)
+        notes, texts = self.eligible.codes(
+            self.code, (fixed.warned, fixed.texts), checked.merged({})
+        )
         frames = []
         for chosen, positions, batch in batches:
             firsts = positions[:, 0]
@@ -316,7 +350,7 @@ class _Group:
         for position in np.flatnonzero(ends < starts).tolist():
             start, end = (d[position].astype(day).item() for d in (starts, ends))
             self._fail(np.array([position]), boundary.reversed_period(start, end))
-        order = np.lexsort((ends, starts, projects))
+        order = lexsorted((ends, starts, projects))
         keys = (projects[order], starts[order].view(np.int64), ends[order].view(np.int64))
         new = np.concatenate(([True], np.any([np.diff(k) != 0 for k in keys], axis=0)))
         distinct = order[new]

@@ -28,6 +28,7 @@ from jcmcalc.model.kernel import warning_checks
 from jcmcalc.model.methodology import Index, Methodology
 from jcmcalc.model.parameters import Kind, Parameter
 from jcmcalc.portfolio import scaled, vectorised
+from jcmcalc.portfolio.table.order import lexsorted
 from jcmcalc.portfolio.table.values import Fail, Values, exact_values
 
 #: ``SYMBOL source`` and ``SYMBOL override`` columns.
@@ -45,10 +46,12 @@ class Given:
 
 @attrs.frozen
 class Fixed:
-    """The fixed values of every row, and each project's warnings from resolving them."""
+    """The fixed values of every row, and each project's warnings from resolving them: by
+    project (its code among the table's distinct projects) a position in ``texts`` (-1: none)."""
 
     values: dict[str, vectorised.Column]
-    warnings: dict[str, tuple[str, ...]]
+    warned: np.ndarray
+    texts: tuple[tuple[str, ...], ...]
 
 
 @attrs.frozen
@@ -61,42 +64,81 @@ class Signatures:
     given: list[Given]
 
     def resolve(
-        self, projects: np.ndarray, member: np.ndarray, fail: Callable[[np.ndarray, str], None]
+        self, project: np.ndarray, member: np.ndarray, fail: Callable[[np.ndarray, str], None]
     ) -> Fixed:
-        """Fixed values per row; a signature that fails to resolve fails its rows (``fail``)."""
+        """Fixed values per row (``project``: each row's project code, ``member``: its member
+        id); a signature that fails to resolve fails its rows (``fail``)."""
         plain = self._plain(fail)
         names, code, signatures = self._signatures(plain)
         values: dict[str, list[Fraction | None]] = {}
-        warnings: dict[str, dict[str, None]] = {}  # each project's, in order, once each
+        warns = np.zeros(len(signatures), dtype=bool)
         # the rows of each signature (rows of one signature are adjacent in ``by_code``)
         by_code = np.argsort(code, kind="stable")
         ends = np.cumsum(np.bincount(code, minlength=len(signatures)))
         for number, signature in enumerate(signatures):
             cells = dict(zip(names, signature.tolist(), strict=True))
-            rows = by_code[ends[number - 1] if number else 0 : ends[number]]
             try:
                 resolved, notes = self._resolve(cells, "1")
             except InputError as exc:
                 subject = f"parameter {exc.parameter}: " if exc.parameter else ""
-                fail(rows, f"{subject}{exc.message}")
+                fail(
+                    by_code[ends[number - 1] if number else 0 : ends[number]],
+                    f"{subject}{exc.message}",
+                )
                 continue
+            warns[number] = bool(notes)
             for name, value in resolved.items():
                 if name not in values:
                     values[name] = [None] * len(signatures)
                 values[name][number] = value
-            by_member: dict[str, list[str]] = {}  # members of one id warn alike
-            for position in rows.tolist() if notes else ():
-                found = warnings.setdefault(str(projects[position]), {})
-                named = str(member[position])
-                if named not in by_member:
-                    by_member[named] = self._resolve(cells, named)[1]
-                found.update(dict.fromkeys(by_member[named]))
         for given, _ in plain.values():  # (no signature may have resolved it)
             values.setdefault(given.parameter.name, [None] * len(signatures))
         resolved = {n: _signature_column(v, code) for n, v in values.items()}
         for given, read in plain.values():
             resolved[given.parameter.name] = _per_row(read, resolved[given.parameter.name])
-        return Fixed(resolved, {project: tuple(found) for project, found in warnings.items()})
+        warned, texts = self._warnings(
+            (names, signatures, code), np.flatnonzero(warns[code]), project, member
+        )
+        return Fixed(resolved, warned, texts)
+
+    def _warnings(
+        self,
+        coded: tuple[list[str], np.ndarray, np.ndarray],
+        rows: np.ndarray,
+        project: np.ndarray,
+        member: np.ndarray,
+    ) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
+        """Each project's warnings from resolving the values of its ``rows`` whose signature
+        warns: resolved again once per distinct signature and member id (so each names its own
+        member), a project's in the order of its signatures, then rows, each said once."""
+        names, signatures, code = coded
+        count = int(project.max(initial=-1)) + 1
+        warned = np.full(count, -1, dtype=np.int64)
+        if not len(rows):
+            return warned, ()
+        order = lexsorted((rows, code[rows], project[rows]))
+        rows = rows[order]
+        ids, id_code = columns.encode(member[rows])
+        digits, pair = columns.encode_rows([code[rows], id_code], [len(signatures), len(ids)])
+        texts = [
+            self._resolve(dict(zip(names, signatures[number].tolist(), strict=True)), str(i))[1]
+            for number, i in zip(digits[0].tolist(), ids[digits[1]].tolist(), strict=True)
+        ]
+        owner = project[rows]
+        first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+        warned[owner[first]] = pair[first]
+        mixed = np.unique(owner[pair != warned[owner]])
+        known: dict[tuple[str, ...], int] = {}
+        for start, end in zip(
+            np.searchsorted(owner, mixed).tolist(),
+            np.searchsorted(owner, mixed, side="right").tolist(),
+            strict=True,
+        ):
+            found: list[str] = []
+            for mine in (texts[p] for p in pair[start:end].tolist()):
+                found += [note for note in mine if note not in found]
+            warned[owner[start]] = known.setdefault(tuple(found), len(texts) + len(known))
+        return warned, (*map(tuple, texts), *known)
 
     def _plain(self, fail: Fail) -> dict[str, tuple[Given, Values]]:
         """The value columns read row by row as exact numbers (:func:`exact_values`), not per

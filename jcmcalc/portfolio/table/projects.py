@@ -68,21 +68,28 @@ def stated(table: columns.Table, coded: tuple[np.ndarray, np.ndarray]) -> Stated
     """Each project's one value of every project-level column (columns read once each);
     ``coded``: the distinct projects and each row's among them (:func:`columns.encode`)."""
     projects = columns.text_cells(table.cells["project"])
-    labels = columns.text_cells(table.cells["methodology"]).astype(str)
+    labels, label = columns.encode(columns.text_cells(table.cells["methodology"]))
     names, code = coded
     unversioned = np.zeros(len(names), dtype=bool)
-    unversioned[code[np.char.find(labels, "@") < 0]] = True
+    bare = np.array(["@" not in str(cell) for cell in labels.tolist()], dtype=bool)
+    unversioned[code[bare[label]]] = True
     found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     conflicts: dict[str, str] = {}
     for title in project_columns(table.titles):
         text = columns.text_cells(table.cells[title])
-        filled = np.flatnonzero(text != "")
-        values, value_code = columns.encode(text[filled])
-        first_of, first = np.unique(code[filled], return_index=True)
+        values, value_code = columns.encode(text)  # known for a dictionary-encoded column
+        if len(values) and values[0] == "":  # an empty cell (sorted first) states nothing
+            filled = np.flatnonzero(value_code != 0)
+            values, value_code = values[1:], value_code[filled] - 1
+        else:
+            filled = np.arange(len(text))
+        owner = code[filled]
+        first = columns.first_of(np.append(owner, np.arange(len(names))), len(names))
         per = np.full(len(names), -1, dtype=np.int64)
-        per[first_of] = value_code[first]
+        given = first < len(owner)  # (the appended codes: projects that fill no cell)
+        per[given] = value_code[first[given]]
         found[title] = (per, values)
-        for position in filled[value_code != per[code[filled]]].tolist():
+        for position in filled[value_code != per[owner]].tolist():
             project, value = str(projects[position]), str(text[position])
             if project not in conflicts:
                 row = table.rows[int(position)]
@@ -113,26 +120,32 @@ class Judged:
         return first + self.verdicts[self.verdict[n]]
 
     def codes(
-        self, projects: np.ndarray, more: dict[str, tuple[str, ...]], n: np.ndarray
+        self,
+        code: np.ndarray,
+        fixed: tuple[np.ndarray, tuple[tuple[str, ...], ...]],
+        more: dict[str, tuple[str, ...]],
     ) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
-        """The warnings of each of ``projects`` (at ``n`` among :attr:`names`): those of the
-        methodology reference and eligibility, then its ``more`` warnings, as codes into the
-        distinct tuples returned."""
-        key = self.verdict[n] * 2 + self.unversioned[n]
-        special = np.flatnonzero(np.isin(projects, list(more))) if more else np.zeros(0, int)
-        named = [str(p) for p in np.unique(projects[special]).tolist()]
-        extra = {p: i for i, p in enumerate(named)}
-        offset = 2 * len(self.verdicts)
-        key[special] = [offset + extra[str(p)] for p in projects[special].tolist()]
+        """The warnings of each row (of the project at ``code`` among :attr:`names`): those of
+        the methodology reference and eligibility, then those of resolving its fixed values
+        (``fixed``: by project a position in the tuples given, -1: none), then its ``more``
+        warnings (by project name), as codes into the distinct tuples returned."""
+        warned, notes = fixed
+        key = (self.verdict * 2 + self.unversioned) * (len(notes) + 1) + warned + 1
+        special = np.searchsorted(self.names, list(more)) if more else np.zeros(0, np.int64)
+        offset = 2 * len(self.verdicts) * (len(notes) + 1)
+        key[special] = offset + np.arange(len(special))
         distinct, codes = np.unique(key, return_inverse=True)
         texts = []
         for value in distinct.tolist():
-            if value < offset:
-                texts.append((self.latest if value % 2 else ()) + self.verdicts[value // 2])
-            else:
-                project = named[value - offset]
-                texts.append(self.of(project) + more[project])
-        return codes.ravel(), tuple(texts)
+            if value >= offset:
+                n = int(special[value - offset])
+                first = notes[warned[n]] if warned[n] >= 0 else ()
+                texts.append(self.of(str(self.names[n])) + first + more[str(self.names[n])])
+                continue
+            judged, note = divmod(value, len(notes) + 1)
+            first = (self.latest if judged % 2 else ()) + self.verdicts[judged // 2]
+            texts.append(first + (notes[note - 1] if note else ()))
+        return codes.ravel()[code], tuple(texts)
 
 
 def eligibility(table: columns.Table, methodology: Methodology, given: Stated) -> Judged:

@@ -68,8 +68,9 @@ def _cells(column: Any) -> Any:
 
 def text(array: Any) -> np.ndarray:
     """An arrow string array as numpy text, a missing cell empty: ASCII straight from its
-    buffers, :data:`BLOCK` cells at a time, without a Python object per cell; other text
-    through Python strings."""
+    buffers (each cell's bytes gathered into a row of a byte matrix, :data:`BLOCK` cells at a
+    time; no gathering when every cell has the same length), without a Python object per
+    cell; other text through Python strings."""
     import pyarrow as pa
 
     start, count = array.offset, len(array)
@@ -85,11 +86,15 @@ def text(array: Any) -> np.ndarray:
     if array.null_count:
         lengths = np.where(arrow_numpy.valid(array), lengths, 0)
     wide = max(int(lengths.max(initial=0)), 1)
-    found = np.zeros((count, wide), dtype=np.uint8)
-    flat = found.reshape(-1)
-    for first in range(0, count, BLOCK):  # each byte of a cell to its place in the cell's row
-        part = lengths[first : first + BLOCK]
-        within = np.arange(int(part.sum())) - np.repeat(np.cumsum(part) - part, part)
-        into = np.repeat(np.arange(first, first + len(part)) * wide, part)
-        flat[into + within] = raw[np.repeat(offsets[first : first + len(part)], part) + within]
+    if count and (lengths == wide).all():
+        found = used.reshape(count, wide)
+    else:
+        found = np.zeros((count, wide), dtype=np.uint8)
+        within = np.arange(wide)
+        for first in range(0, count, BLOCK):
+            part = slice(first, first + BLOCK)
+            at = np.minimum(offsets[:-1][part, None] + within, max(len(raw) - 1, 0))
+            block = raw[at] if len(raw) else np.zeros(at.shape, np.uint8)
+            block[within >= lengths[part, None]] = 0  # past the cell's end
+            found[part] = block
     return found.astype(np.uint32).view(f"<U{wide}").ravel()

@@ -38,9 +38,11 @@ class Values:
         """The values as a batch column (float64 and exact)."""
         integers, scale, factor = self.integers, self.scale, self.factor
         approx = integers.astype(np.float64) / 10.0**scale * float(factor)
+        denominator = 10**scale
 
         def exact(position: tuple[int, ...]) -> Fraction:
-            return Fraction(int(integers[position]), 10**scale) * factor
+            value = Fraction(int(integers[position]), denominator)
+            return value if factor == 1 else value * factor
 
         scaled = of_decimals(integers, scale, factor)
         return vectorised.Column(approx, exact, attrs.evolve(scaled, present=self.present))
