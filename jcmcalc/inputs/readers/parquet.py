@@ -1,8 +1,9 @@
 """Parquet monitoring files (pyarrow, optional): columns read one row group at a time.
 
 A column's unit may be in its field metadata (``unit``). Numbers follow the rules of
-:mod:`jcmcalc.inputs.scaled`: integer columns are read as integers (exact beyond 2**53), float
-columns as the shortest decimal of each float; a null is a missing cell, a NaN an error.
+:mod:`jcmcalc.inputs.scaled`: integer columns are read as integers (exact beyond 2**53), decimal
+columns of at most 18 digits as their scaled integers, float columns as the shortest decimal of
+each float; a null is a missing cell, a NaN an error.
 """
 
 from __future__ import annotations
@@ -134,9 +135,14 @@ def _check_file(path: Path) -> None:
 
 
 def numeric(column: Any) -> bool:
+    """Whether an arrow column holds numbers read as numbers (else as text): integers, floats
+    and decimals of at most 18 digits (larger ones are read as their text)."""
     import pyarrow as pa
 
-    return pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+    kind = column.type
+    if pa.types.is_decimal128(kind):
+        return kind.precision <= 18 and kind.scale >= 0
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
 def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.ndarray, Any]:
@@ -147,6 +153,10 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
         present = arrow_numpy.valid(column)
         values = arrow_numpy.values(column)  # an empty cell's slot is left out below
         return present, scaled.from_integers(values if present.all() else values[present])
+    if pa.types.is_decimal(column.type):
+        present = arrow_numpy.valid(column)
+        integers = arrow_numpy.unscaled(column)
+        return present, decimals(integers if present.all() else integers[present], column.type)
     if column.null_count == 0:
         return np.ones(len(column), dtype=bool), _floats(column, title=title, file=file, rows=rows)
     present = arrow_numpy.valid(column)
@@ -154,6 +164,20 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
     positions = np.flatnonzero(present)
     scaled.finite(values, lambda i: int(rows[positions[i]]), title=title, file=file)
     return present, scaled.from_floats(values)
+
+
+def decimals(integers: np.ndarray, kind: Any) -> scaled.Scaled:
+    """Decimals of arrow type ``kind`` from their unscaled int64 ``integers``, exactly, at the
+    fewest decimal places that hold them all (as a float column's are read)."""
+    if not len(integers):
+        return scaled.Scaled(np.zeros(0), 0, 0.0)
+    place = kind.scale
+    while place and not np.any(integers % 10):
+        integers, place = integers // 10, place - 1
+    largest = int(np.abs(integers).max())
+    if largest < scaled.SIGNIFICANT:  # whole numbers float64 carries exactly
+        return scaled.Scaled(integers.astype(np.float64), place, float(largest))
+    return scaled.Scaled(integers.astype(object), place, float(largest))
 
 
 def _floats(column: Any, *, title: str, file: object, rows: Any) -> scaled.Scaled:
