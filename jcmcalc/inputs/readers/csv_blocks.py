@@ -2,11 +2,12 @@
 
 A block is parsed typed first: a time column (``timestamp``, ``date``) as timestamps, a value
 column (a header with ``[unit]``) straight into exact decimals, ``decimal128(18, places)`` (the
-scaled integers themselves: arrow refuses a cell it cannot hold exactly, of more decimals or
-digits, or no number), any other column as a dictionary of names. Arrow reads an exponent
-(``1e-400``) that the careful path refuses beyond its guard, so a block whose bytes hold more
-``e``/``E`` than its names is no typed block. ``places`` starts at the most decimals written in
-the first rows and grows with a block that needed more.
+scaled integers themselves: arrow refuses a cell it cannot hold exactly, of more decimals or no
+number; a scaled integer beyond 64 bits sends the block to text), any other column as a
+dictionary of names. Arrow reads an exponent (``0e-99``) that the careful path refuses beyond
+its guard, so a block whose bytes hold more ``e``/``E`` than its names is no typed block.
+``places`` starts at the most decimals written in the first rows and grows with a block that
+needed more.
 
 A block that is not typed so is parsed with every value column as text: where its cells are at
 most 15 characters it becomes float64 (a decimal of at most 15 significant digits is carried
@@ -16,8 +17,7 @@ text for :mod:`jcmcalc.inputs.readers.times`.
 
 A block is no plain block (None: the careful reader reads the file) when it has a row of
 another length, an empty line (a row whose first cell is empty), a cell beyond the standard
-library's field limit or one spanning lines, bytes that are not UTF-8, or line ends arrow
-counts and the careful reader does not (a lone carriage return).
+library's field limit or one spanning lines, or bytes that are not UTF-8.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class Parser:
         table = _parse(span, self.shape, self.shape.types(None)) or _parse(
             span, self.shape, self.shape.types(None, times=False)
         )
-        if table is None or not _plain(table, span):
+        if table is None or not _plain(table):
             return None
         numbers = self.shape.numbers
         cells = {t: _column(t, table.column(i), numbers) for i, t in enumerate(self.shape.titles)}
@@ -130,7 +130,7 @@ class Parser:
         import pyarrow as pa
 
         table = _parse(span, self.shape, self.shape.types(self.places))
-        if table is None or not _plain(table, span):
+        if table is None or not _plain(table):
             return None
         cells, letters = {}, 0
         for i, title in enumerate(self.shape.titles):
@@ -141,6 +141,8 @@ class Parser:
                     return None
                 letters += _letters(whole)
                 column = pa.chunked_array([whole])
+            elif pa.types.is_decimal(column.type) and arrow_numpy.unscaled(column) is None:
+                return None  # rescaled beyond 64 bits (arrow does not check the precision)
             cells[title] = column
         if (span.has(b"e") or span.has(b"E")) and span.count(b"e") + span.count(b"E") != letters:
             return None  # an exponent in a value cell: read as text
@@ -165,16 +167,11 @@ def _parse(span: Span, shape: Shape, types: dict[str, Any]) -> Any:
         return None
 
 
-def _plain(table: Any, span: Span) -> bool:
-    """Whether the block's rows are its lines: no empty line (a row whose first cell is
-    empty), and where quotes or carriage returns could make them differ, one row per line
-    end and every quote closed within the block."""
-    if table.num_rows and table.column(0).null_count:
-        return False
-    if not (span.has(b'"') or span.has(b"\r")):
-        return True
-    lines = span.count(b"\n") + (not span.data[: span.end].endswith(b"\n"))
-    return table.num_rows == lines and span.count(b'"') % 2 == 0
+def _plain(table: Any) -> bool:
+    """Whether the block has no empty line (a row whose first cell is empty). (A block cut
+    inside a quoted cell, at a line end in it, ends in a cell holding that line end, which
+    no typed column takes and :func:`_text_ok` refuses.)"""
+    return not (table.num_rows and table.column(0).null_count)
 
 
 def _letters(column: Any) -> int:

@@ -2,7 +2,7 @@
 
 A column's unit may be in its field metadata (``unit``). Numbers follow the rules of
 :mod:`jcmcalc.inputs.scaled`: integer columns are read as integers (exact beyond 2**53), decimal
-columns of at most 18 digits as their scaled integers, float columns as the shortest decimal of
+columns as their scaled integers, float columns as the shortest decimal of
 each float; a null is a missing cell, a NaN an error.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +137,12 @@ def _check_file(path: Path) -> None:
 
 def numeric(column: Any) -> bool:
     """Whether an arrow column holds numbers read as numbers (else as text): integers, floats
-    and decimals of at most 18 digits (larger ones are read as their text)."""
+    and ``decimal128`` of a scale of zero or more."""
     import pyarrow as pa
 
     kind = column.type
     if pa.types.is_decimal128(kind):
-        return kind.precision <= 18 and kind.scale >= 0
+        return kind.scale >= 0
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
@@ -156,6 +157,9 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
     if pa.types.is_decimal(column.type):
         present = arrow_numpy.valid(column)
         integers = arrow_numpy.unscaled(column)
+        if integers is None:  # beyond 64 bits: each value exactly, one at a time
+            given = [Fraction(value) for value in column.to_pylist() if value is not None]
+            return present, scaled.from_fractions(given)
         return present, decimals(integers if present.all() else integers[present], column.type)
     if column.null_count == 0:
         return np.ones(len(column), dtype=bool), _floats(column, title=title, file=file, rows=rows)
