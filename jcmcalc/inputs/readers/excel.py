@@ -27,7 +27,7 @@ import numpy as np
 
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.inputs.readers import xlsx_parts
-from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table, number_text
+from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table, number_text, stripped
 from jcmcalc.model.errors import InputError
 
 #: Day 0 of Excel's 1900 date system as it counts after 1900-02-28.
@@ -60,7 +60,8 @@ def table(path: Path, name: str, records: list[list[Any]]) -> Table:
     count = len(records) - start - 1
     cells = list(itertools.zip_longest(*records[start + 1 :], fillvalue=""))  # the columns
     cells += [("",) * count] * (len(header) - len(cells))
-    given = [_given_cells(column) for column in cells]
+    found = [_given_cells(column) for column in cells]
+    given = [flags for flags, _ in found]
     rows = np.arange(start + 2, start + 2 + count)
     kept = np.logical_or.reduce(given) if given else np.zeros(0, dtype=bool)
     beyond = [(int(np.argmax(g)), j) for j, g in enumerate(given) if j >= len(header) and g.any()]
@@ -73,20 +74,26 @@ def table(path: Path, name: str, records: list[list[Any]]) -> Table:
         )
     every = bool(kept.all())
     body = {
-        title: _column(cells[j] if every else _kept(cells[j], kept), title, rows[kept], path)
+        title: found[j][1]
+        if every and found[j][1] is not None and title not in TIME_COLUMNS
+        else _column(cells[j] if every else _kept(cells[j], kept), title, rows[kept], path)
         for j, title in enumerate(header)
     }
     return Table(path, tuple(header), body, rows[kept], {})
 
 
-def _given_cells(column: tuple[Any, ...]) -> np.ndarray:
-    """Which cells of a column hold something (not empty, not blank text)."""
+def _given_cells(column: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which cells of a column hold something (not empty, not blank text); and a column of
+    text only as :func:`_column` takes it (stripped), else None."""
     kinds = set(map(type, column))
     if not kinds & {str, type(None)}:
-        return np.ones(len(column), dtype=bool)
+        return np.ones(len(column), dtype=bool), None
     if kinds == {str}:
-        return np.char.str_len(np.char.strip(np.array(column, dtype=str))) > 0
-    return np.fromiter(map(_given, column), dtype=bool, count=len(column))
+        if column.count("") == len(column):  # (a column left empty)
+            return np.zeros(len(column), dtype=bool), np.full(len(column), "", dtype="<U1")
+        text = stripped(np.array(column, dtype=str))
+        return np.char.str_len(text) > 0, text
+    return np.fromiter(map(_given, column), dtype=bool, count=len(column)), None
 
 
 def _kept(column: tuple[Any, ...], kept: np.ndarray) -> list[Any]:
