@@ -32,3 +32,13 @@ def test_the_long_csv_floor_gives_jcmcalcs_credits(benchmarks, tmp_path: Path) -
     ours = [str(Path(sys.executable).parent / "jcmcalc"), "calculate", str(project)]
     total = csv_read.same_credits(floor, ours)  # raises unless every line is the same
     assert total.startswith("total credits ") and int(total.split()[2]) > 0
+
+
+def test_the_workbook_floor_gives_jcmcalcs_credits(benchmarks, tmp_path, monkeypatch) -> None:
+    pytest.importorskip("python_calamine")
+    import project_workbook
+
+    monkeypatch.setattr(project_workbook, "DATA", tmp_path)
+    path = project_workbook.write(2_000)
+    total = project_workbook.same_credits(path)  # raises unless every line is the same
+    assert total.startswith("total credits ") and int(total.split()[2]) > 0
