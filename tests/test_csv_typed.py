@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs.readers import blocks, columns, csv_blocks, fastcsv
+from jcmcalc.inputs.readers import blocks, columns, fastcsv
 from jcmcalc.model.errors import InputError
 from tests.test_monitoring_series import quarter_hours, series_csv, write
 
@@ -133,7 +133,7 @@ def test_plain_values_are_parsed_typed(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)
     path = _file(tmp_path, ["1.5", "2.25"])
     kind = fastcsv.load(path, ",").cells[TITLE].type
-    assert kind == pa.decimal128(csv_blocks.DIGITS, 3)
+    assert kind == pa.decimal128(fastcsv.DIGITS, 3)
     path = _file(tmp_path, ["1.5", "1e3"])
     assert pa.types.is_string(fastcsv.load(path, ",").cells[TITLE].type)  # for exact text
     monkeypatch.setattr(fastcsv, "STREAM_BYTES", 0)

@@ -1,6 +1,6 @@
-"""The numpy byte searches of the workbook door (:mod:`jcmcalc.inputs.readers.xlsx_scan`) find
-exactly what their plain Python definitions find (``mark in data``, ``re.findall``), on sheets
-written to be near misses: that door is a security boundary."""
+"""The numpy byte searches of the workbook door (``xlsx_parts.Scan``) find exactly what their
+plain Python definitions find (``mark in data``, ``re.findall``), on sheets written to be near
+misses: that door is a security boundary."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jcmcalc.inputs.readers import xlsx_parts
-from jcmcalc.inputs.readers.xlsx_scan import Scan
+from jcmcalc.inputs.readers.xlsx_parts import Scan
 
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 PIECES = [
