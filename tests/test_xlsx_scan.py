@@ -24,6 +24,8 @@ PIECES = [
     b"<f ",
     b"<f/>",
     b"<row>",
+    b"<row ",
+    b"row",
     b'<row r="',
     b":c ",
     b":row ",
@@ -68,6 +70,8 @@ def _check(data: bytes) -> None:
     scan = Scan(data)
     for mark in xlsx_parts._UNUSUAL:
         assert scan.has(mark) == (mark in data), mark
+    rows = (b'<row r="', b"<row ")
+    assert scan.same(*rows) == (data.count(rows[0]) == data.count(rows[1]))
     found = scan.references()
     expected = reference(data)
     if expected is None:

@@ -181,7 +181,7 @@ def _quick(book: zipfile.ZipFile, sheet: Sheet, path: Path) -> bool:
     if b't="e"' in data or any(scan.has(mark) for mark in _UNUSUAL):
         return False
     cells = scan.references()
-    if cells is None or data.count(b'<row r="') != data.count(b"<row "):
+    if cells is None or not scan.same(b'<row r="', b"<row "):
         return False
     dimension = _DIMENSION.search(data)
     if dimension is not None:
@@ -387,22 +387,32 @@ class Scan:
     def __init__(self, data: bytes) -> None:
         self.bytes = np.frombuffer(data + bytes(_WINDOW), dtype=np.uint8)  # NUL-padded
         body = self.bytes[: len(data)]
-        self._starts = {
-            b"<": np.flatnonzero(body == ord("<")),
-            b":": np.flatnonzero(body == ord(":")),
-        }
+        self._starts = {}
+        for first in (b"<", b":"):  # each place and the byte after it
+            places = np.flatnonzero(body == ord(first))
+            self._starts[first] = (places, self.bytes[places + 1])
+        self._found: dict[bytes, np.ndarray] = {}
 
     def _where(self, mark: bytes) -> np.ndarray:
         """The places where ``mark`` (starting with ``<`` or ``:``, no NUL byte) begins."""
         assert mark[:1] in self._starts and b"\0" not in mark and len(mark) <= _WINDOW
-        places = self._starts[mark[:1]]
-        for offset, byte in enumerate(mark[1:], start=1):
-            places = places[self.bytes[places + offset] == byte]
-        return places
+        if mark not in self._found:
+            places, second = self._starts[mark[:1]]
+            places = places[second == mark[1]] if len(mark) > 1 else places
+            for offset, byte in enumerate(mark[2:], start=2):
+                places = places[self.bytes[places + offset] == byte]
+            self._found[mark] = places
+        return self._found[mark]
 
     def has(self, mark: bytes) -> bool:
         """``mark in data``, for a mark starting with ``<`` or ``:`` (and no NUL byte)."""
         return len(self._where(mark)) > 0
+
+    def same(self, mark: bytes, other: bytes) -> bool:
+        """``data.count(mark) == data.count(other)``, for marks as :meth:`has` takes that
+        cannot overlap themselves (each starts with a byte they hold only there)."""
+        assert mark[:1] not in mark[1:] and other[:1] not in other[1:]
+        return len(self._where(mark)) == len(self._where(other))
 
     def references(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The row and column numbers (``B7``: 7 and 2) of the cells whose tag starts
@@ -424,7 +434,7 @@ class Scan:
             return None
         numbers = np.zeros(len(text), dtype=np.int64)
         columns = np.zeros(len(text), dtype=np.int64)
-        for place in range(10):  # Horner's rule, a place at a time (3 letters, 7 digits)
+        for place in range(int(ends.max(initial=0))):  # Horner's rule, a place at a time
             code = text[:, place].astype(np.int64)
             columns = np.where(place < letters, columns * 26 + code - 64, columns)
             inside = (place >= letters) & (place < ends)
