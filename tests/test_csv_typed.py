@@ -197,3 +197,31 @@ def test_a_quoted_cell_spanning_lines_reads_as_the_careful_reader_reads_it(
     fast = _outcome(path)
     monkeypatch.setattr(fastcsv, "load", lambda *_, **__: None)
     assert fast == _outcome(path)
+
+
+def test_a_template_exported_from_a_typed_csv_holds_the_careful_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``jcmcalc template --from`` writes the readings of a CSV file parsed typed as the
+    careful reader's: numbers where a float carries them, exact text where none does."""
+    from jcmcalc import api
+    from jcmcalc.run import pipeline
+    from jcmcalc.views.template import export
+
+    times = quarter_hours("2023-12-31T22:00", 8)
+    values = ["1.500", "226.835", "12345678901.234567", "0", "", "7.25", "0.125", "3"]
+    path = write(tmp_path, series_csv({"PV-1": list(zip(times, values, strict=True))}), both=True)
+    project, methodology = pipeline.load(path, api.get_methodology, require_periods=False)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    assert pa.types.is_decimal(fastcsv.load(tmp_path / "eg.csv", ",").cells[TITLE].type)
+    typed = _sheet(export.exported(project, methodology).files)
+    monkeypatch.setattr(fastcsv, "load", lambda *_, **__: None)
+    careful = _sheet(export.exported(project, methodology).files)
+    assert typed == careful
+    assert [row[-1] for row in careful][:5] == [1.5, 226.835, "12345678901.234567", 0.0, None]
+
+
+def _sheet(files: dict) -> list[list]:
+    """The rows of the one File sheet, an empty cell as None whichever reader left it."""
+    ((_, rows),) = files.values()
+    return [[None if cell == "" else cell for cell in row] for row in rows]
