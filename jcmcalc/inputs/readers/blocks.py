@@ -28,9 +28,10 @@ from jcmcalc.model.errors import InputError
 
 #: Rows per block (a Parquet record batch): bounds the memory a file's readings take.
 BLOCK_ROWS = 1 << 20
-#: Bytes of a streamed CSV file parsed per block (about 240,000 rows of 35 characters); one
-#: block is parsed ahead of the one being summed.
-BLOCK_BYTES = 1 << 23
+#: Bytes of a streamed CSV file parsed per block (about 120,000 rows of 35 characters); one
+#: block is parsed ahead of the one being summed (measured with benchmarks/csv_read.py: 4 MiB
+#: a little faster than 8 or 16 MiB, and half the memory of 16).
+BLOCK_BYTES = 1 << 22
 
 
 class ReadWhole(Exception):

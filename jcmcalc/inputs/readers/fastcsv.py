@@ -140,10 +140,16 @@ def batches(table: Table, size: int, again: type[Exception]) -> Iterator[Table]:
     careful reader must read it whole). The file's digest, of the bytes parsed, is recorded
     once every block was read."""
     shape = next(iter(table.cells.values())).shape
-    reading = _Reading(shape, size, again)
     row = 2
-    # the next block is read, hashed and parsed in a thread while the caller sums this one
-    with file_errors(table.path), table.path.open("rb") as stream, ThreadPoolExecutor(1) as pool:
+    # the next block is read and parsed in a thread while the caller sums this one, its bytes
+    # hashed in another (hashlib lets go of the interpreter meanwhile), in the order read
+    with (
+        file_errors(table.path),
+        table.path.open("rb") as stream,
+        ThreadPoolExecutor(1) as pool,
+        ThreadPoolExecutor(1) as hashing,
+    ):
+        reading = _Reading(shape, size, again, hashing)
         pending = pool.submit(reading.next, stream)
         while (found := pending.result()) is not None:
             pending = pool.submit(reading.next, stream)
@@ -154,11 +160,14 @@ def batches(table: Table, size: int, again: type[Exception]) -> Iterator[Table]:
 
 
 class _Reading:
-    """A streamed file read a block of whole lines (about ``block`` bytes) at a time, hashed
-    as it is read; ``again`` is raised for a block that is not plain."""
+    """A streamed file read a block of whole lines (about ``block`` bytes) at a time, each
+    chunk read hashed by ``hashing`` (one thread: in order); ``again`` is raised for a block
+    that is not plain."""
 
-    def __init__(self, shape: Shape, block: int, again: type[Exception]) -> None:
-        self.shape, self.block, self.again = shape, max(block, 1), again
+    def __init__(
+        self, shape: Shape, block: int, again: type[Exception], hashing: ThreadPoolExecutor
+    ) -> None:
+        self.shape, self.block, self.again, self.hashing = shape, max(block, 1), again, hashing
         self.digest, self.size, self.rest = hashlib.sha256(), 0, b""
         self.parser: Parser | None = None
 
@@ -168,7 +177,7 @@ class _Reading:
         start = self.shape.start if self.parser is None else 0  # the first block: the header
         while True:
             chunk = stream.read(self.block)
-            self.digest.update(chunk)
+            self.hashing.submit(self.digest.update, chunk)
             self.size += len(chunk)
             data += chunk
             end = data.rfind(b"\n") + 1 if chunk else len(data)
