@@ -35,6 +35,27 @@ def values(array: Any) -> np.ndarray:
     return found.view(dtype[1]) if dtype[1] else found
 
 
+def unscaled(array: Any) -> np.ndarray | None:
+    """The unscaled integers of a ``decimal128`` array or chunked array as int64 (``1.50`` of
+    scale 2 is 150), each value's low 64 bits; None when a value does not fit them (arrow's CSV
+    reader can rescale a value beyond its type's precision). An empty cell holds whatever the
+    buffer holds: take it out through :func:`valid`."""
+    import pyarrow as pa
+
+    if not isinstance(array, pa.Array):
+        parts = [unscaled(chunk) for chunk in chunks(array)]
+        if any(part is None for part in parts):
+            return None
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    assert pa.types.is_decimal128(array.type)
+    words = np.frombuffer(array.buffers()[1], "<i8", 2 * (array.offset + len(array)))
+    low, high = words[2 * array.offset :: 2], words[2 * array.offset + 1 :: 2]
+    fits = high == (low >> 63)  # the high word only extends the low word's sign
+    if not fits.all() and not fits[valid(array)].all():
+        return None
+    return low
+
+
 def valid(array: Any) -> np.ndarray:
     """Which cells of an arrow array or chunked array hold a value."""
     import pyarrow as pa

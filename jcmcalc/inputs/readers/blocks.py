@@ -28,10 +28,10 @@ from jcmcalc.model.errors import InputError
 
 #: Rows per block (a Parquet record batch): bounds the memory a file's readings take.
 BLOCK_ROWS = 1 << 20
-#: Bytes of a streamed CSV file parsed per block (about 60,000 rows of 35 characters): pyarrow's
-#: streaming reader holds about a dozen blocks ahead (measured: 245 MiB peak for 2 MiB blocks of
-#: a 375 MiB file, 593 MiB for 16 MiB blocks).
-BLOCK_BYTES = 1 << 21
+#: Bytes of a streamed CSV file parsed per block (about 120,000 rows of 35 characters); one
+#: block is parsed ahead of the one being summed (measured with benchmarks/csv_read.py: 4 MiB
+#: a little faster than 8 or 16 MiB, and half the memory of 16).
+BLOCK_BYTES = 1 << 22
 
 
 class ReadWhole(Exception):
@@ -93,8 +93,8 @@ def blocks(table: columns.Table, size: int | None) -> Iterator[columns.Table]:
     if not streamed(table) and (size is None or len(table) <= size):
         yield table
         return
-    if streamed(table):
-        yield from _hashed(table.path, fastcsv.batches(table, BLOCK_BYTES, ReadWhole))
+    if streamed(table):  # (hashed as it is read, by the reader itself)
+        yield from fastcsv.batches(table, BLOCK_BYTES, ReadWhole)
         return
     if any(isinstance(column, parquet.ParquetColumn) for column in table.cells.values()):
         yield from _hashed(table.path, _batches(table, size))

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import operator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ import numpy as np
 
 from jcmcalc.inputs.project import read_bytes
 from jcmcalc.inputs.readers import xlsx_parts
-from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table, number_text
+from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Table, number_text, stripped
 from jcmcalc.model.errors import InputError
 
 #: Day 0 of Excel's 1900 date system as it counts after 1900-02-28.
@@ -36,7 +39,14 @@ LAST_SERIAL = 2958465
 def load(path: Path, sheet: str | None = None) -> Table:
     """The columns of one sheet of a workbook."""
     name, records = _records(path, sheet)
-    start = next((i for i, row in enumerate(records) if any(_given(v) for v in row)), None)
+    return table(path, name, records)
+
+
+def table(path: Path, name: str, records: list[list[Any]]) -> Table:
+    """The columns of sheet ``name``, whose rows of cells calamine gave as ``records``. Each
+    column is taken whole (its cells' types found at once, dates by their day numbers), never
+    a row at a time in Python."""
+    start = next((i for i, row in enumerate(records) if any(map(_given, row))), None)
     if start is None:
         raise InputError(f"no header row in sheet {name!r}", file=path, row=1)
     header = [str(v).strip() if _given(v) else "" for v in records[start]]
@@ -47,24 +57,47 @@ def load(path: Path, sheet: str | None = None) -> Table:
     if len(set(header)) != len(header):
         duplicate = next(t for t in header if header.count(t) > 1)
         raise InputError(f"column {duplicate!r} appears twice", file=path, row=start + 1)
-    body, rows = [], []
-    for number, row in enumerate(records[start + 1 :], start=start + 2):
-        if not any(_given(v) for v in row):
-            continue
-        extra = next((j for j in range(len(header), len(row)) if _given(row[j])), None)
-        if extra is not None:
-            raise InputError(
-                f"a value in column {extra + 1}, beyond the header's {len(header)} columns",
-                file=path,
-                row=number,
-            )
-        body.append(row)
-        rows.append(number)
-    cells = {
-        title: _column([row[j] if j < len(row) else "" for row in body], title, rows, path)
+    count = len(records) - start - 1
+    cells = list(itertools.zip_longest(*records[start + 1 :], fillvalue=""))  # the columns
+    cells += [("",) * count] * (len(header) - len(cells))
+    found = [_given_cells(column) for column in cells]
+    given = [flags for flags, _ in found]
+    rows = np.arange(start + 2, start + 2 + count)
+    kept = np.logical_or.reduce(given) if given else np.zeros(0, dtype=bool)
+    beyond = [(int(np.argmax(g)), j) for j, g in enumerate(given) if j >= len(header) and g.any()]
+    if beyond:  # the first row holding one, its first such column
+        first, column = min(beyond)
+        raise InputError(
+            f"a value in column {column + 1}, beyond the header's {len(header)} columns",
+            file=path,
+            row=int(rows[first]),
+        )
+    every = bool(kept.all())
+    body = {
+        title: found[j][1]
+        if every and found[j][1] is not None and title not in TIME_COLUMNS
+        else _column(cells[j] if every else _kept(cells[j], kept), title, rows[kept], path)
         for j, title in enumerate(header)
     }
-    return Table(path, tuple(header), cells, np.array(rows, dtype=np.int64), {})
+    return Table(path, tuple(header), body, rows[kept], {})
+
+
+def _given_cells(column: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which cells of a column hold something (not empty, not blank text); and a column of
+    text only as :func:`_column` takes it (stripped), else None."""
+    kinds = set(map(type, column))
+    if not kinds & {str, type(None)}:
+        return np.ones(len(column), dtype=bool), None
+    if kinds == {str}:
+        if column.count("") == len(column):  # (a column left empty)
+            return np.zeros(len(column), dtype=bool), np.full(len(column), "", dtype="<U1")
+        text = stripped(np.array(column, dtype=str))
+        return np.char.str_len(text) > 0, text
+    return np.fromiter(map(_given, column), dtype=bool, count=len(column)), None
+
+
+def _kept(column: tuple[Any, ...], kept: np.ndarray) -> list[Any]:
+    return list(itertools.compress(column, kept.tolist()))
 
 
 def _records(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
@@ -93,7 +126,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _column(values: list[Any], title: str, rows: list[int], path: Path) -> np.ndarray:
+def _column(values: Sequence[Any], title: str, rows: Any, path: Path) -> np.ndarray:
     """One column: float64 (NaN where empty) when every given cell is a number, datetime64 when
     every cell of a time column is a date or a serial number, else text."""
     kinds = set(map(type, values))
@@ -102,7 +135,7 @@ def _column(values: list[Any], title: str, rows: list[int], path: Path) -> np.nd
     if kinds == {str} and title not in TIME_COLUMNS:  # every cell text (blank: "")
         return np.char.strip(np.array(values, dtype=str))
     if kinds and kinds <= {dt.date, dt.datetime} and title in TIME_COLUMNS:  # date cells
-        return np.array(values, dtype="datetime64[us]")
+        return _dates(values, kinds)
     given = [v for v in values if _given(v)]
     moments = given and all(_number(v) or isinstance(v, dt.date) for v in given)
     if title in TIME_COLUMNS and len(given) == len(values) and moments:
@@ -118,6 +151,31 @@ def _column(values: list[Any], title: str, rows: list[int], path: Path) -> np.nd
     if given and all(_number(v) for v in given):
         return np.array([float(v) if _given(v) else np.nan for v in values], dtype=np.float64)
     return np.array([_text(v) for v in values], dtype=str)
+
+
+def _dates(values: Sequence[Any], kinds: set[type]) -> np.ndarray:
+    """Date (or date and time) cells as datetime64[us], from their day numbers and times
+    (numpy converts date objects one at a time, ten times slower)."""
+    if kinds == {dt.datetime} and any(value.tzinfo for value in values):
+        return np.array(values, dtype="datetime64[us]")  # (calamine gives no zones)
+    if len(kinds) > 1:
+        return np.array(values, dtype="datetime64[us]")
+    count = len(values)
+    days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=count)
+    ticks = (days - _DAY_ZERO) * 86_400_000_000
+    if kinds == {dt.datetime}:
+        for part, micro in _TIME_PARTS:
+            ticks += np.fromiter(map(part, values), dtype=np.int64, count=count) * micro
+    return ticks.view("datetime64[us]")
+
+
+_DAY_ZERO = dt.date(1970, 1, 1).toordinal()
+_TIME_PARTS = (
+    (operator.attrgetter("hour"), 3_600_000_000),
+    (operator.attrgetter("minute"), 60_000_000),
+    (operator.attrgetter("second"), 1_000_000),
+    (operator.attrgetter("microsecond"), 1),
+)
 
 
 def _moment(value: Any) -> np.datetime64:

@@ -1,14 +1,16 @@
 """Parquet monitoring files (pyarrow, optional): columns read one row group at a time.
 
 A column's unit may be in its field metadata (``unit``). Numbers follow the rules of
-:mod:`jcmcalc.inputs.scaled`: integer columns are read as integers (exact beyond 2**53), float
-columns as the shortest decimal of each float; a null is a missing cell, a NaN an error.
+:mod:`jcmcalc.inputs.scaled`: integer columns are read as integers (exact beyond 2**53), decimal
+columns as their scaled integers, float columns as the shortest decimal of
+each float; a null is a missing cell, a NaN an error.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +136,14 @@ def _check_file(path: Path) -> None:
 
 
 def numeric(column: Any) -> bool:
+    """Whether an arrow column holds numbers read as numbers (else as text): integers, floats
+    and ``decimal128`` of a scale of zero or more."""
     import pyarrow as pa
 
-    return pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+    kind = column.type
+    if pa.types.is_decimal128(kind):
+        return kind.scale >= 0
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
 def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.ndarray, Any]:
@@ -147,6 +154,13 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
         present = arrow_numpy.valid(column)
         values = arrow_numpy.values(column)  # an empty cell's slot is left out below
         return present, scaled.from_integers(values if present.all() else values[present])
+    if pa.types.is_decimal(column.type):
+        present = arrow_numpy.valid(column)
+        integers = arrow_numpy.unscaled(column)
+        if integers is None:  # beyond 64 bits: each value exactly, one at a time
+            given = [Fraction(value) for value in column.to_pylist() if value is not None]
+            return present, scaled.from_fractions(given)
+        return present, decimals(integers if present.all() else integers[present], column.type)
     if column.null_count == 0:
         return np.ones(len(column), dtype=bool), _floats(column, title=title, file=file, rows=rows)
     present = arrow_numpy.valid(column)
@@ -154,6 +168,20 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
     positions = np.flatnonzero(present)
     scaled.finite(values, lambda i: int(rows[positions[i]]), title=title, file=file)
     return present, scaled.from_floats(values)
+
+
+def decimals(integers: np.ndarray, kind: Any) -> scaled.Scaled:
+    """Decimals of arrow type ``kind`` from their unscaled int64 ``integers``, exactly, at the
+    fewest decimal places that hold them all (as a float column's are read)."""
+    if not len(integers):
+        return scaled.Scaled(np.zeros(0), 0, 0.0)
+    place = kind.scale
+    while place and not np.any(integers % 10):
+        integers, place = integers // 10, place - 1
+    largest = int(np.abs(integers).max())
+    if largest < scaled.SIGNIFICANT:  # whole numbers float64 carries exactly
+        return scaled.Scaled(integers.astype(np.float64), place, float(largest))
+    return scaled.Scaled(integers.astype(object), place, float(largest))
 
 
 def _floats(column: Any, *, title: str, file: object, rows: Any) -> scaled.Scaled:

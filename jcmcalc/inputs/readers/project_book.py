@@ -108,8 +108,10 @@ class _Reader:
     def table(self, name: str) -> Table:
         """The columns of sheet ``name`` as the monitoring workbook reader reads them; its
         messages name the sheet (and the row)."""
+        grid = self.grid(name)  # checked once, read once
+        assert grid is not None
         try:
-            return excel.load(self.path, name)
+            return excel.table(self.path, name, grid.rows)
         except InputError as exc:
             if exc.at or f"sheet {name!r}" in exc.message:
                 raise

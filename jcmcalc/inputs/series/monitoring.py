@@ -171,7 +171,7 @@ def open_table(
         raise InputError(
             "a file under [monitoring] needs a 'date' or 'timestamp' column", file=path, row=1
         )
-    if not len(table):
+    if not blocks.streamed(table) and not len(table):  # (a streamed file is counted as read)
         return None
     candidates = [only] if only is not None else sorted(context.periods, key=lambda p: p.start)
     return table, found_columns, candidates, time_title

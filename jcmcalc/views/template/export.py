@@ -239,6 +239,8 @@ def _cells(column: Any, title: str) -> list[Any]:
 
 
 def _cell(value: Any, title: str) -> Any:
+    if isinstance(value, Decimal):  # a CSV reading parsed typed: as its decimal text
+        value = format(value.normalize(), "f")
     if isinstance(value, float):
         return None if value != value else value
     if not isinstance(value, str):
