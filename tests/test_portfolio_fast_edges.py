@@ -33,7 +33,7 @@ TITLES = (
 )
 OK = "true,true,true"
 NOT_GIVEN = (
-    " (rated_capacity) is not given: the plausibility checks 'capacity factor', 'capacity "
+    " (rated capacity) is not given: the plausibility checks 'capacity factor', 'capacity "
     "factor, lower' cannot be judged without it; give it in the project file"
 )
 NFD = unicodedata.normalize("NFD", "Pé")  # the same project as "Pé" once normalised
@@ -233,3 +233,13 @@ def test_a_table_evaluated_in_parts_writes_the_same_bytes(
     monkeypatch.setattr(compute, "CHUNK", chunk)
     assert table_csv(table, api.get_methodology) == whole
     assert whole[0] == to_csv(portfolio.calculate(table, api.get_methodology))
+
+
+def test_a_signature_that_fails_names_each_rows_own_system(tmp_path: Path) -> None:
+    """Rows of one failing signature (grid, no factor) name their own system, not a stand-in."""
+    table = tmp_path / "table.csv"
+    rows = [f"P{n},TH_AM001@3.0,2024-01-01,2024-12-31,S-{n},grid,,,100,{OK}\n" for n in (7, 8)]
+    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    failed = {r.project: r.message for r in portfolio.calculate(table, api.get_methodology)[:-1]}
+    assert "missing value for PV system 'S-7'" in failed["P7"]
+    assert "missing value for PV system 'S-8'" in failed["P8"]

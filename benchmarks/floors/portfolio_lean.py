@@ -48,12 +48,12 @@ HEADER = (
     "emission_reductions_tco2,credits,status,message,warnings,coverage,allocation,creditable\n"
 )
 WARNING = (
-    "P_rated,i for PV system '{}' (rated_capacity) is not given: the plausibility checks "
+    "P_rated,i for PV system '{}' (rated capacity) is not given: the plausibility checks "
     "'capacity factor', 'capacity factor, lower' cannot be judged without it; give it in the "
     "project file"
 )
 MISSING = (
-    "{file}, row {{}}: parameter EF_RE,i: missing value for PV system '1': the table 'best "
+    "{file}, row {{}}: parameter EF_RE,i: missing value for PV system '{{}}': the table 'best "
     "diesel generator' has no row for connection_case=grid; give it in the project file with "
     'its source, e.g. {{ value = "... t_CO2/MWh", source = "..." }}'
 )
@@ -183,7 +183,9 @@ def lines(
     if failed.any():
         message = MISSING.format(file=Path(source).name).replace('"', '""').split("{}")
         rows = pc.cast(pa.array(part["row"]), pa.string())
-        cell = pc.binary_join_element_wise('"' + message[0], rows, message[1] + '"', "")
+        cell = pc.binary_join_element_wise(
+            '"' + message[0], rows, message[1], part["system"], message[2] + '"', ""
+        )
         lost = pc.binary_join_element_wise(
             part["project"], METHODOLOGY, "", "", "", "", "", "", "", "failed", cell, "", "", "",
             "\n", ",",

@@ -80,11 +80,8 @@ class Signatures:
             try:
                 resolved, notes = self._resolve(cells, "1")
             except InputError as exc:
-                subject = f"parameter {exc.parameter}: " if exc.parameter else ""
-                fail(
-                    by_code[ends[number - 1] if number else 0 : ends[number]],
-                    f"{subject}{exc.message}",
-                )
+                rows = by_code[ends[number - 1] if number else 0 : ends[number]]
+                self._failed(cells, rows, member, exc, fail)
                 continue
             warns[number] = bool(notes)
             for name, value in resolved.items():
@@ -100,6 +97,25 @@ class Signatures:
             (names, signatures, code), np.flatnonzero(warns[code]), project, member
         )
         return Fixed(resolved, warned, texts)
+
+    def _failed(
+        self,
+        cells: dict[str, str],
+        rows: np.ndarray,
+        member: np.ndarray,
+        error: InputError,
+        fail: Callable[[np.ndarray, str], None],
+    ) -> None:
+        """Fail ``rows`` of a signature that does not resolve (``error``), each with the message
+        naming its own member (resolved again once per member id)."""
+        for named in np.unique(member[rows]).tolist():
+            try:
+                self._resolve(cells, str(named))
+                exc = error  # (resolving does not depend on the id: the same error stands)
+            except InputError as own:
+                exc = own
+            subject = f"parameter {exc.parameter}: " if exc.parameter else ""
+            fail(rows[member[rows] == named], f"{subject}{exc.message}")
 
     def _warnings(
         self,
