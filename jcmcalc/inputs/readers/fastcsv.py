@@ -297,7 +297,8 @@ class Parser:
         cells = {t: _column(t, table.column(i), numbers) for i, t in enumerate(self.shape.titles)}
         if any(cell is None for cell in cells.values()):
             return None
-        self.places = max(self.places, span.places())  # the next blocks typed with as many
+        if self.shape.values():  # the next blocks typed with as many places
+            self.places = max(self.places, span.places())
         return cells, table.num_rows
 
     def _typed(self, span: Span) -> tuple[dict[str, Any], int] | None:
