@@ -11,7 +11,7 @@ import pytest
 
 import jcmcalc
 from jcmcalc import api
-from jcmcalc.authoring.testing import assert_worked_case, worked_cases
+from jcmcalc.authoring.testing import assert_worked_case, unlabelled, worked_cases
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import Confidence
 from jcmcalc.views.formatting import methodology_text
@@ -332,3 +332,10 @@ def test_gas_in_nm3_is_shown_in_nm3_as_written() -> None:
     assert units[("NCV_j", None)] == "GJ/Nm3"
     fuel = result.inputs.periods[1].values["fuel_consumption"][("OTB-1", "NG")]
     assert (fuel.value, fuel.unit, fuel.written) == (415675, "kL", "Nm3")
+
+
+def test_every_record_labels_what_was_not_read() -> None:
+    family = [m for m in jcmcalc.methodologies() if m.about.family == "boilers"]
+    assert len(family) == 11
+    for methodology in family:
+        assert not unlabelled(methodology), (methodology.label, unlabelled(methodology))

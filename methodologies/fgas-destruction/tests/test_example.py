@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import jcmcalc
+from jcmcalc.authoring.testing import unlabelled
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vietnam-furnace" / "project.toml"
 
@@ -52,3 +53,10 @@ def test_ids_do_not_pretend_to_be_approved() -> None:
         assert methodology.about.approved == ""
         assert methodology.about.confidence == "inferred"
         assert all(criterion.confidence == "inferred" for criterion in methodology.criteria)
+
+
+def test_every_record_labels_what_was_not_read() -> None:
+    family = [m for m in jcmcalc.methodologies() if m.about.family == "fgas-destruction"]
+    assert family
+    for methodology in family:
+        assert not unlabelled(methodology), (methodology.label, unlabelled(methodology))
