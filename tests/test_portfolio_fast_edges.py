@@ -243,3 +243,36 @@ def test_a_signature_that_fails_names_each_rows_own_system(tmp_path: Path) -> No
     failed = {r.project: r.message for r in portfolio.calculate(table, api.get_methodology)[:-1]}
     assert "missing value for PV system 'S-7'" in failed["P7"]
     assert "missing value for PV system 'S-8'" in failed["P8"]
+
+
+@pytest.mark.parametrize(
+    "cell", ["", "-5.5", "12.12345", "1e3", "007.50", "+3.25", ".5", "5.", " 4.5", "9" * 16]
+)
+def test_the_typed_read_gives_the_careful_readers_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str
+) -> None:
+    """A table whose ids, factors and energies are mostly distinct is parsed typed (energies
+    and factors as exact decimals, ids as text); a last row beyond the first rows, with an
+    edge cell, is read as the standard library's reader reads it (or the file goes to it)."""
+    pytest.importorskip("pyarrow")
+
+    def factor(n: int) -> str:  # 1 to 4 decimals, as written
+        return f"0.{(n * 37) % 9999 + 1:04}".rstrip("0")
+
+    rows = [
+        f"P{n:05},TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,{factor(n)},a study,"
+        f"{n * 7 % 1000}.{n % 97:03},{OK}\n"
+        for n in range(1500)
+    ]
+    rows.append(f"Z,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,\"{cell}\",{OK}\n")
+    table = tmp_path / "typed.csv"
+    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    careful = table_csv(table, api.get_methodology)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    if cell in ("", "-5.5", "007.50", "+3.25", ".5", "5."):  # cells arrow reads as decimals
+        cells = read(table).cells
+        assert str(cells["EG_i,p [MWh]"].type) == "decimal128(18, 4)"
+        assert str(cells["EF_RE,i [t_CO2/MWh]"].type) == "decimal128(18, 4)"
+        assert cells["project"].dtype.kind == "U" and cells["methodology"].strides == (0,)
+    assert table_csv(table, api.get_methodology) == careful
+    assert len(careful[0].splitlines()) == 1503  # header, 1501 rows (or failures), total

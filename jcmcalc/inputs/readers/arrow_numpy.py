@@ -56,6 +56,17 @@ def unscaled(array: Any) -> np.ndarray | None:
     return low
 
 
+def taken(array: Any, positions: np.ndarray) -> Any:
+    """``array.take(positions)`` with the positions handed over as an arrow array made from
+    their buffer (arrow makes one of a numpy array through pandas, importing it)."""
+    import pyarrow as pa
+
+    positions = np.ascontiguousarray(positions, dtype=np.int64)
+    return array.take(
+        pa.Array.from_buffers(pa.int64(), len(positions), [None, pa.py_buffer(positions)])
+    )
+
+
 def valid(array: Any) -> np.ndarray:
     """Which cells of an arrow array or chunked array hold a value."""
     import pyarrow as pa

@@ -12,7 +12,7 @@ import csv
 import math
 import re
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,15 @@ def text_cells(column: Any) -> np.ndarray:
     return stripped(column.astype(str, copy=False))
 
 
+def anything(column: Any) -> bool:
+    """Whether any cell of a column holds something (a number, text that is not empty)."""
+    if is_arrow(column) and parquet.numeric(column):
+        return column.null_count < len(column)
+    known = coded(column) if not is_arrow(column) else None
+    cells = known[0] if known is not None else text_cells(column)
+    return bool(np.any(cells != ""))
+
+
 def number_text(value: float) -> str:
     """A number as an id's text: ``1.0`` as ``"1"``, ``1.5`` as ``"1.5"``, NaN as ``""``."""
     if value != value:
@@ -240,12 +249,43 @@ def known_codes(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``names[codes]``, a dictionary-encoded column's text (``names`` stripped), whose
     :func:`encode` is then known without hashing every cell again."""
     values, inverse = np.unique(names, return_inverse=True)
-    coded = inverse.astype(np.int32)[codes]
+    return _compact(values, inverse.astype(np.int32)[codes], lambda: names[codes])
+
+
+def taken(cells: np.ndarray, selected: np.ndarray) -> np.ndarray:
+    """``cells[selected]``, its :func:`encode` known where that of ``cells`` is."""
+    known = coded(cells)
+    if known is None:
+        return cells[selected]
+    return _compact(known[0], known[1][selected], lambda: cells[selected])
+
+
+def _compact(values: np.ndarray, coded: np.ndarray, text: Callable[[], np.ndarray]) -> np.ndarray:
+    """The text of ``coded`` (codes among the sorted distinct ``values``), from ``text()``, its
+    encode known: only the values present kept."""
     present = np.bincount(coded, minlength=len(values)) > 0
     if not present.all():
         values, coded = values[present], (np.cumsum(present) - 1).astype(np.int32)[coded]
     one = len(values) == 1  # one text in every cell: a read-only view of it, no copy per cell
-    found = _stripped(np.broadcast_to(values, len(codes)) if one else names[codes])
+    return remember(np.broadcast_to(values, len(coded)) if one else text(), values, coded)
+
+
+def sorted_codes(cells: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``cells`` (stripped text), whose :func:`encode` is then known from ``order``, the
+    positions that sort them (a reader's sort); ``cells`` encoded as usual if they do not."""
+    ordered = cells[order]
+    if len(cells) and not np.all(ordered[1:] >= ordered[:-1]):
+        return cells
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    coded = np.empty(len(cells), dtype=np.int32)
+    coded[order] = np.cumsum(new) - 1
+    return remember(cells, ordered[new], coded)
+
+
+def remember(found: np.ndarray, values: np.ndarray, coded: np.ndarray) -> np.ndarray:
+    """``found``, stripped text whose :func:`encode` is ``values`` (its distinct cells, sorted)
+    and ``coded`` (each cell's place among them), remembered with it (made read-only)."""
+    found = _stripped(found)
     key = id(found)
     _CODED[key] = (weakref.ref(found, lambda _: _CODED.pop(key, None)), values, coded)
     return found

@@ -97,7 +97,7 @@ def load(path: Path, separator: str, *, stream: bool = True, numbers: bool = Tru
     if stream and size >= STREAM_BYTES:
         return _streamed(path, separator)
     data = read_bytes(path, what="monitoring file")
-    shape = _shape(path, data, separator, numbers)
+    shape = shape_of(path, data, separator, numbers)
     if shape is None:
         return None
     parser = Parser(shape, data[shape.start : shape.start + HEAD])
@@ -108,7 +108,7 @@ def load(path: Path, separator: str, *, stream: bool = True, numbers: bool = Tru
     return Table(path, shape.titles, cells, Counting(2, count), {})
 
 
-def _shape(path: Path, data: bytes, separator: str, numbers: bool) -> Shape | None:
+def shape_of(path: Path, data: bytes, separator: str, numbers: bool) -> Shape | None:
     """The header of a file whose first bytes are ``data``, checked; None when the careful
     reader must read the file."""
     found = _header(data, separator)
@@ -126,7 +126,7 @@ def _streamed(path: Path, separator: str) -> Table | None:
     """A large CSV file's header, its columns to be read block by block."""
     with file_errors(path), path.open("rb") as stream:
         head = stream.read(HEAD + 1)  # more than HEAD: a longer first line is no header here
-    shape = _shape(path, head, separator, True)
+    shape = shape_of(path, head, separator, True)
     if shape is None:
         return None
     names = zip(shape.raw, shape.titles, strict=True)
@@ -288,10 +288,10 @@ class Parser:
             found = self._typed(span)
             if found is not None:
                 return found
-        table = _parse(span, self.shape, self.shape.types(None)) or _parse(
+        table = parse(span, self.shape, self.shape.types(None)) or parse(
             span, self.shape, self.shape.types(None, times=False)
         )
-        if table is None or not _plain(table):
+        if table is None or not plain(table):
             return None
         numbers = self.shape.numbers
         cells = {t: _column(t, table.column(i), numbers) for i, t in enumerate(self.shape.titles)}
@@ -305,17 +305,17 @@ class Parser:
         """The block with value columns as exact decimals; None when it is not so."""
         import pyarrow as pa
 
-        table = _parse(span, self.shape, self.shape.types(self.places))
-        if table is None or not _plain(table):
+        table = parse(span, self.shape, self.shape.types(self.places))
+        if table is None or not plain(table):
             return None
         cells, letters = {}, 0
         for i, title in enumerate(self.shape.titles):
             column = table.column(i)
             if pa.types.is_dictionary(column.type):
                 whole = column.combine_chunks()
-                if not _text_ok(whole.dictionary):
+                if not text_ok(whole.dictionary):
                     return None
-                letters += _letters(whole)
+                letters += count_letters(whole)
                 column = pa.chunked_array([whole])
             elif pa.types.is_decimal(column.type) and arrow_numpy.unscaled(column) is None:
                 return None  # rescaled beyond 64 bits (arrow does not check the precision)
@@ -325,7 +325,7 @@ class Parser:
         return cells, table.num_rows
 
 
-def _parse(span: Span, shape: Shape, types: dict[str, Any]) -> Any:
+def parse(span: Span, shape: Shape, types: dict[str, Any]) -> Any:
     """The block as an arrow table of ``types``; None if arrow refuses it."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -343,14 +343,14 @@ def _parse(span: Span, shape: Shape, types: dict[str, Any]) -> Any:
         return None
 
 
-def _plain(table: Any) -> bool:
+def plain(table: Any) -> bool:
     """Whether the block has no empty line (a row whose first cell is empty). (A block cut
     inside a quoted cell, at a line end in it, ends in a cell holding that line end, which
-    no typed column takes and :func:`_text_ok` refuses.)"""
+    no typed column takes and :func:`text_ok` refuses.)"""
     return not (table.num_rows and table.column(0).null_count)
 
 
-def _letters(column: Any) -> int:
+def count_letters(column: Any) -> int:
     """How many ``e`` and ``E`` a dictionary-encoded text column's cells hold in all."""
     import pyarrow.compute as pc
 
@@ -365,7 +365,7 @@ def _letters(column: Any) -> int:
     return int(np.bincount(codes, minlength=len(names)) @ each)
 
 
-def _text_ok(text: Any) -> bool:
+def text_ok(text: Any) -> bool:
     """Whether text cells are within the standard library's field limit and on one line."""
     import pyarrow.compute as pc
 
@@ -378,7 +378,7 @@ def _text_ok(text: Any) -> bool:
 
 def _column(title: str, column: Any, numbers: bool = True) -> Any:
     """A column parsed as text: a value column as float64 where that is exact (times were
-    cast in the parse); None for a text column the careful reader must read (:func:`_text_ok`).
+    cast in the parse); None for a text column the careful reader must read (:func:`text_ok`).
     """
     import pyarrow as pa
 
@@ -395,7 +395,7 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
         floats = _floats(column)
         if floats is not None:
             return floats
-    if not _text_ok(text):
+    if not text_ok(text):
         return None
     return pa.chunked_array([whole])
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from jcmcalc.inputs import boundary, leaves
 from jcmcalc.inputs.project import Period
-from jcmcalc.inputs.readers import columns
+from jcmcalc.inputs.readers import arrow_numpy, columns
 from jcmcalc.inputs.readers.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
@@ -88,7 +88,7 @@ def evaluate_columns(
     groups: dict[tuple[str, str, str], tuple[Methodology, list[str]]] = {}
     failures: list[Row] = []
     frames: list[Frame] = []
-    for label in np.unique(labels).tolist():
+    for label in columns.encode(labels)[0].tolist():
         identifier, _, version = label.partition("@")
         try:
             methodology = get(identifier, version or None)
@@ -141,15 +141,14 @@ def project_chunks(table: columns.Table, size: int) -> Iterator[columns.Table]:
     if len(table) <= size:
         yield table
         return
-    names, code = columns.encode(columns.text_cells(table.cells["project"]))
+    cells = columns.text_cells(table.cells["project"])
+    names, code = columns.encode(cells)
+    known = columns.remember(cells, names, code)
+    table = attrs.evolve(table, cells={**table.cells, "project": known})
     order = np.argsort(code, kind="stable")
     cuts = np.searchsorted(code[order], code[order][size::size])  # at a project's first row
     for rows in np.split(order, np.unique(cuts[cuts > 0])):
-        part = _subset(table, np.sort(rows))
-        mine = code[np.sort(rows)]  # a range of the sorted ids: their codes stay known
-        first = int(mine.min())
-        ids = columns.known_codes(names[first : int(mine.max()) + 1], mine - first)
-        yield attrs.evolve(part, cells={**part.cells, "project": ids})
+        yield _subset(table, np.sort(rows))  # its project ids' codes stay known
 
 
 def unfit(methodology: Methodology) -> str:
@@ -183,11 +182,8 @@ def _take(column: Any, selected: np.ndarray) -> Any:
     """The cells ``selected`` of a column; a text column whose distinct cells are known
     (:func:`columns.known_codes`) keeps them known, one text repeated stays a view."""
     if not isinstance(column, np.ndarray):
-        return column.take(selected)
-    known = columns.coded(column)
-    if known is None:
-        return column[selected]
-    return columns.known_codes(known[0], known[1][selected])
+        return arrow_numpy.taken(column, selected)
+    return columns.taken(column, selected)
 
 
 class _Group:
@@ -233,7 +229,7 @@ class _Group:
         for title in self.table.titles:
             if title in known or EXTRA.match(title):
                 continue
-            if not np.any(columns.text_cells(self.table.cells[title]) != ""):
+            if not columns.anything(self.table.cells[title]):
                 continue  # a column of another methodology of the table
             match = _VALUE.match(title)
             if not match:

@@ -1,15 +1,18 @@
 """Reading a portfolio table (CSV or Parquet) into columns.
 
-A clean CSV file of at least :data:`~jcmcalc.inputs.readers.fastcsv.SMALLEST` bytes is parsed by
-pyarrow's multithreaded reader when pyarrow is installed (:mod:`jcmcalc.inputs.readers.fastcsv`, the
-reader of monitoring files), every column as text: the exact rules for numbers
-(:func:`jcmcalc.inputs.readers.columns.numbers`) then apply to the cells as written. Text is
-stripped, each distinct cell of a column of names converted once. Any file that reader does
-not take as it is (an empty line, a row of another length, bytes that are not UTF-8, a
-smaller file, no pyarrow) is read by the standard library reader
-(:func:`jcmcalc.inputs.readers.columns.load`), whose messages name the row. Either way every cell
-then goes through the same checks, so a bad cell fails its own project, naming the file and
-the row.
+A clean CSV file of at least :data:`~jcmcalc.inputs.readers.fastcsv.SMALLEST` bytes is parsed
+once by pyarrow's multithreaded reader when pyarrow is installed, each column typed by its
+first rows (:mod:`jcmcalc.portfolio.table.typed`): a column of repeated cells as a dictionary
+(each distinct cell converted once), a value column of mostly distinct cells as exact decimals,
+other text as text, its distinct cells found by arrow's sort. A file that parse does not take
+as it is goes to the monitoring files' reader with every column as text
+(:mod:`jcmcalc.inputs.readers.fastcsv`: the exact rules for numbers,
+:func:`jcmcalc.inputs.readers.columns.numbers`, then apply to the cells as written), and a file
+that reader does not take either (an empty line, a row of another length, bytes that are not
+UTF-8, a smaller file, no pyarrow) to the standard library reader
+(:func:`jcmcalc.inputs.readers.columns.load`), whose messages name the row. Either way every
+cell then goes through the same checks, so a bad cell fails its own project, naming the file
+and the row.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs.readers import arrow_numpy, columns, fastcsv
+from jcmcalc.portfolio.table import typed
 
 #: Cells of a column turned into numpy text at a time (bounds the index arrays).
 BLOCK = 1 << 16
@@ -29,10 +33,10 @@ BLOCK = 1 << 16
 def read(path: Path) -> columns.Table:
     """The portfolio table at ``path`` (CSV or Parquet)."""
     if path.suffix.lower() not in columns.PARQUET:
-        table = fastcsv.load(path, ",", stream=False, numbers=False)  # held whole: no stream
+        table = typed.load(path) or fastcsv.load(path, ",", stream=False, numbers=False)
         if table is not None:
             cells = {title: _cells(column) for title, column in table.cells.items()}
-            table = attrs.evolve(table, cells=cells)  # the arrow columns are let go
+            table = attrs.evolve(table, cells=cells)  # the arrow text columns are let go
             import pyarrow as pa
 
             pa.default_memory_pool().release_unused()  # their memory, back to the system
@@ -52,13 +56,21 @@ def arrow_cells(array: Any) -> np.ndarray:
 
 def _cells(column: Any) -> Any:
     """A column of the arrow reader as stripped numpy text (a dictionary-encoded column through
-    its distinct cells; a missing cell is empty). Arrow's ``to_numpy`` and ``fill_null`` are
-    not used: they import pandas (half a second) for this."""
+    its distinct cells; a missing cell is empty), its :func:`~columns.encode` known; a column of
+    decimals as it is. Arrow's ``to_numpy`` and ``fill_null`` are not used: they import pandas
+    (half a second) for this."""
     import pyarrow as pa
 
-    whole = column.combine_chunks()
+    whole = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_decimal(whole.type):
+        return whole
     if not pa.types.is_dictionary(whole.type):
-        return columns.stripped(text(whole))
+        cells = columns.stripped(text(whole))
+        if whole.null_count or len(cells) < 2:
+            return cells
+        import pyarrow.compute as pc
+
+        return columns.sorted_codes(cells, arrow_numpy.values(pc.sort_indices(whole)))
     names = columns.stripped(np.append(text(whole.dictionary), ""))
     codes = arrow_numpy.values(whole.indices)
     if whole.indices.null_count:
