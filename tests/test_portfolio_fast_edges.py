@@ -264,7 +264,7 @@ def test_the_typed_read_gives_the_careful_readers_output(
         f"{n * 7 % 1000}.{n % 97:03},{OK}\n"
         for n in range(1500)
     ]
-    rows.append(f"Z,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,\"{cell}\",{OK}\n")
+    rows.append(f'Z,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,"{cell}",{OK}\n')
     table = tmp_path / "typed.csv"
     table.write_text(TITLES + "".join(rows), encoding="utf-8")
     careful = table_csv(table, api.get_methodology)
