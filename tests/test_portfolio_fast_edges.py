@@ -19,8 +19,9 @@ import pytest
 from jcmcalc import api, portfolio
 from jcmcalc.inputs.readers import fastcsv
 from jcmcalc.model.numbers import decimal_text
-from jcmcalc.portfolio import byte_lines, compute, frame_csv
+from jcmcalc.portfolio import byte_lines, compute, exact_figures, frame_csv
 from jcmcalc.portfolio.compute import table_csv
+from jcmcalc.portfolio.exact_figures import Block, ExactFigures
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import Row, csv_body, to_csv
 from jcmcalc.portfolio.table.order import lexsorted
@@ -115,12 +116,13 @@ def test_edge_cases_agree_with_the_exact_reference(tmp_path: Path) -> None:
 def test_the_writer_gives_the_rows_bytes_for_negative_huge_and_exact_figures() -> None:
     """Columns written by numpy against the same rows through the ``csv`` module: negative
     reductions (exact and float), figures beyond int64 at 10^-6, exact ties."""
-    exact = {
+    single = {
         0: (Fraction(1, 3), Fraction(2, 3), Fraction(-1, 3)),
-        2: (Fraction(5, 10**7), Fraction(0), Fraction(5, 10**7)),
         3: (Fraction(10**20) + Fraction(1, 7), Fraction(0), Fraction(10**20) + Fraction(1, 7)),
-        5: (Fraction(-15, 10**7), Fraction(0), Fraction(-15, 10**7)),
     }
+    tied = np.array([5, -15], dtype=np.int64)  # rows 2 and 5 in arrays: exact ties at 10^-6
+    block = Block(np.array([2, 5]), (tied, np.zeros(2, np.int64), tied), (10**7, 1, 10**7))
+    exact = ExactFigures((block,), single)
     figures = np.array(
         [
             [1 / 3, 2.5, 5e-7, 1e20, -1234.5678, -1.5e-6, 0.0],
@@ -214,7 +216,7 @@ def test_exact_figures_round_half_even_in_integers() -> None:
         )
     ]
     values += [Fraction(k, 2 * 10**6) for k in range(-9, 10)]  # every half step near zero
-    assert [frame_csv._rounded(v) for v in values] == [round(v * 10**6) for v in values]
+    assert [exact_figures.rounded(v, 6) for v in values] == [round(v * 10**6) for v in values]
     zeros = byte_lines.decimal_cells(np.zeros(3, dtype=np.int64), 6)
     newline = (np.full((3, 1), 10, np.uint8), np.ones((3, 1), bool))
     assert bytes(byte_lines.joined([zeros, newline])) == b"0,\n0,\n0,\n"

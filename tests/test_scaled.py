@@ -15,6 +15,7 @@ import pytest
 from jcmcalc import api, portfolio
 from jcmcalc.model.kernel import Place
 from jcmcalc.portfolio import scaled, vectorised
+from jcmcalc.portfolio.exact_figures import ExactFigures
 from jcmcalc.portfolio.rows import to_csv
 from tests.test_portfolio import HEADER
 
@@ -132,7 +133,8 @@ def test_batches_of_fractions_give_the_kernels_values() -> None:
     }
     batch = vectorised.Batch(methodology, {"i": 2}, values, 3)
     arrays, kernel = (
-        vectorised.Outcome(np.zeros((3, 3)), np.zeros(3, dtype=np.int64), {}, {}) for _ in "ak"
+        vectorised.Outcome(np.zeros((3, 3)), np.zeros(3, dtype=np.int64), ExactFigures(), {})
+        for _ in "ak"
     )
     assert not len(scaled.settle(batch, np.arange(3), arrays))
     for n in range(3):
@@ -151,7 +153,7 @@ def test_batches_of_fractions_give_the_kernels_values() -> None:
     values["electricity_generated"] = vectorised.Column(
         np.ones((3, 2)), values["electricity_generated"].exact, missing
     )
-    again = vectorised.Outcome(np.zeros((3, 3)), np.zeros(3, dtype=np.int64), {}, {})
+    again = vectorised.Outcome(np.zeros((3, 3)), np.zeros(3, dtype=np.int64), ExactFigures(), {})
     left = scaled.settle(vectorised.Batch(methodology, {"i": 2}, values, 3), np.arange(3), again)
     assert left.tolist() == [1], "the element lacking a value is left to the kernel"
     assert sorted(again.exact) == [0, 2]

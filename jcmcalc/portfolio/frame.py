@@ -16,9 +16,10 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
+from jcmcalc.portfolio import exact_figures
+from jcmcalc.portfolio.exact_figures import ExactFigures, Figures
 from jcmcalc.portfolio.rows import Row, Subtotal, float_sum, per_party
 
-Exact = dict[int, tuple[Fraction, Fraction, Fraction]]
 Split = tuple[tuple[str, int], ...]
 
 
@@ -40,7 +41,7 @@ class Frame:
     start: np.ndarray  # datetime64[D]
     end: np.ndarray  # datetime64[D]
     figures: np.ndarray  # (3, rows): RE, PE, ER in float64
-    exact: Exact  # by row: RE, PE, ER where evaluated exactly
+    exact: ExactFigures  # by row: RE, PE, ER where evaluated exactly
     credits: np.ndarray
     notes: np.ndarray  # by row: a position in ``texts``
     texts: tuple[tuple[str, ...], ...]  # the distinct warnings of rows
@@ -54,7 +55,6 @@ class Frame:
         """The rows at ``positions`` (distinct), in that order."""
         new = np.full(len(self), -1, dtype=np.int64)
         new[positions] = np.arange(len(positions))
-        exact = {int(new[p]): v for p, v in self.exact.items() if new[p] >= 0}
         split = {int(new[p]): v for p, v in self.allocations.items() if new[p] >= 0}
         return attrs.evolve(
             self,
@@ -64,7 +64,7 @@ class Frame:
             start=self.start[positions],
             end=self.end[positions],
             figures=self.figures[:, positions],
-            exact=exact,
+            exact=self.exact.moved(new),
             credits=self.credits[positions],
             notes=self.notes[positions],
             allocations=dict(sorted(split.items())),
@@ -107,17 +107,13 @@ class Frame:
     def floated(self) -> np.ndarray:
         """The figures as float64, the exact ones rounded to float64."""
         figures = self.figures.copy()
-        for position, values in self.exact.items():
-            figures[:, position] = [float(v) for v in values]
+        self.exact.floated(figures)
         return figures
 
     def subtotal(self) -> Subtotal:
         """The exact subtotal of the rows, as a part of a whole (``subtotal(..., part=True)``)."""
         everywhere = len(self.exact) == len(self)
-        sums = [
-            sum((v[n] for v in self.exact.values()), Fraction(0)) if everywhere else Fraction(0)
-            for n in range(3)
-        ]
+        sums = self.exact.sums() if everywhere else (Fraction(0),) * 3
         floated = self.floated()
         return Subtotal(
             figures=(sums[0], sums[1], sums[2]),
@@ -136,7 +132,8 @@ def empty() -> Frame:
     text, days = np.zeros(0, dtype=str), np.zeros(0, dtype="datetime64[D]")
     integers = np.zeros(0, dtype=np.int64)
     figures = np.zeros((3, 0))
-    return Frame(text, text, integers, days, days, figures, {}, integers, integers, ((),))
+    none = ExactFigures()
+    return Frame(text, text, integers, days, days, figures, none, integers, integers, ((),))
 
 
 def concat(frames: Sequence[Frame]) -> Frame:
@@ -147,11 +144,11 @@ def concat(frames: Sequence[Frame]) -> Frame:
     if len(frames) == 1:
         return frames[0]
     texts: dict[tuple[str, ...], int] = {}
-    notes, exact, split, offset = [], {}, {}, 0
+    notes, exact, split, offset = [], [], {}, 0
     for frame in frames:
         codes = np.array([texts.setdefault(t, len(texts)) for t in frame.texts], dtype=np.int64)
         notes.append(codes[frame.notes])
-        exact.update((p + offset, v) for p, v in frame.exact.items())
+        exact.append((frame.exact, offset))
         split.update((p + offset, v) for p, v in frame.allocations.items())
         offset += len(frame)
     return Frame(
@@ -160,7 +157,7 @@ def concat(frames: Sequence[Frame]) -> Frame:
             for name in ("project", "methodology", "period", "start", "end")
         ),
         figures=np.concatenate([f.figures for f in frames], axis=1),
-        exact=exact,
+        exact=exact_figures.concat(exact),
         credits=np.concatenate([f.credits for f in frames]),
         notes=np.concatenate(notes),
         texts=tuple(texts),
@@ -173,7 +170,7 @@ def from_rows(rows: Sequence[Row]) -> Frame:
     if not rows:
         return empty()
     texts: dict[tuple[str, ...], int] = {}
-    exact: Exact = {}
+    exact: dict[int, Figures] = {}
     figures = np.zeros((3, len(rows)))
     for n, row in enumerate(rows):
         values = (row.reference, row.project_emissions, row.reductions)
@@ -187,7 +184,7 @@ def from_rows(rows: Sequence[Row]) -> Frame:
         start=np.array([r.start for r in rows], dtype="datetime64[D]"),
         end=np.array([r.end for r in rows], dtype="datetime64[D]"),
         figures=figures,
-        exact=exact,
+        exact=ExactFigures(single=exact),
         credits=np.array([r.credits for r in rows], dtype=np.int64),
         notes=np.array([texts.setdefault(r.warnings, len(texts)) for r in rows], dtype=np.int64),
         texts=tuple(texts),

@@ -65,24 +65,21 @@ def body_parts(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes | memory
     ]
     cells = [byte_lines.dictionary_cells(texts) for texts in zip(*shared, strict=True)]
     cells.append(_period_cells(frame))
-    exact = np.array(sorted(frame.exact), dtype=np.int64)
     bounds = sorted({*range(0, len(frame), BLOCK), *at.tolist(), len(frame)})
     for first, last in zip(bounds, [*bounds[1:], len(frame)], strict=True):
         before = [failures[n] for n in np.flatnonzero(at == first).tolist()]
         if before:
             yield csv_body(before).encode("utf-8")
         if last > first:
-            found = exact[np.searchsorted(exact, first) : np.searchsorted(exact, last)]
-            yield from _lines(frame, (first, last, found.tolist()), cells)
+            yield from _lines(frame, (first, last), cells)
 
 
 def _lines(
-    frame: Frame, rows: tuple[int, int, list[int]], shared: list[Cells]
+    frame: Frame, rows: tuple[int, int], shared: list[Cells]
 ) -> Iterator[bytes | memoryview]:
-    """CSV lines of rows ``first`` to ``last`` of ``frame`` (``rows``, with those of them
-    evaluated exactly), in parts of at most :data:`LARGEST` bytes of matrix; ``shared``: the
-    coded cells (:func:`_body`)."""
-    first, last, exact = rows
+    """CSV lines of rows ``first`` to ``last`` of ``frame`` (``rows``), in parts of at most
+    :data:`LARGEST` bytes of matrix; ``shared``: the coded cells (:func:`_body`)."""
+    first, last = rows
     notes = frame.notes[first:last]
     allocations = _allocations(frame, first, last)
     ends = [byte_lines.taken(shared[2], notes)] if allocations is None else []
@@ -91,15 +88,15 @@ def _lines(
     cells = [
         _texts(frame.project[first:last]),
         byte_lines.taken(shared[3], slice(first, last)),
-        *_all_figures(frame, first, last, [(p, frame.exact[p]) for p in exact]),
+        *_all_figures(frame, first, last),
         byte_lines.integer_cells(frame.credits[first:last]),
         *ends,
     ]
     width = sum(c[0].shape[1] + 1 for c in cells)
     if (last - first) * width > LARGEST and last - first > 1:
         middle = (first + last) // 2
-        yield from _lines(frame, (first, middle, [p for p in exact if p < middle]), shared)
-        yield from _lines(frame, (middle, last, [p for p in exact if p >= middle]), shared)
+        yield from _lines(frame, (first, middle), shared)
+        yield from _lines(frame, (middle, last), shared)
         return
     yield byte_lines.joined(cells)
 
@@ -141,54 +138,40 @@ def _period_cells(frame: Frame) -> Cells:
     return byte_lines.taken(byte_lines.dictionary_cells(texts), code)
 
 
-def _all_figures(
-    frame: Frame, first: int, last: int, exact: list[tuple[int, tuple]]
-) -> list[Cells]:
-    """Decimal text of RE, PE and ER of rows ``first`` to ``last`` (``exact``: those of them
-    evaluated exactly, with their values); a figure equal to an earlier one on every row (ER =
-    RE where PE is zero) reuses its text."""
+def _all_figures(frame: Frame, first: int, last: int) -> list[Cells]:
+    """Decimal text of RE, PE and ER of rows ``first`` to ``last``; a figure shown as an
+    earlier one on every row (ER = RE where PE is zero) reuses its text."""
+    shown: list[tuple[np.ndarray, dict[int, str]]] = []
     texts: list[Cells] = []
     for which in range(3):
-        values = frame.figures[which, first:last]
-        for earlier, text in enumerate(texts):
-            if np.array_equal(values, frame.figures[earlier, first:last]) and all(
-                e[which] == e[earlier] for _, e in exact
-            ):
+        integers, odd = _shown(frame, which, first, last)
+        for (earlier, other), text in zip(shown, texts, strict=True):
+            if other == odd and np.array_equal(earlier, integers):
                 texts.append(text)
                 break
         else:
-            texts.append(_figures(frame, which, first, last, exact))
+            cells = byte_lines.decimal_cells(integers, DISPLAY_PLACES)
+            texts.append(byte_lines.patched(cells, list(odd), list(odd.values())))
+        shown.append((integers, odd))
     return texts
 
 
-def _figures(
-    frame: Frame, which: int, first: int, last: int, exact: list[tuple[int, tuple]]
-) -> Cells:
-    """Decimal text of figure ``which`` (RE, PE, ER) of rows ``first`` to ``last``
-    (``exact``: the rows evaluated exactly, with their values)."""
+def _shown(frame: Frame, which: int, first: int, last: int) -> tuple[np.ndarray, dict[int, str]]:
+    """Figure ``which`` (RE, PE, ER) of rows ``first`` to ``last`` x 10^6, rounded half-even
+    (int64); the text of the few beyond int64, by row."""
     values = frame.figures[which, first:last]
     scaled = np.rint(values * 10.0**DISPLAY_PLACES)
     finite = np.isfinite(scaled) & (np.abs(scaled) < 2.0**62)
     integers = np.where(finite, scaled, 0).astype(np.int64)
-    odd: dict[int, str] = {}
-    for position, figures in exact:
-        rounded = _rounded(figures[which])
-        if abs(rounded) < 2**62:
-            integers[position - first] = rounded
-        else:
-            odd[position - first] = decimal_text(figures[which])
-    for position in np.flatnonzero(~finite).tolist():  # never a row that was not exact
-        if position + first not in frame.exact:
-            odd[position] = decimal_text(Fraction(float(values[position])))
-    cells = byte_lines.decimal_cells(integers, DISPLAY_PLACES)
-    return byte_lines.patched(cells, list(odd), list(odd.values()))
-
-
-def _rounded(value: Fraction) -> int:
-    """``round(value * 10**DISPLAY_PLACES)`` (half-even) in integers."""
-    quotient, rest = divmod(value.numerator * 10**DISPLAY_PLACES, value.denominator)
-    twice = 2 * rest
-    return quotient + (twice > value.denominator or (twice == value.denominator and quotient % 2))
+    rows, rounded, exact = frame.exact.rounded(which, first, last, DISPLAY_PLACES)
+    integers[rows - first] = rounded
+    odd = {position - first: decimal_text(value) for position, value in exact.items()}
+    held = np.zeros(last - first, dtype=bool)
+    held[rows - first] = True
+    held[[p for p in odd]] = True
+    for position in np.flatnonzero(~finite & ~held).tolist():  # never a row that was exact
+        odd[position] = decimal_text(Fraction(float(values[position])))
+    return integers, odd
 
 
 def _texts(cells: np.ndarray) -> Cells:

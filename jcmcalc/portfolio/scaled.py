@@ -41,6 +41,7 @@ from jcmcalc.model.expressions.walkers import (
 )
 from jcmcalc.model.kernel import CREDITS, ER, equations_of
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
+from jcmcalc.portfolio.exact_figures import Block
 
 
 class Unsupported(Exception):
@@ -336,14 +337,22 @@ def settle(batch: Any, positions: np.ndarray, outcome: Any) -> np.ndarray:
         held = compare(left, right, check.strict)
         held = np.broadcast_to(held, (len(positions), *held.shape[1:]))
         failing |= ~held.reshape(len(positions), -1).all(axis=1)
-    found = [scope[name] for name in (REFERENCE, PROJECT, ER.name, CREDITS.name)]
-    for n, position in enumerate(positions.tolist()):
-        if failing[n]:
-            continue
-        reference, project, reductions, credits = (
-            Fraction(int(values[(min(n, len(values) - 1),) + (0,) * (values.ndim - 1)]), d)
-            for values, d in found
+    kept = np.flatnonzero(~failing)
+    found = [_per_element(scope[n][0], len(positions))[kept] for n in (REFERENCE, PROJECT, ER.name)]
+    credits, _ = scope[CREDITS.name]
+    outcome.exact.add(
+        Block(
+            positions[kept],
+            tuple(found),  # type: ignore[arg-type]
+            tuple(scope[n][1] for n in (REFERENCE, PROJECT, ER.name)),  # type: ignore[arg-type]
         )
-        outcome.exact[position] = (reference, project, reductions)
-        outcome.credits[position] = int(credits)
+    )
+    outcome.credits[positions[kept]] = _per_element(credits, len(positions))[kept]
     return np.concatenate([lacking, positions[failing]])
+
+
+def _per_element(values: np.ndarray, count: int) -> np.ndarray:
+    """The first cell of each element of a result (one value per project-period; a result
+    the same for every element broadcast), narrowed to int64 where the values fit."""
+    flat = values.reshape(values.shape[0], -1)[:, 0] if values.ndim else values.reshape(1)
+    return _narrow(np.ascontiguousarray(np.broadcast_to(flat, count)))

@@ -54,6 +54,7 @@ from jcmcalc.model.kernel import (
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, Methodology
 from jcmcalc.model.numbers import DISPLAY_PLACES
+from jcmcalc.portfolio.exact_figures import ExactFigures
 from jcmcalc.portfolio.frame import figures_at
 from jcmcalc.portfolio.scaled import Scaled, Unsupported, of_fractions, settle, walk
 
@@ -115,7 +116,7 @@ class Outcome:
 
     figures: np.ndarray
     credits: np.ndarray
-    exact: dict[int, tuple[Fraction, Fraction, Fraction]]
+    exact: ExactFigures
     errors: dict[int, JcmcalcError]
     fallback: str = ""
 
@@ -133,8 +134,7 @@ class Outcome:
     def negative(self) -> list[int]:
         """The project-periods whose reductions are negative (exact where evaluated exactly)."""
         below = self.figures[2] < 0
-        for n, exact in self.exact.items():
-            below[n] = exact[2] < 0
+        self.exact.negative(below)
         return np.flatnonzero(below).tolist()
 
     def negative_warnings(
@@ -186,7 +186,7 @@ def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
     clear = ~doubtful
     whole[clear] = credits[clear].astype(np.int64)
     figures = np.stack([reference, project, reductions]).astype(np.float64)
-    outcome = Outcome(figures, whole, {}, {}, fallback)
+    outcome = Outcome(figures, whole, ExactFigures(), {}, fallback)
     for group in alike(batch, settle(batch, np.flatnonzero(doubtful), outcome)):
         _exact_group(batch, group, outcome, where)
     return outcome
