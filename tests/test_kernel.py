@@ -432,11 +432,18 @@ def test_a_batch_with_selects_gives_the_kernel_credits() -> None:
 def test_a_tree_the_arrays_cannot_take_falls_back_to_the_kernel(monkeypatch) -> None:
     data = batch(20)
 
+    from jcmcalc.portfolio import scaled
+
     class WithoutFloor(vectorised._Floats):
         def visit_Floor(self, node):
             return self.generic(node)
 
-    monkeypatch.setattr(vectorised, "_Floats", WithoutFloor)
+    class IntegersWithoutFloor(scaled.Integers):
+        def visit_Floor(self, node):
+            return self.generic(node)
+
+    monkeypatch.setattr(vectorised, "_Floats", WithoutFloor)  # neither array evaluator
+    monkeypatch.setattr(scaled, "Integers", IntegersWithoutFloor)
     outcome = vectorised.run(data, where=place)
     assert outcome.fallback == "no array evaluation of Floor terms"
     assert sorted(outcome.exact) == list(range(data.count))
@@ -481,6 +488,7 @@ def test_a_table_asks_for_a_value_where_the_project_file_would(tmp_path: Path) -
 
 
 def test_a_portfolio_says_when_its_batch_fell_back_to_the_kernel(monkeypatch) -> None:
+    from jcmcalc.portfolio import scaled
     from jcmcalc.portfolio.batch import evaluate_inputs
     from jcmcalc.run.pipeline import prepare
 
@@ -488,7 +496,12 @@ def test_a_portfolio_says_when_its_batch_fell_back_to_the_kernel(monkeypatch) ->
         def visit_Floor(self, node):
             return self.generic(node)
 
-    monkeypatch.setattr(vectorised, "_Floats", WithoutFloor)
+    class IntegersWithoutFloor(scaled.Integers):
+        def visit_Floor(self, node):
+            return self.generic(node)
+
+    monkeypatch.setattr(vectorised, "_Floats", WithoutFloor)  # neither array evaluator
+    monkeypatch.setattr(scaled, "Integers", IntegersWithoutFloor)
     rows = evaluate_inputs([("thai", prepare(THAI, jcmcalc.get_methodology))])
     assert [r.credits for r in rows] == [p.credits for p in jcmcalc.calculate(THAI).periods]
     for row in rows:

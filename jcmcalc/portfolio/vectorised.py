@@ -169,25 +169,29 @@ def run_named(
 
 
 def run(batch: Batch, *, where: Callable[[int], Place]) -> Outcome:
-    """Evaluate the kernel's equations of ``batch`` in float64, then exactly (through the
-    kernel) every project-period whose credits could differ. ``where(n)`` names element ``n``."""
+    """Evaluate the kernel's equations of ``batch`` exactly on scaled integers where their
+    rules cover it (:func:`~jcmcalc.portfolio.scaled.settle`); the rest in float64, then
+    exactly through the kernel every project-period whose credits could differ. ``where(n)``
+    names element ``n``."""
     count = batch.count
+    figures = np.full((3, count), np.nan)
+    outcome = Outcome(figures, np.zeros(count, dtype=np.int64), ExactFigures(), {})
+    rest = settle(batch, np.arange(count), outcome)
+    outcome.exact.floated(figures)
+    if not len(rest):
+        return outcome
     try:
         scope, doubtful = _floats(batch)
-        reference, project, reductions, credits = (
-            _flat(scope[e][0], count) for e in (REFERENCE, PROJECT, ER.name, CREDITS.name)
-        )
+        floats = [_flat(scope[e][0], count) for e in (REFERENCE, PROJECT, ER.name, CREDITS.name)]
         fallback = ""
     except Unsupported as exc:
-        nothing = np.full(count, np.nan)
-        reference = project = reductions = credits = nothing
-        doubtful, fallback = np.ones(count, dtype=bool), str(exc)
-    whole = np.zeros(count, dtype=np.int64)
-    clear = ~doubtful
-    whole[clear] = credits[clear].astype(np.int64)
-    figures = np.stack([reference, project, reductions]).astype(np.float64)
-    outcome = Outcome(figures, whole, ExactFigures(), {}, fallback)
-    for group in alike(batch, settle(batch, np.flatnonzero(doubtful), outcome)):
+        floats, doubtful, fallback = [], np.ones(count, dtype=bool), str(exc)
+    if floats:
+        figures[:, rest] = np.stack(floats[:3])[:, rest]
+        clear = rest[~doubtful[rest]]
+        outcome.credits[clear] = floats[3][clear].astype(np.int64)
+    outcome = attrs.evolve(outcome, fallback=fallback) if fallback else outcome
+    for group in alike(batch, rest[doubtful[rest]]):
         _exact_group(batch, group, outcome, where)
     return outcome
 
