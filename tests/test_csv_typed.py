@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs.readers import blocks, columns, fastcsv
+from jcmcalc.inputs.readers import blocks, cell_numbers, columns, fastcsv
 from jcmcalc.model.errors import InputError
 from tests.test_monitoring_series import quarter_hours, series_csv, write
 
@@ -75,7 +75,7 @@ def _file(tmp_path: Path, cells: list[str], name: str = "cells.csv") -> Path:
 
 def _values(table: columns.Table) -> list[Fraction | None]:
     """Each row's exact value (None: missing), as the monitoring reader takes them."""
-    present, found = columns.numbers(table.cells[TITLE], title=TITLE, table=table, unit="kWh")
+    present, found = cell_numbers.numbers(table.cells[TITLE], title=TITLE, table=table, unit="kWh")
     values = iter(found.integers.tolist())
     return [
         Fraction(int(next(values)), 10**found.scale) if given else None

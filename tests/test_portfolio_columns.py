@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import struct
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -227,3 +228,35 @@ def test_distinct_rows_of_coded_columns(base: int) -> None:
     assert [distinct[r] for r in row.tolist()] == list(
         zip(*(c.tolist() for c in codes), strict=True)
     )
+
+
+@given(
+    st.integers(0, 9),
+    st.lists(st.one_of(st.none(), st.integers(-(10**17), 10**17)), max_size=40),
+)
+def test_decimal_text_is_each_value_exactly_without_trailing_zeros(
+    place: int, values: list[int | None]
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    column = pa.array(
+        [None if v is None else Decimal(v).scaleb(-place) for v in values],
+        type=pa.decimal128(18, place),
+    )
+    expected = [
+        "" if v is None else format(Decimal(v).scaleb(-place).normalize(), "f") for v in values
+    ]
+    assert columns.text_cells(column).tolist() == expected
+
+
+def test_sorted_codes_are_the_encode_of_the_cells() -> None:
+    cells = np.array(["b", "a", "c", "a", "b", "b"])
+    found = columns.sorted_codes(cells, np.argsort(cells, kind="stable"))
+    assert found is cells  # (the same text, its codes remembered)
+    values, codes = columns.encode(found)
+    expected, inverse = np.unique(cells, return_inverse=True)
+    assert values.tolist() == expected.tolist() and codes.tolist() == inverse.tolist()
+    unsorted = np.array(["b", "a"])
+    assert columns.coded(columns.sorted_codes(unsorted, np.arange(2))) is None  # not in order
+    taken = columns.taken(found, np.array([5, 2, 0]))
+    values, codes = columns.encode(taken)
+    assert values.tolist() == ["b", "c"] and codes.tolist() == [0, 1, 0]

@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, scaled
 from jcmcalc.inputs.project import decode, read_bytes
 from jcmcalc.inputs.readers import arrow_numpy, dialect, parquet
-from jcmcalc.inputs.scaled import Scaled
-from jcmcalc.model.errors import InputError, quoted
+from jcmcalc.model.errors import InputError
 
 #: Records of a CSV file turned into numpy columns at a time (bounds the Python strings held).
 CSV_BLOCK = 1 << 16
-_UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
-
-
 PARQUET = (".parquet", ".pq")
 #: A column whose first :data:`SAMPLE` cells hold more than :data:`MANY` distinct ones is read
 #: as mostly distinct (project ids), not as a few repeated names.
@@ -183,7 +176,9 @@ def is_arrow(column: Any) -> bool:
 
 def text_cells(column: Any) -> np.ndarray:
     """Stripped text of a column (CSV text, a Parquet column or a numpy array of any type)."""
-    if is_arrow(column):
+    if is_arrow(column) and parquet.is_decimal(column):
+        column = parquet.decimal_text(column)
+    elif is_arrow(column):
         column = np.array(column.cast("string").fill_null("").to_numpy(zero_copy_only=False))
     elif column.dtype == object:
         column = np.array(["" if _missing(v) else str(v) for v in column], dtype=str)
@@ -252,8 +247,11 @@ def known_codes(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return _compact(values, inverse.astype(np.int32)[codes], lambda: names[codes])
 
 
-def taken(cells: np.ndarray, selected: np.ndarray) -> np.ndarray:
-    """``cells[selected]``, its :func:`encode` known where that of ``cells`` is."""
+def taken(cells: Any, selected: np.ndarray) -> Any:
+    """The cells ``selected`` of a column (numpy or arrow); text whose :func:`encode` is
+    known keeps it known, one text repeated stays a view."""
+    if is_arrow(cells):
+        return arrow_numpy.taken(cells, selected)
     known = coded(cells)
     if known is None:
         return cells[selected]
@@ -383,80 +381,3 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
         return codes, list(known)
     names, codes = np.unique(text_cells(column), return_inverse=True)
     return codes, [str(n) for n in names]
-
-
-def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.ndarray, Scaled]:
-    """Which cells hold a value, and those values as exact scaled integers (in the column's
-    ``unit``: converting and checking them is :mod:`jcmcalc.inputs.boundary`'s part)."""
-    if is_arrow(column) and parquet.numeric(column):
-        return parquet.numbers(column, title=title, file=table.path, rows=table.rows)
-    if not is_arrow(column) and column.dtype.kind in "iu":
-        return np.ones(len(column), dtype=bool), scaled.from_integers(column)
-    if not is_arrow(column) and column.dtype.kind == "f":  # pandas: NaN is a missing cell
-        present = ~np.isnan(column)
-        values = (column if present.all() else column[present]).astype(np.float64, copy=False)
-        positions = np.flatnonzero(present)
-        scaled.finite(values, lambda i: int(table.rows[positions[i]]), title=title, file=table.path)
-        return present, scaled.from_floats(values)
-    cells = text_cells(column)
-    present = np.char.str_len(cells) > 0
-    text = dialect.points(
-        cells[present],
-        table.decimal,
-        title=title,
-        file=table.path,
-        row=lambda i: int(table.rows[np.flatnonzero(present)[i]]),
-    )
-    found = None
-    if np.all(np.char.str_len(text) <= 15) if len(text) else True:
-        try:
-            values = text.astype(np.float64)
-        except ValueError:
-            values = None
-        if values is not None and np.isfinite(values).all():  # else: each cell says why
-            _underflow(text, values, title, table, unit, np.flatnonzero(present))
-            found = scaled.float_scaled(values)
-    if found is None:
-        found = scaled.from_fractions(
-            [
-                _decimal(cell, title, table, unit, int(table.rows[i]))
-                for cell, i in zip(text.tolist(), np.flatnonzero(present), strict=True)
-            ]
-        )
-    return present, found
-
-
-def _underflow(
-    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, where: np.ndarray
-) -> None:
-    """A cell that float64 reads as zero (or subnormal) because of an exponent beyond the
-    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0."""
-    tiny = np.flatnonzero(np.abs(values) < np.finfo(np.float64).tiny)
-    if not len(tiny):
-        return
-    written = np.char.lower(text[tiny])
-    for position in tiny[np.char.find(written, "e") >= 0].tolist():
-        _decimal(str(text[position]), title, table, unit, int(table.rows[where[position]]))
-
-
-def _decimal(cell: str, title: str, table: Table, unit: str, row: int) -> Fraction:
-    """One cell as an exact decimal, or an :class:`InputError` saying why it is not."""
-    try:
-        return boundary.decimal(cell)
-    except OverflowError as exc:
-        raise InputError(f"column {title!r}: {exc}", file=table.path, row=row) from None
-    except (ValueError, ZeroDivisionError):
-        pass
-    match = _UNIT_IN_CELL.match(cell)
-    if match is None:
-        message = (
-            f"column {title!r}: {quoted(cell)} is not a finite number{dialect.comma_hint(cell)}"
-        )
-    elif match["unit"].strip() == unit:
-        message = f"{quoted(cell)}: the unit belongs in the header, not in the cell"
-    else:
-        message = (
-            f"{quoted(cell)}: mixed units in column {title!r} (the header says {unit!r}): give "
-            "every cell in the header's unit, as a bare number"
-        )
-    raise InputError(message, file=table.path, row=row)

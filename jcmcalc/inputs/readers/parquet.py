@@ -170,6 +170,32 @@ def numbers(column: Any, *, title: str, file: object, rows: Any) -> tuple[np.nda
     return present, scaled.from_floats(values)
 
 
+def is_decimal(column: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_decimal(column.type)
+
+
+def decimal_text(column: Any) -> np.ndarray:
+    """The text of a decimal column: each value exactly, with no exponent and no trailing
+    zeros (``1.50`` of scale 2 is ``1.5``); an empty cell is ``""``. (Arrow's cast to text would
+    keep the zeros, and its ``fill_null`` imports pandas.)"""
+    integers = arrow_numpy.unscaled(column)
+    if integers is None:  # beyond 64 bits: one value at a time
+        values = column.to_pylist()
+        return np.array(["" if v is None else format(v.normalize(), "f") for v in values], str)
+    if not len(integers):
+        return np.zeros(0, dtype=str)
+    place = column.type.scale
+    whole, part = np.divmod(np.abs(integers), 10**place)
+    text = whole.astype(str)
+    if place:
+        digits = np.char.rstrip(np.char.zfill(part.astype(str), place), "0")
+        text = np.where(part > 0, np.char.add(np.char.add(text, "."), digits), text)
+    text = np.where(integers < 0, np.char.add("-", text), text)
+    return np.where(arrow_numpy.valid(column), text, "")
+
+
 def decimals(integers: np.ndarray, kind: Any) -> scaled.Scaled:
     """Decimals of arrow type ``kind`` from their unscaled int64 ``integers``, exactly, at the
     fewest decimal places that hold them all (as a float column's are read)."""

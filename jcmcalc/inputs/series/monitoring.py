@@ -24,7 +24,7 @@ import numpy as np
 
 from jcmcalc.inputs import boundary, scaled
 from jcmcalc.inputs.project import MAX_FILE_BYTES, Period
-from jcmcalc.inputs.readers import blocks, columns, formats, parquet, wide
+from jcmcalc.inputs.readers import blocks, cell_numbers, columns, formats, parquet, wide
 from jcmcalc.inputs.readers.headers import Column, value_columns
 from jcmcalc.inputs.series import coverage, months
 from jcmcalc.inputs.series import ordered as series
@@ -391,7 +391,7 @@ def _values(
                 file=path,
                 row=1,
             )
-    given, found = columns.numbers(
+    given, found = cell_numbers.numbers(
         table.cells[column.title], title=column.title, table=table, unit=column.unit
     )
     present: np.ndarray | slice

@@ -17,14 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import Any
 
 import attrs
 import numpy as np
 
 from jcmcalc.inputs import boundary, leaves
 from jcmcalc.inputs.project import Period
-from jcmcalc.inputs.readers import arrow_numpy, columns
+from jcmcalc.inputs.readers import columns
 from jcmcalc.inputs.readers.times import times
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.model.methodology import Methodology
@@ -167,7 +166,7 @@ def unfit(methodology: Methodology) -> str:
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
     if len(selected) == len(table):  # every row, in order: no copy
         return table
-    cells = {title: _take(table.cells[title], selected) for title in table.titles}
+    cells = {title: columns.taken(table.cells[title], selected) for title in table.titles}
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
 
@@ -176,14 +175,6 @@ def normal_ids(table: columns.Table, title: str) -> columns.Table:
     compared: NFC-normalised (:func:`~jcmcalc.inputs.leaves.normal_ids`)."""
     ids = leaves.normal_ids(columns.text_cells(table.cells[title]))
     return attrs.evolve(table, cells={**table.cells, title: ids})
-
-
-def _take(column: Any, selected: np.ndarray) -> Any:
-    """The cells ``selected`` of a column; a text column whose distinct cells are known
-    (:func:`columns.known_codes`) keeps them known, one text repeated stays a view."""
-    if not isinstance(column, np.ndarray):
-        return arrow_numpy.taken(column, selected)
-    return columns.taken(column, selected)
 
 
 class _Group:

@@ -273,7 +273,7 @@ def _stand_in(table: columns.Table, title: str, read: Values) -> tuple[np.ndarra
     kept = np.flatnonzero(kept)
     if not len(kept):
         return np.array([""]), np.zeros(len(read.present), dtype=np.int64)
-    shown = str(columns.text_cells(table.cells[title])[kept[0]])
+    shown = str(columns.text_cells(columns.taken(table.cells[title], kept[:1]))[0])
     return np.array(["", shown]), read.present.astype(np.int64)
 
 

@@ -1,6 +1,6 @@
 """A portfolio table's value column read as exact numbers, every cell at once: decimals as
-scaled integers in the column's unit (:func:`jcmcalc.inputs.readers.columns.numbers`), converted by
-the exact factor and checked against the parameter's bounds by the boundary's own rules
+scaled integers in the column's unit (:func:`jcmcalc.inputs.readers.cell_numbers.numbers`),
+converted by the exact factor and checked against the parameter's bounds by the boundary's own rules
 (:func:`jcmcalc.inputs.boundary.refused`, :func:`~jcmcalc.inputs.boundary.refusal`), as a
 value in a project file is. A bad cell fails its own row."""
 
@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.inputs import boundary
-from jcmcalc.inputs.readers import columns
+from jcmcalc.inputs.readers import cell_numbers, columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import Parameter
 from jcmcalc.portfolio import vectorised
@@ -56,7 +56,7 @@ def exact_values(
     cells = table.cells[title]
     while True:
         try:
-            present, scaled = columns.numbers(cells, title=title, table=table, unit=unit)
+            present, scaled = cell_numbers.numbers(cells, title=title, table=table, unit=unit)
             break
         except InputError as exc:
             position = columns.position(table.rows, exc.row)
