@@ -13,7 +13,9 @@ are written digit by digit with integer arithmetic (:func:`integer_cells`,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import attrs
 import numpy as np
 
 #: A column of cells: (lines, width) bytes, and which of them belong to each cell.
@@ -49,12 +51,40 @@ def dictionary_cells(texts: Sequence[str]) -> Cells:
     return byte_cells(np.array(encoded, dtype=f"S{max(map(len, encoded), default=0) or 1}"))
 
 
-def taken(cells: Cells, codes: np.ndarray | slice) -> Cells:
-    """The rows ``codes`` of ``cells`` (one row repeated: a view of it, not a copy per row)."""
-    if isinstance(codes, np.ndarray) and len(codes) and (codes == codes[0]).all():
-        shape = (len(codes), cells[0].shape[1])
-        return tuple(np.broadcast_to(part[codes[0]], shape) for part in cells)  # type: ignore
-    return cells[0][codes], cells[1][codes]
+@attrs.frozen
+class Taken:
+    """The rows ``codes`` of the cells ``dictionary`` (a column of few distinct cells), not
+    yet copied: :func:`joined` takes them from the dictionary as it writes."""
+
+    dictionary: Cells
+    codes: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return self.dictionary[0].shape[1]
+
+    def cells(self) -> Cells:
+        """The rows as cells (one row repeated: a view of it, not a copy per row)."""
+        codes, (matrix, mask) = self.codes, self.dictionary
+        if len(codes) and (codes == codes[0]).all():
+            shape = (len(codes), matrix.shape[1])
+            return np.broadcast_to(matrix[codes[0]], shape), np.broadcast_to(mask[codes[0]], shape)
+        return matrix[codes], mask[codes]
+
+
+Column = Cells | Taken
+
+
+def taken(cells: Column, codes: np.ndarray | slice) -> Taken:
+    """The rows ``codes`` of the cells of a dictionary (or of rows taken from one)."""
+    if isinstance(cells, Taken):
+        return Taken(cells.dictionary, cells.codes[codes])
+    return Taken(cells, np.arange(len(cells[0]))[codes])
+
+
+def width(column: Column) -> int:
+    """The bytes of a column's widest cell (its matrix's width)."""
+    return column.width if isinstance(column, Taken) else column[0].shape[1]
 
 
 def _digits(magnitudes: np.ndarray) -> Cells:
@@ -122,9 +152,38 @@ def patched(cells: Cells, positions: Sequence[int], texts: Sequence[str]) -> Cel
     return matrix, mask
 
 
-def joined(columns: Sequence[Cells]) -> memoryview:
+def joined(columns: Sequence[Column]) -> memoryview:
     """The lines of ``columns``: each line its cells separated by commas (the last cell ends
-    the line: it carries the line break)."""
+    the line: it carries the line break). Joined by pyarrow's string kernels where it is
+    installed (each cell's bytes copied once), else in a byte matrix."""
+    try:
+        import pyarrow.compute as pc
+    except ImportError:
+        return _matrix_joined([c.cells() if isinstance(c, Taken) else c for c in columns])
+    line = pc.binary_join_element_wise(*(_arrow_text(c) for c in columns), ",")
+    _, offsets, data = line.buffers()
+    bounds = np.frombuffer(offsets, np.int32, len(line) + 1, line.offset * 4)
+    return memoryview(data)[bounds[0] : bounds[-1]] if len(line) else memoryview(b"")
+
+
+def _arrow_text(column: Column) -> Any:
+    """A column as an arrow text array, from the bytes of its cells (a dictionary's rows
+    taken by arrow)."""
+    import pyarrow as pa
+
+    if isinstance(column, Taken):
+        codes = np.ascontiguousarray(column.codes, dtype=np.int64)
+        indices = pa.Array.from_buffers(pa.int64(), len(codes), [None, pa.py_buffer(codes)])
+        return _arrow_text(column.dictionary).take(indices)
+    matrix, mask = column
+    offsets = np.zeros(len(mask) + 1, dtype=np.int32)
+    np.cumsum(mask.sum(axis=1), out=offsets[1:])
+    data = np.ascontiguousarray(matrix)[mask] if matrix.size else np.zeros(0, np.uint8)
+    return pa.StringArray.from_buffers(len(mask), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _matrix_joined(columns: Sequence[Cells]) -> memoryview:
+    """:func:`joined` in a byte matrix: the cells side by side, then the bytes kept."""
     count = len(columns[0][0])
     width = sum(cells[0].shape[1] for cells in columns) + len(columns) - 1
     matrix = np.empty((count, width), np.uint8)

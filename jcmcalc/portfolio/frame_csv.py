@@ -23,7 +23,7 @@ import numpy as np
 from jcmcalc.inputs.readers import columns
 from jcmcalc.model.numbers import DISPLAY_PLACES, decimal_text
 from jcmcalc.portfolio import byte_lines
-from jcmcalc.portfolio.byte_lines import Cells
+from jcmcalc.portfolio.byte_lines import Cells, Column, Taken
 from jcmcalc.portfolio.frame import Frame
 from jcmcalc.portfolio.rows import (
     FORMULA_STARTS,
@@ -75,7 +75,7 @@ def body_parts(frame: Frame, failures: Sequence[Row]) -> Iterator[bytes | memory
 
 
 def _lines(
-    frame: Frame, rows: tuple[int, int], shared: list[Cells]
+    frame: Frame, rows: tuple[int, int], shared: list[Column]
 ) -> Iterator[bytes | memoryview]:
     """CSV lines of rows ``first`` to ``last`` of ``frame`` (``rows``), in parts of at most
     :data:`LARGEST` bytes of matrix; ``shared``: the coded cells (:func:`_body`)."""
@@ -92,7 +92,7 @@ def _lines(
         byte_lines.integer_cells(frame.credits[first:last]),
         *ends,
     ]
-    width = sum(c[0].shape[1] + 1 for c in cells)
+    width = sum(byte_lines.width(c) + 1 for c in cells)
     if (last - first) * width > LARGEST and last - first > 1:
         middle = (first + last) // 2
         yield from _lines(frame, (first, middle), shared)
@@ -111,7 +111,7 @@ def _allocations(frame: Frame, first: int, last: int) -> Cells | None:
     return byte_lines.patched(empty, [p for p, _ in found], texts)
 
 
-def _period_cells(frame: Frame) -> Cells:
+def _period_cells(frame: Frame) -> Taken:
     """The methodology, period, start and end cells of every row, as one text each, written
     once per distinct combination (they repeat across many rows)."""
     coded = [
