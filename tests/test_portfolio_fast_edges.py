@@ -278,3 +278,25 @@ def test_the_typed_read_gives_the_careful_readers_output(
         assert cells["project"].dtype.kind == "U" and cells["methodology"].strides == (0,)
     assert table_csv(table, api.get_methodology) == careful
     assert len(careful[0].splitlines()) == 1503  # header, 1501 rows (or failures), total
+
+
+def test_a_table_through_arrow_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow makes arrays and scalars of Python objects through pandas (half a second to
+    import): the table's read, evaluation and output go without it."""
+    pytest.importorskip("pyarrow")
+    table = tmp_path / "plain.csv"
+    rows = [
+        f"P{n:04},TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.{n + 10},a study,{n}.5,{OK}\n"
+        for n in range(900)
+    ]
+    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom jcmcalc import api\n"
+        "from jcmcalc.inputs.readers import fastcsv\nfrom jcmcalc.portfolio import compute\n"
+        "fastcsv.SMALLEST = 0\n"
+        f"text, _ = compute.table_csv(Path({str(table)!r}), api.get_methodology)\n"
+        "assert text.count(',ok,') == 901, text[:300]\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.stdout.strip() == "False", found.stderr

@@ -160,7 +160,9 @@ def joined(columns: Sequence[Column]) -> memoryview:
         import pyarrow.compute as pc
     except ImportError:
         return _matrix_joined([c.cells() if isinstance(c, Taken) else c for c in columns])
-    line = pc.binary_join_element_wise(*(_arrow_text(c) for c in columns), ",")
+    comma = _arrow_text((np.full((1, 1), _COMMA, np.uint8), np.ones((1, 1), bool)))[0]
+    # (a scalar from an array: arrow makes one of a Python string through pandas, importing it)
+    line = pc.binary_join_element_wise(*(_arrow_text(c) for c in columns), comma)
     _, offsets, data = line.buffers()
     bounds = np.frombuffer(offsets, np.int32, len(line) + 1, line.offset * 4)
     return memoryview(data)[bounds[0] : bounds[-1]] if len(line) else memoryview(b"")
