@@ -46,8 +46,9 @@ class Counting:
 
     def __getitem__(self, item: Any) -> Any:
         if isinstance(item, slice):
-            if item == slice(None):
-                return self
+            start, stop, step = item.indices(self.length)
+            if step == 1:  # a run of rows: counted too
+                return Counting(self.first + start, max(stop - start, 0))
             return np.arange(self.length)[item] + self.first
         if isinstance(item, np.ndarray):
             return (np.flatnonzero(item) if item.dtype == bool else item) + self.first
@@ -247,9 +248,13 @@ def known_codes(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return _compact(values, inverse.astype(np.int32)[codes], lambda: names[codes])
 
 
-def taken(cells: Any, selected: np.ndarray) -> Any:
-    """The cells ``selected`` of a column (numpy or arrow); text whose :func:`encode` is
-    known keeps it known, one text repeated stays a view."""
+def taken(cells: Any, selected: np.ndarray | slice) -> Any:
+    """The cells ``selected`` (positions, or a run of them: views) of a column (numpy or
+    arrow); text whose :func:`encode` is known keeps it known, one text repeated stays a
+    view."""
+    if is_arrow(cells) and isinstance(selected, slice):
+        start, stop, _ = selected.indices(len(cells))
+        return cells.slice(start, stop - start)
     if is_arrow(cells):
         return arrow_numpy.taken(cells, selected)
     known = coded(cells)

@@ -164,8 +164,11 @@ def unfit(methodology: Methodology) -> str:
 
 
 def _subset(table: columns.Table, selected: np.ndarray) -> columns.Table:
+    """The rows ``selected`` (ascending) of ``table``; a run of rows as views, not copies."""
     if len(selected) == len(table):  # every row, in order: no copy
         return table
+    if len(selected) and int(selected[-1]) - int(selected[0]) + 1 == len(selected):
+        selected = slice(int(selected[0]), int(selected[-1]) + 1)  # type: ignore[assignment]
     cells = {title: columns.taken(table.cells[title], selected) for title in table.titles}
     return attrs.evolve(table, cells=cells, rows=table.rows[selected])
 
