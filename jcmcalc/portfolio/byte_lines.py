@@ -179,8 +179,12 @@ def _arrow_text(column: Column) -> Any:
         return _arrow_text(column.dictionary).take(indices)
     matrix, mask = column
     offsets = np.zeros(len(mask) + 1, dtype=np.int32)
-    np.cumsum(mask.sum(axis=1), out=offsets[1:])
-    data = np.ascontiguousarray(matrix)[mask] if matrix.size else np.zeros(0, np.uint8)
+    if mask.all():  # cells of one width (ids, say): the matrix is the data
+        offsets[1:] = np.arange(1, len(mask) + 1) * mask.shape[1]
+        data = np.ascontiguousarray(matrix).ravel()
+    else:
+        np.cumsum(np.count_nonzero(mask, axis=1), out=offsets[1:])
+        data = np.ascontiguousarray(matrix)[mask]
     return pa.StringArray.from_buffers(len(mask), pa.py_buffer(offsets), pa.py_buffer(data))
 
 

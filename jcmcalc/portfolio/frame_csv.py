@@ -159,13 +159,17 @@ def _all_figures(frame: Frame, first: int, last: int) -> list[Cells]:
 def _shown(frame: Frame, which: int, first: int, last: int) -> tuple[np.ndarray, dict[int, str]]:
     """Figure ``which`` (RE, PE, ER) of rows ``first`` to ``last`` x 10^6, rounded half-even
     (int64); the text of the few beyond int64, by row."""
+    rows, rounded, exact = frame.exact.rounded(which, first, last, DISPLAY_PLACES)
+    odd = {position - first: decimal_text(value) for position, value in exact.items()}
+    if len(rows) + len(odd) == last - first:  # every row exact: no float64 figure shown
+        integers = np.zeros(last - first, dtype=np.int64)
+        integers[rows - first] = rounded
+        return integers, odd
     values = frame.figures[which, first:last]
     scaled = np.rint(values * 10.0**DISPLAY_PLACES)
     finite = np.isfinite(scaled) & (np.abs(scaled) < 2.0**62)
     integers = np.where(finite, scaled, 0).astype(np.int64)
-    rows, rounded, exact = frame.exact.rounded(which, first, last, DISPLAY_PLACES)
     integers[rows - first] = rounded
-    odd = {position - first: decimal_text(value) for position, value in exact.items()}
     held = np.zeros(last - first, dtype=bool)
     held[rows - first] = True
     held[[p for p in odd]] = True
