@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import jcmcalc
-from jcmcalc.inputs.readers import blocks, cell_numbers, columns, fastcsv
+from jcmcalc.inputs import cell_numbers
+from jcmcalc.inputs.readers import blocks, columns, fastcsv
 from jcmcalc.model.errors import InputError
 from tests.test_monitoring_series import quarter_hours, series_csv, write
 

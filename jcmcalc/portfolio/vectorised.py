@@ -6,17 +6,22 @@ the methodology (size 1 where the value does not depend on it), so the operators
 broadcast and a sum over an index is a sum over its axis. Member attributes (for ``select``)
 are text arrays of the same layout.
 
-Float64 can lose a credit: 7000 MWh x 0.073 t/MWh is 510.99999999999994 in floating point, 511
-exactly. Alongside each value a magnitude bound is carried (the value computed on absolute
-values, first-order propagation through division), and every project-period where a ``floor``
-(the credits' rounding of ER) or a check lies within a relative margin of that bound from a
-whole number or from its limit (or is not finite) is evaluated again exactly by the kernel's
-own loop (:func:`~jcmcalc.model.kernel.evaluate_periods`, many alike at once). Credits
-therefore equal the exact per-project path. The same holds for the figures printed: every
-project-period whose RE, PE or ER lies within the float64 error bound of a rounding boundary at
+A batch is first evaluated exactly on scaled integers in arrays
+(:func:`~jcmcalc.portfolio.scaled.settle`: the kernel's rules, every value numerators over one
+denominator), and its figures stay so (:class:`~jcmcalc.portfolio.exact_figures.ExactFigures`).
+What those rules do not cover (a division by a per-element value, a large power, a missing
+value, a failing error check) is evaluated in float64. Float64 can lose a credit: 7000 MWh x
+0.073 t/MWh is 510.99999999999994 in floating point, 511 exactly. Alongside each value a
+magnitude bound is carried (the value computed on absolute values, first-order propagation
+through division), and every project-period where a ``floor`` (the credits' rounding of ER) or
+a check lies within a relative margin of that bound from a whole number or from its limit (or
+is not finite) is evaluated again exactly by the kernel's own loop
+(:func:`~jcmcalc.model.kernel.evaluate_periods`, many alike at once). Credits therefore equal
+the exact per-project path. The same holds for the figures printed: every project-period whose
+RE, PE or ER lies within the float64 error bound of a rounding boundary at
 :data:`~jcmcalc.model.numbers.DISPLAY_PLACES` decimals is evaluated exactly, so the digits
-printed from float64 are those of the exact value. A tree this evaluator cannot take is said so in
-:attr:`Outcome.fallback`, and every project-period goes through the kernel.
+printed from float64 are those of the exact value. A tree neither evaluator can take is said
+so in :attr:`Outcome.fallback`, and every project-period goes through the kernel.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary, scaled
+from jcmcalc.inputs import boundary, cell_numbers, scaled
 from jcmcalc.inputs.project import MAX_FILE_BYTES, Period
-from jcmcalc.inputs.readers import blocks, cell_numbers, columns, formats, parquet, wide
+from jcmcalc.inputs.readers import blocks, columns, formats, parquet, wide
 from jcmcalc.inputs.readers.headers import Column, value_columns
 from jcmcalc.inputs.series import coverage, months
 from jcmcalc.inputs.series import ordered as series

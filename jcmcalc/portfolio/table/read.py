@@ -7,7 +7,7 @@ first rows (:mod:`jcmcalc.portfolio.table.typed`): a column of repeated cells as
 other text as text, its distinct cells found by arrow's sort. A file that parse does not take
 as it is goes to the monitoring files' reader with every column as text
 (:mod:`jcmcalc.inputs.readers.fastcsv`: the exact rules for numbers,
-:func:`jcmcalc.inputs.readers.cell_numbers.numbers`, then apply to the cells as written), and a file
+:func:`jcmcalc.inputs.cell_numbers.numbers`, then apply to the cells as written), and a file
 that reader does not take either (an empty line, a row of another length, bytes that are not
 UTF-8, a smaller file, no pyarrow) to the standard library reader
 (:func:`jcmcalc.inputs.readers.columns.load`), whose messages name the row. Either way every

@@ -1,5 +1,5 @@
 """A portfolio table's value column read as exact numbers, every cell at once: decimals as
-scaled integers in the column's unit (:func:`jcmcalc.inputs.readers.cell_numbers.numbers`),
+scaled integers in the column's unit (:func:`jcmcalc.inputs.cell_numbers.numbers`),
 converted by the exact factor and checked against the parameter's bounds by the boundary's own rules
 (:func:`jcmcalc.inputs.boundary.refused`, :func:`~jcmcalc.inputs.boundary.refusal`), as a
 value in a project file is. A bad cell fails its own row."""
@@ -12,8 +12,8 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
-from jcmcalc.inputs import boundary
-from jcmcalc.inputs.readers import cell_numbers, columns
+from jcmcalc.inputs import boundary, cell_numbers
+from jcmcalc.inputs.readers import columns
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import Parameter
 from jcmcalc.portfolio import vectorised
