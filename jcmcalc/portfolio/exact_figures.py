@@ -79,6 +79,24 @@ class ExactFigures(Mapping[int, Figures]):
         if len(block.positions):
             self.blocks = (*self.blocks, block)
 
+    def fractions(self) -> dict[int, Figures]:
+        """Every row held with its figures as ``Fraction`` (for rows of Python objects)."""
+        found = dict(self.single)
+        for block in self.blocks:
+            columns: list[tuple[np.ndarray, int, list[Fraction]]] = []
+            for numerators, d in zip(block.numerators, block.denominators, strict=True):
+                same = [c for n, e, c in columns if e == d and np.array_equal(n, numerators)]
+                if same:  # ER = RE where PE is zero: the same objects
+                    made = same[0]
+                elif not numerators.any():
+                    made = [Fraction(0)] * len(numerators)
+                else:
+                    made = [Fraction(n, d) for n in numerators.tolist()]
+                columns.append((numerators, d, made))
+            figures = zip(*(c for _, _, c in columns), strict=True)
+            found.update(zip(block.positions.tolist(), figures, strict=True))
+        return found
+
     def moved(self, new: np.ndarray) -> ExactFigures:
         """The figures of the rows at their places ``new[position]`` (-1: left out)."""
         single = {int(new[p]): v for p, v in self.single.items() if new[p] >= 0}

@@ -86,6 +86,7 @@ class Frame:
 
     def rows(self) -> list[Row]:
         """The rows as :class:`Row` objects (for callers that want them)."""
+        exact = self.exact.fractions()
         return [
             Row(
                 project=str(self.project[n]),
@@ -101,7 +102,7 @@ class Frame:
                 allocation=self.allocations.get(n, ()),
             )
             for n in range(len(self))
-            for reference, emissions, reductions in [self.values(n)]
+            for reference, emissions, reductions in [figures_at(self.figures, exact, n)]
         ]
 
     def floated(self) -> np.ndarray:
