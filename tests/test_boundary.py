@@ -16,6 +16,7 @@ from jcmcalc import api, portfolio
 from jcmcalc.inputs import boundary, scaled
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.parameters import FRACTION, NON_NEGATIVE, Bounds, Kind, Parameter
+from jcmcalc.model.units import conversion_factor
 
 ENERGY = Parameter("E", "energy", "MWh", Kind.MONITORED, "energy", bounds=NON_NEGATIVE)
 SHARE = Parameter("x", "share", "dimensionless", Kind.PROJECT, "share", bounds=FRACTION)
@@ -329,3 +330,49 @@ def test_submitted_figures_are_read_by_the_same_rules(tmp_path: Path) -> None:
     path.write_text('period,quantity,member,value,unit\n1,"EG_i,p",PV-1,1,m\n', "utf-8")
     with pytest.raises(InputError, match=r"parameter EG_i,p: unit 'm' .* cannot be converted"):
         read_submitted(path, methodology)
+
+
+FUEL = Parameter("FC", "fuel", ("t", "kL"), Kind.MONITORED, "fuel", bounds=NON_NEGATIVE)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "text"),
+    [
+        (ENERGY, "1234.5 kWh"),
+        (ENERGY, "2 GWh"),
+        (FUEL, "3 kg"),
+        (FUEL, "7 L"),
+        (FUEL, "7 kL"),
+        (FUEL, "1.5 m**3"),
+        (SHARE, "12.5 %"),
+        (SHARE, "0.25"),
+    ],
+)
+def test_conversions_kept_per_parameter_and_unit_agree_with_fresh_ones(
+    parameter: Parameter, text: str
+) -> None:
+    """A value read twice (its unit's conversion then kept) is the value and the units read
+    fresh: the exact factor from pint, the canonical unit of its basis, the unit as written."""
+    first = boundary.quantity_units(parameter, text)
+    again = boundary.quantity_units(parameter, text)
+    magnitude, unit = text.split(" ") if " " in text else (text, "")
+    canonical = parameter.canonical(unit or "dimensionless")
+    fresh = Fraction(magnitude) * conversion_factor(unit or "dimensionless", canonical)
+    units = {
+        "unit": parameter.canonical(unit) if parameter.alternatives else "",
+        "written": boundary.written(parameter, unit),
+    }
+    assert first == again == (fresh, units)
+    assert boundary.units_of(parameter, text) == units
+    assert boundary.quantity(parameter, text) == fresh
+
+
+def test_a_unit_refused_is_refused_again_where_it_is_written() -> None:
+    """A conversion that fails is not kept: each place writing the unit is named."""
+    for at in ("parameters.a", "parameters.b"):
+        with pytest.raises(InputError) as caught:
+            boundary.quantity(FUEL, "3 MWh", file="p.toml", at=at)
+        assert caught.value.at == at and "cannot be converted" in caught.value.message
+    twin = Parameter("FC", "fuel", "GJ", Kind.MONITORED, "fuel", bounds=NON_NEGATIVE)
+    assert boundary.quantity(ENERGY, "3 MWh") == 3
+    assert boundary.quantity(twin, "3 MWh") == Fraction(108, 10)  # its own factor, not ENERGY's

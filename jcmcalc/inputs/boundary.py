@@ -122,6 +122,13 @@ def quantity(
 
     A bare number is accepted only for a dimensionless parameter.
     """
+    return quantity_units(parameter, text, file=file, row=row, at=at)[0]
+
+
+def quantity_units(
+    parameter: Parameter, text: str, *, file: object = None, row: int | None = None, at: str = ""
+) -> tuple[Fraction, dict[str, str]]:
+    """:func:`quantity` and :func:`units_of` of ``text``, its number parsed once."""
     where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
     try:
         magnitude, unit = split_quantity(text)
@@ -141,7 +148,28 @@ def quantity(
             **where,
             parameter=parameter.symbol,
         )
-    return converted(parameter, magnitude, unit or "dimensionless", **where)
+    value = converted(parameter, magnitude, unit or "dimensionless", **where)
+    return value, dict(kept(_UNITS, parameter, unit, lambda: _units_of(parameter, unit)))
+
+
+#: Per (parameter, unit): the factor into its canonical unit (:func:`factor`), and the units
+#: a value keeps (:func:`units_of`), worked out once per process (the units written for a
+#: parameter are few). Each entry keeps its parameter (its ``id`` is not reused while cached);
+#: bounded, as unit texts come from input files.
+_FACTORS: dict[tuple[int, str], tuple[Parameter, Fraction]] = {}
+_UNITS: dict[tuple[int, str], tuple[Parameter, dict[str, str]]] = {}
+_KEPT = 4096
+
+
+def kept(cache: dict[tuple[int, str], Any], parameter: Parameter, text: str, make: Any) -> Any:
+    """``make()``, kept in ``cache`` for ``parameter`` and ``text`` (an error is not kept):
+    a ``cache`` of what depends on a parameter and a text alone, not on a project."""
+    entry = cache.get((id(parameter), text))
+    if entry is None or entry[0] is not parameter:
+        if len(cache) >= _KEPT:
+            cache.clear()
+        entry = cache[(id(parameter), text)] = (parameter, make())
+    return entry[1]
 
 
 def factor(
@@ -149,6 +177,10 @@ def factor(
 ) -> Fraction:
     """The exact factor from ``unit`` into the parameter's canonical unit of that basis."""
     where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
+    return kept(_FACTORS, parameter, unit, lambda: _factor(parameter, unit, where))
+
+
+def _factor(parameter: Parameter, unit: str, where: dict[str, Any]) -> Fraction:
     expected = " or ".join(parameter.units)
     try:
         return conversion_factor(unit, parameter.canonical(unit))
@@ -209,6 +241,10 @@ def units_of(parameter: Parameter, text: str) -> dict[str, str]:
         unit = split_quantity(text)[1]
     except ValueError:
         return {"unit": "", "written": ""}
+    return dict(kept(_UNITS, parameter, unit, lambda: _units_of(parameter, unit)))
+
+
+def _units_of(parameter: Parameter, unit: str) -> dict[str, str]:
     basis = parameter.canonical(unit) if parameter.alternatives else ""
     return {"unit": basis, "written": written(parameter, unit)}
 

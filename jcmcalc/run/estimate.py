@@ -111,12 +111,14 @@ def resolve_estimate(
     project: Project,
     *,
     years: Callable[[Period], bool] | None = None,
+    known: Mapping[str, Mapping[Key, Value]] | None = None,
 ) -> Inputs:
     """Inputs for an ex-ante run: yearly periods with estimated monitored values.
 
     With ``years``, only what a comparison with monitored values reads: the first year (whose
     errors, the same every year, stand for all) and the years ``years`` keeps, their values
-    without the plausibility checks or notices of a run.
+    without the plausibility checks or notices of a run. ``known``: the fixed values of the
+    project's ex-post resolution, not resolved again (:meth:`Resolver.fixed`).
     """
     if methodology.estimate is None:
         raise InputError(f"{methodology.label} declares no ex-ante estimate", file=project.path)
@@ -127,5 +129,7 @@ def resolve_estimate(
         periods = tuple(p for p in periods if p.number == 1 or years(p))
     project = attrs.evolve(project, periods=periods, monitoring=())
     design = tuple(p for p in methodology.all_parameters if p.name != YEAR_NUMBER.name)
-    estimation = Estimation(design, partial(estimated_values, methodology, path=project.path))
+    estimation = Estimation(
+        design, partial(estimated_values, methodology, path=project.path), dict(known or {})
+    )
     return resolve(methodology, project, estimation=estimation, judge=years is None)

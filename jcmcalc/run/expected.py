@@ -39,7 +39,7 @@ def against_estimate(inputs: Inputs) -> list[str]:
         return any(_overlap(start, end, year.start, year.end) for start, end in monitored)
 
     try:
-        estimated = resolve_estimate(methodology, project, years=compared)
+        estimated = resolve_estimate(methodology, project, years=compared, known=inputs.fixed)
     except InputError as exc:
         return [f"the [estimate] cannot be compared with the monitored values: {exc}"]
     found = []
