@@ -42,6 +42,7 @@ from jcmcalc.model.methodology import PERIOD_HOURS, PROJECT, REFERENCE, Equation
 from jcmcalc.model.numbers import decimal_text, shown_text
 from jcmcalc.model.parameters import Kind
 from jcmcalc.model.units import slip_hint
+from jcmcalc.model.uses import per_declaration
 
 Key = tuple[str, ...]
 
@@ -339,11 +340,16 @@ def warning_breaches(
 def warning_checks(methodology: Methodology, *, period: bool) -> list[Check]:
     """The warning checks on fixed parameters only, or with ``period`` those judged per period
     (:func:`per_period`)."""
-    return [
+    return list(_warning_checks(methodology, period))
+
+
+@per_declaration
+def _warning_checks(methodology: Methodology, period: bool) -> tuple[Check, ...]:
+    return tuple(
         c
         for c in methodology.checks
         if c.severity is Severity.WARNING and per_period(methodology, c) == period
-    ]
+    )
 
 
 def evaluate_equations(

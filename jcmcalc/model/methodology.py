@@ -8,6 +8,7 @@ that do not stop a methodology loading (a missing description or source): :func:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -111,8 +112,9 @@ class Equation:
         """This equation's result as a term of a later equation."""
         return Symbol(self.name, self.symbol, self.index)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
+        """``symbol = expression`` (written once per equation: every estimated value cites it)."""
         return f"{self.symbol} = {to_text(self.expression)}"
 
 
