@@ -376,3 +376,62 @@ def test_a_unit_refused_is_refused_again_where_it_is_written() -> None:
     twin = Parameter("FC", "fuel", "GJ", Kind.MONITORED, "fuel", bounds=NON_NEGATIVE)
     assert boundary.quantity(ENERGY, "3 MWh") == 3
     assert boundary.quantity(twin, "3 MWh") == Fraction(108, 10)  # its own factor, not ENERGY's
+
+
+def _scale_by_scale(values: np.ndarray) -> scaled.Scaled | None:
+    """:func:`scaled.float_scaled` as a long column takes it: :func:`scaled.fits` tried one
+    scale after another."""
+    start = next((d for d in range(16) if scaled.fits(values, d) is not None), None)
+    if start is None:
+        return None
+    integers = scaled.fits(values, start)
+    return scaled.Scaled(integers, start, float(max(integers.max(), -integers.min())))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [119.171, 88.679],
+        [0.0, -0.0],
+        [0.1 + 0.2],
+        [1 / 3],
+        [5e-324],
+        [999999999999999.0],
+        [1e15],
+        [0.000000000000001],
+        [1e-16],
+        [123456.789012345],
+        [-12.5, 12.5, 1.125],
+        [1e308, 1.0],
+        [2.0**53],
+        [float("inf")],
+        [float("nan")],
+        [0.5] * scaled.FEW,
+        [0.5] * (scaled.FEW - 1) + [0.123456789],
+    ],
+)
+def test_a_short_column_is_scaled_as_scale_by_scale(values: list[float]) -> None:
+    """A short column, tried at every scale at once, gets the scale, integers and largest
+    value (or the refusal: None) that trying one scale after another gives."""
+    array = np.array(values, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = _scale_by_scale(array)
+    found = scaled.float_scaled(array)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None and (found.scale, found.largest) == (expected.scale, expected.largest)
+    assert found.integers.dtype == np.float64
+    assert np.array_equal(found.integers, expected.integers)
+
+
+def test_random_short_columns_are_scaled_as_scale_by_scale() -> None:
+    rng = np.random.default_rng(34)
+    for _ in range(2000):
+        size, places = int(rng.integers(1, 9)), int(rng.integers(0, 18))
+        array = np.round(rng.uniform(-1e6, 1e6, size), places)
+        expected, found = _scale_by_scale(array), scaled.float_scaled(array)
+        assert (found is None) == (expected is None), array
+        if found is not None:
+            assert found.scale == expected.scale and found.largest == expected.largest
+            assert np.array_equal(found.integers, expected.integers), array

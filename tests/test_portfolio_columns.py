@@ -150,13 +150,20 @@ def test_columns_write_the_allocation_of_the_rows(tmp_path: Path) -> None:
 def test_stripping_text_cells_copies_only_when_a_cell_has_white_space_at_an_edge(
     cells: list[str],
 ) -> None:
-    array = np.array(cells, dtype=str)
-    found = columns.stripped(array)
-    assert found.tolist() == np.char.strip(array).tolist()
-    assert array.flags.writeable and not found.flags.writeable  # the caller's array untouched
-    assert columns.stripped(found) is found  # known stripped: not checked again
-    if np.shares_memory(found, array):
-        assert [c.strip() for c in array.tolist()] == array.tolist()
+    """Alike cell by cell (a few cells) and by numpy's passes over the column (many)."""
+    few = columns.FEW_CELLS
+    try:
+        for columns.FEW_CELLS in (few, 0):
+            array = np.array(cells, dtype=str)
+            found = columns.stripped(array)
+            assert found.tolist() == np.char.strip(array).tolist()
+            assert found.dtype == array.dtype
+            assert array.flags.writeable and not found.flags.writeable  # the caller's untouched
+            assert columns.stripped(found) is found  # known stripped: not checked again
+            if np.shares_memory(found, array):
+                assert [c.strip() for c in array.tolist()] == array.tolist()
+    finally:
+        columns.FEW_CELLS = few
 
 
 def test_a_dictionary_column_knows_its_distinct_cells() -> None:

@@ -62,10 +62,18 @@ def from_floats(values: np.ndarray) -> Scaled:
     return found
 
 
+#: Columns this short are tried at every scale at once (:func:`_few_scaled`).
+FEW = 256
+#: The scales :func:`fits` tries, as float64 powers of ten (each exact, as ``10.0**scale``).
+_POWERS = 10.0 ** np.arange(16)
+
+
 def float_scaled(values: np.ndarray) -> Scaled | None:
     """Float64 scaled integers that reproduce every float exactly, or None (too many digits)."""
     if not len(values):
         return Scaled(values, 0, 0.0)
+    if len(values) <= FEW:
+        return _few_scaled(values)
     sample = values[:4096]
     start = next((d for d in range(16) if fits(sample, d) is not None), None)
     if start is None:
@@ -75,6 +83,19 @@ def float_scaled(values: np.ndarray) -> Scaled | None:
         if integers is not None:
             return Scaled(integers, scale, float(max(integers.max(), -integers.min())))
     return None
+
+
+def _few_scaled(values: np.ndarray) -> Scaled | None:
+    """:func:`float_scaled` of a short column: :func:`fits` at every scale in one pass of each
+    operation (numpy's cost per call, not per value, is what a few values take)."""
+    with np.errstate(over="ignore"):  # an overflow is a value too large, as in fits
+        integers = np.rint(np.multiply.outer(_POWERS, values))
+    largest = np.maximum(integers.max(axis=1), -integers.min(axis=1))
+    exact = (integers / _POWERS[:, None] == values).all(axis=1) & (largest < SIGNIFICANT)
+    scale = int(np.argmax(exact))
+    if not exact[scale]:
+        return None
+    return Scaled(integers[scale].copy(), scale, float(largest[scale]))
 
 
 def fits(values: np.ndarray, scale: int, out: np.ndarray | None = None) -> np.ndarray | None:

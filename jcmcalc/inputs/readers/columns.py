@@ -203,6 +203,9 @@ def number_text(value: float) -> str:
 _SPACE = np.isin(np.arange(129), [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 128])
 
 
+#: Columns of at most this many cells are looked at cell by cell (:func:`stripped`).
+FEW_CELLS = 64
+
 #: Text arrays found stripped, by id; made read-only, so that they stay so (a table's columns
 #: are asked for their text many times).
 _STRIPPED: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
@@ -216,6 +219,9 @@ def stripped(cells: np.ndarray) -> np.ndarray:
     width = cells.dtype.itemsize // 4
     if cells.dtype.kind != "U" or cells.ndim != 1 or not width or not len(cells):
         return _stripped(np.char.strip(cells))
+    if len(cells) <= FEW_CELLS:  # a few cells are asked one by one faster than numpy passes
+        plain = all(cell == cell.strip() for cell in cells.tolist())
+        return _stripped(cells.view() if plain else np.char.strip(cells))
     codes = np.ascontiguousarray(cells).view(np.uint32).reshape(len(cells), width)
     ends = np.maximum(np.char.str_len(cells) - 1, 0)  # numpy drops trailing NULs
     last = np.take_along_axis(codes, ends[:, None], axis=1)[:, 0]
