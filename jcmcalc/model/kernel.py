@@ -184,17 +184,12 @@ def _exact(
 ) -> Fraction:
     """Evaluate a declared term; where it gives no exact number (a zero denominator its
     bounds admit, a fractional power) the plugin is at fault."""
-    what = (
-        f"equation {declaration.symbol}"
-        if isinstance(declaration, Equation)
-        else f"check {declaration.name!r}"
-    )
-    member = f" for {'/'.join(bindings.values())}" if bindings else ""
     try:
         value = scope.evaluate(term, context, bindings)
         if isinstance(value, Fraction):
             oversized(value)
     except PowerBound as exc:  # the project's values make it so: bad input, not a fault
+        what, member = _named(declaration, bindings)
         raise InputError(
             f"{what} of {context.methodology.label} cannot be evaluated{member} in "
             f"{place.label}: {exc}; check the values it is given",
@@ -202,6 +197,7 @@ def _exact(
             at=place.at,
         ) from None
     except (ZeroDivisionError, ValueError, OverflowError) as exc:
+        what, member = _named(declaration, bindings)
         raise plugin_fault(
             context.methodology,
             f"{what} cannot be evaluated{member} in {place.label}: {exc} (its parameters' "
@@ -212,6 +208,16 @@ def _exact(
             context.methodology, f"{to_text(term)} gave {value!r}, not an exact number"
         )
     return value
+
+
+def _named(declaration: Equation | Check, bindings: Mapping[str, str]) -> tuple[str, str]:
+    """The declaration and member an evaluation error names (worked out only for one)."""
+    what = (
+        f"equation {declaration.symbol}"
+        if isinstance(declaration, Equation)
+        else f"check {declaration.name!r}"
+    )
+    return what, f" for {'/'.join(bindings.values())}" if bindings else ""
 
 
 def _equations(
