@@ -12,7 +12,6 @@ import datetime as dt
 from fractions import Fraction
 
 from jcmcalc.inputs.leaves import describe_key
-from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
@@ -35,8 +34,8 @@ def against_estimate(inputs: Inputs) -> list[str]:
         return []
     monitored = [(p.period.start, p.period.end) for p in inputs.periods]
 
-    def compared(year: Period) -> bool:
-        return any(_overlap(start, end, year.start, year.end) for start, end in monitored)
+    def compared(first: dt.date, last: dt.date) -> bool:
+        return any(_overlap(start, end, first, last) for start, end in monitored)
 
     try:
         estimated = resolve_estimate(methodology, project, years=compared, known=inputs.fixed)
