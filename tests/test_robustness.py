@@ -171,3 +171,22 @@ def test_table_portfolio_fails_a_bad_start_cell_alone(tmp_path, cli):
     for key, row in new.items():
         if row["status"] == "ok":
             assert row["credits"] == old[key]["credits"]
+
+
+@pytest.mark.parametrize(("parts", "more"), [(100, "a.b"), (101, "")])
+def test_a_dotted_key_of_more_than_the_most_parts_is_refused_however_the_dots_fall(
+    tmp_path: Path, parts: int, more: str
+) -> None:
+    """Only a text with as many dots as a key of too many parts has is searched for one (a
+    key of n parts has n - 1 dots): the limit holds exactly where it did, a dot elsewhere
+    (``more``) counted too."""
+    from jcmcalc.inputs.project import MAX_KEY_PARTS, load_document
+
+    key = ".".join(f"k{n}" for n in range(parts))
+    path = tmp_path / "project.toml"
+    path.write_text(f'note = "{more}"\n{key} = 1\n', encoding="utf-8")
+    if parts <= MAX_KEY_PARTS:
+        assert load_document(path)["k0"]
+        return
+    with pytest.raises(InputError, match=f"more than {MAX_KEY_PARTS} parts"):
+        load_document(path)

@@ -293,7 +293,8 @@ _DOTTED = re.compile(f"(?:{_PART}){{{MAX_KEY_PARTS},}}")
 def load_document(path: Path) -> dict[str, Any]:
     """Read and parse a project file's TOML (floats as ``Decimal``)."""
     text = decode(read_bytes(path, what="project file"), path)
-    if (long := _DOTTED.search(text)) is not None:
+    dotted = text.count(".") >= MAX_KEY_PARTS  # (each part ends in a dot: else none is long)
+    if dotted and (long := _DOTTED.search(text)) is not None:
         raise InputError(
             f"a dotted key of more than {MAX_KEY_PARTS} parts ({long.group()[:40]}...)",
             file=path,
