@@ -149,6 +149,8 @@ def inside(
             f"the file name {quoted(reference)} holds a NUL character", file=file, at=at
         )
     target = directory / reference
+    if _plain_name(reference) and not os.path.islink(target):
+        return target  # a name in the directory, no link: it resolves to one there
     with file_errors(target):
         outside = not target.resolve().is_relative_to(directory.resolve())
     if outside and not allow_outside:
@@ -159,6 +161,11 @@ def inside(
             at=at,
         )
     return target
+
+
+def _plain_name(reference: str) -> bool:
+    """Whether ``reference`` names an entry of a directory itself (no folder, not ``..``)."""
+    return reference not in ("", ".", "..") and Path(reference).name == reference
 
 
 def parse_date(value: Any, *, file: Path, at: str) -> dt.date:
