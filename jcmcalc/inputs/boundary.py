@@ -26,9 +26,10 @@ import contextlib
 import errno
 import itertools
 import math
+import operator
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -161,7 +162,9 @@ _UNITS: dict[tuple[int, str], tuple[Parameter, dict[str, str]]] = {}
 _KEPT = 4096
 
 
-def kept(cache: dict[tuple[int, str], Any], parameter: Parameter, text: str, make: Any) -> Any:
+def kept(
+    cache: dict[tuple[int, Hashable], Any], parameter: Parameter, text: Hashable, make: Any
+) -> Any:
     """``make()``, kept in ``cache`` for ``parameter`` and ``text`` (an error is not kept):
     a ``cache`` of what depends on a parameter and a text alone, not on a project."""
     entry = cache.get((id(parameter), text))
@@ -268,10 +271,25 @@ def refused(parameter: Parameter, integers: np.ndarray, scale: int, factor: Frac
     """Which values ``integers / 10**scale * factor`` :func:`refusal` refuses, compared exactly
     without a Fraction per value (``integers`` whole float64 below 2**53, or Python ints)."""
     number = int if integers.dtype == object else _float
-    power = 10**scale
-    largest = math.floor(Fraction(MAX_MAGNITUDE) * power / factor)
+    found = kept(_LIMITS, parameter, (scale, factor), lambda: _limits(parameter, scale, factor))
+    largest, comparisons = found
     bad = np.asarray(integers > number(largest), dtype=bool)  # no |integers| copy of a column
     bad |= np.asarray(integers < -number(largest), dtype=bool)
+    for compare, threshold in comparisons:
+        bad |= np.asarray(compare(integers, number(threshold)), dtype=bool)
+    return bad
+
+
+#: :func:`_limits` by parameter, scale and factor (:func:`kept`).
+_LIMITS: dict[tuple[int, Hashable], tuple[Parameter, Any]] = {}
+
+
+def _limits(parameter: Parameter, scale: int, factor: Fraction) -> tuple[int, list[Any]]:
+    """The integers beyond which :func:`refused` refuses a value at ``scale`` and ``factor``:
+    the largest magnitude, and each bound as a comparison with its threshold."""
+    power = 10**scale
+    largest = math.floor(Fraction(MAX_MAGNITUDE) * power / factor)
+    comparisons: list[Any] = []
     bounds = parameter.bounds
     for limit, inclusive, below in (
         (bounds.lower, bounds.lower_inclusive, True),
@@ -281,12 +299,12 @@ def refused(parameter: Parameter, integers: np.ndarray, scale: int, factor: Frac
             continue
         threshold = limit * power / factor
         if below:
-            bad |= np.asarray(integers < number(math.ceil(threshold)), dtype=bool)
+            comparisons.append((operator.lt, math.ceil(threshold)))
         else:
-            bad |= np.asarray(integers > number(math.floor(threshold)), dtype=bool)
+            comparisons.append((operator.gt, math.floor(threshold)))
         if not inclusive and threshold.denominator == 1:
-            bad |= np.asarray(integers == number(threshold), dtype=bool)
-    return bad
+            comparisons.append((operator.eq, threshold))
+    return largest, comparisons
 
 
 def check_column(
