@@ -15,6 +15,7 @@ import jcmcalc
 from jcmcalc import api, portfolio
 from jcmcalc.inputs import boundary, scaled
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.numbers import MAX_DIGITS
 from jcmcalc.model.parameters import FRACTION, NON_NEGATIVE, Bounds, Kind, Parameter
 from jcmcalc.model.units import conversion_factor
 
@@ -142,6 +143,11 @@ def test_decimal_text_is_read_exactly_or_refused() -> None:
             boundary.decimal(text)
     with pytest.raises(OverflowError):
         boundary.decimal("1e31")
+    most = MAX_DIGITS  # digits counted only in a text longer than that: none is missed
+    assert boundary.decimal("9" * most) == 10**most - 1
+    for text in ("9" * (most + 1), "0." + "0" * (most // 2) + "1" * (most // 2)):
+        with pytest.raises(OverflowError, match=f"{most + 1:,} digits"):
+            boundary.decimal(text)
 
 
 # --- the portfolio table: the same checks, the same words as a project file ----------------
