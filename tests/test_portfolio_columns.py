@@ -234,3 +234,20 @@ def test_distinct_rows_of_coded_columns(base: int) -> None:
     assert [distinct[r] for r in row.tolist()] == list(
         zip(*(c.tolist() for c in codes), strict=True)
     )
+
+
+@pytest.mark.parametrize("block", [2, 1 << 16])
+def test_a_csv_read_in_one_block_or_many_gives_the_same_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """One block's arrays are kept as they are; many are joined: the same cells and rows
+    (an empty line is no row, edge white space stripped)."""
+    path = tmp_path / "output.csv"
+    rows = ' S1 ,119.171\n\nS2,\t88.679\nS3,1\n,\n'
+    path.write_text('system,"EG_i,p [MWh]"\n' + rows, encoding="utf-8")
+    monkeypatch.setattr(columns, "CSV_BLOCK", block)
+    table = columns.load(path)
+    assert table.titles == ("system", "EG_i,p [MWh]")
+    assert columns.text_cells(table.cells["system"]).tolist() == ["S1", "S2", "S3"]
+    assert table.cells["EG_i,p [MWh]"].tolist() == ["119.171", "88.679", "1"]
+    assert table.rows.tolist() == [2, 4, 5]

@@ -169,6 +169,8 @@ def _body(
         if len(block) == CSV_BLOCK:
             flush()
     flush()
+    if len(numbers) == 1:  # one block: its arrays as they are (the cells known stripped)
+        return [found[0] for found in blocks], numbers[0]
     return [np.concatenate(found) for found in blocks], np.concatenate(numbers)
 
 
