@@ -210,7 +210,8 @@ def converted(
     at: str | None = None,
 ) -> Fraction:
     """An exact magnitude given in ``unit``, in the canonical unit and checked."""
-    value = magnitude * factor(parameter, unit, file=file, row=row, at=at or "")
+    found = factor(parameter, unit, file=file, row=row, at=at or "")
+    value = magnitude if found == 1 else magnitude * found
     problem = refusal(parameter, value, parameter.canonical(unit))
     if problem:
         raise InputError(problem, file=file, row=row, at=at, parameter=parameter.symbol)

@@ -57,10 +57,8 @@ def yearly_periods(
             f"years must be a whole number from 1 to {MAX_YEARS}", file=path, at="estimate.years"
         )
     values = spec.get("values", {})
-    spans = (
-        (n, _add_years(start, n - 1), _add_years(start, n) - dt.timedelta(days=1))
-        for n in range(1, years + 1)
-    )
+    firsts = [_add_years(start, n) for n in range(years + 1)]  # each year ends before the next
+    spans = ((n, firsts[n - 1], firsts[n] - dt.timedelta(days=1)) for n in range(1, years + 1))
     return tuple(
         Period(n, first, last, values, ())
         for n, first, last in spans
