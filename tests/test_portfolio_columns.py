@@ -251,3 +251,21 @@ def test_a_csv_read_in_one_block_or_many_gives_the_same_columns(
     assert columns.text_cells(table.cells["system"]).tolist() == ["S1", "S2", "S3"]
     assert table.cells["EG_i,p [MWh]"].tolist() == ["119.171", "88.679", "1"]
     assert table.rows.tolist() == [2, 4, 5]
+
+
+IDS = st.text(alphabet=st.sampled_from("aAb é\u3000\U0001f600\t1"), max_size=4)
+
+
+@given(st.lists(IDS, max_size=8))
+def test_the_members_of_a_few_cells_are_coded_as_numpy_codes_them(cells: list[str]) -> None:
+    """Cell by cell (a few) and by ``np.unique`` (many): the same sorted ids and codes."""
+    few = columns.FEW_CELLS
+    found = []
+    try:
+        for columns.FEW_CELLS in (few, 0):
+            codes, names = columns.members(np.array(cells, dtype=str))
+            found.append((codes.dtype, codes.tolist(), names))
+    finally:
+        columns.FEW_CELLS = few
+    assert found[0] == found[1]
+    assert [found[0][2][c] for c in found[0][1]] == [c.strip() for c in cells]

@@ -205,6 +205,9 @@ def number_text(value: float) -> str:
 _SPACE = np.isin(np.arange(129), [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 128])
 
 
+#: The smallest normal float64: a value below it read from text may be an exponent's underflow.
+_TINY = np.finfo(np.float64).tiny
+
 #: Columns of at most this many cells are looked at cell by cell (:func:`stripped`).
 FEW_CELLS = 64
 
@@ -349,7 +352,13 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
             codes[offset : offset + len(piece)] = lookup[indices]
             offset += len(piece)
         return codes, list(known)
-    names, codes = np.unique(text_cells(column), return_inverse=True)
+    cells = text_cells(column)
+    if len(cells) <= FEW_CELLS:  # as np.unique gives them, without its passes over a few
+        listed = cells.tolist()
+        found = sorted(set(listed))
+        place = {name: code for code, name in enumerate(found)}
+        return np.array([place[cell] for cell in listed], dtype=np.intp), found
+    names, codes = np.unique(cells, return_inverse=True)
     return codes, [str(n) for n in names]
 
 
@@ -367,8 +376,9 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         scaled.finite(values, lambda i: int(table.rows[positions[i]]), title=title, file=table.path)
         return present, scaled.from_floats(values)
     cells = text_cells(column)
-    present = np.char.str_len(cells) > 0
-    text = dialect.points(
+    lengths = np.char.str_len(cells)
+    present = lengths > 0
+    text = dialect.points(  # (a decimal comma turned into a point: the lengths stay)
         cells[present],
         table.decimal,
         title=title,
@@ -376,13 +386,13 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         row=lambda i: int(table.rows[np.flatnonzero(present)[i]]),
     )
     found = None
-    if np.all(np.char.str_len(text) <= 15) if len(text) else True:
+    if np.all(lengths[present] <= 15) if len(text) else True:
         try:
             values = text.astype(np.float64)
         except ValueError:
             values = None
         if values is not None and np.isfinite(values).all():  # else: each cell says why
-            _underflow(text, values, title, table, unit, np.flatnonzero(present))
+            _underflow(text, values, title, table, unit, present)
             found = scaled.float_scaled(values)
     if found is None:
         found = scaled.from_fractions(
@@ -395,13 +405,15 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
 
 
 def _underflow(
-    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, where: np.ndarray
+    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, present: np.ndarray
 ) -> None:
     """A cell that float64 reads as zero (or subnormal) because of an exponent beyond the
-    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0."""
-    tiny = np.flatnonzero(np.abs(values) < np.finfo(np.float64).tiny)
+    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0 (``present``:
+    the cells of the column that ``text`` holds)."""
+    tiny = np.flatnonzero(np.abs(values) < _TINY)
     if not len(tiny):
         return
+    where = np.flatnonzero(present)
     written = np.char.lower(text[tiny])
     for position in tiny[np.char.find(written, "e") >= 0].tolist():
         _decimal(str(text[position]), title, table, unit, int(table.rows[where[position]]))
