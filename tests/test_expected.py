@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jcmcalc import api
+from jcmcalc.model.errors import InputError
 from jcmcalc.run import estimate, expected, pipeline
 
 PROJECT = """\
@@ -111,3 +112,26 @@ def test_only_the_years_compared_are_resolved(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(estimate, "estimated_values", counted)
     expected.against_estimate(inputs)
     assert years == [1, 4]
+
+
+def test_a_value_unknown_for_one_member_reads_the_others_again(tmp_path: Path) -> None:
+    """A parameter known ex post for some members only is resolved again with every member's
+    value read: the estimate names the member lacking it, as the whole estimate does."""
+    start, periods, design = CASES["within"]
+    text = PROJECT.format(
+        design=design,
+        start=start,
+        periods="".join(PERIOD.format(start=s, end=e, output=o) for s, e, o in periods),
+    )
+    second = '\n[[systems]]\nid = "S2"\nconnection_case = "off-grid"\n'
+    second += 'parameters = { specific_yield = "1.3 MWh/kWp/year", degradation_rate = "0.5 %" }\n'
+    text = text.replace("\n[estimate]", second + "\n[estimate]")
+    text = text.replace('"EG_i,p" = "130 MWh"', '"EG_i,p" = { S1 = "130 MWh", S2 = "1 MWh" }')
+    path = tmp_path / "project.toml"
+    path.write_text(text, encoding="utf-8")
+    inputs = pipeline.prepare(path, api.get_methodology)
+    found = expected.against_estimate(inputs)
+    with pytest.raises(InputError) as whole:
+        estimate.resolve_estimate(inputs.methodology, inputs.project)
+    assert found == [f"the [estimate] cannot be compared with the monitored values: {whole.value}"]
+    assert "S2" in found[0] and "missing value" in found[0]

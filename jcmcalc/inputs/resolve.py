@@ -7,7 +7,7 @@ came from (project file, monitoring file, methodology default, explicit override
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -107,19 +107,15 @@ class Resolver:
             self.attributes[index.symbol] = attributes
             self.member_parameters[index.symbol] = parameters
 
-    def given_fixed(self) -> dict[str, dict[Key, Leaf]]:
+    def given_fixed(self, only: Container[str] | None = None) -> dict[str, dict[Key, Leaf]]:
+        """The fixed values the project file gives (``only``: of these parameters alone)."""
         given: dict[str, dict[Key, Leaf]] = {}
         for name, raw in self.project.parameters.items():
             parameter = self._parameter(name, at="parameters")
-            leaves = flatten(
-                raw,
-                parameter,
-                self.members,
-                self.methodology,
-                path=self.path,
-                at=f"parameters.{name}",
-            )
-            self._merge(given, parameter, leaves)
+            if only is None or parameter.name in only:
+                against = (parameter, self.members, self.methodology)
+                leaves = flatten(raw, *against, path=self.path, at=f"parameters.{name}")
+                self._merge(given, parameter, leaves)
         for symbol, tables in self.member_parameters.items():
             index = self.methodology.index(symbol)
             for member, table in tables.items():
@@ -132,7 +128,9 @@ class Resolver:
                             file=self.path,
                             at=at,
                         )
-                    self._merge(given, parameter, {(member,): as_leaf(raw, path=self.path, at=at)})
+                    if only is None or parameter.name in only:
+                        leaf = as_leaf(raw, path=self.path, at=at)
+                        self._merge(given, parameter, {(member,): leaf})
         return given
 
     def _parameter(self, name: str, *, at: str, monitored: bool = False) -> Parameter:
@@ -167,18 +165,18 @@ class Resolver:
 
     def fixed(self, parameters: tuple[Parameter, ...], known: Fixed | None = None) -> Fixed:
         """Values of the fixed ``parameters``: given, default, or an error; those ``known`` (an
-        ex-post resolution's) kept where complete: only a value unknown ex post differs."""
-        given, known = self.given_fixed(), known or {}
+        ex-post resolution's, which read every given value) kept where complete: only a value
+        unknown ex post differs, and only the others are read again."""
+        keys, known = {p.name: member_keys(p, self.members) for p in parameters}, known or {}
+        done = {p for p in keys if known and len(known.get(p, {})) == len(keys[p])}
+        given = self.given_fixed(set(keys) - done if known else None)
         resolved: dict[str, dict[Key, Value]] = {}
-        for parameter in parameters:
-            if parameter.kind is Kind.MONITORED:
+        for parameter in (p for p in parameters if p.kind is not Kind.MONITORED):
+            if parameter.name in done:
+                resolved[parameter.name] = dict(known[parameter.name])
                 continue
-            keys = member_keys(parameter, self.members)
-            if len(same := known.get(parameter.name, {})) == len(keys):
-                resolved[parameter.name] = dict(same)
-                continue
-            leaves = given.get(parameter.name, {})
-            found = {key: self._fixed_value(parameter, key, leaves.get(key)) for key in keys}
+            leaves, wanted = given.get(parameter.name, {}), keys[parameter.name]
+            found = {key: self._fixed_value(parameter, key, leaves.get(key)) for key in wanted}
             resolved[parameter.name] = {k: v for k, v in found.items() if v is not None}
         return resolved
 
