@@ -62,10 +62,8 @@ def from_floats(values: np.ndarray) -> Scaled:
     return found
 
 
-#: Columns this short are tried at every scale at once (:func:`_few_scaled`).
-FEW = 256
-#: The scales :func:`fits` tries, as float64 powers of ten (each exact, as ``10.0**scale``).
-_POWERS = 10.0 ** np.arange(16)
+#: Columns this short are scaled value by value in Python (:func:`_few_scaled`).
+FEW = 32
 
 
 def float_scaled(values: np.ndarray) -> Scaled | None:
@@ -86,16 +84,23 @@ def float_scaled(values: np.ndarray) -> Scaled | None:
 
 
 def _few_scaled(values: np.ndarray) -> Scaled | None:
-    """:func:`float_scaled` of a short column: :func:`fits` at every scale in one pass of each
-    operation (numpy's cost per call, not per value, is what a few values take)."""
-    with np.errstate(over="ignore"):  # an overflow is a value too large, as in fits
-        integers = np.rint(np.multiply.outer(_POWERS, values))
-    largest = np.maximum(integers.max(axis=1), -integers.min(axis=1))
-    exact = (integers / _POWERS[:, None] == values).all(axis=1) & (largest < SIGNIFICANT)
-    scale = int(np.argmax(exact))
-    if not exact[scale]:
-        return None
-    return Scaled(integers[scale].copy(), scale, float(largest[scale]))
+    """:func:`float_scaled` of a short column, each scale tried value by value with the float
+    operations of :func:`fits` (multiply, round half to even with its sign, divide back):
+    numpy's cost per call, not per value, is what a few values would take."""
+    floats = values.tolist()
+    for scale in range(16):
+        power, integers = 10.0**scale, []
+        for value in floats:
+            whole = value * power
+            if math.isfinite(whole):
+                whole = math.copysign(float(round(whole)), whole)
+            if not abs(whole) < SIGNIFICANT or whole / power != value:
+                break
+            integers.append(whole)
+        else:
+            largest = max(map(abs, integers))
+            return Scaled(np.array(integers, dtype=np.float64), scale, largest)
+    return None
 
 
 def fits(values: np.ndarray, scale: int, out: np.ndarray | None = None) -> np.ndarray | None:
