@@ -34,8 +34,8 @@ def against_estimate(inputs: Inputs) -> list[str]:
         return []
     monitored = [(p.period.start, p.period.end) for p in inputs.periods]
 
-    def compared(first: dt.date, last: dt.date) -> bool:
-        return any(_overlap(start, end, first, last) for start, end in monitored)
+    def compared(first: dt.date, last: dt.date) -> bool:  # (whether they share a day)
+        return any(start <= last and first <= end for start, end in monitored)
 
     try:
         estimated = resolve_estimate(methodology, project, years=compared, known=inputs.fixed)
