@@ -25,7 +25,7 @@ from jcmcalc.model.errors import (
     JcmcalcError,
     JcmcalcWarning,
 )
-from jcmcalc.views.output_files import checked_output, write_output
+from jcmcalc.views.output_files import FilesUnder, checked_output, write_output
 
 FORMATS = ("table", "json", "markdown")
 REPORT_FORMATS = ("markdown", "html", "xlsx")
@@ -286,7 +286,7 @@ def _portfolio(args: argparse.Namespace, get: Callable[[str, str | None], Any]) 
         raise InputError("--format parquet needs -o FILE")
     if args.engine != "dask" and (args.workers or args.scheduler is not None):
         raise InputError("--workers and --scheduler go with --engine dask")
-    inputs = list(args.path.rglob("*")) if args.path.is_dir() else [args.path]
+    inputs = FilesUnder(args.path) if args.path.is_dir() else [args.path]
     if args.engine == "dask" and args.format != "parquet" and args.path.is_file():
         from jcmcalc.api import get_methodology
         from jcmcalc.portfolio import distributed

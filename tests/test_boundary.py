@@ -15,7 +15,9 @@ import jcmcalc
 from jcmcalc import api, portfolio
 from jcmcalc.inputs import boundary, scaled
 from jcmcalc.model.errors import InputError
+from jcmcalc.model.numbers import MAX_DIGITS
 from jcmcalc.model.parameters import FRACTION, NON_NEGATIVE, Bounds, Kind, Parameter
+from jcmcalc.model.units import conversion_factor
 
 ENERGY = Parameter("E", "energy", "MWh", Kind.MONITORED, "energy", bounds=NON_NEGATIVE)
 SHARE = Parameter("x", "share", "dimensionless", Kind.PROJECT, "share", bounds=FRACTION)
@@ -141,6 +143,11 @@ def test_decimal_text_is_read_exactly_or_refused() -> None:
             boundary.decimal(text)
     with pytest.raises(OverflowError):
         boundary.decimal("1e31")
+    most = MAX_DIGITS  # digits counted only in a text longer than that: none is missed
+    assert boundary.decimal("9" * most) == 10**most - 1
+    for text in ("9" * (most + 1), "0." + "0" * (most // 2) + "1" * (most // 2)):
+        with pytest.raises(OverflowError, match=f"{most + 1:,} digits"):
+            boundary.decimal(text)
 
 
 # --- the portfolio table: the same checks, the same words as a project file ----------------
@@ -329,3 +336,108 @@ def test_submitted_figures_are_read_by_the_same_rules(tmp_path: Path) -> None:
     path.write_text('period,quantity,member,value,unit\n1,"EG_i,p",PV-1,1,m\n', "utf-8")
     with pytest.raises(InputError, match=r"parameter EG_i,p: unit 'm' .* cannot be converted"):
         read_submitted(path, methodology)
+
+
+FUEL = Parameter("FC", "fuel", ("t", "kL"), Kind.MONITORED, "fuel", bounds=NON_NEGATIVE)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "text"),
+    [
+        (ENERGY, "1234.5 kWh"),
+        (ENERGY, "2 GWh"),
+        (FUEL, "3 kg"),
+        (FUEL, "7 L"),
+        (FUEL, "7 kL"),
+        (FUEL, "1.5 m**3"),
+        (SHARE, "12.5 %"),
+        (SHARE, "0.25"),
+    ],
+)
+def test_conversions_kept_per_parameter_and_unit_agree_with_fresh_ones(
+    parameter: Parameter, text: str
+) -> None:
+    """A value read twice (its unit's conversion then kept) is the value and the units read
+    fresh: the exact factor from pint, the canonical unit of its basis, the unit as written."""
+    first = boundary.quantity_units(parameter, text)
+    again = boundary.quantity_units(parameter, text)
+    magnitude, unit = text.split(" ") if " " in text else (text, "")
+    canonical = parameter.canonical(unit or "dimensionless")
+    fresh = Fraction(magnitude) * conversion_factor(unit or "dimensionless", canonical)
+    units = {
+        "unit": parameter.canonical(unit) if parameter.alternatives else "",
+        "written": boundary.written(parameter, unit),
+    }
+    assert first == again == (fresh, units)
+    assert boundary.units_of(parameter, text) == units
+    assert boundary.quantity(parameter, text) == fresh
+
+
+def test_a_unit_refused_is_refused_again_where_it_is_written() -> None:
+    """A conversion that fails is not kept: each place writing the unit is named."""
+    for at in ("parameters.a", "parameters.b"):
+        with pytest.raises(InputError) as caught:
+            boundary.quantity(FUEL, "3 MWh", file="p.toml", at=at)
+        assert caught.value.at == at and "cannot be converted" in caught.value.message
+    twin = Parameter("FC", "fuel", "GJ", Kind.MONITORED, "fuel", bounds=NON_NEGATIVE)
+    assert boundary.quantity(ENERGY, "3 MWh") == 3
+    assert boundary.quantity(twin, "3 MWh") == Fraction(108, 10)  # its own factor, not ENERGY's
+
+
+def _scale_by_scale(values: np.ndarray) -> scaled.Scaled | None:
+    """:func:`scaled.float_scaled` as a long column takes it: :func:`scaled.fits` tried one
+    scale after another."""
+    start = next((d for d in range(16) if scaled.fits(values, d) is not None), None)
+    if start is None:
+        return None
+    integers = scaled.fits(values, start)
+    return scaled.Scaled(integers, start, float(max(integers.max(), -integers.min())))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [119.171, 88.679],
+        [0.0, -0.0],
+        [0.1 + 0.2],
+        [1 / 3],
+        [5e-324],
+        [999999999999999.0],
+        [1e15],
+        [0.000000000000001],
+        [1e-16],
+        [123456.789012345],
+        [-12.5, 12.5, 1.125],
+        [1e308, 1.0],
+        [2.0**53],
+        [float("inf")],
+        [float("nan")],
+        [0.5] * scaled.FEW,
+        [0.5] * (scaled.FEW - 1) + [0.123456789],
+    ],
+)
+def test_a_short_column_is_scaled_as_scale_by_scale(values: list[float]) -> None:
+    """A short column, tried at every scale at once, gets the scale, integers and largest
+    value (or the refusal: None) that trying one scale after another gives."""
+    array = np.array(values, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = _scale_by_scale(array)
+    found = scaled.float_scaled(array)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None and (found.scale, found.largest) == (expected.scale, expected.largest)
+    assert found.integers.dtype == np.float64
+    assert np.array_equal(found.integers, expected.integers)
+
+
+def test_random_short_columns_are_scaled_as_scale_by_scale() -> None:
+    rng = np.random.default_rng(34)
+    for _ in range(2000):
+        size, places = int(rng.integers(1, 9)), int(rng.integers(0, 18))
+        array = np.round(rng.uniform(-1e6, 1e6, size), places)
+        expected, found = _scale_by_scale(array), scaled.float_scaled(array)
+        assert (found is None) == (expected is None), array
+        if found is not None:
+            assert found.scale == expected.scale and found.largest == expected.largest
+            assert np.array_equal(found.integers, expected.integers), array

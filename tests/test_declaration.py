@@ -15,6 +15,8 @@ from jcmcalc.inputs import boundary
 from jcmcalc.inputs.consistency import evaluate_warning_checks
 from jcmcalc.inputs.values import Origin, Value
 from jcmcalc.model.checks import Check, Severity, bound, expectation
+from jcmcalc.model.deferred import checks_deferred
+from jcmcalc.model.errors import InputError
 from jcmcalc.model.expressions.walkers import Constant, Symbol, to, to_text, total
 from jcmcalc.model.methodology import (
     PROJECT,
@@ -291,3 +293,24 @@ def test_checks_take_each_comparison() -> None:
     assert bound("c", HIGH.ref, ">=", LOW.ref, "d").text == "b_i <= a_i"
     with pytest.raises(ValueError, match="'==' is not one of"):
         bound("c", HIGH.ref, "==", LOW.ref, "d")
+
+
+def test_a_parameter_is_found_by_symbol_or_name_as_the_first_declared_of_either() -> None:
+    """The lookup kept per methodology gives, for every symbol and name of every installed
+    methodology, the first parameter declared with it; an unknown key is refused as before."""
+    from jcmcalc.plugin.registry import installed
+
+    registry = installed()
+    for methodology in registry.methodologies():
+        for parameter in methodology.all_parameters:
+            for key in (parameter.symbol, parameter.name):
+                first = next(p for p in methodology.all_parameters if key in (p.symbol, p.name))
+                assert methodology.parameter(key) is first
+    one = registry.get("TH_AM001", "3.0")
+    with pytest.raises(InputError, match="has no parameter 'EG_i,q'"):
+        one.parameter("EG_i,q")
+    first = one.parameters[0]
+    clash = attrs.evolve(first, symbol=first.name, name="clash")  # another's name as symbol
+    with checks_deferred():
+        built = attrs.evolve(one, parameters=(*one.parameters, clash))
+    assert built.parameter(first.name) is first and built.parameter("clash") is clash

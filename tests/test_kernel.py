@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import jcmcalc
-from jcmcalc.model.checks import Check
+from jcmcalc.model.checks import Check, Severity
 from jcmcalc.model.deferred import checks_deferred
 from jcmcalc.model.errors import InputError, PluginError
 from jcmcalc.model.expressions.walkers import Constant, Symbol, select, to_latex, total
@@ -27,10 +27,12 @@ from jcmcalc.model.kernel import (
     equations_of,
     evaluate_period,
     evaluate_periods,
+    per_period,
+    warning_checks,
 )
 from jcmcalc.model.methodology import PROJECT, REFERENCE, About, Equation, Index, Methodology
 from jcmcalc.model.parameters import Kind, Monitoring, Parameter
-from jcmcalc.model.uses import required
+from jcmcalc.model.uses import per_declaration, required
 from jcmcalc.portfolio import vectorised
 from jcmcalc.views.formatting import methodology_text
 
@@ -507,3 +509,24 @@ def test_a_portfolio_says_when_its_batch_fell_back_to_the_kernel(monkeypatch) ->
     for row in rows:
         method = "computed exactly by the kernel's own loop (no array evaluation of Floor"
         assert any(method in w for w in row.warnings)
+
+
+def test_what_a_methodology_declares_is_worked_out_once_per_methodology_object() -> None:
+    """Kept per methodology object and arguments (by identity): an equal methodology built
+    again gets its own; the warning checks a caller is handed are its own list."""
+    calls = []
+
+    @per_declaration
+    def counted(methodology, period: bool):
+        calls.append((methodology, period))
+        return len(calls)
+
+    one = jcmcalc.get_methodology("TH_AM001", "3.0")
+    twin = attrs.evolve(one)
+    assert twin == one and twin is not one
+    assert [counted(one, True), counted(one, True), counted(one, False)] == [1, 1, 2]
+    assert counted(twin, True) == 3 and len(calls) == 3
+    expected = [c for c in one.checks if c.severity is Severity.WARNING and per_period(one, c)]
+    found = warning_checks(one, period=True)
+    found.clear()
+    assert warning_checks(one, period=True) == expected != []

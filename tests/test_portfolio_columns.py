@@ -160,13 +160,20 @@ def test_columns_write_the_allocation_of_the_rows(tmp_path: Path, joining: str) 
 def test_stripping_text_cells_copies_only_when_a_cell_has_white_space_at_an_edge(
     cells: list[str],
 ) -> None:
-    array = np.array(cells, dtype=str)
-    found = columns.stripped(array)
-    assert found.tolist() == np.char.strip(array).tolist()
-    assert array.flags.writeable and not found.flags.writeable  # the caller's array untouched
-    assert columns.stripped(found) is found  # known stripped: not checked again
-    if np.shares_memory(found, array):
-        assert [c.strip() for c in array.tolist()] == array.tolist()
+    """Alike cell by cell (a few cells) and by numpy's passes over the column (many)."""
+    few = columns.FEW_CELLS
+    try:
+        for columns.FEW_CELLS in (few, 0):
+            array = np.array(cells, dtype=str)
+            found = columns.stripped(array)
+            assert found.tolist() == np.char.strip(array).tolist()
+            assert found.dtype == array.dtype
+            assert array.flags.writeable and not found.flags.writeable  # the caller's untouched
+            assert columns.stripped(found) is found  # known stripped: not checked again
+            if np.shares_memory(found, array):
+                assert [c.strip() for c in array.tolist()] == array.tolist()
+    finally:
+        columns.FEW_CELLS = few
 
 
 def test_a_dictionary_column_knows_its_distinct_cells() -> None:
@@ -269,3 +276,38 @@ def test_sorted_codes_are_the_encode_of_the_cells() -> None:
     taken = columns.taken(found, np.array([5, 2, 0]))
     values, codes = columns.encode(taken)
     assert values.tolist() == ["b", "c"] and codes.tolist() == [0, 1, 0]
+
+
+@pytest.mark.parametrize("block", [2, 1 << 16])
+def test_a_csv_read_in_one_block_or_many_gives_the_same_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """One block's arrays are kept as they are; many are joined: the same cells and rows
+    (an empty line is no row, edge white space stripped)."""
+    path = tmp_path / "output.csv"
+    rows = " S1 ,119.171\n\nS2,\t88.679\nS3,1\n,\n"
+    path.write_text('system,"EG_i,p [MWh]"\n' + rows, encoding="utf-8")
+    monkeypatch.setattr(columns, "CSV_BLOCK", block)
+    table = columns.load(path)
+    assert table.titles == ("system", "EG_i,p [MWh]")
+    assert columns.text_cells(table.cells["system"]).tolist() == ["S1", "S2", "S3"]
+    assert table.cells["EG_i,p [MWh]"].tolist() == ["119.171", "88.679", "1"]
+    assert table.rows.tolist() == [2, 4, 5]
+
+
+IDS = st.text(alphabet=st.sampled_from("aAb é\u3000\U0001f600\t1"), max_size=4)
+
+
+@given(st.lists(IDS, max_size=8))
+def test_the_members_of_a_few_cells_are_coded_as_numpy_codes_them(cells: list[str]) -> None:
+    """Cell by cell (a few) and by ``np.unique`` (many): the same sorted ids and codes."""
+    few = columns.FEW_CELLS
+    found = []
+    try:
+        for columns.FEW_CELLS in (few, 0):
+            codes, names = columns.members(np.array(cells, dtype=str))
+            found.append((codes.dtype, codes.tolist(), names))
+    finally:
+        columns.FEW_CELLS = few
+    assert found[0] == found[1]
+    assert [found[0][2][c] for c in found[0][1]] == [c.strip() for c in cells]

@@ -171,3 +171,42 @@ def test_table_portfolio_fails_a_bad_start_cell_alone(tmp_path, cli):
     for key, row in new.items():
         if row["status"] == "ok":
             assert row["credits"] == old[key]["credits"]
+
+
+@pytest.mark.parametrize(("parts", "more"), [(100, "a.b"), (101, "")])
+def test_a_dotted_key_of_more_than_the_most_parts_is_refused_however_the_dots_fall(
+    tmp_path: Path, parts: int, more: str
+) -> None:
+    """Only a text with as many dots as a key of too many parts has is searched for one (a
+    key of n parts has n - 1 dots): the limit holds exactly where it did, a dot elsewhere
+    (``more``) counted too."""
+    from jcmcalc.inputs.project import MAX_KEY_PARTS, load_document
+
+    key = ".".join(f"k{n}" for n in range(parts))
+    path = tmp_path / "project.toml"
+    path.write_text(f'note = "{more}"\n{key} = 1\n', encoding="utf-8")
+    if parts <= MAX_KEY_PARTS:
+        assert load_document(path)["k0"]
+        return
+    with pytest.raises(InputError, match=f"more than {MAX_KEY_PARTS} parts"):
+        load_document(path)
+
+
+def test_a_data_file_is_inside_its_directory_only_where_it_resolves_there(tmp_path: Path) -> None:
+    """A plain name of no link is taken at once; a link, a folder or ``..`` is resolved: a
+    link to a file outside is outside, as ``a/../../x.csv`` is."""
+    from jcmcalc.inputs.project import inside
+
+    folder = tmp_path / "project"
+    (folder / "a").mkdir(parents=True)
+    (tmp_path / "outside.csv").write_text("x", encoding="utf-8")
+    (folder / "link.csv").symlink_to(tmp_path / "outside.csv")
+    (folder / "near.csv").symlink_to(folder / "a")
+    where = {"file": folder / "project.toml", "at": "periods[1].data"}
+    assert inside(folder, "data.csv", **where) == folder / "data.csv"  # (not there yet)
+    assert inside(folder, "near.csv", **where) == folder / "near.csv"
+    assert inside(folder, "a/../data.csv", **where) == folder / "a/../data.csv"
+    for reference in ("link.csv", "a/../../outside.csv", "..", str(tmp_path / "outside.csv")):
+        with pytest.raises(InputError, match="lies outside the project directory"):
+            inside(folder, reference, **where)
+        assert inside(folder, reference, **where, allow_outside=True) == folder / reference

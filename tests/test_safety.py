@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import shutil
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -194,3 +195,40 @@ def test_a_portfolio_output_never_replaces_its_table(tmp_path: Path, cli) -> Non
     assert table.read_bytes() == before
     code, _, _ = cli("portfolio", table, "-o", tmp_path / "credits.csv")
     assert code in (0, 4) and (tmp_path / "credits.csv").exists()
+
+
+def test_a_folder_portfolio_output_never_replaces_a_file_in_the_folder(tmp_path: Path, cli) -> None:
+    """Every file under the folder is an input, however deep and by whatever name (a hard
+    link outside it too); the files are listed only where the output exists."""
+    folder = tmp_path / "projects"
+    shutil.copytree(_thai_copy(tmp_path), folder / "deep" / "thai")
+    data = folder / "deep" / "thai" / "monthly-2024H1.csv"
+    os.link(data, tmp_path / "linked.csv")
+    before = data.read_bytes()
+    for target in (data, tmp_path / "linked.csv"):
+        code, _, err = cli("portfolio", folder, "-o", target)
+        assert code == 2 and "is an input of this run (monthly-2024H1.csv)" in err
+    assert data.read_bytes() == before
+    (tmp_path / "credits.csv").write_text("old", encoding="utf-8")
+    for _ in range(2):  # over an output that exists: the folder listed, nothing in it matches
+        code, _, _ = cli("portfolio", folder, "-o", tmp_path / "credits.csv")
+        assert code == 0 and (tmp_path / "credits.csv").read_text().startswith("project,")
+
+
+def test_a_bar_counts_its_total_only_when_it_is_shown(monkeypatch) -> None:
+    """A portfolio folder is not walked a second time to count its projects for a bar that
+    no terminal shows."""
+    from jcmcalc.inputs.progress import bar
+
+    counted = []
+
+    def total() -> int:
+        counted.append(1)
+        return 3
+
+    with bar(total, unit="project", what="portfolio") as shown:
+        shown.update(1)
+    assert counted == []
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with bar(total, unit="project", what="portfolio") as shown:
+        assert shown.total == 3 and counted == [1]

@@ -5,6 +5,7 @@ cases (huge values, many decimals, thirds, negative ER, missing values, a breach
 
 from __future__ import annotations
 
+import math
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -157,3 +158,31 @@ def test_batches_of_fractions_give_the_kernels_values() -> None:
     left = scaled.settle(vectorised.Batch(methodology, {"i": 2}, values, 3), np.arange(3), again)
     assert left.tolist() == [1], "the element lacking a value is left to the kernel"
     assert sorted(again.exact) == [0, 2]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [Fraction(1, 3), 0, Fraction(-5, 7)],
+        [0, 0],
+        [HUGE, Fraction(-1, 10**15 + 1)],
+        [10**40, -(10**40), Fraction(1, 2)],
+        [Fraction(1, 2**40), Fraction(3, 10**30)],
+        [Fraction(1, 10**400)],  # a denominator too large: None
+        [True, Fraction(1, 4)],
+    ],
+)
+def test_scaled_integers_of_fractions_are_each_value_times_their_common_denominator(
+    values: list,
+) -> None:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    found = scaled.of_fractions(array)
+    denominator = 1
+    for value in values:
+        denominator = math.lcm(denominator, Fraction(value).denominator)
+    if denominator.bit_length() > scaled.MAX_DENOMINATOR_BITS:
+        assert found is None
+        return
+    assert found is not None and found.denominator == denominator
+    assert [Fraction(int(i), denominator) for i in found.integers.tolist()] == values

@@ -26,9 +26,10 @@ import contextlib
 import errno
 import itertools
 import math
+import operator
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -122,6 +123,13 @@ def quantity(
 
     A bare number is accepted only for a dimensionless parameter.
     """
+    return quantity_units(parameter, text, file=file, row=row, at=at)[0]
+
+
+def quantity_units(
+    parameter: Parameter, text: str, *, file: object = None, row: int | None = None, at: str = ""
+) -> tuple[Fraction, dict[str, str]]:
+    """:func:`quantity` and :func:`units_of` of ``text``, its number parsed once."""
     where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
     try:
         magnitude, unit = split_quantity(text)
@@ -141,7 +149,30 @@ def quantity(
             **where,
             parameter=parameter.symbol,
         )
-    return converted(parameter, magnitude, unit or "dimensionless", **where)
+    value = converted(parameter, magnitude, unit or "dimensionless", **where)
+    return value, dict(kept(_UNITS, parameter, unit, lambda: _units_of(parameter, unit)))
+
+
+#: Per (parameter, unit): the factor into its canonical unit (:func:`factor`), and the units
+#: a value keeps (:func:`units_of`), worked out once per process (the units written for a
+#: parameter are few). Each entry keeps its parameter (its ``id`` is not reused while cached);
+#: bounded, as unit texts come from input files.
+_FACTORS: dict[tuple[int, str], tuple[Parameter, Fraction]] = {}
+_UNITS: dict[tuple[int, str], tuple[Parameter, dict[str, str]]] = {}
+_KEPT = 4096
+
+
+def kept(
+    cache: dict[tuple[int, Hashable], Any], parameter: Parameter, text: Hashable, make: Any
+) -> Any:
+    """``make()``, kept in ``cache`` for ``parameter`` and ``text`` (an error is not kept):
+    a ``cache`` of what depends on a parameter and a text alone, not on a project."""
+    entry = cache.get((id(parameter), text))
+    if entry is None or entry[0] is not parameter:
+        if len(cache) >= _KEPT:
+            cache.clear()
+        entry = cache[(id(parameter), text)] = (parameter, make())
+    return entry[1]
 
 
 def factor(
@@ -149,6 +180,10 @@ def factor(
 ) -> Fraction:
     """The exact factor from ``unit`` into the parameter's canonical unit of that basis."""
     where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
+    return kept(_FACTORS, parameter, unit, lambda: _factor(parameter, unit, where))
+
+
+def _factor(parameter: Parameter, unit: str, where: dict[str, Any]) -> Fraction:
     expected = " or ".join(parameter.units)
     try:
         return conversion_factor(unit, parameter.canonical(unit))
@@ -175,7 +210,8 @@ def converted(
     at: str | None = None,
 ) -> Fraction:
     """An exact magnitude given in ``unit``, in the canonical unit and checked."""
-    value = magnitude * factor(parameter, unit, file=file, row=row, at=at or "")
+    found = factor(parameter, unit, file=file, row=row, at=at or "")
+    value = magnitude if found == 1 else magnitude * found
     problem = refusal(parameter, value, parameter.canonical(unit))
     if problem:
         raise InputError(problem, file=file, row=row, at=at, parameter=parameter.symbol)
@@ -209,6 +245,10 @@ def units_of(parameter: Parameter, text: str) -> dict[str, str]:
         unit = split_quantity(text)[1]
     except ValueError:
         return {"unit": "", "written": ""}
+    return dict(kept(_UNITS, parameter, unit, lambda: _units_of(parameter, unit)))
+
+
+def _units_of(parameter: Parameter, unit: str) -> dict[str, str]:
     basis = parameter.canonical(unit) if parameter.alternatives else ""
     return {"unit": basis, "written": written(parameter, unit)}
 
@@ -232,10 +272,25 @@ def refused(parameter: Parameter, integers: np.ndarray, scale: int, factor: Frac
     """Which values ``integers / 10**scale * factor`` :func:`refusal` refuses, compared exactly
     without a Fraction per value (``integers`` whole float64 below 2**53, or Python ints)."""
     number = int if integers.dtype == object else _float
-    power = 10**scale
-    largest = math.floor(Fraction(MAX_MAGNITUDE) * power / factor)
+    found = kept(_LIMITS, parameter, (scale, factor), lambda: _limits(parameter, scale, factor))
+    largest, comparisons = found
     bad = np.asarray(integers > number(largest), dtype=bool)  # no |integers| copy of a column
     bad |= np.asarray(integers < -number(largest), dtype=bool)
+    for compare, threshold in comparisons:
+        bad |= np.asarray(compare(integers, number(threshold)), dtype=bool)
+    return bad
+
+
+#: :func:`_limits` by parameter, scale and factor (:func:`kept`).
+_LIMITS: dict[tuple[int, Hashable], tuple[Parameter, Any]] = {}
+
+
+def _limits(parameter: Parameter, scale: int, factor: Fraction) -> tuple[int, list[Any]]:
+    """The integers beyond which :func:`refused` refuses a value at ``scale`` and ``factor``:
+    the largest magnitude, and each bound as a comparison with its threshold."""
+    power = 10**scale
+    largest = math.floor(Fraction(MAX_MAGNITUDE) * power / factor)
+    comparisons: list[Any] = []
     bounds = parameter.bounds
     for limit, inclusive, below in (
         (bounds.lower, bounds.lower_inclusive, True),
@@ -245,12 +300,12 @@ def refused(parameter: Parameter, integers: np.ndarray, scale: int, factor: Frac
             continue
         threshold = limit * power / factor
         if below:
-            bad |= np.asarray(integers < number(math.ceil(threshold)), dtype=bool)
+            comparisons.append((operator.lt, math.ceil(threshold)))
         else:
-            bad |= np.asarray(integers > number(math.floor(threshold)), dtype=bool)
+            comparisons.append((operator.gt, math.floor(threshold)))
         if not inclusive and threshold.denominator == 1:
-            bad |= np.asarray(integers == number(threshold), dtype=bool)
-    return bad
+            comparisons.append((operator.eq, threshold))
+    return largest, comparisons
 
 
 def check_column(

@@ -16,6 +16,8 @@ from jcmcalc.inputs.readers.columns import Table, is_arrow, text_cells
 from jcmcalc.inputs.scaled import Scaled
 from jcmcalc.model.errors import InputError, quoted
 
+#: The smallest normal float64: a value below it read from text may be an exponent's underflow.
+_TINY = np.finfo(np.float64).tiny
 _UNIT_IN_CELL = re.compile(r"^[+-]?[\d.]+(?:[eE][+-]?\d+)?\s*(?P<unit>[A-Za-z%][^,]*)$")
 
 
@@ -33,8 +35,9 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         scaled.finite(values, lambda i: int(table.rows[positions[i]]), title=title, file=table.path)
         return present, scaled.from_floats(values)
     cells = text_cells(column)
-    present = np.char.str_len(cells) > 0
-    text = dialect.points(
+    lengths = np.char.str_len(cells)
+    present = lengths > 0
+    text = dialect.points(  # (a decimal comma turned into a point: the lengths stay)
         cells[present],
         table.decimal,
         title=title,
@@ -42,13 +45,13 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
         row=lambda i: int(table.rows[np.flatnonzero(present)[i]]),
     )
     found = None
-    if np.all(np.char.str_len(text) <= 15) if len(text) else True:
+    if np.all(lengths[present] <= 15) if len(text) else True:
         try:
             values = text.astype(np.float64)
         except ValueError:
             values = None
         if values is not None and np.isfinite(values).all():  # else: each cell says why
-            _underflow(text, values, title, table, unit, np.flatnonzero(present))
+            _underflow(text, values, title, table, unit, present)
             found = scaled.float_scaled(values)
     if found is None:
         found = scaled.from_fractions(
@@ -61,13 +64,15 @@ def numbers(column: Any, *, title: str, table: Table, unit: str) -> tuple[np.nda
 
 
 def _underflow(
-    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, where: np.ndarray
+    text: np.ndarray, values: np.ndarray, title: str, table: Table, unit: str, present: np.ndarray
 ) -> None:
     """A cell that float64 reads as zero (or subnormal) because of an exponent beyond the
-    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0."""
-    tiny = np.flatnonzero(np.abs(values) < np.finfo(np.float64).tiny)
+    guard (``1e-400``) is refused as :func:`_decimal` refuses it, not read as 0 (``present``:
+    the cells of the column that ``text`` holds)."""
+    tiny = np.flatnonzero(np.abs(values) < _TINY)
     if not len(tiny):
         return
+    where = np.flatnonzero(present)
     written = np.char.lower(text[tiny])
     for position in tiny[np.char.find(written, "e") >= 0].tolist():
         _decimal(str(text[position]), title, table, unit, int(table.rows[where[position]]))

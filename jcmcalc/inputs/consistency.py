@@ -35,6 +35,7 @@ from jcmcalc.model.kernel import (
 from jcmcalc.model.methodology import PERIOD_HOURS, Methodology
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Parameter, WhenAbsent
+from jcmcalc.model.uses import per_declaration
 
 Values = Mapping[str, Mapping[Key, Value]]
 
@@ -135,14 +136,7 @@ def unjudged(
     """A warning per member lacking a value that warning checks need (one the methodology lets
     a project leave out, as a PV system's rated capacity): those checks are not judged for it."""
     missing: dict[tuple[str, Key], list[str]] = {}
-    for check in (c for c in methodology.checks if c.severity is Severity.WARNING):
-        optional = [
-            s
-            for t in (check.left, check.right)
-            for s in symbols(t)
-            if s.name != PERIOD_HOURS.name
-            and methodology.parameter(s.name).when_absent is WhenAbsent.UNKNOWN
-        ]
+    for check, optional in _optional(methodology):
         for key in itertools.product(*(members[i] for i in check.index)):
             bindings = dict(zip(check.index, key, strict=True))
             for symbol in optional:
@@ -165,6 +159,25 @@ def unjudged(
                 "project file"
             )
     return found
+
+
+@per_declaration
+def _optional(methodology: Methodology) -> tuple[tuple[Check, tuple[Symbol, ...]], ...]:
+    """Each warning check with the symbols of values a project may leave out that it uses."""
+    return tuple(
+        (
+            check,
+            tuple(
+                s
+                for t in (check.left, check.right)
+                for s in symbols(t)
+                if s.name != PERIOD_HOURS.name
+                and methodology.parameter(s.name).when_absent is WhenAbsent.UNKNOWN
+            ),
+        )
+        for check in methodology.checks
+        if check.severity is Severity.WARNING
+    )
 
 
 def breach_messages(

@@ -82,9 +82,11 @@ def _attributes(
 ) -> dict[str, str]:
     """The attributes of one member's table: each given, defaulted (``index.defaults``) or not
     needed (``index.unless``); ``true``/``false`` are written in lower case."""
-    written = {
+    read = (*index.attributes, *(other for other, _ in index.unless.values()))
+    written = {  # (only the keys read: not a member's table of parameters written out)
         name: ("true" if value else "false") if isinstance(value, bool) else str(value)
         for name, value in table.items()
+        if name in read
     }
     found = {}
     for name, choices in index.attributes.items():

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
 @contextlib.contextmanager
-def bar(total: int | None, *, unit: str, what: str, show: bool = True) -> Iterator[Any]:
+def bar(
+    total: int | Callable[[], int] | None, *, unit: str, what: str, show: bool = True
+) -> Iterator[Any]:
     """A tqdm bar over ``total`` ``unit`` on a terminal (unless not ``show``); elsewhere an
-    object whose ``update`` does nothing."""
+    object whose ``update`` does nothing. A callable ``total`` is counted only for a bar."""
     if not (show and sys.stderr.isatty()):
         yield _Silent()
         return
     from tqdm import tqdm
 
     with tqdm(
-        total=total,
+        total=total() if callable(total) else total,
         unit=unit,
         unit_scale=unit == "B",
         desc=what,

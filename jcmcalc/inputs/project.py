@@ -149,6 +149,8 @@ def inside(
             f"the file name {quoted(reference)} holds a NUL character", file=file, at=at
         )
     target = directory / reference
+    if _plain_name(reference) and not os.path.islink(target):
+        return target  # a name in the directory, no link: it resolves to one there
     with file_errors(target):
         outside = not target.resolve().is_relative_to(directory.resolve())
     if outside and not allow_outside:
@@ -159,6 +161,11 @@ def inside(
             at=at,
         )
     return target
+
+
+def _plain_name(reference: str) -> bool:
+    """Whether ``reference`` names an entry of a directory itself (no folder, not ``..``)."""
+    return reference not in ("", ".", "..") and Path(reference).name == reference
 
 
 def parse_date(value: Any, *, file: Path, at: str) -> dt.date:
@@ -293,7 +300,8 @@ _DOTTED = re.compile(f"(?:{_PART}){{{MAX_KEY_PARTS},}}")
 def load_document(path: Path) -> dict[str, Any]:
     """Read and parse a project file's TOML (floats as ``Decimal``)."""
     text = decode(read_bytes(path, what="project file"), path)
-    if (long := _DOTTED.search(text)) is not None:
+    dotted = text.count(".") >= MAX_KEY_PARTS  # (each part ends in a dot: else none is long)
+    if dotted and (long := _DOTTED.search(text)) is not None:
         raise InputError(
             f"a dotted key of more than {MAX_KEY_PARTS} parts ({long.group()[:40]}...)",
             file=path,

@@ -6,7 +6,8 @@ came from (project file, monitoring file, methodology default, explicit override
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Container, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,10 @@ from jcmcalc.model.numbers import decimal_text
 from jcmcalc.model.parameters import Default, DefaultTable, Kind, Parameter, WhenAbsent
 from jcmcalc.model.uses import estimated_from, required, why_unused
 
+Read = tuple[Fraction, dict[str, str]]  # a value and its units (boundary.quantity_units)
+Fixed = dict[str, dict[Key, Value]]
+_DEFAULTS: dict[tuple[int, str], tuple[Parameter, Read]] = {}  # read once (boundary.kept)
+
 
 @attrs.frozen
 class PeriodInputs:
@@ -70,11 +75,11 @@ class Inputs:
         return tuple(record for record in self.coverage if not record.complete)
 
 
-def _default_value(methodology: Methodology, parameter: Parameter, default: Default) -> Fraction:
-    """A methodology default in canonical units; a default that does not parse or lies out of
-    its parameter's bounds is a fault of the plugin, not of the project."""
+def _default_value(methodology: Methodology, parameter: Parameter, default: Default) -> Read:
+    """A methodology default in canonical units, with its units; a default that does not parse
+    or lies out of its parameter's bounds is a fault of the plugin, not of the project."""
     try:
-        return boundary.quantity(parameter, default.value)
+        return boundary.quantity_units(parameter, default.value)
     except InputError as exc:
         raise plugin_fault(methodology, f"default of {exc.parameter}: {exc.message}") from None
 
@@ -94,7 +99,6 @@ class Resolver:
         self.member_parameters: dict[str, dict[str, Mapping[str, Any]]] = {}
         self.tables: dict[str, tuple[str, str, str]] = {}
         self.warnings: list[str] = []
-        self.defaults: dict[tuple[str, str], Fraction] = {}
         self.coverage: dict[Coverage, None] = {}
         self.estimating = False
         for index in methodology.indices:
@@ -103,19 +107,15 @@ class Resolver:
             self.attributes[index.symbol] = attributes
             self.member_parameters[index.symbol] = parameters
 
-    def given_fixed(self) -> dict[str, dict[Key, Leaf]]:
+    def given_fixed(self, only: Container[str] | None = None) -> dict[str, dict[Key, Leaf]]:
+        """The fixed values the project file gives (``only``: of these parameters alone)."""
         given: dict[str, dict[Key, Leaf]] = {}
         for name, raw in self.project.parameters.items():
             parameter = self._parameter(name, at="parameters")
-            leaves = flatten(
-                raw,
-                parameter,
-                self.members,
-                self.methodology,
-                path=self.path,
-                at=f"parameters.{name}",
-            )
-            self._merge(given, parameter, leaves)
+            if only is None or parameter.name in only:
+                against = (parameter, self.members, self.methodology)
+                leaves = flatten(raw, *against, path=self.path, at=f"parameters.{name}")
+                self._merge(given, parameter, leaves)
         for symbol, tables in self.member_parameters.items():
             index = self.methodology.index(symbol)
             for member, table in tables.items():
@@ -128,7 +128,9 @@ class Resolver:
                             file=self.path,
                             at=at,
                         )
-                    self._merge(given, parameter, {(member,): as_leaf(raw, path=self.path, at=at)})
+                    if only is None or parameter.name in only:
+                        leaf = as_leaf(raw, path=self.path, at=at)
+                        self._merge(given, parameter, {(member,): leaf})
         return given
 
     def _parameter(self, name: str, *, at: str, monitored: bool = False) -> Parameter:
@@ -161,27 +163,27 @@ class Resolver:
                 )
             target[key] = leaf
 
-    def fixed(self, parameters: tuple[Parameter, ...]) -> dict[str, dict[Key, Value]]:
-        """Values of the fixed ``parameters``: given, default, or an error."""
-        given = self.given_fixed()
+    def fixed(self, parameters: tuple[Parameter, ...], known: Fixed | None = None) -> Fixed:
+        """Values of the fixed ``parameters``: given, default, or an error; those ``known`` (an
+        ex-post resolution's, which read every given value) kept where complete: only a value
+        unknown ex post differs, and only the others are read again."""
+        keys, known = {p.name: member_keys(p, self.members) for p in parameters}, known or {}
+        done = {p for p in keys if known and len(known.get(p, {})) == len(keys[p])}
+        given = self.given_fixed(set(keys) - done if known else None)
         resolved: dict[str, dict[Key, Value]] = {}
-        for parameter in parameters:
-            if parameter.kind is Kind.MONITORED:
+        for parameter in (p for p in parameters if p.kind is not Kind.MONITORED):
+            if parameter.name in done:
+                resolved[parameter.name] = dict(known[parameter.name])
                 continue
-            leaves = given.get(parameter.name, {})
-            found = {
-                key: self._fixed_value(parameter, key, leaves.get(key))
-                for key in member_keys(parameter, self.members)
-            }
+            leaves, wanted = given.get(parameter.name, {}), keys[parameter.name]
+            found = {key: self._fixed_value(parameter, key, leaves.get(key)) for key in wanted}
             resolved[parameter.name] = {k: v for k, v in found.items() if v is not None}
         return resolved
 
-    def _default_value(self, parameter: Parameter, default: Default) -> Fraction:
+    def _default_value(self, parameter: Parameter, default: Default) -> Read:
         """:func:`_default_value`, once per parameter and default (not once per member)."""
-        known = (parameter.name, default.value)
-        if known not in self.defaults:
-            self.defaults[known] = _default_value(self.methodology, parameter, default)
-        return self.defaults[known]
+        read = functools.partial(_default_value, self.methodology, parameter, default)
+        return boundary.kept(_DEFAULTS, parameter, default.value, read)
 
     def _default(self, parameter: Parameter, key: Key) -> Default | None:
         default = parameter.default
@@ -198,8 +200,7 @@ class Resolver:
         default = self._default(parameter, key)
         if leaf is None:
             if default is not None:
-                value = self._default_value(parameter, default)
-                units = boundary.units_of(parameter, default.value)
+                value, units = self._default_value(parameter, default)
                 return Value(
                     value, Origin.DEFAULT, default.source, str(default.confidence), **units
                 )
@@ -225,8 +226,7 @@ class Resolver:
                 file=self.path,
                 parameter=parameter.symbol,
             )
-        value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
-        units = boundary.units_of(parameter, leaf.text)
+        value, units = boundary.quantity_units(parameter, leaf.text, file=self.path, at=leaf.at)
         unit = units["unit"]
         if default is not None and unit != boundary.units_of(parameter, default.value)["unit"]:
             if not leaf.source:
@@ -240,8 +240,7 @@ class Resolver:
                 )
             return Value(value, Origin.PROJECT, leaf.source, **units)
         if default is not None:
-            default_value = self._default_value(parameter, default)
-            if value == default_value:
+            if value == self._default_value(parameter, default)[0]:
                 return Value(value, Origin.DEFAULT, default.source, str(default.confidence), unit)
             if not (leaf.override and leaf.source):
                 raise InputError(
@@ -346,10 +345,10 @@ class Resolver:
                 "member's option does not use it"
             )
         if leaf is not None:
-            value = boundary.quantity(parameter, leaf.text, file=self.path, at=leaf.at)
+            value, units = boundary.quantity_units(parameter, leaf.text, file=self.path, at=leaf.at)
             place = f"{self.path.name} {leaf.at}"
             source = f"{leaf.source} ({place})" if leaf.source else place
-            return Value(value, Origin.MONITORED, source, **boundary.units_of(parameter, leaf.text))
+            return Value(value, Origin.MONITORED, source, **units)
         if reading is not None:
             return Value(
                 reading.value,
@@ -383,11 +382,12 @@ class Resolver:
 @attrs.frozen
 class Estimation:
     """What an ex-ante run resolves instead of monitoring data: its design ``parameters``
-    (fixed values), and ``values(fixed, members, attributes, number)``, the estimated
-    monitored values of year ``number`` from them."""
+    (fixed values; ``known``: see :meth:`Resolver.fixed`), and ``values(fixed, members,
+    attributes, number)``, the estimated monitored values of year ``number`` from them."""
 
     parameters: tuple[Parameter, ...]
     values: Callable[..., Mapping[str, Mapping[Key, Value]]]
+    known: Mapping[str, Mapping[Key, Value]] = attrs.field(factory=dict)
 
 
 def resolve(
@@ -414,7 +414,7 @@ def resolve(
         periods = tuple(resolver.monitored(period, readings) for period in project.periods)
     else:
         resolver.estimating = True
-        fixed = resolver.fixed(estimation.parameters)
+        fixed = resolver.fixed(estimation.parameters, estimation.known)
         members, attributes = resolver.members, resolver.attributes
         periods = tuple(
             resolver.monitored(

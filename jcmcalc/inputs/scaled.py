@@ -62,10 +62,16 @@ def from_floats(values: np.ndarray) -> Scaled:
     return found
 
 
+#: Columns this short are scaled value by value in Python (:func:`_few_scaled`).
+FEW = 32
+
+
 def float_scaled(values: np.ndarray) -> Scaled | None:
     """Float64 scaled integers that reproduce every float exactly, or None (too many digits)."""
     if not len(values):
         return Scaled(values, 0, 0.0)
+    if len(values) <= FEW:
+        return _few_scaled(values)
     sample = values[:4096]
     start = next((d for d in range(16) if fits(sample, d) is not None), None)
     if start is None:
@@ -74,6 +80,26 @@ def float_scaled(values: np.ndarray) -> Scaled | None:
         integers = fits(values, scale)
         if integers is not None:
             return Scaled(integers, scale, float(max(integers.max(), -integers.min())))
+    return None
+
+
+def _few_scaled(values: np.ndarray) -> Scaled | None:
+    """:func:`float_scaled` of a short column, each scale tried value by value with the float
+    operations of :func:`fits` (multiply, round half to even with its sign, divide back):
+    numpy's cost per call, not per value, is what a few values would take."""
+    floats = values.tolist()
+    for scale in range(16):
+        power, integers = 10.0**scale, []
+        for value in floats:
+            whole = value * power
+            if math.isfinite(whole):
+                whole = math.copysign(float(round(whole)), whole)
+            if not abs(whole) < SIGNIFICANT or whole / power != value:
+                break
+            integers.append(whole)
+        else:
+            largest = max(map(abs, integers))
+            return Scaled(np.array(integers, dtype=np.float64), scale, largest)
     return None
 
 

@@ -42,6 +42,7 @@ from jcmcalc.model.methodology import PERIOD_HOURS, PROJECT, REFERENCE, Equation
 from jcmcalc.model.numbers import decimal_text, shown_text
 from jcmcalc.model.parameters import Kind
 from jcmcalc.model.units import slip_hint
+from jcmcalc.model.uses import per_declaration
 
 Key = tuple[str, ...]
 
@@ -183,17 +184,12 @@ def _exact(
 ) -> Fraction:
     """Evaluate a declared term; where it gives no exact number (a zero denominator its
     bounds admit, a fractional power) the plugin is at fault."""
-    what = (
-        f"equation {declaration.symbol}"
-        if isinstance(declaration, Equation)
-        else f"check {declaration.name!r}"
-    )
-    member = f" for {'/'.join(bindings.values())}" if bindings else ""
     try:
         value = scope.evaluate(term, context, bindings)
         if isinstance(value, Fraction):
             oversized(value)
     except PowerBound as exc:  # the project's values make it so: bad input, not a fault
+        what, member = _named(declaration, bindings)
         raise InputError(
             f"{what} of {context.methodology.label} cannot be evaluated{member} in "
             f"{place.label}: {exc}; check the values it is given",
@@ -201,6 +197,7 @@ def _exact(
             at=place.at,
         ) from None
     except (ZeroDivisionError, ValueError, OverflowError) as exc:
+        what, member = _named(declaration, bindings)
         raise plugin_fault(
             context.methodology,
             f"{what} cannot be evaluated{member} in {place.label}: {exc} (its parameters' "
@@ -211,6 +208,16 @@ def _exact(
             context.methodology, f"{to_text(term)} gave {value!r}, not an exact number"
         )
     return value
+
+
+def _named(declaration: Equation | Check, bindings: Mapping[str, str]) -> tuple[str, str]:
+    """The declaration and member an evaluation error names (worked out only for one)."""
+    what = (
+        f"equation {declaration.symbol}"
+        if isinstance(declaration, Equation)
+        else f"check {declaration.name!r}"
+    )
+    return what, f" for {'/'.join(bindings.values())}" if bindings else ""
 
 
 def _equations(
@@ -339,11 +346,16 @@ def warning_breaches(
 def warning_checks(methodology: Methodology, *, period: bool) -> list[Check]:
     """The warning checks on fixed parameters only, or with ``period`` those judged per period
     (:func:`per_period`)."""
-    return [
+    return list(_warning_checks(methodology, period))
+
+
+@per_declaration
+def _warning_checks(methodology: Methodology, period: bool) -> tuple[Check, ...]:
+    return tuple(
         c
         for c in methodology.checks
         if c.severity is Severity.WARNING and per_period(methodology, c) == period
-    ]
+    )
 
 
 def evaluate_equations(

@@ -8,6 +8,7 @@ that do not stop a methodology loading (a missing description or source): :func:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -111,8 +112,9 @@ class Equation:
         """This equation's result as a term of a later equation."""
         return Symbol(self.name, self.symbol, self.index)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
+        """``symbol = expression`` (written once per equation: every estimated value cites it)."""
         return f"{self.symbol} = {to_text(self.expression)}"
 
 
@@ -193,13 +195,23 @@ class Methodology:
 
     def parameter(self, key: str) -> Parameter:
         """A parameter by its methodology symbol or its Python name."""
-        for parameter in self.all_parameters:
-            if key in (parameter.symbol, parameter.name):
-                return parameter
+        found = self._parameters.get(key)
+        if found is not None:
+            return found
         names = [p.symbol for p in self.all_parameters] + [p.name for p in self.all_parameters]
         raise InputError(
             f"{self.label} has no parameter {key!r}{suggest(key, names)}", parameter=key
         )
+
+    @functools.cached_property
+    def _parameters(self) -> dict[str, Parameter]:
+        """Each parameter by symbol and by name, the first declared of either (looked up once
+        per methodology, not by going through them for every value)."""
+        found: dict[str, Parameter] = {}
+        for parameter in self.all_parameters:
+            found.setdefault(parameter.symbol, parameter)
+            found.setdefault(parameter.name, parameter)
+        return found
 
     @property
     def all_parameters(self) -> tuple[Parameter, ...]:

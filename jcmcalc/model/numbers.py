@@ -44,8 +44,8 @@ def decimal_fraction(text: str) -> Fraction:
         raise OverflowError(
             f"{quoted(text.strip())} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
         )
-    digits = sum(character.isdigit() for character in text)
-    if digits > MAX_DIGITS:
+    digits = sum(character.isdigit() for character in text) if len(text) > MAX_DIGITS else 0
+    if digits > MAX_DIGITS:  # (no text of fewer characters has more digits)
         raise OverflowError(f"{quoted(text.strip())} has {digits:,} digits")
     value = Fraction(text)
     if value.denominator > 10**MAX_PLACES:

@@ -3,14 +3,16 @@ attributes do not take (``battery = false``) is not required of that member."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 from jcmcalc.model.expressions.walkers import Attributes, Condition, selections, symbols
 from jcmcalc.model.methodology import Methodology
 from jcmcalc.model.parameters import Parameter
 
 Key = tuple[str, ...]
+R = TypeVar("R")
 
 
 def _holds(condition: Condition, bindings: Mapping[str, str], attributes: Attributes) -> bool:
@@ -21,24 +23,37 @@ def _holds(condition: Condition, bindings: Mapping[str, str], attributes: Attrib
     return any(found.get(attribute) == value for found in members.values())
 
 
-#: The select conditions of each parameter's uses, per methodology (kept with it: ``id`` is
-#: not reused while the methodology lives here), so that ``required`` is constant time.
-_USES: dict[int, tuple[Methodology, dict[str, list[Any]]]] = {}
+def per_declaration(function: Callable[..., R]) -> Callable[..., R]:
+    """``function(declaration, *args)`` worked out once per process, not once per project: kept
+    per declaration (a methodology) and ``args``. A declaration is immutable and found by
+    identity, not by hashing every field; each entry keeps its declaration, so that its ``id``
+    is not reused while kept. The declarations of a process are few (those installed, those a
+    test builds)."""
+    kept: dict[tuple[Hashable, ...], tuple[Any, R]] = {}
+
+    @functools.wraps(function)
+    def once(declaration: Any, *args: Hashable) -> R:
+        key = (id(declaration), *args)
+        entry = kept.get(key)
+        if entry is None or entry[0] is not declaration:
+            entry = kept[key] = (declaration, function(declaration, *args))
+        return entry[1]
+
+    return once
 
 
+@per_declaration
 def _uses(methodology: Methodology) -> dict[str, list[Any]]:
-    """For each parameter, the conditions of the select cases of each of its uses."""
-    entry = _USES.get(id(methodology))
-    if entry is None or entry[0] is not methodology:
-        estimated = methodology.estimate.equations if methodology.estimate else ()
-        terms = [e.expression for e in (*methodology.equations, *estimated)]
-        terms += [t for check in methodology.checks for t in (check.left, check.right)]
-        found: dict[str, list[Any]] = {}
-        for term in terms:
-            for symbol, conditions in selections(term):
-                found.setdefault(symbol.name, []).append(conditions)
-        entry = _USES[id(methodology)] = (methodology, found)
-    return entry[1]
+    """For each parameter, the conditions of the select cases of each of its uses (so that
+    ``required`` is constant time)."""
+    estimated = methodology.estimate.equations if methodology.estimate else ()
+    terms = [e.expression for e in (*methodology.equations, *estimated)]
+    terms += [t for check in methodology.checks for t in (check.left, check.right)]
+    found: dict[str, list[Any]] = {}
+    for term in terms:
+        for symbol, conditions in selections(term):
+            found.setdefault(symbol.name, []).append(conditions)
+    return found
 
 
 def required(

@@ -56,18 +56,22 @@ def batch_from_inputs(
     values: dict[str, np.ndarray] = {}
     count = len(elements)
     position = 0
+    axes: dict[str, list[int | None]] = {}  # per parameter: where each index lies in its keys
     for _, inputs in projects:
+        places = {s: {m: n for n, m in enumerate(inputs.members[s])} for s in symbols}
         for period in inputs.periods:
             for source in (inputs.fixed, period.values):
                 for name, found in source.items():
-                    parameter = methodology.parameter(name)
-                    shape = (count, *(sizes[s] if s in parameter.index else 1 for s in symbols))
-                    array = values.setdefault(name, np.zeros(shape, dtype=object))
+                    if name not in values:
+                        index = methodology.parameter(name).index
+                        shape = (count, *(sizes[s] if s in index else 1 for s in symbols))
+                        values[name] = np.zeros(shape, dtype=object)
+                        axes[name] = [index.index(s) if s in index else None for s in symbols]
+                    array, axis = values[name], axes[name]
                     for key, value in found.items():
-                        members = dict(zip(parameter.index, key, strict=True))
-                        at = tuple(
-                            inputs.members[s].index(members[s]) if s in members else 0
-                            for s in symbols
+                        at = (
+                            0 if k is None else places[s][key[k]]
+                            for s, k in zip(symbols, axis, strict=True)
                         )
                         array[(position, *at)] = value.value
             position += 1

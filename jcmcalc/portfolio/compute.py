@@ -39,7 +39,7 @@ def calculate(
             "runs on the numpy engine: leave out --engine dask",
             file=path,
         )
-    total = sum(1 for _ in path.rglob("*.toml")) if path.is_dir() else None
+    total = (lambda: sum(1 for _ in path.rglob("*.toml"))) if path.is_dir() else None
     with bar(total, unit="project", what="portfolio", show=progress) as shown:
         if engine == "dask" and not path.is_dir():
             from jcmcalc.portfolio import distributed

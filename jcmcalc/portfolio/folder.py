@@ -9,7 +9,7 @@ from pathlib import Path
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import InputError, JcmcalcError
 from jcmcalc.portfolio.rows import Row, failure
-from jcmcalc.run.pipeline import Finder, prepare
+from jcmcalc.run.pipeline import Finder, no_cycle_collection, prepare
 
 
 def prepare_folder(
@@ -19,17 +19,18 @@ def prepare_folder(
     failures as rows. Each methodology is found once (``find`` looked up again for a refusal)."""
     find = functools.cache(find)
     prepared, failed = [], []
-    for path in sorted(folder.rglob("*.toml")):
-        if path.name == "expected.toml":
-            continue
-        name = path.relative_to(folder).as_posix()
-        try:
-            prepared.append((name, prepare(path, find)))
-        except JcmcalcError as exc:
-            failed.append(failure(name, "", str(exc)))
-        except Exception as exc:  # a fault of jcmcalc or a plugin: this project fails alone
-            failed.append(failure(name, "", f"internal error: {type(exc).__name__}: {exc}"))
-        progress(1)
+    with no_cycle_collection():
+        for path in sorted(folder.rglob("*.toml")):
+            if path.name == "expected.toml":
+                continue
+            name = path.relative_to(folder).as_posix()
+            try:
+                prepared.append((name, prepare(path, find)))
+            except JcmcalcError as exc:
+                failed.append(failure(name, "", str(exc)))
+            except Exception as exc:  # a fault of jcmcalc or a plugin: this project fails alone
+                failed.append(failure(name, "", f"internal error: {type(exc).__name__}: {exc}"))
+            progress(1)
     if not prepared and not failed:
         raise InputError("no project files (*.toml) in this folder", file=folder)
     return prepared, failed

@@ -77,13 +77,13 @@ class Scaled:
 def of_fractions(values: np.ndarray) -> Scaled | None:
     """Scaled integers of an object array of ``Fraction`` (None: their common denominator is
     too large to be worth it)."""
-    flat = values.ravel().tolist()
+    flat = [v if isinstance(v, int | Fraction) else Fraction(v) for v in values.ravel().tolist()]
     denominator = 1
     for value in flat:
-        denominator = math.lcm(denominator, Fraction(value).denominator)
+        denominator = math.lcm(denominator, value.denominator)
         if denominator.bit_length() > MAX_DENOMINATOR_BITS:
             return None
-    integers = [int(v * denominator) for v in flat]
+    integers = [v.numerator * (denominator // v.denominator) for v in flat]  # (exact)
     return Scaled(_narrow(np.array(integers, dtype=object)).reshape(values.shape), denominator)
 
 

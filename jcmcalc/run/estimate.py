@@ -36,8 +36,11 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def yearly_periods(spec: Mapping[str, Any], path: Path) -> tuple[Period, ...]:
-    """One period per year of the crediting period that ``[estimate]`` describes."""
+def yearly_periods(
+    spec: Mapping[str, Any], path: Path, keep: Callable[[dt.date, dt.date], bool] | None = None
+) -> tuple[Period, ...]:
+    """One period per year of the crediting period that ``[estimate]`` describes; with
+    ``keep``, the first and those whose dates ``keep(start, end)`` keeps."""
     for key in spec:
         if key not in ESTIMATE_KEYS:
             raise InputError(
@@ -54,9 +57,12 @@ def yearly_periods(spec: Mapping[str, Any], path: Path) -> tuple[Period, ...]:
             f"years must be a whole number from 1 to {MAX_YEARS}", file=path, at="estimate.years"
         )
     values = spec.get("values", {})
+    firsts = [_add_years(start, n) for n in range(years + 1)]  # each year ends before the next
+    spans = ((n, firsts[n - 1], firsts[n] - dt.timedelta(days=1)) for n in range(1, years + 1))
     return tuple(
-        Period(n, _add_years(start, n - 1), _add_years(start, n) - dt.timedelta(days=1), values, ())
-        for n in range(1, years + 1)
+        Period(n, first, last, values, ())
+        for n, first, last in spans
+        if keep is None or n == 1 or keep(first, last)
     )
 
 
@@ -110,22 +116,25 @@ def resolve_estimate(
     methodology: Methodology,
     project: Project,
     *,
-    years: Callable[[Period], bool] | None = None,
+    years: Callable[[dt.date, dt.date], bool] | None = None,
+    known: Mapping[str, Mapping[Key, Value]] | None = None,
 ) -> Inputs:
     """Inputs for an ex-ante run: yearly periods with estimated monitored values.
 
     With ``years``, only what a comparison with monitored values reads: the first year (whose
-    errors, the same every year, stand for all) and the years ``years`` keeps, their values
-    without the plausibility checks or notices of a run.
+    errors, the same every year, stand for all) and the years whose dates ``years(start, end)``
+    keeps, their values without the plausibility checks or notices of a run. ``known``: the
+    fixed values of the project's ex-post resolution, not resolved again
+    (:meth:`Resolver.fixed`).
     """
     if methodology.estimate is None:
         raise InputError(f"{methodology.label} declares no ex-ante estimate", file=project.path)
     if not project.estimate:
         raise InputError("no [estimate] table (start, years)", file=project.path)
-    periods = yearly_periods(project.estimate, project.path)
-    if years is not None:
-        periods = tuple(p for p in periods if p.number == 1 or years(p))
+    periods = yearly_periods(project.estimate, project.path, years)
     project = attrs.evolve(project, periods=periods, monitoring=())
     design = tuple(p for p in methodology.all_parameters if p.name != YEAR_NUMBER.name)
-    estimation = Estimation(design, partial(estimated_values, methodology, path=project.path))
+    estimation = Estimation(
+        design, partial(estimated_values, methodology, path=project.path), dict(known or {})
+    )
     return resolve(methodology, project, estimation=estimation, judge=years is None)

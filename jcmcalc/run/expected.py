@@ -12,7 +12,6 @@ import datetime as dt
 from fractions import Fraction
 
 from jcmcalc.inputs.leaves import describe_key
-from jcmcalc.inputs.project import Period
 from jcmcalc.inputs.resolve import Inputs
 from jcmcalc.model.errors import InputError
 from jcmcalc.model.numbers import decimal_text
@@ -35,11 +34,11 @@ def against_estimate(inputs: Inputs) -> list[str]:
         return []
     monitored = [(p.period.start, p.period.end) for p in inputs.periods]
 
-    def compared(year: Period) -> bool:
-        return any(_overlap(start, end, year.start, year.end) for start, end in monitored)
+    def compared(first: dt.date, last: dt.date) -> bool:  # (whether they share a day)
+        return any(start <= last and first <= end for start, end in monitored)
 
     try:
-        estimated = resolve_estimate(methodology, project, years=compared)
+        estimated = resolve_estimate(methodology, project, years=compared, known=inputs.fixed)
     except InputError as exc:
         return [f"the [estimate] cannot be compared with the monitored values: {exc}"]
     found = []

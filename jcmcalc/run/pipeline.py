@@ -98,10 +98,12 @@ def latest_version(methodology: Methodology) -> str:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while a project is read: a file of 100,000 members makes
     millions of objects, which it would scan again and again (40 % of the time, measured with
-    benchmarks/members.py); reference counting still frees them, and the collector runs after."""
+    benchmarks/members.py); reference counting still frees them, and the collector runs after.
+    A folder of projects pauses it over all of them (each project's objects are kept: the
+    collector would scan every earlier project again and again)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -132,7 +134,7 @@ def prepare(
     """
     ex_ante = Mode(mode) is Mode.EX_ANTE
     named = memory.NAME if isinstance(source, Mapping) else source
-    with file_errors(named), _no_cycle_collection(), recording() as digests:
+    with file_errors(named), no_cycle_collection(), recording() as digests:
         project, methodology = load(
             source, find, require_periods=not ex_ante, allow_outside=allow_outside, folder=folder
         )

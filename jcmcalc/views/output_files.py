@@ -30,15 +30,29 @@ def checked_output(output: Path, inputs: Iterable[Path]) -> None:
             "to a new path or over a regular file",
             file=output,
         )
+    written = os.stat(output)
     for path in inputs:
         try:
-            same = os.path.samefile(output, path)
+            same = os.path.samestat(written, os.stat(path))
         except OSError:
             continue
         if same:
             raise InputError(
                 f"is an input of this run ({path.name}): write the output elsewhere", file=output
             )
+
+
+class FilesUnder:
+    """Every file under ``folder`` (linked folders not entered, as ``Path.rglob``), listed
+    only when iterated: a run's inputs, which only an output that exists is compared with."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __iter__(self) -> Iterator[Path]:
+        for directory, _, names in os.walk(self.folder):
+            for name in names:
+                yield Path(directory, name)
 
 
 Content = str | bytes | Iterator[bytes | memoryview]

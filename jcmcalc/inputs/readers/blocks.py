@@ -83,7 +83,8 @@ class Sums:
             top = max(totals)
             integer = sum(total * 10 ** (top - scale) for scale, total in totals.items())
             value = Fraction(integer * factor.numerator, 10**top * factor.denominator)
-            value += self.moved.get(code, Fraction(0)) * factor
+            if code in self.moved:  # (a register's difference shared among months)
+                value += self.moved[code] * factor
             yield code, value, (first, last), count
 
 

@@ -163,6 +163,8 @@ def _body(
         if len(block) == CSV_BLOCK:
             flush()
     flush()
+    if len(numbers) == 1:  # one block: its arrays as they are (the cells known stripped)
+        return [found[0] for found in blocks], numbers[0]
     return [np.concatenate(found) for found in blocks], np.concatenate(numbers)
 
 
@@ -208,6 +210,9 @@ def number_text(value: float) -> str:
 _SPACE = np.isin(np.arange(129), [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 128])
 
 
+#: Columns of at most this many cells are looked at cell by cell (:func:`stripped`).
+FEW_CELLS = 64
+
 #: Text arrays found stripped, by id; made read-only, so that they stay so (a table's columns
 #: are asked for their text many times).
 _STRIPPED: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
@@ -221,6 +226,9 @@ def stripped(cells: np.ndarray) -> np.ndarray:
     width = cells.dtype.itemsize // 4
     if cells.dtype.kind != "U" or cells.ndim != 1 or not width or not len(cells):
         return _stripped(np.char.strip(cells))
+    if len(cells) <= FEW_CELLS:  # a few cells are asked one by one faster than numpy passes
+        plain = all(cell == cell.strip() for cell in cells.tolist())
+        return _stripped(cells.view() if plain else np.char.strip(cells))
     codes = np.ascontiguousarray(cells).view(np.uint32).reshape(len(cells), width)
     ends = np.maximum(np.char.str_len(cells) - 1, 0)  # numpy drops trailing NULs
     last = np.take_along_axis(codes, ends[:, None], axis=1)[:, 0]
@@ -384,5 +392,11 @@ def members(column: Any) -> tuple[np.ndarray, list[str]]:
             codes[offset : offset + len(piece)] = lookup[indices]
             offset += len(piece)
         return codes, list(known)
-    names, codes = np.unique(text_cells(column), return_inverse=True)
+    cells = text_cells(column)
+    if len(cells) <= FEW_CELLS:  # as np.unique gives them, without its passes over a few
+        listed = cells.tolist()
+        found = sorted(set(listed))
+        place = {name: code for code, name in enumerate(found)}
+        return np.array([place[cell] for cell in listed], dtype=np.intp), found
+    names, codes = np.unique(cells, return_inverse=True)
     return codes, [str(n) for n in names]

@@ -16,6 +16,7 @@ every value crosses :mod:`jcmcalc.inputs.boundary`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,11 +55,11 @@ class Streamed:
 
     @property
     def width(self) -> int:
-        return max(int(np.prod(self.sizes)), 1)
+        return max(math.prod(self.sizes), 1)
 
     @property
     def own_width(self) -> int:
-        return max(int(np.prod(self.own_sizes)), 1)
+        return max(math.prod(self.own_sizes), 1)
 
 
 def read_monitoring(path: Path, context: ReadContext) -> dict[Slot, Reading]:

@@ -97,7 +97,7 @@ def summed(*parts: Iterable[Month]) -> tuple[Month, ...]:
 
 def gathered(runs: Sequence[Run]) -> tuple[Fraction, tuple[int, int], int, tuple[Month, ...]]:
     """A slot's value, rows spanned, rows counted and months from its sums per month."""
-    value = sum((part for _, part, _, _ in runs), Fraction(0))
+    value = runs[0][1] if len(runs) == 1 else sum((part for _, part, _, _ in runs), Fraction(0))
     span = (min(s[0] for _, _, s, _ in runs), max(s[1] for _, _, s, _ in runs))
     dated = [(label, part) for label, part, _, _ in runs if label]
     return value, span, sum(count for *_, count in runs), summed(dated)

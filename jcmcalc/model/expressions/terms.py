@@ -10,10 +10,9 @@ formulas) is a :class:`Visitor` subclass.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from functools import cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -246,8 +245,10 @@ class Visitor(Generic[R]):
     the nearest base class that has one) and :meth:`generic` for a node without a method."""
 
     def visit(self, node: Term) -> R:
-        name = _method(type(self), type(node))
-        return getattr(self, name)(node)
+        method = _METHODS.get((type(self), type(node)))
+        if method is None:
+            method = _METHODS[type(self), type(node)] = _method(type(self), type(node))
+        return method(self, node)
 
     def generic(self, node: Term) -> R:
         """A node this walker has no method for: an error unless a subclass combines
@@ -255,13 +256,17 @@ class Visitor(Generic[R]):
         raise TypeError(f"{type(self).__name__} cannot take the term {node!r}")
 
 
-@cache
-def _method(visitor: type, node: type) -> str:
-    """The name of ``visitor``'s method for nodes of class ``node`` (found once per pair)."""
+#: Each visitor class's method for each node class (:func:`_method`), found once per pair.
+_METHODS: dict[tuple[type, type], Callable[[Any, Any], Any]] = {}
+
+
+def _method(visitor: type, node: type) -> Callable[[Any, Any], Any]:
+    """``visitor``'s method for nodes of class ``node``: ``visit_<class>`` of the nearest class
+    in the node's MRO that has one, else ``generic``."""
     for cls in node.__mro__:
         if hasattr(visitor, f"visit_{cls.__name__}"):
-            return f"visit_{cls.__name__}"
-    return "generic"
+            return getattr(visitor, f"visit_{cls.__name__}")
+    return visitor.generic
 
 
 class Collector(Visitor[R]):
