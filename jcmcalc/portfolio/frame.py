@@ -58,8 +58,8 @@ class Frame:
         split = {int(new[p]): v for p, v in self.allocations.items() if new[p] >= 0}
         return attrs.evolve(
             self,
-            project=self.project[positions],
-            methodology=self.methodology[positions],
+            project=np.take(self.project, positions),  # (text: faster than fancy indexing)
+            methodology=np.take(self.methodology, positions),
             period=self.period[positions],
             start=self.start[positions],
             end=self.end[positions],

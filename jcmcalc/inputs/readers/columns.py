@@ -253,7 +253,7 @@ def known_codes(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``names[codes]``, a dictionary-encoded column's text (``names`` stripped), whose
     :func:`encode` is then known without hashing every cell again."""
     values, inverse = np.unique(names, return_inverse=True)
-    return _compact(values, inverse.astype(np.int32)[codes], lambda: names[codes])
+    return _compact(values, inverse.astype(np.int32)[codes], lambda: _gathered(names, codes))
 
 
 def taken(cells: Any, selected: np.ndarray | slice) -> Any:
@@ -267,8 +267,8 @@ def taken(cells: Any, selected: np.ndarray | slice) -> Any:
         return arrow_numpy.taken(cells, selected)
     known = coded(cells)
     if known is None:
-        return cells[selected]
-    return _compact(known[0], known[1][selected], lambda: cells[selected])
+        return _gathered(cells, selected)
+    return _compact(known[0], known[1][selected], lambda: _gathered(cells, selected))
 
 
 def _compact(values: np.ndarray, coded: np.ndarray, text: Callable[[], np.ndarray]) -> np.ndarray:
@@ -284,7 +284,7 @@ def _compact(values: np.ndarray, coded: np.ndarray, text: Callable[[], np.ndarra
 def sorted_codes(cells: np.ndarray, order: np.ndarray) -> np.ndarray:
     """``cells`` (stripped text), whose :func:`encode` is then known from ``order``, the
     positions that sort them (a reader's sort); ``cells`` encoded as usual if they do not."""
-    ordered = cells[order]
+    ordered = _gathered(cells, order)
     if len(cells) and not np.all(ordered[1:] >= ordered[:-1]):
         return cells
     new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
@@ -300,6 +300,12 @@ def remember(found: np.ndarray, values: np.ndarray, coded: np.ndarray) -> np.nda
     key = id(found)
     _CODED[key] = (weakref.ref(found, lambda _: _CODED.pop(key, None)), values, coded)
     return found
+
+
+def _gathered(cells: np.ndarray, selected: np.ndarray | slice) -> np.ndarray:
+    """``cells[selected]``: a slice as a view, positions by ``np.take`` (numpy's fancy
+    indexing of text is several times slower)."""
+    return cells[selected] if isinstance(selected, slice) else np.take(cells, selected)
 
 
 def coded(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -334,7 +340,7 @@ def encode(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     new = np.concatenate(([True], np.any(ordered[1:] != ordered[:-1], axis=1)))
     codes = np.empty(len(cells), dtype=np.int64)
     codes[order] = np.cumsum(new) - 1
-    return cells[order[new]], codes
+    return _gathered(cells, order[new]), codes
 
 
 def encode_rows(
