@@ -134,7 +134,7 @@ class Signatures:
             return warned, ()
         order = lexsorted((rows, code[rows], project[rows]))
         rows = rows[order]
-        ids, id_code = columns.encode(member[rows])
+        ids, id_code = columns.encode(columns.taken(member, rows))  # (its codes kept)
         digits, pair = columns.encode_rows([code[rows], id_code], [len(signatures), len(ids)])
         texts = [
             self._resolve(dict(zip(names, signatures[number].tolist(), strict=True)), str(i))[1]
