@@ -247,11 +247,14 @@ def test_a_signature_that_fails_names_each_rows_own_system(tmp_path: Path) -> No
     assert "missing value for PV system 'S-8'" in failed["P8"]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize(
-    "cell", ["", "-5.5", "12.12345", "1e3", "007.50", "+3.25", ".5", "5.", " 4.5", "9" * 16]
+    "cell",
+    ["", "-5.5", "12.12345", "1e3", "0e-999", "007.50", "+3.25", ".5", "5.", " 4.5", "9" * 16]
+    + ["abc", "1,5", "nan"],
 )
 def test_the_typed_read_gives_the_careful_readers_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, newline: str
 ) -> None:
     """A table whose ids, factors and energies are mostly distinct is parsed typed (energies
     and factors as exact decimals, ids as text); a last row beyond the first rows, with an
@@ -268,7 +271,7 @@ def test_the_typed_read_gives_the_careful_readers_output(
     ]
     rows.append(f'Z,TH_AM001@3.0,2024-01-01,2024-12-31,S1,grid,0.5,a study,"{cell}",{OK}\n')
     table = tmp_path / "typed.csv"
-    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    table.write_bytes((TITLES + "".join(rows)).replace("\n", newline).encode())
     careful = table_csv(table, api.get_methodology)
     monkeypatch.setattr(fastcsv, "SMALLEST", 0)
     if cell in ("", "-5.5", "007.50", "+3.25", ".5", "5."):  # cells arrow reads as decimals
