@@ -250,8 +250,22 @@ def test_a_signature_that_fails_names_each_rows_own_system(tmp_path: Path) -> No
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize(
     "cell",
-    ["", "-5.5", "12.12345", "1e3", "0e-999", "007.50", "+3.25", ".5", "5.", " 4.5", "9" * 16]
-    + ["abc", "1,5", "nan"],
+    [
+        "",
+        "-5.5",
+        "12.12345",
+        "1e3",
+        "0e-999",
+        "007.50",
+        "+3.25",
+        ".5",
+        "5.",
+        " 4.5",
+        "9" * 16,
+        "abc",
+        "1,5",
+        "nan",
+    ],
 )
 def test_the_typed_read_gives_the_careful_readers_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, newline: str
