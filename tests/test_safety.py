@@ -4,6 +4,7 @@ unless allowed, outputs are written atomically."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import shutil
 import sys
@@ -234,3 +235,37 @@ def test_a_bar_counts_its_total_only_when_it_is_shown(monkeypatch) -> None:
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     with bar(total, unit="project", what="portfolio") as shown:
         assert shown.total == 3 and counted == [1]
+
+
+def test_the_bar_over_monitoring_files_counts_their_bytes_only_when_shown(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The monitoring files are measured for a bar a terminal shows, and not otherwise."""
+    from jcmcalc.inputs import sources
+    from jcmcalc.run import pipeline
+
+    folder = _thai_copy(tmp_path)
+    project, methodology = pipeline.load(folder / "project.toml", api.get_methodology)
+    files = [path for path, _ in sources.monitoring_files(project)]
+    members = {"i": tuple(s["id"] for s in project.tables["systems"])}
+    measured = []
+    size = sources._size
+    monkeypatch.setattr(sources, "_size", lambda path: measured.append(path) or size(path))
+    found = sources.read_files(methodology, project, members, ())
+    assert found and measured == []
+    seen = {}
+
+    class Shown:
+        def update(self, count: int) -> None:
+            seen["bytes"] = seen.get("bytes", 0) + count
+
+        def set_description_str(self, text: str) -> None:
+            pass
+
+    def shown_bar(total, **_):
+        seen["total"] = total()
+        return contextlib.nullcontext(Shown())
+
+    monkeypatch.setattr(sources, "bar", shown_bar)
+    assert sources.read_files(methodology, project, members, ()) == found
+    assert seen["total"] == seen["bytes"] == sum(path.stat().st_size for path in files) > 0
