@@ -202,7 +202,8 @@ def test_a_folder_portfolio_output_never_replaces_a_file_in_the_folder(
     tmp_path: Path, cli
 ) -> None:
     """Every file under the folder is an input, however deep and by whatever name (a hard
-    link outside it too); the files are listed only where the output exists."""
+    link outside it too, a link in it to a file outside); the files are listed only where the
+    output exists."""
     folder = tmp_path / "projects"
     shutil.copytree(_thai_copy(tmp_path), folder / "deep" / "thai")
     data = folder / "deep" / "thai" / "monthly-2024H1.csv"
@@ -211,6 +212,11 @@ def test_a_folder_portfolio_output_never_replaces_a_file_in_the_folder(
     for target in (data, tmp_path / "linked.csv"):
         code, _, err = cli("portfolio", folder, "-o", target)
         assert code == 2 and "is an input of this run (monthly-2024H1.csv)" in err
+    (tmp_path / "elsewhere.csv").write_text("kept", encoding="utf-8")
+    (folder / "deep" / "alias.csv").symlink_to(tmp_path / "elsewhere.csv")  # a link in it
+    code, _, err = cli("portfolio", folder, "-o", tmp_path / "elsewhere.csv")
+    assert code == 2 and "is an input of this run (alias.csv)" in err
+    assert (tmp_path / "elsewhere.csv").read_text(encoding="utf-8") == "kept"
     assert data.read_bytes() == before
     (tmp_path / "credits.csv").write_text("old", encoding="utf-8")
     for _ in range(2):  # over an output that exists: the folder listed, nothing in it matches
