@@ -441,3 +441,29 @@ def test_random_short_columns_are_scaled_as_scale_by_scale() -> None:
         if found is not None:
             assert found.scale == expected.scale and found.largest == expected.largest
             assert np.array_equal(found.integers, expected.integers), array
+
+
+def test_a_plain_decimal_is_read_as_fractions_reads_it() -> None:
+    """Digits with a point, read directly, give the Fraction of the text: signs, leading and
+    trailing zeros, the most places (after reduction), the most digits; anything else goes
+    the general way, with its refusals."""
+    from jcmcalc.model.numbers import MAX_PLACES, decimal_fraction
+
+    rng = np.random.default_rng(34)
+    texts = ["0", "-0.0", "+1.5", "007.50", "1", "-3", "103", "0.5113", "119.171", "1.3"]
+    texts += ["0." + "0" * (MAX_PLACES - 1) + "1", "1." + "0" * (MAX_PLACES + 5)]
+    texts += ["9" * MAX_DIGITS, "-" + "9" * (MAX_DIGITS - 1)]
+    for _ in range(3000):
+        whole = str(int(rng.integers(0, 10**12)))
+        part = str(int(rng.integers(0, 10**9))).zfill(int(rng.integers(1, 12)))
+        sign, point = "-" if rng.random() < 0.3 else "", rng.random() < 0.8
+        texts.append(sign + whole + ("." + part if point else ""))
+    for text in texts:
+        assert decimal_fraction(text) == Fraction(text), text
+    with pytest.raises(OverflowError, match="digits after the point"):
+        decimal_fraction("0." + "0" * MAX_PLACES + "1")
+    for text in ("1.", ".5", " 1.5", "1e3", "1_0", "١٢"):  # the general way
+        assert decimal_fraction(text) == Fraction(text)
+    for text in ("1.2.3", "--1", "", "0x10"):
+        with pytest.raises(ValueError):
+            decimal_fraction(text)

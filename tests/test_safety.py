@@ -4,6 +4,7 @@ unless allowed, outputs are written atomically."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import shutil
 import sys
@@ -199,7 +200,8 @@ def test_a_portfolio_output_never_replaces_its_table(tmp_path: Path, cli) -> Non
 
 def test_a_folder_portfolio_output_never_replaces_a_file_in_the_folder(tmp_path: Path, cli) -> None:
     """Every file under the folder is an input, however deep and by whatever name (a hard
-    link outside it too); the files are listed only where the output exists."""
+    link outside it too, a link in it to a file outside); the files are listed only where the
+    output exists."""
     folder = tmp_path / "projects"
     shutil.copytree(_thai_copy(tmp_path), folder / "deep" / "thai")
     data = folder / "deep" / "thai" / "monthly-2024H1.csv"
@@ -208,6 +210,11 @@ def test_a_folder_portfolio_output_never_replaces_a_file_in_the_folder(tmp_path:
     for target in (data, tmp_path / "linked.csv"):
         code, _, err = cli("portfolio", folder, "-o", target)
         assert code == 2 and "is an input of this run (monthly-2024H1.csv)" in err
+    (tmp_path / "elsewhere.csv").write_text("kept", encoding="utf-8")
+    (folder / "deep" / "alias.csv").symlink_to(tmp_path / "elsewhere.csv")  # a link in it
+    code, _, err = cli("portfolio", folder, "-o", tmp_path / "elsewhere.csv")
+    assert code == 2 and "is an input of this run (alias.csv)" in err
+    assert (tmp_path / "elsewhere.csv").read_text(encoding="utf-8") == "kept"
     assert data.read_bytes() == before
     (tmp_path / "credits.csv").write_text("old", encoding="utf-8")
     for _ in range(2):  # over an output that exists: the folder listed, nothing in it matches
@@ -232,3 +239,37 @@ def test_a_bar_counts_its_total_only_when_it_is_shown(monkeypatch) -> None:
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     with bar(total, unit="project", what="portfolio") as shown:
         assert shown.total == 3 and counted == [1]
+
+
+def test_the_bar_over_monitoring_files_counts_their_bytes_only_when_shown(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The monitoring files are measured for a bar a terminal shows, and not otherwise."""
+    from jcmcalc.inputs import sources
+    from jcmcalc.run import pipeline
+
+    folder = _thai_copy(tmp_path)
+    project, methodology = pipeline.load(folder / "project.toml", api.get_methodology)
+    files = [path for path, _ in sources.monitoring_files(project)]
+    members = {"i": tuple(s["id"] for s in project.tables["systems"])}
+    measured = []
+    size = sources._size
+    monkeypatch.setattr(sources, "_size", lambda path: measured.append(path) or size(path))
+    found = sources.read_files(methodology, project, members, ())
+    assert found and measured == []
+    seen = {}
+
+    class Shown:
+        def update(self, count: int) -> None:
+            seen["bytes"] = seen.get("bytes", 0) + count
+
+        def set_description_str(self, text: str) -> None:
+            pass
+
+    def shown_bar(total, **_):
+        seen["total"] = total()
+        return contextlib.nullcontext(Shown())
+
+    monkeypatch.setattr(sources, "bar", shown_bar)
+    assert sources.read_files(methodology, project, members, ()) == found
+    assert seen["total"] == seen["bytes"] == sum(path.stat().st_size for path in files) > 0

@@ -179,6 +179,9 @@ def factor(
     parameter: Parameter, unit: str, *, file: object = None, row: int | None = None, at: str = ""
 ) -> Fraction:
     """The exact factor from ``unit`` into the parameter's canonical unit of that basis."""
+    entry = _FACTORS.get((id(parameter), unit))
+    if entry is not None and entry[0] is parameter:
+        return entry[1]
     where: dict[str, Any] = {"file": file, "row": row, "at": at or None}
     return kept(_FACTORS, parameter, unit, lambda: _factor(parameter, unit, where))
 

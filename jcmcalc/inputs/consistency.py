@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -135,6 +136,12 @@ def unjudged(
 ) -> list[str]:
     """A warning per member lacking a value that warning checks need (one the methodology lets
     a project leave out, as a PV system's rated capacity): those checks are not judged for it."""
+    needed = {s.name: s.index for _, optional in _optional(methodology) for s in optional}
+    if all(
+        len(fixed.get(name, ())) == math.prod(len(members[i]) for i in index)
+        for name, index in needed.items()
+    ):
+        return []  # every member has each value the checks may lack
     missing: dict[tuple[str, Key], list[str]] = {}
     for check, optional in _optional(methodology):
         for key in itertools.product(*(members[i] for i in check.index)):

@@ -41,12 +41,17 @@ def read_files(
     that may read them)."""
     sources = monitoring_files(project)
     found: dict[Slot, Reading] = {}
-    sizes = [_size(path) for path, _ in sources]
-    with bar(sum(sizes), unit="B", what="reading monitoring files") as shown:
-        for (path, period), size in zip(sources, sizes, strict=True):
+    sizes: list[int] = []  # (the files' sizes, looked at only for a bar a terminal shows)
+
+    def total() -> int:
+        sizes[:] = [_size(path) for path, _ in sources]
+        return sum(sizes)
+
+    with bar(total, unit="B", what="reading monitoring files") as shown:
+        for number, (path, period) in enumerate(sources):
             shown.set_description_str(f"reading {path.name}")
             _read_into(found, path, period, methodology, project, members, readers)
-            shown.update(size)
+            shown.update(sizes[number] if sizes else 0)
     return found
 
 

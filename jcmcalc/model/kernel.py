@@ -154,7 +154,7 @@ class _Scope:
         return exact(value)
 
     def lookup(self, symbol: Symbol, bindings: Mapping[str, str]) -> Fraction:
-        key = tuple(bindings[index] for index in symbol.index)
+        key = tuple(map(bindings.__getitem__, symbol.index))
         if symbol.name in self.results:
             return self.results[symbol.name][key]
         value = self.source.value(symbol, key)

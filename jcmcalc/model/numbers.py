@@ -33,21 +33,29 @@ MAX_DIGITS = 1000
 
 
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+#: A decimal without exponent or white space, which :func:`decimal_fraction` reads directly.
+_PLAIN = re.compile(r"([+-]?)([0-9]+)(?:\.([0-9]+))?")
 
 
 def decimal_fraction(text: str) -> Fraction:
     """Exact value of decimal text (``"1.5e3"``); ``ValueError`` if it is none. An exponent
     beyond :data:`MAX_EXPONENT`, more than :data:`MAX_DIGITS` digits or more than
     :data:`MAX_PLACES` decimal places raise ``OverflowError`` (a typing error, surely)."""
-    exponent = _EXPONENT.search(text)
-    if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
-        raise OverflowError(
-            f"{quoted(text.strip())} is absurdly large or small (exponent beyond +-{MAX_EXPONENT})"
-        )
-    digits = sum(character.isdigit() for character in text) if len(text) > MAX_DIGITS else 0
-    if digits > MAX_DIGITS:  # (no text of fewer characters has more digits)
-        raise OverflowError(f"{quoted(text.strip())} has {digits:,} digits")
-    value = Fraction(text)
+    plain = _PLAIN.fullmatch(text) if len(text) <= MAX_DIGITS else None
+    if plain is not None:  # digits and a point, as most values are written: read directly
+        sign, whole, part = plain.groups()
+        value = Fraction(int(sign + whole + (part or "")), 10 ** len(part or ""))
+    else:
+        exponent = _EXPONENT.search(text)
+        if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+            raise OverflowError(
+                f"{quoted(text.strip())} is absurdly large or small (exponent beyond "
+                f"+-{MAX_EXPONENT})"
+            )
+        digits = sum(character.isdigit() for character in text) if len(text) > MAX_DIGITS else 0
+        if digits > MAX_DIGITS:  # (no text of fewer characters has more digits)
+            raise OverflowError(f"{quoted(text.strip())} has {digits:,} digits")
+        value = Fraction(text)
     if value.denominator > 10**MAX_PLACES:
         raise OverflowError(
             f"{quoted(text.strip())} has more than {MAX_PLACES} digits after the point"

@@ -31,7 +31,7 @@ def checked_output(output: Path, inputs: Iterable[Path]) -> None:
             file=output,
         )
     written = os.stat(output)
-    for path in inputs:
+    for path in inputs.like(written) if isinstance(inputs, FilesUnder) else inputs:
         try:
             same = os.path.samestat(written, os.stat(path))
         except OSError:
@@ -50,9 +50,35 @@ class FilesUnder:
         self.folder = folder
 
     def __iter__(self) -> Iterator[Path]:
-        for directory, _, names in os.walk(self.folder):
-            for name in names:
-                yield Path(directory, name)
+        return (Path(entry.path) for entry in self._entries(self.folder))
+
+    def like(self, status: os.stat_result) -> Iterator[Path]:
+        """Those that may be the file of ``status``: of its inode number (read with the
+        listing, no status call a file), or links."""
+        for entry in self._entries(self.folder):
+            if entry.inode() == status.st_ino or entry.is_symlink():
+                yield Path(entry.path)
+
+    def _entries(self, folder: str | Path) -> Iterator[os.DirEntry[str]]:
+        """The entries under ``folder`` but folders, top down (a folder that cannot be listed
+        is skipped, as ``os.walk`` skips it)."""
+        try:
+            with os.scandir(folder) as listed:
+                entries = list(listed)
+        except OSError:
+            return
+        below = []
+        for entry in entries:
+            try:
+                inside = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                inside = False
+            if inside:
+                below.append(entry.path)
+            else:
+                yield entry
+        for path in below:
+            yield from self._entries(path)
 
 
 Content = str | bytes | Iterator[bytes | memoryview]

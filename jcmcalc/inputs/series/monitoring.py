@@ -302,11 +302,11 @@ def _totals(
         return
     totals = scaled.sums(scaled.Scaled(integers, values.scale, largest), starts)
     ends = np.append(starts[1:], len(integers))
-    firsts = (previous if previous is not None else rows)[starts].tolist()
+    codes = group if np.shape(group) == starts.shape else np.broadcast_to(group, starts.shape)
     for code, total, first, last, count in zip(
-        np.broadcast_to(group, starts.shape).tolist(),
+        codes.tolist(),
         totals,
-        firsts,
+        (previous if previous is not None else rows)[starts].tolist(),
         rows[ends - 1].tolist(),
         (ends - starts).tolist(),
         strict=True,

@@ -339,9 +339,10 @@ class Exact(Visitor[Fraction]):
     def power(base: Fraction, power: Fraction, node: Power) -> Fraction:
         """``base`` to a whole ``power``; a fractional power gives no exact number, and one
         beyond :data:`MAX_EXPONENT` or :data:`MAX_POWER_BITS` is refused before it is computed."""
-        if Fraction(power).denominator != 1:
+        power, base = (v if isinstance(v, Fraction) else Fraction(v) for v in (power, base))
+        if power.denominator != 1:
             raise ValueError(f"non-integer power in {to_text(node)}")
-        exponent, base = int(power), Fraction(base)
+        exponent = int(power)
         if abs(exponent) > MAX_EXPONENT:
             raise PowerBound(
                 f"{to_text(node)}: the exponent {short_text(power)} is beyond the "
