@@ -21,7 +21,8 @@ from jcmcalc.inputs.readers import columns, fastcsv
 from jcmcalc.model.numbers import decimal_text
 from jcmcalc.portfolio.byte_lines import decimal_cells, joined
 from jcmcalc.portfolio.compute import table_csv
-from jcmcalc.portfolio.frame import float_sum, integer_sum
+from jcmcalc.portfolio.exact_figures import integer_sum
+from jcmcalc.portfolio.frame import float_sum
 from jcmcalc.portfolio.table.read import text
 from tests.test_portfolio import HEADER, write_table
 

@@ -18,6 +18,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from jcmcalc.inputs.readers import arrow_numpy
+
 #: A column of cells: (lines, width) bytes, and which of them belong to each cell.
 Cells = tuple[np.ndarray, np.ndarray]
 
@@ -174,9 +176,7 @@ def _arrow_text(column: Column) -> Any:
     import pyarrow as pa
 
     if isinstance(column, Taken):
-        codes = np.ascontiguousarray(column.codes, dtype=np.int64)
-        indices = pa.Array.from_buffers(pa.int64(), len(codes), [None, pa.py_buffer(codes)])
-        return _arrow_text(column.dictionary).take(indices)
+        return arrow_numpy.taken(_arrow_text(column.dictionary), column.codes)
     matrix, mask = column
     offsets = np.zeros(len(mask) + 1, dtype=np.int32)
     if mask.all():  # cells of one width (ids, say): the matrix is the data

@@ -102,12 +102,6 @@ class ExactFigures(Mapping[int, Figures]):
         single = {int(new[p]): v for p, v in self.single.items() if new[p] >= 0}
         return ExactFigures(tuple(b.moved(new) for b in self.blocks), dict(sorted(single.items())))
 
-    def positions(self) -> np.ndarray:
-        """The rows held, sorted."""
-        found = [b.positions for b in self.blocks]
-        found.append(np.array(sorted(self.single), dtype=np.int64))
-        return np.sort(np.concatenate(found))
-
     def negative(self, below: np.ndarray) -> None:
         """Set ``below`` (ER < 0, by row) from the exact ER of the rows held."""
         for block in self.blocks:
@@ -133,7 +127,7 @@ class ExactFigures(Mapping[int, Figures]):
             for k, (numerators, denominator) in enumerate(
                 zip(block.numerators, block.denominators, strict=True)
             ):
-                found[k] += Fraction(_total(numerators), denominator)
+                found[k] += Fraction(integer_sum(numerators), denominator)
         for values in self.single.values():
             found = [a + b for a, b in zip(found, values, strict=True)]
         return tuple(found)  # type: ignore[return-value]
@@ -183,11 +177,14 @@ def _floats(numerators: np.ndarray, denominator: int) -> np.ndarray:
     return np.array([float(Fraction(int(n), denominator)) for n in numerators.tolist()])
 
 
-def _total(numerators: np.ndarray) -> int:
-    """The exact sum of integers (int64 in two halves, which cannot overflow)."""
-    if numerators.dtype == object:
-        return int(sum(numerators.tolist()))
-    return (int((numerators >> 32).sum()) << 32) + int((numerators & 0xFFFFFFFF).sum())
+def integer_sum(values: np.ndarray) -> int:
+    """The exact sum of int64 ``values`` (as Python ints where int64 could overflow) or of an
+    object array of Python ints."""
+    if not len(values):
+        return 0
+    if values.dtype != object and int(np.abs(values).max()) * len(values) < 2**62:
+        return int(values.sum())
+    return int(values.astype(object).sum())
 
 
 def _half_even(numerators: np.ndarray, denominator: int, places: int) -> np.ndarray | None:

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 
 from jcmcalc.portfolio import exact_figures
-from jcmcalc.portfolio.exact_figures import ExactFigures, Figures
+from jcmcalc.portfolio.exact_figures import ExactFigures, Figures, integer_sum
 from jcmcalc.portfolio.rows import Row, Subtotal, float_sum, per_party
 
 Split = tuple[tuple[str, int], ...]
@@ -79,10 +79,6 @@ class Frame:
         if later.all():
             return self
         return self.take(np.lexsort((period, project)))
-
-    def values(self, position: int) -> tuple[Fraction | float, ...]:
-        """RE, PE and ER of row ``position``: exact where evaluated exactly."""
-        return figures_at(self.figures, self.exact, position)
 
     def rows(self) -> list[Row]:
         """The rows as :class:`Row` objects (for callers that want them)."""
@@ -191,13 +187,3 @@ def from_rows(rows: Sequence[Row]) -> Frame:
         texts=tuple(texts),
         allocations={n: r.allocation for n, r in enumerate(rows) if r.allocation},
     )
-
-
-def integer_sum(values: np.ndarray) -> int:
-    """The exact sum of int64 ``values`` (as Python ints where int64 could overflow)."""
-    if not len(values):
-        return 0
-    largest = int(np.abs(values).max())
-    if largest * len(values) < 2**62:
-        return int(values.sum())
-    return int(values.astype(object).sum())

@@ -32,7 +32,7 @@ import codecs
 import csv
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
@@ -308,20 +308,14 @@ class Parser:
         table = parse(span, self.shape, self.shape.types(self.places))
         if table is None or not plain(table):
             return None
-        cells, letters = {}, 0
+        cells = {}
         for i, title in enumerate(self.shape.titles):
             column = table.column(i)
             if pa.types.is_dictionary(column.type):
-                whole = column.combine_chunks()
-                if not text_ok(whole.dictionary):
-                    return None
-                letters += count_letters(whole)
-                column = pa.chunked_array([whole])
-            elif pa.types.is_decimal(column.type) and arrow_numpy.unscaled(column) is None:
-                return None  # rescaled beyond 64 bits (arrow does not check the precision)
+                column = pa.chunked_array([column.combine_chunks()])  # one dictionary
             cells[title] = column
-        if (span.has(b"e") or span.has(b"E")) and span.count(b"e") + span.count(b"E") != letters:
-            return None  # an exponent in a value cell: read as text
+        if not exact(cells.values(), span):
+            return None
         return cells, table.num_rows
 
 
@@ -346,11 +340,36 @@ def parse(span: Span, shape: Shape, types: dict[str, Any]) -> Any:
 def plain(table: Any) -> bool:
     """Whether the block has no empty line (a row whose first cell is empty). (A block cut
     inside a quoted cell, at a line end in it, ends in a cell holding that line end, which
-    no typed column takes and :func:`text_ok` refuses.)"""
+    no typed column takes and :func:`_text_ok` refuses.)"""
     return not (table.num_rows and table.column(0).null_count)
 
 
-def count_letters(column: Any) -> int:
+def exact(columns: Iterable[Any], span: Span) -> bool:
+    """Whether typed ``columns`` of ``span`` hold each cell as the careful reader reads it:
+    text in the field limit and on one line, decimals in 64 bits (arrow does not check when it
+    rescales), every ``e``/``E`` in a text cell (arrow reads ``0e-999`` as 0)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    exponent = span.has(b"e") or span.has(b"E")
+    letters = 0
+    for column in columns:
+        if pa.types.is_decimal(column.type):
+            if arrow_numpy.unscaled(column) is None:
+                return False
+        elif pa.types.is_dictionary(column.type):
+            for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+                if not _text_ok(chunk.dictionary):
+                    return False
+                letters += _letters(chunk) if exponent else 0
+        elif pa.types.is_string(column.type) and not _text_ok(column):
+            return False
+        elif pa.types.is_string(column.type) and exponent:
+            letters += sum(pc.sum(pc.count_substring(column, x)).as_py() or 0 for x in "eE")
+    return not exponent or span.count(b"e") + span.count(b"E") == letters
+
+
+def _letters(column: Any) -> int:
     """How many ``e`` and ``E`` a dictionary-encoded text column's cells hold in all."""
     import pyarrow.compute as pc
 
@@ -365,20 +384,19 @@ def count_letters(column: Any) -> int:
     return int(np.bincount(codes, minlength=len(names)) @ each)
 
 
-def text_ok(text: Any) -> bool:
+def _text_ok(text: Any) -> bool:
     """Whether text cells are within the standard library's field limit and on one line."""
     import pyarrow.compute as pc
 
     longest = pc.max(pc.utf8_length(text)).as_py()
     if longest is not None and longest > csv.field_size_limit():
         return False
-    # (a plain substring search is several times faster than a regex)
-    return not any(pc.any(pc.match_substring(text, mark)).as_py() for mark in "\r\n")
+    return not any(pc.any(pc.match_substring(text, mark)).as_py() for mark in "\r\n")  # no regex
 
 
 def _column(title: str, column: Any, numbers: bool = True) -> Any:
     """A column parsed as text: a value column as float64 where that is exact (times were
-    cast in the parse); None for a text column the careful reader must read (:func:`text_ok`).
+    cast in the parse); None for a text column the careful reader must read (:func:`_text_ok`).
     """
     import pyarrow as pa
 
@@ -395,7 +413,7 @@ def _column(title: str, column: Any, numbers: bool = True) -> Any:
         floats = _floats(column)
         if floats is not None:
             return floats
-    if not text_ok(text):
+    if not _text_ok(text):
         return None
     return pa.chunked_array([whole])
 

@@ -12,12 +12,11 @@ cell, an empty line...) gets None: the text reader reads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from jcmcalc.inputs.project import read_bytes
-from jcmcalc.inputs.readers import arrow_numpy, fastcsv
+from jcmcalc.inputs.readers import fastcsv
 from jcmcalc.inputs.readers.columns import TIME_COLUMNS, Counting, Table
 
 
@@ -40,7 +39,7 @@ def load(path: Path) -> Table | None:
     if table is None or not fastcsv.plain(table):
         return None
     cells = {t: table.column(i).combine_chunks() for i, t in enumerate(shape.titles)}
-    if not _exact(cells.values(), whole):
+    if not fastcsv.exact(cells.values(), whole):
         return None
     return Table(path, shape.titles, cells, Counting(2, table.num_rows), {})
 
@@ -65,26 +64,3 @@ def _types(shape: fastcsv.Shape, data: bytes) -> dict[str, Any] | None:
         else:
             types[name] = pa.string()
     return types
-
-
-def _exact(arrays: Iterable[Any], span: fastcsv.Span) -> bool:
-    """Whether every cell was read as the text reader reads it: text within its limits,
-    decimals within 64 bits, and no exponent in a value cell (arrow reads ``1e-400`` as 0)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    letters = 0
-    exponent = span.has(b"e") or span.has(b"E")
-    for whole in arrays:
-        if pa.types.is_decimal(whole.type):
-            if arrow_numpy.unscaled(whole) is None:
-                return False
-        elif pa.types.is_dictionary(whole.type):
-            if not fastcsv.text_ok(whole.dictionary):
-                return False
-            letters += fastcsv.count_letters(whole) if exponent else 0
-        elif not fastcsv.text_ok(whole):
-            return False
-        elif exponent:
-            letters += sum(pc.sum(pc.count_substring(whole, x)).as_py() or 0 for x in "eE")
-    return not exponent or span.count(b"e") + span.count(b"E") == letters
