@@ -317,3 +317,24 @@ def test_a_table_through_arrow_never_imports_pandas(tmp_path: Path) -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert found.stdout.strip() == "False", found.stderr
+
+
+def test_an_absurd_value_read_typed_is_refused_as_the_careful_reader_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 16-digit energy fits the typed decimals; the boundary refuses it all the same."""
+    pytest.importorskip("pyarrow")
+    rows = [
+        f"P{n:05},TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,{n * 7 + 1},{OK}\n"
+        for n in range(1500)
+    ]
+    rows.append(f"Z,TH_AM001@3.0,2024-01-01,2024-12-31,S1,off-grid,,,{'9' * 16},{OK}\n")
+    table = tmp_path / "absurd.csv"
+    table.write_text(TITLES + "".join(rows), encoding="utf-8")
+    careful = table_csv(table, api.get_methodology)
+    monkeypatch.setattr(fastcsv, "SMALLEST", 0)
+    assert str(read(table).cells["EG_i,p [MWh]"].type).startswith("decimal128")
+    fast = table_csv(table, api.get_methodology)
+    assert fast == careful
+    [(project, message)] = [(r.project, r.message) for r in fast[1]]
+    assert project == "Z" and "row 1502" in message and "absurdly large" in message
